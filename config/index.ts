@@ -1,0 +1,179 @@
+/**
+ * The one place that reads the process environment. Every variable is declared here, validated
+ * with zod, and turned into a typed `AppConfig`. A bad value stops start-up with a message that
+ * names the variable and the problem.
+ *
+ * Unset service variables mean "embedded": `DATABASE_URL` → PGlite under DATA_DIR,
+ * `TEMPORAL_ADDRESS` → a local Temporal dev server, `SMTP_URL` → the built-in mail catcher.
+ * Production entry points (`npm run api`, `npm run worker`) call `requireExternalServices`.
+ */
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((s) => (s === '' ? undefined : s))
+  .optional();
+
+const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+const positiveInt = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
+
+const url = (protocols: string[]) =>
+  optionalString.refine(
+    (v) => {
+      if (v === undefined) return true;
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+  );
+
+const secret = (what: string) =>
+  optionalString.refine((v) => v === undefined || v.length >= 32, {
+    message: `${what} must be at least 32 characters`,
+  });
+
+/** Every environment variable the application accepts, with its default. */
+export const envSchema = z.object({
+  HOST: z.string().default('127.0.0.1'),
+  PORT: port(3000),
+  PUBLIC_BASE_URL: url(['http:', 'https:']),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATA_DIR: z.string().default('.data'),
+
+  DATABASE_URL: url(['postgres:', 'postgresql:']),
+  DATABASE_POOL_SIZE: positiveInt(10),
+
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('okr-cycles'),
+  TEMPORAL_CLI_PATH: optionalString,
+  TEMPORAL_DEV_PORT: port(7233),
+  TEMPORAL_UI_PORT: port(8233),
+  TEMPORAL_UI_URL: url(['http:', 'https:']),
+  TEMPORAL_TLS_CERT_PATH: optionalString,
+  TEMPORAL_TLS_KEY_PATH: optionalString,
+  TEMPORAL_TLS_CA_PATH: optionalString,
+  TEMPORAL_API_KEY: optionalString,
+  WORKFLOW_BUNDLE_PATH: optionalString,
+  WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(50),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt(20),
+  WORKER_MAX_CACHED_WORKFLOWS: positiveInt(1000),
+
+  SMTP_URL: url(['smtp:', 'smtps:']),
+  SMTP_MAX_CONNECTIONS: positiveInt(5),
+  SMTP_RATE_PER_SECOND: z.coerce.number().int().min(0).default(0),
+  MAILBOX_PORT: port(1025),
+  MAIL_FROM: z.string().min(3).default('OKR <okr@localhost>'),
+
+  BOOTSTRAP_API_KEY: secret('BOOTSTRAP_API_KEY'),
+  TOKEN_SECRET: secret('TOKEN_SECRET'),
+  TASK_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(250),
+});
+
+export type EnvInput = z.input<typeof envSchema>;
+export const acceptedEnvVars = Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[];
+
+export interface TemporalConfig {
+  /** host:port of an external server; undefined → embedded dev server. */
+  address: string | undefined;
+  namespace: string;
+  taskQueue: string;
+  cliPath: string | undefined;
+  devPort: number;
+  uiPort: number;
+  uiUrl: string | undefined;
+  tls: { certPath: string; keyPath: string; caPath: string | undefined } | undefined;
+  apiKey: string | undefined;
+  workflowBundlePath: string | undefined;
+  worker: { maxConcurrentActivities: number; maxConcurrentWorkflowTasks: number; maxCachedWorkflows: number };
+}
+
+export interface AppConfig {
+  host: string;
+  port: number;
+  publicBaseUrl: string;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  dataDir: string;
+  database: { url: string | undefined; poolSize: number };
+  temporal: TemporalConfig;
+  smtp: { url: string | undefined; maxConnections: number; ratePerSecond: number; mailboxPort: number; from: string };
+  bootstrapApiKey: string | undefined;
+  tokenSecret: string | undefined;
+  taskBatchSize: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the configuration. Only unknown keys are ignored. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${String(i.path[0] ?? '?')}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`),
+    );
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (Boolean(e.TEMPORAL_TLS_CERT_PATH) !== Boolean(e.TEMPORAL_TLS_KEY_PATH)) {
+    problems.push('TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together');
+  }
+  if (problems.length) throw new ConfigError(problems);
+
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    logLevel: e.LOG_LEVEL,
+    dataDir: e.DATA_DIR,
+    database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      cliPath: e.TEMPORAL_CLI_PATH,
+      devPort: e.TEMPORAL_DEV_PORT,
+      uiPort: e.TEMPORAL_UI_PORT,
+      uiUrl: e.TEMPORAL_UI_URL?.replace(/\/+$/, ''),
+      tls:
+        e.TEMPORAL_TLS_CERT_PATH && e.TEMPORAL_TLS_KEY_PATH
+          ? { certPath: e.TEMPORAL_TLS_CERT_PATH, keyPath: e.TEMPORAL_TLS_KEY_PATH, caPath: e.TEMPORAL_TLS_CA_PATH }
+          : undefined,
+      apiKey: e.TEMPORAL_API_KEY,
+      workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,
+      worker: {
+        maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
+        maxConcurrentWorkflowTasks: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+        maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+      },
+    },
+    smtp: {
+      url: e.SMTP_URL,
+      maxConnections: e.SMTP_MAX_CONNECTIONS,
+      ratePerSecond: e.SMTP_RATE_PER_SECOND,
+      mailboxPort: e.MAILBOX_PORT,
+      from: e.MAIL_FROM,
+    },
+    bootstrapApiKey: e.BOOTSTRAP_API_KEY,
+    tokenSecret: e.TOKEN_SECRET,
+    taskBatchSize: e.TASK_BATCH_SIZE,
+  };
+}
+
+/** Production processes run against configured services only; say which ones are missing. */
+export function requireExternalServices(config: AppConfig, needs: { smtp: boolean }): void {
+  const problems: string[] = [];
+  if (!config.database.url) problems.push('DATABASE_URL: required (a PostgreSQL URL) outside `npm start`');
+  if (!config.temporal.address) problems.push('TEMPORAL_ADDRESS: required (host:port of a Temporal frontend) outside `npm start`');
+  if (needs.smtp && !config.smtp.url) problems.push('SMTP_URL: required (smtp://user:pass@host:port) outside `npm start`');
+  if (!config.tokenSecret) problems.push('TOKEN_SECRET: required (at least 32 random characters) outside `npm start`');
+  if (problems.length) throw new ConfigError(problems);
+}

@@ -1,0 +1,19 @@
+/**
+ * Durations in schedules are short strings: "14d", "36h", "90m", "30s", "1500ms", "2w".
+ * Workflow-safe (no Node imports), so the workflow and the API parse them the same way.
+ */
+import { z } from 'zod';
+
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
+const DURATION_RE = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)$/;
+
+export function durationToMs(text: string): number {
+  const m = DURATION_RE.exec(text.trim());
+  if (!m) throw new Error(`not a duration: ${JSON.stringify(text)}`);
+  return Math.round(Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS]);
+}
+
+export const durationSchema = z
+  .string()
+  .regex(DURATION_RE, 'a duration such as "14d", "36h", "90m" or "30s"')
+  .refine((v) => durationToMs(v) > 0, 'must be longer than zero');

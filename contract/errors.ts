@@ -1,0 +1,28 @@
+/**
+ * One error vocabulary for the API, the workflows and the activities. The API maps each code
+ * to an HTTP status in one place (api/errors.ts); activities throw non-retryable
+ * ApplicationFailures whose `type` is one of these codes.
+ */
+export const ErrorCode = {
+  validation: 'VALIDATION_FAILED',
+  notFound: 'NOT_FOUND',
+  conflict: 'CONFLICT',
+  unauthorized: 'UNAUTHORIZED',
+  forbidden: 'FORBIDDEN',
+  taskClosed: 'TASK_CLOSED',
+  taskAlreadyCompleted: 'TASK_ALREADY_COMPLETED',
+  unavailable: 'SERVICE_UNAVAILABLE',
+  internal: 'INTERNAL',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** A field-level problem: `path` is the dotted path of the field ("objectives.0.title"). */
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/** Turns zod issues into field issues with dotted paths. */
+export function toFieldIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): FieldIssue[] {
+  return issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+}

@@ -1,0 +1,8 @@
+/** The contract shared by the API, the workflows and the activities. Workflow-safe: no Node imports. */
+export * from './cycles';
+export * from './duration';
+export * from './errors';
+export * from './ids';
+export * from './messages';
+export * from './people';
+export * from './tasks';

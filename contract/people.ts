@@ -1,0 +1,40 @@
+/** People as HR imports them (JSON or CSV rows with the same columns). Workflow-safe. */
+import { z } from 'zod';
+
+export const ROLES = ['employee', 'manager', 'executive', 'hr', 'ambassador', 'award-committee'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const LOCALES = ['en', 'zh-CN'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ message: 'must be an email address' }).max(254));
+
+export const personInputSchema = z.object({
+  email: emailSchema,
+  name: z.string().trim().min(1, 'must not be empty').max(200),
+  managerEmail: emailSchema.optional(),
+  department: z.string().trim().max(120).optional(),
+  roles: z.array(z.enum(ROLES)).max(ROLES.length).optional(),
+  locale: z.enum(LOCALES).optional(),
+});
+export type PersonInput = z.infer<typeof personInputSchema>;
+
+export const peopleImportSchema = z
+  .array(personInputSchema)
+  .min(1, 'at least one person')
+  .max(20_000, 'at most 20,000 people per import');
+
+export interface PersonView {
+  id: number;
+  email: string;
+  name: string;
+  managerEmail: string | null;
+  department: string | null;
+  roles: Role[];
+  locale: Locale;
+  active: boolean;
+}

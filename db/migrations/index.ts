@@ -1,0 +1,7 @@
+/** The ordered list of migrations. Add a new file and one line here; never edit an old one. */
+import type { Migration } from 'kysely';
+import * as initial from './2026_11_27_0001_initial';
+
+export const migrations: Record<string, Migration> = {
+  '2026_11_27_0001_initial': initial,
+};

@@ -1,0 +1,157 @@
+/** The database as Kysely sees it: one interface per table, one `DB` that names them. */
+import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type Json<T = unknown> = JSONColumnType<T, string, string>;
+
+export interface PeopleTable {
+  id: Generated<number>;
+  email: string;
+  name: string;
+  manager_id: number | null;
+  department: string | null;
+  roles: ColumnType<string[], string[] | undefined, string[]>;
+  locale: Generated<string>;
+  active: Generated<boolean>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface CyclesTable {
+  id: Generated<number>;
+  key: string;
+  title: string;
+  starts_on: ColumnType<string, string, string>;
+  ends_on: ColumnType<string, string, string>;
+  schedule: Json;
+  /** The normalised start request, to tell a repeated POST from a conflicting one. */
+  request_fingerprint: string;
+  status: Generated<string>;
+  workflow_id: string;
+  created_by: string;
+  created_at: Generated<Date>;
+}
+
+export interface CycleParticipantsTable {
+  cycle_id: number;
+  person_id: number;
+  batch_no: number;
+  added_at: Generated<Date>;
+  removed_at: NullableTimestamp;
+}
+
+export interface TasksTable {
+  id: Generated<number>;
+  cycle_id: number;
+  person_id: number;
+  kind: string;
+  phase: string;
+  round: number;
+  batch_no: number;
+  workflow_id: string;
+  status: Generated<string>;
+  due_at: Timestamp;
+  token_hash: string;
+  prefill: Json | null;
+  result: Json | null;
+  created_at: Generated<Date>;
+  completed_at: NullableTimestamp;
+  closed_at: NullableTimestamp;
+}
+
+export interface TaskEventsTable {
+  id: Generated<string>;
+  task_id: number;
+  at: Generated<Date>;
+  from_status: string | null;
+  to_status: string;
+  actor: string;
+  detail: Json | null;
+}
+
+export interface ObjectivesTable {
+  id: Generated<number>;
+  cycle_id: number;
+  owner_id: number | null;
+  task_id: number | null;
+  position: number;
+  title: string;
+  parent_objective_id: number | null;
+  status: Generated<string>;
+  created_at: Generated<Date>;
+}
+
+export interface KeyResultsTable {
+  id: Generated<number>;
+  objective_id: number;
+  position: number;
+  title: string;
+  kind: string;
+  start_value: number | null;
+  target_value: number | null;
+  unit: string | null;
+  current_value: number | null;
+  confidence: number | null;
+  self_score: number | null;
+  score: number | null;
+}
+
+export interface EmailsTable {
+  id: Generated<string>;
+  idempotency_key: string;
+  message_id: string;
+  cycle_id: number | null;
+  task_id: number | null;
+  person_id: number | null;
+  to_address: string;
+  to_name: string;
+  kind: string;
+  data: Json;
+  /** Which workflow owns the sending (so a batch sends only its own mail). */
+  sender_ref: string;
+  status: Generated<string>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  queued_at: Generated<Date>;
+  sent_at: NullableTimestamp;
+  updated_at: Generated<Date>;
+}
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  at: Generated<Date>;
+  actor: string;
+  action: string;
+  cycle_id: number | null;
+  subject: string | null;
+  detail: Json | null;
+}
+
+export interface ApiKeysTable {
+  id: Generated<number>;
+  name: string;
+  role: string;
+  key_hash: string;
+  created_at: Generated<Date>;
+  revoked_at: NullableTimestamp;
+}
+
+export interface DB {
+  people: PeopleTable;
+  cycles: CyclesTable;
+  cycle_participants: CycleParticipantsTable;
+  tasks: TasksTable;
+  task_events: TaskEventsTable;
+  objectives: ObjectivesTable;
+  key_results: KeyResultsTable;
+  emails: EmailsTable;
+  audit_log: AuditLogTable;
+  api_keys: ApiKeysTable;
+}
+
+export type Person = Selectable<PeopleTable>;
+export type NewPerson = Insertable<PeopleTable>;
+export type Cycle = Selectable<CyclesTable>;
+export type Task = Selectable<TasksTable>;
+export type Email = Selectable<EmailsTable>;
