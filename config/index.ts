@@ -62,6 +62,8 @@ export const envSchema = z.object({
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(50),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt(20),
   WORKER_MAX_CACHED_WORKFLOWS: positiveInt(1000),
+  /** The worker touches this file every 15 s while it runs (a container health check reads it). */
+  WORKER_HEARTBEAT_FILE: optionalString,
 
   SMTP_URL: url(['smtp:', 'smtps:']),
   SMTP_MAX_CONNECTIONS: positiveInt(5),
@@ -90,6 +92,7 @@ export interface TemporalConfig {
   apiKey: string | undefined;
   workflowBundlePath: string | undefined;
   worker: { maxConcurrentActivities: number; maxConcurrentWorkflowTasks: number; maxCachedWorkflows: number };
+  workerHeartbeatFile: string | undefined;
 }
 
 export interface AppConfig {
@@ -154,6 +157,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         maxConcurrentWorkflowTasks: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
         maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
       },
+      workerHeartbeatFile: e.WORKER_HEARTBEAT_FILE,
     },
     smtp: {
       url: e.SMTP_URL,
@@ -169,11 +173,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 /** Production processes run against configured services only; say which ones are missing. */
-export function requireExternalServices(config: AppConfig, needs: { smtp: boolean }): void {
+export function requireExternalServices(config: AppConfig, needs: { smtp: boolean; bootstrapKey: boolean }): void {
   const problems: string[] = [];
   if (!config.database.url) problems.push('DATABASE_URL: required (a PostgreSQL URL) outside `npm start`');
   if (!config.temporal.address) problems.push('TEMPORAL_ADDRESS: required (host:port of a Temporal frontend) outside `npm start`');
   if (needs.smtp && !config.smtp.url) problems.push('SMTP_URL: required (smtp://user:pass@host:port) outside `npm start`');
   if (!config.tokenSecret) problems.push('TOKEN_SECRET: required (at least 32 random characters) outside `npm start`');
+  if (needs.bootstrapKey && !config.bootstrapApiKey) problems.push('BOOTSTRAP_API_KEY: required (at least 32 random characters) outside `npm start`');
   if (problems.length) throw new ConfigError(problems);
 }

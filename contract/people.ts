@@ -23,10 +23,12 @@ export const personInputSchema = z.object({
 });
 export type PersonInput = z.infer<typeof personInputSchema>;
 
+export const MAX_IMPORT_ROWS = 20_000;
+
 export const peopleImportSchema = z
   .array(personInputSchema)
   .min(1, 'at least one person')
-  .max(20_000, 'at most 20,000 people per import');
+  .max(MAX_IMPORT_ROWS, `at most ${MAX_IMPORT_ROWS} people per import`);
 
 export interface PersonView {
   id: number;

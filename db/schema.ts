@@ -3,7 +3,7 @@ import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } fr
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
-type Json<T = unknown> = JSONColumnType<T, string, string>;
+type Json<T extends object | null = object> = JSONColumnType<T, string, string>;
 
 export interface PeopleTable {
   id: Generated<number>;

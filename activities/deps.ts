@@ -1,0 +1,13 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema';
+import type { Mailer } from '../mail/mailer';
+import type { Logger } from '../runtime/logger';
+
+/** What the activities need from the outside world; passed in, never imported as singletons. */
+export interface ActivityDeps {
+  db: Kysely<DB>;
+  mailer: Mailer;
+  publicBaseUrl: string;
+  tokenSecret: string;
+  log: Logger;
+}

@@ -1,0 +1,17 @@
+import type { Client } from '@temporalio/client';
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema';
+import type { Logger } from '../runtime/logger';
+
+/** What the HTTP app needs; passed to `createApp`, never imported as singletons. */
+export interface ApiDeps {
+  db: Kysely<DB>;
+  temporal: { client: Client; taskQueue: string; uiUrl: string | undefined; namespace: string };
+  publicBaseUrl: string;
+  bootstrapApiKey: string | undefined;
+  taskBatchSize: number;
+  /** Display time zone for dates on task pages when a cycle has none. */
+  log: Logger;
+  /** Reachability checks for /healthz and /readyz. */
+  health: { database(): Promise<boolean>; temporal(): Promise<boolean> };
+}

@@ -1,0 +1,36 @@
+/**
+ * One error type for the API and one place that turns errors into responses:
+ * `{ "error": { "code", "message", "details"? } }` with the status for the code.
+ */
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { HTTPException } from 'hono/http-exception';
+import { ErrorCode, toFieldIssues } from '../contract';
+import { AppError, validationError } from '../core/errors';
+
+export { AppError, validationError };
+
+export function errorBody(code: ErrorCode, message: string, details?: unknown) {
+  return { error: { code, message, ...(details !== undefined ? { details } : {}) } };
+}
+
+/** The app's onError: AppErrors as they are, Hono's HTTP exceptions by status, the rest as 500. */
+export function handleError(err: Error, c: Context, log?: { error: (o: object, m: string) => void }) {
+  if (err instanceof AppError) return c.json(errorBody(err.code, err.message, err.details), err.status);
+  if (err instanceof HTTPException) {
+    const status = err.status;
+    const code = status === 401 ? ErrorCode.unauthorized : status === 403 ? ErrorCode.forbidden : status === 404 ? ErrorCode.notFound : ErrorCode.validation;
+    return c.json(errorBody(code, err.message || 'bad request'), status as ContentfulStatusCode);
+  }
+  log?.error({ err }, 'unhandled error');
+  return c.json(errorBody(ErrorCode.internal, 'internal error'), 500);
+}
+
+/** The zod-openapi validation hook: the same envelope, with field paths. */
+export function validationHook(result: { success: boolean; error?: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }; target?: string }, c: Context) {
+  if (!result.success && result.error) {
+    const err = validationError(toFieldIssues(result.error.issues), `the ${result.target === 'json' ? 'request body' : (result.target ?? 'request')}`);
+    return c.json(errorBody(err.code, err.message, err.details), 400);
+  }
+  return undefined;
+}

@@ -1,0 +1,77 @@
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { MAX_IMPORT_ROWS, peopleImportSchema } from '../../contract';
+import { csvToPeopleRows, importPeople, listPeople, validatePeopleRows } from '../../core/people';
+import { type AuthEnv, type createAuthenticator, requireRole } from '../auth';
+import type { ApiDeps } from '../deps';
+import { errorSchema, personSchema } from '../schemas';
+import { validationHook } from '../errors';
+import { AppError } from '../../core/errors';
+import { ErrorCode } from '../../contract';
+
+const importRoute = createRoute({
+  method: 'post',
+  path: '/',
+  summary: 'Import or update people',
+  description:
+    'JSON array of people, or `text/csv` with the columns email,name,managerEmail,department,roles,locale (roles separated by ";"). ' +
+    'Every row is checked first; on any error nothing is imported and the error names the row and the field.',
+  security: [{ bearer: [] }],
+  request: {
+    body: {
+      content: {
+        'application/json': { schema: peopleImportSchema },
+        'text/csv': { schema: z.string().openapi({ example: 'email,name,managerEmail,department,roles,locale\nana@example.com,Ana,,Sales,hr;manager,en' }) },
+      },
+    },
+  },
+  responses: {
+    200: { description: 'Imported', content: { 'application/json': { schema: z.object({ created: z.number().int(), updated: z.number().int() }) } } },
+    400: { description: 'A row is not valid', content: { 'application/json': { schema: errorSchema } } },
+  },
+});
+
+const listRoute = createRoute({
+  method: 'get',
+  path: '/',
+  summary: 'List people',
+  security: [{ bearer: [] }],
+  responses: { 200: { description: 'People', content: { 'application/json': { schema: z.object({ people: z.array(personSchema) }) } } } },
+});
+
+export function peopleRoutes(deps: ApiDeps, auth: ReturnType<typeof createAuthenticator>) {
+  const app = new OpenAPIHono<AuthEnv>({ defaultHook: validationHook });
+  // Reading is for HR and admins; changing is HR's.
+  const readers = requireRole(auth, 'hr', 'admin');
+  const writers = requireRole(auth, 'hr');
+  app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? readers : writers)(c, next));
+
+  // Documented from the route, but the body is read here (not by the route validator), so JSON
+  // and CSV go through one check that names rows the way a person counts them.
+  app.openAPIRegistry.registerPath(importRoute);
+  app.post('/', async (c) => {
+    const type = c.req.header('content-type') ?? '';
+    let rows: unknown[];
+    let label: (i: number) => string;
+    if (/^text\/csv\b/i.test(type)) {
+      rows = csvToPeopleRows(await c.req.text());
+      label = (i) => `row ${i + 1} (line ${i + 2})`;
+    } else if (/^application\/json\b/i.test(type)) {
+      const body = await c.req.json().catch(() => {
+        throw new AppError(ErrorCode.validation, 'the request body is not valid JSON');
+      });
+      if (!Array.isArray(body)) throw new AppError(ErrorCode.validation, 'the request body must be a JSON array of people');
+      rows = body;
+      label = (i) => `row ${i + 1}`;
+    } else {
+      throw new AppError(ErrorCode.validation, 'send application/json or text/csv');
+    }
+    if (rows.length === 0) throw new AppError(ErrorCode.validation, 'the import has no rows');
+    if (rows.length > MAX_IMPORT_ROWS) throw new AppError(ErrorCode.validation, `at most ${MAX_IMPORT_ROWS} people per import`);
+    const people = validatePeopleRows(rows, label);
+    const result = await importPeople(deps.db, people, c.get('principal').actor, label);
+    return c.json(result, 200);
+  });
+
+  app.openapi(listRoute, async (c) => c.json({ people: await listPeople(deps.db) }, 200));
+  return app;
+}

@@ -1,0 +1,75 @@
+/** Response shapes for the API description. Request shapes come from the contract. */
+import { z } from '@hono/zod-openapi';
+import { LOCALES, PHASES, ROLES, TASK_KINDS, TASK_STATUSES } from '../contract';
+
+export const errorSchema = z
+  .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })
+  .openapi('Error');
+
+export const personSchema = z
+  .object({
+    id: z.number().int(),
+    email: z.string(),
+    name: z.string(),
+    managerEmail: z.string().nullable(),
+    department: z.string().nullable(),
+    roles: z.array(z.enum(ROLES)),
+    locale: z.enum(LOCALES),
+    active: z.boolean(),
+  })
+  .openapi('Person');
+
+const phaseStateSchema = z.object({
+  phase: z.enum(PHASES),
+  status: z.enum(['pending', 'open', 'closed']),
+  openedAt: z.string().nullable(),
+  dueAt: z.string().nullable(),
+  closedAt: z.string().nullable(),
+});
+
+export const cycleSummarySchema = z
+  .object({
+    key: z.string(),
+    title: z.string(),
+    startsOn: z.string(),
+    endsOn: z.string(),
+    status: z.string(),
+    workflowId: z.string(),
+    participantCount: z.number().int(),
+    createdAt: z.string(),
+  })
+  .openapi('CycleSummary');
+
+export const cycleViewSchema = cycleSummarySchema
+  .extend({
+    state: z
+      .object({
+        cycleKey: z.string(),
+        status: z.enum(['running', 'completed', 'cancelled']),
+        phase: z.enum(PHASES).nullable(),
+        phases: z.array(phaseStateSchema),
+        participantCount: z.number().int(),
+        batchCount: z.number().int(),
+      })
+      .nullable(),
+    workflowError: z.string().optional(),
+    workflowUrl: z.string().nullable(),
+    taskCounts: z.record(z.enum(TASK_STATUSES), z.number().int()),
+    emailCounts: z.object({ queued: z.number().int(), sent: z.number().int(), failed: z.number().int(), skipped: z.number().int() }),
+  })
+  .openapi('Cycle');
+
+export const taskSchema = z
+  .object({
+    id: z.number().int(),
+    cycleKey: z.string(),
+    kind: z.enum(TASK_KINDS),
+    phase: z.enum(PHASES),
+    round: z.number().int(),
+    status: z.enum(TASK_STATUSES),
+    ownerEmail: z.string(),
+    ownerName: z.string(),
+    dueAt: z.string(),
+    completedAt: z.string().nullable(),
+  })
+  .openapi('Task');

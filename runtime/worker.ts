@@ -1,0 +1,48 @@
+/** Builds the Temporal worker: the workflow bundle (prebuilt file or bundled now) and the activities. */
+import { resolve } from 'node:path';
+import { type NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import type { Activities } from '../activities';
+
+export const WORKFLOWS_PATH = resolve(__dirname, '../workflows/index.ts');
+
+export interface WorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  activities: Activities;
+  /** A bundle written by `npm run build:bundle`; without it the workflows are bundled at start (~2 s). */
+  workflowBundlePath?: string | undefined;
+  /** Bundle code already in memory (tests bundle once per run). */
+  workflowBundleCode?: string | undefined;
+  limits?: { maxConcurrentActivities: number; maxConcurrentWorkflowTasks: number; maxCachedWorkflows: number };
+}
+
+export async function buildWorkflowBundle(): Promise<string> {
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+  return code;
+}
+
+const noop = () => {};
+const quietBundlerLogger = { trace: noop, debug: noop, info: noop, warn: console.warn, error: console.error, log: noop };
+
+export async function createWorker(options: WorkerOptions): Promise<Worker> {
+  const workflowBundle = options.workflowBundlePath
+    ? { codePath: options.workflowBundlePath }
+    : { code: options.workflowBundleCode ?? (await buildWorkflowBundle()) };
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    workflowBundle,
+    activities: options.activities,
+    ...(options.limits
+      ? {
+          maxConcurrentActivityTaskExecutions: options.limits.maxConcurrentActivities,
+          maxConcurrentLocalActivityExecutions: options.limits.maxConcurrentActivities,
+          maxConcurrentWorkflowTaskExecutions: options.limits.maxConcurrentWorkflowTasks,
+          maxCachedWorkflows: options.limits.maxCachedWorkflows,
+        }
+      : {}),
+    shutdownGraceTime: '10 seconds',
+  });
+}

@@ -1,0 +1,3 @@
+/** The workflow bundle's entry: it only re-exports workflows. */
+export { okrCycle } from './okr-cycle';
+export { taskBatch } from './task-batch';
