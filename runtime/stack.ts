@@ -14,7 +14,7 @@ import { type Database, migrateToLatest, openDatabase } from '../db/connect';
 import { type MailCatcher, startMailCatcher } from '../mail/catcher';
 import { createMailboxRouter } from '../mail/mailbox-routes';
 import { type Mailer, createMailer } from '../mail/mailer';
-import { type Logger, createLogger } from './logger';
+import { type Logger, createLogger, installTemporalLogging } from './logger';
 import { type TemporalAccess, connectTemporal, startEmbeddedTemporal, temporalReachable } from './temporal';
 import { createWorker } from './worker';
 
@@ -46,6 +46,7 @@ export interface Stack {
 export async function startStack(options: StackOptions): Promise<Stack> {
   const { config, roles } = options;
   const log = options.log ?? createLogger(config.logLevel);
+  installTemporalLogging(log);
   const cleanups: (() => Promise<void> | void)[] = [];
   const stop = async () => {
     for (const fn of cleanups.reverse()) {

@@ -8,7 +8,7 @@ import type { Context } from 'hono';
 import { csrf } from 'hono/csrf';
 import { ErrorCode, type FieldIssue, draftSubmissionSchema, toFieldIssues } from '../../contract';
 import { AppError } from '../../core/errors';
-import { type TaskContext, alignmentParents, completeTask, findTaskByToken } from '../../core/task-access';
+import { type TaskContext, alignmentParents, closedTaskError, completeTask, findTaskByToken } from '../../core/task-access';
 import type { ApiDeps } from '../deps';
 import { errorBody } from '../errors';
 import { errorSchema } from '../schemas';
@@ -119,6 +119,10 @@ export function taskPageRoutes(deps: ApiDeps) {
     const task = await findTaskByToken(deps.db, c.req.param('token'));
     if (!task) return notFound(c);
     const isJson = /^application\/json\b/i.test(c.req.header('content-type') ?? '');
+    if (task.status !== 'open') {
+      const error = closedTaskError(task.status);
+      return isJson ? c.json(errorBody(error.code, error.message), error.status) : c.html(closedPage(task), error.status);
+    }
 
     if (isJson) {
       const body = await c.req.json().catch(() => {
