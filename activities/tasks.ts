@@ -2,10 +2,9 @@
  * Task activities. Every write is keyed by the task's business identity (cycle, kind, round,
  * person), so a retried activity finds its earlier work instead of doing it twice.
  */
-import type { Kysely, Transaction } from 'kysely';
-import { type DraftSubmission, ErrorCode, type FieldIssue, PHASE_OF_KIND, type TaskKind, type TaskStatus } from '../contract';
+import { type AnySubmission, ErrorCode, PHASE_OF_KIND, type TaskKind, type TaskStatus } from '../contract';
+import { type KindHandler, type RecordOutcome, SubmissionRejected, type TaskRef, kindHandlers } from '../core/task-kinds';
 import { hashToken, taskToken } from '../core/tokens';
-import type { DB } from '../db/schema';
 import type { ActivityDeps } from './deps';
 import type { TaskEmailData } from './email-templates';
 import { emailRow } from './outbox';
@@ -35,11 +34,12 @@ export interface RecordSubmissionInput {
   taskId: number;
   kind: TaskKind;
   /** Already checked against the kind's schema by the workflow's update validator. */
-  submission: DraftSubmission;
+  submission: AnySubmission;
   via: 'form' | 'json' | 'reply';
 }
 export interface RecordSubmissionResult {
   completedAt: string;
+  outcome: RecordOutcome;
 }
 
 export interface CloseOpenTasksInput {
@@ -89,7 +89,7 @@ export function createTaskActivities({ db, tokenSecret, mailer }: ActivityDeps) 
                 token_hash: hashToken(taskToken(tokenSecret, { cycleId: cycle.id, kind: input.kind, round: input.round, personId: p.id })),
               })),
             )
-            .onConflict((oc) => oc.constraint('tasks_business_key').doNothing())
+            .onConflict((oc) => oc.constraint('tasks_identity').doNothing())
             .returning(['id'])
             .execute();
           created += inserted.length;
@@ -134,25 +134,42 @@ export function createTaskActivities({ db, tokenSecret, mailer }: ActivityDeps) 
     },
 
     async recordSubmission(input: RecordSubmissionInput): Promise<RecordSubmissionResult> {
+      const handler = kindHandlers[input.kind] as KindHandler<TaskKind> | undefined;
+      if (!handler) throw businessFailure(ErrorCode.internal, `no handler for tasks of kind ${input.kind}`);
       return db.transaction().execute(async (tx) => {
         const task = await tx
           .selectFrom('tasks')
           .innerJoin('people', 'people.id', 'tasks.person_id')
-          .select(['tasks.id', 'tasks.cycle_id', 'tasks.person_id', 'tasks.status', 'tasks.completed_at', 'people.email'])
+          .select(['tasks.id', 'tasks.kind', 'tasks.cycle_id', 'tasks.person_id', 'tasks.subject_person_id', 'tasks.round', 'tasks.status', 'tasks.completed_at', 'tasks.result', 'people.email'])
           .where('tasks.id', '=', input.taskId)
           .forUpdate('tasks')
           .executeTakeFirst();
         if (!task) throw businessFailure(ErrorCode.notFound, `task ${input.taskId} does not exist`);
         // The workflow serialises completions of one task, so a completed row here is this same
         // submission's earlier attempt whose result was lost: report it, do nothing twice.
-        if (task.status === 'completed' && task.completed_at) return { completedAt: new Date(task.completed_at).toISOString() };
+        if (task.status === 'completed' && task.completed_at) {
+          return { completedAt: new Date(task.completed_at).toISOString(), outcome: ((task.result as { outcome?: RecordOutcome } | null)?.outcome ?? {}) };
+        }
         if (task.status !== 'open') throw businessFailure(ErrorCode.taskClosed, `task ${input.taskId} is ${task.status}`);
-
-        await checkParents(tx, task.cycle_id, input.submission);
-        await saveDraft(tx, task.cycle_id, task.person_id, task.id, input.submission);
+        const ref: TaskRef = {
+          id: task.id,
+          kind: task.kind as TaskKind,
+          cycleId: task.cycle_id,
+          personId: task.person_id,
+          ownerEmail: task.email,
+          subjectPersonId: task.subject_person_id,
+          round: task.round,
+        };
+        let outcome: RecordOutcome;
+        try {
+          outcome = await handler.record(tx, ref, input.submission);
+        } catch (error) {
+          if (error instanceof SubmissionRejected) throw businessFailure(ErrorCode.validation, 'the submission is not valid', error.issues);
+          throw error;
+        }
         const completed = await tx
           .updateTable('tasks')
-          .set({ status: 'completed', completed_at: new Date(), result: JSON.stringify(input.submission) })
+          .set({ status: 'completed', completed_at: new Date(), result: JSON.stringify({ submission: input.submission, outcome }) })
           .where('id', '=', task.id)
           .returning('completed_at')
           .executeTakeFirstOrThrow();
@@ -164,7 +181,7 @@ export function createTaskActivities({ db, tokenSecret, mailer }: ActivityDeps) 
           .insertInto('audit_log')
           .values({ actor: task.email, action: 'task.completed', cycle_id: task.cycle_id, subject: `task:${task.id}`, detail: JSON.stringify({ via: input.via, kind: input.kind }) })
           .execute();
-        return { completedAt: new Date(completed.completed_at!).toISOString() };
+        return { completedAt: new Date(completed.completed_at!).toISOString(), outcome };
       });
     },
 
@@ -187,44 +204,4 @@ export function createTaskActivities({ db, tokenSecret, mailer }: ActivityDeps) 
       });
     },
   };
-}
-
-
-async function checkParents(tx: Transaction<DB>, cycleId: number, draft: DraftSubmission): Promise<void> {
-  const wanted = [...new Set(draft.objectives.map((o) => o.parentObjectiveId).filter((id): id is number => id !== undefined))];
-  if (!wanted.length) return;
-  const found = new Set(
-    (await tx.selectFrom('objectives').select('id').where('cycle_id', '=', cycleId).where('id', 'in', wanted).execute()).map((r) => r.id),
-  );
-  const issues: FieldIssue[] = [];
-  draft.objectives.forEach((o, i) => {
-    if (o.parentObjectiveId !== undefined && !found.has(o.parentObjectiveId)) {
-      issues.push({ path: `objectives.${i}.parentObjectiveId`, message: 'is not an objective of this cycle' });
-    }
-  });
-  if (issues.length) throw businessFailure(ErrorCode.validation, 'the draft is not valid', issues);
-}
-
-async function saveDraft(db: Kysely<DB>, cycleId: number, personId: number, taskId: number, draft: DraftSubmission): Promise<void> {
-  for (const [position, objective] of draft.objectives.entries()) {
-    const row = await db
-      .insertInto('objectives')
-      .values({ cycle_id: cycleId, owner_id: personId, task_id: taskId, position, title: objective.title, parent_objective_id: objective.parentObjectiveId ?? null })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await db
-      .insertInto('key_results')
-      .values(
-        objective.keyResults.map((kr, krPosition) => ({
-          objective_id: row.id,
-          position: krPosition,
-          title: kr.title,
-          kind: kr.kind,
-          start_value: kr.kind === 'milestone' ? 0 : kr.start,
-          target_value: kr.kind === 'milestone' ? 1 : kr.target,
-          unit: kr.kind === 'numeric' ? kr.unit : kr.kind === 'percent' ? '%' : null,
-        })),
-      )
-      .execute();
-  }
 }

@@ -86,21 +86,8 @@ export async function findTaskByToken(db: Kysely<DB>, token: string, now = Date.
     ownerEmail: row.email,
     locale: row.locale === 'zh-CN' ? 'zh-CN' : 'en',
     managerId: row.manager_id,
-    result: row.result,
+    result: (row.result as { submission?: unknown } | null)?.submission ?? null,
   };
-}
-
-/** The objectives a draft may align to: company objectives and the owner's manager's, in this cycle. */
-export async function alignmentParents(db: Kysely<DB>, task: TaskContext): Promise<{ id: number; title: string; owner: string }[]> {
-  const rows = await db
-    .selectFrom('objectives as o')
-    .leftJoin('people as p', 'p.id', 'o.owner_id')
-    .select(['o.id', 'o.title', 'p.name'])
-    .where('o.cycle_id', '=', task.cycleId)
-    .where((eb) => eb.or([eb('o.owner_id', 'is', null), ...(task.managerId ? [eb('o.owner_id', '=', task.managerId)] : [])]))
-    .orderBy('o.id')
-    .execute();
-  return rows.map((r) => ({ id: r.id, title: r.title, owner: r.name ?? 'Company' }));
 }
 
 export function closedTaskError(status: TaskStatus): AppError {

@@ -31,6 +31,7 @@ export interface CyclesTable {
   workflow_id: string;
   created_by: string;
   created_at: Generated<Date>;
+  hr_person_id: number | null;
 }
 
 export interface CycleParticipantsTable {
@@ -39,6 +40,7 @@ export interface CycleParticipantsTable {
   batch_no: number;
   added_at: Generated<Date>;
   removed_at: NullableTimestamp;
+  score: number | null;
 }
 
 export interface TasksTable {
@@ -58,6 +60,8 @@ export interface TasksTable {
   created_at: Generated<Date>;
   completed_at: NullableTimestamp;
   closed_at: NullableTimestamp;
+  subject_person_id: number | null;
+  escalations_sent: Generated<number>;
 }
 
 export interface TaskEventsTable {
@@ -80,6 +84,8 @@ export interface ObjectivesTable {
   parent_objective_id: number | null;
   status: Generated<string>;
   created_at: Generated<Date>;
+  score: number | null;
+  round: Generated<number>;
 }
 
 export interface KeyResultsTable {
@@ -95,6 +101,70 @@ export interface KeyResultsTable {
   confidence: number | null;
   self_score: number | null;
   score: number | null;
+  done: boolean | null;
+  score_comment: string | null;
+}
+
+export interface ReviewsTable {
+  id: Generated<number>;
+  task_id: number;
+  cycle_id: number;
+  reviewer_id: number;
+  subject_id: number;
+  round: number;
+  decision: string;
+  comment: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface CheckinsTable {
+  id: Generated<number>;
+  task_id: number;
+  cycle_id: number;
+  person_id: number;
+  week: number;
+  confidence: number;
+  report: Generated<string>;
+  values: Json;
+  created_at: Generated<Date>;
+}
+
+export interface ExecutionItemsTable {
+  id: Generated<number>;
+  cycle_id: number;
+  person_id: number;
+  key_result_id: number;
+  checkin_id: number | null;
+  week: number;
+  kind: string;
+  title: string;
+  status: string;
+  created_at: Generated<Date>;
+}
+
+export interface AbsencesTable {
+  person_id: number;
+  week_start: ColumnType<string, string, string>;
+  created_at: Generated<Date>;
+}
+
+export interface NominationsTable {
+  id: Generated<number>;
+  cycle_id: number;
+  task_id: number;
+  nominator_id: number;
+  objective_id: number | null;
+  person_id: number | null;
+  citation: string;
+  winner: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+export interface VotesTable {
+  nomination_id: number;
+  voter_id: number;
+  task_id: number;
+  created_at: Generated<Date>;
 }
 
 export interface EmailsTable {
@@ -148,6 +218,12 @@ export interface DB {
   emails: EmailsTable;
   audit_log: AuditLogTable;
   api_keys: ApiKeysTable;
+  reviews: ReviewsTable;
+  checkins: CheckinsTable;
+  execution_items: ExecutionItemsTable;
+  absences: AbsencesTable;
+  nominations: NominationsTable;
+  votes: VotesTable;
 }
 
 export type Person = Selectable<PeopleTable>;

@@ -8,7 +8,8 @@ import type { Context } from 'hono';
 import { csrf } from 'hono/csrf';
 import { ErrorCode, type FieldIssue, draftSubmissionSchema, toFieldIssues } from '../../contract';
 import { AppError } from '../../core/errors';
-import { type TaskContext, alignmentParents, closedTaskError, completeTask, findTaskByToken } from '../../core/task-access';
+import { type TaskContext, closedTaskError, completeTask, findTaskByToken } from '../../core/task-access';
+import { alignmentParentsFor } from '../../core/task-kinds/draft';
 import type { ApiDeps } from '../deps';
 import { errorBody } from '../errors';
 import { errorSchema } from '../schemas';
@@ -94,7 +95,7 @@ export function taskPageRoutes(deps: ApiDeps) {
   app.get('/:token', async (c) => {
     const task = await findTaskByToken(deps.db, c.req.param('token'));
     if (!task) return notFound(c);
-    const parents = await alignmentParents(deps.db, task);
+    const parents = await alignmentParentsFor(deps.db, task.cycleId, task.personId);
     if (wantsJson(c)) {
       return c.json({
         task: {
@@ -147,7 +148,7 @@ export function taskPageRoutes(deps: ApiDeps) {
         const name = parsed.fieldName(i.path);
         errors.set(name, [...(errors.get(name) ?? []), i.message]);
       }
-      const page = draftPage({ task, values, errors, parents: await alignmentParents(deps.db, task), timeZone: await timeZoneOf(task) });
+      const page = draftPage({ task, values, errors, parents: await alignmentParentsFor(deps.db, task.cycleId, task.personId), timeZone: await timeZoneOf(task) });
       return c.html(page, 400);
     };
     const checked = draftSubmissionSchema.safeParse(parsed.draft);

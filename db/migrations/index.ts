@@ -1,7 +1,9 @@
 /** The ordered list of migrations. Add a new file and one line here; never edit an old one. */
 import type { Migration } from 'kysely';
 import * as initial from './2026_11_27_0001_initial';
+import * as fullCycle from './2026_11_27_0002_full_cycle';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_27_0001_initial': initial,
+  '2026_11_27_0002_full_cycle': fullCycle,
 };
