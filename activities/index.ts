@@ -5,6 +5,8 @@
 import { createCycleActivities } from './cycles';
 import type { ActivityDeps } from './deps';
 import { createEmailActivities } from './email';
+import { createNotificationActivities } from './notifications';
+import { createStallActivities } from './stalls';
 import { createTaskActivities } from './tasks';
 
 export function createActivities(deps: ActivityDeps) {
@@ -12,6 +14,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createCycleActivities(deps),
     ...createTaskActivities(deps),
     ...createEmailActivities(deps),
+    ...createNotificationActivities(deps),
+    ...createStallActivities(deps),
   };
 }
 

@@ -1,24 +1,30 @@
 /** Rows of the email outbox. The idempotency key says what a mail is about; its Message-ID follows from it. */
 import { hashToken } from '../core/tokens';
 import { messageIdFor } from '../mail/mailer';
-import type { EmailKind, TaskEmailData } from './email-templates';
+import type { OutboxData, OutboxKind } from './email-templates';
 
-export interface EmailRowInput {
+export interface EmailRowInput<K extends OutboxKind> {
   key: string;
-  kind: EmailKind;
+  kind: K;
   cycleId: number;
-  taskId: number;
+  /** The task the mail is about (its link is derived at send time); null for cycle-wide mail. */
+  taskId: number | null;
   person: { id: number; name: string; email: string };
-  data: TaskEmailData;
-  /** The workflow that sends it. */
+  data: OutboxData[K];
+  /** The workflow that sends it (for answers to replies: `reply:<hash>`, sent by the inbound handler). */
   senderRef: string;
   from: string;
 }
 
-export function emailRow(e: EmailRowInput) {
+/** The deterministic Message-ID of the email with this idempotency key. */
+export function messageIdForKey(key: string, from: string): string {
+  return messageIdFor(hashToken(key).slice(0, 40), from);
+}
+
+export function emailRow<K extends OutboxKind>(e: EmailRowInput<K>) {
   return {
     idempotency_key: e.key,
-    message_id: messageIdFor(hashToken(e.key).slice(0, 40), e.from),
+    message_id: messageIdForKey(e.key, e.from),
     cycle_id: e.cycleId,
     task_id: e.taskId,
     person_id: e.person.id,

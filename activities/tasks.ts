@@ -1,33 +1,59 @@
 /**
  * Task activities. Every write is keyed by the task's business identity (cycle, kind, round,
- * person), so a retried activity finds its earlier work instead of doing it twice.
+ * owner, subject), so a retried activity finds its earlier work instead of doing it twice.
  */
 import { type AnySubmission, ErrorCode, PHASE_OF_KIND, type TaskKind, type TaskStatus } from '../contract';
 import { type KindHandler, type RecordOutcome, SubmissionRejected, type TaskRef, kindHandlers } from '../core/task-kinds';
 import { hashToken, taskToken } from '../core/tokens';
 import type { ActivityDeps } from './deps';
-import type { TaskEmailData } from './email-templates';
-import { emailRow } from './outbox';
+import type { EmailData } from './email-kinds';
 import { businessFailure } from './failures';
+import { emailRow } from './outbox';
+import { type Recipient, recipientsFor, reviewerOf } from './recipients';
 
-export interface OpenTasksInput {
+/** A task as its batch workflow tracks it. */
+export interface TaskInfo {
+  taskId: number;
+  kind: TaskKind;
+  round: number;
+  personId: number;
+  subjectPersonId: number | null;
+  dueAt: string;
+  status: TaskStatus;
+}
+
+export interface OpenPhaseTasksInput {
   cycleKey: string;
   kind: TaskKind;
   round: number;
   batchNo: number;
   dueAt: string;
+  /** Managers' due time for drafts (earlier, so reports can align to them). */
+  managerDueAt?: string;
+  /** Check-ins: the Monday of the week, to skip people out of office. */
+  weekStart?: string;
   timeZone: string;
   /** The batch workflow that owns these tasks (it receives their completions). */
   workflowId: string;
 }
-export interface OpenTaskRef {
-  taskId: number;
-  status: TaskStatus;
-}
 export interface OpenTasksResult {
-  tasks: OpenTaskRef[];
+  tasks: TaskInfo[];
   /** How many were created by this call (0 on a retry). */
   created: number;
+}
+
+export interface OpenFollowUpInput {
+  cycleKey: string;
+  /** review, strategy-review, calibrate: owned by the subject's reviewer; draft, strategy: by the subject. */
+  kind: TaskKind;
+  round: number;
+  subjectPersonId: number;
+  batchNo: number;
+  dueAt: string;
+  /** The reviewer's comment, shown in the new task's email. */
+  comment?: string;
+  timeZone: string;
+  workflowId: string;
 }
 
 export interface RecordSubmissionInput {
@@ -42,95 +68,148 @@ export interface RecordSubmissionResult {
   outcome: RecordOutcome;
 }
 
-export interface CloseOpenTasksInput {
+export interface CloseTasksInput {
   workflowId: string;
+  /** Only these tasks (else every open task of the workflow). */
+  taskIds?: number[];
+  /** Only tasks owned by or about these people. */
+  personIds?: number[];
   status: Extract<TaskStatus, 'expired' | 'cancelled'>;
   reason: string;
+  actor?: string;
 }
-export interface CloseOpenTasksResult {
-  closed: number;
+export interface CloseTasksResult {
+  closed: number[];
+}
+
+export interface SetTaskDueInput {
+  taskIds: number[];
+  dueAt: string;
+  actor: string;
 }
 
 const INSERT_CHUNK = 1_000;
+const WITH_SUBJECT: ReadonlySet<TaskKind> = new Set(['review', 'strategy-review', 'calibrate']);
 
 export function createTaskActivities({ db, tokenSecret, mailer }: ActivityDeps) {
-  return {
-    async openTasks(input: OpenTasksInput): Promise<OpenTasksResult> {
-      const cycle = await db.selectFrom('cycles').select(['id', 'title']).where('key', '=', input.cycleKey).executeTakeFirst();
-      if (!cycle) throw businessFailure(ErrorCode.notFound, `cycle ${input.cycleKey} does not exist`);
-      const people = await db
-        .selectFrom('cycle_participants as cp')
-        .innerJoin('people as p', 'p.id', 'cp.person_id')
-        .select(['p.id', 'p.name', 'p.email', 'p.locale'])
-        .where('cp.cycle_id', '=', cycle.id)
-        .where('cp.batch_no', '=', input.batchNo)
-        .where('cp.removed_at', 'is', null)
-        .where('p.active', '=', true)
-        .orderBy('p.id')
-        .execute();
-      const phase = PHASE_OF_KIND[input.kind];
+  async function cycleByKey(cycleKey: string) {
+    const cycle = await db.selectFrom('cycles').select(['id', 'title', 'hr_person_id']).where('key', '=', cycleKey).executeTakeFirst();
+    if (!cycle) throw businessFailure(ErrorCode.notFound, `cycle ${cycleKey} does not exist`);
+    if (cycle.hr_person_id === null) throw businessFailure(ErrorCode.validation, `cycle ${cycleKey} has no HR owner`);
+    return { id: cycle.id, title: cycle.title, hrPersonId: cycle.hr_person_id };
+  }
 
-      return db.transaction().execute(async (tx) => {
-        let created = 0;
-        for (let i = 0; i < people.length; i += INSERT_CHUNK) {
-          const chunk = people.slice(i, i + INSERT_CHUNK);
-          const inserted = await tx
-            .insertInto('tasks')
-            .values(
-              chunk.map((p) => ({
-                cycle_id: cycle.id,
-                person_id: p.id,
-                kind: input.kind,
-                phase,
-                round: input.round,
-                batch_no: input.batchNo,
-                workflow_id: input.workflowId,
-                due_at: input.dueAt,
-                token_hash: hashToken(taskToken(tokenSecret, { cycleId: cycle.id, kind: input.kind, round: input.round, personId: p.id })),
-              })),
-            )
-            .onConflict((oc) => oc.constraint('tasks_identity').doNothing())
-            .returning(['id'])
-            .execute();
-          created += inserted.length;
-          if (inserted.length) {
-            await tx
-              .insertInto('task_events')
-              .values(inserted.map((t) => ({ task_id: t.id, from_status: null, to_status: 'open', actor: 'system', detail: null })))
-              .execute();
-          }
-        }
-
-        const tasks = await tx
-          .selectFrom('tasks')
-          .select(['id', 'person_id', 'status', 'due_at'])
-          .where('workflow_id', '=', input.workflowId)
-          .orderBy('id')
+  /** Inserts the tasks (idempotently) and their invitation emails, in one transaction. */
+  async function insertTasks(
+    cycle: { id: number; title: string },
+    spec: { kind: TaskKind; round: number; batchNo: number; workflowId: string; timeZone: string; comment?: string },
+    recipients: (Recipient & { dueAt: string })[],
+  ): Promise<OpenTasksResult> {
+    const phase = PHASE_OF_KIND[spec.kind];
+    return db.transaction().execute(async (tx) => {
+      let created = 0;
+      for (let i = 0; i < recipients.length; i += INSERT_CHUNK) {
+        const chunk = recipients.slice(i, i + INSERT_CHUNK);
+        const inserted = await tx
+          .insertInto('tasks')
+          .values(
+            chunk.map((r) => ({
+              cycle_id: cycle.id,
+              person_id: r.personId,
+              subject_person_id: r.subjectPersonId,
+              kind: spec.kind,
+              phase,
+              round: spec.round,
+              batch_no: spec.batchNo,
+              workflow_id: spec.workflowId,
+              due_at: r.dueAt,
+              token_hash: hashToken(taskToken(tokenSecret, { cycleId: cycle.id, kind: spec.kind, round: spec.round, personId: r.personId, subjectPersonId: r.subjectPersonId })),
+            })),
+          )
+          .onConflict((oc) => oc.constraint('tasks_identity').doNothing())
+          .returning(['id'])
           .execute();
-        const byPerson = new Map(people.map((p) => [p.id, p]));
-        const invites = tasks
-          .filter((t) => t.status === 'open' && byPerson.has(t.person_id))
-          .map((t) => {
-            const p = byPerson.get(t.person_id)!;
-            const data: TaskEmailData = {
-              locale: p.locale === 'zh-CN' ? 'zh-CN' : 'en',
-              personName: p.name,
-              cycleTitle: cycle.title,
-              taskKind: input.kind,
-              dueAt: new Date(t.due_at).toISOString(),
-              timeZone: input.timeZone,
-            };
-            return emailRow({ key: `task:${t.id}:invite`, kind: 'task-invite', cycleId: cycle.id, taskId: t.id, person: p, data, senderRef: input.workflowId, from: mailer.from });
-          });
-        for (let i = 0; i < invites.length; i += INSERT_CHUNK) {
+        created += inserted.length;
+        if (inserted.length) {
           await tx
-            .insertInto('emails')
-            .values(invites.slice(i, i + INSERT_CHUNK))
-            .onConflict((oc) => oc.column('idempotency_key').doNothing())
+            .insertInto('task_events')
+            .values(inserted.map((t) => ({ task_id: t.id, from_status: null, to_status: 'open', actor: 'system', detail: null })))
             .execute();
         }
-        return { tasks: tasks.map((t) => ({ taskId: t.id, status: t.status as TaskStatus })), created };
-      });
+      }
+      const keys = recipients.map((r) => `${r.personId}:${r.subjectPersonId ?? 0}`);
+      const rows = await tx
+        .selectFrom('tasks as t')
+        .innerJoin('people as p', 'p.id', 't.person_id')
+        .leftJoin('people as s', 's.id', 't.subject_person_id')
+        .select(['t.id', 't.person_id', 't.subject_person_id', 't.status', 't.due_at', 'p.name', 'p.email', 'p.locale', 's.name as subject_name'])
+        .where('t.workflow_id', '=', spec.workflowId)
+        .where('t.kind', '=', spec.kind)
+        .where('t.round', '=', spec.round)
+        .orderBy('t.id')
+        .execute();
+      const wanted = new Set(keys);
+      const mine = rows.filter((t) => wanted.has(`${t.person_id}:${t.subject_person_id ?? 0}`));
+      const invites = mine
+        .filter((t) => t.status === 'open')
+        .map((t) => {
+          const data: EmailData['task-invite'] = {
+            locale: t.locale === 'zh-CN' ? 'zh-CN' : 'en',
+            personName: t.name,
+            cycleTitle: cycle.title,
+            timeZone: spec.timeZone,
+            taskKind: spec.kind,
+            dueAt: new Date(t.due_at).toISOString(),
+            round: spec.round,
+            ...(t.subject_name ? { subjectName: t.subject_name } : {}),
+            ...(spec.comment ? { comment: spec.comment } : {}),
+          };
+          return emailRow({ key: `task:${t.id}:invite`, kind: 'task-invite', cycleId: cycle.id, taskId: t.id, person: { id: t.person_id, name: t.name, email: t.email }, data, senderRef: spec.workflowId, from: mailer.from });
+        });
+      for (let i = 0; i < invites.length; i += INSERT_CHUNK) {
+        await tx.insertInto('emails').values(invites.slice(i, i + INSERT_CHUNK)).onConflict((oc) => oc.column('idempotency_key').doNothing()).execute();
+      }
+      return {
+        created,
+        tasks: mine.map((t) => ({
+          taskId: t.id,
+          kind: spec.kind,
+          round: spec.round,
+          personId: t.person_id,
+          subjectPersonId: t.subject_person_id,
+          dueAt: new Date(t.due_at).toISOString(),
+          status: t.status as TaskStatus,
+        })),
+      };
+    });
+  }
+
+  return {
+    async openPhaseTasks(input: OpenPhaseTasksInput): Promise<OpenTasksResult> {
+      const cycle = await cycleByKey(input.cycleKey);
+      const recipients = await recipientsFor(db, cycle, input.kind, input.batchNo, input.weekStart);
+      return insertTasks(
+        cycle,
+        input,
+        recipients.map((r) => ({ ...r, dueAt: r.isManager && input.managerDueAt && !WITH_SUBJECT.has(input.kind) ? input.managerDueAt : input.dueAt })),
+      );
+    },
+
+    async openFollowUpTask(input: OpenFollowUpInput): Promise<TaskInfo | null> {
+      const cycle = await cycleByKey(input.cycleKey);
+      const active = await db
+        .selectFrom('cycle_participants')
+        .select('person_id')
+        .where('cycle_id', '=', cycle.id)
+        .where('person_id', '=', input.subjectPersonId)
+        .where('removed_at', 'is', null)
+        .executeTakeFirst();
+      if (!active && input.kind !== 'strategy' && input.kind !== 'strategy-review') return null; // the subject left the cycle
+      const owner =
+        input.kind === 'strategy-review' ? cycle.hrPersonId : WITH_SUBJECT.has(input.kind) ? await reviewerOf(db, cycle.id, cycle.hrPersonId, input.subjectPersonId) : input.subjectPersonId;
+      const recipient = { personId: owner, subjectPersonId: WITH_SUBJECT.has(input.kind) ? input.subjectPersonId : null, isManager: false, dueAt: input.dueAt };
+      const { tasks } = await insertTasks(cycle, input, [recipient]);
+      return tasks[0] ?? null;
     },
 
     async recordSubmission(input: RecordSubmissionInput): Promise<RecordSubmissionResult> {
@@ -185,22 +264,35 @@ export function createTaskActivities({ db, tokenSecret, mailer }: ActivityDeps) 
       });
     },
 
-    async closeOpenTasks({ workflowId, status, reason }: CloseOpenTasksInput): Promise<CloseOpenTasksResult> {
+    async closeTasks({ workflowId, taskIds, personIds, status, reason, actor = 'system' }: CloseTasksInput): Promise<CloseTasksResult> {
       return db.transaction().execute(async (tx) => {
-        const closed = await tx
-          .updateTable('tasks')
-          .set({ status, closed_at: new Date() })
-          .where('workflow_id', '=', workflowId)
-          .where('status', '=', 'open')
-          .returning(['id', 'cycle_id'])
-          .execute();
+        let q = tx.updateTable('tasks').set({ status, closed_at: new Date() }).where('workflow_id', '=', workflowId).where('status', '=', 'open');
+        if (taskIds) q = q.where('id', 'in', taskIds.length ? taskIds : [-1]);
+        if (personIds) {
+          const ids = personIds.length ? personIds : [-1];
+          q = q.where((eb) => eb.or([eb('person_id', 'in', ids), eb('subject_person_id', 'in', ids)]));
+        }
+        const closed = await q.returning(['id']).execute();
         if (closed.length) {
           await tx
             .insertInto('task_events')
-            .values(closed.map((t) => ({ task_id: t.id, from_status: 'open', to_status: status, actor: 'system', detail: JSON.stringify({ reason }) })))
+            .values(closed.map((t) => ({ task_id: t.id, from_status: 'open', to_status: status, actor, detail: JSON.stringify({ reason }) })))
             .execute();
         }
-        return { closed: closed.length };
+        return { closed: closed.map((t) => t.id) };
+      });
+    },
+
+    async setTaskDue({ taskIds, dueAt, actor }: SetTaskDueInput): Promise<void> {
+      if (!taskIds.length) return;
+      await db.transaction().execute(async (tx) => {
+        const changed = await tx.updateTable('tasks').set({ due_at: dueAt }).where('id', 'in', taskIds).where('status', '=', 'open').returning('id').execute();
+        if (changed.length) {
+          await tx
+            .insertInto('task_events')
+            .values(changed.map((t) => ({ task_id: t.id, from_status: 'open', to_status: 'open', actor, detail: JSON.stringify({ extendedTo: dueAt }) })))
+            .execute();
+        }
       });
     },
   };

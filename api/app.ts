@@ -5,10 +5,14 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
-import { createAuthenticator } from './auth';
+import { routePath } from 'hono/route';
+import { type Principal, createAuthenticator } from './auth';
 import type { ApiDeps } from './deps';
 import { handleError, validationHook, errorBody } from './errors';
+import { auditRoutes } from './routes/audit';
+import { adminRoutes } from './routes/admin';
 import { cycleRoutes } from './routes/cycles';
+import { keyRoutes } from './routes/keys';
 import { peopleRoutes } from './routes/people';
 import { systemRoutes } from './routes/system';
 import { taskPageRoutes } from './routes/task-page';
@@ -24,12 +28,30 @@ export function createApp(deps: ApiDeps, extras: AppExtras = {}) {
   const auth = createAuthenticator(deps.db, deps.bootstrapApiKey);
 
   app.use('*', requestId());
+  // One JSON line per request, with the request id (also the X-Request-Id response header).
+  // Never logged: headers (the API key is in Authorization), query strings, bodies, and the
+  // path of /t/… requests (the task token is in it). The API key is identified by its actor.
   app.use('*', async (c, next) => {
     const started = performance.now();
     await next();
-    // Task tokens are in the path of /t/… requests: log the route, never the path itself.
     const path = c.req.path.startsWith('/t/') ? '/t/:token' : c.req.path;
-    deps.log.debug({ reqId: c.get('requestId'), method: c.req.method, path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
+    const route = routePath(c, -1);
+    const principal = (c.var as { principal?: Principal }).principal;
+    const status = c.res.status;
+    const entry = {
+      reqId: c.get('requestId'),
+      method: c.req.method,
+      path,
+      ...(route && route !== '*' && route !== '/*' ? { route } : {}),
+      status,
+      ms: Math.round(performance.now() - started),
+      ...(principal ? { actor: principal.actor } : {}),
+    };
+    // Probes hit /healthz and /readyz every few seconds: debug, unless they fail.
+    const probe = path === '/healthz' || path === '/readyz';
+    if (status >= 500) deps.log.warn(entry, 'request');
+    else if (probe) deps.log.debug(entry, 'request');
+    else deps.log.info(entry, 'request');
   });
   app.onError((err, c) => handleError(err, c, deps.log));
   app.notFound((c) => c.json(errorBody(ErrorCode.notFound, `no route for ${c.req.method} ${c.req.path.startsWith('/t/') ? '/t/…' : c.req.path}`), 404));
@@ -37,6 +59,9 @@ export function createApp(deps: ApiDeps, extras: AppExtras = {}) {
   app.route('/', systemRoutes(deps));
   app.route('/api/people', peopleRoutes(deps, auth));
   app.route('/api/cycles', cycleRoutes(deps, auth));
+  app.route('/api/keys', keyRoutes(deps, auth));
+  app.route('/api/audit', auditRoutes(deps, auth));
+  app.route('/api/admin', adminRoutes(deps, auth));
   app.route('/t', taskPageRoutes(deps));
   for (const m of extras.mounts ?? []) app.route(m.path, m.app);
 

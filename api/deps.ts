@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { StepPolicy } from '../contract';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import type { Logger } from '../runtime/logger';
@@ -10,6 +11,7 @@ export interface ApiDeps {
   publicBaseUrl: string;
   bootstrapApiKey: string | undefined;
   taskBatchSize: number;
+  stepPolicy: StepPolicy;
   /** Display time zone for dates on task pages when a cycle has none. */
   log: Logger;
   /** Reachability checks for /healthz and /readyz. */

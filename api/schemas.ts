@@ -53,6 +53,7 @@ export const cycleViewSchema = cycleSummarySchema
       })
       .nullable(),
     workflowError: z.string().optional(),
+    activeBatches: z.array(z.string()).optional(),
     workflowUrl: z.string().nullable(),
     taskCounts: z.record(z.enum(TASK_STATUSES), z.number().int()),
     emailCounts: z.object({ queued: z.number().int(), sent: z.number().int(), failed: z.number().int(), skipped: z.number().int() }),
@@ -69,6 +70,7 @@ export const taskSchema = z
     status: z.enum(TASK_STATUSES),
     ownerEmail: z.string(),
     ownerName: z.string(),
+    subjectEmail: z.string().nullable(),
     dueAt: z.string(),
     completedAt: z.string().nullable(),
   })

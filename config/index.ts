@@ -8,6 +8,7 @@
  * Production entry points (`npm run api`, `npm run worker`) call `requireExternalServices`.
  */
 import { z } from 'zod';
+import { type StepPolicy, durationSchema } from '../contract';
 
 const optionalString = z
   .string()
@@ -70,10 +71,26 @@ export const envSchema = z.object({
   SMTP_RATE_PER_SECOND: z.coerce.number().int().min(0).default(0),
   MAILBOX_PORT: port(1025),
   MAIL_FROM: z.string().min(3).default('OKR <okr@localhost>'),
+  /**
+   * Replies by email: task emails get `Reply-To: tasks+<key>@MAIL_REPLY_DOMAIN`, and the API role
+   * listens for those replies on INBOUND_SMTP_PORT. On when MAIL_REPLY_DOMAIN is set, or in the
+   * embedded mail mode (SMTP_URL unset), where it defaults to `localhost`.
+   */
+  MAIL_REPLY_DOMAIN: optionalString.refine((v) => v === undefined || /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(v), {
+    message: 'must be a domain name such as replies.example.com',
+  }),
+  /** The inbound SMTP listener for replies (API role, on HOST); 0 = off. */
+  INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
 
   BOOTSTRAP_API_KEY: secret('BOOTSTRAP_API_KEY'),
   TOKEN_SECRET: secret('TOKEN_SECRET'),
   TASK_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(250),
+  /** A workflow step (activity) is retried this many times, backing off from STEP_RETRY_INITIAL to STEP_RETRY_MAX, then reported stalled. */
+  STEP_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(10),
+  STEP_RETRY_INITIAL: durationSchema.default('1s'),
+  STEP_RETRY_MAX: durationSchema.default('1m'),
+  /** A stalled step retries by itself after this long unless an operator retries or skips it first. */
+  STEP_AUTO_RETRY_AFTER: durationSchema.default('30m'),
 });
 
 export type EnvInput = z.input<typeof envSchema>;
@@ -104,9 +121,12 @@ export interface AppConfig {
   database: { url: string | undefined; poolSize: number };
   temporal: TemporalConfig;
   smtp: { url: string | undefined; maxConnections: number; ratePerSecond: number; mailboxPort: number; from: string };
+  /** Replies by email; `domain` undefined = off (no Reply-To, no reply instructions, no listener). */
+  replies: { domain: string | undefined; inboundPort: number };
   bootstrapApiKey: string | undefined;
   tokenSecret: string | undefined;
   taskBatchSize: number;
+  stepPolicy: StepPolicy;
 }
 
 export class ConfigError extends Error {
@@ -166,9 +186,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       mailboxPort: e.MAILBOX_PORT,
       from: e.MAIL_FROM,
     },
+    replies: { domain: e.MAIL_REPLY_DOMAIN ?? (e.SMTP_URL ? undefined : 'localhost'), inboundPort: e.INBOUND_SMTP_PORT },
     bootstrapApiKey: e.BOOTSTRAP_API_KEY,
     tokenSecret: e.TOKEN_SECRET,
     taskBatchSize: e.TASK_BATCH_SIZE,
+    stepPolicy: { maxAttempts: e.STEP_MAX_ATTEMPTS, initialInterval: e.STEP_RETRY_INITIAL, maxInterval: e.STEP_RETRY_MAX, autoRetryAfter: e.STEP_AUTO_RETRY_AFTER },
   };
 }
 

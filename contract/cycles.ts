@@ -1,6 +1,6 @@
 /** Cycles: what HR posts to start one, its schedule, and the live state the workflow reports. */
 import { z } from 'zod';
-import { durationSchema } from './duration';
+import { durationSchema, nonNegativeDurationSchema } from './duration';
 import { emailSchema } from './people';
 
 export const PHASES = ['strategy', 'drafting', 'review', 'checkins', 'scoring', 'awards'] as const;
@@ -15,12 +15,58 @@ export const cycleKeySchema = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, ".", "_" or "-" (at most 64), starting with a letter or digit');
 
-/** How long each phase lasts and when people are reminded. Durations as "7d", "36h", "30s". */
+const timeZoneSchema = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'an IANA time zone such as "Europe/Berlin" or "Asia/Shanghai"');
+
+export const escalationSchema = z.object({
+  /** How long after the due time ("0s": at the due time). */
+  after: nonNegativeDurationSchema,
+  to: z.enum(['manager', 'hr']),
+});
+
+/**
+ * How long each phase lasts, when check-ins happen, and how people are reminded and escalated.
+ * Durations as "7d", "36h", "30s". Defaults suit a quarter; tests compress them to seconds.
+ */
 export const scheduleSchema = z.object({
-  timeZone: z.string().min(1).default('UTC'),
+  timeZone: timeZoneSchema.default('UTC'),
+  strategy: durationSchema.default('5d'),
   drafting: durationSchema.default('7d'),
+  /** Managers' drafts are due this long before their reports' (so reports can align to them). */
+  managerLead: durationSchema.default('2d'),
+  review: durationSchema.default('5d'),
+  checkIns: z
+    .object({
+      /** ISO weekday (1 = Monday … 7 = Sunday) and hour in `timeZone` when each week's check-in opens. */
+      weekday: z.number().int().min(1).max(7).default(1),
+      hour: z.number().int().min(0).max(23).default(10),
+      /** Instead of the calendar: a check-in every `every` from the end of the review (compressed cycles). */
+      every: durationSchema.optional(),
+      /** How many check-ins with `every` (the calendar runs until endsOn). */
+      weeks: z.number().int().min(0).max(26).default(13),
+      /** How long a check-in stays open; a missed one is reported to the manager. */
+      window: durationSchema.default('2d'),
+    })
+    .default({ weekday: 1, hour: 10, weeks: 13, window: '2d' }),
+  /** Self-scores are due after two thirds of it; managers' calibrations at its end. */
+  scoring: durationSchema.default('7d'),
+  /** Nominations, votes and HR's final choice each take a third of it. */
+  awards: durationSchema.default('9d'),
   /** Reminders this long before a task's due time (each one once). */
   reminders: z.array(durationSchema).max(5).default(['3d', '1d']),
+  /** After the due time: tell the manager, then HR. */
+  escalations: z.array(escalationSchema).max(5).default([
+    { after: '1d', to: 'manager' },
+    { after: '2d', to: 'hr' },
+  ]),
+  /** An unfinished task expires this long after its due time (escalations come before). */
+  expireAfter: nonNegativeDurationSchema.default('3d'),
 });
 export type Schedule = z.infer<typeof scheduleSchema>;
 
@@ -45,6 +91,10 @@ export interface PhaseState {
   openedAt: string | null;
   dueAt: string | null;
   closedAt: string | null;
+  /** Check-ins: how many weeks have opened so far. */
+  round?: number;
+  /** Why it closed early, if it did: "advanced by HR", "skipped: no executives", … */
+  note?: string;
 }
 
 /** What the cycle workflow answers to `cycleStateQuery`. Plain JSON. */
@@ -55,4 +105,7 @@ export interface CycleState {
   phases: PhaseState[];
   participantCount: number;
   batchCount: number;
+  /** Batch workflows of the current phase that are still running. */
+  activeBatches: string[];
+  cancelReason?: string;
 }

@@ -17,3 +17,6 @@ export const durationSchema = z
   .string()
   .regex(DURATION_RE, 'a duration such as "14d", "36h", "90m" or "30s"')
   .refine((v) => durationToMs(v) > 0, 'must be longer than zero');
+
+/** A duration that may be zero ("0s": at once), e.g. an escalation at the due time. */
+export const nonNegativeDurationSchema = z.string().regex(DURATION_RE, 'a duration such as "1d", "36h" or "0s"');

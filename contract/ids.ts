@@ -15,3 +15,8 @@ export function cycleWorkflowId(cycleKey: string): string {
 export function taskBatchWorkflowId(cycleKey: string, phase: Phase, round: number, batch: number): string {
   return `okr-cycle:${cycleKey}:${phase}:r${round}:b${batch}`;
 }
+
+/** An operator's retry of one failed email (attempt-numbered, so each retry is its own run). */
+export function emailRetryWorkflowId(emailId: string, attempt: number): string {
+  return `okr-email-retry:${emailId}:${attempt}`;
+}

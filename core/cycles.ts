@@ -5,12 +5,13 @@
  */
 import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import {
   type CycleState,
   ErrorCode,
   type FieldIssue,
   type StartCycleInput,
+  type StepPolicy,
   TASK_STATUSES,
   type TaskStatus,
   cycleStateQuery,
@@ -25,6 +26,7 @@ export interface CycleDeps {
   client: Client;
   taskQueue: string;
   batchSize: number;
+  stepPolicy: StepPolicy;
 }
 
 export interface CycleSummary {
@@ -52,6 +54,14 @@ export async function startCycle(deps: CycleDeps, input: StartCycleInput, actor:
 
   if (!existing) {
     const participantIds = await resolveParticipants(db, input.participants);
+    const hr = await db
+      .selectFrom('people')
+      .select('id')
+      .where('active', '=', true)
+      .where(sql<boolean>`'hr' = any(roles)`)
+      .orderBy('id')
+      .executeTakeFirst();
+    if (!hr) throw validationError([{ path: 'participants', message: 'import at least one person with role hr: HR owns the cycle, reviews people without a manager and finalises awards' }]);
     const inserted = await db.transaction().execute(async (tx) => {
       const row = await tx
         .insertInto('cycles')
@@ -64,6 +74,7 @@ export async function startCycle(deps: CycleDeps, input: StartCycleInput, actor:
           request_fingerprint: print,
           workflow_id: workflowId,
           created_by: actor,
+          hr_person_id: hr.id,
         })
         .onConflict((oc) => oc.column('key').doNothing())
         .returning(['id', 'request_fingerprint'])
@@ -93,7 +104,7 @@ export async function startCycle(deps: CycleDeps, input: StartCycleInput, actor:
     await deps.client.workflow.start<typeof okrCycle>('okrCycle', {
       workflowId,
       taskQueue: deps.taskQueue,
-      args: [{ cycleKey: input.key, schedule: input.schedule }],
+      args: [{ cycleKey: input.key, schedule: input.schedule, stepPolicy: deps.stepPolicy }],
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
     });

@@ -128,3 +128,53 @@ export async function completeTask(
     throw new AppError(ErrorCode.unavailable, 'the task could not be completed right now; nothing was saved, please try again');
   }
 }
+
+/**
+ * A task by its id, in the same shape as `findTaskByToken` (for replies by email, whose address
+ * carries a verified task id instead of the link token). Closed tasks are returned whatever their age.
+ */
+export async function findTaskById(db: Kysely<DB>, taskId: number): Promise<TaskContext | null> {
+  const row = await db
+    .selectFrom('tasks as t')
+    .innerJoin('cycles as c', 'c.id', 't.cycle_id')
+    .innerJoin('people as p', 'p.id', 't.person_id')
+    .select([
+      't.id',
+      't.kind',
+      't.round',
+      't.status',
+      't.due_at',
+      't.completed_at',
+      't.workflow_id',
+      't.result',
+      'c.id as cycle_id',
+      'c.key as cycle_key',
+      'c.title as cycle_title',
+      'p.id as person_id',
+      'p.name',
+      'p.email',
+      'p.locale',
+      'p.manager_id',
+    ])
+    .where('t.id', '=', taskId)
+    .executeTakeFirst();
+  if (!row) return null;
+  return {
+    id: row.id,
+    kind: row.kind as TaskKind,
+    round: row.round,
+    status: row.status as TaskStatus,
+    dueAt: new Date(row.due_at).toISOString(),
+    completedAt: row.completed_at ? new Date(row.completed_at).toISOString() : null,
+    workflowId: row.workflow_id,
+    cycleId: row.cycle_id,
+    cycleKey: row.cycle_key,
+    cycleTitle: row.cycle_title,
+    personId: row.person_id,
+    ownerName: row.name,
+    ownerEmail: row.email,
+    locale: row.locale === 'zh-CN' ? 'zh-CN' : 'en',
+    managerId: row.manager_id,
+    result: (row.result as { submission?: unknown } | null)?.submission ?? null,
+  };
+}

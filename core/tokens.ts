@@ -11,13 +11,15 @@ export interface TaskIdentity {
   kind: string;
   round: number;
   personId: number;
+  /** Reviews and calibrations are about another person; one link per subject. */
+  subjectPersonId?: number | null;
 }
 
 const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
 
 export function taskToken(secret: string, task: TaskIdentity): string {
   return createHmac('sha256', secret)
-    .update(`task-link:v1:${task.cycleId}:${task.kind}:${task.round}:${task.personId}`)
+    .update(`task-link:v1:${task.cycleId}:${task.kind}:${task.round}:${task.personId}${task.subjectPersonId ? `:${task.subjectPersonId}` : ''}`)
     .digest('base64url');
 }
 

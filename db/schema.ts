@@ -207,6 +207,25 @@ export interface ApiKeysTable {
   revoked_at: NullableTimestamp;
 }
 
+export interface StallsTable {
+  id: Generated<number>;
+  stall_key: string;
+  cycle_id: number | null;
+  workflow_id: string;
+  phase: string | null;
+  step: string;
+  since: Timestamp;
+  last_failure: string;
+  attempts: number;
+  auto_retry_at: Timestamp;
+  /** stalled → retrying | skipped | auto-retried */
+  status: Generated<string>;
+  resolved_by: string | null;
+  resolution: string | null;
+  resolved_at: NullableTimestamp;
+  created_at: Generated<Date>;
+}
+
 export interface DB {
   people: PeopleTable;
   cycles: CyclesTable;
@@ -224,6 +243,7 @@ export interface DB {
   absences: AbsencesTable;
   nominations: NominationsTable;
   votes: VotesTable;
+  stalls: StallsTable;
 }
 
 export type Person = Selectable<PeopleTable>;

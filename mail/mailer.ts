@@ -1,7 +1,8 @@
 /**
  * Outgoing mail: one pooled nodemailer transport per process, with an optional rate limit.
  * `classifySmtpError` tells a temporary failure (retry later) from a permanent one (this
- * recipient will never accept it).
+ * recipient will never accept it). Names, subjects and header values are made single-line
+ * here as well as by nodemailer's encoding, so nothing a person typed can start a new header.
  */
 import nodemailer from 'nodemailer';
 
@@ -11,11 +12,17 @@ export interface OutgoingMessage {
   text: string;
   html: string;
   messageId: string;
+  /** Where replies go (a task's `tasks+<key>@<domain>` address). */
+  replyTo?: string;
+  /** Threading for answers to an inbound message: its Message-ID. */
+  inReplyTo?: string;
   headers?: Record<string, string>;
 }
 
 export interface Mailer {
   from: string;
+  /** The domain of reply addresses (`tasks+<key>@<replyDomain>`); undefined = replies by email are off. */
+  replyDomain?: string;
   send(message: OutgoingMessage): Promise<void>;
   close(): void;
 }
@@ -27,6 +34,14 @@ export interface MailerOptions {
   maxConnections: number;
   /** Messages per second across the pool; 0 = unlimited. */
   ratePerSecond: number;
+  /** The domain of reply addresses; unset = replies by email are off. */
+  replyDomain?: string;
+}
+
+/** A header value, a display name or a subject as one line: CR, LF and other controls become spaces. */
+export function oneLine(value: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
+  return value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim();
 }
 
 export function createMailer(options: MailerOptions): Mailer {
@@ -47,15 +62,21 @@ export function createMailer(options: MailerOptions): Mailer {
   });
   return {
     from: options.from,
+    replyDomain: options.replyDomain,
     async send(m) {
       await transport.sendMail({
         from: options.from,
-        to: { name: m.to.name, address: m.to.address },
-        subject: m.subject,
+        to: { name: oneLine(m.to.name), address: oneLine(m.to.address) },
+        subject: oneLine(m.subject),
         text: m.text,
         html: m.html,
-        messageId: m.messageId,
-        headers: m.headers,
+        messageId: oneLine(m.messageId),
+        ...(m.replyTo ? { replyTo: oneLine(m.replyTo) } : {}),
+        ...(m.inReplyTo ? { inReplyTo: oneLine(m.inReplyTo), references: [oneLine(m.inReplyTo)] } : {}),
+        ...(m.headers ? { headers: Object.fromEntries(Object.entries(m.headers).map(([k, v]) => [oneLine(k), oneLine(v)])) } : {}),
+        // Everything is inline; nodemailer must never read a file or fetch a URL for a message.
+        disableFileAccess: true,
+        disableUrlAccess: true,
       });
     },
     close: () => transport.close(),

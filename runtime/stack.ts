@@ -14,6 +14,8 @@ import { type Database, migrateToLatest, openDatabase } from '../db/connect';
 import { type MailCatcher, startMailCatcher } from '../mail/catcher';
 import { createMailboxRouter } from '../mail/mailbox-routes';
 import { type Mailer, createMailer } from '../mail/mailer';
+import { startInboundServer } from '../mail/inbound';
+import { completeThroughWorkflow, createReplyHandler } from '../core/replies';
 import { type Logger, createLogger, installTemporalLogging } from './logger';
 import { type TemporalAccess, connectTemporal, startEmbeddedTemporal, temporalReachable } from './temporal';
 import { createWorker } from './worker';
@@ -83,7 +85,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     let worker: Worker | undefined;
     if (roles.worker) {
-      const mailer: Mailer = createMailer({ url: smtpUrl, from: config.smtp.from, maxConnections: config.smtp.maxConnections, ratePerSecond: config.smtp.ratePerSecond });
+      const mailer: Mailer = createMailer({ url: smtpUrl, from: config.smtp.from, maxConnections: config.smtp.maxConnections, ratePerSecond: config.smtp.ratePerSecond, replyDomain: config.replies.domain });
       cleanups.push(() => mailer.close());
       const activities = createActivities({ db: database.db, mailer, publicBaseUrl: config.publicBaseUrl, tokenSecret: options.secrets.tokenSecret, log });
       worker = await createWorker({
@@ -114,6 +116,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           publicBaseUrl: config.publicBaseUrl,
           bootstrapApiKey: options.secrets.bootstrapApiKey,
           taskBatchSize: config.taskBatchSize,
+          stepPolicy: config.stepPolicy,
           log,
           health: {
             database: () => database.ping().then(() => true, () => false),
@@ -128,6 +131,28 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       const port = typeof address === 'object' && address ? address.port : config.port;
       apiUrl = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
     }
+
+    // ---- Replies by email (docs/email.md) ------------------------------------------------------
+    // With the API role, when replies are on (MAIL_REPLY_DOMAIN, or the embedded mail mode) and
+    // INBOUND_SMTP_PORT is not 0: an SMTP listener for `tasks+<key>@<domain>` that completes tasks
+    // through the same Temporal update as the task page, and answers each reply by email.
+    if (roles.api && config.replies.domain && config.replies.inboundPort > 0) {
+      const replyDomain = config.replies.domain;
+      const answers = createMailer({ url: smtpUrl, from: config.smtp.from, maxConnections: 1, ratePerSecond: config.smtp.ratePerSecond, replyDomain });
+      cleanups.push(() => answers.close());
+      const handle = createReplyHandler({
+        db: database.db,
+        mailer: answers,
+        tokenSecret: options.secrets.tokenSecret,
+        replyDomain,
+        publicBaseUrl: config.publicBaseUrl,
+        log,
+        complete: completeThroughWorkflow({ db: database.db, client: temporal.client }),
+      });
+      const inbound = await startInboundServer({ host: config.host, port: config.replies.inboundPort, domain: replyDomain, handle, log });
+      cleanups.push(() => inbound.close());
+    }
+    // ---- end of replies by email ----------------------------------------------------------------
 
     return { config, database, temporal, mailCatcher, worker, apiUrl, app, log, stop };
   } catch (error) {

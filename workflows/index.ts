@@ -1,3 +1,4 @@
 /** The workflow bundle's entry: it only re-exports workflows. */
 export { okrCycle } from './okr-cycle';
+export { outboxDelivery } from './outbox-delivery';
 export { taskBatch } from './task-batch';

@@ -1,80 +1,164 @@
 /**
- * taskBatch: one phase's tasks for one batch of participants. It opens the tasks, sends the
- * emails, reminds before the due time, accepts completions as updates (validated by the same zod
- * schema as the task page), and at the due time expires what is still open.
+ * taskBatch: the tasks of one phase (or one check-in week) for one batch of participants.
  *
- * Batching keeps every execution far from Temporal's limits: a batch of B people costs about
- * 10 history events per completion, so B = 250 stays near 2,500 events.
+ * It opens the tasks, sends their emails, and then runs one timer at a time: the earliest
+ * reminder (before the due time), escalation (after it) or expiry among its open tasks. People
+ * complete tasks through `completeTaskUpdate`, validated by the same zod schema as the task page.
+ * A `chain` turns completions into follow-up tasks — a draft into its review, "changes requested"
+ * into a new draft round — until approved or the deadline. HR's controls arrive as signals:
+ * extend, close early (advance or cancel), people leaving the cycle.
+ *
+ * Every execution stays small: a batch of B people costs about 10 history events per task.
  */
 import { ApplicationFailure, allHandlersFinished, condition, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
+  type BatchChangesInput,
+  type CloseBatchInput,
   type CompleteTaskInput,
   type CompleteTaskResult,
   ErrorCode,
+  type ExtendTasksInput,
+  DEFAULT_STEP_POLICY,
+  type StepPolicy,
+  type Phase,
   type TaskBatchState,
   type TaskKind,
+  batchChangesSignal,
+  closeBatchSignal,
   completeTaskUpdate,
   durationToMs,
+  extendTasksSignal,
   submissionSchemas,
   taskBatchStateQuery,
   toFieldIssues,
 } from '../contract';
-import { acts, localActs } from './activity-options';
+import type { TaskInfo } from '../activities/tasks';
+import { localActs } from './activity-options';
+import { createSteps } from './steps';
+
+export interface TaskPolicy {
+  /** Reminder offsets before the due time, e.g. ["3d", "1d"]. */
+  reminders: string[];
+  /** After the due time: tell the manager, then HR. */
+  escalations: { after: string; to: 'manager' | 'hr' }[];
+  /** An unfinished task expires this long after its due time. */
+  expireAfter: string;
+  timeZone: string;
+}
 
 export interface TaskBatchInput {
   cycleKey: string;
-  kind: TaskKind;
-  round: number;
+  phase: Phase;
   batchNo: number;
-  dueAt: string;
-  /** Reminder offsets before `dueAt`, e.g. ["3d", "1d"]. */
-  reminders: string[];
-  timeZone: string;
+  /** The tasks opened when the batch starts. */
+  opening: { kind: TaskKind; round: number; dueAt: string; managerDueAt?: string; weekStart?: string };
+  /**
+   * Completing an `author` task opens a `reviewer` task about its owner; with `loop`, a review
+   * that requests changes opens the next `author` round for the subject.
+   */
+  chain?: { author: TaskKind; reviewer: TaskKind; loop: boolean };
+  /** Due time of follow-up tasks (the phase deadline). */
+  followUpDueAt?: string;
+  policy: TaskPolicy;
+  /** How hard each step is retried before it is reported stalled. */
+  stepPolicy?: StepPolicy;
 }
 
 export interface TaskBatchResult {
   completed: number;
   expired: number;
   cancelled: number;
+  /** For finalize tasks: the winning nominations. */
+  winners: number[];
 }
 
 type LiveStatus = 'open' | 'completing' | 'completed' | 'expired' | 'cancelled';
 
+interface Tracked {
+  info: TaskInfo;
+  status: LiveStatus;
+  due: number;
+  openedAt: number;
+  reminders: number[];
+  escalations: number;
+}
+
+interface FollowUp {
+  kind: TaskKind;
+  round: number;
+  subjectPersonId: number;
+  comment?: string;
+}
+
 export async function taskBatch(input: TaskBatchInput): Promise<TaskBatchResult> {
   const { workflowId } = workflowInfo();
-  const tasks = new Map<number, LiveStatus>();
+  const { policy } = input;
+  const { step } = createSteps(input.stepPolicy ?? DEFAULT_STEP_POLICY, { cycleKey: input.cycleKey, phase: input.phase });
+  const tasks = new Map<number, Tracked>();
+  const followUps: FollowUp[] = [];
+  const extensions: ExtendTasksInput[] = [];
+  const removals: number[] = [];
+  const winners: number[] = [];
+  let closeRequest: CloseBatchInput | undefined;
   let loaded = false;
-  const count = (s: LiveStatus) => [...tasks.values()].filter((v) => v === s).length;
-  const unfinished = () => count('open') + count('completing');
+  let changes = 0;
+
+  const count = (s: LiveStatus) => [...tasks.values()].filter((t) => t.status === s).length;
+  const reminderOffsets = policy.reminders.map(durationToMs);
+  const escalationOffsets = policy.escalations.map((e) => durationToMs(e.after));
+  const expireAfter = durationToMs(policy.expireAfter);
+
+  const track = (info: TaskInfo) => {
+    if (tasks.has(info.taskId)) return;
+    tasks.set(info.taskId, {
+      info,
+      status: info.status === 'open' ? 'open' : (info.status as LiveStatus),
+      due: Date.parse(info.dueAt),
+      openedAt: Date.now(),
+      reminders: [],
+      escalations: 0,
+    });
+  };
 
   setHandler(taskBatchStateQuery, (): TaskBatchState => ({
-    open: unfinished(),
+    open: count('open') + count('completing'),
     completed: count('completed'),
     expired: count('expired'),
     cancelled: count('cancelled'),
-    dueAt: input.dueAt,
+    dueAt: input.opening.dueAt,
   }));
 
   setHandler(
     completeTaskUpdate,
     async ({ taskId, submission, via }: CompleteTaskInput): Promise<CompleteTaskResult> => {
       await condition(() => loaded);
-      checkCompletable(tasks.get(taskId), taskId);
-      tasks.set(taskId, 'completing');
+      const task = tasks.get(taskId);
+      checkCompletable(task?.status, taskId);
+      task!.status = 'completing';
       try {
-        const parsed = submissionSchemas[input.kind].parse(submission);
-        const { completedAt } = await localActs.recordSubmission({ taskId, kind: input.kind, submission: parsed, via });
-        tasks.set(taskId, 'completed');
+        const parsed = submissionSchemas[task!.info.kind].parse(submission);
+        const { completedAt, outcome } = await localActs.recordSubmission({ taskId, kind: task!.info.kind, submission: parsed, via });
+        task!.status = 'completed';
+        const { kind, round, personId, subjectPersonId } = task!.info;
+        if (input.chain && kind === input.chain.author) {
+          followUps.push({ kind: input.chain.reviewer, round, subjectPersonId: personId });
+        } else if (input.chain?.loop && kind === input.chain.reviewer && outcome.decision === 'changes' && subjectPersonId !== null) {
+          followUps.push({ kind: input.chain.author, round: round + 1, subjectPersonId, ...(outcome.comment ? { comment: outcome.comment } : {}) });
+        }
+        if (outcome.winners) winners.push(...outcome.winners);
+        changes++;
         return { taskId, status: 'completed', completedAt };
       } catch (error) {
-        tasks.set(taskId, 'open');
+        task!.status = 'open';
         throw error;
       }
     },
     {
       validator: ({ taskId, submission }: CompleteTaskInput) => {
-        if (loaded) checkCompletable(tasks.get(taskId), taskId);
-        const result = submissionSchemas[input.kind].safeParse(submission);
+        const task = tasks.get(taskId);
+        if (loaded) checkCompletable(task?.status, taskId);
+        if (!task) return; // not loaded yet: the handler checks again
+        const result = submissionSchemas[task.info.kind].safeParse(submission);
         if (!result.success) {
           throw ApplicationFailure.create({
             type: ErrorCode.validation,
@@ -87,31 +171,148 @@ export async function taskBatch(input: TaskBatchInput): Promise<TaskBatchResult>
     },
   );
 
-  const opened = await acts.openTasks({ ...input, workflowId });
-  for (const t of opened.tasks) tasks.set(t.taskId, t.status === 'open' ? 'open' : (t.status as LiveStatus));
-  loaded = true;
-  await acts.sendQueuedEmails({ senderRef: workflowId });
+  setHandler(extendTasksSignal, (e) => {
+    extensions.push(e);
+    changes++;
+  });
+  setHandler(closeBatchSignal, (c) => {
+    closeRequest ??= c;
+    changes++;
+  });
+  setHandler(batchChangesSignal, (c: BatchChangesInput) => {
+    removals.push(...c.removedPersonIds);
+    changes++;
+  });
 
-  const due = Date.parse(input.dueAt);
-  const reminders = input.reminders
-    .map((offset, reminderNo) => ({ reminderNo, at: due - durationToMs(offset) }))
-    .filter((r) => r.at > Date.now())
-    .sort((a, b) => a.at - b.at);
-  for (const r of reminders) {
-    if (await condition(() => unfinished() === 0, r.at - Date.now())) break;
-    await acts.queueReminders({ workflowId, reminderNo: r.reminderNo, timeZone: input.timeZone });
-    await acts.sendQueuedEmails({ senderRef: workflowId });
+  const opened = await step('openPhaseTasks', (acts) => acts.openPhaseTasks({
+    cycleKey: input.cycleKey,
+    kind: input.opening.kind,
+    round: input.opening.round,
+    batchNo: input.batchNo,
+    dueAt: input.opening.dueAt,
+    ...(input.opening.managerDueAt ? { managerDueAt: input.opening.managerDueAt } : {}),
+    ...(input.opening.weekStart ? { weekStart: input.opening.weekStart } : {}),
+    timeZone: policy.timeZone,
+    workflowId,
+  }), { tasks: [], created: 0 });
+  for (const t of opened.tasks) track(t);
+  loaded = true;
+  let mailQueued = opened.tasks.length > 0;
+
+  for (;;) {
+    // Anything that happens from here on (a completion, a signal) wakes the wait below at once.
+    const seen = changes;
+    // Follow-up tasks from completions (reviews, next drafting rounds).
+    while (followUps.length && !closeRequest) {
+      const f = followUps.shift()!;
+      const info = await step('openFollowUpTask', (acts) => acts.openFollowUpTask({
+        cycleKey: input.cycleKey,
+        kind: f.kind,
+        round: f.round,
+        subjectPersonId: f.subjectPersonId,
+        batchNo: input.batchNo,
+        dueAt: input.followUpDueAt ?? input.opening.dueAt,
+        ...(f.comment ? { comment: f.comment } : {}),
+        timeZone: policy.timeZone,
+        workflowId,
+      }), null);
+      if (info) {
+        track(info);
+        mailQueued = true;
+      }
+    }
+
+    if (removals.length) {
+      const personIds = removals.splice(0);
+      const { closed } = await step('closeTasks', (acts) => acts.closeTasks({ workflowId, personIds, status: 'cancelled', reason: 'left the cycle' }), { closed: [] });
+      for (const id of closed) tasks.get(id)!.status = 'cancelled';
+    }
+
+    for (const e of extensions.splice(0)) {
+      const due = Date.parse(e.dueAt);
+      const ids = [...tasks.values()].filter((t) => t.status === 'open' && (!e.taskIds || e.taskIds.includes(t.info.taskId))).map((t) => t.info.taskId);
+      await step('setTaskDue', (acts) => acts.setTaskDue({ taskIds: ids, dueAt: e.dueAt, actor: 'hr' }), undefined);
+      for (const id of ids) {
+        const t = tasks.get(id)!;
+        t.due = due;
+        t.reminders = [];
+        t.escalations = 0;
+      }
+    }
+
+    if (closeRequest) {
+      await condition(() => count('completing') === 0);
+      const request = closeRequest;
+      const { closed } = await step('closeTasks', (acts) => acts.closeTasks({ workflowId, status: request.status, reason: request.reason }), { closed: [] });
+      for (const id of closed) tasks.get(id)!.status = closeRequest.status;
+      for (const t of tasks.values()) if (t.status === 'open') t.status = closeRequest.status;
+      break;
+    }
+
+    mailQueued = (await fireDueEvents()) || mailQueued;
+    if (mailQueued) {
+      await step('sendQueuedEmails', (acts) => acts.sendQueuedEmails({ senderRef: workflowId }), undefined);
+      mailQueued = false;
+    }
+
+    if (count('open') + count('completing') === 0 && followUps.length === 0) break;
+    const next = nextEventAt();
+    const wait = next - Date.now();
+    if (wait > 0) await condition(() => changes !== seen, wait);
   }
-  const untilDue = due - Date.now();
-  if (untilDue > 0) await condition(() => unfinished() === 0, untilDue);
-  // A completion already in flight at the deadline is allowed to finish.
-  await condition(() => count('completing') === 0);
-  if (count('open') > 0) {
-    await acts.closeOpenTasks({ workflowId, status: 'expired', reason: 'due time passed' });
-    for (const [id, s] of tasks) if (s === 'open') tasks.set(id, 'expired');
-  }
+
   await condition(allHandlersFinished);
-  return { completed: count('completed'), expired: count('expired'), cancelled: count('cancelled') };
+  return { completed: count('completed'), expired: count('expired'), cancelled: count('cancelled'), winners };
+
+  /** Reminders, escalations and expiries that are due now, grouped into one activity each. */
+  async function fireDueEvents(): Promise<boolean> {
+    const now = Date.now();
+    const reminders = new Map<number, number[]>();
+    const escalations = new Map<number, number[]>();
+    const expiring: number[] = [];
+    for (const t of tasks.values()) {
+      if (t.status !== 'open') continue;
+      reminderOffsets.forEach((offset, i) => {
+        const at = t.due - offset;
+        if (at <= now && at > t.openedAt && !t.reminders.includes(i) && now < t.due) {
+          t.reminders.push(i);
+          reminders.set(i, [...(reminders.get(i) ?? []), t.info.taskId]);
+        }
+      });
+      while (t.escalations < escalationOffsets.length && t.due + escalationOffsets[t.escalations]! <= now) {
+        escalations.set(t.escalations, [...(escalations.get(t.escalations) ?? []), t.info.taskId]);
+        t.escalations++;
+      }
+      if (t.due + expireAfter <= now) expiring.push(t.info.taskId);
+    }
+    for (const [reminderNo, taskIds] of reminders) {
+      await step('queueTaskReminders', (acts) => acts.queueTaskReminders({ workflowId, taskIds, reminderNo, timeZone: policy.timeZone }), { queued: 0 });
+    }
+    for (const [escalationStep, taskIds] of escalations) {
+      await step('queueEscalations', (acts) => acts.queueEscalations({ workflowId, taskIds, step: escalationStep, level: policy.escalations[escalationStep]!.to, timeZone: policy.timeZone }), { queued: 0 });
+    }
+    if (expiring.length) {
+      const { closed } = await step('closeTasks', (acts) => acts.closeTasks({ workflowId, taskIds: expiring, status: 'expired', reason: 'due time passed' }), { closed: [] });
+      for (const id of closed) tasks.get(id)!.status = 'expired';
+      for (const id of expiring) if (tasks.get(id)!.status === 'open') tasks.get(id)!.status = 'expired';
+    }
+    return reminders.size > 0 || escalations.size > 0;
+  }
+
+  /** The earliest future reminder, escalation or expiry among open tasks. */
+  function nextEventAt(): number {
+    let next = Number.POSITIVE_INFINITY;
+    for (const t of tasks.values()) {
+      if (t.status !== 'open') continue;
+      reminderOffsets.forEach((offset, i) => {
+        const at = t.due - offset;
+        if (!t.reminders.includes(i) && at > t.openedAt && at < t.due) next = Math.min(next, at);
+      });
+      if (t.escalations < escalationOffsets.length) next = Math.min(next, t.due + escalationOffsets[t.escalations]!);
+      next = Math.min(next, t.due + expireAfter);
+    }
+    return next === Number.POSITIVE_INFINITY ? Date.now() + 24 * 3600 * 1000 : next;
+  }
 }
 
 function checkCompletable(status: LiveStatus | undefined, taskId: number): void {

@@ -1,5 +1,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { ErrorCode, TASK_STATUSES, type TaskKind, type TaskStatus, PHASE_OF_KIND, cycleKeySchema, startCycleSchema } from '../../contract';
+import { ErrorCode, PHASES, TASK_KINDS, TASK_STATUSES, type TaskKind, type TaskStatus, PHASE_OF_KIND, cycleKeySchema, emailSchema, startCycleSchema } from '../../contract';
+import { addParticipants, advancePhase, cancelCycle, extendPhase, extendTask, removeParticipant } from '../../core/cycle-controls';
+import { alignmentReport, scoresReport } from '../../core/cycle-reports';
 import { getCycleSummary, getCycleView, listCycleSummaries, startCycle } from '../../core/cycles';
 import { AppError } from '../../core/errors';
 import { type AuthEnv, type createAuthenticator, requireRole } from '../auth';
@@ -53,11 +55,119 @@ const tasksRoute = createRoute({
     params: keyParam,
     query: z.object({
       status: z.enum(TASK_STATUSES).optional(),
+      kind: z.enum(TASK_KINDS).optional(),
+      owner: emailSchema.optional(),
       limit: z.coerce.number().int().min(1).max(1000).default(200),
       offset: z.coerce.number().int().min(0).default(0),
     }),
   },
   responses: { 200: json(z.object({ tasks: z.array(taskSchema), total: z.number().int() }), 'Tasks'), 404: json(errorSchema, 'No such cycle') },
+});
+
+const controlResultSchema = z.object({ phase: z.enum(PHASES).nullable(), status: z.enum(['running', 'completed', 'cancelled']) });
+const phaseBody = z.object({ phase: z.enum(PHASES) });
+const isoInstant = z.iso.datetime({ offset: true, message: 'an ISO date-time such as 2027-01-15T17:00:00Z' });
+const controlErrors = {
+  400: json(errorSchema, 'Not valid'),
+  404: json(errorSchema, 'No such cycle'),
+  409: json(errorSchema, 'The cycle is not in that phase, or has ended'),
+};
+
+const advanceRoute = createRoute({
+  method: 'post',
+  path: '/{key}/advance',
+  summary: 'Close the current phase now and move on',
+  description: 'Open tasks of the phase expire. `phase` must be the current phase, so a stale click cannot skip two phases.',
+  security: [{ bearer: [] }],
+  request: { params: keyParam, body: { required: true, content: { 'application/json': { schema: phaseBody } } } },
+  responses: { 200: json(controlResultSchema, 'Advanced'), ...controlErrors },
+});
+const extendRoute = createRoute({
+  method: 'post',
+  path: '/{key}/extend',
+  summary: "Extend the current phase's deadline",
+  description: 'Every open task of the phase becomes due at `until`; reminders and escalations move with it.',
+  security: [{ bearer: [] }],
+  request: { params: keyParam, body: { required: true, content: { 'application/json': { schema: phaseBody.extend({ until: isoInstant }) } } } },
+  responses: { 200: json(controlResultSchema, 'Extended'), ...controlErrors },
+});
+const cancelRoute = createRoute({
+  method: 'post',
+  path: '/{key}/cancel',
+  summary: 'Cancel the cycle',
+  description: 'All open tasks are cancelled and every participant is told.',
+  security: [{ bearer: [] }],
+  request: { params: keyParam, body: { required: true, content: { 'application/json': { schema: z.object({ reason: z.string().trim().min(3).max(500) }) } } } },
+  responses: { 200: json(controlResultSchema, 'Cancelling'), ...controlErrors },
+});
+const extendTaskRoute = createRoute({
+  method: 'post',
+  path: '/{key}/tasks/{id}/extend',
+  summary: "Extend one person's task",
+  security: [{ bearer: [] }],
+  request: {
+    params: keyParam.extend({ id: z.coerce.number().int().positive() }),
+    body: { required: true, content: { 'application/json': { schema: z.object({ until: isoInstant }) } } },
+  },
+  responses: { 200: json(z.object({ taskId: z.number().int(), dueAt: z.string() }), 'Extended'), ...controlErrors, 410: json(errorSchema, 'The task has ended') },
+});
+const addParticipantsRoute = createRoute({
+  method: 'post',
+  path: '/{key}/participants',
+  summary: 'Add participants mid-cycle (they receive the current phase’s task)',
+  security: [{ bearer: [] }],
+  request: { params: keyParam, body: { required: true, content: { 'application/json': { schema: z.object({ emails: z.array(emailSchema).min(1).max(5000) }) } } } },
+  responses: { 200: json(z.object({ added: z.number().int() }), 'Added'), ...controlErrors },
+});
+const removeParticipantRoute = createRoute({
+  method: 'delete',
+  path: '/{key}/participants/{email}',
+  summary: 'Remove a participant (their open tasks are cancelled)',
+  security: [{ bearer: [] }],
+  request: { params: keyParam.extend({ email: emailSchema }) },
+  responses: { 204: { description: 'Removed' }, ...controlErrors },
+});
+const alignmentRoute = createRoute({
+  method: 'get',
+  path: '/{key}/alignment',
+  summary: 'Alignment coverage and who is not approved yet',
+  security: [{ bearer: [] }],
+  request: { params: keyParam },
+  responses: {
+    200: json(
+      z.object({
+        coverage: z.number(),
+        objectives: z.number().int(),
+        linkedToStrategy: z.number().int(),
+        notApproved: z.array(z.object({ email: z.string(), name: z.string(), status: z.enum(['no-draft', 'draft', 'changes-requested']) })),
+      }),
+      'Alignment',
+    ),
+    404: json(errorSchema, 'No such cycle'),
+  },
+});
+const scoresRoute = createRoute({
+  method: 'get',
+  path: '/{key}/scores',
+  summary: 'Scores: per key result (self and calibrated), objective and person',
+  security: [{ bearer: [] }],
+  request: { params: keyParam },
+  responses: {
+    200: json(
+      z.object({
+        people: z.array(
+          z.object({
+            email: z.string(),
+            name: z.string(),
+            score: z.number().nullable(),
+            objectives: z.array(z.object({ title: z.string(), score: z.number().nullable(), keyResults: z.array(z.object({ title: z.string(), selfScore: z.number().nullable(), score: z.number().nullable() })) })),
+          }),
+        ),
+      }),
+      'Scores',
+    ),
+    404: json(errorSchema, 'No such cycle'),
+  },
 });
 
 export function cycleRoutes(deps: ApiDeps, auth: ReturnType<typeof createAuthenticator>) {
@@ -66,7 +176,7 @@ export function cycleRoutes(deps: ApiDeps, auth: ReturnType<typeof createAuthent
   const readers = requireRole(auth, 'hr', 'admin');
   const writers = requireRole(auth, 'hr');
   app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? readers : writers)(c, next));
-  const cycleDeps = { db: deps.db, client: deps.temporal.client, taskQueue: deps.temporal.taskQueue, batchSize: deps.taskBatchSize };
+  const cycleDeps = { db: deps.db, client: deps.temporal.client, taskQueue: deps.temporal.taskQueue, batchSize: deps.taskBatchSize, stepPolicy: deps.stepPolicy };
 
   app.openapi(startRoute, async (c) => {
     const { cycle, created } = await startCycle(cycleDeps, c.req.valid('json'), c.get('principal').actor);
@@ -74,6 +184,32 @@ export function cycleRoutes(deps: ApiDeps, auth: ReturnType<typeof createAuthent
   });
 
   app.openapi(listRoute, async (c) => c.json({ cycles: await listCycleSummaries(deps.db) }, 200));
+
+  const controlDeps = { db: deps.db, client: deps.temporal.client, batchSize: deps.taskBatchSize };
+  const actor = (c: { get(k: 'principal'): { actor: string } }) => c.get('principal').actor;
+  app.openapi(advanceRoute, async (c) => c.json(await advancePhase(controlDeps, c.req.valid('param').key, c.req.valid('json').phase, actor(c)), 200));
+  app.openapi(extendRoute, async (c) => {
+    const body = c.req.valid('json');
+    return c.json(await extendPhase(controlDeps, c.req.valid('param').key, body.phase, new Date(body.until).toISOString(), actor(c)), 200);
+  });
+  app.openapi(cancelRoute, async (c) => c.json(await cancelCycle(controlDeps, c.req.valid('param').key, c.req.valid('json').reason, actor(c)), 200));
+  app.openapi(extendTaskRoute, async (c) => {
+    const { key, id } = c.req.valid('param');
+    return c.json(await extendTask(controlDeps, key, id, new Date(c.req.valid('json').until).toISOString(), actor(c)), 200);
+  });
+  app.openapi(addParticipantsRoute, async (c) => c.json(await addParticipants(controlDeps, c.req.valid('param').key, c.req.valid('json').emails, actor(c)), 200));
+  app.openapi(removeParticipantRoute, async (c) => {
+    const { key, email } = c.req.valid('param');
+    await removeParticipant(controlDeps, key, email, actor(c));
+    return c.body(null, 204);
+  });
+  const cycleIdOf = async (key: string) => {
+    const row = await deps.db.selectFrom('cycles').select('id').where('key', '=', key).executeTakeFirst();
+    if (!row) throw new AppError(ErrorCode.notFound, `no cycle with key ${key}`);
+    return row.id;
+  };
+  app.openapi(alignmentRoute, async (c) => c.json(await alignmentReport(deps.db, await cycleIdOf(c.req.valid('param').key)), 200));
+  app.openapi(scoresRoute, async (c) => c.json({ people: await scoresReport(deps.db, await cycleIdOf(c.req.valid('param').key)) }, 200));
 
   app.openapi(getRoute, async (c) => {
     const view = await getCycleView(cycleDeps, c.req.valid('param').key);
@@ -84,17 +220,20 @@ export function cycleRoutes(deps: ApiDeps, auth: ReturnType<typeof createAuthent
 
   app.openapi(tasksRoute, async (c) => {
     const { key } = c.req.valid('param');
-    const { status, limit, offset } = c.req.valid('query');
+    const { status, kind, owner, limit, offset } = c.req.valid('query');
     if (!(await getCycleSummary(deps.db, key))) throw new AppError(ErrorCode.notFound, `no cycle with key ${key}`);
     let q = deps.db
       .selectFrom('tasks as t')
       .innerJoin('cycles as c', 'c.id', 't.cycle_id')
       .innerJoin('people as p', 'p.id', 't.person_id')
+      .leftJoin('people as s', 's.id', 't.subject_person_id')
       .where('c.key', '=', key);
     if (status) q = q.where('t.status', '=', status);
+    if (kind) q = q.where('t.kind', '=', kind);
+    if (owner) q = q.where('p.email', '=', owner);
     const [rows, total] = await Promise.all([
       q
-        .select(['t.id', 't.kind', 't.round', 't.status', 't.due_at', 't.completed_at', 'p.email', 'p.name'])
+        .select(['t.id', 't.kind', 't.round', 't.status', 't.due_at', 't.completed_at', 'p.email', 'p.name', 's.email as subject_email'])
         .orderBy('t.id')
         .limit(limit)
         .offset(offset)
@@ -113,6 +252,7 @@ export function cycleRoutes(deps: ApiDeps, auth: ReturnType<typeof createAuthent
           status: r.status as TaskStatus,
           ownerEmail: r.email,
           ownerName: r.name,
+          subjectEmail: r.subject_email,
           dueAt: new Date(r.due_at).toISOString(),
           completedAt: r.completed_at ? new Date(r.completed_at).toISOString() : null,
         })),

@@ -1,5 +1,5 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { MAX_IMPORT_ROWS, peopleImportSchema } from '../../contract';
+import { MAX_IMPORT_ROWS, emailSchema, peopleImportSchema } from '../../contract';
 import { csvToPeopleRows, importPeople, listPeople, validatePeopleRows } from '../../core/people';
 import { type AuthEnv, type createAuthenticator, requireRole } from '../auth';
 import type { ApiDeps } from '../deps';
@@ -38,6 +38,34 @@ const listRoute = createRoute({
   responses: { 200: { description: 'People', content: { 'application/json': { schema: z.object({ people: z.array(personSchema) }) } } } },
 });
 
+const absencesRoute = createRoute({
+  method: 'post',
+  path: '/{email}/absences',
+  summary: 'Mark a person out of office for whole weeks (no check-in task those weeks)',
+  security: [{ bearer: [] }],
+  request: {
+    params: z.object({ email: emailSchema }),
+    body: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: z.object({
+            weeks: z
+              .array(z.iso.date({ message: 'a date as YYYY-MM-DD' }).refine((d) => new Date(`${d}T00:00:00Z`).getUTCDay() === 1, 'must be a Monday (the start of the week)'))
+              .min(1)
+              .max(60),
+          }),
+        },
+      },
+    },
+  },
+  responses: {
+    200: { description: 'Marked', content: { 'application/json': { schema: z.object({ weeks: z.array(z.string()) }) } } },
+    400: { description: 'Not valid', content: { 'application/json': { schema: errorSchema } } },
+    404: { description: 'No such person', content: { 'application/json': { schema: errorSchema } } },
+  },
+});
+
 export function peopleRoutes(deps: ApiDeps, auth: ReturnType<typeof createAuthenticator>) {
   const app = new OpenAPIHono<AuthEnv>({ defaultHook: validationHook });
   // Reading is for HR and admins; changing is HR's.
@@ -73,5 +101,20 @@ export function peopleRoutes(deps: ApiDeps, auth: ReturnType<typeof createAuthen
   });
 
   app.openapi(listRoute, async (c) => c.json({ people: await listPeople(deps.db) }, 200));
+
+  app.openapi(absencesRoute, async (c) => {
+    const { email } = c.req.valid('param');
+    const { weeks } = c.req.valid('json');
+    const person = await deps.db.selectFrom('people').select('id').where('email', '=', email).executeTakeFirst();
+    if (!person) throw new AppError(ErrorCode.notFound, `no person with email ${email}`);
+    await deps.db
+      .insertInto('absences')
+      .values(weeks.map((w) => ({ person_id: person.id, week_start: w })))
+      .onConflict((oc) => oc.columns(['person_id', 'week_start']).doNothing())
+      .execute();
+    await deps.db.insertInto('audit_log').values({ actor: c.get('principal').actor, action: 'person.absent', cycle_id: null, subject: `person:${email}`, detail: JSON.stringify({ weeks }) }).execute();
+    const all = await deps.db.selectFrom('absences').select('week_start').where('person_id', '=', person.id).orderBy('week_start').execute();
+    return c.json({ weeks: all.map((a) => a.week_start) }, 200);
+  });
   return app;
 }

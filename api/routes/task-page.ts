@@ -1,20 +1,39 @@
 /**
- * The task an email links to. GET (and HEAD) only read — mail scanners open every link; POST
- * completes. Both speak HTML to people and JSON to programs (Accept / Content-Type).
- * Unknown, malformed and long-closed tokens get the same 404.
+ * The task an email links to, for every kind of task. GET (and HEAD) only read — mail scanners
+ * open every link; POST completes. Both speak HTML to people and JSON to programs (Accept /
+ * Content-Type). Unknown, malformed and long-closed tokens get the same 404. Every request,
+ * whatever its answer, counts against the client's rate limit (token guessing).
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { csrf } from 'hono/csrf';
-import { ErrorCode, type FieldIssue, draftSubmissionSchema, toFieldIssues } from '../../contract';
+import {
+  ErrorCode,
+  type FieldIssue,
+  TASK_KINDS,
+  checkinSubmissionSchema,
+  draftSubmissionSchema,
+  finalizeSubmissionSchema,
+  nominateSubmissionSchema,
+  reviewSubmissionSchema,
+  scoreSubmissionSchema,
+  strategySubmissionSchema,
+  submissionSchemas,
+  toFieldIssues,
+  voteSubmissionSchema,
+} from '../../contract';
 import { AppError } from '../../core/errors';
 import { type TaskContext, closedTaskError, completeTask, findTaskByToken } from '../../core/task-access';
-import { alignmentParentsFor } from '../../core/task-kinds/draft';
+import type { KindContext } from '../../core/task-kinds/types';
 import type { ApiDeps } from '../deps';
 import { errorBody } from '../errors';
+import { localeFromAcceptLanguage, pageStrings } from '../i18n';
+import { type RateLimitOptions, rateLimit } from '../rate-limit';
 import { errorSchema } from '../schemas';
-import { type FormValues, draftToFormValues, parseDraftForm } from '../task-page/draft-form';
-import { closedPage, completedPage, draftPage, notFoundPage } from '../task-page/view';
+import { cycleTimeZone, loadKindContext } from '../task-page/context';
+import { type FieldErrors, type FormValues, fieldErrors } from '../task-page/fields';
+import { taskForms } from '../task-page/forms';
+import { closedPage, completedPage, notFoundPage, taskPage, tooManyRequestsPage } from '../task-page/view';
 
 /** Programs ask for JSON (Accept) or send it (Content-Type); browsers get HTML. */
 const wantsJson = (c: Context) =>
@@ -22,22 +41,63 @@ const wantsJson = (c: Context) =>
   (/application\/json/i.test(c.req.header('accept') ?? '') && !/text\/html/i.test(c.req.header('accept') ?? ''));
 
 const tokenParam = z.object({ token: z.string().openapi({ param: { name: 'token', in: 'path' }, description: 'The token from the email link' }) });
+const keyResultOptionSchema = z.object({
+  keyResultId: z.number().int(),
+  objectiveId: z.number().int(),
+  objectiveTitle: z.string(),
+  title: z.string(),
+  kind: z.enum(['numeric', 'percent', 'milestone']),
+  start: z.number().nullable(),
+  target: z.number().nullable(),
+  unit: z.string().nullable(),
+  current: z.number().nullable(),
+  done: z.boolean().nullable(),
+  selfScore: z.number().nullable(),
+  score: z.number().nullable(),
+  suggestedScore: z.number().nullable(),
+});
+const kindContextSchema = z.object({
+  values: z.unknown().openapi({ description: 'A pre-filled starting point (previous draft, suggested scores), or null' }),
+  notes: z.array(z.string()).openapi({ description: 'Sentences shown above the form' }),
+  parents: z.array(z.object({ id: z.number().int(), title: z.string(), owner: z.string() })).openapi({ description: 'draft: objectives to align to' }),
+  keyResults: z.array(keyResultOptionSchema).openapi({ description: 'checkin, self-score, calibrate: the key results concerned' }),
+  objectives: z
+    .array(z.object({ id: z.number().int(), title: z.string(), parent: z.string().nullable(), keyResults: z.array(z.object({ title: z.string(), measure: z.string() })) }))
+    .openapi({ description: 'reviews: the objectives under review; nominate: the objectives one may nominate' }),
+  nominations: z
+    .array(z.object({ nominationId: z.number().int(), nominator: z.string(), label: z.string(), citation: z.string(), votes: z.number().int() }))
+    .openapi({ description: 'vote, finalize: the nominations' }),
+  subject: z.object({ name: z.string(), email: z.string() }).nullable().openapi({ description: 'The person the task is about' }),
+});
 const taskJsonSchema = z
   .object({
     task: z.object({
       id: z.number().int(),
-      kind: z.string(),
+      kind: z.enum(TASK_KINDS),
       status: z.string(),
       dueAt: z.string(),
       completedAt: z.string().nullable(),
       cycle: z.object({ key: z.string(), title: z.string() }),
       owner: z.object({ name: z.string() }),
+      subject: z.object({ name: z.string() }).nullable(),
     }),
-    fields: z.record(z.string(), z.unknown()).openapi({ description: 'JSON Schema of the submission' }),
-    values: z.unknown().openapi({ description: 'What is already filled in' }),
-    parents: z.array(z.object({ id: z.number().int(), title: z.string(), owner: z.string() })),
+    fields: z.record(z.string(), z.unknown()).openapi({ description: 'JSON Schema of the submission for this kind of task' }),
+    values: z.unknown().openapi({ description: 'The stored submission once completed, else the pre-filled values' }),
+    context: kindContextSchema,
   })
   .openapi('TaskPage');
+const anySubmissionSchema = z
+  .union([
+    strategySubmissionSchema,
+    reviewSubmissionSchema,
+    draftSubmissionSchema,
+    checkinSubmissionSchema,
+    scoreSubmissionSchema,
+    nominateSubmissionSchema,
+    voteSubmissionSchema,
+    finalizeSubmissionSchema,
+  ])
+  .openapi({ description: 'The submission for the task’s kind: GET the link with Accept: application/json for its exact JSON Schema (`fields`).' });
 
 const getRoute = createRoute({
   method: 'get',
@@ -48,20 +108,22 @@ const getRoute = createRoute({
   responses: {
     200: { description: 'The task', content: { 'application/json': { schema: taskJsonSchema }, 'text/html': { schema: z.string() } } },
     404: { description: 'Unknown, malformed or expired link', content: { 'application/json': { schema: errorSchema } } },
+    429: { description: 'Too many requests from this address (see Retry-After)', content: { 'application/json': { schema: errorSchema } } },
   },
 });
 const postRoute = createRoute({
   method: 'post',
   path: '/{token}',
   summary: 'Complete the task',
-  description: 'A form post from the task page, or JSON with the same fields. A second submission is refused with 409 and changes nothing.',
-  request: { params: tokenParam, body: { content: { 'application/json': { schema: draftSubmissionSchema } } } },
+  description: 'A form post from the task page, or JSON with the fields of the task’s kind. A second submission is refused with 409 and changes nothing.',
+  request: { params: tokenParam, body: { content: { 'application/json': { schema: anySubmissionSchema } } } },
   responses: {
     200: { description: 'Completed', content: { 'application/json': { schema: z.object({ taskId: z.number().int(), status: z.string(), completedAt: z.string() }) } } },
     400: { description: 'Not valid, by field; nothing saved', content: { 'application/json': { schema: errorSchema } } },
     404: { description: 'Unknown link', content: { 'application/json': { schema: errorSchema } } },
     409: { description: 'Already completed', content: { 'application/json': { schema: errorSchema } } },
     410: { description: 'Expired or cancelled', content: { 'application/json': { schema: errorSchema } } },
+    429: { description: 'Too many requests from this address (see Retry-After)', content: { 'application/json': { schema: errorSchema } } },
   },
 });
 
@@ -72,31 +134,54 @@ const SECURITY_HEADERS = {
   'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 };
 
-export function taskPageRoutes(deps: ApiDeps) {
+/** Task pages' own settings; until ApiDeps carries them, the defaults apply (see rate-limit.ts). */
+export interface TaskPageOptions {
+  /** Per API replica; false turns limiting off. */
+  taskPageRateLimit?: RateLimitOptions | false;
+}
+
+export function taskPageRoutes(deps: ApiDeps & TaskPageOptions) {
   const app = new OpenAPIHono();
   const publicOrigin = new URL(deps.publicBaseUrl).origin;
   app.use('*', async (c, next) => {
     await next();
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(k, v);
   });
+  // Before anything else, so unknown tokens and refused posts count too.
+  if (deps.taskPageRateLimit !== false) {
+    app.use(
+      '*',
+      rateLimit({
+        onLimited: (c, seconds) => {
+          const locale = localeFromAcceptLanguage(c.req.header('accept-language'));
+          return wantsJson(c)
+            ? c.json(errorBody(ErrorCode.unavailable, pageStrings('en').tooMany.json(seconds)), 429)
+            : c.html(tooManyRequestsPage(seconds, locale), 429);
+        },
+        ...deps.taskPageRateLimit,
+      }),
+    );
+  }
   // Form posts must come from our own page (browsers send Origin or Sec-Fetch-Site); JSON posts
   // cannot be sent cross-site without a CORS preflight, which this app never grants.
   app.use('*', csrf({ origin: [publicOrigin], secFetchSite: 'same-origin' }));
   app.openAPIRegistry.registerPath(getRoute);
   app.openAPIRegistry.registerPath(postRoute);
 
-  const timeZoneOf = async (task: TaskContext) => {
-    const row = await deps.db.selectFrom('cycles').select('schedule').where('id', '=', task.cycleId).executeTakeFirst();
-    return ((row?.schedule as { timeZone?: string } | undefined)?.timeZone ?? 'UTC') as string;
-  };
+  const completeDeps = { db: deps.db, client: deps.temporal.client };
   const notFound = (c: Context) =>
-    wantsJson(c) ? c.json(errorBody(ErrorCode.notFound, 'this link is not valid'), 404) : c.html(notFoundPage(), 404);
+    wantsJson(c)
+      ? c.json(errorBody(ErrorCode.notFound, 'this link is not valid'), 404)
+      : c.html(notFoundPage(localeFromAcceptLanguage(c.req.header('accept-language'))), 404);
+
+  const renderTask = async (task: TaskContext, context: KindContext, values: FormValues, errors: FieldErrors, unavailable = false) =>
+    taskPage({ task, context, values, errors, unavailable, timeZone: await cycleTimeZone(deps.db, task.cycleId) });
 
   app.get('/:token', async (c) => {
     const task = await findTaskByToken(deps.db, c.req.param('token'));
     if (!task) return notFound(c);
-    const parents = await alignmentParentsFor(deps.db, task.cycleId, task.personId);
     if (wantsJson(c)) {
+      const context = await loadKindContext(deps.db, task);
       return c.json({
         task: {
           id: task.id,
@@ -106,14 +191,17 @@ export function taskPageRoutes(deps: ApiDeps) {
           completedAt: task.completedAt,
           cycle: { key: task.cycleKey, title: task.cycleTitle },
           owner: { name: task.ownerName },
+          subject: context.subject ? { name: context.subject.name } : null,
         },
-        fields: z.toJSONSchema(draftSubmissionSchema, { io: 'input' }),
-        values: task.result ?? null,
-        parents,
+        fields: z.toJSONSchema(submissionSchemas[task.kind], { io: 'input' }),
+        values: task.status === 'completed' ? task.result : (context.values ?? null),
+        context,
       });
     }
     if (task.status !== 'open') return c.html(closedPage(task));
-    return c.html(draftPage({ task, values: draftToFormValues(task.result), errors: new Map(), parents, timeZone: await timeZoneOf(task) }));
+    const context = await loadKindContext(deps.db, task);
+    const values = taskForms[task.kind].toValues(context.values, context);
+    return c.html(await renderTask(task, context, values, new Map()));
   });
 
   app.post('/:token', async (c) => {
@@ -124,44 +212,43 @@ export function taskPageRoutes(deps: ApiDeps) {
       const error = closedTaskError(task.status);
       return isJson ? c.json(errorBody(error.code, error.message), error.status) : c.html(closedPage(task), error.status);
     }
+    const schema = submissionSchemas[task.kind];
 
     if (isJson) {
       const body = await c.req.json().catch(() => {
         throw new AppError(ErrorCode.validation, 'the request body is not valid JSON');
       });
-      const checked = draftSubmissionSchema.safeParse(body);
+      const checked = schema.safeParse(body);
       if (!checked.success) {
         const issues = toFieldIssues(checked.error.issues);
         return c.json(errorBody(ErrorCode.validation, 'the submission is not valid', { issues }), 400);
       }
-      const result = await completeTask({ db: deps.db, client: deps.temporal.client }, task, checked.data, 'json');
+      const result = await completeTask(completeDeps, task, checked.data, 'json');
       return c.json(result, 200);
     }
 
     const form = (await c.req.parseBody()) as Record<string, string | File>;
     const values: FormValues = {};
     for (const [k, v] of Object.entries(form)) if (typeof v === 'string') values[k] = v;
-    const parsed = parseDraftForm(values);
-    const rerender = async (issues: FieldIssue[]) => {
-      const errors = new Map<string, string[]>();
-      for (const i of issues) {
-        const name = parsed.fieldName(i.path);
-        errors.set(name, [...(errors.get(name) ?? []), i.message]);
-      }
-      const page = draftPage({ task, values, errors, parents: await alignmentParentsFor(deps.db, task.cycleId, task.personId), timeZone: await timeZoneOf(task) });
-      return c.html(page, 400);
-    };
-    const checked = draftSubmissionSchema.safeParse(parsed.draft);
-    if (!checked.success) return rerender(toFieldIssues(checked.error.issues));
+    const context = await loadKindContext(deps.db, task);
+    const parsed = taskForms[task.kind].parse(values, context);
+    const rerender = async (issues: FieldIssue[]) => c.html(await renderTask(task, context, values, fieldErrors(parsed, issues)), 400);
+
+    const checked = schema.safeParse(parsed.submission);
+    if (!checked.success || parsed.issues.length) return rerender(checked.success ? [] : toFieldIssues(checked.error.issues));
     try {
-      await completeTask({ db: deps.db, client: deps.temporal.client }, task, checked.data, 'form');
+      await completeTask(completeDeps, task, checked.data, 'form');
     } catch (error) {
       if (error instanceof AppError && error.code === ErrorCode.validation) {
-        return rerender(((error.details as { issues?: FieldIssue[] } | undefined)?.issues ?? [{ path: 'form', message: error.message }]) as FieldIssue[]);
+        return rerender(((error.details as { issues?: FieldIssue[] } | undefined)?.issues ?? [{ path: '', message: error.message }]) as FieldIssue[]);
       }
       if (error instanceof AppError && (error.code === ErrorCode.taskAlreadyCompleted || error.code === ErrorCode.taskClosed)) {
         const now = await findTaskByToken(deps.db, c.req.param('token'));
         return c.html(closedPage(now ?? task), error.status);
+      }
+      if (error instanceof AppError && error.code === ErrorCode.unavailable) {
+        // Not the person's fault: the same page, their answers kept, a banner that says so.
+        return c.html(await renderTask(task, context, values, new Map(), true), error.status);
       }
       throw error;
     }

@@ -1,12 +1,14 @@
 /**
- * The drafting form as flat HTML fields ("o0.title", "o0.kr1.target", …) and back. Empty slots
- * are dropped before validation; `fieldName` maps a schema path of the compacted draft back to
- * the input it came from, so errors land next to the right field.
+ * The drafting form (draft and strategy) as flat HTML fields ("o0.title", "o0.kr1.target", …)
+ * and back. Empty slots are dropped before validation; `fieldName` maps a schema path of the
+ * compacted draft back to the input it came from, so errors land next to the right field.
  */
+import { type FormValues, numberOf as num } from './fields';
+
+export type { FormValues };
+
 export const OBJECTIVE_SLOTS = 5;
 export const KEY_RESULT_SLOTS = 5;
-
-export type FormValues = Record<string, string>;
 
 export interface ParsedDraftForm {
   /** The draft as the schema expects it (numbers parsed, empty slots dropped). */
@@ -17,13 +19,9 @@ export interface ParsedDraftForm {
 
 const str = (v: FormValues, k: string) => (v[k] ?? '').trim();
 
-function num(text: string): number | string | undefined {
-  if (text === '') return undefined;
-  const n = Number(text.replace(',', '.'));
-  return Number.isFinite(n) ? n : text;
-}
-
-export function parseDraftForm(values: FormValues): ParsedDraftForm {
+/** `parents: false` (strategy: company objectives align to nothing) ignores any "oN.parent" field. */
+export function parseDraftForm(values: FormValues, options: { parents?: boolean } = {}): ParsedDraftForm {
+  const withParents = options.parents ?? true;
   const objectiveSlots: number[] = [];
   const krSlots: number[][] = [];
   const objectives: unknown[] = [];
@@ -48,7 +46,7 @@ export function parseDraftForm(values: FormValues): ParsedDraftForm {
       slots.push(k);
     }
     if (!title && keyResults.length === 0) continue;
-    const parent = str(values, `o${o}.parent`);
+    const parent = withParents ? str(values, `o${o}.parent`) : '';
     objectives.push({ title, keyResults, ...(parent ? { parentObjectiveId: num(parent) } : {}) });
     objectiveSlots.push(o);
     krSlots.push(slots);

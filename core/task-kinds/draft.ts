@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { DraftSubmission, FieldIssue } from '../../contract';
 import type { DB } from '../../db/schema';
+import { changesRequested, emptyContext, previousSubmission } from './shared';
 import { type KindHandler, SubmissionRejected, type TaskRef } from './types';
 
 /** Objectives a person may align to in a cycle: approved company objectives and their manager's current ones. */
@@ -37,7 +38,11 @@ export async function checkParents(db: Kysely<DB>, task: TaskRef, draft: DraftSu
   if (issues.length) throw new SubmissionRejected(issues);
 }
 
-/** Writes objectives and key results; earlier rounds of the same person's objectives are superseded. */
+/**
+ * Writes objectives and key results; earlier rounds of the same person's objectives are
+ * superseded. Company objectives (owner null) are told apart by the task that wrote them: the
+ * ones this executive wrote through their tasks of this kind in the cycle.
+ */
 export async function saveObjectives(
   db: Kysely<DB>,
   task: TaskRef,
@@ -48,7 +53,14 @@ export async function saveObjectives(
     .updateTable('objectives')
     .set({ status: 'superseded' })
     .where('cycle_id', '=', task.cycleId)
-    .where((eb) => (owner === null ? eb('task_id', 'in', eb.selectFrom('tasks').select('id').where('cycle_id', '=', task.cycleId).where('kind', '=', task.kind).where('person_id', '=', task.personId)) : eb('owner_id', '=', owner)))
+    .where((eb) =>
+      owner === null
+        ? eb.and([
+            eb('owner_id', 'is', null),
+            eb('task_id', 'in', eb.selectFrom('tasks').select('id').where('cycle_id', '=', task.cycleId).where('kind', '=', task.kind).where('person_id', '=', task.personId)),
+          ])
+        : eb('owner_id', '=', owner),
+    )
     .where('status', '!=', 'superseded')
     .execute();
   for (const [position, objective] of objectives.entries()) {
@@ -82,10 +94,28 @@ export async function saveObjectives(
   }
 }
 
+/** A parent that is no longer offered (the manager re-drafted) would only fail on submit: leave it blank. */
+function withoutStaleParents(draft: DraftSubmission, allowed: Set<number>): DraftSubmission {
+  return {
+    ...draft,
+    objectives: draft.objectives.map(({ parentObjectiveId, ...o }) =>
+      parentObjectiveId !== undefined && allowed.has(parentObjectiveId) ? { ...o, parentObjectiveId } : o,
+    ),
+  };
+}
+
 export const draftHandler: KindHandler<'draft'> = {
+  /** A re-draft starts from the previous draft and shows what the reviewer asked for. */
   async context(db, task) {
     const parents = await alignmentParentsFor(db, task.cycleId, task.personId);
-    return { values: null, notes: [], parents, keyResults: [], objectives: [], nominations: [], subject: null };
+    const previous = (await previousSubmission(db, task)) as DraftSubmission | null;
+    const comment = await changesRequested(db, task.cycleId, task.personId, 'review');
+    return {
+      ...emptyContext(),
+      values: previous ? withoutStaleParents(previous, new Set(parents.map((p) => p.id))) : null,
+      notes: comment === null ? [] : [`Your reviewer asked for changes: ${comment}`],
+      parents,
+    };
   },
   async record(tx, task, submission) {
     await checkParents(tx, task, submission);

@@ -61,6 +61,8 @@ export interface KindContext {
   nominations: NominationOption[];
   /** The person the task is about, if any. */
   subject: { name: string; email: string } | null;
+  /** For nominations: the cycle's active participants (everyone but the nominator). */
+  people?: { name: string; email: string }[];
 }
 
 /** What a completed task means for the workflow that owns it. */

@@ -2,8 +2,10 @@
 import type { Migration } from 'kysely';
 import * as initial from './2026_11_27_0001_initial';
 import * as fullCycle from './2026_11_27_0002_full_cycle';
+import * as stalls from './2026_11_27_0003_stalls';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_27_0001_initial': initial,
   '2026_11_27_0002_full_cycle': fullCycle,
+  '2026_11_27_0003_stalls': stalls,
 };

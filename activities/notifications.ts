@@ -1,0 +1,218 @@
+/**
+ * Queueing the emails a batch or a cycle decides to send: reminders, escalations, the awards
+ * announcement, the cancellation notice. Each row's idempotency key says what it is about, so a
+ * retried activity queues nothing twice; `sendQueuedEmails` sends them.
+ */
+import { sql } from 'kysely';
+import type { Locale, TaskKind } from '../contract';
+import type { ActivityDeps } from './deps';
+import type { EmailData } from './email-kinds';
+import { emailRow } from './outbox';
+
+export interface QueueTaskRemindersInput {
+  workflowId: string;
+  taskIds: number[];
+  reminderNo: number;
+  timeZone: string;
+}
+export interface QueueEscalationsInput {
+  workflowId: string;
+  taskIds: number[];
+  /** Which escalation step (its index in the schedule), and to whom. */
+  step: number;
+  level: 'manager' | 'hr';
+  timeZone: string;
+}
+export interface QueueCycleEmailInput {
+  cycleKey: string;
+  senderRef: string;
+  timeZone: string;
+  kind: 'awards-announcement' | 'cycle-cancelled';
+  reason?: string;
+  announcement?: string;
+}
+export interface QueuedResult {
+  queued: number;
+}
+
+export interface PlanCheckInsInput {
+  cycleKey: string;
+  /** The first check-in is at or after this time. */
+  from: string;
+  timeZone: string;
+  weekday: number;
+  hour: number;
+  /** Compressed schedule: every `everyMs` from `from`, `weeks` times. */
+  everyMs?: number;
+  weeks: number;
+}
+export interface PlanCheckInsResult {
+  /** When each week's check-in opens, and the Monday (YYYY-MM-DD) of that week. */
+  weeks: { opensAt: string; weekStart: string }[];
+}
+
+const locale = (l: string): Locale => (l === 'zh-CN' ? 'zh-CN' : 'en');
+
+/** The Monday (ISO date) of the week that contains `at` in `timeZone`. */
+export function mondayOf(at: Date, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', weekday: 'short' }).formatToParts(at);
+  const get = (t: string) => parts.find((p) => p.type === t)!.value;
+  const day = new Date(`${get('year')}-${get('month')}-${get('day')}T00:00:00Z`);
+  const offset = (['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(get('weekday')) + 7) % 7;
+  day.setUTCDate(day.getUTCDate() - offset);
+  return day.toISOString().slice(0, 10);
+}
+
+/** The instant when the wall clock in `timeZone` shows `date` (YYYY-MM-DD) at `hour`:00. */
+export function zonedTime(date: string, hour: number, timeZone: string): Date {
+  const guess = new Date(`${date}T${String(hour).padStart(2, '0')}:00:00Z`);
+  const shown = new Date(new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(guess).replace(' ', 'T') + 'Z');
+  return new Date(guess.getTime() - (shown.getTime() - guess.getTime()));
+}
+
+export function createNotificationActivities({ db, mailer }: ActivityDeps) {
+  return {
+    async queueTaskReminders({ workflowId, taskIds, reminderNo, timeZone }: QueueTaskRemindersInput): Promise<QueuedResult> {
+      if (!taskIds.length) return { queued: 0 };
+      const rows = await db
+        .selectFrom('tasks as t')
+        .innerJoin('people as p', 'p.id', 't.person_id')
+        .innerJoin('cycles as c', 'c.id', 't.cycle_id')
+        .leftJoin('people as s', 's.id', 't.subject_person_id')
+        .select(['t.id', 't.kind', 't.round', 't.due_at', 't.cycle_id', 'p.id as person_id', 'p.name', 'p.email', 'p.locale', 'c.title', 's.name as subject_name'])
+        .where('t.id', 'in', taskIds)
+        .where('t.status', '=', 'open')
+        .execute();
+      if (!rows.length) return { queued: 0 };
+      const inserted = await db
+        .insertInto('emails')
+        .values(
+          rows.map((t) => {
+            const data: EmailData['task-reminder'] = {
+              locale: locale(t.locale),
+              personName: t.name,
+              cycleTitle: t.title,
+              timeZone,
+              taskKind: t.kind as TaskKind,
+              dueAt: new Date(t.due_at).toISOString(),
+              round: t.round,
+              reminderNo,
+              ...(t.subject_name ? { subjectName: t.subject_name } : {}),
+            };
+            return emailRow({ key: `task:${t.id}:reminder:${reminderNo}:${new Date(t.due_at).toISOString()}`, kind: 'task-reminder', cycleId: t.cycle_id, taskId: t.id, person: { id: t.person_id, name: t.name, email: t.email }, data, senderRef: workflowId, from: mailer.from });
+          }),
+        )
+        .onConflict((oc) => oc.column('idempotency_key').doNothing())
+        .returning('id')
+        .execute();
+      return { queued: inserted.length };
+    },
+
+    async queueEscalations({ workflowId, taskIds, step, level, timeZone }: QueueEscalationsInput): Promise<QueuedResult> {
+      if (!taskIds.length) return { queued: 0 };
+      const rows = await db
+        .selectFrom('tasks as t')
+        .innerJoin('people as p', 'p.id', 't.person_id')
+        .innerJoin('cycles as c', 'c.id', 't.cycle_id')
+        .leftJoin('people as m', 'm.id', 'p.manager_id')
+        .leftJoin('people as h', 'h.id', 'c.hr_person_id')
+        .select([
+          't.id', 't.kind', 't.round', 't.due_at', 't.cycle_id', 'p.name as owner_name', 'p.email as owner_email', 'c.title',
+          'm.id as m_id', 'm.name as m_name', 'm.email as m_email', 'm.locale as m_locale',
+          'h.id as h_id', 'h.name as h_name', 'h.email as h_email', 'h.locale as h_locale',
+        ])
+        .where('t.id', 'in', taskIds)
+        .where('t.status', '=', 'open')
+        .execute();
+      const values = rows.flatMap((t) => {
+        // Without a manager (or when the manager is the owner), the escalation goes to HR.
+        const toManager = level === 'manager' && t.m_id !== null && t.m_email !== t.owner_email;
+        const to = toManager ? { id: t.m_id!, name: t.m_name!, email: t.m_email!, locale: t.m_locale! } : t.h_id !== null ? { id: t.h_id, name: t.h_name!, email: t.h_email!, locale: t.h_locale! } : null;
+        if (!to) return [];
+        const data: EmailData['task-escalation'] = {
+          locale: locale(to.locale),
+          personName: to.name,
+          cycleTitle: t.title,
+          timeZone,
+          taskKind: t.kind as TaskKind,
+          dueAt: new Date(t.due_at).toISOString(),
+          round: t.round,
+          ownerName: t.owner_name,
+          ownerEmail: t.owner_email,
+          level: toManager ? 'manager' : 'hr',
+        };
+        return [emailRow({ key: `task:${t.id}:escalation:${step}:${new Date(t.due_at).toISOString()}`, kind: 'task-escalation', cycleId: t.cycle_id, taskId: t.id, person: to, data, senderRef: workflowId, from: mailer.from })];
+      });
+      if (!values.length) return { queued: 0 };
+      const inserted = await db.insertInto('emails').values(values).onConflict((oc) => oc.column('idempotency_key').doNothing()).returning('id').execute();
+      await db.updateTable('tasks').set({ escalations_sent: sql`greatest(escalations_sent, ${step + 1})` }).where('id', 'in', taskIds).execute();
+      return { queued: inserted.length };
+    },
+
+    async queueCycleEmail(input: QueueCycleEmailInput): Promise<QueuedResult> {
+      const cycle = await db.selectFrom('cycles').select(['id', 'title']).where('key', '=', input.cycleKey).executeTakeFirstOrThrow();
+      const people = await db
+        .selectFrom('cycle_participants as cp')
+        .innerJoin('people as p', 'p.id', 'cp.person_id')
+        .select(['p.id', 'p.name', 'p.email', 'p.locale'])
+        .where('cp.cycle_id', '=', cycle.id)
+        .where('cp.removed_at', 'is', null)
+        .where('p.active', '=', true)
+        .orderBy('p.id')
+        .execute();
+      let winners: EmailData['awards-announcement']['winners'] = [];
+      if (input.kind === 'awards-announcement') {
+        const rows = await db
+          .selectFrom('nominations as n')
+          .leftJoin('objectives as o', 'o.id', 'n.objective_id')
+          .leftJoin('people as op', 'op.id', 'o.owner_id')
+          .leftJoin('people as np', 'np.id', 'n.person_id')
+          .select(['n.citation', 'o.title', 'op.name as objective_owner', 'np.name as person_name'])
+          .where('n.cycle_id', '=', cycle.id)
+          .where('n.winner', '=', true)
+          .orderBy('n.id')
+          .execute();
+        winners = rows.map((r) => ({ label: r.person_name ?? `${r.title} (${r.objective_owner ?? ''})`, citation: r.citation }));
+      }
+      const values = people.map((p) => {
+        const base = { locale: locale(p.locale), personName: p.name, cycleTitle: cycle.title, timeZone: input.timeZone };
+        const data =
+          input.kind === 'awards-announcement'
+            ? ({ ...base, winners, ...(input.announcement ? { announcement: input.announcement } : {}) } satisfies EmailData['awards-announcement'])
+            : ({ ...base, ...(input.reason ? { reason: input.reason } : {}) } satisfies EmailData['cycle-cancelled']);
+        return { ...emailRow({ key: `cycle:${cycle.id}:${input.kind}:${p.id}`, kind: input.kind, cycleId: cycle.id, taskId: null, person: p, data, senderRef: input.senderRef, from: mailer.from }) };
+      });
+      let queued = 0;
+      for (let i = 0; i < values.length; i += 1_000) {
+        queued += (await db.insertInto('emails').values(values.slice(i, i + 1_000)).onConflict((oc) => oc.column('idempotency_key').doNothing()).returning('id').execute()).length;
+      }
+      return { queued };
+    },
+
+    async planCheckIns(input: PlanCheckInsInput): Promise<PlanCheckInsResult> {
+      const from = new Date(input.from);
+      const weeks: PlanCheckInsResult['weeks'] = [];
+      if (input.everyMs) {
+        for (let w = 0; w < input.weeks; w++) {
+          const at = new Date(from.getTime() + w * input.everyMs);
+          weeks.push({ opensAt: at.toISOString(), weekStart: mondayOf(at, input.timeZone) });
+        }
+        return { weeks };
+      }
+      const cycle = await db.selectFrom('cycles').select('ends_on').where('key', '=', input.cycleKey).executeTakeFirstOrThrow();
+      const end = zonedTime(cycle.ends_on, 23, input.timeZone);
+      let monday = mondayOf(from, input.timeZone);
+      for (let guard = 0; guard < 60 && weeks.length < 26; guard++) {
+        const day = new Date(`${monday}T00:00:00Z`);
+        day.setUTCDate(day.getUTCDate() + input.weekday - 1);
+        const opensAt = zonedTime(day.toISOString().slice(0, 10), input.hour, input.timeZone);
+        if (opensAt > end) break;
+        if (opensAt >= from) weeks.push({ opensAt: opensAt.toISOString(), weekStart: monday });
+        const next = new Date(`${monday}T00:00:00Z`);
+        next.setUTCDate(next.getUTCDate() + 7);
+        monday = next.toISOString().slice(0, 10);
+      }
+      return { weeks };
+    },
+  };
+}

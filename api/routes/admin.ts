@@ -1,0 +1,63 @@
+/** The operator's view: stalled steps across cycles, and retry / skip. Admin only. */
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { listStalled, resolveStalled } from '../../core/stalls';
+import { type AuthEnv, type createAuthenticator, requireRole } from '../auth';
+import type { ApiDeps } from '../deps';
+import { validationHook } from '../errors';
+import { errorSchema } from '../schemas';
+
+const stalledSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(['step', 'email']),
+    cycleKey: z.string().nullable(),
+    phase: z.string().nullable(),
+    where: z.string(),
+    step: z.string(),
+    since: z.string(),
+    why: z.string(),
+    attempts: z.number().int(),
+    nextRetryAt: z.string().nullable(),
+    actions: z.array(z.enum(['retry', 'skip'])),
+    skipMeans: z.string(),
+  })
+  .openapi('StalledStep');
+
+const idParam = z.object({ id: z.string().regex(/^(step|email)-\d{1,12}$/, 'an id such as step-12 or email-345') });
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+const outcome = z.object({ id: z.string(), action: z.enum(['retry', 'skip']) });
+const errors = { 400: json(errorSchema, 'Not valid'), 404: json(errorSchema, 'No such stalled step'), 409: json(errorSchema, 'Not stalled any more (e.g. a second click)') };
+
+const listRoute = createRoute({
+  method: 'get',
+  path: '/stalled',
+  summary: 'Every stalled step across cycles: what, since when, why, and what can be done',
+  security: [{ bearer: [] }],
+  responses: { 200: json(z.object({ stalled: z.array(stalledSchema) }), 'Stalled steps') },
+});
+const retryRoute = createRoute({
+  method: 'post',
+  path: '/stalled/{id}/retry',
+  summary: 'Run the stalled step again now',
+  security: [{ bearer: [] }],
+  request: { params: idParam },
+  responses: { 200: json(outcome, 'Retrying'), ...errors },
+});
+const skipRoute = createRoute({
+  method: 'post',
+  path: '/stalled/{id}/skip',
+  summary: 'Mark the stalled step done without its effect (see skipMeans), with a reason',
+  security: [{ bearer: [] }],
+  request: { params: idParam, body: { required: true, content: { 'application/json': { schema: z.object({ reason: z.string().trim().min(3).max(500) }) } } } },
+  responses: { 200: json(outcome, 'Skipped'), ...errors },
+});
+
+export function adminRoutes(deps: ApiDeps, auth: ReturnType<typeof createAuthenticator>) {
+  const app = new OpenAPIHono<AuthEnv>({ defaultHook: validationHook });
+  app.use('*', requireRole(auth, 'admin'));
+  const stallDeps = { db: deps.db, client: deps.temporal.client, taskQueue: deps.temporal.taskQueue, stepPolicy: deps.stepPolicy };
+  app.openapi(listRoute, async (c) => c.json({ stalled: await listStalled(deps.db) }, 200));
+  app.openapi(retryRoute, async (c) => c.json(await resolveStalled(stallDeps, c.req.valid('param').id, 'retry', c.get('principal').actor, undefined), 200));
+  app.openapi(skipRoute, async (c) => c.json(await resolveStalled(stallDeps, c.req.valid('param').id, 'skip', c.get('principal').actor, c.req.valid('json').reason), 200));
+  return app;
+}

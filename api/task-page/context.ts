@@ -1,0 +1,24 @@
+/**
+ * What a task page needs besides the task: the kind's context (`kindHandlers[kind].context`) and
+ * the cycle's time zone.
+ */
+import type { Kysely } from 'kysely';
+import type { TaskContext } from '../../core/task-access';
+import { type KindContext, kindHandlers, loadTaskRef } from '../../core/task-kinds';
+import type { DB } from '../../db/schema';
+
+export function emptyKindContext(): KindContext {
+  return { values: null, notes: [], parents: [], keyResults: [], objectives: [], nominations: [], subject: null };
+}
+
+export async function loadKindContext(db: Kysely<DB>, task: TaskContext): Promise<KindContext> {
+  const ref = await loadTaskRef(db, task.id);
+  // The task was just found by its token; it can only be missing if it was deleted since.
+  if (!ref) return emptyKindContext();
+  return kindHandlers[task.kind].context(db, ref);
+}
+
+export async function cycleTimeZone(db: Kysely<DB>, cycleId: number): Promise<string> {
+  const row = await db.selectFrom('cycles').select('schedule').where('id', '=', cycleId).executeTakeFirst();
+  return (row?.schedule as { timeZone?: string } | null | undefined)?.timeZone ?? 'UTC';
+}

@@ -1,0 +1,185 @@
+/**
+ * `npm run bench`: the drafting launch of a cycle at scale, on this machine, against real parts —
+ * a Temporal dev server (SQLite) the bench starts, a fresh PostgreSQL database, the API and the
+ * worker as production runs them (two child processes, configured by environment variables), and
+ * an SMTP sink on loopback that counts what it accepts. See docs/performance.md.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildWorkflowBundle } from '../runtime/worker';
+import { BENCH_TOKEN_SECRET, type RunningApp, startApp } from './app';
+import { installSignalHandlers, interrupted, onCleanup, runCleanups } from './cleanup';
+import { pickLinks, runCompletions } from './completions';
+import { type BenchDatabase, openBenchDatabase } from './database';
+import { runFloor } from './floor';
+import { executionSizes, launchBreakdown } from './history';
+import { cpuSnapshot, importPeople, personEmail, runLaunch } from './launch';
+import { type BenchOptions, USAGE, UsageError, parseOptions } from './options';
+import { formatProfile, summarizeProfile } from './profile';
+import { note } from './progress';
+import { type SmtpSink, startSmtpSink } from './smtp-sink';
+import { type SizeResult, renderTable } from './table';
+import { type TemporalServer, startTemporalServer } from './temporal-server';
+
+const databaseName = (url: string) => decodeURIComponent(new URL(url).pathname.slice(1));
+
+async function runSize(o: BenchOptions, n: number, dir: string, bundlePath: string, sink: SmtpSink, runId: string): Promise<SizeResult> {
+  const result: SizeResult = { n, batchSize: o.batchSize, errors: [] };
+  const sizeDir = join(dir, `n${n}`);
+  mkdirSync(sizeDir, { recursive: true });
+  const profileDir = o.profile ? join(sizeDir, 'profiles') : undefined;
+  let database: BenchDatabase | undefined;
+  let temporal: TemporalServer | undefined;
+  let app: RunningApp | undefined;
+  try {
+    note(`\n== N = ${n.toLocaleString('en-US')} (TASK_BATCH_SIZE ${o.batchSize}, SMTP_MAX_CONNECTIONS ${o.smtpMaxConnections}); logs in ${sizeDir}`);
+    note('starting PostgreSQL database, Temporal dev server, API and worker…');
+    database = await openBenchDatabase(4);
+    temporal = await startTemporalServer(sizeDir);
+    const t = temporal;
+    app = await startApp(
+      {
+        dir: sizeDir,
+        databaseUrl: database.url,
+        temporalAddress: t.address,
+        smtpPort: sink.port,
+        taskQueue: `okr-bench-${runId}`,
+        batchSize: o.batchSize,
+        smtpMaxConnections: o.smtpMaxConnections,
+        workflowBundlePath: bundlePath,
+        extraEnv: o.childEnv,
+        profileDir,
+      },
+      t.client,
+    );
+    const a = app;
+    const workerStart = a.worker.stats()?.rss ?? 0;
+    const apiStart = a.api.stats()?.rss ?? 0;
+    const db = database.database.db;
+
+    result.importSeconds = await importPeople(a, n);
+
+    if (o.parts.has('launch')) {
+      const cpu = () => cpuSnapshot({ worker: a.worker.stats, api: a.api.stats, temporal: t.child.stats });
+      const timeoutS = o.launchTimeoutS ?? Math.round(120 + n / 20);
+      result.launch = await runLaunch(a, sink, db, n, o.batchSize, runId, timeoutS, cpu, databaseName(database.url));
+      try {
+        result.breakdown = await launchBreakdown(t.client, result.launch.cycleKey, result.launch.batchCount, result.launch.t0Wall);
+      } catch (error) {
+        result.errors.push(`reading the launch's histories: ${(error as Error).message}`);
+      }
+    }
+
+    if (o.parts.has('floor')) {
+      result.floor = await runFloor(sink, sizeDir, databaseName(database.url), {
+        databaseUrl: database.url,
+        n,
+        smtpPort: sink.port,
+        maxConnections: Number(o.childEnv.SMTP_MAX_CONNECTIONS ?? o.smtpMaxConnections),
+        publicBaseUrl: a.base,
+        tokenSecret: BENCH_TOKEN_SECRET,
+        from: o.childEnv.MAIL_FROM ?? 'OKR <okr@localhost>',
+        emails: Array.from({ length: n }, (_, i) => personEmail(i)),
+      });
+      if (result.floor.recipients !== n) result.errors.push(`floor: the sink saw ${result.floor.recipients} of ${n} emails`);
+    }
+
+    if (o.parts.has('completions') && result.launch) {
+      const m = Math.min(n, o.completions ?? Math.min(n, 2_000));
+      const { tokens, batches } = await pickLinks(db, result.launch.cycleKey, result.launch.phase, m);
+      result.launch.phase.raw?.clear();
+      result.completions = await runCompletions(a.base, tokens, o.concurrency, db, result.launch.cycleKey, batches);
+      if (result.completions.firstFailure) result.errors.push(`completions: first failure: ${result.completions.firstFailure}`);
+    }
+    if (result.launch) {
+      result.launch.phase.raw?.clear();
+      const { list, via } = await executionSizes(t.client, result.launch.cycleKey, result.launch.batchCount);
+      const max = list.reduce((m, e) => (e.historyLength > m.historyLength ? e : m), list[0]!);
+      if (max) result.history = { max, executions: list.length, via };
+    }
+
+    const w = a.worker.stats();
+    const api = a.api.stats();
+    result.rss = {
+      workerPeak: Math.max(w?.peakRss ?? 0, w?.sampledPeakRss ?? 0),
+      workerStart,
+      apiPeak: Math.max(api?.peakRss ?? 0, api?.sampledPeakRss ?? 0),
+      apiStart,
+    };
+  } catch (error) {
+    if (interrupted.aborted) throw error;
+    result.errors.push(error instanceof Error ? error.message : String(error));
+  } finally {
+    note('stopping…');
+    await app?.stop();
+    await temporal?.stop();
+    await database?.close();
+  }
+  if (profileDir) {
+    for (const f of readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'))) {
+      const text = formatProfile(`${f} (N = ${n})`, summarizeProfile(join(profileDir, f)));
+      writeFileSync(join(profileDir, `${f}.txt`), `${text}\n`);
+      note(`\n${text}`);
+    }
+    note(`profiles: ${profileDir}`);
+  }
+  return result;
+}
+
+async function main(): Promise<number> {
+  let o: BenchOptions;
+  try {
+    const parsed = parseOptions(process.argv.slice(2));
+    if (parsed === 'help') {
+      console.log(USAGE);
+      return 0;
+    }
+    o = parsed;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw error;
+  }
+  installSignalHandlers(() => {
+    void runCleanups().finally(() => process.exit(130));
+  });
+
+  const dir = mkdtempSync(join(tmpdir(), 'okr-bench-'));
+  onCleanup('remove temporary directory', () => {
+    if (o.keep || o.profile) note(`kept ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
+  });
+  const runId = randomBytes(3).toString('hex');
+  const results: SizeResult[] = [];
+  try {
+    note('bundling the workflows once (the worker loads the bundle, as in production)…');
+    const bundlePath = join(dir, 'workflow-bundle.js');
+    writeFileSync(bundlePath, await buildWorkflowBundle());
+    const sink = await startSmtpSink();
+    onCleanup('close SMTP sink', () => sink.close());
+    for (const n of o.sizes) {
+      if (interrupted.aborted) break;
+      results.push(await runSize(o, n, dir, bundlePath, sink, runId));
+    }
+  } finally {
+    await runCleanups();
+  }
+  const header =
+    `OKR bench — drafting launch; TASK_BATCH_SIZE ${o.batchSize}, SMTP_MAX_CONNECTIONS ${o.childEnv.SMTP_MAX_CONNECTIONS ?? o.smtpMaxConnections}, ` +
+    `completion concurrency ${o.concurrency}${Object.keys(o.childEnv).length ? `, env ${Object.entries(o.childEnv).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}`;
+  console.log(renderTable(results, header));
+  return results.some((r) => r.errors.length) ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  async (error: unknown) => {
+    if (!interrupted.aborted) console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    await runCleanups();
+    process.exit(interrupted.aborted ? 130 : 1);
+  },
+);

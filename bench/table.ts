@@ -1,0 +1,91 @@
+/** The result table: one row per measure, one column per size. */
+import { cpus, totalmem } from 'node:os';
+import type { CompletionsResult } from './completions';
+import type { FloorResult } from './floor';
+import type { ExecutionSize, LaunchBreakdown } from './history';
+import type { LaunchResult } from './launch';
+
+export interface SizeResult {
+  n: number;
+  batchSize: number;
+  importSeconds?: number;
+  launch?: LaunchResult;
+  breakdown?: LaunchBreakdown;
+  floor?: FloorResult;
+  completions?: CompletionsResult;
+  rss?: { workerPeak: number; workerStart: number; apiPeak: number; apiStart: number };
+  history?: { max: ExecutionSize; executions: number; via: string };
+  errors: string[];
+}
+
+const GOALS = { ratio: 3, history: 10_240, workerRss: 1024 ** 3, p99: 250 };
+
+const s1 = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '–' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+const sec = (v: number | undefined) => `${s1(v)} s`;
+const ms = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '–' : `${v.toFixed(0)}`);
+const mib = (b: number | undefined) => (b === undefined ? '–' : `${(b / 1024 ** 2).toFixed(0)} MiB`);
+const int = (v: number) => v.toLocaleString('en-US');
+const met = (ok: boolean | undefined) => (ok === undefined ? '–' : ok ? 'met' : 'MISSED');
+
+type Row = [label: string, cell: (r: SizeResult) => string | false | undefined];
+
+function ratio(r: SizeResult): number | undefined {
+  return r.launch && r.floor ? r.launch.seconds / r.floor.totalSeconds : undefined;
+}
+
+const ROWS: Row[] = [
+  ['people (N) / batches of TASK_BATCH_SIZE', (r) => `${int(r.n)} / ${Math.ceil(r.n / r.batchSize)} of ${r.batchSize}`],
+  ['import N people, POST /api/people (not timed)', (r) => r.importSeconds !== undefined && sec(r.importSeconds)],
+  ['LAUNCH: POST /api/cycles → last email accepted', (r) => r.launch && sec(r.launch.seconds)],
+  ['  POST /api/cycles answered after', (r) => r.launch && sec(r.launch.postSeconds)],
+  ['  first email accepted after', (r) => r.launch && sec(r.launch.firstMailSeconds)],
+  ['  outbox all marked sent after', (r) => r.launch && sec(r.launch.outboxSettledSeconds)],
+  ['  emails accepted / distinct recipients', (r) => r.launch && `${int(r.launch.accepted)} / ${int(r.launch.recipients)}`],
+  ['  cycle wf started / last batch started (+s)', (r) => r.breakdown && `${s1(r.breakdown.cycleStarted)} / ${s1(r.breakdown.lastChildStarted)}`],
+  ['  open tasks (activity): queue wait max | run p50/max', (r) => r.breakdown && `${s1(r.breakdown.openTasks.waitMax)} | ${s1(r.breakdown.openTasks.runP50)}/${s1(r.breakdown.openTasks.runMax)}`],
+  ['  open tasks: last one done at (+s)', (r) => r.breakdown && s1(r.breakdown.openTasks.lastEnd)],
+  ['  sendQueuedEmails: queue wait max | run p50/max', (r) => r.breakdown && `${s1(r.breakdown.sendQueuedEmails.waitMax)} | ${s1(r.breakdown.sendQueuedEmails.runP50)}/${s1(r.breakdown.sendQueuedEmails.runMax)}`],
+  ['  workflow task queue wait p50 / max (s)', (r) => r.breakdown && `${s1(r.breakdown.workflowTaskWaitP50)} / ${s1(r.breakdown.workflowTaskWaitMax)}`],
+  ['  activity retries / failed activities', (r) => r.breakdown && `${r.breakdown.activityRetries} / ${r.breakdown.activityFailures}`],
+  ['  CPU s: worker / api / temporal / postgres / sink', (r) => r.launch && ['worker', 'api', 'temporal', 'postgres', 'bench'].map((k) => s1(r.launch!.cpu.byProcess[k])).join(' / ')],
+  ['  CPU s: other load on the machine / machine busy', (r) => r.launch && `${s1(r.launch.cpu.rest)} / ${((r.launch.cpu.machineBusy / (r.launch.cpu.wall * cpus().length)) * 100).toFixed(0)} %`],
+  ['FLOOR: insert N task rows + send N emails', (r) => r.floor && sec(r.floor.totalSeconds)],
+  ['  bulk insert / send (pooled transport)', (r) => r.floor && `${sec(r.floor.insertSeconds)} / ${sec(r.floor.sendSeconds)}`],
+  ['  CPU s: floor process / postgres; send errors', (r) => r.floor && `${s1(r.floor.cpuSeconds)} / ${s1(r.floor.postgresCpuSeconds)}; ${r.floor.errors}`],
+  ['  (rendering N emails, outside the floor)', (r) => r.floor && sec(r.floor.renderSeconds)],
+  ['RATIO launch / floor', (r) => s1(ratio(r))],
+  ['COMPLETIONS: tasks at concurrency C', (r) => r.completions && `${int(r.completions.requested)} in ${r.completions.batchesTouched} batches`],
+  ['  throughput (completions/s)', (r) => r.completions && s1(r.completions.perSecond)],
+  ['  latency p50 / p95 / p99 / max (ms)', (r) => r.completions && [r.completions.p50, r.completions.p95, r.completions.p99, r.completions.max].map(ms).join(' / ')],
+  ['  non-200 answers', (r) => r.completions && (r.completions.non200 === 0 ? '0' : `${r.completions.non200} (${Object.entries(r.completions.statuses).filter(([k]) => k !== '200').map(([k, v]) => `${k}×${v}`).join(', ')})`)],
+  ['  tasks completed in the database', (r) => r.completions && int(r.completions.completedInDb)],
+  ['PEAK RSS worker (VmHWM) / after start', (r) => r.rss && `${mib(r.rss.workerPeak)} / ${mib(r.rss.workerStart)}`],
+  ['PEAK RSS api (VmHWM) / after start', (r) => r.rss && `${mib(r.rss.apiPeak)} / ${mib(r.rss.apiStart)}`],
+  ['MAX historyLength of an execution', (r) => r.history && `${int(r.history.max.historyLength)} (${r.history.max.workflowId.replace(/^okr-cycle:[^:]+/, '…')})`],
+  ['  executions of the cycle', (r) => r.history && String(r.history.executions)],
+  ['CHECK-IN fan-out', () => 'n/a (check-in phase not yet implemented)'],
+  ['goal: launch ratio ≤ 3 (at 10,000)', (r) => met(ratio(r) === undefined ? undefined : ratio(r)! <= GOALS.ratio)],
+  ['goal: no execution above 10,240 events', (r) => met(r.history && r.history.max.historyLength <= GOALS.history)],
+  ['goal: worker RSS < 1 GiB', (r) => met(r.rss && r.rss.workerPeak < GOALS.workerRss)],
+  ['goal: completion p99 < 250 ms', (r) => met(r.completions && r.completions.p99 < GOALS.p99)],
+];
+
+export function renderTable(results: SizeResult[], header: string): string {
+  const cells = ROWS.map(([label, f]) => [label, ...results.map((r) => f(r) || '–')]);
+  const widths = cells[0]!.map((_, c) => Math.max(...cells.map((row) => [...row[c]!].length)));
+  const line = (row: string[]) => row.map((v, c) => (c === 0 ? v.padEnd(widths[c]!) : v.padStart(widths[c]!))).join('  ');
+  const head = line(['', ...results.map((r) => `N = ${int(r.n)}`)]);
+  const rule = '-'.repeat([...head].length);
+  const out = [header, rule, head, rule, ...cells.map(line), rule];
+  for (const r of results) for (const e of r.errors) out.push(`N = ${int(r.n)}: ERROR ${e}`);
+  out.push(machineCaveat());
+  return out.join('\n');
+}
+
+export function machineCaveat(): string {
+  const c = cpus();
+  return (
+    `Machine: ${c.length} shared cores (${c[0]?.model.trim() ?? 'unknown CPU'}), ${(totalmem() / 1024 ** 3).toFixed(0)} GiB; ` +
+    'Temporal dev server (SQLite), PostgreSQL, API, worker and SMTP sink all share these cores — numbers vary run to run.'
+  );
+}

@@ -1,0 +1,134 @@
+/**
+ * HR's controls on a running cycle. Each one is a Temporal update (or signal) to the cycle or
+ * to the batch that owns a task, so the workflow decides and records what happens; each is
+ * written to the audit log.
+ */
+import type { Client } from '@temporalio/client';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { type Kysely, sql } from 'kysely';
+import {
+  type ControlResult,
+  ErrorCode,
+  type FieldIssue,
+  type Phase,
+  advancePhaseUpdate,
+  cancelCycleUpdate,
+  cycleWorkflowId,
+  extendPhaseUpdate,
+  extendTasksSignal,
+  participantsChangedSignal,
+} from '../contract';
+import type { DB } from '../db/schema';
+import { AppError, validationError } from './errors';
+
+export interface ControlDeps {
+  db: Kysely<DB>;
+  client: Client;
+  batchSize: number;
+}
+
+async function cycleRow(db: Kysely<DB>, key: string) {
+  const row = await db.selectFrom('cycles').select(['id', 'status', 'workflow_id']).where('key', '=', key).executeTakeFirst();
+  if (!row) throw new AppError(ErrorCode.notFound, `no cycle with key ${key}`);
+  return row;
+}
+
+async function audit(db: Kysely<DB>, actor: string, action: string, cycleId: number, subject: string, detail: unknown) {
+  await db.insertInto('audit_log').values({ actor, action, cycle_id: cycleId, subject, detail: JSON.stringify(detail) }).execute();
+}
+
+/** Turns a refused update into the API's error (the workflow's reason, with field issues). */
+function fromUpdateError(error: unknown): never {
+  if (error instanceof WorkflowUpdateFailedError) {
+    const cause = error.cause as { type?: string; message?: string; details?: unknown[] } | undefined;
+    const code = (Object.values(ErrorCode) as string[]).includes(cause?.type ?? '') ? (cause!.type as ErrorCode) : ErrorCode.conflict;
+    throw new AppError(code, cause?.message ?? error.message, cause?.details?.[0] ?? undefined);
+  }
+  if ((error as Error).name === 'WorkflowNotFoundError') throw new AppError(ErrorCode.conflict, 'the cycle has already ended');
+  throw new AppError(ErrorCode.unavailable, `the cycle's workflow could not be reached: ${(error as Error).message}`);
+}
+
+export async function advancePhase(deps: ControlDeps, key: string, phase: Phase, actor: string): Promise<ControlResult> {
+  const cycle = await cycleRow(deps.db, key);
+  const result = await deps.client.workflow.getHandle(cycle.workflow_id).executeUpdate(advancePhaseUpdate, { args: [{ phase, actor }] }).catch(fromUpdateError);
+  await audit(deps.db, actor, 'cycle.phase-advanced', cycle.id, `cycle:${key}`, { phase });
+  return result;
+}
+
+export async function extendPhase(deps: ControlDeps, key: string, phase: Phase, until: string, actor: string): Promise<ControlResult> {
+  const cycle = await cycleRow(deps.db, key);
+  const result = await deps.client.workflow.getHandle(cycle.workflow_id).executeUpdate(extendPhaseUpdate, { args: [{ phase, until, actor }] }).catch(fromUpdateError);
+  await audit(deps.db, actor, 'cycle.phase-extended', cycle.id, `cycle:${key}`, { phase, until });
+  return result;
+}
+
+export async function cancelCycle(deps: ControlDeps, key: string, reason: string, actor: string): Promise<ControlResult> {
+  const cycle = await cycleRow(deps.db, key);
+  const result = await deps.client.workflow.getHandle(cycle.workflow_id).executeUpdate(cancelCycleUpdate, { args: [{ reason, actor }] }).catch(fromUpdateError);
+  await audit(deps.db, actor, 'cycle.cancelled', cycle.id, `cycle:${key}`, { reason });
+  return result;
+}
+
+/** Extends one person's task: its batch moves the due time and its reminders and escalations. */
+export async function extendTask(deps: ControlDeps, key: string, taskId: number, until: string, actor: string): Promise<{ taskId: number; dueAt: string }> {
+  const cycle = await cycleRow(deps.db, key);
+  const task = await deps.db.selectFrom('tasks').select(['id', 'status', 'workflow_id', 'due_at']).where('id', '=', taskId).where('cycle_id', '=', cycle.id).executeTakeFirst();
+  if (!task) throw new AppError(ErrorCode.notFound, `no task ${taskId} in cycle ${key}`);
+  if (task.status !== 'open') throw new AppError(ErrorCode.taskClosed, `task ${taskId} is ${task.status}`);
+  if (Date.parse(until) <= Date.now()) throw validationError([{ path: 'until', message: 'must be in the future' }]);
+  try {
+    await deps.client.workflow.getHandle(task.workflow_id).signal(extendTasksSignal, { taskIds: [taskId], dueAt: until });
+  } catch (error) {
+    throw new AppError(ErrorCode.conflict, `the task's batch has already ended (${(error as Error).message})`);
+  }
+  await audit(deps.db, actor, 'task.extended', cycle.id, `task:${taskId}`, { from: new Date(task.due_at).toISOString(), until });
+  return { taskId, dueAt: until };
+}
+
+/** Adds people mid-cycle: they join a new batch and receive the current phase's task. */
+export async function addParticipants(deps: ControlDeps, key: string, emails: string[], actor: string): Promise<{ added: number }> {
+  const cycle = await cycleRow(deps.db, key);
+  if (cycle.status !== 'running') throw new AppError(ErrorCode.conflict, `the cycle is ${cycle.status}`);
+  const people = await deps.db.selectFrom('people').select(['id', 'email']).where('email', 'in', emails).where('active', '=', true).execute();
+  const found = new Map(people.map((p) => [p.email, p.id]));
+  const issues: FieldIssue[] = emails.flatMap((e, i) => (found.has(e) ? [] : [{ path: `emails.${i}`, message: `no active person with email ${e}` }]));
+  if (issues.length) throw validationError(issues);
+  const batchNos = await deps.db.transaction().execute(async (tx) => {
+    const existing = await tx.selectFrom('cycle_participants').select(['person_id', 'removed_at']).where('cycle_id', '=', cycle.id).where('person_id', 'in', [...found.values()]).execute();
+    const current = new Set(existing.filter((e) => e.removed_at === null).map((e) => e.person_id));
+    const toAdd = [...found.values()].filter((id) => !current.has(id));
+    if (!toAdd.length) return [];
+    const { max } = await tx.selectFrom('cycle_participants').select((eb) => eb.fn.max('batch_no').as('max')).where('cycle_id', '=', cycle.id).executeTakeFirstOrThrow();
+    const first = max === null ? 0 : Number(max) + 1;
+    const rows = toAdd.map((personId, i) => ({ cycle_id: cycle.id, person_id: personId, batch_no: first + Math.floor(i / deps.batchSize) }));
+    await tx
+      .insertInto('cycle_participants')
+      .values(rows)
+      .onConflict((oc) => oc.columns(['cycle_id', 'person_id']).doUpdateSet((eb) => ({ removed_at: null, batch_no: eb.ref('excluded.batch_no'), added_at: sql`now()` })))
+      .execute();
+    await audit(tx, actor, 'cycle.participants-added', cycle.id, `cycle:${key}`, { emails });
+    return [...new Set(rows.map((r) => r.batch_no))];
+  });
+  if (batchNos.length) await deps.client.workflow.getHandle(cycle.workflow_id).signal(participantsChangedSignal, { addedBatches: batchNos, removedPersonIds: [] });
+  return { added: batchNos.length ? emails.length : 0 };
+}
+
+/** Removes a person from the cycle: their open tasks (and tasks about them) are cancelled. */
+export async function removeParticipant(deps: ControlDeps, key: string, email: string, actor: string): Promise<void> {
+  const cycle = await cycleRow(deps.db, key);
+  const person = await deps.db.selectFrom('people').select('id').where('email', '=', email).executeTakeFirst();
+  if (!person) throw new AppError(ErrorCode.notFound, `no person with email ${email}`);
+  const updated = await deps.db
+    .updateTable('cycle_participants')
+    .set({ removed_at: new Date() })
+    .where('cycle_id', '=', cycle.id)
+    .where('person_id', '=', person.id)
+    .where('removed_at', 'is', null)
+    .returning('person_id')
+    .execute();
+  if (!updated.length) throw new AppError(ErrorCode.notFound, `${email} is not a participant of cycle ${key}`);
+  await audit(deps.db, actor, 'cycle.participant-removed', cycle.id, `cycle:${key}`, { email });
+  if (cycle.status === 'running') {
+    await deps.client.workflow.getHandle(cycle.workflow_id).signal(participantsChangedSignal, { addedBatches: [], removedPersonIds: [person.id] });
+  }
+}

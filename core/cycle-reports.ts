@@ -1,0 +1,88 @@
+/** What HR reads about a cycle's content: alignment coverage, who is not approved, scores. */
+import { type Kysely, sql } from 'kysely';
+import type { DB } from '../db/schema';
+
+export interface AlignmentReport {
+  /** Share (0–1) of participants' current objectives whose parent chain reaches a company objective. */
+  coverage: number;
+  objectives: number;
+  linkedToStrategy: number;
+  /** Participants whose objectives are not approved (or who have none). */
+  notApproved: { email: string; name: string; status: 'no-draft' | 'draft' | 'changes-requested' }[];
+}
+
+export async function alignmentReport(db: Kysely<DB>, cycleId: number): Promise<AlignmentReport> {
+  const linked = await sql<{ objectives: string; linked: string }>`
+    with recursive chain as (
+      select o.id as start_id, o.id, o.parent_objective_id, o.owner_id from objectives o
+      where o.cycle_id = ${cycleId} and o.owner_id is not null and o.status <> 'superseded'
+      union all
+      select c.start_id, p.id, p.parent_objective_id, p.owner_id from chain c join objectives p on p.id = c.parent_objective_id
+    )
+    select count(distinct start_id) as objectives,
+           count(distinct start_id) filter (where owner_id is null) as linked
+    from chain`.execute(db);
+  const { objectives, linked: linkedCount } = linked.rows[0] ?? { objectives: '0', linked: '0' };
+  const people = await db
+    .selectFrom('cycle_participants as cp')
+    .innerJoin('people as p', 'p.id', 'cp.person_id')
+    .leftJoin(
+      (eb) =>
+        eb
+          .selectFrom('objectives')
+          .select(['owner_id', sql<string[]>`array_agg(distinct status)`.as('statuses')])
+          .where('cycle_id', '=', cycleId)
+          .where('status', '!=', 'superseded')
+          .groupBy('owner_id')
+          .as('o'),
+      (j) => j.onRef('o.owner_id', '=', 'p.id'),
+    )
+    .select(['p.email', 'p.name', 'o.statuses'])
+    .where('cp.cycle_id', '=', cycleId)
+    .where('cp.removed_at', 'is', null)
+    .orderBy('p.email')
+    .execute();
+  const notApproved = people.flatMap((p): AlignmentReport['notApproved'] => {
+    const statuses = p.statuses ?? [];
+    if (!statuses.length) return [{ email: p.email, name: p.name, status: 'no-draft' as const }];
+    if (statuses.every((s) => s === 'approved')) return [];
+    return [{ email: p.email, name: p.name, status: statuses.includes('changes-requested') ? ('changes-requested' as const) : ('draft' as const) }];
+  });
+  const total = Number(objectives);
+  return { coverage: total ? Math.round((Number(linkedCount) / total) * 1000) / 1000 : 0, objectives: total, linkedToStrategy: Number(linkedCount), notApproved };
+}
+
+export interface PersonScore {
+  email: string;
+  name: string;
+  score: number | null;
+  objectives: { title: string; score: number | null; keyResults: { title: string; selfScore: number | null; score: number | null }[] }[];
+}
+
+export async function scoresReport(db: Kysely<DB>, cycleId: number): Promise<PersonScore[]> {
+  const rows = await db
+    .selectFrom('cycle_participants as cp')
+    .innerJoin('people as p', 'p.id', 'cp.person_id')
+    .leftJoin('objectives as o', (j) => j.onRef('o.owner_id', '=', 'p.id').on('o.cycle_id', '=', cycleId).on('o.status', '!=', 'superseded'))
+    .leftJoin('key_results as k', 'k.objective_id', 'o.id')
+    .select(['p.email', 'p.name', 'cp.score as person_score', 'o.id as oid', 'o.title as otitle', 'o.score as oscore', 'k.title as ktitle', 'k.self_score', 'k.score as kscore'])
+    .where('cp.cycle_id', '=', cycleId)
+    .where('cp.removed_at', 'is', null)
+    .orderBy('p.email')
+    .orderBy('o.position')
+    .orderBy('k.position')
+    .execute();
+  const out = new Map<string, PersonScore>();
+  for (const r of rows) {
+    let person = out.get(r.email);
+    if (!person) out.set(r.email, (person = { email: r.email, name: r.name, score: r.person_score, objectives: [] }));
+    if (r.oid === null) continue;
+    let objective = person.objectives.find((o) => (o as { id?: number }).id === r.oid) as (PersonScore['objectives'][number] & { id?: number }) | undefined;
+    if (!objective) {
+      objective = { id: r.oid, title: r.otitle!, score: r.oscore, keyResults: [] };
+      person.objectives.push(objective);
+    }
+    if (r.ktitle !== null) objective.keyResults.push({ title: r.ktitle, selfScore: r.self_score, score: r.kscore });
+  }
+  return [...out.values()].map((p) => ({ ...p, objectives: p.objectives.map(({ title, score, keyResults }) => ({ title, score, keyResults })) }));
+}
