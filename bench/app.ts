@@ -50,7 +50,8 @@ function childEnv(vars: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 function nodeArgs(script: string, profileDir: string | undefined, name: string): string[] {
-  const prof = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+  // One directory per role: Node writes a profile per thread (tsx's module loader has its own).
+  const prof = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, name)}`] : [];
   return [...prof, '--import', 'tsx', join(ROOT, 'scripts', script)];
 }
 

@@ -11,6 +11,8 @@ export interface FloorResult extends FloorOutput {
   recipients: number;
   /** CPU seconds of the PostgreSQL backends serving the floor (its whole run, rendering included). */
   postgresCpuSeconds: number;
+  /** Peak RSS of the floor process (VmHWM): the same sending pattern as the worker, without Temporal. */
+  peakRss: number;
 }
 
 export async function runFloor(sink: SmtpSink, dir: string, databaseName: string, input: FloorInput): Promise<FloorResult> {
@@ -25,6 +27,7 @@ export async function runFloor(sink: SmtpSink, dir: string, databaseName: string
     logFile: join(dir, 'floor.log'),
     ipc: true,
   });
+  let peakRss = NaN;
   const bar = progress('floor', 'mails', () => ({ value: phase.recipients, total: input.n }));
   try {
     const result = await new Promise<FloorOutput>((resolvePromise, reject) => {
@@ -32,13 +35,14 @@ export async function runFloor(sink: SmtpSink, dir: string, databaseName: string
       interrupted.addEventListener('abort', onAbort, { once: true });
       child.process.once('message', (m: { ok: boolean; out?: FloorOutput; error?: string }) => {
         interrupted.removeEventListener('abort', onAbort);
+        peakRss = child.stats()?.peakRss ?? NaN;
         if (m.ok && m.out) resolvePromise(m.out);
         else reject(new Error(`floor failed: ${m.error}`));
       });
       void child.exited.then((code) => reject(new Error(`the floor process exited (${code}):\n${tailOf(child.logFile)}`)));
       child.process.send(input);
     });
-    return { ...result, recipients: phase.recipients, postgresCpuSeconds: postgres.stop() };
+    return { ...result, recipients: phase.recipients, postgresCpuSeconds: postgres.stop(), peakRss };
   } finally {
     postgres.stop();
     bar.done();

@@ -89,6 +89,8 @@ export interface LaunchResult {
   /** Date.now() when the POST was sent (history event times are wall-clock). */
   t0Wall: number;
   batchCount: number;
+  /** VmHWM of the worker when the launch had finished (the completions come later). */
+  workerPeakRss: number;
   cpu: CpuDelta;
   phase: SinkPhase;
 }
@@ -171,6 +173,7 @@ export async function runLaunch(
     recipients: phase.recipients,
     t0Wall,
     batchCount: Math.ceil(n / batchSize),
+    workerPeakRss: app.worker.stats()?.peakRss ?? NaN,
     cpu: cpuDelta(before, after, { postgres: postgresCpu }),
     phase,
   };

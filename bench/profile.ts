@@ -41,6 +41,8 @@ function place(url: string, line: number): string {
 
 export interface ProfileSummary {
   totalMs: number;
+  /** Sampled time not idle. */
+  busyMs: number;
   areas: { name: string; ms: number }[];
   functions: { name: string; ms: number }[];
 }
@@ -66,11 +68,12 @@ export function summarizeProfile(file: string): ProfileSummary {
     total += us;
   }
   const sorted = (m: Map<string, number>) => [...m].map(([name, us]) => ({ name, ms: us / 1000 })).sort((a, b) => b.ms - a.ms);
-  return { totalMs: total / 1000, areas: sorted(areas), functions: sorted(fns) };
+  const idle = areas.get('(idle)') ?? 0;
+  return { totalMs: total / 1000, busyMs: (total - idle) / 1000, areas: sorted(areas), functions: sorted(fns) };
 }
 
 export function formatProfile(title: string, s: ProfileSummary, top = 15): string {
-  const busy = s.totalMs - (s.areas.find((a) => a.name === '(idle)')?.ms ?? 0);
+  const busy = s.busyMs;
   const pct = (ms: number) => `${((ms / Math.max(1, busy)) * 100).toFixed(1).padStart(5)} %`;
   const lines = [`${title}: ${(s.totalMs / 1000).toFixed(1)} s sampled, ${(busy / 1000).toFixed(1)} s on CPU (self time, share of on-CPU)`];
   lines.push('  by area:');

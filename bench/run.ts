@@ -118,9 +118,20 @@ async function runSize(o: BenchOptions, n: number, dir: string, bundlePath: stri
     await database?.close();
   }
   if (profileDir) {
-    for (const f of readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'))) {
-      const text = formatProfile(`${f} (N = ${n})`, summarizeProfile(join(profileDir, f)));
-      writeFileSync(join(profileDir, `${f}.txt`), `${text}\n`);
+    for (const role of ['worker', 'api']) {
+      const roleDir = join(profileDir, role);
+      let files: string[] = [];
+      try {
+        files = readdirSync(roleDir).filter((f) => f.endsWith('.cpuprofile'));
+      } catch {
+        continue;
+      }
+      // The thread that did the work (the main thread; tsx's loader thread is nearly idle).
+      const summaries = files.map((f) => ({ f, s: summarizeProfile(join(roleDir, f)) }));
+      const busiest = summaries.sort((a, b) => b.s.busyMs - a.s.busyMs)[0];
+      if (!busiest) continue;
+      const text = formatProfile(`${role} (N = ${n}), ${busiest.f}`, busiest.s);
+      writeFileSync(join(profileDir, `${role}.txt`), `${text}\n`);
       note(`\n${text}`);
     }
     note(`profiles: ${profileDir}`);

@@ -2,6 +2,7 @@
  * A person's task, reached by the token in their email link, and its completion: the submission
  * travels to the task's batch workflow as an update, checked there by the same schema as here.
  */
+import { randomUUID } from 'node:crypto';
 import { ApplicationFailure, type Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import {
@@ -112,22 +113,38 @@ export async function completeTask(
   via: CompleteTaskInput['via'],
 ): Promise<CompleteTaskResult> {
   if (task.status !== 'open') throw closedTaskError(task.status);
-  try {
-    return await deps.client.workflow
-      .getHandle(task.workflowId)
-      .executeUpdate(completeTaskUpdate, { args: [{ taskId: task.id, submission, via }] });
-  } catch (error) {
-    const cause = businessCause(error);
-    if (cause) {
-      const details = cause.details?.[0];
-      throw new AppError(cause.type as ErrorCode, cause.message, details ?? undefined);
+  // One update id per request: if a retry reaches a workflow that already applied the first
+  // attempt (its answer was lost on the way), Temporal returns that first outcome again.
+  const updateId = `complete-${task.id}-${randomUUID()}`;
+  let lastError: unknown;
+  for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
+    if (attempt > 0) await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
+    try {
+      return await deps.client.workflow
+        .getHandle(task.workflowId)
+        .executeUpdate(completeTaskUpdate, { updateId, args: [{ taskId: task.id, submission, via }] });
+    } catch (error) {
+      const cause = businessCause(error);
+      if (cause) {
+        const details = cause.details?.[0];
+        throw new AppError(cause.type as ErrorCode, cause.message, details ?? undefined);
+      }
+      lastError = error;
+      // The batch may have closed between our read and the update: the database says how it ended.
+      // "completed" may be this very request whose answer was lost: the retry (same update id)
+      // returns its outcome, or is refused as already completed if it was someone else's.
+      const now = await deps.db.selectFrom('tasks').select('status').where('id', '=', task.id).executeTakeFirst();
+      if (now && now.status !== 'open' && now.status !== 'completed') throw closedTaskError(now.status as TaskStatus);
+      // Otherwise the update was aborted or timed out (a busy worker, a server restart): try again.
     }
-    // The batch may have closed between our read and the update: the database says how it ended.
-    const now = await deps.db.selectFrom('tasks').select('status').where('id', '=', task.id).executeTakeFirst();
-    if (now && now.status !== 'open') throw closedTaskError(now.status as TaskStatus);
-    throw new AppError(ErrorCode.unavailable, 'the task could not be completed right now; nothing was saved, please try again');
   }
+  const now = await deps.db.selectFrom('tasks').select('status').where('id', '=', task.id).executeTakeFirst();
+  if (now && now.status !== 'open') throw closedTaskError(now.status as TaskStatus);
+  throw new AppError(ErrorCode.unavailable, `the task could not be completed right now; nothing was saved, please try again (${(lastError as Error)?.message ?? 'unknown'})`);
 }
+
+/** Attempts of one completion (with 0.5 s, 1 s, 2 s between them) before answering 503. */
+const UPDATE_ATTEMPTS = 4;
 
 /**
  * A task by its id, in the same shape as `findTaskByToken` (for replies by email, whose address

@@ -11,6 +11,7 @@ import { migrations } from './migrations';
 import type { DB } from './schema';
 
 const DATE_OID = 1082;
+const PING_TIMEOUT_MS = 2_000;
 
 export interface Database {
   db: Kysely<DB>;
@@ -30,17 +31,52 @@ export interface DatabaseOptions {
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   let db: Kysely<DB>;
   let kind: Database['kind'];
+  let pingImpl: (() => Promise<void>) | undefined;
   if (options.url) {
     const pool = new pg.Pool({
       connectionString: options.url,
       max: options.poolSize,
+      // A server that stops answering must not hang requests forever.
+      connectionTimeoutMillis: 5_000,
+      keepAlive: true,
       types: {
         getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
           oid === DATE_OID ? (v: string) => v : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
       },
     });
-    // An idle client whose server went away must not crash the process; the next query reconnects.
+    // A client whose server went away (restart, failover) must not crash the process: idle
+    // clients report on the pool, checked-out ones on themselves; the query in flight fails.
     pool.on('error', () => {});
+    pool.on('connect', (client) => client.on('error', () => {}));
+    pingImpl = () =>
+      new Promise<void>((resolve, reject) => {
+        let settled = false;
+        let client: pg.PoolClient | undefined;
+        const timer = setTimeout(() => {
+          settled = true;
+          client?.release(new Error('ping timed out')); // destroy the hung connection
+          reject(new Error(`the database did not answer within ${PING_TIMEOUT_MS / 1000} s`));
+        }, PING_TIMEOUT_MS);
+        pool
+          .connect()
+          .then(async (c) => {
+            if (settled) return c.release(new Error('ping timed out'));
+            client = c;
+            await c.query('select 1');
+            if (settled) return;
+            settled = true;
+            clearTimeout(timer);
+            c.release();
+            resolve();
+          })
+          .catch((error: Error) => {
+            if (settled) return;
+            settled = true;
+            clearTimeout(timer);
+            client?.release(error);
+            reject(error);
+          });
+      });
     db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     kind = 'postgres';
   } else {
@@ -58,6 +94,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     db,
     kind,
     ping: async () => {
+      if (pingImpl) return pingImpl();
       await sql`select 1`.execute(db);
     },
     close: () => db.destroy(),

@@ -33,7 +33,7 @@ import {
   toFieldIssues,
 } from '../contract';
 import type { TaskInfo } from '../activities/tasks';
-import { localActs } from './activity-options';
+import { submissionActs } from './activity-options';
 import { createSteps } from './steps';
 
 export interface TaskPolicy {
@@ -137,7 +137,7 @@ export async function taskBatch(input: TaskBatchInput): Promise<TaskBatchResult>
       task!.status = 'completing';
       try {
         const parsed = submissionSchemas[task!.info.kind].parse(submission);
-        const { completedAt, outcome } = await localActs.recordSubmission({ taskId, kind: task!.info.kind, submission: parsed, via });
+        const { completedAt, outcome } = await submissionActs.recordSubmission({ taskId, kind: task!.info.kind, submission: parsed, via });
         task!.status = 'completed';
         const { kind, round, personId, subjectPersonId } = task!.info;
         if (input.chain && kind === input.chain.author) {

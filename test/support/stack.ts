@@ -56,6 +56,8 @@ export interface TestStackOptions {
   /** Reuse a database (and PGlite dir) from an earlier stack: to test restarts. */
   reuse?: { databaseUrl?: string; dataDir?: string; taskQueue: string; port: number };
   env?: Record<string, string>;
+  /** Another Temporal (the time-skipping server) instead of the run's dev server. */
+  temporal?: TemporalAccess;
 }
 
 export interface TestStack {
@@ -84,7 +86,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
   const mail = await startMailCatcher({ port: 0 });
   const port = options.reuse?.port ?? (await freePort());
   const taskQueue = options.reuse?.taskQueue ?? `okr-test-${randomBytes(4).toString('hex')}`;
-  const temporal = await connectTestTemporal();
+  const temporal = options.temporal ? { ...options.temporal, dispose: async () => {} } : await connectTestTemporal();
   const config = loadConfig({
     PORT: String(port),
     HOST: '127.0.0.1',
