@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestStack, poll, startTestStack } from '../support/stack';
+import { recordHistories } from '../support/histories';
 import { openTask, submit, taskJson } from '../support/tasks';
 
 const KEY = 'full';
@@ -30,6 +31,7 @@ describe('the whole cycle on the dev server', () => {
     t = await startTestStack({ database: 'postgres' });
   });
   afterAll(async () => {
+    await recordHistories(t.temporal.client, `okr-cycle:${KEY}`, 'full-cycle');
     await t?.stop();
   });
 

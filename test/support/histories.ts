@@ -1,0 +1,24 @@
+/**
+ * Recorded workflow histories: `RECORD_HISTORIES=1 npm test -- test/e2e/full-cycle.test.ts`
+ * writes the cycle's executions to test/histories/, and test/replay replays every file against
+ * the current workflow code, so a change that would break running cycles fails CI.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+
+export const HISTORIES_DIR = join(__dirname, '..', 'histories');
+
+export async function recordHistories(client: Client, prefix: string, name: string): Promise<string[]> {
+  if (process.env.RECORD_HISTORIES !== '1') return [];
+  mkdirSync(HISTORIES_DIR, { recursive: true });
+  const written: string[] = [];
+  for await (const wf of client.workflow.list({ query: `WorkflowId STARTS_WITH '${prefix}'` })) {
+    const history = await client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
+    const file = join(HISTORIES_DIR, `${name}--${wf.workflowId.replace(/[^A-Za-z0-9_-]+/g, '_')}--${wf.runId.slice(0, 8)}.json`);
+    writeFileSync(file, `${historyToJSON(history)}\n`);
+    written.push(file);
+  }
+  return written;
+}
