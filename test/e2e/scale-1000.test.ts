@@ -30,7 +30,7 @@ describe('a 1,000-participant cycle', () => {
     expect((await t.api('/api/people', { method: 'POST', json: org() })).status).toBe(200);
     const schedule = {
       strategy: '5s',
-      drafting: '25s',
+      drafting: '60s',
       managerLead: '5s',
       review: '5s',
       checkIns: { every: '4s', weeks: 2, window: '4s' },
@@ -44,7 +44,8 @@ describe('a 1,000-participant cycle', () => {
     expect(res.status).toBe(201);
 
     const invites = await t.mail.waitFor((all) => all.filter((m) => /draft your OKRs/.test(m.subject)).length >= PEOPLE, 60_000);
-    const drafts = invites.filter((m) => /draft your OKRs/.test(m.subject)).slice(0, COMPLETIONS);
+    // People without reports (managers' drafts are due earlier).
+    const drafts = invites.filter((m) => /draft your OKRs/.test(m.subject) && /^p\d+@/.test(m.envelopeTo[0]!)).slice(0, COMPLETIONS);
     // Complete some drafts through HTTP, 20 at a time.
     for (let i = 0; i < drafts.length; i += 20) {
       const answers = await Promise.all(
