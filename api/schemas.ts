@@ -56,6 +56,8 @@ export const cycleViewSchema = cycleSummarySchema
     activeBatches: z.array(z.string()).optional(),
     workflowUrl: z.string().nullable(),
     taskCounts: z.record(z.enum(TASK_STATUSES), z.number().int()),
+    overdueTasks: z.number().int(),
+    stalledSteps: z.array(z.object({ id: z.string(), step: z.string(), since: z.string(), why: z.string() })),
     emailCounts: z.object({ queued: z.number().int(), sent: z.number().int(), failed: z.number().int(), skipped: z.number().int() }),
   })
   .openapi('Cycle');

@@ -105,7 +105,8 @@ export interface TemporalConfig {
   devPort: number;
   uiPort: number;
   uiUrl: string | undefined;
-  tls: { certPath: string; keyPath: string; caPath: string | undefined } | undefined;
+  /** TLS to the frontend: a client certificate (mTLS) and/or a CA for the server's certificate. */
+  tls: { certPath: string | undefined; keyPath: string | undefined; caPath: string | undefined } | undefined;
   apiKey: string | undefined;
   workflowBundlePath: string | undefined;
   worker: { maxConcurrentActivities: number; maxConcurrentWorkflowTasks: number; maxCachedWorkflows: number };
@@ -167,7 +168,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       uiPort: e.TEMPORAL_UI_PORT,
       uiUrl: e.TEMPORAL_UI_URL?.replace(/\/+$/, ''),
       tls:
-        e.TEMPORAL_TLS_CERT_PATH && e.TEMPORAL_TLS_KEY_PATH
+        (e.TEMPORAL_TLS_CERT_PATH && e.TEMPORAL_TLS_KEY_PATH) || e.TEMPORAL_TLS_CA_PATH
           ? { certPath: e.TEMPORAL_TLS_CERT_PATH, keyPath: e.TEMPORAL_TLS_KEY_PATH, caPath: e.TEMPORAL_TLS_CA_PATH }
           : undefined,
       apiKey: e.TEMPORAL_API_KEY,

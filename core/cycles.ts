@@ -169,14 +169,18 @@ export interface CycleView extends CycleSummary {
   state: CycleState | null;
   workflowError?: string;
   taskCounts: Record<TaskStatus, number>;
+  /** Open tasks past their due time (reminded and escalated, not yet expired). */
+  overdueTasks: number;
   emailCounts: Record<'queued' | 'sent' | 'failed' | 'skipped', number>;
+  /** Steps of this cycle's workflows waiting for an operator (see /api/admin/stalled). */
+  stalledSteps: { id: string; step: string; since: string; why: string }[];
 }
 
 export async function getCycleView(deps: Pick<CycleDeps, 'db' | 'client'>, key: string): Promise<CycleView> {
   const summary = await getCycleSummary(deps.db, key);
   if (!summary) throw new AppError(ErrorCode.notFound, `no cycle with key ${key}`);
   const cycleId = deps.db.selectFrom('cycles').select('id').where('key', '=', key);
-  const [taskRows, emailRows, state] = await Promise.all([
+  const [taskRows, emailRows, state, overdue, stalls] = await Promise.all([
     deps.db.selectFrom('tasks').select((eb) => ['status', eb.fn.countAll<string>().as('n')]).where('cycle_id', '=', cycleId).groupBy('status').execute(),
     deps.db.selectFrom('emails').select((eb) => ['status', eb.fn.countAll<string>().as('n')]).where('cycle_id', '=', cycleId).groupBy('status').execute(),
     deps.client.workflow
@@ -184,10 +188,25 @@ export async function getCycleView(deps: Pick<CycleDeps, 'db' | 'client'>, key: 
       .query(cycleStateQuery)
       .then((s) => ({ state: s }))
       .catch((e: Error) => ({ state: null, workflowError: e.message })),
+    deps.db
+      .selectFrom('tasks')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('cycle_id', '=', cycleId)
+      .where('status', '=', 'open')
+      .where('due_at', '<', new Date())
+      .executeTakeFirstOrThrow(),
+    deps.db.selectFrom('stalls').select(['id', 'step', 'since', 'last_failure']).where('cycle_id', '=', cycleId).where('status', '=', 'stalled').orderBy('id').execute(),
   ]);
   const taskCounts = Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as Record<TaskStatus, number>;
   for (const r of taskRows) taskCounts[r.status as TaskStatus] = Number(r.n);
   const emailCounts = { queued: 0, sent: 0, failed: 0, skipped: 0 };
   for (const r of emailRows) emailCounts[r.status as keyof typeof emailCounts] = Number(r.n);
-  return { ...summary, ...state, taskCounts, emailCounts };
+  return {
+    ...summary,
+    ...state,
+    taskCounts,
+    overdueTasks: Number(overdue.n),
+    emailCounts,
+    stalledSteps: stalls.map((r) => ({ id: `step-${r.id}`, step: r.step, since: new Date(r.since).toISOString(), why: r.last_failure })),
+  };
 }

@@ -90,7 +90,7 @@ export async function startEmbeddedTemporal(config: TemporalConfig, dataDir: str
 function connectionOptions(config: TemporalConfig): { tls?: ConnectionOptions['tls']; apiKey?: string } {
   const tls = config.tls
     ? {
-        clientCertPair: { crt: readFileSync(config.tls.certPath), key: readFileSync(config.tls.keyPath) },
+        ...(config.tls.certPath && config.tls.keyPath ? { clientCertPair: { crt: readFileSync(config.tls.certPath), key: readFileSync(config.tls.keyPath) } } : {}),
         ...(config.tls.caPath ? { serverRootCACertificate: readFileSync(config.tls.caPath) } : {}),
       }
     : config.apiKey
