@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { StepPolicy } from '../contract';
+import type { RateLimitOptions } from './rate-limit';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import type { Logger } from '../runtime/logger';
@@ -12,6 +13,8 @@ export interface ApiDeps {
   bootstrapApiKey: string | undefined;
   taskBatchSize: number;
   stepPolicy: StepPolicy;
+  /** Rate limits of the task links (per replica); false turns them off. */
+  taskPageRateLimit?: RateLimitOptions | false;
   /** Display time zone for dates on task pages when a cycle has none. */
   log: Logger;
   /** Reachability checks for /healthz and /readyz. */

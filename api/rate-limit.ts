@@ -160,7 +160,7 @@ export function rateLimit(options: RateLimitOptions = {}): MiddlewareHandler {
   const writes = new TokenBuckets(options.write ?? DEFAULT_WRITE_LIMIT, options.maxClients, options.now);
   const onLimited =
     options.onLimited ??
-    ((c: Context, seconds: number) => c.json(errorBody(ErrorCode.unavailable, `too many requests; try again in ${seconds} second${seconds === 1 ? '' : 's'}`), 429));
+    ((c: Context, seconds: number) => c.json(errorBody(ErrorCode.rateLimited, `too many requests; try again in ${seconds} second${seconds === 1 ? '' : 's'}`), 429));
   return async (c, next) => {
     const key = clientKey(c, options.trustProxy ?? false);
     if (!options.limitLoopback && isLoopback(key)) return next();

@@ -85,6 +85,11 @@ export const envSchema = z.object({
   BOOTSTRAP_API_KEY: secret('BOOTSTRAP_API_KEY'),
   TOKEN_SECRET: secret('TOKEN_SECRET'),
   TASK_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(250),
+  /** Task links (/t/…) per client address and minute, per API replica: reads and submissions. */
+  TASK_LINK_READS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  TASK_LINK_WRITES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  /** How many reverse proxies in front of the API to trust for X-Forwarded-For (0 = none). */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** A workflow step (activity) is retried this many times, backing off from STEP_RETRY_INITIAL to STEP_RETRY_MAX, then reported stalled. */
   STEP_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(10),
   STEP_RETRY_INITIAL: durationSchema.default('1s'),
@@ -128,6 +133,7 @@ export interface AppConfig {
   tokenSecret: string | undefined;
   taskBatchSize: number;
   stepPolicy: StepPolicy;
+  taskLinkLimits: { readsPerMinute: number; writesPerMinute: number; trustProxyHops: number };
 }
 
 export class ConfigError extends Error {
@@ -191,6 +197,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bootstrapApiKey: e.BOOTSTRAP_API_KEY,
     tokenSecret: e.TOKEN_SECRET,
     taskBatchSize: e.TASK_BATCH_SIZE,
+    taskLinkLimits: { readsPerMinute: e.TASK_LINK_READS_PER_MINUTE, writesPerMinute: e.TASK_LINK_WRITES_PER_MINUTE, trustProxyHops: e.TRUST_PROXY_HOPS },
     stepPolicy: { maxAttempts: e.STEP_MAX_ATTEMPTS, initialInterval: e.STEP_RETRY_INITIAL, maxInterval: e.STEP_RETRY_MAX, autoRetryAfter: e.STEP_AUTO_RETRY_AFTER },
   };
 }

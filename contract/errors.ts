@@ -12,6 +12,7 @@ export const ErrorCode = {
   taskClosed: 'TASK_CLOSED',
   taskAlreadyCompleted: 'TASK_ALREADY_COMPLETED',
   unavailable: 'SERVICE_UNAVAILABLE',
+  rateLimited: 'RATE_LIMITED',
   internal: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

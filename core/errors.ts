@@ -11,6 +11,7 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   TASK_CLOSED: 410,
   TASK_ALREADY_COMPLETED: 409,
   SERVICE_UNAVAILABLE: 503,
+  RATE_LIMITED: 429,
   INTERNAL: 500,
 };
 

@@ -117,6 +117,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           bootstrapApiKey: options.secrets.bootstrapApiKey,
           taskBatchSize: config.taskBatchSize,
           stepPolicy: config.stepPolicy,
+          taskPageRateLimit: {
+            read: { perMinute: config.taskLinkLimits.readsPerMinute, burst: Math.max(1, Math.ceil(config.taskLinkLimits.readsPerMinute / 2)) },
+            write: { perMinute: config.taskLinkLimits.writesPerMinute, burst: config.taskLinkLimits.writesPerMinute },
+            trustProxy: config.taskLinkLimits.trustProxyHops,
+          },
           log,
           health: {
             database: () => database.ping().then(() => true, () => false),

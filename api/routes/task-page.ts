@@ -155,7 +155,7 @@ export function taskPageRoutes(deps: ApiDeps & TaskPageOptions) {
         onLimited: (c, seconds) => {
           const locale = localeFromAcceptLanguage(c.req.header('accept-language'));
           return wantsJson(c)
-            ? c.json(errorBody(ErrorCode.unavailable, pageStrings('en').tooMany.json(seconds)), 429)
+            ? c.json(errorBody(ErrorCode.rateLimited, pageStrings('en').tooMany.json(seconds)), 429)
             : c.html(tooManyRequestsPage(seconds, locale), 429);
         },
         ...deps.taskPageRateLimit,
