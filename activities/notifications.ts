@@ -35,6 +35,13 @@ export interface QueuedResult {
   queued: number;
 }
 
+export interface QueueManagerDigestsInput {
+  cycleKey: string;
+  week: number;
+  senderRef: string;
+  timeZone: string;
+}
+
 export interface PlanCheckInsInput {
   cycleKey: string;
   /** The first check-in is at or after this time. */
@@ -187,6 +194,62 @@ export function createNotificationActivities({ db, mailer }: ActivityDeps) {
         queued += (await db.insertInto('emails').values(values.slice(i, i + 1_000)).onConflict((oc) => oc.column('idempotency_key').doNothing()).returning('id').execute()).length;
       }
       return { queued };
+    },
+
+    /** After a check-in week: each manager hears who checked in, who did not, and low confidence. */
+    async queueManagerDigests({ cycleKey, week, senderRef, timeZone }: QueueManagerDigestsInput): Promise<QueuedResult> {
+      const cycle = await db.selectFrom('cycles').select(['id', 'title']).where('key', '=', cycleKey).executeTakeFirstOrThrow();
+      const reports = await db
+        .selectFrom('cycle_participants as cp')
+        .innerJoin('people as p', 'p.id', 'cp.person_id')
+        .innerJoin('people as m', 'm.id', 'p.manager_id')
+        .innerJoin('cycle_participants as mp', (j) => j.onRef('mp.person_id', '=', 'm.id').onRef('mp.cycle_id', '=', 'cp.cycle_id').on('mp.removed_at', 'is', null))
+        .leftJoin('tasks as t', (j) => j.onRef('t.person_id', '=', 'p.id').onRef('t.cycle_id', '=', 'cp.cycle_id').on('t.kind', '=', 'checkin').on('t.round', '=', week))
+        .select(['p.id', 'p.name', 'm.id as manager_id', 'm.name as manager_name', 'm.email as manager_email', 'm.locale as manager_locale', 't.status'])
+        .where('cp.cycle_id', '=', cycle.id)
+        .where('cp.removed_at', 'is', null)
+        .where('m.active', '=', true)
+        .orderBy('p.name')
+        .execute();
+      const low = await db
+        .selectFrom('checkins as c')
+        .innerJoin('tasks as t', 't.id', 'c.task_id')
+        .innerJoin('people as p', 'p.id', 'c.person_id')
+        .innerJoin('objectives as o', (j) => j.onRef('o.owner_id', '=', 'p.id').onRef('o.cycle_id', '=', 'c.cycle_id').on('o.status', '!=', 'superseded'))
+        .innerJoin('key_results as k', 'k.objective_id', 'o.id')
+        .select(['p.id as person_id', 'p.name', 'k.title', 'c.confidence'])
+        .where('c.cycle_id', '=', cycle.id)
+        .where('c.week', '=', week)
+        .where('c.confidence', '<=', 4)
+        .orderBy('p.name')
+        .orderBy('k.position')
+        .execute();
+      const byManager = new Map<number, { manager: { id: number; name: string; email: string; locale: string }; reportIds: Set<number>; checkedIn: string[]; missed: string[] }>();
+      for (const r of reports) {
+        let entry = byManager.get(r.manager_id);
+        if (!entry) byManager.set(r.manager_id, (entry = { manager: { id: r.manager_id, name: r.manager_name, email: r.manager_email, locale: r.manager_locale }, reportIds: new Set(), checkedIn: [], missed: [] }));
+        entry.reportIds.add(r.id);
+        if (r.status === 'completed') entry.checkedIn.push(r.name);
+        else if (r.status === 'expired' || r.status === 'open') entry.missed.push(r.name);
+      }
+      const values = [...byManager.values()]
+        .filter((e) => e.checkedIn.length + e.missed.length > 0)
+        .map((e) => {
+          const data: EmailData['manager-digest'] = {
+            locale: locale(e.manager.locale),
+            personName: e.manager.name,
+            cycleTitle: cycle.title,
+            timeZone,
+            week,
+            checkedIn: e.checkedIn,
+            missed: e.missed,
+            lowConfidence: low.filter((l) => e.reportIds.has(l.person_id)).map((l) => ({ person: l.name, keyResult: l.title, confidence: l.confidence })),
+          };
+          return emailRow({ key: `cycle:${cycle.id}:digest:${week}:${e.manager.id}`, kind: 'manager-digest', cycleId: cycle.id, taskId: null, person: e.manager, data, senderRef, from: mailer.from });
+        });
+      if (!values.length) return { queued: 0 };
+      const inserted = await db.insertInto('emails').values(values).onConflict((oc) => oc.column('idempotency_key').doNothing()).returning('id').execute();
+      return { queued: inserted.length };
     },
 
     async planCheckIns(input: PlanCheckInsInput): Promise<PlanCheckInsResult> {

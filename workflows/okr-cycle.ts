@@ -10,6 +10,7 @@ import {
   type ChildWorkflowHandle,
   condition,
   continueAsNew,
+  patched,
   setHandler,
   startChild,
   workflowInfo,
@@ -203,6 +204,12 @@ export async function okrCycle(input: OkrCycleInput): Promise<OkrCycleResult> {
           expireAfter: '0s',
           reminders: schedule.reminders.filter((r) => durationToMs(r) < windowMs),
         }, week);
+        // Added after the first recorded histories: older cycles replay without the digest.
+        if (patched('manager-digest-v1') && !cancelled) {
+          const senderRef = `${workflowInfo().workflowId}:digest:${week}`;
+          await run('queueManagerDigests', (acts) => acts.queueManagerDigests({ cycleKey, week, senderRef, timeZone: schedule.timeZone }), { queued: 0 });
+          await run('sendQueuedEmails', (acts) => acts.sendQueuedEmails({ senderRef }), undefined);
+        }
         if (shouldContinueAsNew()) await continueAsNew<typeof okrCycle>({ ...input, resume: { state, step, week, checkIns } });
       }
     } else if (phase === 'scoring') {

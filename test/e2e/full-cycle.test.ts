@@ -132,6 +132,17 @@ describe('the whole cycle on the dev server', () => {
     }
     const missed = await t.mail.waitFor((all) => all.some((m) => m.envelopeTo[0] === 'max@org.example' && m.text.includes('Ben Builder')), 30_000);
     expect(missed.length).toBeGreaterThan(0);
+    // After the week, each manager gets a digest: who checked in, who did not, low confidence.
+    const digest = await poll(
+      () => t.stack.database.db.selectFrom('emails').select(['data', 'status']).where('kind', '=', 'manager-digest').where('to_address', '=', 'max@org.example').executeTakeFirst(),
+      (r) => r?.status === 'sent',
+      30_000,
+      "Max's week-1 digest",
+    );
+    expect(digest!.data).toMatchObject({ week: 1, checkedIn: ['Ann Analyst'], missed: ['Ben Builder'] });
+    expect((digest!.data as { lowConfidence: { person: string; confidence: number }[] }).lowConfidence).toEqual(
+      expect.arrayContaining([expect.objectContaining({ person: 'Ann Analyst', confidence: 3 })]),
+    );
     // Week 2 opens; HR advances to scoring before anyone checks in.
     await openTask(t, KEY, 'eve@org.example', 'checkin', { round: 2 });
     const advanced = await t.api(`/api/cycles/${KEY}/advance`, { method: 'POST', json: { phase: 'checkins' } });
