@@ -16,7 +16,7 @@ import type { Locale, TaskKind, TaskStatus } from '../contract';
 import { toHtml } from '../core/html';
 import type { KeyResultOption, KindContext } from '../core/task-kinds/types';
 import { REPLY_KINDS as REPLY_KIND_LIST, type ReplyProblem } from '../mail/reply-parser';
-import type { EmailData, EmailKind } from './email-kinds';
+import { type EmailData, TASK_EMAIL_KINDS } from './email-kinds';
 
 export type { EmailKind } from './email-kinds';
 
@@ -663,9 +663,7 @@ export function renderEmail<K extends OutboxKind>(kind: K, data: OutboxData[K], 
 }
 
 /** Kinds whose email is addressed to the task's owner (and so may carry its link and reply address). */
-export const OWNER_TASK_EMAIL_KINDS: ReadonlySet<OutboxKind> = new Set<OutboxKind>(['task-invite', 'task-reminder']);
-export const isEmailKind = (kind: string): kind is EmailKind =>
-  ['task-invite', 'task-reminder', 'task-escalation', 'awards-announcement', 'cycle-cancelled', 'manager-digest'].includes(kind);
+export const OWNER_TASK_EMAIL_KINDS: ReadonlySet<OutboxKind> = new Set<OutboxKind>(TASK_EMAIL_KINDS);
 
 /** @deprecated The data of the first templates (drafting only); use `EmailData` and `renderEmail`. */
 export type TaskEmailData = Omit<EmailData['task-invite'], 'round' | 'taskKind'> & { taskKind: string; round?: number; reminderNo?: number };

@@ -13,7 +13,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { sql } from 'kysely';
 import type { TaskKind } from '../contract';
 import { replyAddress } from '../core/reply-keys';
-import { kindHandlers, loadTaskRef } from '../core/task-kinds';
+import { type TaskRef, kindHandlers } from '../core/task-kinds';
 import { taskLink, taskToken } from '../core/tokens';
 import { type OutgoingMessage, classifySmtpError } from '../mail/mailer';
 import type { ActivityDeps } from './deps';
@@ -70,16 +70,14 @@ export function createEmailActivities({ db, mailer, publicBaseUrl, tokenSecret, 
   }
 
   /** What the template needs from the task's current state: key results, objectives under review. */
-  async function extrasFor(taskId: number, kind: TaskKind): Promise<RenderExtras> {
+  async function extrasFor(ref: TaskRef): Promise<RenderExtras> {
     try {
-      const ref = await loadTaskRef(db, taskId);
-      if (!ref) return {};
-      const context = await kindHandlers[kind].context(db, ref as never);
+      const context = await kindHandlers[ref.kind].context(db, ref);
       const confidence = (context.values as { confidence?: unknown } | null)?.confidence;
       return { keyResults: context.keyResults, objectives: context.objectives, ...(typeof confidence === 'number' ? { confidence } : {}) };
     } catch (error) {
       // The email still goes out, with the link and generic reply examples.
-      log.warn({ taskId, err: error instanceof Error ? error.message : String(error) }, 'could not load the task context for its email');
+      log.warn({ taskId: ref.id, err: error instanceof Error ? error.message : String(error) }, 'could not load the task context for its email');
       return {};
     }
   }
@@ -96,7 +94,10 @@ export function createEmailActivities({ db, mailer, publicBaseUrl, tokenSecret, 
       const taskKind = row.task_kind as TaskKind;
       link = taskLink(publicBaseUrl, taskToken(tokenSecret, { cycleId: row.cycle_id!, kind: taskKind, round: row.round!, personId: row.task_person_id!, subjectPersonId: row.subject_person_id }));
       if (replyDomain) replyTo = replyAddress(tokenSecret, row.task_id!, replyDomain);
-      if (REPLY_KINDS.has(taskKind)) extras = await extrasFor(row.task_id!, taskKind);
+      if (REPLY_KINDS.has(taskKind)) {
+        const ref: TaskRef = { id: row.task_id!, kind: taskKind, cycleId: row.cycle_id!, personId: row.task_person_id!, ownerEmail: row.to_address, subjectPersonId: row.subject_person_id, round: row.round! };
+        extras = await extrasFor(ref);
+      }
       extras.replies = replyTo !== undefined;
     }
     const rendered = renderEmail(kind, row.data as unknown as OutboxData[typeof kind], link, extras);

@@ -152,7 +152,7 @@ export function createReplyHandler(deps: ReplyDeps): (reply: InboundReply) => Pr
   const maxAnswers = deps.maxAnswersPerTaskPerDay ?? 20;
 
   async function contextOf(ref: TaskRef): Promise<KindContext> {
-    return kindHandlers[ref.kind].context(db, ref as never);
+    return kindHandlers[ref.kind].context(db, ref);
   }
 
   /** Renders and sends a stored answer; marks it sent, failed (5xx), or leaves it queued and throws. */
