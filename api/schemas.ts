@@ -25,6 +25,8 @@ const phaseStateSchema = z.object({
   openedAt: z.string().nullable(),
   dueAt: z.string().nullable(),
   closedAt: z.string().nullable(),
+  round: z.number().int().optional(),
+  note: z.string().optional(),
 });
 
 export const cycleSummarySchema = z
@@ -50,10 +52,11 @@ export const cycleViewSchema = cycleSummarySchema
         phases: z.array(phaseStateSchema),
         participantCount: z.number().int(),
         batchCount: z.number().int(),
+        activeBatches: z.array(z.string()),
+        cancelReason: z.string().optional(),
       })
       .nullable(),
     workflowError: z.string().optional(),
-    activeBatches: z.array(z.string()).optional(),
     workflowUrl: z.string().nullable(),
     taskCounts: z.record(z.enum(TASK_STATUSES), z.number().int()),
     overdueTasks: z.number().int(),
@@ -77,3 +80,6 @@ export const taskSchema = z
     completedAt: z.string().nullable(),
   })
   .openapi('Task');
+
+/** A JSON response (or body) for a route description. */
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });

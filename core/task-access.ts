@@ -41,9 +41,9 @@ export interface TaskContext {
   result: unknown;
 }
 
-export async function findTaskByToken(db: Kysely<DB>, token: string, now = Date.now()): Promise<TaskContext | null> {
-  if (!isWellFormedToken(token)) return null;
-  const row = await db
+/** The task with its cycle and owner, in the shape pages and replies use. */
+function taskContextQuery(db: Kysely<DB>) {
+  return db
     .selectFrom('tasks as t')
     .innerJoin('cycles as c', 'c.id', 't.cycle_id')
     .innerJoin('people as p', 'p.id', 't.person_id')
@@ -65,12 +65,12 @@ export async function findTaskByToken(db: Kysely<DB>, token: string, now = Date.
       'p.email',
       'p.locale',
       'p.manager_id',
-    ])
-    .where('t.token_hash', '=', hashToken(token))
-    .executeTakeFirst();
-  if (!row) return null;
-  const endedAt = row.completed_at ?? row.closed_at;
-  if (row.status !== 'open' && endedAt && now - new Date(endedAt).getTime() > CLOSED_TASK_GRACE_MS) return null;
+    ]);
+}
+
+type TaskContextRow = NonNullable<Awaited<ReturnType<ReturnType<typeof taskContextQuery>['executeTakeFirst']>>>;
+
+function toTaskContext(row: TaskContextRow): TaskContext {
   return {
     id: row.id,
     kind: row.kind as TaskKind,
@@ -89,6 +89,15 @@ export async function findTaskByToken(db: Kysely<DB>, token: string, now = Date.
     managerId: row.manager_id,
     result: (row.result as { submission?: unknown } | null)?.submission ?? null,
   };
+}
+
+export async function findTaskByToken(db: Kysely<DB>, token: string, now = Date.now()): Promise<TaskContext | null> {
+  if (!isWellFormedToken(token)) return null;
+  const row = await taskContextQuery(db).where('t.token_hash', '=', hashToken(token)).executeTakeFirst();
+  if (!row) return null;
+  const endedAt = row.completed_at ?? row.closed_at;
+  if (row.status !== 'open' && endedAt && now - new Date(endedAt).getTime() > CLOSED_TASK_GRACE_MS) return null;
+  return toTaskContext(row);
 }
 
 export function closedTaskError(status: TaskStatus): AppError {
@@ -151,47 +160,6 @@ const UPDATE_ATTEMPTS = 4;
  * carries a verified task id instead of the link token). Closed tasks are returned whatever their age.
  */
 export async function findTaskById(db: Kysely<DB>, taskId: number): Promise<TaskContext | null> {
-  const row = await db
-    .selectFrom('tasks as t')
-    .innerJoin('cycles as c', 'c.id', 't.cycle_id')
-    .innerJoin('people as p', 'p.id', 't.person_id')
-    .select([
-      't.id',
-      't.kind',
-      't.round',
-      't.status',
-      't.due_at',
-      't.completed_at',
-      't.workflow_id',
-      't.result',
-      'c.id as cycle_id',
-      'c.key as cycle_key',
-      'c.title as cycle_title',
-      'p.id as person_id',
-      'p.name',
-      'p.email',
-      'p.locale',
-      'p.manager_id',
-    ])
-    .where('t.id', '=', taskId)
-    .executeTakeFirst();
-  if (!row) return null;
-  return {
-    id: row.id,
-    kind: row.kind as TaskKind,
-    round: row.round,
-    status: row.status as TaskStatus,
-    dueAt: new Date(row.due_at).toISOString(),
-    completedAt: row.completed_at ? new Date(row.completed_at).toISOString() : null,
-    workflowId: row.workflow_id,
-    cycleId: row.cycle_id,
-    cycleKey: row.cycle_key,
-    cycleTitle: row.cycle_title,
-    personId: row.person_id,
-    ownerName: row.name,
-    ownerEmail: row.email,
-    locale: row.locale === 'zh-CN' ? 'zh-CN' : 'en',
-    managerId: row.manager_id,
-    result: (row.result as { submission?: unknown } | null)?.submission ?? null,
-  };
+  const row = await taskContextQuery(db).where('t.id', '=', taskId).executeTakeFirst();
+  return row ? toTaskContext(row) : null;
 }

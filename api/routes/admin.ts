@@ -4,7 +4,7 @@ import { listStalled, resolveStalled } from '../../core/stalls';
 import { type AuthEnv, type createAuthenticator, requireRole } from '../auth';
 import type { ApiDeps } from '../deps';
 import { validationHook } from '../errors';
-import { errorSchema } from '../schemas';
+import { errorSchema, json } from '../schemas';
 
 const stalledSchema = z
   .object({
@@ -24,7 +24,6 @@ const stalledSchema = z
   .openapi('StalledStep');
 
 const idParam = z.object({ id: z.string().regex(/^(step|email)-\d{1,12}$/, 'an id such as step-12 or email-345') });
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 const outcome = z.object({ id: z.string(), action: z.enum(['retry', 'skip']) });
 const errors = { 400: json(errorSchema, 'Not valid'), 404: json(errorSchema, 'No such stalled step'), 409: json(errorSchema, 'Not stalled any more (e.g. a second click)') };
 

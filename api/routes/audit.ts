@@ -5,9 +5,8 @@ import { queryAudit } from '../../core/audit';
 import { type AuthEnv, type createAuthenticator, requireRole } from '../auth';
 import type { ApiDeps } from '../deps';
 import { validationHook } from '../errors';
-import { errorSchema } from '../schemas';
+import { errorSchema, json } from '../schemas';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 
 const filterText = z.string().min(1, 'must not be empty').max(200, 'at most 200 characters');
 

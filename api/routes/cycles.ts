@@ -7,10 +7,9 @@ import { AppError } from '../../core/errors';
 import { type AuthEnv, type createAuthenticator, requireRole } from '../auth';
 import type { ApiDeps } from '../deps';
 import { validationHook } from '../errors';
-import { cycleSummarySchema, cycleViewSchema, errorSchema, taskSchema } from '../schemas';
+import { cycleSummarySchema, cycleViewSchema, errorSchema, json, taskSchema } from '../schemas';
 
 const keyParam = z.object({ key: cycleKeySchema });
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 
 const startRoute = createRoute({
   method: 'post',

@@ -4,9 +4,8 @@ import { API_KEY_ROLES, createApiKey, listApiKeys, revokeApiKey } from '../../co
 import { type AuthEnv, type createAuthenticator, requireRole } from '../auth';
 import type { ApiDeps } from '../deps';
 import { validationHook } from '../errors';
-import { errorSchema } from '../schemas';
+import { errorSchema, json } from '../schemas';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 
 const createKeySchema = z
   .object({
