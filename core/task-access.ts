@@ -19,7 +19,7 @@ import { AppError } from './errors';
 import { hashToken, isWellFormedToken } from './tokens';
 
 /** A closed task's link still shows "already done" for this long, then answers like an unknown one. */
-export const CLOSED_TASK_GRACE_MS = 7 * 24 * 3600 * 1000;
+export const CLOSED_TASK_GRACE_MS = 24 * 3600 * 1000;
 
 export interface TaskContext {
   id: number;

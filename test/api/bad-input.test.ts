@@ -1,5 +1,6 @@
 /** Bad input gets a clear error that names the field, and changes nothing. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findTaskByToken } from '../../core/task-access';
 import { type TestStack, linkIn, startTestStack } from '../support/stack';
 import { GOOD_DRAFT, ORG, cycleView } from '../e2e/drafting-flow';
 
@@ -150,6 +151,10 @@ describe('bad input', () => {
     expect(secondForm.status).toBe(409);
     expect(await secondForm.text()).toContain('already completed');
     expect((await cycleView(t, 'tok')).taskCounts).toMatchObject({ open: 1, completed: 1 });
+    // The finished task's link says "already completed" for a day, then answers like an unknown one.
+    const token = link.slice(link.lastIndexOf('/') + 1);
+    expect(await findTaskByToken(t.stack.database.db, token, Date.now() + 23 * 3600 * 1000)).not.toBeNull();
+    expect(await findTaskByToken(t.stack.database.db, token, Date.now() + 25 * 3600 * 1000)).toBeNull();
     const objectives = await t.stack.database.db.selectFrom('objectives').select('title').execute();
     expect(objectives).toEqual([{ title: GOOD_DRAFT.objectives[0]!.title }]);
   });
