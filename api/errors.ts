@@ -22,6 +22,10 @@ export function handleError(err: Error, c: Context, log?: { error: (o: object, m
     const code = status === 401 ? ErrorCode.unauthorized : status === 403 ? ErrorCode.forbidden : status === 404 ? ErrorCode.notFound : ErrorCode.validation;
     return c.json(errorBody(code, err.message || 'bad request'), status as ContentfulStatusCode);
   }
+  if (isDatabaseUnavailable(err)) {
+    log?.error({ err: err.message }, 'database unavailable');
+    return c.json(errorBody(ErrorCode.unavailable, 'the database is not reachable right now; nothing was changed, please try again'), 503);
+  }
   log?.error({ err }, 'unhandled error');
   return c.json(errorBody(ErrorCode.internal, 'internal error'), 500);
 }
@@ -33,4 +37,13 @@ export function validationHook(result: { success: boolean; error?: { issues: rea
     return c.json(errorBody(err.code, err.message, err.details), 400);
   }
   return undefined;
+}
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006']);
+
+/** A lost or refused database connection (pg error codes of class 08 and 57P, socket errors). */
+function isDatabaseUnavailable(err: Error): boolean {
+  const code = (err as { code?: string }).code;
+  if (code && CONNECTION_CODES.has(code)) return true;
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(err.message);
 }

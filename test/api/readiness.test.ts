@@ -53,10 +53,10 @@ describe('readiness', () => {
     expect(down.ms).toBeLessThan(2_000);
     const live = await probe('/healthz');
     expect(live).toMatchObject({ status: 200, body: { database: 'down', temporal: 'up' } });
-    // Requests that need the database fail at once, in the error envelope (today 500 INTERNAL).
+    // Requests that need the database fail at once: 503, in the error envelope.
     const people = await t.api('/api/people', { signal: AbortSignal.timeout(10_000) });
-    expect(people.status).toBeGreaterThanOrEqual(500);
-    expect(await people.json()).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
+    expect(people.status).toBe(503);
+    expect(await people.json()).toMatchObject({ error: { code: 'SERVICE_UNAVAILABLE', message: expect.stringMatching(/database/) } });
 
     proxy.resume();
     const after = await poll(() => probe('/readyz'), (r) => r.status === 200, 10_000, '/readyz to be 200 again');
