@@ -129,9 +129,9 @@ export async function completeTask(
   for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
     if (attempt > 0) await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
     try {
-      return await deps.client.workflow
-        .getHandle(task.workflowId)
-        .executeUpdate(completeTaskUpdate, { updateId, args: [{ taskId: task.id, submission, via }] });
+      return await withWorkflowSlot(task.workflowId, () =>
+        deps.client.workflow.getHandle(task.workflowId).executeUpdate(completeTaskUpdate, { updateId, args: [{ taskId: task.id, submission, via }] }),
+      );
     } catch (error) {
       const cause = businessCause(error);
       if (cause) {
@@ -154,6 +154,31 @@ export async function completeTask(
 
 /** Attempts of one completion (with 0.5 s, 1 s, 2 s between them) before answering 503. */
 const UPDATE_ATTEMPTS = 4;
+
+/**
+ * Temporal admits a handful of in-flight updates per workflow execution (10 by default) and
+ * answers more with "resource exhausted", which clients retry with growing backoff. Many people
+ * completing tasks of the same batch at once (a deadline) would hit that; instead this process
+ * queues them and keeps at most UPDATES_PER_WORKFLOW in flight per batch. Per API replica.
+ */
+const UPDATES_PER_WORKFLOW = 6;
+const slots = new Map<string, { active: number; waiting: (() => void)[] }>();
+
+async function withWorkflowSlot<T>(workflowId: string, fn: () => Promise<T>): Promise<T> {
+  let slot = slots.get(workflowId);
+  if (!slot) slots.set(workflowId, (slot = { active: 0, waiting: [] }));
+  const mine = slot;
+  // A full gate hands a finishing request's slot straight to the next in line.
+  if (mine.active >= UPDATES_PER_WORKFLOW) await new Promise<void>((resolve) => mine.waiting.push(resolve));
+  else mine.active++;
+  try {
+    return await fn();
+  } finally {
+    const next = mine.waiting.shift();
+    if (next) next();
+    else if (--mine.active === 0) slots.delete(workflowId);
+  }
+}
 
 /**
  * A task by its id, in the same shape as `findTaskByToken` (for replies by email, whose address
