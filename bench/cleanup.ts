@@ -58,6 +58,13 @@ export function installSignalHandlers(onInterrupt: () => void): void {
     controller.abort(new Error(`interrupted by ${signal}`));
     onInterrupt();
   };
+  // A failure outside the awaited flow (e.g. in a library callback) still cleans up.
+  const crash = (error: unknown) => {
+    process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    void runCleanups().finally(() => process.exit(1));
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
   process.on('SIGINT', handle);
   process.on('SIGTERM', handle);
   process.on('SIGHUP', handle);

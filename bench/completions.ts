@@ -14,6 +14,8 @@ import { simpleParser } from 'mailparser';
 import type { DB } from '../db/schema';
 import { interrupted } from './cleanup';
 import { quantile } from './history';
+import { type CpuDelta, type CpuSnapshot, cpuDelta } from './launch';
+import { trackPostgresCpu } from './procs';
 import { progress } from './progress';
 import type { SinkPhase } from './smtp-sink';
 
@@ -45,6 +47,7 @@ export interface CompletionsResult {
   batchesTouched: number;
   completedInDb: number;
   firstFailure?: string;
+  cpu: CpuDelta;
 }
 
 /** A distinct loopback address per request: 127.a.b.c with c in 1…254. */
@@ -121,7 +124,16 @@ export async function pickLinks(db: Kysely<DB>, cycleKey: string, launch: SinkPh
   return { tokens: shuffle(tokens, 0x5eed), batches: new Set(chosen.map((r) => r.batch_no)).size };
 }
 
-export async function runCompletions(base: string, tokens: string[], concurrency: number, db: Kysely<DB>, cycleKey: string, batches: number): Promise<CompletionsResult> {
+export async function runCompletions(
+  base: string,
+  tokens: string[],
+  concurrency: number,
+  db: Kysely<DB>,
+  cycleKey: string,
+  batches: number,
+  cpu: () => CpuSnapshot,
+  databaseName: string,
+): Promise<CompletionsResult> {
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
   let firstFailure: string | undefined;
@@ -129,6 +141,8 @@ export async function runCompletions(base: string, tokens: string[], concurrency
   let finished = 0;
   const body = JSON.stringify(GOOD_DRAFT);
   const bar = progress('completions', 'tasks', () => ({ value: finished, total: tokens.length }));
+  const postgres = trackPostgresCpu(databaseName);
+  const before = cpu();
   const t0 = performance.now();
   const worker = async () => {
     while (next < tokens.length && !interrupted.aborted) {
@@ -155,6 +169,7 @@ export async function runCompletions(base: string, tokens: string[], concurrency
   }
   if (interrupted.aborted) throw interrupted.reason;
   const seconds = (performance.now() - t0) / 1000;
+  const used = cpuDelta(before, cpu(), { postgres: postgres.stop() });
   latencies.sort((a, b) => a - b);
   const done = await db
     .selectFrom('tasks as t')
@@ -176,5 +191,6 @@ export async function runCompletions(base: string, tokens: string[], concurrency
     batchesTouched: batches,
     completedInDb: Number(done.n),
     ...(firstFailure ? { firstFailure } : {}),
+    cpu: used,
   };
 }

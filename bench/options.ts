@@ -37,7 +37,11 @@ export const USAGE = `Usage: npm run bench -- [options]
 
 Needs the \`temporal\` CLI (PATH or TEMPORAL_CLI_PATH) and PostgreSQL: a fresh database is created on
 BENCH_DATABASE_ADMIN_URL / TEST_DATABASE_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres)
-and dropped afterwards; or set DATABASE_URL to use (and keep) an existing database.`;
+and dropped afterwards; or set DATABASE_URL to use (and keep) an existing, empty database (a cycle
+includes every active person, so people left from an earlier run would join it).
+
+Each size gets its own database, Temporal dev server (SQLite in a temporary directory), API and
+worker; the SMTP sink lives in this process. Ctrl-C stops everything and drops the database.`;
 
 export class UsageError extends Error {}
 

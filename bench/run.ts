@@ -26,7 +26,7 @@ import { type TemporalServer, startTemporalServer } from './temporal-server';
 const databaseName = (url: string) => decodeURIComponent(new URL(url).pathname.slice(1));
 
 async function runSize(o: BenchOptions, n: number, dir: string, bundlePath: string, sink: SmtpSink, runId: string): Promise<SizeResult> {
-  const result: SizeResult = { n, batchSize: o.batchSize, errors: [] };
+  const result: SizeResult = { n, batchSize: o.batchSize, errors: [], notes: [] };
   const sizeDir = join(dir, `n${n}`);
   mkdirSync(sizeDir, { recursive: true });
   const profileDir = o.profile ? join(sizeDir, 'profiles') : undefined;
@@ -61,8 +61,8 @@ async function runSize(o: BenchOptions, n: number, dir: string, bundlePath: stri
 
     result.importSeconds = await importPeople(a, n);
 
+    const cpu = () => cpuSnapshot({ worker: a.worker.stats, api: a.api.stats, temporal: t.child.stats });
     if (o.parts.has('launch')) {
-      const cpu = () => cpuSnapshot({ worker: a.worker.stats, api: a.api.stats, temporal: t.child.stats });
       const timeoutS = o.launchTimeoutS ?? Math.round(120 + n / 20);
       result.launch = await runLaunch(a, sink, db, n, o.batchSize, runId, timeoutS, cpu, databaseName(database.url));
       try {
@@ -90,8 +90,8 @@ async function runSize(o: BenchOptions, n: number, dir: string, bundlePath: stri
       const m = Math.min(n, o.completions ?? Math.min(n, 2_000));
       const { tokens, batches } = await pickLinks(db, result.launch.cycleKey, result.launch.phase, m);
       result.launch.phase.raw?.clear();
-      result.completions = await runCompletions(a.base, tokens, o.concurrency, db, result.launch.cycleKey, batches);
-      if (result.completions.firstFailure) result.errors.push(`completions: first failure: ${result.completions.firstFailure}`);
+      result.completions = await runCompletions(a.base, tokens, o.concurrency, db, result.launch.cycleKey, batches, cpu, databaseName(database.url));
+      if (result.completions.firstFailure) result.notes.push(`completions: first non-200 answer: ${result.completions.firstFailure}`);
     }
     if (result.launch) {
       result.launch.phase.raw?.clear();

@@ -15,7 +15,10 @@ export interface SizeResult {
   completions?: CompletionsResult;
   rss?: { workerPeak: number; workerStart: number; apiPeak: number; apiStart: number };
   history?: { max: ExecutionSize; executions: number; via: string };
+  /** The bench could not measure something (printed as ERROR; exit status 1). */
   errors: string[];
+  /** Worth knowing, not a failure of the bench (e.g. the first non-200 answer). */
+  notes: string[];
 }
 
 const GOALS = { ratio: 3, history: 10_240, workerRss: 1024 ** 3, p99: 250 };
@@ -60,6 +63,8 @@ const ROWS: Row[] = [
   ['  latency p50 / p95 / p99 / max (ms)', (r) => r.completions && [r.completions.p50, r.completions.p95, r.completions.p99, r.completions.max].map(ms).join(' / ')],
   ['  non-200 answers', (r) => r.completions && (r.completions.non200 === 0 ? '0' : `${r.completions.non200} (${Object.entries(r.completions.statuses).filter(([k]) => k !== '200').map(([k, v]) => `${k}×${v}`).join(', ')})`)],
   ['  tasks completed in the database', (r) => r.completions && int(r.completions.completedInDb)],
+  ['  CPU s: worker / api / temporal / postgres / bench', (r) => r.completions && ['worker', 'api', 'temporal', 'postgres', 'bench'].map((k) => s1(r.completions!.cpu.byProcess[k])).join(' / ')],
+  ['  CPU s: other load on the machine / machine busy', (r) => r.completions && `${s1(r.completions.cpu.rest)} / ${((r.completions.cpu.machineBusy / (r.completions.cpu.wall * cpus().length)) * 100).toFixed(0)} %`],
   ['PEAK RSS worker (VmHWM) / after start', (r) => r.rss && `${mib(r.rss.workerPeak)} / ${mib(r.rss.workerStart)}`],
   ['  worker peak by the end of the launch', (r) => r.launch && mib(r.launch.workerPeakRss)],
   ['PEAK RSS api (VmHWM) / after start', (r) => r.rss && `${mib(r.rss.apiPeak)} / ${mib(r.rss.apiStart)}`],
@@ -79,6 +84,7 @@ export function renderTable(results: SizeResult[], header: string): string {
   const head = line(['', ...results.map((r) => `N = ${int(r.n)}`)]);
   const rule = '-'.repeat([...head].length);
   const out = [header, rule, head, rule, ...cells.map(line), rule];
+  for (const r of results) for (const e of r.notes) out.push(`N = ${int(r.n)}: ${e}`);
   for (const r of results) for (const e of r.errors) out.push(`N = ${int(r.n)}: ERROR ${e}`);
   out.push(machineCaveat());
   return out.join('\n');
