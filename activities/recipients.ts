@@ -7,6 +7,7 @@
  */
 import { type Kysely, sql } from 'kysely';
 import type { TaskKind } from '../contract';
+import { activeParticipants } from '../db/participants';
 import type { DB } from '../db/schema';
 
 export interface Recipient {
@@ -18,23 +19,15 @@ export interface Recipient {
 
 type Db = Kysely<DB>;
 
-function participants(db: Db, cycleId: number) {
-  return db
-    .selectFrom('cycle_participants as cp')
-    .innerJoin('people as p', 'p.id', 'cp.person_id')
-    .where('cp.cycle_id', '=', cycleId)
-    .where('cp.removed_at', 'is', null)
-    .where('p.active', '=', true);
-}
 
 async function managerIds(db: Db, cycleId: number): Promise<Set<number>> {
-  const rows = await participants(db, cycleId).select('p.manager_id').where('p.manager_id', 'is not', null).distinct().execute();
+  const rows = await activeParticipants(db, cycleId).select('p.manager_id').where('p.manager_id', 'is not', null).distinct().execute();
   return new Set(rows.map((r) => r.manager_id!));
 }
 
 /** Participants of the batch who own at least one current objective with key results. */
 async function withObjectives(db: Db, cycleId: number, batchNo: number): Promise<{ id: number; manager_id: number | null }[]> {
-  return participants(db, cycleId)
+  return activeParticipants(db, cycleId)
     .select(['p.id', 'p.manager_id'])
     .where('cp.batch_no', '=', batchNo)
     .where(({ exists, selectFrom }) =>
@@ -78,11 +71,11 @@ export async function recipientsFor(
       return plain(rows.map((r) => r.id));
     }
     case 'draft': {
-      const rows = await participants(db, cycle.id).select('p.id').where('cp.batch_no', '=', batchNo).orderBy('p.id').execute();
+      const rows = await activeParticipants(db, cycle.id).select('p.id').where('cp.batch_no', '=', batchNo).orderBy('p.id').execute();
       return plain(rows.map((r) => r.id));
     }
     case 'checkin': {
-      let q = participants(db, cycle.id).select('p.id').where('cp.batch_no', '=', batchNo);
+      let q = activeParticipants(db, cycle.id).select('p.id').where('cp.batch_no', '=', batchNo);
       if (weekStart) {
         q = q.where(({ not, exists, selectFrom }) => not(exists(selectFrom('absences as a').select('a.person_id').whereRef('a.person_id', '=', 'p.id').where('a.week_start', '=', weekStart))));
       }
@@ -102,7 +95,7 @@ export async function recipientsFor(
       return out;
     }
     case 'nominate': {
-      const rows = await participants(db, cycle.id).select(['p.id', 'p.roles']).where('cp.batch_no', '=', batchNo).orderBy('p.id').execute();
+      const rows = await activeParticipants(db, cycle.id).select(['p.id', 'p.roles']).where('cp.batch_no', '=', batchNo).orderBy('p.id').execute();
       return plain(rows.filter((r) => managers.has(r.id) || r.roles.includes('ambassador')).map((r) => r.id));
     }
     case 'vote': {
@@ -120,6 +113,6 @@ export async function recipientsFor(
 }
 
 async function isParticipant(db: Db, cycleId: number, personId: number): Promise<boolean> {
-  const row = await participants(db, cycleId).select('p.id').where('p.id', '=', personId).executeTakeFirst();
+  const row = await activeParticipants(db, cycleId).select('p.id').where('p.id', '=', personId).executeTakeFirst();
   return row !== undefined;
 }

@@ -7,6 +7,7 @@ import { type Kysely, sql } from 'kysely';
 import type { FieldIssue } from '../../contract';
 import type { DB } from '../../db/schema';
 import { emptyContext, hasRole, rejectIfAny } from './shared';
+import { activeParticipants } from '../../db/participants';
 import { type KindHandler, type NominationOption, SubmissionRejected, type TaskRef } from './types';
 
 /** Every nomination of a cycle with its label and vote count, most votes first. */
@@ -44,16 +45,6 @@ async function nominationsOfCycle(db: Kysely<DB>, cycleId: number, ids: number[]
   if (!ids.length) return new Set();
   const rows = await db.selectFrom('nominations').select('id').where('cycle_id', '=', cycleId).where('id', 'in', ids).execute();
   return new Set(rows.map((r) => r.id));
-}
-
-/** The active participants of a cycle (not removed, not deactivated). */
-function activeParticipants(db: Kysely<DB>, cycleId: number) {
-  return db
-    .selectFrom('cycle_participants as cp')
-    .innerJoin('people as p', 'p.id', 'cp.person_id')
-    .where('cp.cycle_id', '=', cycleId)
-    .where('cp.removed_at', 'is', null)
-    .where('p.active', '=', true);
 }
 
 export const nominateHandler: KindHandler<'nominate'> = {
