@@ -158,6 +158,20 @@ describe('bad input', () => {
     expect(objectives).toEqual([{ title: GOOD_DRAFT.objectives[0]!.title }]);
   });
 
+  it('completes a task once when two submissions race (a double click)', async () => {
+    const bo = t.mail.messages().find((m) => m.envelopeTo[0] === 'bo@example.com')!;
+    const post = () => fetch(linkIn(bo), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(GOOD_DRAFT) });
+    const answers = await Promise.all([post(), post()]);
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
+    const rows = await t.stack.database.db
+      .selectFrom('objectives as o')
+      .innerJoin('people as p', 'p.id', 'o.owner_id')
+      .select('o.id')
+      .where('p.email', '=', 'bo@example.com')
+      .execute();
+    expect(rows).toHaveLength(1);
+  });
+
   it('asks for an API key, and for the right one', async () => {
     expect((await t.api('/api/cycles', { headers: { authorization: '' } })).status).toBe(401);
     expect((await t.api('/api/cycles', { headers: { authorization: 'Bearer wrong-key' } })).status).toBe(401);
