@@ -20,9 +20,11 @@ export interface Recipient {
 type Db = Kysely<DB>;
 
 
+/** Participants who manage other participants (one query for the whole batch). */
 async function managerIds(db: Db, cycleId: number): Promise<Set<number>> {
+  const participantIds = new Set((await activeParticipants(db, cycleId).select('p.id').execute()).map((r) => r.id));
   const rows = await activeParticipants(db, cycleId).select('p.manager_id').where('p.manager_id', 'is not', null).distinct().execute();
-  return new Set(rows.map((r) => r.manager_id!));
+  return new Set(rows.map((r) => r.manager_id!).filter((id) => participantIds.has(id)));
 }
 
 /** Participants of the batch who own at least one current objective with key results. */
@@ -89,7 +91,7 @@ export async function recipientsFor(
       const subjects = await withObjectives(db, cycle.id, batchNo);
       const out: Recipient[] = [];
       for (const s of subjects) {
-        const reviewer = s.manager_id !== null && managers.has(s.manager_id) && (await isParticipant(db, cycle.id, s.manager_id)) ? s.manager_id : cycle.hrPersonId;
+        const reviewer = s.manager_id !== null && managers.has(s.manager_id) ? s.manager_id : cycle.hrPersonId;
         out.push({ personId: reviewer, subjectPersonId: s.id, isManager: true });
       }
       return out;
@@ -110,9 +112,4 @@ export async function recipientsFor(
     case 'strategy-review':
       return []; // opened one by one as executives submit
   }
-}
-
-async function isParticipant(db: Db, cycleId: number, personId: number): Promise<boolean> {
-  const row = await activeParticipants(db, cycleId).select('p.id').where('p.id', '=', personId).executeTakeFirst();
-  return row !== undefined;
 }

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestStack, poll, startTestStack } from '../support/stack';
 import { recordHistories } from '../support/histories';
-import { openTask, submit, taskJson } from '../support/tasks';
+import { approvedObjectiveId, openTask, submit, taskJson } from '../support/tasks';
 
 const KEY = 'full';
 const ORG = [
@@ -173,13 +173,7 @@ describe('the whole cycle on the dev server', () => {
 
     // 6. Awards: managers and ambassadors nominate, the committee votes, HR finalises.
     await phaseIs('awards');
-    const annObjective = await t.stack.database.db
-      .selectFrom('objectives as o')
-      .innerJoin('people as p', 'p.id', 'o.owner_id')
-      .select('o.id')
-      .where('p.email', '=', 'ann@org.example')
-      .where('o.status', '=', 'approved')
-      .executeTakeFirstOrThrow();
+    const annObjective = { id: await approvedObjectiveId(t, 'ann@org.example') };
     await submit(await openTask(t, KEY, 'max@org.example', 'nominate'), { nominations: [{ objectiveId: annObjective.id, citation: 'Hired both reps a month early.' }] });
     await submit(await openTask(t, KEY, 'eve@org.example', 'nominate'), { nominations: [{ personEmail: 'cat@org.example', citation: 'Churn halved in one quarter.' }] });
     await submit(await openTask(t, KEY, 'ben@org.example', 'nominate'), { nominations: [] });

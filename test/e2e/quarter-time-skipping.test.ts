@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { mondayOf } from '../../activities/notifications';
 import { type TestStack, poll, startTestStack } from '../support/stack';
-import { openTask, submit, taskJson } from '../support/tasks';
+import { approvedObjectiveId, openTask, submit, taskJson } from '../support/tasks';
 import { startTimeSkipping } from '../support/time-skipping';
 
 const KEY = 'q1';
@@ -170,13 +170,7 @@ describe('a quarter in seconds (time-skipping server)', () => {
 
     // Awards: Eve and Max nominate (managers); no committee, so HR votes and finalises.
     await phaseIs('awards');
-    const annObjective = await t.stack.database.db
-      .selectFrom('objectives as o')
-      .innerJoin('people as p', 'p.id', 'o.owner_id')
-      .select('o.id')
-      .where('p.email', '=', 'ann@q.example')
-      .where('o.status', '=', 'approved')
-      .executeTakeFirstOrThrow();
+    const annObjective = { id: await approvedObjectiveId(t, 'ann@q.example') };
     await submit(await openTask(t, KEY, 'max@q.example', 'nominate'), { nominations: [{ objectiveId: annObjective.id, citation: 'Built the Singapore team from zero.' }] });
     await submit(await openTask(t, KEY, 'eve@q.example', 'nominate'), { nominations: [] });
     const vote = await openTask(t, KEY, 'hana@q.example', 'vote');

@@ -79,3 +79,15 @@ async function pollOrExplain<T>(t: TestStack, cycleKey: string, wait: () => Prom
     throw new Error(`${(error as Error).message}\ntasks: ${JSON.stringify(tasks)}\ncycle: ${JSON.stringify(view)}\nstalled: ${JSON.stringify(stalled)}`);
   }
 }
+
+/** The id of a person's approved objective in a cycle (what a nomination points at). */
+export async function approvedObjectiveId(t: TestStack, ownerEmail: string): Promise<number> {
+  const row = await t.stack.database.db
+    .selectFrom('objectives as o')
+    .innerJoin('people as p', 'p.id', 'o.owner_id')
+    .select('o.id')
+    .where('p.email', '=', ownerEmail)
+    .where('o.status', '=', 'approved')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
