@@ -1,7 +1,16 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { ErrorCode, type FieldIssue } from '../contract';
+import { type CompletionRefusal, ErrorCode, type FieldIssue } from '../contract';
 
 /** A business failure: retrying cannot help, so Temporal must not retry it. */
 export function businessFailure(code: ErrorCode, message: string, issues?: FieldIssue[]): ApplicationFailure {
   return ApplicationFailure.create({ type: code, message, nonRetryable: true, details: issues ? [{ issues }] : [] });
+}
+
+const CODES = new Set<string>(Object.values(ErrorCode));
+
+/** A business failure as data (the refusal of one item among several); undefined for any other error. */
+export function asRefusal(error: unknown): Pick<CompletionRefusal, 'error'> | undefined {
+  if (!(error instanceof ApplicationFailure) || !error.type || !CODES.has(error.type)) return undefined;
+  const issues = (error.details?.[0] as { issues?: FieldIssue[] } | undefined)?.issues;
+  return { error: { type: error.type as ErrorCode, message: error.message, ...(issues ? { issues } : {}) } };
 }

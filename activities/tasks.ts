@@ -2,12 +2,12 @@
  * Task activities. Every write is keyed by the task's business identity (cycle, kind, round,
  * owner, subject), so a retried activity finds its earlier work instead of doing it twice.
  */
-import { type AnySubmission, ErrorCode, PHASE_OF_KIND, type TaskKind, type TaskStatus } from '../contract';
+import { type AnySubmission, type CompletionRefusal, ErrorCode, PHASE_OF_KIND, type TaskKind, type TaskStatus } from '../contract';
 import { type KindHandler, type RecordOutcome, SubmissionRejected, type TaskRef, kindHandlers } from '../core/task-kinds';
 import { hashToken, taskToken } from '../core/tokens';
 import type { ActivityDeps } from './deps';
 import type { EmailData } from './email-kinds';
-import { businessFailure } from './failures';
+import { asRefusal, businessFailure } from './failures';
 import { emailRow } from './outbox';
 import { type Recipient, recipientsFor, reviewerOf } from './recipients';
 
@@ -66,6 +66,16 @@ export interface RecordSubmissionInput {
 export interface RecordSubmissionResult {
   completedAt: string;
   outcome: RecordOutcome;
+}
+
+export interface RecordSubmissionsInput {
+  items: RecordSubmissionInput[];
+}
+/** An item's result, or why it was refused (the task was closed, a rule that needs the database). */
+export type RecordedOutcome = RecordSubmissionResult | Pick<CompletionRefusal, 'error'>;
+export interface RecordSubmissionsResult {
+  /** In the order of `items`. */
+  outcomes: RecordedOutcome[];
 }
 
 export interface CloseTasksInput {
@@ -184,6 +194,59 @@ export function createTaskActivities({ db, tokenSecret, mailer }: ActivityDeps) 
     });
   }
 
+  /** Writes one submission and completes its task, in one transaction (shared by both activities). */
+  async function recordOne(input: RecordSubmissionInput): Promise<RecordSubmissionResult> {
+    const handler = kindHandlers[input.kind] as KindHandler<TaskKind> | undefined;
+    if (!handler) throw businessFailure(ErrorCode.internal, `no handler for tasks of kind ${input.kind}`);
+    return db.transaction().execute(async (tx) => {
+      const task = await tx
+        .selectFrom('tasks')
+        .innerJoin('people', 'people.id', 'tasks.person_id')
+        .select(['tasks.id', 'tasks.kind', 'tasks.cycle_id', 'tasks.person_id', 'tasks.subject_person_id', 'tasks.round', 'tasks.status', 'tasks.completed_at', 'tasks.result', 'people.email'])
+        .where('tasks.id', '=', input.taskId)
+        .forUpdate('tasks')
+        .executeTakeFirst();
+      if (!task) throw businessFailure(ErrorCode.notFound, `task ${input.taskId} does not exist`);
+      // The workflow serialises completions of one task, so a completed row here is this same
+      // submission's earlier attempt whose result was lost: report it, do nothing twice.
+      if (task.status === 'completed' && task.completed_at) {
+        return { completedAt: new Date(task.completed_at).toISOString(), outcome: ((task.result as { outcome?: RecordOutcome } | null)?.outcome ?? {}) };
+      }
+      if (task.status !== 'open') throw businessFailure(ErrorCode.taskClosed, `task ${input.taskId} is ${task.status}`);
+      const ref: TaskRef = {
+        id: task.id,
+        kind: task.kind as TaskKind,
+        cycleId: task.cycle_id,
+        personId: task.person_id,
+        ownerEmail: task.email,
+        subjectPersonId: task.subject_person_id,
+        round: task.round,
+      };
+      let outcome: RecordOutcome;
+      try {
+        outcome = await handler.record(tx, ref, input.submission);
+      } catch (error) {
+        if (error instanceof SubmissionRejected) throw businessFailure(ErrorCode.validation, 'the submission is not valid', error.issues);
+        throw error;
+      }
+      const completed = await tx
+        .updateTable('tasks')
+        .set({ status: 'completed', completed_at: new Date(), result: JSON.stringify({ submission: input.submission, outcome }) })
+        .where('id', '=', task.id)
+        .returning('completed_at')
+        .executeTakeFirstOrThrow();
+      await tx
+        .insertInto('task_events')
+        .values({ task_id: task.id, from_status: 'open', to_status: 'completed', actor: task.email, detail: JSON.stringify({ via: input.via }) })
+        .execute();
+      await tx
+        .insertInto('audit_log')
+        .values({ actor: task.email, action: 'task.completed', cycle_id: task.cycle_id, subject: `task:${task.id}`, detail: JSON.stringify({ via: input.via, kind: input.kind }) })
+        .execute();
+      return { completedAt: new Date(completed.completed_at!).toISOString(), outcome };
+    });
+  }
+
   return {
     async openPhaseTasks(input: OpenPhaseTasksInput): Promise<OpenTasksResult> {
       const cycle = await cycleByKey(input.cycleKey);
@@ -213,55 +276,28 @@ export function createTaskActivities({ db, tokenSecret, mailer }: ActivityDeps) 
     },
 
     async recordSubmission(input: RecordSubmissionInput): Promise<RecordSubmissionResult> {
-      const handler = kindHandlers[input.kind] as KindHandler<TaskKind> | undefined;
-      if (!handler) throw businessFailure(ErrorCode.internal, `no handler for tasks of kind ${input.kind}`);
-      return db.transaction().execute(async (tx) => {
-        const task = await tx
-          .selectFrom('tasks')
-          .innerJoin('people', 'people.id', 'tasks.person_id')
-          .select(['tasks.id', 'tasks.kind', 'tasks.cycle_id', 'tasks.person_id', 'tasks.subject_person_id', 'tasks.round', 'tasks.status', 'tasks.completed_at', 'tasks.result', 'people.email'])
-          .where('tasks.id', '=', input.taskId)
-          .forUpdate('tasks')
-          .executeTakeFirst();
-        if (!task) throw businessFailure(ErrorCode.notFound, `task ${input.taskId} does not exist`);
-        // The workflow serialises completions of one task, so a completed row here is this same
-        // submission's earlier attempt whose result was lost: report it, do nothing twice.
-        if (task.status === 'completed' && task.completed_at) {
-          return { completedAt: new Date(task.completed_at).toISOString(), outcome: ((task.result as { outcome?: RecordOutcome } | null)?.outcome ?? {}) };
-        }
-        if (task.status !== 'open') throw businessFailure(ErrorCode.taskClosed, `task ${input.taskId} is ${task.status}`);
-        const ref: TaskRef = {
-          id: task.id,
-          kind: task.kind as TaskKind,
-          cycleId: task.cycle_id,
-          personId: task.person_id,
-          ownerEmail: task.email,
-          subjectPersonId: task.subject_person_id,
-          round: task.round,
-        };
-        let outcome: RecordOutcome;
-        try {
-          outcome = await handler.record(tx, ref, input.submission);
-        } catch (error) {
-          if (error instanceof SubmissionRejected) throw businessFailure(ErrorCode.validation, 'the submission is not valid', error.issues);
-          throw error;
-        }
-        const completed = await tx
-          .updateTable('tasks')
-          .set({ status: 'completed', completed_at: new Date(), result: JSON.stringify({ submission: input.submission, outcome }) })
-          .where('id', '=', task.id)
-          .returning('completed_at')
-          .executeTakeFirstOrThrow();
-        await tx
-          .insertInto('task_events')
-          .values({ task_id: task.id, from_status: 'open', to_status: 'completed', actor: task.email, detail: JSON.stringify({ via: input.via }) })
-          .execute();
-        await tx
-          .insertInto('audit_log')
-          .values({ actor: task.email, action: 'task.completed', cycle_id: task.cycle_id, subject: `task:${task.id}`, detail: JSON.stringify({ via: input.via, kind: input.kind }) })
-          .execute();
-        return { completedAt: new Date(completed.completed_at!).toISOString(), outcome };
-      });
+      return recordOne(input);
+    },
+
+    /**
+     * The submissions of one `completeTasks` update, each in its own transaction (they run side by
+     * side on the pool). A business refusal (validation, closed task) is that item's outcome; any
+     * other error fails the activity, whose retry finds the items already written and reports
+     * them as before.
+     */
+    async recordSubmissions({ items }: RecordSubmissionsInput): Promise<RecordSubmissionsResult> {
+      const outcomes = await Promise.all(
+        items.map(async (item): Promise<RecordedOutcome> => {
+          try {
+            return await recordOne(item);
+          } catch (error) {
+            const refusal = asRefusal(error);
+            if (refusal) return refusal;
+            throw error;
+          }
+        }),
+      );
+      return { outcomes };
     },
 
     async closeTasks({ workflowId, taskIds, personIds, status, reason, actor = 'system' }: CloseTasksInput): Promise<CloseTasksResult> {

@@ -4,6 +4,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CycleState, Phase } from './cycles';
+import type { ErrorCode, FieldIssue } from './errors';
 import type { TaskStatus } from './tasks';
 
 export const cycleStateQuery = defineQuery<CycleState>('cycleState');
@@ -20,8 +21,39 @@ export interface CompleteTaskResult {
   status: TaskStatus;
   completedAt: string;
 }
-/** Sent to the task batch workflow that owns the task (its id is stored on the task row). */
+/**
+ * One completion per update. Kept so that executions started before `completeTasks` existed
+ * still replay and still accept completions; the API sends `completeTasks`.
+ */
 export const completeTaskUpdate = defineUpdate<CompleteTaskResult, [CompleteTaskInput]>('completeTask');
+
+/** Why one completion of a `completeTasks` update was refused: an ErrorCode and its details. */
+export interface CompletionRefusal {
+  taskId: number;
+  error: { type: ErrorCode; message: string; issues?: FieldIssue[] };
+}
+export type CompletionOutcome = CompleteTaskResult | CompletionRefusal;
+export interface CompleteTasksInput {
+  /** Completions of tasks of this batch, 1 to MAX_COMPLETIONS_PER_UPDATE; each gets its own outcome. */
+  items: CompleteTaskInput[];
+}
+export interface CompleteTasksResult {
+  /** In the order of `items`. */
+  outcomes: CompletionOutcome[];
+}
+export const MAX_COMPLETIONS_PER_UPDATE = 50;
+/**
+ * Several people's completions of tasks in one batch, sent together by the API when they arrive
+ * while earlier ones are still in flight (group commit): one workflow task, one activity and two
+ * history events for the group instead of for each. Each item is checked by the kind's zod schema
+ * in the workflow and gets its own outcome; refusing one does not refuse the others.
+ * Sent to the task batch workflow that owns the tasks (its id is stored on each task row).
+ */
+export const completeTasksUpdate = defineUpdate<CompleteTasksResult, [CompleteTasksInput]>('completeTasks');
+
+export function isRefusal(o: CompletionOutcome): o is CompletionRefusal {
+  return 'error' in o;
+}
 
 export interface TaskBatchState {
   open: number;

@@ -1,6 +1,7 @@
 /**
  * A person's task, reached by the token in their email link, and its completion: the submission
- * travels to the task's batch workflow as an update, checked there by the same schema as here.
+ * travels to the task's batch workflow in an update (with others that arrived at the same time),
+ * checked there by the same schema as here.
  */
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure, type Client } from '@temporalio/client';
@@ -8,11 +9,14 @@ import type { Kysely } from 'kysely';
 import {
   type CompleteTaskInput,
   type CompleteTaskResult,
+  type CompletionOutcome,
   ErrorCode,
+  MAX_COMPLETIONS_PER_UPDATE,
   type Locale,
   type TaskKind,
   type TaskStatus,
-  completeTaskUpdate,
+  completeTasksUpdate,
+  isRefusal,
 } from '../contract';
 import type { DB } from '../db/schema';
 import { AppError } from './errors';
@@ -122,62 +126,107 @@ export async function completeTask(
   via: CompleteTaskInput['via'],
 ): Promise<CompleteTaskResult> {
   if (task.status !== 'open') throw closedTaskError(task.status);
-  // One update id per request: if a retry reaches a workflow that already applied the first
-  // attempt (its answer was lost on the way), Temporal returns that first outcome again.
-  const updateId = `complete-${task.id}-${randomUUID()}`;
-  let lastError: unknown;
-  for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
-    if (attempt > 0) await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
-    try {
-      return await withWorkflowSlot(task.workflowId, () =>
-        deps.client.workflow.getHandle(task.workflowId).executeUpdate(completeTaskUpdate, { updateId, args: [{ taskId: task.id, submission, via }] }),
-      );
-    } catch (error) {
-      const cause = businessCause(error);
-      if (cause) {
-        const details = cause.details?.[0];
-        throw new AppError(cause.type as ErrorCode, cause.message, details ?? undefined);
-      }
-      lastError = error;
-      // The batch may have closed between our read and the update: the database says how it ended.
-      // "completed" may be this very request whose answer was lost: the retry (same update id)
-      // returns its outcome, or is refused as already completed if it was someone else's.
-      const now = await deps.db.selectFrom('tasks').select('status').where('id', '=', task.id).executeTakeFirst();
-      if (now && now.status !== 'open' && now.status !== 'completed') throw closedTaskError(now.status as TaskStatus);
-      // Otherwise the update was aborted or timed out (a busy worker, a server restart): try again.
-    }
+  let outcome: CompletionOutcome;
+  try {
+    outcome = await completions(deps).submit(task.workflowId, { taskId: task.id, submission, via });
+  } catch (error) {
+    const cause = businessCause(error);
+    if (cause) throw new AppError(cause.type as ErrorCode, cause.message, cause.details?.[0] ?? undefined);
+    // Every attempt failed (a worker down, Temporal unreachable): the database says whether the
+    // task ended meanwhile; otherwise nothing was saved.
+    const now = await deps.db.selectFrom('tasks').select('status').where('id', '=', task.id).executeTakeFirst();
+    if (now && now.status !== 'open') throw closedTaskError(now.status as TaskStatus);
+    throw new AppError(ErrorCode.unavailable, `the task could not be completed right now; nothing was saved, please try again (${(error as Error)?.message ?? 'unknown'})`);
   }
-  const now = await deps.db.selectFrom('tasks').select('status').where('id', '=', task.id).executeTakeFirst();
-  if (now && now.status !== 'open') throw closedTaskError(now.status as TaskStatus);
-  throw new AppError(ErrorCode.unavailable, `the task could not be completed right now; nothing was saved, please try again (${(lastError as Error)?.message ?? 'unknown'})`);
+  if (isRefusal(outcome)) {
+    const { type, message, issues } = outcome.error;
+    throw new AppError(type, message, issues ? { issues } : undefined);
+  }
+  return outcome;
 }
 
-/** Attempts of one completion (with 0.5 s, 1 s, 2 s between them) before answering 503. */
+/** Attempts of one update (with 0.5 s, 1 s, 2 s between them) before its completions fail. */
 const UPDATE_ATTEMPTS = 4;
 
 /**
- * Temporal admits a handful of in-flight updates per workflow execution (10 by default) and
- * answers more with "resource exhausted", which clients retry with growing backoff. Many people
- * completing tasks of the same batch at once (a deadline) would hit that; instead this process
- * queues them and keeps at most UPDATES_PER_WORKFLOW in flight per batch. Per API replica.
+ * Completions travel to their batch workflow in groups (group commit). Temporal admits about ten
+ * in-flight updates per execution and each costs a workflow task and an activity, so many people
+ * completing tasks of one batch at once (a deadline) would queue behind each other or be refused.
+ * Instead this process keeps at most UPDATES_PER_WORKFLOW updates in flight per batch; what
+ * arrives meanwhile waits and leaves together in the next update (up to
+ * MAX_COMPLETIONS_PER_UPDATE). A lone completion leaves at once, alone. Per API replica.
  */
-const UPDATES_PER_WORKFLOW = 6;
-const slots = new Map<string, { active: number; waiting: (() => void)[] }>();
+const UPDATES_PER_WORKFLOW = 2;
 
-async function withWorkflowSlot<T>(workflowId: string, fn: () => Promise<T>): Promise<T> {
-  let slot = slots.get(workflowId);
-  if (!slot) slots.set(workflowId, (slot = { active: 0, waiting: [] }));
-  const mine = slot;
-  // A full gate hands a finishing request's slot straight to the next in line.
-  if (mine.active >= UPDATES_PER_WORKFLOW) await new Promise<void>((resolve) => mine.waiting.push(resolve));
-  else mine.active++;
-  try {
-    return await fn();
-  } finally {
-    const next = mine.waiting.shift();
-    if (next) next();
-    else if (--mine.active === 0) slots.delete(workflowId);
+interface Waiting {
+  item: CompleteTaskInput;
+  resolve: (o: CompletionOutcome) => void;
+  reject: (e: unknown) => void;
+}
+
+class CompletionGroups {
+  private readonly lanes = new Map<string, { active: number; waiting: Waiting[] }>();
+
+  constructor(private readonly deps: { db: Kysely<DB>; client: Client }) {}
+
+  submit(workflowId: string, item: CompleteTaskInput): Promise<CompletionOutcome> {
+    let lane = this.lanes.get(workflowId);
+    if (!lane) this.lanes.set(workflowId, (lane = { active: 0, waiting: [] }));
+    const promise = new Promise<CompletionOutcome>((resolve, reject) => lane.waiting.push({ item, resolve, reject }));
+    this.pump(workflowId);
+    return promise;
   }
+
+  private pump(workflowId: string): void {
+    const lane = this.lanes.get(workflowId);
+    if (!lane) return;
+    while (lane.active < UPDATES_PER_WORKFLOW && lane.waiting.length) {
+      const group = lane.waiting.splice(0, MAX_COMPLETIONS_PER_UPDATE);
+      lane.active++;
+      void this.send(workflowId, group).finally(() => {
+        lane.active--;
+        if (lane.active === 0 && lane.waiting.length === 0) this.lanes.delete(workflowId);
+        else this.pump(workflowId);
+      });
+    }
+  }
+
+  private async send(workflowId: string, group: Waiting[]): Promise<void> {
+    // One update id per group: if a retry reaches a workflow that already applied an earlier
+    // attempt (its answer was lost on the way), Temporal returns that first outcome again.
+    const updateId = `complete-${randomUUID()}`;
+    const items = group.map((w) => w.item);
+    let lastError: unknown;
+    for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
+      try {
+        const { outcomes } = await this.deps.client.workflow.getHandle(workflowId).executeUpdate(completeTasksUpdate, { updateId, args: [{ items }] });
+        group.forEach((w, i) => w.resolve(outcomes[i]!));
+        return;
+      } catch (error) {
+        lastError = error;
+        if (businessCause(error)) break;
+        // The batch may have ended since (its tasks were closed): no retry can help then.
+        const open = await this.deps.db
+          .selectFrom('tasks')
+          .select('id')
+          .where('id', 'in', items.map((i) => i.taskId))
+          .where('status', 'in', ['open', 'completed'])
+          .executeTakeFirst();
+        if (!open) break;
+        // Otherwise the update was aborted or timed out (a busy worker, a server restart): try again.
+      }
+    }
+    for (const w of group) w.reject(lastError);
+  }
+}
+
+const groupsByClient = new WeakMap<Client, CompletionGroups>();
+
+function completions(deps: { db: Kysely<DB>; client: Client }): CompletionGroups {
+  let groups = groupsByClient.get(deps.client);
+  if (!groups) groupsByClient.set(deps.client, (groups = new CompletionGroups(deps)));
+  return groups;
 }
 
 /**

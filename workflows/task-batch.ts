@@ -3,7 +3,8 @@
  *
  * It opens the tasks, sends their emails, and then runs one timer at a time: the earliest
  * reminder (before the due time), escalation (after it) or expiry among its open tasks. People
- * complete tasks through `completeTaskUpdate`, validated by the same zod schema as the task page.
+ * complete tasks through `completeTasksUpdate` (several people's completions at a time), each
+ * checked by the same zod schema as the task page.
  * A `chain` turns completions into follow-up tasks — a draft into its review, "changes requested"
  * into a new draft round — until approved or the deadline. HR's controls arrive as signals:
  * extend, close early (advance or cancel), people leaving the cycle.
@@ -16,7 +17,12 @@ import {
   type CloseBatchInput,
   type CompleteTaskInput,
   type CompleteTaskResult,
+  type CompleteTasksInput,
+  type CompleteTasksResult,
+  type CompletionOutcome,
+  type CompletionRefusal,
   ErrorCode,
+  MAX_COMPLETIONS_PER_UPDATE,
   type ExtendTasksInput,
   DEFAULT_STEP_POLICY,
   type StepPolicy,
@@ -26,13 +32,14 @@ import {
   batchChangesSignal,
   closeBatchSignal,
   completeTaskUpdate,
+  completeTasksUpdate,
   durationToMs,
   extendTasksSignal,
   submissionSchemas,
   taskBatchStateQuery,
   toFieldIssues,
 } from '../contract';
-import type { TaskInfo } from '../activities/tasks';
+import type { RecordSubmissionInput, RecordSubmissionResult, RecordSubmissionsResult, TaskInfo } from '../activities/tasks';
 import { submissionActs } from './activity-options';
 import { createSteps } from './steps';
 
@@ -128,6 +135,71 @@ export async function taskBatch(input: TaskBatchInput): Promise<TaskBatchResult>
     dueAt: input.opening.dueAt,
   }));
 
+  /** A recorded completion: the task is done; a chain may owe a follow-up. */
+  const markCompleted = (task: Tracked, outcome: RecordSubmissionResult['outcome']) => {
+    task.status = 'completed';
+    const { kind, round, personId, subjectPersonId } = task.info;
+    if (input.chain && kind === input.chain.author) {
+      followUps.push({ kind: input.chain.reviewer, round, subjectPersonId: personId });
+    } else if (input.chain?.loop && kind === input.chain.reviewer && outcome.decision === 'changes' && subjectPersonId !== null) {
+      followUps.push({ kind: input.chain.author, round: round + 1, subjectPersonId, ...(outcome.comment ? { comment: outcome.comment } : {}) });
+    }
+    if (outcome.winners) winners.push(...outcome.winners);
+    changes++;
+  };
+
+  setHandler(
+    completeTasksUpdate,
+    async ({ items }: CompleteTasksInput): Promise<CompleteTasksResult> => {
+      await condition(() => loaded);
+      const outcomes: CompletionOutcome[] = new Array(items.length);
+      const accepted: { index: number; task: Tracked; record: RecordSubmissionInput }[] = [];
+      items.forEach(({ taskId, submission, via }, index) => {
+        const task = tasks.get(taskId);
+        const problem = completionProblem(task?.status, taskId);
+        if (problem) {
+          outcomes[index] = { taskId, error: problem };
+          return;
+        }
+        const parsed = submissionSchemas[task!.info.kind].safeParse(submission);
+        if (!parsed.success) {
+          outcomes[index] = { taskId, error: { type: ErrorCode.validation, message: 'the submission is not valid', issues: toFieldIssues(parsed.error.issues) } };
+          return;
+        }
+        task!.status = 'completing';
+        accepted.push({ index, task: task!, record: { taskId, kind: task!.info.kind, submission: parsed.data, via } });
+      });
+      if (!accepted.length) return { outcomes };
+      let recorded: RecordSubmissionsResult;
+      try {
+        recorded = await submissionActs.recordSubmissions({ items: accepted.map((a) => a.record) });
+      } catch (error) {
+        for (const a of accepted) a.task.status = 'open';
+        throw error;
+      }
+      recorded.outcomes.forEach((r, j) => {
+        const { index, task } = accepted[j]!;
+        const taskId = task.info.taskId;
+        if ('error' in r) {
+          task.status = 'open';
+          outcomes[index] = { taskId, error: r.error };
+        } else {
+          markCompleted(task, r.outcome);
+          outcomes[index] = { taskId, status: 'completed', completedAt: r.completedAt };
+        }
+      });
+      return { outcomes };
+    },
+    {
+      validator: ({ items }: CompleteTasksInput) => {
+        if (!Array.isArray(items) || items.length < 1 || items.length > MAX_COMPLETIONS_PER_UPDATE) {
+          throw ApplicationFailure.create({ type: ErrorCode.validation, message: `items must hold 1 to ${MAX_COMPLETIONS_PER_UPDATE} completions`, nonRetryable: true });
+        }
+      },
+    },
+  );
+
+  // The one-completion update of executions started before completeTasks (unchanged commands).
   setHandler(
     completeTaskUpdate,
     async ({ taskId, submission, via }: CompleteTaskInput): Promise<CompleteTaskResult> => {
@@ -138,15 +210,7 @@ export async function taskBatch(input: TaskBatchInput): Promise<TaskBatchResult>
       try {
         const parsed = submissionSchemas[task!.info.kind].parse(submission);
         const { completedAt, outcome } = await submissionActs.recordSubmission({ taskId, kind: task!.info.kind, submission: parsed, via });
-        task!.status = 'completed';
-        const { kind, round, personId, subjectPersonId } = task!.info;
-        if (input.chain && kind === input.chain.author) {
-          followUps.push({ kind: input.chain.reviewer, round, subjectPersonId: personId });
-        } else if (input.chain?.loop && kind === input.chain.reviewer && outcome.decision === 'changes' && subjectPersonId !== null) {
-          followUps.push({ kind: input.chain.author, round: round + 1, subjectPersonId, ...(outcome.comment ? { comment: outcome.comment } : {}) });
-        }
-        if (outcome.winners) winners.push(...outcome.winners);
-        changes++;
+        markCompleted(task!, outcome);
         return { taskId, status: 'completed', completedAt };
       } catch (error) {
         task!.status = 'open';
@@ -315,14 +379,15 @@ export async function taskBatch(input: TaskBatchInput): Promise<TaskBatchResult>
   }
 }
 
+/** Why a task cannot be completed now, or undefined if it can. */
+function completionProblem(status: LiveStatus | undefined, taskId: number): CompletionRefusal['error'] | undefined {
+  if (status === undefined) return { type: ErrorCode.notFound, message: `task ${taskId} does not belong to this batch` };
+  if (status === 'completed' || status === 'completing') return { type: ErrorCode.taskAlreadyCompleted, message: 'this task is already completed' };
+  if (status !== 'open') return { type: ErrorCode.taskClosed, message: `this task is ${status}` };
+  return undefined;
+}
+
 function checkCompletable(status: LiveStatus | undefined, taskId: number): void {
-  if (status === undefined) {
-    throw ApplicationFailure.create({ type: ErrorCode.notFound, message: `task ${taskId} does not belong to this batch`, nonRetryable: true });
-  }
-  if (status === 'completed' || status === 'completing') {
-    throw ApplicationFailure.create({ type: ErrorCode.taskAlreadyCompleted, message: 'this task is already completed', nonRetryable: true });
-  }
-  if (status !== 'open') {
-    throw ApplicationFailure.create({ type: ErrorCode.taskClosed, message: `this task is ${status}`, nonRetryable: true });
-  }
+  const problem = completionProblem(status, taskId);
+  if (problem) throw ApplicationFailure.create({ type: problem.type, message: problem.message, nonRetryable: true });
 }
