@@ -100,8 +100,8 @@ function shuffle<T>(items: T[], seed: number): T[] {
   return items;
 }
 
-/** The task links for M completions, from the launch's emails. */
-export async function pickLinks(db: Kysely<DB>, cycleKey: string, launch: SinkPhase, m: number): Promise<{ tokens: string[]; batches: number }> {
+/** The task links for M completions, from the launch's emails, after the first `skip` tasks (in batch order). */
+export async function pickLinks(db: Kysely<DB>, cycleKey: string, launch: SinkPhase, m: number, skip = 0): Promise<{ tokens: string[]; batches: number }> {
   const rows = await db
     .selectFrom('tasks as t')
     .innerJoin('cycles as c', 'c.id', 't.cycle_id')
@@ -111,7 +111,7 @@ export async function pickLinks(db: Kysely<DB>, cycleKey: string, launch: SinkPh
     .orderBy('t.batch_no')
     .orderBy('p.email')
     .execute();
-  const chosen = rows.slice(0, m);
+  const chosen = rows.slice(skip, skip + m);
   const tokens: string[] = [];
   for (const r of chosen) {
     const raw = launch.raw?.get(r.email);
@@ -133,6 +133,7 @@ export async function runCompletions(
   batches: number,
   cpu: () => CpuSnapshot,
   databaseName: string,
+  label = 'completions',
 ): Promise<CompletionsResult> {
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
@@ -140,7 +141,7 @@ export async function runCompletions(
   let next = 0;
   let finished = 0;
   const body = JSON.stringify(GOOD_DRAFT);
-  const bar = progress('completions', 'tasks', () => ({ value: finished, total: tokens.length }));
+  const bar = progress(label, 'tasks', () => ({ value: finished, total: tokens.length }));
   const postgres = trackPostgresCpu(databaseName);
   const before = cpu();
   const t0 = performance.now();

@@ -7,7 +7,7 @@ export interface BenchOptions {
   sizes: number[];
   parts: Set<Part>;
   concurrency: number;
-  /** undefined → min(N, 2000) per size. */
+  /** undefined → min(N / 2, 2000) per size (the other half of the tasks is for the completion floor). */
   completions: number | undefined;
   batchSize: number;
   smtpMaxConnections: number;
@@ -27,7 +27,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --sizes A,B,C         run several sizes in a row (overrides --people)
   --parts LIST          launch,floor,completions (default: all)
   --concurrency C       concurrent completion requests (default 50)
-  --completions M       tasks completed through POST /t/:token (default min(N, 2000))
+  --completions M       tasks completed through POST /t/:token, and as many again for the
+                        completion floor (no Temporal); at most N / 2 (default min(N / 2, 2000))
   --batch-size B        TASK_BATCH_SIZE for the app (default 250)
   --smtp-connections K  SMTP_MAX_CONNECTIONS for the worker and the floor (default 5)
   --env KEY=VALUE       extra environment for the API and worker (repeatable)

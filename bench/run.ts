@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { buildWorkflowBundle } from '../runtime/worker';
 import { BENCH_TOKEN_SECRET, type RunningApp, startApp } from './app';
 import { installSignalHandlers, interrupted, onCleanup, runCleanups } from './cleanup';
+import { runCompletionFloor } from './completion-floor';
 import { pickLinks, runCompletions } from './completions';
 import { type BenchDatabase, openBenchDatabase } from './database';
 import { runFloor } from './floor';
@@ -87,11 +88,16 @@ async function runSize(o: BenchOptions, n: number, dir: string, bundlePath: stri
     }
 
     if (o.parts.has('completions') && result.launch) {
-      const m = Math.min(n, o.completions ?? Math.min(n, 2_000));
+      // Half of the tasks at most: the other half is for the floor, the same number of completions.
+      const m = Math.min(Math.floor(n / 2), o.completions ?? Math.min(Math.floor(n / 2), 2_000));
       const { tokens, batches } = await pickLinks(db, result.launch.cycleKey, result.launch.phase, m);
+      const floorLinks = await pickLinks(db, result.launch.cycleKey, result.launch.phase, m, m);
       result.launch.phase.raw?.clear();
       result.completions = await runCompletions(a.base, tokens, o.concurrency, db, result.launch.cycleKey, batches, cpu, databaseName(database.url));
       if (result.completions.firstFailure) result.notes.push(`completions: first non-200 answer: ${result.completions.firstFailure}`);
+      const floorInput = { databaseUrl: database.url, poolSize: Number(o.childEnv.DATABASE_POOL_SIZE ?? 10) };
+      result.completionFloor = await runCompletionFloor(sizeDir, floorInput, floorLinks.tokens, o.concurrency, db, result.launch.cycleKey, floorLinks.batches, databaseName(database.url));
+      if (result.completionFloor.firstFailure) result.errors.push(`completion floor: first non-200 answer: ${result.completionFloor.firstFailure}`);
     }
     if (result.launch) {
       result.launch.phase.raw?.clear();

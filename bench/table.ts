@@ -13,6 +13,8 @@ export interface SizeResult {
   breakdown?: LaunchBreakdown;
   floor?: FloorResult;
   completions?: CompletionsResult;
+  /** The same completions against HTTP + the same transaction, no Temporal. */
+  completionFloor?: CompletionsResult;
   rss?: { workerPeak: number; workerStart: number; apiPeak: number; apiStart: number };
   history?: { max: ExecutionSize; executions: number; via: string };
   /** The bench could not measure something (printed as ERROR; exit status 1). */
@@ -31,6 +33,11 @@ const int = (v: number) => v.toLocaleString('en-US');
 const met = (ok: boolean | undefined) => (ok === undefined ? '–' : ok ? 'met' : 'MISSED');
 
 type Row = [label: string, cell: (r: SizeResult) => string | false | undefined];
+
+/** CPU of the processes doing the work (not other load on the machine), per completion. */
+function cpuPerCompletion(c: CompletionsResult): number {
+  return (Object.values(c.cpu.byProcess).reduce((a, b) => a + b, 0) * 1000) / c.requested;
+}
 
 function ratio(r: SizeResult): number | undefined {
   return r.launch && r.floor ? r.launch.seconds / r.floor.totalSeconds : undefined;
@@ -65,6 +72,14 @@ const ROWS: Row[] = [
   ['  tasks completed in the database', (r) => r.completions && int(r.completions.completedInDb)],
   ['  CPU s: worker / api / temporal / postgres / bench', (r) => r.completions && ['worker', 'api', 'temporal', 'postgres', 'bench'].map((k) => s1(r.completions!.cpu.byProcess[k])).join(' / ')],
   ['  CPU s: other load on the machine / machine busy', (r) => r.completions && `${s1(r.completions.cpu.rest)} / ${((r.completions.cpu.machineBusy / (r.completions.cpu.wall * cpus().length)) * 100).toFixed(0)} %`],
+  ['  CPU ms per completion, all processes', (r) => r.completions && s1(cpuPerCompletion(r.completions))],
+  ['COMPLETION FLOOR: same, HTTP + same transaction, no Temporal', (r) => r.completionFloor && `${int(r.completionFloor.requested)} other tasks`],
+  ['  throughput (completions/s)', (r) => r.completionFloor && s1(r.completionFloor.perSecond)],
+  ['  latency p50 / p95 / p99 / max (ms)', (r) => r.completionFloor && [r.completionFloor.p50, r.completionFloor.p95, r.completionFloor.p99, r.completionFloor.max].map(ms).join(' / ')],
+  ['  non-200 answers / completed in the database', (r) => r.completionFloor && `${r.completionFloor.non200} / ${int(r.completionFloor.completedInDb)}`],
+  ['  CPU s: floor process / postgres / bench', (r) => r.completionFloor && ['floor', 'postgres', 'bench'].map((k) => s1(r.completionFloor!.cpu.byProcess[k])).join(' / ')],
+  ['  CPU ms per completion, all processes', (r) => r.completionFloor && s1(cpuPerCompletion(r.completionFloor))],
+  ['RATIO completions / floor: p99 | throughput', (r) => r.completions && r.completionFloor && `${s1(r.completions.p99 / r.completionFloor.p99)} | ${s1(r.completions.perSecond / r.completionFloor.perSecond)}`],
   ['PEAK RSS worker (VmHWM) / after start', (r) => r.rss && `${mib(r.rss.workerPeak)} / ${mib(r.rss.workerStart)}`],
   ['  worker peak by the end of the launch', (r) => r.launch && mib(r.launch.workerPeakRss)],
   ['PEAK RSS api (VmHWM) / after start', (r) => r.rss && `${mib(r.rss.apiPeak)} / ${mib(r.rss.apiStart)}`],
