@@ -43,6 +43,8 @@ export interface CheckInsResult {
   accepted: number;
   recipients: number;
   other: number;
+  /** The most frequent subjects of the other mail, with their counts. */
+  otherSubjects: [string, number][];
   expected: number;
   /** When the last review batch had closed its tasks (the cycle waits for that), after the advance. */
   reviewClosedSeconds: number;
@@ -182,6 +184,29 @@ async function tasksOfKind(db: Kysely<DB>, cycleId: number, kind: string, round?
   return Number((await q.executeTakeFirstOrThrow()).n);
 }
 
+/**
+ * Whether every review batch has opened its tasks: it has finished (a batch with nothing to
+ * review ends at once), or its tasks are in the database (they and their emails are written in
+ * one transaction). The cycle starts its batches one after the other, so at 10,000 people the
+ * last ones open seconds after the first; objectives seeded before then would get reviews.
+ */
+async function reviewBatchesOpened(x: CheckInsContext): Promise<boolean> {
+  const ready = await Promise.all(
+    Array.from({ length: x.batchCount }, async (_, b) => {
+      const workflowId = taskBatchWorkflowId(x.cycleKey, 'review', 1, b);
+      const status = await x.client.workflow
+        .getHandle(workflowId)
+        .describe()
+        .then((d) => d.status.name)
+        .catch(() => 'NOT STARTED');
+      if (status === 'NOT STARTED') return false;
+      if (status !== 'RUNNING') return true;
+      return (await x.db.selectFrom('tasks').select('id').where('workflow_id', '=', workflowId).limit(1).executeTakeFirst()) !== undefined;
+    }),
+  );
+  return ready.every(Boolean);
+}
+
 /** Advances the cycle from wherever it stands before the review (strategy, drafting) into the review. */
 async function driveToReview(x: CheckInsContext): Promise<void> {
   for (;;) {
@@ -208,10 +233,11 @@ export async function runCheckIns(x: CheckInsContext): Promise<CheckInsResult> {
   const reviewSubjects = subjects + seededBeforeReview;
   const toReview = performance.now();
   await driveToReview(x);
-  // The review's emails must be out before the clock starts (the sink would see them too).
+  // Every review batch must have opened its tasks before objectives are seeded (or it would
+  // open reviews of them), and the review's emails must be out before the clock starts.
   await until(`the review's ${reviewSubjects} tasks and their emails`, x.waitS, async () => {
     if ((await cycleState(app, x.cycleKey))?.phase !== 'review') throw new Error('the cycle left the review before HR advanced it (a review with no tasks closes by itself)');
-    return (await tasksOfKind(db, cycle.id, 'review')) >= reviewSubjects && (await queuedEmails(db, cycle.id)) === 0;
+    return (await reviewBatchesOpened(x)) && (await tasksOfKind(db, cycle.id, 'review')) >= reviewSubjects && (await queuedEmails(db, cycle.id)) === 0;
   });
   const toReviewSeconds = (performance.now() - toReview) / 1000;
   const reviewTasks = await tasksOfKind(db, cycle.id, 'review');
@@ -301,6 +327,7 @@ export async function runCheckIns(x: CheckInsContext): Promise<CheckInsResult> {
     accepted: phase.accepted,
     recipients: phase.recipients,
     other: phase.other,
+    otherSubjects: [...phase.otherSubjects].sort((a, b) => b[1] - a[1]).slice(0, 3),
     expected,
     reviewClosedSeconds,
     ...(breakdown ? { breakdown } : {}),

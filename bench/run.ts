@@ -112,7 +112,10 @@ async function runSize(o: BenchOptions, n: number, dir: string, bundlePath: stri
           waitS: Math.round(120 + n / 50),
         });
         if (result.checkins.recipients !== n) result.errors.push(`check-ins: the sink saw check-in emails for ${result.checkins.recipients} of ${n} participants`);
-        if (result.checkins.other) result.notes.push(`check-ins: ${result.checkins.other} other emails arrived during the fan-out (not counted)`);
+        if (result.checkins.other) {
+          const top = result.checkins.otherSubjects.map(([subject, count]) => `${count}× ${JSON.stringify(subject)}`).join(', ');
+          result.notes.push(`check-ins: ${result.checkins.other} other emails arrived during the fan-out (not counted), most often ${top}`);
+        }
       } catch (error) {
         if (interrupted.aborted) throw error;
         result.errors.push(`check-ins: ${error instanceof Error ? error.message : String(error)}`);

@@ -16,6 +16,8 @@ export interface SinkPhase {
   accepted: number;
   /** Messages accepted during this phase that its `match` did not count (0 without `match`). */
   other: number;
+  /** Their subjects with a count each (the first 20 distinct; the rest are counted under "…"). */
+  otherSubjects: Map<string, number>;
   /** Distinct recipients seen in this phase. */
   recipients: number;
   /** performance.now() when `expected` distinct recipients had been accepted. */
@@ -80,9 +82,14 @@ export async function startSmtpSink(): Promise<SmtpSink> {
           stray++;
           return;
         }
-        if (match && !match(subjectOf(keep ? Buffer.concat(chunks) : (head ?? Buffer.alloc(0))))) {
-          phase.other++;
-          return;
+        if (match) {
+          const subject = subjectOf(keep ? Buffer.concat(chunks) : (head ?? Buffer.alloc(0)));
+          if (!match(subject)) {
+            phase.other++;
+            const key = phase.otherSubjects.has(subject) || phase.otherSubjects.size < 20 ? subject : '…';
+            phase.otherSubjects.set(key, (phase.otherSubjects.get(key) ?? 0) + 1);
+            return;
+          }
         }
         phase.accepted++;
         phase.firstAt ??= performance.now();
@@ -118,6 +125,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
         expected,
         accepted: 0,
         other: 0,
+        otherSubjects: new Map(),
         recipients: 0,
         doneAt: undefined,
         firstAt: undefined,
