@@ -4,7 +4,7 @@
  * task waits, when the children started).
  */
 import type { Client } from '@temporalio/client';
-import { cycleWorkflowId, taskBatchWorkflowId } from '../contract';
+import { type Phase, cycleWorkflowId, taskBatchWorkflowId } from '../contract';
 
 type Long = { toString(): string } | number | string | null | undefined;
 const num = (v: Long) => (v === null || v === undefined ? 0 : Number(String(v)));
@@ -16,8 +16,22 @@ export interface ExecutionSize {
   historyLength: number;
 }
 
-/** Every execution of the cycle (the cycle and its batch children) and its history length. */
-export async function executionSizes(client: Client, cycleKey: string, batchCount: number): Promise<{ list: ExecutionSize[]; via: string }> {
+/** A phase (or a check-in week) whose batches ran: `round` as in taskBatchWorkflowId. */
+export interface PhaseRound {
+  phase: Phase;
+  round: number;
+}
+
+/**
+ * Every execution of the cycle (the cycle and its batch children) and its history length.
+ * `phases` are the phases the bench drove, for the ids to fall back on when visibility lags.
+ */
+export async function executionSizes(
+  client: Client,
+  cycleKey: string,
+  batchCount: number,
+  phases: PhaseRound[] = [{ phase: 'drafting', round: 1 }],
+): Promise<{ list: ExecutionSize[]; via: string }> {
   const prefix = cycleWorkflowId(cycleKey);
   let ids: string[] = [];
   let via = 'visibility list';
@@ -26,7 +40,7 @@ export async function executionSizes(client: Client, cycleKey: string, batchCoun
   } catch {
     ids = [];
   }
-  const expected = [prefix, ...Array.from({ length: batchCount }, (_, b) => taskBatchWorkflowId(cycleKey, 'drafting', 1, b))];
+  const expected = [prefix, ...phases.flatMap(({ phase, round }) => Array.from({ length: batchCount }, (_, b) => taskBatchWorkflowId(cycleKey, phase, round, b)))];
   if (ids.length < expected.length) {
     // Visibility is eventually consistent (or the query unsupported): add the ids we know.
     ids = [...new Set([...ids, ...expected])];
@@ -57,8 +71,8 @@ export interface ExecutionTimeline {
   workflowId: string;
   startedAt: number;
   activities: ActivityTiming[];
-  /** Workflow tasks: time from scheduled to picked up by the worker, and their run time. */
-  workflowTasks: { wait: number; run: number }[];
+  /** Workflow tasks: when scheduled, time from then to picked up by the worker, and their run time. */
+  workflowTasks: { at: number; wait: number; run: number }[];
   childInitiated: number[];
   childStarted: number[];
 }
@@ -68,7 +82,7 @@ export async function timeline(client: Client, workflowId: string): Promise<Exec
   const out: ExecutionTimeline = { workflowId, startedAt: NaN, activities: [], workflowTasks: [], childInitiated: [], childStarted: [] };
   const acts = new Map<number, ActivityTiming>();
   const wftScheduled = new Map<number, number>();
-  const wftStarted = new Map<number, { at: number; wait: number }>();
+  const wftStarted = new Map<number, { scheduledAt: number; at: number; wait: number }>();
   for (const e of history.events ?? []) {
     const at = tsMs(e.eventTime as Ts);
     const id = num(e.eventId as Long);
@@ -98,12 +112,12 @@ export async function timeline(client: Client, workflowId: string): Promise<Exec
     const ws = e.workflowTaskStartedEventAttributes;
     if (ws) {
       const s = wftScheduled.get(num(ws.scheduledEventId as Long));
-      if (s !== undefined) wftStarted.set(id, { at, wait: at - s });
+      if (s !== undefined) wftStarted.set(id, { scheduledAt: s, at, wait: at - s });
     }
     const wc = e.workflowTaskCompletedEventAttributes;
     if (wc) {
       const s = wftStarted.get(num(wc.startedEventId as Long));
-      if (s) out.workflowTasks.push({ wait: s.wait, run: at - s.at });
+      if (s) out.workflowTasks.push({ at: s.scheduledAt, wait: s.wait, run: at - s.at });
     }
     if (e.startChildWorkflowExecutionInitiatedEventAttributes) out.childInitiated.push(at);
     if (e.childWorkflowExecutionStartedEventAttributes) out.childStarted.push(at);
@@ -113,8 +127,9 @@ export async function timeline(client: Client, workflowId: string): Promise<Exec
 }
 
 export interface LaunchBreakdown {
-  /** All times in seconds after the POST /api/cycles was sent. */
+  /** All times in seconds after the POST /api/cycles (or /advance) was sent. */
   cycleStarted: number;
+  firstChildStarted: number;
   lastChildStarted: number;
   openTasks: StageStats;
   sendQueuedEmails: StageStats;
@@ -156,8 +171,16 @@ function stage(activities: ActivityTiming[], t0: number): StageStats {
 }
 
 /** Reads the cycle's and its children's histories; `t0` is Date.now() when the POST was sent. */
-export async function launchBreakdown(client: Client, cycleKey: string, batchCount: number, t0: number): Promise<LaunchBreakdown> {
-  const ids = Array.from({ length: batchCount }, (_, b) => taskBatchWorkflowId(cycleKey, 'drafting', 1, b));
+export function launchBreakdown(client: Client, cycleKey: string, batchCount: number, t0: number): Promise<LaunchBreakdown> {
+  return phaseBreakdown(client, cycleKey, batchCount, t0, { phase: 'drafting', round: 1 });
+}
+
+/**
+ * The same for the batches of any phase (a check-in week: round = week). Only the cycle's
+ * workflow tasks scheduled after `t0` count: its history also holds the phases before.
+ */
+export async function phaseBreakdown(client: Client, cycleKey: string, batchCount: number, t0: number, { phase, round }: PhaseRound): Promise<LaunchBreakdown> {
+  const ids = Array.from({ length: batchCount }, (_, b) => taskBatchWorkflowId(cycleKey, phase, round, b));
   const cycle = await timeline(client, cycleWorkflowId(cycleKey));
   const children: ExecutionTimeline[] = [];
   for (let i = 0; i < ids.length; i += 8) {
@@ -168,9 +191,10 @@ export async function launchBreakdown(client: Client, cycleKey: string, batchCou
   // Only the first attempt chain of each launch activity (reminders come days later).
   const open = all.filter((a) => /^open\w*Tasks$/.test(a.name)); // openTasks, openPhaseTasks
   const send = all.filter((a) => a.name === 'sendQueuedEmails');
-  const wft = [...cycle.workflowTasks, ...children.flatMap((c) => c.workflowTasks)].map((w) => w.wait).sort((a, b) => a - b);
+  const wft = [...cycle.workflowTasks.filter((w) => w.at >= t0), ...children.flatMap((c) => c.workflowTasks)].map((w) => w.wait).sort((a, b) => a - b);
   return {
     cycleStarted: (cycle.startedAt - t0) / 1000,
+    firstChildStarted: (Math.min(...children.map((c) => c.startedAt)) - t0) / 1000,
     lastChildStarted: (Math.max(...children.map((c) => c.startedAt)) - t0) / 1000,
     openTasks: stage(open, t0),
     sendQueuedEmails: stage(send, t0),

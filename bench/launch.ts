@@ -46,6 +46,16 @@ export async function importPeople(app: RunningApp, n: number): Promise<number> 
   return (performance.now() - started) / 1000;
 }
 
+/**
+ * The schedule of the bench's cycle: the defaults, except one compressed check-in week. With
+ * `every`, week 1 opens the moment the check-ins phase opens (activities/notifications.ts
+ * planCheckIns), so the check-in fan-out can be measured right after HR advances to it. The
+ * drafting launch does not read the check-in settings.
+ */
+export const BENCH_SCHEDULE = { checkIns: { every: '7d', weeks: 1, window: '2d' } } as const;
+
+export const cycleTitle = (n: number) => `Bench ${n}`;
+
 export interface CpuSnapshot {
   at: number;
   procs: Record<string, number>;
@@ -117,7 +127,7 @@ export async function runLaunch(
   try {
     const res = await app.request('/api/cycles', {
       method: 'POST',
-      json: { key: cycleKey, title: `Bench ${n}`, startsOn: '2027-01-01', endsOn: '2027-03-31' },
+      json: { key: cycleKey, title: cycleTitle(n), startsOn: '2027-01-01', endsOn: '2027-03-31', schedule: BENCH_SCHEDULE },
       signal: interrupted,
     });
     postSeconds = (performance.now() - t0) / 1000;

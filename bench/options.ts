@@ -1,6 +1,6 @@
 /** Command-line options of `npm run bench`. */
 
-export const PARTS = ['launch', 'floor', 'completions'] as const;
+export const PARTS = ['launch', 'floor', 'completions', 'checkins'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface BenchOptions {
@@ -17,7 +17,7 @@ export interface BenchOptions {
   profile: boolean;
   /** Keep the temporary directory (logs, profiles, Temporal SQLite file). */
   keep: boolean;
-  /** Upper bound for waiting on the launch's emails, per size. */
+  /** Upper bound for waiting on the launch's emails (and the check-in fan-out's), per size. */
   launchTimeoutS: number | undefined;
 }
 
@@ -25,7 +25,10 @@ export const USAGE = `Usage: npm run bench -- [options]
 
   --people N            people in the cycle (default 10000)
   --sizes A,B,C         run several sizes in a row (overrides --people)
-  --parts LIST          launch,floor,completions (default: all)
+  --parts LIST          launch,floor,completions,checkins (default: all); completions and
+                        checkins need launch. checkins advances the cycle to the review, gives
+                        everyone an approved objective (not timed), then times HR's advance to
+                        the check-ins until week 1's check-in email has reached every inbox
   --concurrency C       concurrent completion requests (default 50)
   --completions M       tasks completed through POST /t/:token, and as many again for the
                         completion floor (no Temporal); at most N / 2 (default min(N / 2, 2000))
@@ -33,7 +36,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --smtp-connections K  SMTP_MAX_CONNECTIONS for the worker and the floor (default 5)
   --env KEY=VALUE       extra environment for the API and worker (repeatable)
   --profile             V8 CPU profiles of the API and the worker (--cpu-prof), summarised at the end
-  --launch-timeout S    give up waiting for the launch's emails after S seconds (default 120 + N/20)
+  --launch-timeout S    give up waiting for the launch's emails, or the check-in fan-out's, after
+                        S seconds (default 120 + N/20)
   --keep                keep the temporary directory (child logs, profiles, Temporal's SQLite file)
 
 Needs the \`temporal\` CLI (PATH or TEMPORAL_CLI_PATH) and PostgreSQL: a fresh database is created on
@@ -128,5 +132,6 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
   }
   o.sizes = sizes ?? [people ?? 10_000];
   if (o.parts.has('completions') && !o.parts.has('launch')) throw new UsageError('--parts: completions needs launch (the links come from its emails)');
+  if (o.parts.has('checkins') && !o.parts.has('launch')) throw new UsageError('--parts: checkins needs launch (it drives the launched cycle on to its check-ins)');
   return o;
 }

@@ -1,5 +1,6 @@
 /**
- * `npm run bench`: the drafting launch of a cycle at scale, on this machine, against real parts —
+ * `npm run bench`: the drafting launch of a cycle at scale, and its first check-in week's fan-out,
+ * on this machine, against real parts —
  * a Temporal dev server (SQLite) the bench starts, a fresh PostgreSQL database, the API and the
  * worker as production runs them (two child processes, configured by environment variables), and
  * an SMTP sink on loopback that counts what it accepts. See docs/performance.md.
@@ -10,13 +11,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildWorkflowBundle } from '../runtime/worker';
 import { BENCH_TOKEN_SECRET, type RunningApp, startApp } from './app';
+import { runCheckIns } from './checkins';
 import { installSignalHandlers, interrupted, onCleanup, runCleanups } from './cleanup';
 import { runCompletionFloor } from './completion-floor';
 import { pickLinks, runCompletions } from './completions';
 import { type BenchDatabase, openBenchDatabase } from './database';
 import { runFloor } from './floor';
-import { executionSizes, launchBreakdown } from './history';
-import { cpuSnapshot, importPeople, personEmail, runLaunch } from './launch';
+import { type PhaseRound, executionSizes, launchBreakdown } from './history';
+import { cpuSnapshot, cycleTitle, importPeople, personEmail, runLaunch } from './launch';
 import { type BenchOptions, USAGE, UsageError, parseOptions } from './options';
 import { formatProfile, summarizeProfile } from './profile';
 import { note } from './progress';
@@ -99,9 +101,38 @@ async function runSize(o: BenchOptions, n: number, dir: string, bundlePath: stri
       result.completionFloor = await runCompletionFloor(sizeDir, floorInput, floorLinks.tokens, o.concurrency, db, result.launch.cycleKey, floorLinks.batches, databaseName(database.url));
       if (result.completionFloor.firstFailure) result.errors.push(`completion floor: first non-200 answer: ${result.completionFloor.firstFailure}`);
     }
+    if (o.parts.has('checkins') && result.launch) {
+      result.launch.phase.raw?.clear();
+      try {
+        result.checkins = await runCheckIns({
+          app: a,
+          sink,
+          db,
+          client: t.client,
+          cycleKey: result.launch.cycleKey,
+          cycleTitle: cycleTitle(n),
+          batchCount: result.launch.batchCount,
+          cpu,
+          databaseName: databaseName(database.url),
+          timeoutS: o.launchTimeoutS ?? Math.round(120 + n / 20),
+          waitS: Math.round(120 + n / 50),
+        });
+        if (result.checkins.recipients !== n) result.errors.push(`check-ins: the sink saw check-in emails for ${result.checkins.recipients} of ${n} participants`);
+        if (result.checkins.other) {
+          const top = result.checkins.otherSubjects.map(([subject, count]) => `${count}× ${JSON.stringify(subject)}`).join(', ');
+          result.notes.push(`check-ins: ${result.checkins.other} other emails arrived during the fan-out (not counted), most often ${top}`);
+        }
+      } catch (error) {
+        if (interrupted.aborted) throw error;
+        result.errors.push(`check-ins: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
     if (result.launch) {
       result.launch.phase.raw?.clear();
-      const { list, via } = await executionSizes(t.client, result.launch.cycleKey, result.launch.batchCount);
+      // The batches the bench drove, for when the visibility list lags (all start with okr-cycle:<key>).
+      const phases: PhaseRound[] = [{ phase: 'drafting', round: 1 }];
+      if (o.parts.has('checkins')) phases.push({ phase: 'review', round: 1 }, { phase: 'checkins', round: 1 });
+      const { list, via } = await executionSizes(t.client, result.launch.cycleKey, result.launch.batchCount, phases);
       const max = list.reduce((m, e) => (e.historyLength > m.historyLength ? e : m), list[0]!);
       if (max) result.history = { max, executions: list.length, via };
     }
@@ -186,7 +217,7 @@ async function main(): Promise<number> {
     await runCleanups();
   }
   const header =
-    `OKR bench — drafting launch; TASK_BATCH_SIZE ${o.batchSize}, SMTP_MAX_CONNECTIONS ${o.childEnv.SMTP_MAX_CONNECTIONS ?? o.smtpMaxConnections}, ` +
+    `OKR bench — drafting launch${o.parts.has('checkins') ? ', check-in fan-out' : ''}; TASK_BATCH_SIZE ${o.batchSize}, SMTP_MAX_CONNECTIONS ${o.childEnv.SMTP_MAX_CONNECTIONS ?? o.smtpMaxConnections}, ` +
     `completion concurrency ${o.concurrency}${Object.keys(o.childEnv).length ? `, env ${Object.entries(o.childEnv).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}`;
   console.log(renderTable(results, header));
   return results.some((r) => r.errors.length) ? 1 : 0;

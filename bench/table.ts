@@ -1,9 +1,10 @@
 /** The result table: one row per measure, one column per size. */
 import { cpus, totalmem } from 'node:os';
+import type { CheckInsResult } from './checkins';
 import type { CompletionsResult } from './completions';
 import type { FloorResult } from './floor';
-import type { ExecutionSize, LaunchBreakdown } from './history';
-import type { LaunchResult } from './launch';
+import type { ExecutionSize, LaunchBreakdown, StageStats } from './history';
+import type { CpuDelta, LaunchResult } from './launch';
 
 export interface SizeResult {
   n: number;
@@ -15,6 +16,7 @@ export interface SizeResult {
   completions?: CompletionsResult;
   /** The same completions against HTTP + the same transaction, no Temporal. */
   completionFloor?: CompletionsResult;
+  checkins?: CheckInsResult;
   rss?: { workerPeak: number; workerStart: number; apiPeak: number; apiStart: number };
   history?: { max: ExecutionSize; executions: number; via: string };
   /** The bench could not measure something (printed as ERROR; exit status 1). */
@@ -43,6 +45,12 @@ function ratio(r: SizeResult): number | undefined {
   return r.launch && r.floor ? r.launch.seconds / r.floor.totalSeconds : undefined;
 }
 
+const cpuRow = (c: CpuDelta) => ['worker', 'api', 'temporal', 'postgres', 'bench'].map((k) => s1(c.byProcess[k])).join(' / ');
+const loadRow = (c: CpuDelta) => `${s1(c.rest)} / ${((c.machineBusy / (c.wall * cpus().length)) * 100).toFixed(0)} %`;
+const stageRow = (st: StageStats) => `${s1(st.waitMax)} | ${s1(st.runP50)}/${s1(st.runMax)}`;
+/** Worker CPU milliseconds per email accepted. */
+const workerMsPerMail = (c: CpuDelta, mails: number) => ((c.byProcess.worker ?? NaN) / mails) * 1000;
+
 const ROWS: Row[] = [
   ['people (N) / batches of TASK_BATCH_SIZE', (r) => `${int(r.n)} / ${Math.ceil(r.n / r.batchSize)} of ${r.batchSize}`],
   ['import N people, POST /api/people (not timed)', (r) => r.importSeconds !== undefined && sec(r.importSeconds)],
@@ -57,8 +65,8 @@ const ROWS: Row[] = [
   ['  sendQueuedEmails: queue wait max | run p50/max', (r) => r.breakdown && `${s1(r.breakdown.sendQueuedEmails.waitMax)} | ${s1(r.breakdown.sendQueuedEmails.runP50)}/${s1(r.breakdown.sendQueuedEmails.runMax)}`],
   ['  workflow task queue wait p50 / max (s)', (r) => r.breakdown && `${s1(r.breakdown.workflowTaskWaitP50)} / ${s1(r.breakdown.workflowTaskWaitMax)}`],
   ['  activity retries / failed activities', (r) => r.breakdown && `${r.breakdown.activityRetries} / ${r.breakdown.activityFailures}`],
-  ['  CPU s: worker / api / temporal / postgres / sink', (r) => r.launch && ['worker', 'api', 'temporal', 'postgres', 'bench'].map((k) => s1(r.launch!.cpu.byProcess[k])).join(' / ')],
-  ['  CPU s: other load on the machine / machine busy', (r) => r.launch && `${s1(r.launch.cpu.rest)} / ${((r.launch.cpu.machineBusy / (r.launch.cpu.wall * cpus().length)) * 100).toFixed(0)} %`],
+  ['  CPU s: worker / api / temporal / postgres / sink', (r) => r.launch && cpuRow(r.launch.cpu)],
+  ['  CPU s: other load on the machine / machine busy', (r) => r.launch && loadRow(r.launch.cpu)],
   ['FLOOR: insert N task rows + send N emails', (r) => r.floor && sec(r.floor.totalSeconds)],
   ['  bulk insert / send (pooled transport)', (r) => r.floor && `${sec(r.floor.insertSeconds)} / ${sec(r.floor.sendSeconds)}`],
   ['  CPU s: floor process / postgres; send errors', (r) => r.floor && `${s1(r.floor.cpuSeconds)} / ${s1(r.floor.postgresCpuSeconds)}; ${r.floor.errors}`],
@@ -70,8 +78,8 @@ const ROWS: Row[] = [
   ['  latency p50 / p95 / p99 / max (ms)', (r) => r.completions && [r.completions.p50, r.completions.p95, r.completions.p99, r.completions.max].map(ms).join(' / ')],
   ['  non-200 answers', (r) => r.completions && (r.completions.non200 === 0 ? '0' : `${r.completions.non200} (${Object.entries(r.completions.statuses).filter(([k]) => k !== '200').map(([k, v]) => `${k}×${v}`).join(', ')})`)],
   ['  tasks completed in the database', (r) => r.completions && int(r.completions.completedInDb)],
-  ['  CPU s: worker / api / temporal / postgres / bench', (r) => r.completions && ['worker', 'api', 'temporal', 'postgres', 'bench'].map((k) => s1(r.completions!.cpu.byProcess[k])).join(' / ')],
-  ['  CPU s: other load on the machine / machine busy', (r) => r.completions && `${s1(r.completions.cpu.rest)} / ${((r.completions.cpu.machineBusy / (r.completions.cpu.wall * cpus().length)) * 100).toFixed(0)} %`],
+  ['  CPU s: worker / api / temporal / postgres / bench', (r) => r.completions && cpuRow(r.completions.cpu)],
+  ['  CPU s: other load on the machine / machine busy', (r) => r.completions && loadRow(r.completions.cpu)],
   ['  CPU ms per completion, all processes', (r) => r.completions && s1(cpuPerCompletion(r.completions))],
   ['COMPLETION FLOOR: same, HTTP + same transaction, no Temporal', (r) => r.completionFloor && `${int(r.completionFloor.requested)} other tasks`],
   ['  throughput (completions/s)', (r) => r.completionFloor && s1(r.completionFloor.perSecond)],
@@ -80,12 +88,30 @@ const ROWS: Row[] = [
   ['  CPU s: floor process / postgres / bench', (r) => r.completionFloor && ['floor', 'postgres', 'bench'].map((k) => s1(r.completionFloor!.cpu.byProcess[k])).join(' / ')],
   ['  CPU ms per completion, all processes', (r) => r.completionFloor && s1(cpuPerCompletion(r.completionFloor))],
   ['RATIO completions / floor: p99 | throughput', (r) => r.completions && r.completionFloor && `${s1(r.completions.p99 / r.completionFloor.p99)} | ${s1(r.completions.perSecond / r.completionFloor.perSecond)}`],
+  ['CHECK-IN FAN-OUT: POST advance → last email accepted', (r) => r.checkins && sec(r.checkins.seconds)],
+  ['  (not timed) drafting → review, its mail out / seeding', (r) => r.checkins && `${sec(r.checkins.toReviewSeconds)} / ${sec(r.checkins.seedSeconds)}`],
+  ['  (not timed) review tasks / given objectives (before review)', (r) => r.checkins && `${int(r.checkins.reviewTasks)} / ${int(r.checkins.seeded + r.checkins.seededBeforeReview)} (${int(r.checkins.seededBeforeReview)})`],
+  ['  POST advance (review → checkins) answered after', (r) => r.checkins && sec(r.checkins.postSeconds)],
+  ['  review batches closed / check-in batches started (+s)', (r) => r.checkins && `${s1(r.checkins.reviewClosedSeconds)} / ${r.checkins.breakdown ? `${s1(r.checkins.breakdown.firstChildStarted)}–${s1(r.checkins.breakdown.lastChildStarted)}` : '–'}`],
+  ['  first email accepted after', (r) => r.checkins && sec(r.checkins.firstMailSeconds)],
+  ['  outbox all marked sent after', (r) => r.checkins && sec(r.checkins.outboxSettledSeconds)],
+  ['  emails/s: overall / first to last email', (r) => r.checkins && `${s1(r.checkins.recipients / r.checkins.seconds)} / ${s1((r.checkins.recipients - 1) / (r.checkins.seconds - r.checkins.firstMailSeconds))}`],
+  ['  emails accepted / distinct recipients; other mail', (r) => r.checkins && `${int(r.checkins.accepted)} / ${int(r.checkins.recipients)}; ${int(r.checkins.other)}`],
+  ['  open tasks (activity): queue wait max | run p50/max', (r) => r.checkins?.breakdown && stageRow(r.checkins.breakdown.openTasks)],
+  ['  open tasks: last one done at (+s)', (r) => r.checkins?.breakdown && s1(r.checkins.breakdown.openTasks.lastEnd)],
+  ['  sendQueuedEmails: queue wait max | run p50/max', (r) => r.checkins?.breakdown && stageRow(r.checkins.breakdown.sendQueuedEmails)],
+  ['  workflow task queue wait p50 / max (s)', (r) => r.checkins?.breakdown && `${s1(r.checkins.breakdown.workflowTaskWaitP50)} / ${s1(r.checkins.breakdown.workflowTaskWaitMax)}`],
+  ['  activity retries / failed activities', (r) => r.checkins?.breakdown && `${r.checkins.breakdown.activityRetries} / ${r.checkins.breakdown.activityFailures}`],
+  ['  CPU s: worker / api / temporal / postgres / sink', (r) => r.checkins && cpuRow(r.checkins.cpu)],
+  ['  CPU s: other load on the machine / machine busy', (r) => r.checkins && loadRow(r.checkins.cpu)],
+  ['  worker CPU ms per email: check-in / launch', (r) => r.checkins && `${s1(workerMsPerMail(r.checkins.cpu, r.checkins.accepted))} / ${r.launch ? s1(workerMsPerMail(r.launch.cpu, r.launch.accepted)) : '–'}`],
+  ['RATIO check-in fan-out / launch', (r) => r.checkins && r.launch && s1(r.checkins.seconds / r.launch.seconds)],
   ['PEAK RSS worker (VmHWM) / after start', (r) => r.rss && `${mib(r.rss.workerPeak)} / ${mib(r.rss.workerStart)}`],
   ['  worker peak by the end of the launch', (r) => r.launch && mib(r.launch.workerPeakRss)],
+  ['  worker peak by the end of the check-in fan-out', (r) => r.checkins && mib(r.checkins.workerPeakRss)],
   ['PEAK RSS api (VmHWM) / after start', (r) => r.rss && `${mib(r.rss.apiPeak)} / ${mib(r.rss.apiStart)}`],
-  ['MAX historyLength of an execution', (r) => r.history && `${int(r.history.max.historyLength)} (${r.history.max.workflowId.replace(/^okr-cycle:[^:]+/, '…')})`],
+  ['MAX historyLength of an execution', (r) => r.history && `${int(r.history.max.historyLength)} (${r.history.max.workflowId.replace(/^okr-cycle:[^:]+/, '…').replace(/^…$/, 'the cycle')})`],
   ['  executions of the cycle', (r) => r.history && String(r.history.executions)],
-  ['CHECK-IN fan-out', () => 'n/a (check-in phase not yet implemented)'],
   ['goal: launch ratio ≤ 3 (at 10,000)', (r) => met(ratio(r) === undefined ? undefined : ratio(r)! <= GOALS.ratio)],
   ['goal: no execution above 10,240 events', (r) => met(r.history && r.history.max.historyLength <= GOALS.history)],
   ['goal: worker RSS < 1 GiB', (r) => met(r.rss && r.rss.workerPeak < GOALS.workerRss)],
