@@ -185,11 +185,14 @@ class CompletionGroups {
     while (lane.active < UPDATES_PER_WORKFLOW && lane.waiting.length) {
       const group = lane.waiting.splice(0, MAX_COMPLETIONS_PER_UPDATE);
       lane.active++;
-      void this.send(workflowId, group).finally(() => {
-        lane.active--;
-        if (lane.active === 0 && lane.waiting.length === 0) this.lanes.delete(workflowId);
-        else this.pump(workflowId);
-      });
+      void this.send(workflowId, group)
+        // Nothing may leave a person waiting: an unexpected error answers the whole group.
+        .catch((error: unknown) => group.forEach((w) => w.reject(error)))
+        .finally(() => {
+          lane.active--;
+          if (lane.active === 0 && lane.waiting.length === 0) this.lanes.delete(workflowId);
+          else this.pump(workflowId);
+        });
     }
   }
 
@@ -214,7 +217,8 @@ class CompletionGroups {
           .select('id')
           .where('id', 'in', items.map((i) => i.taskId))
           .where('status', 'in', ['open', 'completed'])
-          .executeTakeFirst();
+          .executeTakeFirst()
+          .catch(() => 'unknown (the database did not answer)');
         if (!open) break;
         // Otherwise the update was aborted or timed out (a busy worker, a server restart): try again.
       }
