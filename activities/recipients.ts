@@ -7,7 +7,7 @@
  */
 import { type Kysely, sql } from 'kysely';
 import type { TaskKind } from '../contract';
-import { activeParticipants } from '../db/participants';
+import { activeParticipants, participantsWithObjectives } from '../db/participants';
 import type { DB } from '../db/schema';
 
 export interface Recipient {
@@ -29,21 +29,7 @@ async function managerIds(db: Db, cycleId: number): Promise<Set<number>> {
 
 /** Participants of the batch who own at least one current objective with key results. */
 async function withObjectives(db: Db, cycleId: number, batchNo: number): Promise<{ id: number; manager_id: number | null }[]> {
-  return activeParticipants(db, cycleId)
-    .select(['p.id', 'p.manager_id'])
-    .where('cp.batch_no', '=', batchNo)
-    .where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('objectives as o')
-          .innerJoin('key_results as k', 'k.objective_id', 'o.id')
-          .select('o.id')
-          .whereRef('o.owner_id', '=', 'p.id')
-          .where('o.cycle_id', '=', cycleId)
-          .where('o.status', '!=', 'superseded'),
-      ),
-    )
-    .orderBy('p.id')
-    .execute();
+  return participantsWithObjectives(db, cycleId).select(['p.id', 'p.manager_id']).where('cp.batch_no', '=', batchNo).orderBy('p.id').execute();
 }
 
 /** The reviewer of a participant: their manager if the manager takes part, else the HR owner. */

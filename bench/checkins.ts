@@ -17,13 +17,13 @@ import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import { formatDue, renderEmail } from '../activities/email-templates';
 import { type CycleState, type Phase, taskBatchWorkflowId } from '../contract';
-import { activeParticipants } from '../db/participants';
+import { activeParticipants, participantsWithObjectives } from '../db/participants';
 import type { DB } from '../db/schema';
 import type { RunningApp } from './app';
 import { interrupted, sleep } from './cleanup';
 import { GOOD_DRAFT } from './completions';
 import { type LaunchBreakdown, phaseBreakdown } from './history';
-import { type CpuDelta, type CpuSnapshot, cpuDelta } from './launch';
+import { type CpuDelta, type CpuSnapshot, type MailWave, cpuDelta, outboxSettled, queuedEmails } from './launch';
 import { trackPostgresCpu } from './procs';
 import { note, progress } from './progress';
 import type { SmtpSink } from './smtp-sink';
@@ -32,16 +32,9 @@ const INSERT_CHUNK = 1_000;
 /** The check-in week the bench measures (round of the check-in batches). */
 const WEEK = 1;
 
-export interface CheckInsResult {
-  /** Seconds from sending the advance (review → checkins) to the last participant's email accepted. */
-  seconds: number;
-  postSeconds: number;
-  firstMailSeconds: number;
-  /** Until every outbox row of the cycle is marked sent (after the last SMTP accept). */
-  outboxSettledSeconds: number;
-  /** Check-in emails accepted (a resend counts again), distinct recipients, and other mail meanwhile. */
-  accepted: number;
-  recipients: number;
+/** The wave starts with the advance (review → checkins); only check-in emails count. */
+export interface CheckInsResult extends MailWave {
+  /** Other mail that arrived meanwhile. */
   other: number;
   /** The most frequent subjects of the other mail, with their counts. */
   otherSubjects: [string, number][];
@@ -115,23 +108,8 @@ async function until(what: string, timeoutS: number, ready: () => Promise<boolea
   }
 }
 
-/** Participants who own a current objective with key results: the check-in rule, for the whole cycle. */
-function withObjectives(db: Kysely<DB>, cycleId: number, has: boolean) {
-  return activeParticipants(db, cycleId).where(({ exists, not, selectFrom }) => {
-    const owns = exists(
-      selectFrom('objectives as o')
-        .innerJoin('key_results as k', 'k.objective_id', 'o.id')
-        .select('o.id')
-        .whereRef('o.owner_id', '=', 'p.id')
-        .where('o.cycle_id', '=', cycleId)
-        .where('o.status', '!=', 'superseded'),
-    );
-    return has ? owns : not(owns);
-  });
-}
-
 async function countWithObjectives(db: Kysely<DB>, cycleId: number): Promise<number> {
-  const row = await withObjectives(db, cycleId, true).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const row = await participantsWithObjectives(db, cycleId).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -149,7 +127,7 @@ const SEED = {
  * inserts, one transaction); with `limit`, only that many and not `except` (the HR owner).
  */
 async function seedObjectives(db: Kysely<DB>, cycleId: number, only?: { limit: number; except: number | null }): Promise<number> {
-  let q = withObjectives(db, cycleId, false).select('p.id').orderBy('p.id');
+  let q = participantsWithObjectives(db, cycleId, false).select('p.id').orderBy('p.id');
   if (only) q = q.where('p.id', '!=', only.except ?? -1).limit(only.limit);
   const owners = (await q.execute()).map((r) => r.id);
   await db.transaction().execute(async (tx) => {
@@ -166,16 +144,6 @@ async function seedObjectives(db: Kysely<DB>, cycleId: number, only?: { limit: n
     }
   });
   return owners.length;
-}
-
-async function queuedEmails(db: Kysely<DB>, cycleId: number): Promise<number> {
-  const row = await db
-    .selectFrom('emails')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('cycle_id', '=', cycleId)
-    .where('status', '=', 'queued')
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
 }
 
 async function tasksOfKind(db: Kysely<DB>, cycleId: number, kind: string, round?: number): Promise<number> {
@@ -288,15 +256,7 @@ export async function runCheckIns(x: CheckInsContext): Promise<CheckInsResult> {
   const seconds = (phase.doneAt! - t0) / 1000;
   const firstMailSeconds = (phase.firstAt! - t0) / 1000;
 
-  let outboxSettledSeconds = NaN;
-  for (let i = 0; i < 600 && !interrupted.aborted; i++) {
-    if ((await queuedEmails(db, cycle.id)) === 0) {
-      outboxSettledSeconds = (performance.now() - t0) / 1000;
-      break;
-    }
-    await sleep(100);
-  }
-  if (Number.isNaN(outboxSettledSeconds)) note('check-ins: the outbox still has queued rows 60 s after the last email');
+  const outboxSettledSeconds = await outboxSettled(db, cycle.id, t0, 'check-ins');
   sink.endPhase();
 
   const checkinTasks = await tasksOfKind(db, cycle.id, 'checkin', WEEK);

@@ -9,7 +9,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import { interrupted } from './cleanup';
 import type { CompletionFloorInput } from './completion-floor-child';
-import { type CompletionsResult, runCompletions } from './completions';
+import { type CompletionsResult, completedTasks, runCompletions } from './completions';
 import { cpuSnapshot } from './launch';
 import { spawnChild, tailOf } from './procs';
 
@@ -45,22 +45,11 @@ export async function runCompletionFloor(
       child.process.send(input);
     });
     const cpu = () => cpuSnapshot({ floor: child.stats });
-    const before = await completedCount(db, cycleKey);
+    const before = await completedTasks(db, cycleKey);
     const result = await runCompletions(`http://127.0.0.1:${port}`, tokens, concurrency, db, cycleKey, batches, cpu, databaseName, 'floor');
     // runCompletions counts the cycle's completed tasks; here only the floor's own are wanted.
     return { ...result, completedInDb: result.completedInDb - before };
   } finally {
     await child.stop(5_000);
   }
-}
-
-async function completedCount(db: Kysely<DB>, cycleKey: string): Promise<number> {
-  const row = await db
-    .selectFrom('tasks as t')
-    .innerJoin('cycles as c', 'c.id', 't.cycle_id')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('c.key', '=', cycleKey)
-    .where('t.status', '=', 'completed')
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
 }

@@ -100,6 +100,18 @@ function shuffle<T>(items: T[], seed: number): T[] {
   return items;
 }
 
+/** Completed tasks of the cycle, in the database. */
+export async function completedTasks(db: Kysely<DB>, cycleKey: string): Promise<number> {
+  const row = await db
+    .selectFrom('tasks as t')
+    .innerJoin('cycles as c', 'c.id', 't.cycle_id')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('c.key', '=', cycleKey)
+    .where('t.status', '=', 'completed')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /** The task links for M completions, from the launch's emails, after the first `skip` tasks (in batch order). */
 export async function pickLinks(db: Kysely<DB>, cycleKey: string, launch: SinkPhase, m: number, skip = 0): Promise<{ tokens: string[]; batches: number }> {
   const rows = await db
@@ -172,13 +184,6 @@ export async function runCompletions(
   const seconds = (performance.now() - t0) / 1000;
   const used = cpuDelta(before, cpu(), { postgres: postgres.stop() });
   latencies.sort((a, b) => a - b);
-  const done = await db
-    .selectFrom('tasks as t')
-    .innerJoin('cycles as c', 'c.id', 't.cycle_id')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('c.key', '=', cycleKey)
-    .where('t.status', '=', 'completed')
-    .executeTakeFirstOrThrow();
   return {
     requested: tokens.length,
     seconds,
@@ -190,7 +195,7 @@ export async function runCompletions(
     statuses,
     non200: tokens.length - (statuses['200'] ?? 0),
     batchesTouched: batches,
-    completedInDb: Number(done.n),
+    completedInDb: await completedTasks(db, cycleKey),
     ...(firstFailure ? { firstFailure } : {}),
     cpu: used,
   };

@@ -86,16 +86,41 @@ export function cpuDelta(a: CpuSnapshot, b: CpuSnapshot, extra: Record<string, n
   return { wall: (b.at - a.at) / 1000, byProcess, rest: Math.max(0, machineBusy - ours), machineBusy };
 }
 
-export interface LaunchResult {
-  cycleKey: string;
-  /** Seconds from sending POST /api/cycles to the last participant's email accepted. */
+/** One wave of emails, timed from the request that starts it (the launch, a check-in week). */
+export interface MailWave {
+  /** Seconds from sending the request to the last participant's email accepted. */
   seconds: number;
   postSeconds: number;
   firstMailSeconds: number;
   /** Until every outbox row of the cycle is marked sent (after the last SMTP accept). */
   outboxSettledSeconds: number;
+  /** Emails accepted (a resend counts again) and distinct recipients. */
   accepted: number;
   recipients: number;
+}
+
+export async function queuedEmails(db: Kysely<DB>, cycleId: number): Promise<number> {
+  const row = await db
+    .selectFrom('emails')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('cycle_id', '=', cycleId)
+    .where('status', '=', 'queued')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Seconds from t0 until the cycle's outbox has no queued row (NaN, with a note, after 60 s). */
+export async function outboxSettled(db: Kysely<DB>, cycleId: number, t0: number, part: string): Promise<number> {
+  for (let i = 0; i < 600 && !interrupted.aborted; i++) {
+    if ((await queuedEmails(db, cycleId)) === 0) return (performance.now() - t0) / 1000;
+    await sleep(100);
+  }
+  note(`${part}: the outbox still has queued rows 60 s after the last email`);
+  return NaN;
+}
+
+export interface LaunchResult extends MailWave {
+  cycleKey: string;
   /** Date.now() when the POST was sent (history event times are wall-clock). */
   t0Wall: number;
   batchCount: number;
@@ -157,21 +182,7 @@ export async function runLaunch(
 
   // Let the worker finish marking the outbox before anything else is measured.
   const cycle = await db.selectFrom('cycles').select('id').where('key', '=', cycleKey).executeTakeFirstOrThrow();
-  let outboxSettledSeconds = NaN;
-  for (let i = 0; i < 600; i++) {
-    const row = await db
-      .selectFrom('emails')
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .where('cycle_id', '=', cycle.id)
-      .where('status', '=', 'queued')
-      .executeTakeFirstOrThrow();
-    if (Number(row.n) === 0) {
-      outboxSettledSeconds = (performance.now() - t0) / 1000;
-      break;
-    }
-    await sleep(100);
-  }
-  if (Number.isNaN(outboxSettledSeconds)) note('launch: the outbox still has queued rows 60 s after the last email');
+  const outboxSettledSeconds = await outboxSettled(db, cycle.id, t0, 'launch');
   sink.endPhase();
   return {
     cycleKey,
