@@ -1,5 +1,6 @@
 /** Cycles: what HR posts to start one, its schedule, and the live state the workflow reports. */
 import { z } from 'zod';
+import { text } from './text';
 import { durationSchema, nonNegativeDurationSchema } from './duration';
 import { emailSchema } from './people';
 
@@ -73,7 +74,7 @@ export type Schedule = z.infer<typeof scheduleSchema>;
 export const startCycleSchema = z
   .object({
     key: cycleKeySchema,
-    title: z.string().trim().min(1, 'must not be empty').max(200),
+    title: text().trim().min(1, 'must not be empty').max(200),
     startsOn: isoDate,
     endsOn: isoDate,
     participants: z.array(emailSchema).min(1).max(20_000).optional(),

@@ -6,3 +6,4 @@ export * from './ids';
 export * from './messages';
 export * from './people';
 export * from './tasks';
+export * from './text';

@@ -1,5 +1,6 @@
 /** People as HR imports them (JSON or CSV rows with the same columns). Workflow-safe. */
 import { z } from 'zod';
+import { text } from './text';
 
 export const ROLES = ['employee', 'manager', 'executive', 'hr', 'ambassador', 'award-committee'] as const;
 export type Role = (typeof ROLES)[number];
@@ -15,9 +16,9 @@ export const emailSchema = z
 
 export const personInputSchema = z.object({
   email: emailSchema,
-  name: z.string().trim().min(1, 'must not be empty').max(200),
+  name: text().trim().min(1, 'must not be empty').max(200),
   managerEmail: emailSchema.optional(),
-  department: z.string().trim().max(120).optional(),
+  department: text().trim().max(120).optional(),
   roles: z.array(z.enum(ROLES)).max(ROLES.length).optional(),
   locale: z.enum(LOCALES).optional(),
 });

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { Phase } from './cycles';
+import { text } from './text';
 
 /**
  * - strategy: an executive drafts company objectives;  strategy-review: HR approves them or sends them back
@@ -33,16 +34,16 @@ export const PHASE_OF_KIND: Record<TaskKind, Phase> = {
 /** Kinds whose task is about another person (the one reviewed or calibrated). */
 export const KINDS_WITH_SUBJECT: readonly TaskKind[] = ['strategy-review', 'review', 'calibrate'];
 
-const title = z.string().trim().min(3, 'at least 3 characters').max(200, 'at most 200 characters');
+const title = text().trim().min(3, 'at least 3 characters').max(200, 'at most 200 characters');
 const finite = z.number({ message: 'must be a number' }).finite();
 const id = z.number({ message: 'must be an id' }).int().positive();
-const comment = z.string().trim().max(2000, 'at most 2,000 characters');
+const comment = text().trim().max(2000, 'at most 2,000 characters');
 
 export const keyResultSchema = z.discriminatedUnion(
   'kind',
   [
     z
-      .object({ kind: z.literal('numeric'), title, start: finite, target: finite, unit: z.string().trim().min(1, 'must not be empty').max(20) })
+      .object({ kind: z.literal('numeric'), title, start: finite, target: finite, unit: text().trim().min(1, 'must not be empty').max(20) })
       .refine((kr) => kr.target !== kr.start, { path: ['target'], message: 'must differ from start' }),
     z
       .object({ kind: z.literal('percent'), title, start: finite.min(0).max(100).default(0), target: finite.min(0).max(100).default(100) })
@@ -99,13 +100,13 @@ export const checkinSubmissionSchema = z.object({
       z.object({
         keyResultId: id,
         kind: z.enum(['project', 'task'], { error: 'kind must be project or task' }),
-        title: z.string().trim().min(1, 'must not be empty').max(200),
+        title: text().trim().min(1, 'must not be empty').max(200),
         status: z.enum(['planned', 'in-progress', 'done']).default('in-progress'),
       }),
     )
     .max(50)
     .default([]),
-  report: z.string().trim().max(5000, 'at most 5,000 characters').default(''),
+  report: text().trim().max(5000, 'at most 5,000 characters').default(''),
 });
 export type CheckinSubmission = z.infer<typeof checkinSubmissionSchema>;
 
