@@ -20,14 +20,14 @@ export function createStallActivities({ db, log }: ActivityDeps) {
     async recordStall(input: RecordStallInput): Promise<void> {
       const cycle = await findCycleByKey(db, input.cycleKey);
       await insertStall(db, {
-          stall_key: input.stallKey,
-          cycle_id: cycle?.id ?? null,
-          workflow_id: input.workflowId,
-          phase: input.phase,
-          step: input.step,
-          since: input.since,
-          last_failure: input.lastFailure,
-          attempts: input.attempts,
+        stall_key: input.stallKey,
+        cycle_id: cycle?.id ?? null,
+        workflow_id: input.workflowId,
+        phase: input.phase,
+        step: input.step,
+        since: input.since,
+        last_failure: input.lastFailure,
+        attempts: input.attempts,
         auto_retry_at: input.autoRetryAt,
       });
       log.warn({ stallKey: input.stallKey, cycleKey: input.cycleKey, step: input.step, failure: input.lastFailure }, 'workflow step stalled');
