@@ -14,7 +14,7 @@ import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { Locale, TaskKind, TaskStatus } from '../contract';
 import { toHtml } from '../core/html';
-import type { KeyResultOption, KindContext } from '../core/task-kinds/types';
+import type { KeyResultOption, KindContext } from '../kinds/types';
 import { REPLY_KINDS as REPLY_KIND_LIST, type ReplyProblem } from '../mail/reply-parser';
 import { type EmailData, TASK_EMAIL_KINDS } from './email-kinds';
 

@@ -31,7 +31,7 @@ import type { Logger } from '../runtime/logger';
 import { AppError } from './errors';
 import { keyOfReplyAddress, replyAddress, verifyReplyKey } from './reply-keys';
 import { type TaskContext, completeTask, findTaskById } from './task-access';
-import { type KeyResultOption, type KindContext, type TaskRef, kindHandlers, loadTaskRef } from './task-kinds';
+import { type KeyResultOption, type KindContext, type TaskRef, kinds, loadTaskRef } from '../kinds';
 import { taskLink, taskToken } from './tokens';
 
 /** A received email, as the inbound listener hands it over. */
@@ -152,7 +152,7 @@ export function createReplyHandler(deps: ReplyDeps): (reply: InboundReply) => Pr
   const maxAnswers = deps.maxAnswersPerTaskPerDay ?? 20;
 
   async function contextOf(ref: TaskRef): Promise<KindContext> {
-    return kindHandlers[ref.kind].context(db, ref);
+    return kinds[ref.kind].handler.context(db, ref);
   }
 
   /** Renders and sends a stored answer; marks it sent, failed (5xx), or leaves it queued and throws. */

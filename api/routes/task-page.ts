@@ -24,7 +24,8 @@ import {
 } from '../../contract';
 import { AppError } from '../../core/errors';
 import { type TaskContext, closedTaskError, completeTask, findTaskByToken } from '../../core/task-access';
-import type { KindContext } from '../../core/task-kinds/types';
+import { kinds } from '../../kinds';
+import type { KindContext } from '../../kinds/types';
 import type { ApiDeps } from '../deps';
 import { errorBody } from '../errors';
 import { localeFromAcceptLanguage, pageStrings } from '../i18n';
@@ -32,7 +33,6 @@ import { type RateLimitOptions, rateLimit } from '../rate-limit';
 import { errorSchema } from '../schemas';
 import { cycleTimeZone, loadKindContext } from '../task-page/context';
 import { type FieldErrors, type FormValues, fieldErrors } from '../task-page/fields';
-import { taskForms } from '../task-page/forms';
 import { closedPage, completedPage, notFoundPage, taskPage, tooManyRequestsPage } from '../task-page/view';
 
 /** Programs ask for JSON (Accept) or send it (Content-Type); browsers get HTML. */
@@ -200,7 +200,7 @@ export function taskPageRoutes(deps: ApiDeps & TaskPageOptions) {
     }
     if (task.status !== 'open') return c.html(closedPage(task));
     const context = await loadKindContext(deps.db, task);
-    const values = taskForms[task.kind].toValues(context.values, context);
+    const values = kinds[task.kind].form.toValues(context.values, context);
     return c.html(await renderTask(task, context, values, new Map()));
   });
 
@@ -231,7 +231,7 @@ export function taskPageRoutes(deps: ApiDeps & TaskPageOptions) {
     const values: FormValues = {};
     for (const [k, v] of Object.entries(form)) if (typeof v === 'string') values[k] = v;
     const context = await loadKindContext(deps.db, task);
-    const parsed = taskForms[task.kind].parse(values, context);
+    const parsed = kinds[task.kind].form.parse(values, context);
     const rerender = async (issues: FieldIssue[]) => c.html(await renderTask(task, context, values, fieldErrors(parsed, issues)), 400);
 
     const checked = schema.safeParse(parsed.submission);

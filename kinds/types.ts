@@ -4,8 +4,8 @@
  * recordSubmission activity all go through these.
  */
 import type { Kysely, Transaction } from 'kysely';
-import type { FieldIssue, SubmissionOf, TaskKind } from '../../contract';
-import type { DB } from '../../db/schema';
+import type { FieldIssue, SubmissionOf, TaskKind } from '../contract';
+import type { DB } from '../db/schema';
 
 export interface TaskRef {
   id: number;

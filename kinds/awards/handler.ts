@@ -6,9 +6,9 @@
 import { type Kysely, sql } from 'kysely';
 import type { FieldIssue } from '../../contract';
 import type { DB } from '../../db/schema';
-import { emptyContext, hasRole, rejectIfAny } from './shared';
+import { emptyContext, hasRole, rejectIfAny } from '../shared';
 import { activeParticipants } from '../../db/participants';
-import { type KindHandler, type NominationOption, SubmissionRejected, type TaskRef } from './types';
+import { type KindHandler, type NominationOption, SubmissionRejected, type TaskRef } from '../types';
 
 /** Every nomination of a cycle with its label and vote count, most votes first. */
 export async function nominationOptions(db: Kysely<DB>, cycleId: number): Promise<NominationOption[]> {

@@ -4,10 +4,10 @@
  * "report".
  */
 import { html } from 'hono/html';
-import type { KindContext } from '../../../core/task-kinds/types';
-import { type FieldKit, type FormValues, numberOf, text, ticked } from '../fields';
-import { progressText, withObjectiveHeadings } from './progress';
-import { type TaskForm, list, prop, scalar } from './types';
+import type { KindContext } from '../types';
+import { type FieldKit, type FormValues, numberOf, text, ticked } from '../../api/task-page/fields';
+import { progressText, withObjectiveHeadings } from '../progress';
+import { type TaskForm, list, prop, scalar } from '../form';
 
 export const ITEM_SLOTS = 5;
 const ITEM_FIELDS: Record<string, string> = { keyResultId: 'kr', kind: 'kind', title: 'title', status: 'status' };

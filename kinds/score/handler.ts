@@ -5,9 +5,9 @@
 import type { Transaction } from 'kysely';
 import type { FieldIssue, ScoreSubmission } from '../../contract';
 import type { DB } from '../../db/schema';
-import { recomputeScores } from '../scoring';
-import { currentKeyResults, emptyContext, personById, rejectIfAny, repeatedIndexes, subjectOf } from './shared';
-import type { KindHandler } from './types';
+import { recomputeScores } from '../../core/scoring';
+import { currentKeyResults, emptyContext, personById, rejectIfAny, repeatedIndexes, subjectOf } from '../shared';
+import type { KindHandler } from '../types';
 
 /** Every scored key result must be one of `ownerId`'s current ones, and scored once. */
 async function checkScores(tx: Transaction<DB>, cycleId: number, ownerId: number, submission: ScoreSubmission, notYours: string): Promise<void> {

@@ -4,9 +4,9 @@
  * "announcement".
  */
 import { html } from 'hono/html';
-import type { KindContext, NominationOption } from '../../../core/task-kinds/types';
-import { type FieldKit, type FormValues, text, ticked } from '../fields';
-import { type TaskForm, list, prop, scalar } from './types';
+import type { KindContext, NominationOption } from '../types';
+import { type FieldKit, type FormValues, text, ticked } from '../../api/task-page/fields';
+import { type TaskForm, list, prop, scalar } from '../form';
 
 function ticks(prefix: string, values: FormValues, context: KindContext): number[] {
   return context.nominations.map((n) => n.nominationId).filter((id) => ticked(values, `${prefix}${id}`));

@@ -3,9 +3,9 @@
  * changes) and "comment" (required for changes).
  */
 import { html } from 'hono/html';
-import type { KindContext } from '../../../core/task-kinds/types';
-import { type FieldKit, type FormValues, text } from '../fields';
-import { type TaskForm, prop, scalar } from './types';
+import type { KindContext } from '../types';
+import { type FieldKit, type FormValues, text } from '../../api/task-page/fields';
+import { type TaskForm, prop, scalar } from '../form';
 
 function objectivesUnderReview(kit: FieldKit, context: KindContext) {
   const w = kit.s.review;

@@ -3,10 +3,10 @@
  * each with "nom<n>.citation". Empty rows are dropped; no rows at all is a valid answer.
  */
 import { html } from 'hono/html';
-import type { FieldIssue } from '../../../contract';
-import type { KindContext } from '../../../core/task-kinds/types';
-import { type FieldKit, type FormValues, numberOf, text } from '../fields';
-import { type TaskForm, list, prop, scalar } from './types';
+import type { FieldIssue } from '../../contract';
+import type { KindContext } from '../types';
+import { type FieldKit, type FormValues, numberOf, text } from '../../api/task-page/fields';
+import { type TaskForm, list, prop, scalar } from '../form';
 
 export const NOMINATION_SLOTS = 3;
 const FIELD_OF: Record<string, string> = { objectiveId: 'objective', personEmail: 'email', citation: 'citation' };

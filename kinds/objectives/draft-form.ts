@@ -3,7 +3,7 @@
  * and back. Empty slots are dropped before validation; `fieldName` maps a schema path of the
  * compacted draft back to the input it came from, so errors land next to the right field.
  */
-import { type FormValues, numberOf as num } from './fields';
+import { type FormValues, numberOf as num } from '../../api/task-page/fields';
 
 export type { FormValues };
 

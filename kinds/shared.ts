@@ -1,8 +1,8 @@
 /** What several kinds of task read: key results, objectives under review, names, earlier submissions. */
 import { type Kysely, sql } from 'kysely';
-import type { FieldIssue, TaskKind } from '../../contract';
-import type { DB } from '../../db/schema';
-import { suggestScore } from '../scoring';
+import type { FieldIssue, TaskKind } from '../contract';
+import type { DB } from '../db/schema';
+import { suggestScore } from '../core/scoring';
 import { type KeyResultOption, type KindContext, SubmissionRejected, type TaskRef } from './types';
 
 /** A context with every list empty; handlers fill in what their page needs. */

@@ -5,8 +5,8 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { ReviewSubmission } from '../../contract';
 import type { DB } from '../../db/schema';
-import { companyObjectivesQuery, currentObjectivesOf, describeObjectives, emptyContext, latestReview, personById, subjectOf } from './shared';
-import type { KindContext, KindHandler, RecordOutcome, TaskRef } from './types';
+import { companyObjectivesQuery, currentObjectivesOf, describeObjectives, emptyContext, latestReview, personById, subjectOf } from '../shared';
+import type { KindContext, KindHandler, RecordOutcome, TaskRef } from '../types';
 
 const STATUS_OF_DECISION = { approve: 'approved', changes: 'changes-requested' } as const;
 

@@ -4,10 +4,10 @@
  * or the score suggested from progress.
  */
 import { html } from 'hono/html';
-import type { KeyResultOption, KindContext } from '../../../core/task-kinds/types';
-import { type FieldKit, type FormValues, formatNumber, numberOf, text } from '../fields';
-import { progressText, withObjectiveHeadings } from './progress';
-import { type TaskForm, list, prop, scalar } from './types';
+import type { KeyResultOption, KindContext } from '../types';
+import { type FieldKit, type FormValues, formatNumber, numberOf, text } from '../../api/task-page/fields';
+import { progressText, withObjectiveHeadings } from '../progress';
+import { type TaskForm, list, prop, scalar } from '../form';
 
 function scoreForm(mode: 'self' | 'calibrate'): TaskForm {
   const fallbackScore = (kr: KeyResultOption) => (mode === 'calibrate' ? (kr.score ?? kr.selfScore ?? kr.suggestedScore) : (kr.selfScore ?? kr.suggestedScore));

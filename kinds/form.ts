@@ -1,6 +1,6 @@
 /** What each kind of task brings to the page: its fields, how to read them back, how to pre-fill them. */
-import type { KindContext } from '../../../core/task-kinds/types';
-import type { FieldKit, FormValues, ParsedForm, Piece } from '../fields';
+import type { KindContext } from './types';
+import type { FieldKit, FormValues, ParsedForm, Piece } from '../api/task-page/fields';
 
 export interface TaskForm {
   /** Posted fields → the submission for the kind's schema, and schema paths → field names. */

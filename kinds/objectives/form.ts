@@ -1,9 +1,9 @@
 /** draft and strategy: objectives with key results ("o0.title", "o0.parent", "o0.kr1.target", …). */
 import { html, raw } from 'hono/html';
-import type { KindContext } from '../../../core/task-kinds/types';
-import { KEY_RESULT_SLOTS, OBJECTIVE_SLOTS, draftToFormValues, parseDraftForm } from '../draft-form';
-import type { FieldKit, FormValues } from '../fields';
-import type { TaskForm } from './types';
+import type { KindContext } from '../types';
+import { KEY_RESULT_SLOTS, OBJECTIVE_SLOTS, draftToFormValues, parseDraftForm } from './draft-form';
+import type { FieldKit, FormValues } from '../../api/task-page/fields';
+import type { TaskForm } from '../form';
 
 function objectivesFields(kit: FieldKit, context: KindContext, withParents: boolean) {
   const { s, errs } = kit;

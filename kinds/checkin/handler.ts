@@ -3,8 +3,8 @@
  * projects and tasks behind them (OKR-E) and a short report.
  */
 import type { FieldIssue } from '../../contract';
-import { currentKeyResults, emptyContext, rejectIfAny, repeatedIndexes } from './shared';
-import type { KindHandler } from './types';
+import { currentKeyResults, emptyContext, rejectIfAny, repeatedIndexes } from '../shared';
+import type { KindHandler } from '../types';
 
 const DEFAULT_CONFIDENCE = 5;
 

@@ -1,9 +1,9 @@
-/** drafting: a participant's 1–5 objectives, each aligned to a company objective or one of the manager's. */
+/** drafting: a participant's 1–5 objectives, each aligned to a company objective or one of the manager's; strategy: an executive's 1–5 company objectives (no owner, no parent), approved by HR before anyone aligns to them. */
 import type { Kysely } from 'kysely';
-import type { DraftSubmission, FieldIssue } from '../../contract';
+import type { DraftSubmission, FieldIssue, StrategySubmission } from '../../contract';
 import type { DB } from '../../db/schema';
-import { changesRequested, emptyContext, previousSubmission } from './shared';
-import { type KindHandler, SubmissionRejected, type TaskRef } from './types';
+import { changesRequested, emptyContext, previousSubmission } from '../shared';
+import { type KindHandler, SubmissionRejected, type TaskRef } from '../types';
 
 /** Objectives a person may align to in a cycle: approved company objectives and their manager's current ones. */
 export async function alignmentParentsFor(db: Kysely<DB>, cycleId: number, personId: number) {
@@ -120,6 +120,24 @@ export const draftHandler: KindHandler<'draft'> = {
   async record(tx, task, submission) {
     await checkParents(tx, task, submission);
     await saveObjectives(tx, task, submission.objectives, task.personId);
+    return {};
+  },
+};
+
+export const strategyHandler: KindHandler<'strategy'> = {
+  /** A new round starts from the executive's previous submission and shows HR's comment. */
+  async context(db, task) {
+    const previous = (await previousSubmission(db, task)) as StrategySubmission | null;
+    const comment = await changesRequested(db, task.cycleId, task.personId, 'strategy-review');
+    return {
+      ...emptyContext(),
+      values: previous,
+      notes: comment === null ? [] : [`HR asked for changes: ${comment}`],
+    };
+  },
+  async record(tx, task, submission) {
+    // Status stays 'draft' until HR approves; this executive's earlier rounds become 'superseded'.
+    await saveObjectives(tx, task, submission.objectives, null);
     return {};
   },
 };
