@@ -15,13 +15,15 @@ import type { HtmlEscapedString } from 'hono/utils/html';
 import type { Locale, TaskKind, TaskStatus } from '../contract';
 import { toHtml } from '../core/html';
 import type { KeyResultOption, KindContext } from '../kinds/types';
-import { REPLY_KINDS as REPLY_KIND_LIST, type ReplyProblem } from '../mail/reply-parser';
+import { TASK_KINDS } from '../contract';
+import { kindModule } from '../kinds';
+import type { ReplyProblem } from '../kinds/reply-grammar';
 import { type EmailData, TASK_EMAIL_KINDS } from './email-kinds';
 
 export type { EmailKind } from './email-kinds';
 
 /** Task kinds a person can complete by replying to the task's email. */
-export const REPLY_KINDS: ReadonlySet<TaskKind> = new Set<TaskKind>(REPLY_KIND_LIST);
+export const REPLY_KINDS: ReadonlySet<TaskKind> = new Set<TaskKind>(TASK_KINDS.filter((k) => kindModule(k).reply !== undefined));
 
 /** What the answer to a reply stores (`emails.data` of a 'reply-answer' row). */
 export interface ReplyAnswerData {
@@ -453,28 +455,7 @@ const wordsFor = (locale: Locale): Words => WORDS[locale] ?? en;
 
 /** The lines a person can copy into a reply, pre-filled from the task's current state. */
 export function replyExample(kind: TaskKind, extras: RenderExtras = {}, locale: Locale = 'en'): string[][] {
-  const zh = locale === 'zh-CN';
-  const krs = extras.keyResults;
-  switch (kind) {
-    case 'checkin': {
-      const lines = krs?.length
-        ? krs.map((kr, i) => `KR${i + 1}: ${kr.kind === 'milestone' ? (kr.done ? 'done' : 'not done') : kr.kind === 'percent' ? `${num(kr.current ?? kr.start ?? 0)}%` : num(kr.current ?? kr.start ?? 0)}`)
-        : ['KR1: 60%', 'KR2: 12', 'KR3: done'];
-      return [[...lines, `confidence: ${extras.confidence ?? 7}`, zh ? '本周上线了测试版，正在等待安全评审。' : 'Shipped the beta; waiting for the security review.']];
-    }
-    case 'review':
-    case 'strategy-review':
-      return [['approve'], [zh ? 'changes: KR2 需要一个可衡量的数字；请把 O1 对齐到公司目标。' : 'changes: KR2 needs a number to measure; please align O1 to the company goal.']];
-    case 'self-score':
-    case 'calibrate': {
-      const lines = krs?.length
-        ? krs.map((kr, i) => `KR${i + 1}: ${num((kind === 'calibrate' ? (kr.score ?? kr.selfScore) : kr.selfScore) ?? kr.suggestedScore ?? 0.7)}`)
-        : ['KR1: 0.7', zh ? 'KR2: 0.4 因招聘冻结而延误' : 'KR2: 0.4 slipped because of the hiring freeze'];
-      return [lines];
-    }
-    default:
-      return [];
-  }
+  return kindModule(kind).reply?.example(extras, locale) ?? [];
 }
 
 function howToComplete(w: Words, locale: Locale, kind: TaskKind, link: string | undefined, extras: RenderExtras): Block[] {

@@ -5,6 +5,7 @@
 import type { TaskKind, submissionSchemas } from '../contract';
 import type { TaskForm } from './form';
 import type { Recipient, RecipientQuery } from './recipients';
+import type { ReplyGrammar } from './reply-grammar';
 import type { KindHandler } from './types';
 
 export interface KindModule<K extends TaskKind = TaskKind> {
@@ -26,4 +27,6 @@ export interface KindModule<K extends TaskKind = TaskKind> {
   followUpOwner: 'subject' | 'reviewer' | 'hr';
   /** A follow-up is opened even when the subject is not a participant of the cycle (executives). */
   subjectOutsideCycle: boolean;
+  /** How to complete the task by replying to its email; absent: the link only. */
+  reply?: ReplyGrammar;
 }

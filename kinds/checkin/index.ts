@@ -4,6 +4,7 @@ import type { KindModule } from '../module';
 import { plain, withObjectives } from '../recipients';
 import { checkinForm } from './form';
 import { checkinHandler } from './handler';
+import { checkinReply } from './reply';
 import { checkinSubmissionSchema } from './schema';
 
 export const checkinKind: KindModule<'checkin'> = {
@@ -24,4 +25,5 @@ export const checkinKind: KindModule<'checkin'> = {
   hasSubject: false,
   followUpOwner: 'subject',
   subjectOutsideCycle: false,
+  reply: checkinReply,
 };

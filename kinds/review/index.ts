@@ -3,6 +3,7 @@ import type { KindModule } from '../module';
 import { reviewersOfBatch } from '../recipients';
 import { reviewForm } from './form';
 import { reviewHandler, strategyReviewHandler } from './handler';
+import { reviewReply } from './reply';
 import { reviewSubmissionSchema } from './schema';
 
 export const strategyReviewKind: KindModule<'strategy-review'> = {
@@ -15,6 +16,7 @@ export const strategyReviewKind: KindModule<'strategy-review'> = {
   hasSubject: true,
   followUpOwner: 'hr',
   subjectOutsideCycle: true,
+  reply: reviewReply,
 };
 
 export const reviewKind: KindModule<'review'> = {
@@ -26,4 +28,5 @@ export const reviewKind: KindModule<'review'> = {
   hasSubject: true,
   followUpOwner: 'reviewer',
   subjectOutsideCycle: false,
+  reply: reviewReply,
 };

@@ -3,6 +3,7 @@ import type { KindModule } from '../module';
 import { plain, reviewersOfBatch, withObjectives } from '../recipients';
 import { calibrateForm, selfScoreForm } from './form';
 import { calibrateHandler, selfScoreHandler } from './handler';
+import { scoreReply } from './reply';
 import { scoreSubmissionSchema } from './schema';
 
 export const selfScoreKind: KindModule<'self-score'> = {
@@ -15,6 +16,7 @@ export const selfScoreKind: KindModule<'self-score'> = {
   hasSubject: false,
   followUpOwner: 'subject',
   subjectOutsideCycle: false,
+  reply: scoreReply('self'),
 };
 
 export const calibrateKind: KindModule<'calibrate'> = {
@@ -26,4 +28,5 @@ export const calibrateKind: KindModule<'calibrate'> = {
   hasSubject: true,
   followUpOwner: 'reviewer',
   subjectOutsideCycle: false,
+  reply: scoreReply('calibrate'),
 };
