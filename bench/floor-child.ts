@@ -9,7 +9,7 @@
  * separately and reported as its own number.
  */
 import { sql } from 'kysely';
-import { type TaskEmailData, renderTaskEmail } from '../activities/email-templates';
+import { type EmailData, renderEmail } from '../mail/templates';
 import { hashToken, taskLink, taskToken } from '../core/tokens';
 import { openDatabase } from '../db/connect';
 import { createMailer, messageIdFor } from '../mail/mailer';
@@ -57,8 +57,8 @@ async function main(input: FloorInput): Promise<FloorOutput> {
     const r0 = performance.now();
     const messages = input.emails.slice(0, input.n).map((address, i) => {
       const token = taskToken(input.tokenSecret, { cycleId, kind: 'draft', round: 1, personId: i + 1 });
-      const data: TaskEmailData = { locale: i % 10 === 3 ? 'zh-CN' : 'en', personName: `Person ${i}`, cycleTitle: `Bench ${input.n}`, taskKind: 'draft', dueAt, timeZone: 'UTC' };
-      const rendered = renderTaskEmail('task-invite', data, taskLink(input.publicBaseUrl, token));
+      const data: EmailData['task-invite'] = { locale: i % 10 === 3 ? 'zh-CN' : 'en', personName: `Person ${i}`, cycleTitle: `Bench ${input.n}`, taskKind: 'draft', dueAt, timeZone: 'UTC', round: 1 };
+      const rendered = renderEmail('task-invite', data, taskLink(input.publicBaseUrl, token));
       return { to: { name: data.personName, address }, messageId: messageIdFor(hashToken(`floor:${i}`).slice(0, 40), input.from), ...rendered };
     });
     const renderSeconds = (performance.now() - r0) / 1000;

@@ -3,6 +3,10 @@
  * one `KindModule` per kind, and code outside kinds/ asks it instead of naming kinds.
  */
 import type { TaskKind, submissionSchemas } from '../contract';
+import type { KindWordsByLocale } from '../i18n/kind-words';
+import type { MailWords } from '../i18n/mail';
+import type { RenderExtras } from '../mail/templates/data';
+import type { Block } from '../mail/templates/layout';
 import type { TaskForm } from './form';
 import type { Recipient, RecipientQuery } from './recipients';
 import type { ReplyGrammar } from './reply-grammar';
@@ -29,4 +33,8 @@ export interface KindModule<K extends TaskKind = TaskKind> {
   subjectOutsideCycle: boolean;
   /** How to complete the task by replying to its email; absent: the link only. */
   reply?: ReplyGrammar;
+  /** The kind's words for its page and its emails, in every language. */
+  words: KindWordsByLocale;
+  /** What the task's email lists from the task's current state (key results, objectives under review). */
+  emailDetails?: (extras: RenderExtras, w: MailWords) => Block[];
 }

@@ -9,7 +9,7 @@ import { toHtml } from '../../core/html';
 import type { TaskContext } from '../../core/task-access';
 import { kinds } from '../../kinds';
 import type { KindContext } from '../../kinds/types';
-import { formatDue } from '../../activities/email-templates';
+import { formatDue } from '../../mail/templates';
 import { pageStrings } from '../i18n';
 import { type FieldErrors, type FormValues, type Piece, fieldKit } from './fields';
 

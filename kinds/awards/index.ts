@@ -1,5 +1,6 @@
 /** The awards: nominate (managers and ambassadors), vote (the award committee, else HR), finalize (HR). */
 import { sql } from 'kysely';
+import { finalizeWords, nominateWords, voteWords } from './words';
 import { activeParticipants } from '../../db/participants';
 import type { KindModule } from '../module';
 import { plain } from '../recipients';
@@ -21,6 +22,7 @@ export const nominateKind: KindModule<'nominate'> = {
   hasSubject: false,
   followUpOwner: 'subject',
   subjectOutsideCycle: false,
+  words: nominateWords,
 };
 
 export const voteKind: KindModule<'vote'> = {
@@ -39,6 +41,7 @@ export const voteKind: KindModule<'vote'> = {
   hasSubject: false,
   followUpOwner: 'subject',
   subjectOutsideCycle: false,
+  words: voteWords,
 };
 
 export const finalizeKind: KindModule<'finalize'> = {
@@ -51,4 +54,5 @@ export const finalizeKind: KindModule<'finalize'> = {
   hasSubject: false,
   followUpOwner: 'subject',
   subjectOutsideCycle: false,
+  words: finalizeWords,
 };

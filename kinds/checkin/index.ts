@@ -1,5 +1,7 @@
 /** checkin: a participant's weekly progress (round = week). */
 import { activeParticipants } from '../../db/participants';
+import { checkinEmailDetails } from './email';
+import { checkinWords } from './words';
 import type { KindModule } from '../module';
 import { plain, withObjectives } from '../recipients';
 import { checkinForm } from './form';
@@ -26,4 +28,6 @@ export const checkinKind: KindModule<'checkin'> = {
   followUpOwner: 'subject',
   subjectOutsideCycle: false,
   reply: checkinReply,
+  words: checkinWords,
+  emailDetails: checkinEmailDetails,
 };

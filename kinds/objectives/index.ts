@@ -1,5 +1,6 @@
 /** draft (a participant's objectives) and strategy (an executive's company objectives). */
 import { sql } from 'kysely';
+import { draftWords, strategyWords } from './words';
 import { draftSubmissionSchema, strategySubmissionSchema } from './schema';
 import { activeParticipants } from '../../db/participants';
 import type { KindModule } from '../module';
@@ -21,6 +22,7 @@ export const strategyKind: KindModule<'strategy'> = {
   hasSubject: false,
   followUpOwner: 'subject',
   subjectOutsideCycle: true,
+  words: strategyWords,
 };
 
 export const draftKind: KindModule<'draft'> = {
@@ -36,4 +38,5 @@ export const draftKind: KindModule<'draft'> = {
   hasSubject: false,
   followUpOwner: 'subject',
   subjectOutsideCycle: false,
+  words: draftWords,
 };

@@ -1,5 +1,7 @@
 /** review (a manager, or HR, approves a participant's objectives) and strategy-review (HR approves an executive's). */
 import type { KindModule } from '../module';
+import { reviewEmailDetails } from './email';
+import { reviewWords, strategyReviewWords } from './words';
 import { reviewersOfBatch } from '../recipients';
 import { reviewForm } from './form';
 import { reviewHandler, strategyReviewHandler } from './handler';
@@ -17,6 +19,8 @@ export const strategyReviewKind: KindModule<'strategy-review'> = {
   followUpOwner: 'hr',
   subjectOutsideCycle: true,
   reply: reviewReply,
+  words: strategyReviewWords,
+  emailDetails: reviewEmailDetails,
 };
 
 export const reviewKind: KindModule<'review'> = {
@@ -29,4 +33,6 @@ export const reviewKind: KindModule<'review'> = {
   followUpOwner: 'reviewer',
   subjectOutsideCycle: false,
   reply: reviewReply,
+  words: reviewWords,
+  emailDetails: reviewEmailDetails,
 };

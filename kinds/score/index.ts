@@ -1,5 +1,7 @@
 /** self-score (each participant) and calibrate (the manager, or HR, sets the final score). */
 import type { KindModule } from '../module';
+import { scoreEmailDetails } from './email';
+import { calibrateWords, selfScoreWords } from './words';
 import { plain, reviewersOfBatch, withObjectives } from '../recipients';
 import { calibrateForm, selfScoreForm } from './form';
 import { calibrateHandler, selfScoreHandler } from './handler';
@@ -17,6 +19,8 @@ export const selfScoreKind: KindModule<'self-score'> = {
   followUpOwner: 'subject',
   subjectOutsideCycle: false,
   reply: scoreReply('self'),
+  words: selfScoreWords,
+  emailDetails: scoreEmailDetails,
 };
 
 export const calibrateKind: KindModule<'calibrate'> = {
@@ -29,4 +33,6 @@ export const calibrateKind: KindModule<'calibrate'> = {
   followUpOwner: 'reviewer',
   subjectOutsideCycle: false,
   reply: scoreReply('calibrate'),
+  words: calibrateWords,
+  emailDetails: scoreEmailDetails,
 };
