@@ -1,10 +1,11 @@
 /** What each kind of task brings to the page: its fields, how to read them back, how to pre-fill them. */
+import type { Locale } from '../contract';
 import type { KindContext } from './types';
 import type { FieldKit, FormValues, ParsedForm, Piece } from '../api/task-page/fields';
 
 export interface TaskForm {
   /** Posted fields → the submission for the kind's schema, and schema paths → field names. */
-  parse(values: FormValues, context: KindContext): ParsedForm;
+  parse(values: FormValues, context: KindContext, locale?: Locale): ParsedForm;
   /** A submission (stored or pre-filled, possibly partial or null) → the fields that show it. */
   toValues(submission: unknown, context: KindContext): FormValues;
   /** The fields inside the page's `<form>` (the frame adds heading, notes, banner and button). */

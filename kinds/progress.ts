@@ -1,7 +1,7 @@
 /** How a key result's progress reads on a page ("from 40 to 60 % · now 52", "Done"). */
 import type { KeyResultOption } from './types';
 import { formatNumber } from '../api/task-page/fields';
-import type { PageStrings } from '../api/i18n';
+import type { PageStrings } from '../i18n';
 
 export function measureText(kr: KeyResultOption, s: PageStrings): string {
   if (kr.kind === 'milestone') return s.objectives.milestone;

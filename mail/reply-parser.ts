@@ -8,6 +8,7 @@
  * which is the order the task email lists them in.
  */
 import type { Locale, TaskKind } from '../contract';
+import { translateIssue } from '../i18n/validation';
 import { kindModule } from '../kinds';
 import { type ReplyKeyResult, type ReplyLine, type ReplyMessages, type ReplyProblem, KR_LINE, builder, clip } from '../kinds/reply-grammar';
 
@@ -147,7 +148,8 @@ export function parseReply(kind: TaskKind, text: string, keyResults: ReplyKeyRes
       const path = issue.path.map(String).join('.');
       const line = locate(path);
       const label = labelFor(path, line);
-      b.problem(line, label ? m.field(label, issue.message) : issue.message);
+      const message = translateIssue(locale, issue);
+      b.problem(line, label ? m.field(label, message) : message);
     }
     return { ok: false, problems: b.problems, lines, locate };
   }

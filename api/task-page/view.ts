@@ -10,7 +10,7 @@ import type { TaskContext } from '../../core/task-access';
 import { kinds } from '../../kinds';
 import type { KindContext } from '../../kinds/types';
 import { formatDue } from '../../mail/templates';
-import { pageStrings } from '../i18n';
+import { pageStrings } from '../../i18n';
 import { type FieldErrors, type FormValues, type Piece, fieldKit } from './fields';
 
 const STYLE = `
@@ -72,7 +72,7 @@ export function closedPage(task: TaskContext): string {
 
 export function completedPage(task: Pick<TaskContext, 'kind' | 'locale' | 'cycleTitle' | 'ownerName'>): string {
   const s = pageStrings(task.locale);
-  return page(s.thanksTitle, html`<h1>${task.cycleTitle}</h1><p class="ok">${s.thanks(task.ownerName, s.kinds[task.kind].done)}</p>`, task.locale);
+  return page(s.thanksTitle, html`<h1>${task.cycleTitle}</h1><p class="ok">${s.thanks(task.ownerName, kinds[task.kind].words[task.locale].page.done)}</p>`, task.locale);
 }
 
 export interface TaskPageInput {
@@ -91,7 +91,7 @@ export interface TaskPageInput {
 /** The open task's page for any kind. */
 export function taskPage({ task, context, values, errors, timeZone, unavailable = false }: TaskPageInput): string {
   const s = pageStrings(task.locale);
-  const words = s.kinds[task.kind];
+  const words = kinds[task.kind].words[task.locale].page;
   const kit = fieldKit(values, errors, s);
   const meta = [task.cycleTitle, task.ownerName, ...(context.subject ? [s.about(context.subject.name)] : [])];
   return page(

@@ -3,7 +3,8 @@
  * each with "nom<n>.citation". Empty rows are dropped; no rows at all is a valid answer.
  */
 import { html } from 'hono/html';
-import type { FieldIssue } from '../../contract';
+import type { FieldIssue, Locale } from '../../contract';
+import { pageStrings } from '../../i18n/pages';
 import type { KindContext } from '../types';
 import { type FieldKit, type FormValues, numberOf, text } from '../../api/task-page/fields';
 import { type TaskForm, list, prop, scalar } from '../form';
@@ -12,7 +13,8 @@ export const NOMINATION_SLOTS = 3;
 const FIELD_OF: Record<string, string> = { objectiveId: 'objective', personEmail: 'email', citation: 'citation' };
 
 export const nominateForm: TaskForm = {
-  parse(values: FormValues) {
+  parse(values: FormValues, _context: KindContext, locale: Locale = 'en') {
+    const w = pageStrings(locale).awards;
     const nominations: unknown[] = [];
     const slots: number[] = [];
     const issues: FieldIssue[] = [];
@@ -22,9 +24,9 @@ export const nominateForm: TaskForm = {
       const email = text(values, `${p}.email`).toLowerCase();
       const citation = text(values, `${p}.citation`);
       if (!objective && !email && !citation) continue;
-      if (objective && email) issues.push({ path: `${p}.email`, message: 'choose an objective or enter an email address, not both' });
+      if (objective && email) issues.push({ path: `${p}.email`, message: w.notBoth });
       if (!objective && !email) {
-        issues.push({ path: `${p}.objective`, message: 'choose an objective or enter an email address' });
+        issues.push({ path: `${p}.objective`, message: w.chooseOne });
         continue;
       }
       nominations.push(objective ? { objectiveId: numberOf(objective), citation } : { personEmail: email, citation });

@@ -9,7 +9,7 @@ export const checkinSubmissionSchema = z.object({
     .array(
       z
         .object({ keyResultId: id, value: finite.optional(), done: z.boolean().optional() })
-        .refine((k) => k.value !== undefined || k.done !== undefined, { message: 'give a value or done' }),
+        .refine((k) => k.value !== undefined || k.done !== undefined, { message: 'give a value or done', params: { code: 'checkin.value-or-done' } }),
     )
     .min(1, 'at least 1 key result')
     .max(25),

@@ -8,10 +8,10 @@ export const keyResultSchema = z.discriminatedUnion(
   [
     z
       .object({ kind: z.literal('numeric'), title, start: finite, target: finite, unit: text().trim().min(1, 'must not be empty').max(20) })
-      .refine((kr) => kr.target !== kr.start, { path: ['target'], message: 'must differ from start' }),
+      .refine((kr) => kr.target !== kr.start, { path: ['target'], message: 'must differ from start', params: { code: 'key-result.differ' } }),
     z
       .object({ kind: z.literal('percent'), title, start: finite.min(0).max(100).default(0), target: finite.min(0).max(100).default(100) })
-      .refine((kr) => kr.target !== kr.start, { path: ['target'], message: 'must differ from start' }),
+      .refine((kr) => kr.target !== kr.start, { path: ['target'], message: 'must differ from start', params: { code: 'key-result.differ' } }),
     z.object({ kind: z.literal('milestone'), title }),
   ],
   { error: 'kind must be numeric, percent or milestone' },

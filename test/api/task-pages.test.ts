@@ -8,7 +8,7 @@ import { type TaskKind, TASK_KINDS, submissionSchemas, toFieldIssues } from '../
 import type { TaskContext } from '../../core/task-access';
 import type { KeyResultOption, KindContext } from '../../kinds/types';
 import type { ApiDeps } from '../../api/deps';
-import { localeFromAcceptLanguage } from '../../api/i18n';
+import { localeFromAcceptLanguage, localizedIssues } from '../../i18n';
 import { TokenBuckets, clientKey, normalizeAddress, rateLimit } from '../../api/rate-limit';
 import { taskPageRoutes } from '../../api/routes/task-page';
 import { type FieldErrors, type FormValues, fieldErrors } from '../../api/task-page/fields';
@@ -81,10 +81,12 @@ function render(kind: TaskKind, values?: FormValues, errors: FieldErrors = new M
 
 /** Posts a body through the kind's parser and schema, and renders the page the person gets back. */
 function rerender(kind: TaskKind, body: FormValues, over: Partial<TaskContext> = {}): string {
-  const parsed = kinds[kind].form.parse(body, CONTEXT);
+  // As the route does: the form's own issues and the schema's, in the owner's language.
+  const locale = over.locale ?? 'en';
+  const parsed = kinds[kind].form.parse(body, CONTEXT, locale);
   const checked = submissionSchemas[kind].safeParse(parsed.submission);
   expect(checked.success && parsed.issues.length === 0).toBe(false);
-  return render(kind, body, fieldErrors(parsed, checked.success ? [] : toFieldIssues(checked.error.issues)), over);
+  return render(kind, body, fieldErrors(parsed, checked.success ? [] : localizedIssues(checked.error.issues, locale)), over);
 }
 
 /** The opening tag of the element with this id. */
