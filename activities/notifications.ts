@@ -8,6 +8,7 @@ import type { Locale, TaskKind } from '../contract';
 import type { ActivityDeps } from './deps';
 import type { EmailData } from './email-kinds';
 import { emailRow } from './outbox';
+import { checkinKind } from '../kinds/checkin';
 
 export interface QueueTaskRemindersInput {
   workflowId: string;
@@ -204,7 +205,7 @@ export function createNotificationActivities({ db, mailer }: ActivityDeps) {
         .innerJoin('people as p', 'p.id', 'cp.person_id')
         .innerJoin('people as m', 'm.id', 'p.manager_id')
         .innerJoin('cycle_participants as mp', (j) => j.onRef('mp.person_id', '=', 'm.id').onRef('mp.cycle_id', '=', 'cp.cycle_id').on('mp.removed_at', 'is', null))
-        .leftJoin('tasks as t', (j) => j.onRef('t.person_id', '=', 'p.id').onRef('t.cycle_id', '=', 'cp.cycle_id').on('t.kind', '=', 'checkin').on('t.round', '=', week))
+        .leftJoin('tasks as t', (j) => j.onRef('t.person_id', '=', 'p.id').onRef('t.cycle_id', '=', 'cp.cycle_id').on('t.kind', '=', checkinKind.kind).on('t.round', '=', week))
         .select(['p.id', 'p.name', 'm.id as manager_id', 'm.name as manager_name', 'm.email as manager_email', 'm.locale as manager_locale', 't.status'])
         .where('cp.cycle_id', '=', cycle.id)
         .where('cp.removed_at', 'is', null)

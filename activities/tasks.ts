@@ -3,7 +3,7 @@
  * owner, subject), so a retried activity finds its earlier work instead of doing it twice.
  */
 import { type AnySubmission, type CompletionRefusal, ErrorCode, PHASE_OF_KIND, type TaskKind, type TaskStatus } from '../contract';
-import { type KindHandler, type RecordOutcome, SubmissionRejected, type TaskRef, kindHandlers } from '../core/task-kinds';
+import { type KindHandler, type RecordOutcome, SubmissionRejected, type TaskRef, kindModule } from '../kinds';
 import { hashToken, taskToken } from '../core/tokens';
 import { writeAudit } from '../db/audit';
 import { requireCycleByKey } from '../db/cycles';
@@ -104,7 +104,6 @@ export interface SetTaskDueInput {
 }
 
 const INSERT_CHUNK = 1_000;
-const WITH_SUBJECT: ReadonlySet<TaskKind> = new Set(['review', 'strategy-review', 'calibrate']);
 
 export function createTaskActivities({ db, tokenSecret, mailer }: ActivityDeps) {
   async function cycleByKey(cycleKey: string) {
@@ -179,7 +178,7 @@ export function createTaskActivities({ db, tokenSecret, mailer }: ActivityDeps) 
 
   /** Writes one submission and completes its task, in one transaction (shared by both activities). */
   async function recordOne(input: RecordSubmissionInput): Promise<RecordSubmissionResult> {
-    const handler = kindHandlers[input.kind] as KindHandler<TaskKind> | undefined;
+    const handler = kindModule(input.kind)?.handler as KindHandler<TaskKind> | undefined;
     if (!handler) throw businessFailure(ErrorCode.internal, `no handler for tasks of kind ${input.kind}`);
     return db.transaction().execute(async (tx) => {
       const task = await lockTaskForCompletion(tx, input.taskId);
@@ -219,17 +218,18 @@ export function createTaskActivities({ db, tokenSecret, mailer }: ActivityDeps) 
       return insertTasks(
         cycle,
         input,
-        recipients.map((r) => ({ ...r, dueAt: r.isManager && input.managerDueAt && !WITH_SUBJECT.has(input.kind) ? input.managerDueAt : input.dueAt })),
+        recipients.map((r) => ({ ...r, dueAt: r.isManager && input.managerDueAt && !kindModule(input.kind).hasSubject ? input.managerDueAt : input.dueAt })),
       );
     },
 
     async openFollowUpTask(input: OpenFollowUpInput): Promise<TaskInfo | null> {
       const cycle = await cycleByKey(input.cycleKey);
       const active = await isParticipant(db, cycle.id, input.subjectPersonId);
-      if (!active && input.kind !== 'strategy' && input.kind !== 'strategy-review') return null; // the subject left the cycle
+      const kind = kindModule(input.kind);
+      if (!active && !kind.subjectOutsideCycle) return null; // the subject left the cycle
       const owner =
-        input.kind === 'strategy-review' ? cycle.hrPersonId : WITH_SUBJECT.has(input.kind) ? await reviewerOf(db, cycle.id, cycle.hrPersonId, input.subjectPersonId) : input.subjectPersonId;
-      const recipient = { personId: owner, subjectPersonId: WITH_SUBJECT.has(input.kind) ? input.subjectPersonId : null, isManager: false, dueAt: input.dueAt };
+        kind.followUpOwner === 'hr' ? cycle.hrPersonId : kind.followUpOwner === 'reviewer' ? await reviewerOf(db, cycle.id, cycle.hrPersonId, input.subjectPersonId) : input.subjectPersonId;
+      const recipient = { personId: owner, subjectPersonId: kind.hasSubject ? input.subjectPersonId : null, isManager: false, dueAt: input.dueAt };
       const { tasks } = await insertTasks(cycle, input, [recipient]);
       return tasks[0] ?? null;
     },

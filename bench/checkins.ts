@@ -15,7 +15,7 @@
  */
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
-import { formatDue, renderEmail } from '../activities/email-templates';
+import { formatDue, renderEmail } from '../mail/templates';
 import { type CycleState, type Phase, type TaskKind, taskBatchWorkflowId } from '../contract';
 import { activeParticipants, participantsWithObjectives } from '../db/participants';
 import type { DB } from '../db/schema';

@@ -9,7 +9,8 @@
  * separately and reported as its own number.
  */
 import { sql } from 'kysely';
-import { type TaskEmailData, renderTaskEmail } from '../activities/email-templates';
+import { type EmailData, renderEmail } from '../mail/templates';
+import { draftKind } from '../kinds/objectives';
 import { hashToken, taskLink, taskToken } from '../core/tokens';
 import { openDatabase } from '../db/connect';
 import { createMailer, messageIdFor } from '../mail/mailer';
@@ -56,9 +57,9 @@ async function main(input: FloorInput): Promise<FloorOutput> {
     // Rendering (the app does it per email at send time): timed apart from the floor.
     const r0 = performance.now();
     const messages = input.emails.slice(0, input.n).map((address, i) => {
-      const token = taskToken(input.tokenSecret, { cycleId, kind: 'draft', round: 1, personId: i + 1 });
-      const data: TaskEmailData = { locale: i % 10 === 3 ? 'zh-CN' : 'en', personName: `Person ${i}`, cycleTitle: `Bench ${input.n}`, taskKind: 'draft', dueAt, timeZone: 'UTC' };
-      const rendered = renderTaskEmail('task-invite', data, taskLink(input.publicBaseUrl, token));
+      const token = taskToken(input.tokenSecret, { cycleId, kind: draftKind.kind, round: 1, personId: i + 1 });
+      const data: EmailData['task-invite'] = { locale: i % 10 === 3 ? 'zh-CN' : 'en', personName: `Person ${i}`, cycleTitle: `Bench ${input.n}`, taskKind: draftKind.kind, dueAt, timeZone: 'UTC', round: 1 };
+      const rendered = renderEmail('task-invite', data, taskLink(input.publicBaseUrl, token));
       return { to: { name: data.personName, address }, messageId: messageIdFor(hashToken(`floor:${i}`).slice(0, 40), input.from), ...rendered };
     });
     const renderSeconds = (performance.now() - r0) / 1000;
@@ -72,13 +73,13 @@ async function main(input: FloorInput): Promise<FloorOutput> {
           rows.push({
             cycle_id: cycleId,
             person_id: j + 1,
-            kind: 'draft' as const,
+            kind: draftKind.kind,
             phase: 'drafting' as const,
             round: 1,
             batch_no: 0,
             workflow_id: workflowId,
             due_at: dueAt,
-            token_hash: hashToken(taskToken(input.tokenSecret, { cycleId, kind: 'draft', round: 1, personId: j + 1 })),
+            token_hash: hashToken(taskToken(input.tokenSecret, { cycleId, kind: draftKind.kind, round: 1, personId: j + 1 })),
           });
         }
         await tx.insertInto(SCRATCH as 'tasks').values(rows).execute();

@@ -20,8 +20,8 @@ import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
-import type { OutboxData, RenderExtras, ReplyAnswerData } from '../activities/email-templates';
-import { renderEmail } from '../activities/email-templates';
+import type { OutboxData, RenderExtras, ReplyAnswerData } from '../mail/templates';
+import { renderEmail } from '../mail/templates';
 import { emailRow } from '../activities/outbox';
 import { ErrorCode, type FieldIssue, type TaskKind, type TaskStatus } from '../contract';
 import type { DB } from '../db/schema';
@@ -31,7 +31,7 @@ import type { Logger } from '../runtime/logger';
 import { AppError } from './errors';
 import { keyOfReplyAddress, replyAddress, verifyReplyKey } from './reply-keys';
 import { type TaskContext, completeTask, findTaskById } from './task-access';
-import { type KeyResultOption, type KindContext, type TaskRef, kindHandlers, loadTaskRef } from './task-kinds';
+import { type KeyResultOption, type KindContext, type TaskRef, kinds, loadTaskRef } from '../kinds';
 import { taskLink, taskToken } from './tokens';
 
 /** A received email, as the inbound listener hands it over. */
@@ -113,46 +113,13 @@ function replyIdentity(reply: InboundReply): string {
   return `synthetic:${sha256(JSON.stringify([reply.from, reply.to, reply.subject, reply.headers.date ?? '', reply.text]))}`;
 }
 
-function formatValue(kr: KeyResultOption | undefined, value: number): string {
-  const v = String(Math.round(value * 1000) / 1000);
-  if (!kr) return v;
-  if (kr.kind === 'percent' || kr.unit === '%') return `${v}%`;
-  return kr.unit ? `${v} ${kr.unit}` : v;
-}
-
-/** What a completed submission recorded, for the confirmation. */
-function recordedSummary(kind: TaskKind, submission: unknown, keyResults: KeyResultOption[]): Partial<ReplyAnswerData> {
-  const index = new Map(keyResults.map((kr, i) => [kr.keyResultId, i]));
-  const label = (id: number) => {
-    const i = index.get(id);
-    return i === undefined ? { label: `#${id}` } : { label: `KR${i + 1}`, title: keyResults[i]!.title };
-  };
-  if (kind === 'checkin') {
-    const s = submission as { keyResults: { keyResultId: number; value?: number; done?: boolean }[]; confidence: number; report: string };
-    return {
-      recorded: s.keyResults.map((k) => ({ ...label(k.keyResultId), ...(k.done !== undefined ? { done: k.done } : { value: formatValue(keyResults[index.get(k.keyResultId) ?? -1], k.value ?? 0) }) })),
-      confidence: s.confidence,
-      ...(s.report ? { report: s.report.length > 1000 ? `${s.report.slice(0, 999)}…` : s.report } : {}),
-    };
-  }
-  if (kind === 'self-score' || kind === 'calibrate') {
-    const s = submission as { scores: { keyResultId: number; score: number; comment?: string }[]; comment?: string };
-    return {
-      recorded: s.scores.map((x) => ({ ...label(x.keyResultId), value: `${x.score}${x.comment ? ` — ${x.comment}` : ''}` })),
-      ...(s.comment ? { comment: s.comment } : {}),
-    };
-  }
-  const s = submission as { decision: 'approve' | 'changes'; comment?: string };
-  return { decision: s.decision, ...(s.comment ? { comment: s.comment } : {}) };
-}
-
 export function createReplyHandler(deps: ReplyDeps): (reply: InboundReply) => Promise<ReplyOutcome> {
   const { db, mailer, tokenSecret, replyDomain, publicBaseUrl } = deps;
   const log = deps.log.child({ component: 'replies' });
   const maxAnswers = deps.maxAnswersPerTaskPerDay ?? 20;
 
   async function contextOf(ref: TaskRef): Promise<KindContext> {
-    return kindHandlers[ref.kind].context(db, ref);
+    return kinds[ref.kind].handler.context(db, ref);
   }
 
   /** Renders and sends a stored answer; marks it sent, failed (5xx), or leaves it queued and throws. */
@@ -281,7 +248,7 @@ export function createReplyHandler(deps: ReplyDeps): (reply: InboundReply) => Pr
       return { status: 'closed', taskId, taskStatus: task.status };
     }
 
-    const needsKeyResults = task.kind === 'checkin' || task.kind === 'self-score' || task.kind === 'calibrate';
+    const needsKeyResults = kinds[task.kind].reply?.needsKeyResults === true;
     let keyResults: KeyResultOption[] = [];
     if (needsKeyResults && ref) {
       try {
@@ -316,7 +283,7 @@ export function createReplyHandler(deps: ReplyDeps): (reply: InboundReply) => Pr
       }
       throw new TemporaryReplyFailure(error.message, { cause: error });
     }
-    await answer({ ...base, outcome: 'completed', ...recordedSummary(task.kind, parsed.submission, keyResults) });
+    await answer({ ...base, outcome: 'completed', ...kinds[task.kind].reply?.summary(parsed.submission, keyResults) });
     log.info({ taskId, kind: task.kind }, 'task completed by reply');
     return { status: 'completed', taskId };
   };

@@ -24,15 +24,15 @@ import {
 } from '../../contract';
 import { AppError } from '../../core/errors';
 import { type TaskContext, closedTaskError, completeTask, findTaskByToken } from '../../core/task-access';
-import type { KindContext } from '../../core/task-kinds/types';
+import { kinds } from '../../kinds';
+import type { KindContext } from '../../kinds/types';
 import type { ApiDeps } from '../deps';
 import { errorBody, statusOf } from '../errors';
-import { localeFromAcceptLanguage, pageStrings } from '../i18n';
+import { localizedIssues, pageStrings, requestLocale } from '../../i18n';
 import { type RateLimitOptions, rateLimit } from '../rate-limit';
 import { errorSchema } from '../schemas';
 import { cycleTimeZone, loadKindContext } from '../task-page/context';
 import { type FieldErrors, type FormValues, fieldErrors } from '../task-page/fields';
-import { taskForms } from '../task-page/forms';
 import { closedPage, completedPage, notFoundPage, taskPage, tooManyRequestsPage } from '../task-page/view';
 
 /** Programs ask for JSON (Accept) or send it (Content-Type); browsers get HTML. */
@@ -153,7 +153,7 @@ export function taskPageRoutes(deps: ApiDeps & TaskPageOptions) {
       '*',
       rateLimit({
         onLimited: (c, seconds) => {
-          const locale = localeFromAcceptLanguage(c.req.header('accept-language'));
+          const locale = requestLocale(c);
           return wantsJson(c)
             ? c.json(errorBody(ErrorCode.rateLimited, pageStrings('en').tooMany.json(seconds)), 429)
             : c.html(tooManyRequestsPage(seconds, locale), 429);
@@ -172,7 +172,7 @@ export function taskPageRoutes(deps: ApiDeps & TaskPageOptions) {
   const notFound = (c: Context) =>
     wantsJson(c)
       ? c.json(errorBody(ErrorCode.notFound, 'this link is not valid'), 404)
-      : c.html(notFoundPage(localeFromAcceptLanguage(c.req.header('accept-language'))), 404);
+      : c.html(notFoundPage(requestLocale(c)), 404);
 
   const renderTask = async (task: TaskContext, context: KindContext, values: FormValues, errors: FieldErrors, unavailable = false) =>
     taskPage({ task, context, values, errors, unavailable, timeZone: await cycleTimeZone(deps.db, task.cycleId) });
@@ -200,7 +200,7 @@ export function taskPageRoutes(deps: ApiDeps & TaskPageOptions) {
     }
     if (task.status !== 'open') return c.html(closedPage(task));
     const context = await loadKindContext(deps.db, task);
-    const values = taskForms[task.kind].toValues(context.values, context);
+    const values = kinds[task.kind].form.toValues(context.values, context);
     return c.html(await renderTask(task, context, values, new Map()));
   });
 
@@ -231,11 +231,11 @@ export function taskPageRoutes(deps: ApiDeps & TaskPageOptions) {
     const values: FormValues = {};
     for (const [k, v] of Object.entries(form)) if (typeof v === 'string') values[k] = v;
     const context = await loadKindContext(deps.db, task);
-    const parsed = taskForms[task.kind].parse(values, context);
+    const parsed = kinds[task.kind].form.parse(values, context, task.locale);
     const rerender = async (issues: FieldIssue[]) => c.html(await renderTask(task, context, values, fieldErrors(parsed, issues)), 400);
 
     const checked = schema.safeParse(parsed.submission);
-    if (!checked.success || parsed.issues.length) return rerender(checked.success ? [] : toFieldIssues(checked.error.issues));
+    if (!checked.success || parsed.issues.length) return rerender(checked.success ? [] : localizedIssues(checked.error.issues, task.locale));
     try {
       await completeTask(completeDeps, task, checked.data, 'form');
     } catch (error) {

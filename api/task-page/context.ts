@@ -1,10 +1,10 @@
 /**
- * What a task page needs besides the task: the kind's context (`kindHandlers[kind].context`) and
+ * What a task page needs besides the task: the kind's context (`kinds[kind].handler.context`) and
  * the cycle's time zone.
  */
 import type { Kysely } from 'kysely';
 import type { TaskContext } from '../../core/task-access';
-import { type KindContext, kindHandlers, loadTaskRef } from '../../core/task-kinds';
+import { type KindContext, kinds, loadTaskRef } from '../../kinds';
 import type { DB } from '../../db/schema';
 
 export function emptyKindContext(): KindContext {
@@ -15,7 +15,7 @@ export async function loadKindContext(db: Kysely<DB>, task: TaskContext): Promis
   const ref = await loadTaskRef(db, task.id);
   // The task was just found by its token; it can only be missing if it was deleted since.
   if (!ref) return emptyKindContext();
-  return kindHandlers[task.kind].context(db, ref);
+  return kinds[task.kind].handler.context(db, ref);
 }
 
 export async function cycleTimeZone(db: Kysely<DB>, cycleId: number): Promise<string> {

@@ -7,7 +7,7 @@
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { FieldIssue } from '../../contract';
-import { type PageStrings, translateMessage } from '../i18n';
+import type { PageStrings } from '../../i18n';
 
 export type Piece = HtmlEscapedString | Promise<HtmlEscapedString>;
 
@@ -99,7 +99,7 @@ export function fieldKit(values: FormValues, errors: FieldErrors, s: PageStrings
   const cls = (name: string) => (invalid(name) ? 'invalid' : '');
   const aria = (name: string): Attrs => (invalid(name) ? { 'aria-invalid': 'true', 'aria-describedby': `${name}.err` } : {});
   const errs = (...names: string[]) =>
-    names.flatMap((name) => (errors.get(name) ?? []).map((m, i) => html`<p class="err"${i === 0 ? html` id="${name}.err"` : ''}>${translateMessage(s, m)}</p>`));
+    names.flatMap((name) => (errors.get(name) ?? []).map((m, i) => html`<p class="err"${i === 0 ? html` id="${name}.err"` : ''}>${m}</p>`));
   const labelFor = (name: string, label: string | null) => (label === null ? '' : html`<label for="${name}">${label}</label>`);
   return {
     s,

@@ -1,17 +1,17 @@
 /**
  * The task page: server-rendered HTML that works without JavaScript, in the owner's language.
  * One frame for every kind (heading, cycle, due date, notes, error banner, form, button); the
- * kind's form (./forms) brings the fields. Every value is escaped.
+ * kind's form (kinds/<kind>/form.ts) brings the fields. Every value is escaped.
  */
 import { html, raw } from 'hono/html';
 import type { Locale } from '../../contract';
 import { toHtml } from '../../core/html';
 import type { TaskContext } from '../../core/task-access';
-import type { KindContext } from '../../core/task-kinds/types';
-import { formatDue } from '../../activities/email-templates';
-import { pageStrings } from '../i18n';
+import { kinds } from '../../kinds';
+import type { KindContext } from '../../kinds/types';
+import { formatDue } from '../../mail/templates';
+import { pageStrings } from '../../i18n';
 import { type FieldErrors, type FormValues, type Piece, fieldKit } from './fields';
-import { taskForms } from './forms';
 
 const STYLE = `
 body{font-family:system-ui,-apple-system,'Segoe UI','PingFang SC','Microsoft YaHei',sans-serif;color:#1f2328;max-width:880px;margin:0 auto;padding:24px;line-height:1.45}
@@ -72,7 +72,7 @@ export function closedPage(task: TaskContext): string {
 
 export function completedPage(task: Pick<TaskContext, 'kind' | 'locale' | 'cycleTitle' | 'ownerName'>): string {
   const s = pageStrings(task.locale);
-  return page(s.thanksTitle, html`<h1>${task.cycleTitle}</h1><p class="ok">${s.thanks(task.ownerName, s.kinds[task.kind].done)}</p>`, task.locale);
+  return page(s.thanksTitle, html`<h1>${task.cycleTitle}</h1><p class="ok">${s.thanks(task.ownerName, kinds[task.kind].words[task.locale].page.done)}</p>`, task.locale);
 }
 
 export interface TaskPageInput {
@@ -91,7 +91,7 @@ export interface TaskPageInput {
 /** The open task's page for any kind. */
 export function taskPage({ task, context, values, errors, timeZone, unavailable = false }: TaskPageInput): string {
   const s = pageStrings(task.locale);
-  const words = s.kinds[task.kind];
+  const words = kinds[task.kind].words[task.locale].page;
   const kit = fieldKit(values, errors, s);
   const meta = [task.cycleTitle, task.ownerName, ...(context.subject ? [s.about(context.subject.name)] : [])];
   return page(
@@ -102,7 +102,7 @@ ${context.notes.length ? html`<div class="notes">${context.notes.map((n) => html
 <p>${words.intro}</p>
 ${unavailable ? html`<p class="banner" role="alert">${s.unavailable}</p>` : errors.size ? html`<p class="banner" role="alert">${s.banner}</p>${kit.errs('form')}` : ''}
 <form method="post" accept-charset="utf-8">
-${taskForms[task.kind].fields(kit, context)}
+${kinds[task.kind].form.fields(kit, context)}
 <button type="submit">${words.submit}</button>
 </form>`,
     task.locale,

@@ -6,13 +6,13 @@ import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { type TaskKind, TASK_KINDS, submissionSchemas, toFieldIssues } from '../../contract';
 import type { TaskContext } from '../../core/task-access';
-import type { KeyResultOption, KindContext } from '../../core/task-kinds/types';
+import type { KeyResultOption, KindContext } from '../../kinds/types';
 import type { ApiDeps } from '../../api/deps';
-import { localeFromAcceptLanguage } from '../../api/i18n';
+import { localeFromAcceptLanguage, localizedIssues } from '../../i18n';
 import { TokenBuckets, clientKey, normalizeAddress, rateLimit } from '../../api/rate-limit';
 import { taskPageRoutes } from '../../api/routes/task-page';
 import { type FieldErrors, type FormValues, fieldErrors } from '../../api/task-page/fields';
-import { taskForms } from '../../api/task-page/forms';
+import { kinds } from '../../kinds';
 import { closedPage, completedPage, notFoundPage, taskPage } from '../../api/task-page/view';
 
 const EVIL = '<script>alert(1)</script>';
@@ -76,15 +76,17 @@ const CONTEXT: KindContext = {
 };
 
 function render(kind: TaskKind, values?: FormValues, errors: FieldErrors = new Map(), over: Partial<TaskContext> = {}, context: KindContext = CONTEXT): string {
-  return taskPage({ task: task(kind, over), context, values: values ?? taskForms[kind].toValues(context.values, context), errors, timeZone: 'Europe/Paris' });
+  return taskPage({ task: task(kind, over), context, values: values ?? kinds[kind].form.toValues(context.values, context), errors, timeZone: 'Europe/Paris' });
 }
 
 /** Posts a body through the kind's parser and schema, and renders the page the person gets back. */
 function rerender(kind: TaskKind, body: FormValues, over: Partial<TaskContext> = {}): string {
-  const parsed = taskForms[kind].parse(body, CONTEXT);
+  // As the route does: the form's own issues and the schema's, in the owner's language.
+  const locale = over.locale ?? 'en';
+  const parsed = kinds[kind].form.parse(body, CONTEXT, locale);
   const checked = submissionSchemas[kind].safeParse(parsed.submission);
   expect(checked.success && parsed.issues.length === 0).toBe(false);
-  return render(kind, body, fieldErrors(parsed, checked.success ? [] : toFieldIssues(checked.error.issues)), over);
+  return render(kind, body, fieldErrors(parsed, checked.success ? [] : localizedIssues(checked.error.issues, locale)), over);
 }
 
 /** The opening tag of the element with this id. */
@@ -139,7 +141,7 @@ describe('task pages: every kind renders, escaped', () => {
 
 describe('task pages: pre-filled values', () => {
   it('check-in: current values, milestone ticked, the previous confidence', () => {
-    const html = render('checkin', taskForms.checkin.toValues({ confidence: 6, keyResults: [{ keyResultId: 11, value: 42 }, { keyResultId: 12, done: true }] }, CONTEXT));
+    const html = render('checkin', kinds.checkin.form.toValues({ confidence: 6, keyResults: [{ keyResultId: 11, value: 42 }, { keyResultId: 12, done: true }] }, CONTEXT));
     expect(tag(html, 'kr11.value')).toContain('value="42"');
     expect(tag(html, 'kr12.done')).toContain(' checked');
     expect(html).toMatch(/<option value="6" selected>6<\/option>/);
@@ -160,9 +162,9 @@ describe('task pages: pre-filled values', () => {
   });
 
   it('vote and finalize: ticked as before; review: the decision', () => {
-    expect(tag(render('vote', taskForms.vote.toValues({ nominationIds: [32] }, CONTEXT)), 'nomination32')).toContain(' checked');
-    expect(tag(render('vote', taskForms.vote.toValues({ nominationIds: [32] }, CONTEXT)), 'nomination31')).not.toContain(' checked');
-    expect(tag(render('finalize', taskForms.finalize.toValues({ winnerNominationIds: [31] }, CONTEXT)), 'winner31')).toContain(' checked');
+    expect(tag(render('vote', kinds.vote.form.toValues({ nominationIds: [32] }, CONTEXT)), 'nomination32')).toContain(' checked');
+    expect(tag(render('vote', kinds.vote.form.toValues({ nominationIds: [32] }, CONTEXT)), 'nomination31')).not.toContain(' checked');
+    expect(tag(render('finalize', kinds.finalize.form.toValues({ winnerNominationIds: [31] }, CONTEXT)), 'winner31')).toContain(' checked');
     expect(render('review', { decision: 'changes', comment: 'Fix KR 2' })).toMatch(/id="decision\.changes" name="decision" value="changes" class="" checked/);
   });
 });

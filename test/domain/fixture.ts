@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { expect } from 'vitest';
 import { type FieldIssue, PHASE_OF_KIND, type Role, type TaskKind, submissionSchemas } from '../../contract';
-import { type KindHandler, type RecordOutcome, SubmissionRejected, type TaskRef, kindHandlers } from '../../core/task-kinds';
+import { type KindHandler, type RecordOutcome, SubmissionRejected, type TaskRef, kindHandlers } from '../../kinds';
 import { migrateToLatest, openDatabase } from '../../db/connect';
 import type { DB } from '../../db/schema';
 import { createTestDatabase } from '../support/postgres';

@@ -1,7 +1,7 @@
 /** strategy, strategy-review, draft and review against a real PostgreSQL. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { submissionSchemas } from '../../contract';
-import { loadTaskRef } from '../../core/task-kinds';
+import { loadTaskRef } from '../../kinds';
 import { type Fixture, addCycle, addPerson, contextOf, kr, openFixture, openTask, rejected, submit } from './fixture';
 
 let f: Fixture;

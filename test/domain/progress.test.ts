@@ -1,7 +1,7 @@
 /** checkin, self-score, calibrate and the scores they lead to, against a real PostgreSQL. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recomputeScores, suggestScore } from '../../core/scoring';
-import type { KeyResultOption } from '../../core/task-kinds';
+import type { KeyResultOption } from '../../kinds';
 import { type Fixture, addCycle, addPerson, contextOf, kr, openFixture, openTask, rejected, submit } from './fixture';
 
 let f: Fixture;

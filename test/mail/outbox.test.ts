@@ -7,7 +7,7 @@ import { createTransport } from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmailActivities } from '../../activities/email';
-import type { EmailData } from '../../activities/email-kinds';
+import type { EmailData } from '../../mail/templates/data';
 import { emailRow } from '../../activities/outbox';
 import { verifyReplyKey } from '../../core/reply-keys';
 import { hashToken } from '../../core/tokens';

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { emailRow } from '../../activities/outbox';
-import type { EmailData } from '../../activities/email-kinds';
+import type { EmailData } from '../../mail/templates/data';
 import { PHASE_OF_KIND, type TaskKind } from '../../contract';
 import { hashToken, taskToken } from '../../core/tokens';
 import type { DB } from '../../db/schema';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { EmailData } from '../../activities/email-kinds';
-import { type OutboxData, type OutboxKind, type RenderExtras, renderEmail } from '../../activities/email-templates';
+import type { EmailData } from '../../mail/templates/data';
+import { type OutboxData, type OutboxKind, type RenderExtras, renderEmail } from '../../mail/templates';
 import { TASK_KINDS, type Locale, type TaskKind } from '../../contract';
-import type { KeyResultOption } from '../../core/task-kinds/types';
+import type { KeyResultOption } from '../../kinds/types';
 import { parseReply } from '../../mail/reply-parser';
 
 const EVIL = '<script>alert(1)</script>';

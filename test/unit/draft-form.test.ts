@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { draftSubmissionSchema } from '../../contract';
-import { draftToFormValues, parseDraftForm } from '../../api/task-page/draft-form';
+import { draftToFormValues, parseDraftForm } from '../../kinds/objectives/draft-form';
 
 describe('the drafting form', () => {
   it('drops empty slots and maps errors back to the slot they came from', () => {

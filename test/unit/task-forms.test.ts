@@ -4,9 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type FieldIssue, type TaskKind, TASK_KINDS, submissionSchemas, toFieldIssues } from '../../contract';
-import type { KeyResultOption, KindContext } from '../../core/task-kinds/types';
+import type { KeyResultOption, KindContext } from '../../kinds/types';
 import { type FormValues, fieldErrors } from '../../api/task-page/fields';
-import { taskForms } from '../../api/task-page/forms';
+import { kinds } from '../../kinds';
 
 function keyResult(over: Partial<KeyResultOption> & Pick<KeyResultOption, 'keyResultId' | 'title' | 'kind'>): KeyResultOption {
   return {
@@ -46,7 +46,7 @@ const CONTEXT: KindContext = {
 
 /** Parses a body; returns the schema's verdict and the errors by field name. */
 function submit(kind: TaskKind, body: FormValues, context: KindContext = CONTEXT) {
-  const parsed = taskForms[kind].parse(body, context);
+  const parsed = kinds[kind].form.parse(body, context);
   const checked = submissionSchemas[kind].safeParse(parsed.submission);
   const schemaIssues: FieldIssue[] = checked.success ? [] : toFieldIssues(checked.error.issues);
   const errors = fieldErrors(parsed, schemaIssues);
@@ -263,17 +263,17 @@ describe('task forms: a bad body maps its errors to the right fields', () => {
   });
 
   it('maps the database rules’ paths (sent back by the workflow) to the same fields', () => {
-    const checkin = taskForms.checkin.parse(GOOD.checkin, CONTEXT);
+    const checkin = kinds.checkin.form.parse(GOOD.checkin, CONTEXT);
     expect(checkin.fieldName('keyResults.2.keyResultId')).toBe('kr13.done');
     expect(checkin.fieldName('items.1.keyResultId')).toBe('item3.kr');
-    const nominate = taskForms.nominate.parse(GOOD.nominate, CONTEXT);
+    const nominate = kinds.nominate.form.parse(GOOD.nominate, CONTEXT);
     expect(nominate.fieldName('nominations.1.personEmail')).toBe('nom2.email');
     expect(nominate.fieldName('nominations.0.objectiveId')).toBe('nom0.objective');
-    const vote = taskForms.vote.parse(GOOD.vote, CONTEXT);
+    const vote = kinds.vote.form.parse(GOOD.vote, CONTEXT);
     expect(vote.fieldName('nominationIds.1')).toBe('nomination33');
-    const draft = taskForms.draft.parse(GOOD.draft, CONTEXT);
+    const draft = kinds.draft.form.parse(GOOD.draft, CONTEXT);
     expect(draft.fieldName('objectives.0.parentObjectiveId')).toBe('o0.parent');
-    for (const kind of TASK_KINDS) expect(taskForms[kind].parse(GOOD[kind], CONTEXT).fieldName('')).toBe('form');
+    for (const kind of TASK_KINDS) expect(kinds[kind].form.parse(GOOD[kind], CONTEXT).fieldName('')).toBe('form');
   });
 });
 
@@ -281,16 +281,16 @@ describe('task forms: pre-filling', () => {
   it('shows a stored submission of each kind again, field for field', () => {
     for (const kind of TASK_KINDS) {
       const { checked } = submit(kind, GOOD[kind]);
-      const values = taskForms[kind].toValues(checked.data, CONTEXT);
-      const again = submissionSchemas[kind].safeParse(taskForms[kind].parse(values, CONTEXT).submission);
+      const values = kinds[kind].form.toValues(checked.data, CONTEXT);
+      const again = submissionSchemas[kind].safeParse(kinds[kind].form.parse(values, CONTEXT).submission);
       expect(again.success, kind).toBe(true);
       expect(again.data, kind).toEqual(checked.data);
     }
   });
 
   it('starts check-ins from the current progress and scores from the self score or the suggestion', () => {
-    expect(taskForms.checkin.toValues(null, CONTEXT)).toEqual({ 'kr11.value': '40', 'kr12.value': '55' });
-    expect(taskForms['self-score'].toValues(null, CONTEXT)).toEqual({ 'kr11.score': '0.4', 'kr12.score': '0.5', 'kr13.score': '0' });
-    expect(taskForms.calibrate.toValues({ scores: [{ keyResultId: 11, score: 0.7 }] }, CONTEXT)).toEqual({ 'kr11.score': '0.7', 'kr12.score': '0.5', 'kr13.score': '0' });
+    expect(kinds.checkin.form.toValues(null, CONTEXT)).toEqual({ 'kr11.value': '40', 'kr12.value': '55' });
+    expect(kinds['self-score'].form.toValues(null, CONTEXT)).toEqual({ 'kr11.score': '0.4', 'kr12.score': '0.5', 'kr13.score': '0' });
+    expect(kinds.calibrate.form.toValues({ scores: [{ keyResultId: 11, score: 0.7 }] }, CONTEXT)).toEqual({ 'kr11.score': '0.7', 'kr12.score': '0.5', 'kr13.score': '0' });
   });
 });

@@ -1,0 +1,180 @@
+/**
+ * Validation messages by issue code and parameters, never by their English text: a zod issue
+ * (code, origin, minimum/maximum, the field it is about, a refinement's `params.code`) picks a
+ * key, and each language renders the key. English pages and the API keep the contract's own
+ * English words (the issue's message); the other languages render from here.
+ */
+import type { Locale } from '../contract';
+import { UNSTORABLE_TEXT } from '../contract/text';
+
+/** Fields whose numbers are ids (a choice in a list). */
+const ID_FIELDS = new Set(['keyResultId', 'parentObjectiveId', 'objectiveId', 'nominationIds', 'winnerNominationIds']);
+
+export interface ValidationWords {
+  unstorable: string;
+  number: string;
+  id: string;
+  email: string;
+  wholeNumber: string;
+  /** A value of the wrong kind that is none of the above. */
+  invalid: string;
+  /** A choice that is not among the options. */
+  choice: Record<'kind' | 'decision' | 'keyResultKind' | 'other', string>;
+  textMin(n: number): string;
+  textMax(n: number): string;
+  commentMin(n: number): string;
+  numberMin(n: number): string;
+  numberMax(n: number): string;
+  range: Record<'confidence' | 'score', string>;
+  listMin: Record<'objectives' | 'keyResults' | 'scores' | 'nominationIds' | 'other', (n: number) => string>;
+  listMax: Record<'objectives' | 'keyResults' | 'nominations' | 'nominationIds' | 'winnerNominationIds' | 'other', (n: number) => string>;
+  differFromStart: string;
+  valueOrDone: string;
+  eachOnce: string;
+}
+
+const plural = (n: number, one: string, other: string) => `${n.toLocaleString('en')} ${n === 1 ? one : other}`;
+
+const en: ValidationWords = {
+  unstorable: 'must not contain the character U+0000 or broken Unicode',
+  number: 'must be a number',
+  id: 'must be an id',
+  email: 'must be an email address',
+  wholeNumber: 'a whole number',
+  invalid: 'is not valid',
+  choice: { kind: 'kind must be project or task', decision: 'decision must be approve or changes', keyResultKind: 'kind must be numeric, percent or milestone', other: 'is not one of the options' },
+  textMin: (n) => (n === 1 ? 'must not be empty' : `at least ${plural(n, 'character', 'characters')}`),
+  textMax: (n) => `at most ${plural(n, 'character', 'characters')}`,
+  commentMin: (n) => `say what should change (at least ${plural(n, 'character', 'characters')})`,
+  numberMin: (n) => `at least ${n}`,
+  numberMax: (n) => `at most ${n}`,
+  range: { confidence: 'from 1 to 10', score: 'from 0.0 to 1.0' },
+  listMin: {
+    objectives: (n) => `at least ${plural(n, 'objective', 'objectives')}`,
+    keyResults: (n) => `at least ${plural(n, 'key result', 'key results')}`,
+    scores: (n) => `score at least ${plural(n, 'key result', 'key results')}`,
+    nominationIds: (n) => `vote for at least ${plural(n, 'nomination', 'nominations')}`,
+    other: (n) => `at least ${plural(n, 'item', 'items')}`,
+  },
+  listMax: {
+    objectives: (n) => `at most ${plural(n, 'objective', 'objectives')}`,
+    keyResults: (n) => `at most ${plural(n, 'key result', 'key results')}`,
+    nominations: (n) => `at most ${plural(n, 'nomination', 'nominations')}`,
+    nominationIds: (n) => `at most ${plural(n, 'vote', 'votes')}`,
+    winnerNominationIds: (n) => `at most ${plural(n, 'winner', 'winners')}`,
+    other: (n) => `at most ${plural(n, 'item', 'items')}`,
+  },
+  differFromStart: 'must differ from start',
+  valueOrDone: 'give a value or done',
+  eachOnce: 'each nomination once',
+};
+
+const n = (x: number) => x.toLocaleString('zh-CN');
+const zhCN: ValidationWords = {
+  unstorable: '不能包含 U+0000 字符或无效的 Unicode 字符',
+  number: '必须是数字',
+  id: '请选择一项',
+  email: '必须是电子邮件地址',
+  wholeNumber: '必须是整数',
+  invalid: '格式不正确',
+  choice: { kind: '类型必须是项目或任务', decision: '请选择批准或要求修改', keyResultKind: '衡量方式必须是数值、百分比或里程碑', other: '请从选项中选择' },
+  textMin: (x) => (x === 1 ? '不能为空' : `至少 ${n(x)} 个字符`),
+  textMax: (x) => `最多 ${n(x)} 个字符`,
+  commentMin: (x) => `请说明需要修改什么（至少 ${n(x)} 个字符）`,
+  numberMin: (x) => `不能小于 ${x}`,
+  numberMax: (x) => `不能大于 ${x}`,
+  range: { confidence: '范围为 1 到 10', score: '范围为 0.0 到 1.0' },
+  listMin: {
+    objectives: (x) => `至少 ${n(x)} 个目标`,
+    keyResults: (x) => `至少 ${n(x)} 个关键结果`,
+    scores: (x) => `至少为 ${n(x)} 个关键结果评分`,
+    nominationIds: (x) => `至少投 ${n(x)} 票`,
+    other: (x) => `至少 ${n(x)} 项`,
+  },
+  listMax: {
+    objectives: (x) => `最多 ${n(x)} 个目标`,
+    keyResults: (x) => `最多 ${n(x)} 个关键结果`,
+    nominations: (x) => `最多 ${n(x)} 项提名`,
+    nominationIds: (x) => `最多投 ${n(x)} 票`,
+    winnerNominationIds: (x) => `最多 ${n(x)} 名获奖者`,
+    other: (x) => `最多 ${n(x)} 项`,
+  },
+  differFromStart: '必须与起始值不同',
+  valueOrDone: '请填写当前值或是否完成',
+  eachOnce: '每项提名只能选一次',
+};
+
+export const validationWords: Record<Locale, ValidationWords> = { en, 'zh-CN': zhCN };
+
+/** The parts of a zod issue that choose its words. */
+export interface IssueLike {
+  code: string;
+  path: readonly PropertyKey[];
+  message: string;
+  origin?: string;
+  minimum?: number | bigint;
+  maximum?: number | bigint;
+  expected?: string;
+  format?: string;
+  params?: Record<string, unknown>;
+  discriminator?: string;
+}
+
+/** The field an issue is about: the last path segment that is not an index. */
+function fieldOf(path: readonly PropertyKey[]): string {
+  for (let i = path.length - 1; i >= 0; i--) if (typeof path[i] === 'string' && !/^\d+$/.test(path[i] as string)) return path[i] as string;
+  return '';
+}
+
+function pick<T>(table: Record<string, T>, key: string): T {
+  return table[key] ?? table.other!;
+}
+
+/** An issue's message in the language (English: the contract's own words, as the API answers them). */
+export function translateIssue(locale: Locale, issue: IssueLike): string {
+  if (locale === 'en') return issue.message;
+  const w = validationWords[locale] ?? en;
+  const field = fieldOf(issue.path);
+  const min = Number(issue.minimum);
+  const max = Number(issue.maximum);
+  switch (issue.code) {
+    case 'custom': {
+      const code = issue.params?.code;
+      if (code === UNSTORABLE_TEXT) return w.unstorable;
+      if (code === 'key-result.differ') return w.differFromStart;
+      if (code === 'checkin.value-or-done') return w.valueOrDone;
+      if (code === 'ids.unique') return w.eachOnce;
+      return w.invalid;
+    }
+    case 'invalid_type':
+      if (issue.expected === 'int') return ID_FIELDS.has(field) ? w.id : w.wholeNumber;
+      if (issue.expected === 'number') return ID_FIELDS.has(field) ? w.id : w.number;
+      if (field === 'personEmail') return w.email;
+      return w.invalid;
+    case 'invalid_format':
+      return issue.format === 'email' ? w.email : w.invalid;
+    case 'invalid_value':
+      return field === 'kind' ? w.choice.kind : w.choice.other;
+    case 'invalid_union':
+      if (issue.discriminator === 'decision') return w.choice.decision;
+      if (issue.discriminator === 'kind') return w.choice.keyResultKind;
+      return w.invalid;
+    case 'too_small':
+      if (issue.origin === 'string') return field === 'comment' ? w.commentMin(min) : w.textMin(min);
+      if (issue.origin === 'array') return pick(w.listMin, field)(min);
+      if (field === 'confidence' || field === 'score') return w.range[field];
+      return w.numberMin(min);
+    case 'too_big':
+      if (issue.origin === 'string') return w.textMax(max);
+      if (issue.origin === 'array') return pick(w.listMax, field)(max);
+      if (field === 'confidence' || field === 'score') return w.range[field];
+      return w.numberMax(max);
+    default:
+      return w.invalid;
+  }
+}
+
+/** Zod issues as field issues (dotted paths) with messages in the language. */
+export function localizedIssues(issues: readonly IssueLike[], locale: Locale): { path: string; message: string }[] {
+  return issues.map((i) => ({ path: i.path.map(String).join('.'), message: translateIssue(locale, i) }));
+}

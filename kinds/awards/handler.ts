@@ -1,0 +1,189 @@
+/**
+ * Awards. nominate: managers and ambassadors put forward up to 3 objectives or people;
+ * vote: the award committee (HR when the cycle has no committee) votes for up to 3;
+ * finalize: HR picks the winners.
+ */
+import { type Kysely, sql } from 'kysely';
+import type { FieldIssue } from '../../contract';
+import type { DB } from '../../db/schema';
+import { emptyContext, hasRole, rejectIfAny } from '../shared';
+import { activeParticipants } from '../../db/participants';
+import { type KindHandler, type NominationOption, SubmissionRejected, type TaskRef } from '../types';
+
+/** Every nomination of a cycle with its label and vote count, most votes first. */
+export async function nominationOptions(db: Kysely<DB>, cycleId: number): Promise<NominationOption[]> {
+  const rows = await db
+    .selectFrom('nominations as n')
+    .innerJoin('people as nominator', 'nominator.id', 'n.nominator_id')
+    .leftJoin('objectives as o', 'o.id', 'n.objective_id')
+    .leftJoin('people as owner', 'owner.id', 'o.owner_id')
+    .leftJoin('people as nominee', 'nominee.id', 'n.person_id')
+    .select((eb) => [
+      'n.id',
+      'n.citation',
+      'nominator.name as nominator',
+      'o.title as objective_title',
+      'owner.name as owner_name',
+      'nominee.name as nominee_name',
+      eb.selectFrom('votes as v').select(sql<number>`count(*)::int`.as('n')).whereRef('v.nomination_id', '=', 'n.id').as('votes'),
+    ])
+    .where('n.cycle_id', '=', cycleId)
+    .orderBy('votes', 'desc')
+    .orderBy('n.id')
+    .execute();
+  return rows.map((r) => ({
+    nominationId: r.id,
+    nominator: r.nominator,
+    label: r.objective_title !== null ? `objective: ${r.objective_title} (${r.owner_name ?? 'Company'})` : `person: ${r.nominee_name ?? ''}`,
+    citation: r.citation,
+    votes: Number(r.votes ?? 0),
+  }));
+}
+
+/** Ids of the cycle's nominations among `ids`. */
+async function nominationsOfCycle(db: Kysely<DB>, cycleId: number, ids: number[]): Promise<Set<number>> {
+  if (!ids.length) return new Set();
+  const rows = await db.selectFrom('nominations').select('id').where('cycle_id', '=', cycleId).where('id', 'in', ids).execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+export const nominateHandler: KindHandler<'nominate'> = {
+  async context(db, task) {
+    const objectives = await activeParticipants(db, task.cycleId)
+      .innerJoin('objectives as o', (j) => j.onRef('o.owner_id', '=', 'cp.person_id').onRef('o.cycle_id', '=', 'cp.cycle_id'))
+      .leftJoin('objectives as parent', 'parent.id', 'o.parent_objective_id')
+      .select(['o.id', 'o.title', 'p.name', 'parent.title as parent_title'])
+      .where('o.status', '=', 'approved')
+      .orderBy('p.name')
+      .orderBy('o.position')
+      .orderBy('o.id')
+      .execute();
+    const people = await activeParticipants(db, task.cycleId).select(['p.name', 'p.email']).where('p.id', '!=', task.personId).orderBy('p.name').orderBy('p.email').execute();
+    return {
+      ...emptyContext(),
+      values: { nominations: [] },
+      // Titles only: key results of every objective in the company would swamp the page.
+      objectives: objectives.map((o) => ({ id: o.id, title: `${o.title} (${o.name})`, parent: o.parent_title ?? null, keyResults: [] })),
+      people,
+      notes: ['Nominate up to 3 objectives or people, each with a citation that says why.'],
+    };
+  },
+
+  async record(tx, task, submission) {
+    const issues: FieldIssue[] = [];
+    const objectiveIds = submission.nominations.flatMap((n) => ('objectiveId' in n ? [n.objectiveId] : []));
+    const emails = submission.nominations.flatMap((n) => ('personEmail' in n ? [n.personEmail.trim().toLowerCase()] : []));
+    const objectives = objectiveIds.length
+      ? new Set(
+          (
+            await tx
+              .selectFrom('objectives')
+              .select('id')
+              .where('cycle_id', '=', task.cycleId)
+              .where('id', 'in', objectiveIds)
+              .where('owner_id', 'is not', null)
+              .where('status', '!=', 'superseded')
+              .execute()
+          ).map((r) => r.id),
+        )
+      : new Set<number>();
+    const people = emails.length
+      ? new Map((await activeParticipants(tx, task.cycleId).select(['p.id', 'p.email']).where(sql<string>`lower(p.email)`, 'in', emails).execute()).map((p) => [p.email.toLowerCase(), p.id]))
+      : new Map<string, number>();
+
+    const rows: { objective_id: number | null; person_id: number | null; citation: string }[] = [];
+    const seen = new Set<string>();
+    submission.nominations.forEach((n, i) => {
+      if ('objectiveId' in n) {
+        const path = `nominations.${i}.objectiveId`;
+        if (!objectives.has(n.objectiveId)) issues.push({ path, message: 'is not an objective of a participant in this cycle' });
+        else if (seen.has(`o${n.objectiveId}`)) issues.push({ path, message: 'appears twice' });
+        seen.add(`o${n.objectiveId}`);
+        rows.push({ objective_id: n.objectiveId, person_id: null, citation: n.citation });
+      } else {
+        const path = `nominations.${i}.personEmail`;
+        const personId = people.get(n.personEmail.trim().toLowerCase());
+        if (personId === undefined) issues.push({ path, message: 'is not a participant of this cycle' });
+        else if (personId === task.personId) issues.push({ path, message: 'you cannot nominate yourself' });
+        else if (seen.has(`p${personId}`)) issues.push({ path, message: 'appears twice' });
+        if (personId !== undefined) seen.add(`p${personId}`);
+        rows.push({ objective_id: null, person_id: personId ?? null, citation: n.citation });
+      }
+    });
+    rejectIfAny(issues);
+    if (rows.length) {
+      await tx
+        .insertInto('nominations')
+        .values(rows.map((r) => ({ ...r, cycle_id: task.cycleId, task_id: task.id, nominator_id: task.personId })))
+        .execute();
+    }
+    return {};
+  },
+};
+
+/** Award-committee members vote; when no active participant of the cycle is on the committee, HR does. */
+export async function mayVote(db: Kysely<DB>, task: TaskRef): Promise<boolean> {
+  const owner = await db.selectFrom('people').select('roles').where('id', '=', task.personId).executeTakeFirst();
+  const roles = owner?.roles ?? [];
+  if (roles.includes('award-committee')) return true;
+  if (!roles.includes('hr')) return false;
+  const committee = await activeParticipants(db, task.cycleId).select('p.id').where(hasRole('p.roles', 'award-committee')).limit(1).executeTakeFirst();
+  return committee === undefined;
+}
+
+export const voteHandler: KindHandler<'vote'> = {
+  async context(db, task) {
+    const nominations = await nominationOptions(db, task.cycleId);
+    // This task's own votes once cast; an open ballot starts empty.
+    const mine = await db.selectFrom('votes').select('nomination_id').where('task_id', '=', task.id).orderBy('nomination_id').execute();
+    return {
+      ...emptyContext(),
+      nominations,
+      values: { nominationIds: mine.map((v) => v.nomination_id) },
+      notes: nominations.length ? ['Vote for up to 3 nominations.'] : ['There are no nominations in this cycle.'],
+    };
+  },
+  async record(tx, task, submission) {
+    if (!(await mayVote(tx, task))) throw new SubmissionRejected([{ path: 'nominationIds', message: 'only the award committee votes' }]);
+    const ofCycle = await nominationsOfCycle(tx, task.cycleId, submission.nominationIds);
+    const already = new Set(
+      (await tx.selectFrom('votes').select('nomination_id').where('voter_id', '=', task.personId).where('nomination_id', 'in', submission.nominationIds).execute()).map((v) => v.nomination_id),
+    );
+    const issues: FieldIssue[] = [];
+    submission.nominationIds.forEach((id, i) => {
+      if (!ofCycle.has(id)) issues.push({ path: `nominationIds.${i}`, message: 'is not a nomination of this cycle' });
+      else if (already.has(id)) issues.push({ path: `nominationIds.${i}`, message: 'you have already voted for this nomination' });
+    });
+    rejectIfAny(issues);
+    await tx
+      .insertInto('votes')
+      .values(submission.nominationIds.map((id) => ({ nomination_id: id, voter_id: task.personId, task_id: task.id })))
+      .execute();
+    return {};
+  },
+};
+
+export const finalizeHandler: KindHandler<'finalize'> = {
+  async context(db, task) {
+    const nominations = await nominationOptions(db, task.cycleId);
+    const top = nominations[0]?.votes ?? 0;
+    return {
+      ...emptyContext(),
+      nominations,
+      // Start from the most-voted nomination(s), ties included.
+      values: { winnerNominationIds: top > 0 ? nominations.filter((n) => n.votes === top).map((n) => n.nominationId) : [] },
+    };
+  },
+  async record(tx, task, submission) {
+    const ids = submission.winnerNominationIds;
+    const ofCycle = await nominationsOfCycle(tx, task.cycleId, ids);
+    const issues: FieldIssue[] = [];
+    ids.forEach((id, i) => {
+      if (!ofCycle.has(id)) issues.push({ path: `winnerNominationIds.${i}`, message: 'is not a nomination of this cycle' });
+    });
+    rejectIfAny(issues);
+    await tx.updateTable('nominations').set({ winner: false }).where('cycle_id', '=', task.cycleId).execute();
+    if (ids.length) await tx.updateTable('nominations').set({ winner: true }).where('cycle_id', '=', task.cycleId).where('id', 'in', ids).execute();
+    return { winners: ids };
+  },
+};

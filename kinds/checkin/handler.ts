@@ -1,0 +1,101 @@
+/**
+ * checkin (round = week): progress on the person's key results, a confidence from 1 to 10, the
+ * projects and tasks behind them (OKR-E) and a short report.
+ */
+import type { FieldIssue } from '../../contract';
+import { currentKeyResults, emptyContext, rejectIfAny, repeatedIndexes } from '../shared';
+import type { KindHandler } from '../types';
+
+const DEFAULT_CONFIDENCE = 5;
+
+export const checkinHandler: KindHandler<'checkin'> = {
+  async context(db, task) {
+    const keyResults = await currentKeyResults(db, task.cycleId, task.personId);
+    const last = await db
+      .selectFrom('checkins')
+      .select('confidence')
+      .where('cycle_id', '=', task.cycleId)
+      .where('person_id', '=', task.personId)
+      .orderBy('week', 'desc')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return {
+      ...emptyContext(),
+      keyResults,
+      values: {
+        keyResults: keyResults.map((kr) =>
+          kr.kind === 'milestone' ? { keyResultId: kr.keyResultId, done: kr.done ?? false } : { keyResultId: kr.keyResultId, value: kr.current ?? kr.start },
+        ),
+        confidence: last?.confidence ?? DEFAULT_CONFIDENCE,
+        items: [],
+        report: '',
+      },
+      notes: [`Week ${task.round}`],
+    };
+  },
+
+  async record(tx, task, submission) {
+    const mine = new Map((await currentKeyResults(tx, task.cycleId, task.personId)).map((kr) => [kr.keyResultId, kr]));
+    const issues: FieldIssue[] = [];
+    const repeated = new Set(repeatedIndexes(submission.keyResults.map((k) => k.keyResultId)));
+    submission.keyResults.forEach((k, i) => {
+      const kr = mine.get(k.keyResultId);
+      if (!kr) {
+        issues.push({ path: `keyResults.${i}.keyResultId`, message: 'is not one of your key results' });
+      } else if (repeated.has(i)) {
+        issues.push({ path: `keyResults.${i}.keyResultId`, message: 'appears twice' });
+      } else if (kr.kind === 'milestone') {
+        if (k.done === undefined) issues.push({ path: `keyResults.${i}.done`, message: 'say whether it is done' });
+      } else if (k.value === undefined) {
+        issues.push({ path: `keyResults.${i}.value`, message: 'give the current value' });
+      } else if (kr.kind === 'percent' && (k.value < 0 || k.value > 100)) {
+        issues.push({ path: `keyResults.${i}.value`, message: 'from 0 to 100' });
+      }
+    });
+    submission.items.forEach((item, i) => {
+      if (!mine.has(item.keyResultId)) issues.push({ path: `items.${i}.keyResultId`, message: 'is not one of your key results' });
+    });
+    rejectIfAny(issues);
+
+    for (const k of submission.keyResults) {
+      const milestone = mine.get(k.keyResultId)!.kind === 'milestone';
+      await tx
+        .updateTable('key_results')
+        .set(milestone ? { current_value: k.done ? 1 : 0, done: k.done!, confidence: submission.confidence } : { current_value: k.value!, confidence: submission.confidence })
+        .where('id', '=', k.keyResultId)
+        .execute();
+    }
+    const checkin = await tx
+      .insertInto('checkins')
+      .values({
+        task_id: task.id,
+        cycle_id: task.cycleId,
+        person_id: task.personId,
+        week: task.round,
+        confidence: submission.confidence,
+        report: submission.report,
+        values: JSON.stringify(submission.keyResults),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    if (submission.items.length) {
+      await tx
+        .insertInto('execution_items')
+        .values(
+          submission.items.map((item) => ({
+            cycle_id: task.cycleId,
+            person_id: task.personId,
+            key_result_id: item.keyResultId,
+            checkin_id: checkin.id,
+            week: task.round,
+            kind: item.kind,
+            title: item.title,
+            status: item.status,
+          })),
+        )
+        .execute();
+    }
+    return {};
+  },
+};

@@ -1,0 +1,40 @@
+/**
+ * Everything one kind of task brings, behind one interface: the registry (kinds/index.ts) holds
+ * one `KindModule` per kind, and code outside kinds/ asks it instead of naming kinds.
+ */
+import type { TaskKind, submissionSchemas } from '../contract';
+import type { KindWordsByLocale } from '../i18n/kind-words';
+import type { MailWords } from '../i18n/mail';
+import type { RenderExtras } from '../mail/templates/data';
+import type { Block } from '../mail/templates/layout';
+import type { TaskForm } from './form';
+import type { Recipient, RecipientQuery } from './recipients';
+import type { ReplyGrammar } from './reply-grammar';
+import type { KindHandler } from './types';
+
+export interface KindModule<K extends TaskKind = TaskKind> {
+  kind: K;
+  /** The submission's schema (kinds/<kind>/schema.ts, re-exported by the contract). */
+  schema: (typeof submissionSchemas)[K];
+  /** What the person sees before acting, and what the submission changes in the database. */
+  handler: KindHandler<K>;
+  /** The task page's fields. */
+  form: TaskForm;
+  /** Who gets the task when its phase opens a batch ([] for kinds opened only as follow-ups). */
+  recipients(query: RecipientQuery): Promise<Recipient[]>;
+  /** The task is about another person (the one reviewed or calibrated; the executive for a strategy review). */
+  hasSubject: boolean;
+  /**
+   * Who owns a follow-up task of this kind opened by a completion: the subject themself, the
+   * subject's reviewer (manager in the cycle, else HR), or the cycle's HR owner.
+   */
+  followUpOwner: 'subject' | 'reviewer' | 'hr';
+  /** A follow-up is opened even when the subject is not a participant of the cycle (executives). */
+  subjectOutsideCycle: boolean;
+  /** How to complete the task by replying to its email; absent: the link only. */
+  reply?: ReplyGrammar;
+  /** The kind's words for its page and its emails, in every language. */
+  words: KindWordsByLocale;
+  /** What the task's email lists from the task's current state (key results, objectives under review). */
+  emailDetails?: (extras: RenderExtras, w: MailWords) => Block[];
+}

@@ -1,0 +1,90 @@
+/**
+ * One handler per kind of task: what the person sees before they act (`context`) and what their
+ * submission changes (`record`). The task page, the JSON API, replies by email and the workflow's
+ * recordSubmission activity all go through these.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { FieldIssue, SubmissionOf, TaskKind } from '../contract';
+import type { DB } from '../db/schema';
+
+export interface TaskRef {
+  id: number;
+  kind: TaskKind;
+  cycleId: number;
+  /** The owner: who must act. */
+  personId: number;
+  ownerEmail: string;
+  /** Whom the task is about (the person reviewed or calibrated; the executive for strategy-review). */
+  subjectPersonId: number | null;
+  round: number;
+}
+
+export interface KeyResultOption {
+  keyResultId: number;
+  objectiveId: number;
+  objectiveTitle: string;
+  title: string;
+  kind: 'numeric' | 'percent' | 'milestone';
+  start: number | null;
+  target: number | null;
+  unit: string | null;
+  current: number | null;
+  done: boolean | null;
+  selfScore: number | null;
+  score: number | null;
+  /** Score suggested from progress (scoring tasks): 0.0–1.0, rounded to 0.1. */
+  suggestedScore: number | null;
+}
+
+export interface NominationOption {
+  nominationId: number;
+  nominator: string;
+  /** "objective: <title> (<owner>)" or "person: <name>" */
+  label: string;
+  citation: string;
+  votes: number;
+}
+
+/** What a task page or a JSON client needs to show the task; every list may be empty. */
+export interface KindContext {
+  /** The submission so far, or a pre-filled starting point (previous draft, suggested scores). */
+  values: unknown;
+  /** Sentences shown above the form: the reviewer's comment, what the week is, … */
+  notes: string[];
+  /** For drafts: objectives to align to. */
+  parents: { id: number; title: string; owner: string }[];
+  /** For check-ins, scoring, calibration: the key results concerned. */
+  keyResults: KeyResultOption[];
+  /** For reviews: the objectives under review (with their key results). */
+  objectives: { id: number; title: string; parent: string | null; keyResults: { title: string; measure: string }[] }[];
+  /** For votes and finalize: the nominations. */
+  nominations: NominationOption[];
+  /** The person the task is about, if any. */
+  subject: { name: string; email: string } | null;
+  /** For nominations: the cycle's active participants (everyone but the nominator). */
+  people?: { name: string; email: string }[];
+}
+
+/** What a completed task means for the workflow that owns it. */
+export interface RecordOutcome {
+  decision?: 'approve' | 'changes';
+  comment?: string;
+  /** finalize: the winning nomination ids. */
+  winners?: number[];
+}
+
+/** Thrown by `record` when the submission breaks a rule that needs the database. */
+export class SubmissionRejected extends Error {
+  constructor(readonly issues: FieldIssue[]) {
+    super(`the submission is not valid: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+    this.name = 'SubmissionRejected';
+  }
+}
+
+export interface KindHandler<K extends TaskKind> {
+  context(db: Kysely<DB>, task: TaskRef): Promise<KindContext>;
+  /** Runs inside the transaction that completes the task; throws SubmissionRejected on a rule. */
+  record(tx: Transaction<DB>, task: TaskRef, submission: SubmissionOf<K>): Promise<RecordOutcome>;
+}
+
+export type KindHandlers = { [K in TaskKind]: KindHandler<K> };

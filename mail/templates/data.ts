@@ -1,0 +1,86 @@
+/**
+ * Every kind of email the outbox holds, and the data its row stores (`emails.data`). Queued by
+ * activities; rendered at send time by `renderEmail` (mail/templates/index.ts), which derives task
+ * links from the row's task, so no token is ever stored.
+ */
+import type { Locale, TaskKind, TaskStatus } from '../../contract';
+import type { ReplyProblem } from '../../kinds/reply-grammar';
+import type { KeyResultOption, KindContext } from '../../kinds/types';
+
+interface Base {
+  locale: Locale;
+  /** The recipient's name. */
+  personName: string;
+  cycleTitle: string;
+  timeZone: string;
+}
+
+export interface EmailData {
+  /** A new task for the recipient (link to it; how to reply). */
+  'task-invite': Base & { taskKind: TaskKind; dueAt: string; round: number; subjectName?: string; comment?: string };
+  /** A reminder before the due time; `reminderNo` counts from 0 in the schedule's order. */
+  'task-reminder': Base & { taskKind: TaskKind; dueAt: string; round: number; reminderNo: number; subjectName?: string };
+  /** To a manager or HR: someone's task is overdue (for check-ins: a missed check-in). */
+  'task-escalation': Base & { taskKind: TaskKind; dueAt: string; round: number; ownerName: string; ownerEmail: string; level: 'manager' | 'hr' };
+  /** Every participant: the award winners. */
+  'awards-announcement': Base & { winners: { label: string; citation: string }[]; announcement?: string };
+  /** Every participant: the cycle was cancelled; their open tasks are closed. */
+  'cycle-cancelled': Base & { reason?: string };
+  /** Weekly, to each manager: who checked in, who did not, key results with low confidence. */
+  'manager-digest': Base & {
+    week: number;
+    checkedIn: string[];
+    missed: string[];
+    lowConfidence: { person: string; keyResult: string; confidence: number }[];
+  };
+}
+
+export type EmailKind = keyof EmailData;
+export const TASK_EMAIL_KINDS: readonly EmailKind[] = ['task-invite', 'task-reminder'];
+
+/** What the answer to a reply stores (`emails.data` of a 'reply-answer' row). */
+export interface ReplyAnswerData {
+  locale: Locale;
+  personName: string;
+  cycleTitle: string;
+  timeZone: string;
+  taskKind: TaskKind;
+  round: number;
+  subjectName?: string;
+  /** completed: recorded; rejected: not understood or not valid, task still open; closed: the task was no longer open; unsupported: this kind needs the link. */
+  outcome: 'completed' | 'rejected' | 'closed' | 'unsupported';
+  /** completed: what was recorded. */
+  recorded?: { label: string; title?: string; value?: string; done?: boolean }[];
+  confidence?: number;
+  decision?: 'approve' | 'changes';
+  comment?: string;
+  report?: string;
+  /** rejected: every problem found. */
+  problems?: ReplyProblem[];
+  /** closed: how the task ended. */
+  status?: TaskStatus;
+  /** The Message-ID of the reply this answers (threading). */
+  inReplyTo?: string;
+}
+
+/** Every kind the outbox holds. */
+export type OutboxData = EmailData & { 'reply-answer': ReplyAnswerData };
+export type OutboxKind = keyof OutboxData;
+
+/** What the sender adds at send time from the task's current state (never stored). */
+export interface RenderExtras {
+  /** Show how to complete the task by reply (the email carries a Reply-To). */
+  replies?: boolean;
+  /** check-in, self-score, calibrate: the key results, numbered KR1… in this order. */
+  keyResults?: KeyResultOption[];
+  /** review, strategy-review: the objectives under review. */
+  objectives?: KindContext['objectives'];
+  /** check-in: the confidence to pre-fill (the last one given). */
+  confidence?: number;
+}
+
+export interface RenderedEmail {
+  subject: string;
+  text: string;
+  html: string;
+}
