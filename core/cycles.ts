@@ -27,6 +27,8 @@ export interface CycleDeps {
   taskQueue: string;
   batchSize: number;
   stepPolicy: StepPolicy;
+  /** The cycle workflow continues as new past this many history events (its default when unset). */
+  historyLimit?: number;
 }
 
 export interface CycleSummary {
@@ -104,7 +106,7 @@ export async function startCycle(deps: CycleDeps, input: StartCycleInput, actor:
     await deps.client.workflow.start<typeof okrCycle>('okrCycle', {
       workflowId,
       taskQueue: deps.taskQueue,
-      args: [{ cycleKey: input.key, schedule: input.schedule, stepPolicy: deps.stepPolicy }],
+      args: [{ cycleKey: input.key, schedule: input.schedule, stepPolicy: deps.stepPolicy, ...(deps.historyLimit ? { historyLimit: deps.historyLimit } : {}) }],
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
     });
