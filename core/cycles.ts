@@ -178,6 +178,25 @@ export interface CycleView extends CycleSummary {
   stalledSteps: { id: string; step: string; since: string; why: string }[];
 }
 
+/**
+ * The cycle workflow's state, and why it ended if it ended other than by completing (failed,
+ * terminated, timed out): such a cycle still says `running` in its row, so the cause is shown.
+ */
+async function cycleWorkflowState(client: Client, workflowId: string): Promise<{ state: CycleState | null; workflowError?: string }> {
+  const handle = client.workflow.getHandle(workflowId);
+  const [state, described] = await Promise.all([
+    handle.query(cycleStateQuery).then((s) => ({ state: s }), (e: Error) => ({ state: null, workflowError: e.message })),
+    handle.describe().catch(() => undefined),
+  ]);
+  const status = described?.status.name;
+  if (status !== 'FAILED' && status !== 'TERMINATED' && status !== 'TIMED_OUT' && status !== 'CANCELLED') return state;
+  const cause = await handle.result().then(
+    () => undefined,
+    (e: Error & { cause?: Error }) => e.cause?.message ?? e.message,
+  );
+  return { ...state, workflowError: `the cycle workflow ${status.toLowerCase().replace('_', ' ')}${cause ? `: ${cause}` : ''}; see docs/operations.md "A cycle workflow that failed"` };
+}
+
 export async function getCycleView(deps: Pick<CycleDeps, 'db' | 'client'>, key: string): Promise<CycleView> {
   const summary = await getCycleSummary(deps.db, key);
   if (!summary) throw new AppError(ErrorCode.notFound, `no cycle with key ${key}`);
@@ -185,11 +204,7 @@ export async function getCycleView(deps: Pick<CycleDeps, 'db' | 'client'>, key: 
   const [taskRows, emailRows, state, overdue, stalls] = await Promise.all([
     deps.db.selectFrom('tasks').select((eb) => ['status', eb.fn.countAll<string>().as('n')]).where('cycle_id', '=', cycleId).groupBy('status').execute(),
     deps.db.selectFrom('emails').select((eb) => ['status', eb.fn.countAll<string>().as('n')]).where('cycle_id', '=', cycleId).groupBy('status').execute(),
-    deps.client.workflow
-      .getHandle(summary.workflowId)
-      .query(cycleStateQuery)
-      .then((s) => ({ state: s }))
-      .catch((e: Error) => ({ state: null, workflowError: e.message })),
+    cycleWorkflowState(deps.client, summary.workflowId),
     deps.db
       .selectFrom('tasks')
       .select((eb) => eb.fn.countAll<string>().as('n'))

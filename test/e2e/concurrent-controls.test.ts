@@ -4,7 +4,9 @@
  * the others are refused with 409; extends that race a closing batch are harmless; the cycle
  * still runs through every phase to the end.
  */
+import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { locateTemporalCli } from '../../runtime/temporal';
 import { type TestStack, poll, startTestStack } from '../support/stack';
 import { openTask, submit } from '../support/tasks';
 
@@ -90,5 +92,23 @@ describe('concurrent HR controls', () => {
     expect(done.state?.phases.find((p) => p.phase === 'drafting')?.note).toMatch(/advanced early/);
     const described = await t.temporal.client.workflow.getHandle(`okr-cycle:${key}`).describe();
     expect(described.status.name).toBe('COMPLETED');
+  });
+
+  it('a cycle workflow that ended abnormally shows its cause, and `temporal workflow reset` recovers it', { timeout: 120_000 }, async () => {
+    const key = 'broken';
+    expect((await t.api('/api/cycles', { method: 'POST', json: { key, title: key, startsOn: '2027-01-01', endsOn: '2027-03-31', schedule: { ...schedule, strategy: '3s', drafting: '3s' } } })).status).toBe(201);
+    await poll(() => view(key), (v) => v.state?.phase === 'strategy' && v.state.activeBatches.length > 0, 30_000, 'strategy running');
+    await t.temporal.client.workflow.getHandle(`okr-cycle:${key}`).terminate('operator mistake');
+    const failed = await poll(() => view(key), (v) => v.workflowError !== undefined, 20_000, 'the workflow error');
+    expect(failed.status).toBe('running');
+    expect(failed.workflowError).toMatch(/terminated: operator mistake/);
+
+    // The recovery documented in docs/operations.md.
+    const cli = locateTemporalCli(undefined);
+    if (cli.type !== 'existing-path') throw new Error('the Temporal CLI is needed');
+    execFileSync(cli.path, ['workflow', 'reset', '--address', t.temporal.address, '--workflow-id', `okr-cycle:${key}`, '--type', 'FirstWorkflowTask', '--reason', 'recover after terminate', '--yes'], { stdio: 'pipe' });
+    const done = await poll(() => view(key), (v) => v.status !== 'running', 90_000, 'the reset cycle to end');
+    expect(done.status).toBe('completed');
+    expect(done.workflowError).toBeUndefined();
   });
 });
