@@ -38,6 +38,8 @@ export interface CycleDeps {
   taskQueue: string;
   batchSize: number;
   stepPolicy: StepPolicy;
+  /** The cycle workflow continues as new past this many history events (its default when unset). */
+  historyLimit?: number;
 }
 
 export interface CycleSummary {
@@ -99,7 +101,7 @@ export async function startCycle(deps: CycleDeps, input: StartCycleInput, actor:
     await deps.client.workflow.start<typeof okrCycle>('okrCycle', {
       workflowId,
       taskQueue: deps.taskQueue,
-      args: [{ cycleKey: input.key, schedule: input.schedule, stepPolicy: deps.stepPolicy }],
+      args: [{ cycleKey: input.key, schedule: input.schedule, stepPolicy: deps.stepPolicy, ...(deps.historyLimit ? { historyLimit: deps.historyLimit } : {}) }],
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
     });
@@ -160,17 +162,32 @@ export interface CycleView extends CycleSummary {
   stalledSteps: { id: string; step: string; since: string; why: string }[];
 }
 
+/**
+ * The cycle workflow's state, and why it ended if it ended other than by completing (failed,
+ * terminated, timed out): such a cycle still says `running` in its row, so the cause is shown.
+ */
+async function cycleWorkflowState(client: Client, workflowId: string): Promise<{ state: CycleState | null; workflowError?: string }> {
+  const handle = client.workflow.getHandle(workflowId);
+  const [state, described] = await Promise.all([
+    handle.query(cycleStateQuery).then((s) => ({ state: s }), (e: Error) => ({ state: null, workflowError: e.message })),
+    handle.describe().catch(() => undefined),
+  ]);
+  const status = described?.status.name;
+  if (status !== 'FAILED' && status !== 'TERMINATED' && status !== 'TIMED_OUT' && status !== 'CANCELLED') return state;
+  const cause = await handle.result().then(
+    () => undefined,
+    (e: Error & { cause?: Error }) => e.cause?.message ?? e.message,
+  );
+  return { ...state, workflowError: `the cycle workflow ${status.toLowerCase().replace('_', ' ')}${cause ? `: ${cause}` : ''}; see docs/operations.md "A cycle workflow that failed"` };
+}
+
 export async function getCycleView(deps: Pick<CycleDeps, 'db' | 'client'>, key: string): Promise<CycleView> {
   const cycle = await requireCycleByKey(deps.db, key);
   const summary = (await getCycleSummary(deps.db, key))!;
   const [taskCounts, emailCounts, state, overdueTasks, stalls] = await Promise.all([
     taskCountsByStatus(deps.db, cycle.id),
     emailCountsByStatus(deps.db, cycle.id),
-    deps.client.workflow
-      .getHandle(summary.workflowId)
-      .query(cycleStateQuery)
-      .then((s) => ({ state: s }))
-      .catch((e: Error) => ({ state: null, workflowError: e.message })),
+    cycleWorkflowState(deps.client, summary.workflowId),
     countOverdueTasks(deps.db, cycle.id, new Date()),
     openStallsOfCycle(deps.db, cycle.id),
   ]);

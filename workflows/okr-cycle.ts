@@ -8,9 +8,11 @@
 import {
   ApplicationFailure,
   type ChildWorkflowHandle,
+  allHandlersFinished,
   condition,
   continueAsNew,
   patched,
+  type SignalDefinition,
   setHandler,
   startChild,
   workflowInfo,
@@ -48,8 +50,16 @@ export interface OkrCycleInput {
   cycleKey: string;
   schedule: Schedule;
   /** Set by continue-as-new: where the cycle stands. */
-  resume?: { state: CycleState; step: number; week: number; checkIns?: { opensAt: string; weekStart: string }[] };
-  /** Continue as new past this many history events (tests lower it). */
+  resume?: {
+    state: CycleState;
+    step: number;
+    week: number;
+    checkIns?: CheckInWeek[];
+    /** HR's controls accepted but not yet applied, and a cancel accepted before the hand-over. */
+    controls?: Control[];
+    cancelled?: boolean;
+  };
+  /** Continue as new past this many history events (default 4,000). */
   historyLimit?: number;
   /** How hard each step is retried before it is reported stalled (from configuration). */
   stepPolicy?: StepPolicy;
@@ -61,7 +71,9 @@ export interface OkrCycleResult {
   phases: PhaseState[];
 }
 
-type Control =
+type CheckInWeek = { opensAt: string; weekStart: string };
+
+export type Control =
   | { type: 'advance'; input: AdvancePhaseInput }
   | { type: 'extend'; input: ExtendPhaseInput }
   | { type: 'cancel'; input: CancelCycleInput }
@@ -79,7 +91,7 @@ export async function okrCycle(input: OkrCycleInput): Promise<OkrCycleResult> {
     batchCount: 0,
     activeBatches: [],
   };
-  const controls: Control[] = [];
+  const controls: Control[] = [...(input.resume?.controls ?? [])];
   const stepPolicy = input.stepPolicy ?? DEFAULT_STEP_POLICY;
   const { step: run } = createSteps(stepPolicy, {
     cycleKey,
@@ -88,8 +100,10 @@ export async function okrCycle(input: OkrCycleInput): Promise<OkrCycleResult> {
     },
   });
   const active = new Map<string, ChildWorkflowHandle<typeof taskBatch>>();
-  let cancelled = state.status === 'cancelled';
+  let cancelled = state.status === 'cancelled' || input.resume?.cancelled === true;
   let advanceRequested = false;
+  /** The phase an accepted advance is closing: a second click on the same phase is refused (409). */
+  let advancing: Phase | null = controls.reduce<Phase | null>((p, c) => (c.type === 'advance' ? c.input.phase : p), null);
   /** Set while a phase whose tasks go to every batch is running: batches added meanwhile join it. */
   let perPhaseStart: ((batchNo: number) => Promise<void>) | undefined;
   const policy: TaskPolicy = { reminders: schedule.reminders, escalations: schedule.escalations, expireAfter: schedule.expireAfter, timeZone: schedule.timeZone };
@@ -105,9 +119,15 @@ export async function okrCycle(input: OkrCycleInput): Promise<OkrCycleResult> {
     advancePhaseUpdate,
     (i) => {
       controls.push({ type: 'advance', input: i });
+      advancing = i.phase;
       return result();
     },
-    { validator: (i) => checkPhase(i.phase) },
+    {
+      validator: (i) => {
+        checkPhase(i.phase);
+        if (advancing === i.phase) throw reject(ErrorCode.conflict, `phase ${i.phase} is already being advanced`);
+      },
+    },
   );
   setHandler(
     extendPhaseUpdate,
@@ -127,6 +147,7 @@ export async function okrCycle(input: OkrCycleInput): Promise<OkrCycleResult> {
     (i) => {
       controls.push({ type: 'cancel', input: i });
       cancelled = true;
+      state.cancelReason = i.reason;
       return { phase: state.phase, status: 'cancelled' };
     },
     {
@@ -210,7 +231,7 @@ export async function okrCycle(input: OkrCycleInput): Promise<OkrCycleResult> {
           await run('queueManagerDigests', (acts) => acts.queueManagerDigests({ cycleKey, week, senderRef, timeZone: schedule.timeZone }), { queued: 0 });
           await run('sendQueuedEmails', (acts) => acts.sendQueuedEmails({ senderRef }), undefined);
         }
-        if (shouldContinueAsNew()) await continueAsNew<typeof okrCycle>({ ...input, resume: { state, step, week, checkIns } });
+        if (shouldContinueAsNew()) await handOver(step, week, checkIns);
       }
     } else if (phase === 'scoring') {
       const opened = Date.parse(ps.openedAt!);
@@ -244,7 +265,7 @@ export async function okrCycle(input: OkrCycleInput): Promise<OkrCycleResult> {
     close(ps);
     step++;
     week = 0;
-    if (step < STEPS.length && shouldContinueAsNew()) await continueAsNew<typeof okrCycle>({ ...input, resume: { state, step, week, checkIns } });
+    if (step < STEPS.length && shouldContinueAsNew()) await handOver(step, week, checkIns);
   }
 
   if (cancelled) {
@@ -282,6 +303,15 @@ export async function okrCycle(input: OkrCycleInput): Promise<OkrCycleResult> {
 
   function allBatches(): number[] {
     return Array.from({ length: state.batchCount }, (_, b) => b);
+  }
+
+  /**
+   * Continues as new, carrying what HR asked for that is not applied yet: the queued controls and
+   * a cancel. Handlers finish first, so nothing accepted is lost in the hand-over.
+   */
+  async function handOver(step: number, week: number, checkIns: CheckInWeek[] | undefined): Promise<never> {
+    await condition(allHandlersFinished);
+    return continueAsNew<typeof okrCycle>({ ...input, resume: { state, step, week, checkIns, controls: [...controls], cancelled } });
   }
 
   function shouldContinueAsNew(): boolean {
@@ -331,21 +361,23 @@ export async function okrCycle(input: OkrCycleInput): Promise<OkrCycleResult> {
   async function handleControls(phase: Phase): Promise<void> {
     while (controls.length) {
       const c = controls.shift()!;
+      // An advance or extend of a phase that has just ended is not applied to the next one.
+      if ((c.type === 'advance' || c.type === 'extend') && c.input.phase !== phase && patched('stale-controls-v1')) continue;
       if (c.type === 'advance') {
         advanceRequested = true;
         phaseState(phase).note = `advanced early by ${c.input.actor}`;
-        for (const h of active.values()) await h.signal(closeBatchSignal, { status: 'expired', reason: `phase advanced by ${c.input.actor}` });
+        for (const h of active.values()) await signalBatch(h, closeBatchSignal, { status: 'expired', reason: `phase advanced by ${c.input.actor}` });
       } else if (c.type === 'extend') {
         phaseState(phase).dueAt = c.input.until;
-        for (const h of active.values()) await h.signal(extendTasksSignal, { dueAt: c.input.until });
+        for (const h of active.values()) await signalBatch(h, extendTasksSignal, { dueAt: c.input.until });
       } else if (c.type === 'cancel') {
         state.cancelReason = c.input.reason;
-        for (const h of active.values()) await h.signal(closeBatchSignal, { status: 'cancelled', reason: `cycle cancelled by ${c.input.actor}` });
+        for (const h of active.values()) await signalBatch(h, closeBatchSignal, { status: 'cancelled', reason: `cycle cancelled by ${c.input.actor}` });
       } else {
         const { addedBatches, removedPersonIds } = c.input;
         if (removedPersonIds.length) {
           state.participantCount -= removedPersonIds.length;
-          for (const h of active.values()) await h.signal(batchChangesSignal, { removedPersonIds });
+          for (const h of active.values()) await signalBatch(h, batchChangesSignal, { removedPersonIds });
         }
         for (const b of addedBatches) {
           state.batchCount = Math.max(state.batchCount, b + 1);
@@ -354,6 +386,18 @@ export async function okrCycle(input: OkrCycleInput): Promise<OkrCycleResult> {
         if (addedBatches.length) state.participantCount = (await run('loadCycle', (acts) => acts.loadCycle({ cycleKey }), { cycleId: 0, title: '', participantCount: state.participantCount, batchCount: state.batchCount })).participantCount;
       }
     }
+  }
+}
+
+/**
+ * Signals a batch child. A child that has ended meanwhile (its last task closed in the same
+ * moment) cannot be signalled; that is no failure: its end is already on its way to the cycle.
+ */
+async function signalBatch<Args extends unknown[]>(handle: ChildWorkflowHandle<typeof taskBatch>, signal: SignalDefinition<Args>, ...args: Args): Promise<void> {
+  try {
+    await handle.signal(signal, ...args);
+  } catch {
+    // The child has ended (not found / already completed): nothing left to tell it.
   }
 }
 

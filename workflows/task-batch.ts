@@ -41,6 +41,7 @@ import {
 } from '../contract';
 import type { RecordSubmissionInput, RecordSubmissionResult, RecordSubmissionsResult, TaskInfo } from '../activities/tasks';
 import { submissionActs } from './activity-options';
+import { type DueRules, dueNow, nextEventAt } from './due-events';
 import { createSteps } from './steps';
 
 export interface TaskPolicy {
@@ -111,9 +112,11 @@ export async function taskBatch(input: TaskBatchInput): Promise<TaskBatchResult>
   let changes = 0;
 
   const count = (s: LiveStatus) => [...tasks.values()].filter((t) => t.status === s).length;
-  const reminderOffsets = policy.reminders.map(durationToMs);
-  const escalationOffsets = policy.escalations.map((e) => durationToMs(e.after));
-  const expireAfter = durationToMs(policy.expireAfter);
+  const dueRules: DueRules = {
+    reminders: policy.reminders.map(durationToMs),
+    escalations: policy.escalations.map((e) => durationToMs(e.after)),
+    expireAfter: durationToMs(policy.expireAfter),
+  };
 
   const track = (info: TaskInfo) => {
     if (tasks.has(info.taskId)) return;
@@ -320,7 +323,7 @@ export async function taskBatch(input: TaskBatchInput): Promise<TaskBatchResult>
     }
 
     if (count('open') + count('completing') === 0 && followUps.length === 0) break;
-    const next = nextEventAt();
+    const next = nextWake();
     const wait = next - Date.now();
     if (wait > 0) await condition(() => changes !== seen, wait);
   }
@@ -330,25 +333,10 @@ export async function taskBatch(input: TaskBatchInput): Promise<TaskBatchResult>
 
   /** Reminders, escalations and expiries that are due now, grouped into one activity each. */
   async function fireDueEvents(): Promise<boolean> {
-    const now = Date.now();
-    const reminders = new Map<number, number[]>();
-    const escalations = new Map<number, number[]>();
-    const expiring: number[] = [];
-    for (const t of tasks.values()) {
-      if (t.status !== 'open') continue;
-      reminderOffsets.forEach((offset, i) => {
-        const at = t.due - offset;
-        if (at <= now && at > t.openedAt && !t.reminders.includes(i) && now < t.due) {
-          t.reminders.push(i);
-          reminders.set(i, [...(reminders.get(i) ?? []), t.info.taskId]);
-        }
-      });
-      while (t.escalations < escalationOffsets.length && t.due + escalationOffsets[t.escalations]! <= now) {
-        escalations.set(t.escalations, [...(escalations.get(t.escalations) ?? []), t.info.taskId]);
-        t.escalations++;
-      }
-      if (t.due + expireAfter <= now) expiring.push(t.info.taskId);
-    }
+    const open = [...tasks.values()].filter((t) => t.status === 'open');
+    const views = open.map((t) => ({ taskId: t.info.taskId, open: true, due: t.due, openedAt: t.openedAt, reminders: t.reminders, escalations: t.escalations }));
+    const { reminders, escalations, expiring } = dueNow(views, dueRules, Date.now());
+    views.forEach((v, i) => (open[i]!.escalations = v.escalations));
     for (const [reminderNo, taskIds] of reminders) {
       await step('queueTaskReminders', (acts) => acts.queueTaskReminders({ workflowId, taskIds, reminderNo, timeZone: policy.timeZone }), { queued: 0 });
     }
@@ -364,18 +352,9 @@ export async function taskBatch(input: TaskBatchInput): Promise<TaskBatchResult>
   }
 
   /** The earliest future reminder, escalation or expiry among open tasks. */
-  function nextEventAt(): number {
-    let next = Number.POSITIVE_INFINITY;
-    for (const t of tasks.values()) {
-      if (t.status !== 'open') continue;
-      reminderOffsets.forEach((offset, i) => {
-        const at = t.due - offset;
-        if (!t.reminders.includes(i) && at > t.openedAt && at < t.due) next = Math.min(next, at);
-      });
-      if (t.escalations < escalationOffsets.length) next = Math.min(next, t.due + escalationOffsets[t.escalations]!);
-      next = Math.min(next, t.due + expireAfter);
-    }
-    return next === Number.POSITIVE_INFINITY ? Date.now() + 24 * 3600 * 1000 : next;
+  function nextWake(): number {
+    const open = [...tasks.values()].filter((t) => t.status === 'open');
+    return nextEventAt(open.map((t) => ({ taskId: t.info.taskId, open: true, due: t.due, openedAt: t.openedAt, reminders: t.reminders, escalations: t.escalations })), dueRules, Date.now());
   }
 }
 
