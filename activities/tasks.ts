@@ -12,7 +12,7 @@ import { isParticipant } from '../db/participants';
 import { batchTasks, closeOpenTasks, insertTasksIfAbsent, lockTaskForCompletion, markTaskCompleted, setOpenTasksDue } from '../db/tasks';
 import type { ActivityDeps } from './deps';
 import type { EmailData } from './email-kinds';
-import { asRefusal, businessFailure, orBusinessFailure } from './failures';
+import { asDataRefusal, asRefusal, businessFailure, orBusinessFailure } from './failures';
 import { emailRow } from './outbox';
 import { type Recipient, recipientsFor, reviewerOf } from './recipients';
 
@@ -240,22 +240,20 @@ export function createTaskActivities({ db, tokenSecret, mailer }: ActivityDeps) 
 
     /**
      * The submissions of one `completeTasks` update, each in its own transaction (they run side by
-     * side on the pool). A business refusal (validation, closed task) is that item's outcome; any
-     * other error fails the activity, whose retry finds the items already written and reports
-     * them as before.
+     * side on the pool), so one item never fails or delays the others. A business refusal
+     * (validation, closed task) or a value PostgreSQL refuses to store (a data error, SQLSTATE
+     * class 22, or a check constraint) is that item's outcome, naming the field where it can.
+     * Any other error (a lost connection) fails the activity once every item has settled; its
+     * retry finds the items already written and reports them as before.
      */
     async recordSubmissions({ items }: RecordSubmissionsInput): Promise<RecordSubmissionsResult> {
-      const outcomes = await Promise.all(
-        items.map(async (item): Promise<RecordedOutcome> => {
-          try {
-            return await recordOne(item);
-          } catch (error) {
-            const refusal = asRefusal(error);
-            if (refusal) return refusal;
-            throw error;
-          }
-        }),
-      );
+      const settled = await Promise.allSettled(items.map((item) => recordOne(item)));
+      const outcomes = settled.map((s, i): RecordedOutcome => {
+        if (s.status === 'fulfilled') return s.value;
+        const refusal = asRefusal(s.reason) ?? asDataRefusal(s.reason, items[i]!.submission);
+        if (refusal) return refusal;
+        throw s.reason;
+      });
       return { outcomes };
     },
 

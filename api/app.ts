@@ -8,7 +8,8 @@ import { requestId } from 'hono/request-id';
 import { routePath } from 'hono/route';
 import { type Principal, createAuthenticator } from './auth';
 import type { ApiDeps } from './deps';
-import { handleError, validationHook, errorBody } from './errors';
+import { handleError, validationHook } from './errors';
+import { DEFAULT_BODY_LIMITS, bodyLimits, notFoundOrNotAllowed, storableUrlText } from './limits';
 import { auditRoutes } from './routes/audit';
 import { adminRoutes } from './routes/admin';
 import { cycleRoutes } from './routes/cycles';
@@ -16,7 +17,6 @@ import { keyRoutes } from './routes/keys';
 import { peopleRoutes } from './routes/people';
 import { systemRoutes } from './routes/system';
 import { taskPageRoutes } from './routes/task-page';
-import { ErrorCode } from '../contract';
 
 export interface AppExtras {
   /** Extra routers mounted as they are (the dev mailbox in the embedded mode). */
@@ -54,7 +54,9 @@ export function createApp(deps: ApiDeps, extras: AppExtras = {}) {
     else deps.log.info(entry, 'request');
   });
   app.onError((err, c) => handleError(err, c, deps.log));
-  app.notFound((c) => c.json(errorBody(ErrorCode.notFound, `no route for ${c.req.method} ${c.req.path.startsWith('/t/') ? '/t/…' : c.req.path}`), 404));
+  app.notFound(notFoundOrNotAllowed(() => app.routes));
+  app.use('*', bodyLimits(deps.bodyLimits ?? DEFAULT_BODY_LIMITS));
+  app.use('*', storableUrlText());
 
   app.route('/', systemRoutes(deps));
   app.route('/api/people', peopleRoutes(deps, auth));

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { StepPolicy } from '../contract';
+import type { BodyLimits } from './limits';
 import type { RateLimitOptions } from './rate-limit';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
@@ -15,6 +16,8 @@ export interface ApiDeps {
   stepPolicy: StepPolicy;
   /** Rate limits of the task links (per replica); false turns them off. */
   taskPageRateLimit?: RateLimitOptions | false;
+  /** Largest request bodies accepted (bytes); DEFAULT_BODY_LIMITS when absent. */
+  bodyLimits?: BodyLimits;
   /** Display time zone for dates on task pages when a cycle has none. */
   log: Logger;
   /** Reachability checks for /healthz and /readyz. */

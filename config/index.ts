@@ -88,6 +88,8 @@ export const envSchema = z.object({
   /** Task links (/t/…) per client address and minute, per API replica: reads and submissions. */
   TASK_LINK_READS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   TASK_LINK_WRITES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  /** The largest people import (JSON or CSV) accepted, in bytes; other bodies have fixed limits (docs/deployment.md). */
+  PEOPLE_IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(16 * 1024 * 1024),
   /** How many reverse proxies in front of the API to trust for X-Forwarded-For (0 = none). */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** A workflow step (activity) is retried this many times, backing off from STEP_RETRY_INITIAL to STEP_RETRY_MAX, then reported stalled. */
@@ -134,6 +136,8 @@ export interface AppConfig {
   taskBatchSize: number;
   stepPolicy: StepPolicy;
   taskLinkLimits: { readsPerMinute: number; writesPerMinute: number; trustProxyHops: number };
+  /** Largest request bodies, in bytes. */
+  bodyLimits: { taskLink: number; peopleImport: number; other: number };
 }
 
 export class ConfigError extends Error {
@@ -197,6 +201,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bootstrapApiKey: e.BOOTSTRAP_API_KEY,
     tokenSecret: e.TOKEN_SECRET,
     taskBatchSize: e.TASK_BATCH_SIZE,
+    bodyLimits: { taskLink: 64 * 1024, peopleImport: e.PEOPLE_IMPORT_MAX_BYTES, other: 1024 * 1024 },
     taskLinkLimits: { readsPerMinute: e.TASK_LINK_READS_PER_MINUTE, writesPerMinute: e.TASK_LINK_WRITES_PER_MINUTE, trustProxyHops: e.TRUST_PROXY_HOPS },
     stepPolicy: { maxAttempts: e.STEP_MAX_ATTEMPTS, initialInterval: e.STEP_RETRY_INITIAL, maxInterval: e.STEP_RETRY_MAX, autoRetryAfter: e.STEP_AUTO_RETRY_AFTER },
   };

@@ -7,10 +7,7 @@ import { emailSchema } from './people';
 export const PHASES = ['strategy', 'drafting', 'review', 'checkins', 'scoring', 'awards'] as const;
 export type Phase = (typeof PHASES)[number];
 
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a calendar date');
+const isoDate = z.iso.date({ message: 'a calendar date as YYYY-MM-DD' });
 
 export const cycleKeySchema = z
   .string()
@@ -71,6 +68,9 @@ export const scheduleSchema = z.object({
 });
 export type Schedule = z.infer<typeof scheduleSchema>;
 
+/** Why HR or an operator acts (cancel, skip): written to the audit log and told to people. */
+export const reasonSchema = text().trim().min(3, 'at least 3 characters').max(500, 'at most 500 characters');
+
 export const startCycleSchema = z
   .object({
     key: cycleKeySchema,
@@ -80,7 +80,8 @@ export const startCycleSchema = z
     participants: z.array(emailSchema).min(1).max(20_000).optional(),
     schedule: scheduleSchema.default(scheduleSchema.parse({})),
   })
-  .refine((c) => c.endsOn > c.startsOn, { path: ['endsOn'], message: 'must be after startsOn' });
+  .refine((c) => c.endsOn > c.startsOn, { path: ['endsOn'], message: 'must be after startsOn' })
+  .meta({ description: 'endsOn must be after startsOn; every participant must be an active person (else 400 naming the field).' });
 export type StartCycleInput = z.infer<typeof startCycleSchema>;
 
 export type CycleStatus = 'running' | 'completed' | 'cancelled';

@@ -13,6 +13,8 @@ export const ErrorCode = {
   taskAlreadyCompleted: 'TASK_ALREADY_COMPLETED',
   unavailable: 'SERVICE_UNAVAILABLE',
   rateLimited: 'RATE_LIMITED',
+  payloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  methodNotAllowed: 'METHOD_NOT_ALLOWED',
   internal: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -12,7 +12,9 @@ export const emailSchema = z
   .string()
   .trim()
   .toLowerCase()
-  .pipe(z.email({ message: 'must be an email address' }).max(254));
+  .pipe(z.email({ message: 'must be an email address' }).max(254))
+  // The API description shows what is accepted (the input side alone would say "any string").
+  .meta({ pattern: z.regexes.email.source, maxLength: 254 });
 
 export const personInputSchema = z.object({
   email: emailSchema,

@@ -38,6 +38,31 @@ function audit(db: Kysely<DB> | Transaction<DB>, actor: string, action: string, 
   return writeAudit(db, { actor, action, cycleId, subject, detail });
 }
 
+/**
+ * An HR control that acts in Temporal (not in this database): its audit row is written first,
+ * with `outcome: "requested"`, then the act runs, then the row records the outcome ("done", or
+ * "refused" with the error's code). So no act is ever missing from the audit log, whatever fails
+ * after it; input is validated before any of this (docs/operations.md).
+ */
+async function auditedAct<T>(db: Kysely<DB>, entry: { actor: string; action: string; cycleId: number; subject: string; detail: Record<string, unknown> }, act: () => Promise<T>): Promise<T> {
+  const row = await db
+    .insertInto('audit_log')
+    .values({ actor: entry.actor, action: entry.action, cycle_id: entry.cycleId, subject: entry.subject, detail: JSON.stringify({ ...entry.detail, outcome: 'requested' }) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const outcome = (detail: Record<string, unknown>) =>
+    db.updateTable('audit_log').set({ detail: JSON.stringify({ ...entry.detail, ...detail }) }).where('id', '=', row.id).execute();
+  let result: T;
+  try {
+    result = await act();
+  } catch (error) {
+    await outcome({ outcome: 'refused', error: error instanceof AppError ? error.code : ErrorCode.internal }).catch(() => {});
+    throw error;
+  }
+  await outcome({ outcome: 'done' });
+  return result;
+}
+
 /** Turns a refused update into the API's error (the workflow's reason, with field issues). */
 function fromUpdateError(error: unknown): never {
   if (error instanceof WorkflowUpdateFailedError) {
@@ -51,23 +76,23 @@ function fromUpdateError(error: unknown): never {
 
 export async function advancePhase(deps: ControlDeps, key: string, phase: Phase, actor: string): Promise<ControlResult> {
   const cycle = await cycleRow(deps.db, key);
-  const result = await deps.client.workflow.getHandle(cycle.workflow_id).executeUpdate(advancePhaseUpdate, { args: [{ phase, actor }] }).catch(fromUpdateError);
-  await audit(deps.db, actor, 'cycle.phase-advanced', cycle.id, `cycle:${key}`, { phase });
-  return result;
+  return auditedAct(deps.db, { actor, action: 'cycle.phase-advanced', cycleId: cycle.id, subject: `cycle:${key}`, detail: { phase } }, () =>
+    deps.client.workflow.getHandle(cycle.workflow_id).executeUpdate(advancePhaseUpdate, { args: [{ phase, actor }] }).catch(fromUpdateError),
+  );
 }
 
 export async function extendPhase(deps: ControlDeps, key: string, phase: Phase, until: string, actor: string): Promise<ControlResult> {
   const cycle = await cycleRow(deps.db, key);
-  const result = await deps.client.workflow.getHandle(cycle.workflow_id).executeUpdate(extendPhaseUpdate, { args: [{ phase, until, actor }] }).catch(fromUpdateError);
-  await audit(deps.db, actor, 'cycle.phase-extended', cycle.id, `cycle:${key}`, { phase, until });
-  return result;
+  return auditedAct(deps.db, { actor, action: 'cycle.phase-extended', cycleId: cycle.id, subject: `cycle:${key}`, detail: { phase, until } }, () =>
+    deps.client.workflow.getHandle(cycle.workflow_id).executeUpdate(extendPhaseUpdate, { args: [{ phase, until, actor }] }).catch(fromUpdateError),
+  );
 }
 
 export async function cancelCycle(deps: ControlDeps, key: string, reason: string, actor: string): Promise<ControlResult> {
   const cycle = await cycleRow(deps.db, key);
-  const result = await deps.client.workflow.getHandle(cycle.workflow_id).executeUpdate(cancelCycleUpdate, { args: [{ reason, actor }] }).catch(fromUpdateError);
-  await audit(deps.db, actor, 'cycle.cancelled', cycle.id, `cycle:${key}`, { reason });
-  return result;
+  return auditedAct(deps.db, { actor, action: 'cycle.cancelled', cycleId: cycle.id, subject: `cycle:${key}`, detail: { reason } }, () =>
+    deps.client.workflow.getHandle(cycle.workflow_id).executeUpdate(cancelCycleUpdate, { args: [{ reason, actor }] }).catch(fromUpdateError),
+  );
 }
 
 /** Extends one person's task: its batch moves the due time and its reminders and escalations. */
@@ -77,12 +102,13 @@ export async function extendTask(deps: ControlDeps, key: string, taskId: number,
   if (!task) throw new AppError(ErrorCode.notFound, `no task ${taskId} in cycle ${key}`);
   if (task.status !== 'open') throw new AppError(ErrorCode.taskClosed, `task ${taskId} is ${task.status}`);
   if (Date.parse(until) <= Date.now()) throw validationError([{ path: 'until', message: 'must be in the future' }]);
-  try {
-    await deps.client.workflow.getHandle(task.workflow_id).signal(extendTasksSignal, { taskIds: [taskId], dueAt: until });
-  } catch (error) {
-    throw new AppError(ErrorCode.conflict, `the task's batch has already ended (${(error as Error).message})`);
-  }
-  await audit(deps.db, actor, 'task.extended', cycle.id, `task:${taskId}`, { from: new Date(task.due_at).toISOString(), until });
+  await auditedAct(deps.db, { actor, action: 'task.extended', cycleId: cycle.id, subject: `task:${taskId}`, detail: { from: new Date(task.due_at).toISOString(), until } }, async () => {
+    try {
+      await deps.client.workflow.getHandle(task.workflow_id).signal(extendTasksSignal, { taskIds: [taskId], dueAt: until });
+    } catch (error) {
+      throw new AppError(ErrorCode.conflict, `the task's batch has already ended (${(error as Error).message})`);
+    }
+  });
   return { taskId, dueAt: until };
 }
 

@@ -117,6 +117,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           bootstrapApiKey: options.secrets.bootstrapApiKey,
           taskBatchSize: config.taskBatchSize,
           stepPolicy: config.stepPolicy,
+          bodyLimits: config.bodyLimits,
           taskPageRateLimit: {
             read: { perMinute: config.taskLinkLimits.readsPerMinute, burst: Math.max(1, Math.ceil(config.taskLinkLimits.readsPerMinute / 2)) },
             write: { perMinute: config.taskLinkLimits.writesPerMinute, burst: config.taskLinkLimits.writesPerMinute },

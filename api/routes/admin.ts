@@ -1,9 +1,11 @@
 /** The operator's view: stalled steps across cycles, and retry / skip. Admin only. */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { reasonSchema } from '../../contract';
 import { listStalled, resolveStalled } from '../../core/stalls';
 import { type AuthEnv, type createAuthenticator, requireRole } from '../auth';
 import type { ApiDeps } from '../deps';
 import { validationHook } from '../errors';
+import { keyRoute } from '../openapi-responses';
 import { errorSchema, json } from '../schemas';
 
 const stalledSchema = z
@@ -23,7 +25,12 @@ const stalledSchema = z
   })
   .openapi('StalledStep');
 
-const idParam = z.object({ id: z.string().regex(/^(step|email)-\d{1,12}$/, 'an id such as step-12 or email-345') });
+const idParam = z.object({
+  id: z
+    .string()
+    .regex(/^(step|email)-\d{1,10}$/, 'an id such as step-12 or email-345')
+    .refine((id) => !/\d$/.test(id) || Number(id.slice(id.indexOf('-') + 1)) <= 2_147_483_647, 'no such id (the number is too large)'),
+});
 const outcome = z.object({ id: z.string(), action: z.enum(['retry', 'skip']) });
 const errors = { 400: json(errorSchema, 'Not valid'), 404: json(errorSchema, 'No such stalled step'), 409: json(errorSchema, 'Not stalled any more (e.g. a second click)') };
 
@@ -32,7 +39,7 @@ const listRoute = createRoute({
   path: '/stalled',
   summary: 'Every stalled step across cycles: what, since when, why, and what can be done',
   security: [{ bearer: [] }],
-  responses: { 200: json(z.object({ stalled: z.array(stalledSchema) }), 'Stalled steps') },
+  responses: { ...keyRoute, 200: json(z.object({ stalled: z.array(stalledSchema) }), 'Stalled steps') },
 });
 const retryRoute = createRoute({
   method: 'post',
@@ -40,15 +47,15 @@ const retryRoute = createRoute({
   summary: 'Run the stalled step again now',
   security: [{ bearer: [] }],
   request: { params: idParam },
-  responses: { 200: json(outcome, 'Retrying'), ...errors },
+  responses: { ...keyRoute, 200: json(outcome, 'Retrying'), ...errors },
 });
 const skipRoute = createRoute({
   method: 'post',
   path: '/stalled/{id}/skip',
   summary: 'Mark the stalled step done without its effect (see skipMeans), with a reason',
   security: [{ bearer: [] }],
-  request: { params: idParam, body: { required: true, content: { 'application/json': { schema: z.object({ reason: z.string().trim().min(3).max(500) }) } } } },
-  responses: { 200: json(outcome, 'Skipped'), ...errors },
+  request: { params: idParam, body: { required: true, content: { 'application/json': { schema: z.object({ reason: reasonSchema }) } } } },
+  responses: { ...keyRoute, 200: json(outcome, 'Skipped'), ...errors },
 });
 
 export function adminRoutes(deps: ApiDeps, auth: ReturnType<typeof createAuthenticator>) {

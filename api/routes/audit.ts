@@ -1,14 +1,15 @@
 /** The audit log, newest first, filtered and paged. For HR and admins. */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { cycleKeySchema } from '../../contract';
+import { cycleKeySchema, text } from '../../contract';
 import { queryAudit } from '../../core/audit';
 import { type AuthEnv, type createAuthenticator, requireRole } from '../auth';
 import type { ApiDeps } from '../deps';
 import { validationHook } from '../errors';
+import { keyRoute } from '../openapi-responses';
 import { errorSchema, json } from '../schemas';
 
 
-const filterText = z.string().min(1, 'must not be empty').max(200, 'at most 200 characters');
+const filterText = text().min(1, 'must not be empty').max(200, 'at most 200 characters');
 
 const auditQuerySchema = z.object({
   cycle: cycleKeySchema.optional().openapi({ description: 'A cycle key: only entries about that cycle (404 if there is no such cycle)', example: '2027-Q1' }),
@@ -19,7 +20,7 @@ const auditQuerySchema = z.object({
     .optional()
     .openapi({ description: 'Only entries at or after this time (a date alone means its start, UTC)', example: '2027-01-01T00:00:00Z' }),
   limit: z.coerce.number().int().min(1).max(1000).default(100).openapi({ description: '1 to 1000' }),
-  before: z.coerce.number().int().min(1).optional().openapi({ description: 'Paging: the `next` of the previous page' }),
+  before: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional().openapi({ description: 'Paging: the `next` of the previous page' }),
 });
 
 const auditEntrySchema = z
@@ -41,7 +42,7 @@ const auditRoute = createRoute({
   description: 'Who changed what: cycle starts, people imports, task completions, API key changes. Page with `before` = `next` until `next` is null.',
   security: [{ bearer: [] }],
   request: { query: auditQuerySchema },
-  responses: {
+  responses: { ...keyRoute,
     200: json(z.object({ entries: z.array(auditEntrySchema), next: z.number().int().nullable() }), 'Entries'),
     400: json(errorSchema, 'A filter is not valid'),
     401: json(errorSchema, 'No valid API key'),

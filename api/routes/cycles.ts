@@ -1,5 +1,5 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { PHASES, TASK_KINDS, TASK_STATUSES, cycleKeySchema, emailSchema, startCycleSchema } from '../../contract';
+import { ErrorCode, PHASES, TASK_KINDS, TASK_STATUSES, type TaskKind, type TaskStatus, PHASE_OF_KIND, cycleKeySchema, emailSchema, reasonSchema, startCycleSchema } from '../../contract';
 import { addParticipants, advancePhase, cancelCycle, extendPhase, extendTask, removeParticipant } from '../../core/cycle-controls';
 import { alignmentReport, scoresReport } from '../../core/cycle-reports';
 import { getCycleView, listCycleSummaries, listCycleTaskPage, startCycle } from '../../core/cycles';
@@ -7,6 +7,7 @@ import { requireCycleByKey } from '../../db/cycles';
 import { type AuthEnv, type createAuthenticator, requireRole } from '../auth';
 import type { ApiDeps } from '../deps';
 import { validationHook } from '../errors';
+import { keyRoute } from '../openapi-responses';
 import { cycleSummarySchema, cycleViewSchema, errorSchema, json, taskSchema } from '../schemas';
 
 const keyParam = z.object({ key: cycleKeySchema });
@@ -18,7 +19,7 @@ const startRoute = createRoute({
   description: 'Posting the same key with the same body again returns the same cycle and starts nothing; the same key with a different body is 409.',
   security: [{ bearer: [] }],
   request: { body: { required: true, content: { 'application/json': { schema: startCycleSchema } } } },
-  responses: {
+  responses: { ...keyRoute,
     201: json(cycleSummarySchema, 'Started'),
     200: json(cycleSummarySchema, 'Already started with the same settings'),
     400: json(errorSchema, 'Not valid'),
@@ -32,7 +33,7 @@ const listRoute = createRoute({
   path: '/',
   summary: 'List cycles',
   security: [{ bearer: [] }],
-  responses: { 200: json(z.object({ cycles: z.array(cycleSummarySchema) }), 'Cycles') },
+  responses: { ...keyRoute, 200: json(z.object({ cycles: z.array(cycleSummarySchema) }), 'Cycles') },
 });
 
 const getRoute = createRoute({
@@ -42,7 +43,7 @@ const getRoute = createRoute({
   description: 'Phase and deadlines from the workflow, task and email counts from the database.',
   security: [{ bearer: [] }],
   request: { params: keyParam },
-  responses: { 200: json(cycleViewSchema, 'The cycle'), 404: json(errorSchema, 'No such cycle') },
+  responses: { ...keyRoute, 200: json(cycleViewSchema, 'The cycle'), 404: json(errorSchema, 'No such cycle') },
 });
 
 const tasksRoute = createRoute({
@@ -57,10 +58,10 @@ const tasksRoute = createRoute({
       kind: z.enum(TASK_KINDS).optional(),
       owner: emailSchema.optional(),
       limit: z.coerce.number().int().min(1).max(1000).default(200),
-      offset: z.coerce.number().int().min(0).default(0),
+      offset: z.coerce.number().int().min(0).max(2_147_483_647).default(0),
     }),
   },
-  responses: { 200: json(z.object({ tasks: z.array(taskSchema), total: z.number().int() }), 'Tasks'), 404: json(errorSchema, 'No such cycle') },
+  responses: { ...keyRoute, 200: json(z.object({ tasks: z.array(taskSchema), total: z.number().int() }), 'Tasks'), 404: json(errorSchema, 'No such cycle') },
 });
 
 const controlResultSchema = z.object({ phase: z.enum(PHASES).nullable(), status: z.enum(['running', 'completed', 'cancelled']) });
@@ -79,7 +80,7 @@ const advanceRoute = createRoute({
   description: 'Open tasks of the phase expire. `phase` must be the current phase, so a stale click cannot skip two phases.',
   security: [{ bearer: [] }],
   request: { params: keyParam, body: { required: true, content: { 'application/json': { schema: phaseBody } } } },
-  responses: { 200: json(controlResultSchema, 'Advanced'), ...controlErrors },
+  responses: { ...keyRoute, 200: json(controlResultSchema, 'Advanced'), ...controlErrors },
 });
 const extendRoute = createRoute({
   method: 'post',
@@ -88,7 +89,7 @@ const extendRoute = createRoute({
   description: 'Every open task of the phase becomes due at `until`; reminders and escalations move with it.',
   security: [{ bearer: [] }],
   request: { params: keyParam, body: { required: true, content: { 'application/json': { schema: phaseBody.extend({ until: isoInstant }) } } } },
-  responses: { 200: json(controlResultSchema, 'Extended'), ...controlErrors },
+  responses: { ...keyRoute, 200: json(controlResultSchema, 'Extended'), ...controlErrors },
 });
 const cancelRoute = createRoute({
   method: 'post',
@@ -96,8 +97,8 @@ const cancelRoute = createRoute({
   summary: 'Cancel the cycle',
   description: 'All open tasks are cancelled and every participant is told.',
   security: [{ bearer: [] }],
-  request: { params: keyParam, body: { required: true, content: { 'application/json': { schema: z.object({ reason: z.string().trim().min(3).max(500) }) } } } },
-  responses: { 200: json(controlResultSchema, 'Cancelling'), ...controlErrors },
+  request: { params: keyParam, body: { required: true, content: { 'application/json': { schema: z.object({ reason: reasonSchema }) } } } },
+  responses: { ...keyRoute, 200: json(controlResultSchema, 'Cancelling'), ...controlErrors },
 });
 const extendTaskRoute = createRoute({
   method: 'post',
@@ -105,10 +106,10 @@ const extendTaskRoute = createRoute({
   summary: "Extend one person's task",
   security: [{ bearer: [] }],
   request: {
-    params: keyParam.extend({ id: z.coerce.number().int().positive() }),
+    params: keyParam.extend({ id: z.coerce.number().int().positive().max(2_147_483_647, 'no such task (the id is too large)') }),
     body: { required: true, content: { 'application/json': { schema: z.object({ until: isoInstant }) } } },
   },
-  responses: { 200: json(z.object({ taskId: z.number().int(), dueAt: z.string() }), 'Extended'), ...controlErrors, 410: json(errorSchema, 'The task has ended') },
+  responses: { ...keyRoute, 200: json(z.object({ taskId: z.number().int(), dueAt: z.string() }), 'Extended'), ...controlErrors, 410: json(errorSchema, 'The task has ended') },
 });
 const addParticipantsRoute = createRoute({
   method: 'post',
@@ -116,7 +117,7 @@ const addParticipantsRoute = createRoute({
   summary: 'Add participants mid-cycle (they receive the current phase’s task)',
   security: [{ bearer: [] }],
   request: { params: keyParam, body: { required: true, content: { 'application/json': { schema: z.object({ emails: z.array(emailSchema).min(1).max(5000) }) } } } },
-  responses: { 200: json(z.object({ added: z.number().int() }), 'Added'), ...controlErrors },
+  responses: { ...keyRoute, 200: json(z.object({ added: z.number().int() }), 'Added'), ...controlErrors },
 });
 const removeParticipantRoute = createRoute({
   method: 'delete',
@@ -124,7 +125,7 @@ const removeParticipantRoute = createRoute({
   summary: 'Remove a participant (their open tasks are cancelled)',
   security: [{ bearer: [] }],
   request: { params: keyParam.extend({ email: emailSchema }) },
-  responses: { 204: { description: 'Removed' }, ...controlErrors },
+  responses: { ...keyRoute, 204: { description: 'Removed' }, ...controlErrors },
 });
 const alignmentRoute = createRoute({
   method: 'get',
@@ -132,7 +133,7 @@ const alignmentRoute = createRoute({
   summary: 'Alignment coverage and who is not approved yet',
   security: [{ bearer: [] }],
   request: { params: keyParam },
-  responses: {
+  responses: { ...keyRoute,
     200: json(
       z.object({
         coverage: z.number(),
@@ -151,7 +152,7 @@ const scoresRoute = createRoute({
   summary: 'Scores: per key result (self and calibrated), objective and person',
   security: [{ bearer: [] }],
   request: { params: keyParam },
-  responses: {
+  responses: { ...keyRoute,
     200: json(
       z.object({
         people: z.array(

@@ -1,15 +1,17 @@
 /** API keys: create (the plain key is shown once), list, revoke. Admins only. */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { text } from '../../contract';
 import { API_KEY_ROLES, createApiKey, listApiKeys, revokeApiKey } from '../../core/api-keys';
 import { type AuthEnv, type createAuthenticator, requireRole } from '../auth';
 import type { ApiDeps } from '../deps';
 import { validationHook } from '../errors';
+import { keyRoute } from '../openapi-responses';
 import { errorSchema, json } from '../schemas';
 
 
 const createKeySchema = z
   .object({
-    name: z.string().trim().min(1, 'must not be empty').max(100, 'at most 100 characters').openapi({ example: 'hris-sync' }),
+    name: text().trim().min(1, 'must not be empty').max(100, 'at most 100 characters').openapi({ example: 'hris-sync' }),
     role: z.enum(API_KEY_ROLES).openapi({ description: 'hr: people and cycles; admin: keys, and reading everything' }),
   })
   .openapi('NewApiKey');
@@ -48,7 +50,7 @@ const createKeyRoute = createRoute({
   description: 'The response holds the plain key; it cannot be shown again. Audited as api-key.created.',
   security,
   request: { body: { required: true, content: { 'application/json': { schema: createKeySchema } } } },
-  responses: { 201: json(createdKeySchema, 'Created'), 400: json(errorSchema, 'Not valid'), ...denied },
+  responses: { ...keyRoute, 201: json(createdKeySchema, 'Created'), 400: json(errorSchema, 'Not valid'), ...denied },
 });
 
 const listKeysRoute = createRoute({
@@ -56,7 +58,7 @@ const listKeysRoute = createRoute({
   path: '/',
   summary: 'List API keys (never the keys themselves)',
   security,
-  responses: { 200: json(z.object({ keys: z.array(apiKeySchema) }), 'Every key, newest first, revoked ones included'), ...denied },
+  responses: { ...keyRoute, 200: json(z.object({ keys: z.array(apiKeySchema) }), 'Every key, newest first, revoked ones included'), ...denied },
 });
 
 const revokeKeyRoute = createRoute({
@@ -66,7 +68,7 @@ const revokeKeyRoute = createRoute({
   description: 'The key stops working at once. Revoking a revoked key changes nothing and is also 204. Audited as api-key.revoked.',
   security,
   request: { params: idParam },
-  responses: { 204: { description: 'Revoked' }, 404: json(errorSchema, 'No such key'), ...denied },
+  responses: { ...keyRoute, 204: { description: 'Revoked' }, 404: json(errorSchema, 'No such key'), ...denied },
 });
 
 export function keyRoutes(deps: ApiDeps, auth: ReturnType<typeof createAuthenticator>) {

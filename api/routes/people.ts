@@ -5,6 +5,7 @@ import { type AuthEnv, type createAuthenticator, requireRole } from '../auth';
 import type { ApiDeps } from '../deps';
 import { errorSchema, personSchema } from '../schemas';
 import { validationHook } from '../errors';
+import { keyRoute } from '../openapi-responses';
 import { AppError } from '../../core/errors';
 import { ErrorCode } from '../../contract';
 
@@ -24,7 +25,7 @@ const importRoute = createRoute({
       },
     },
   },
-  responses: {
+  responses: { ...keyRoute,
     200: { description: 'Imported', content: { 'application/json': { schema: z.object({ created: z.number().int(), updated: z.number().int() }) } } },
     400: { description: 'A row is not valid', content: { 'application/json': { schema: errorSchema } } },
   },
@@ -35,7 +36,7 @@ const listRoute = createRoute({
   path: '/',
   summary: 'List people',
   security: [{ bearer: [] }],
-  responses: { 200: { description: 'People', content: { 'application/json': { schema: z.object({ people: z.array(personSchema) }) } } } },
+  responses: { ...keyRoute, 200: { description: 'People', content: { 'application/json': { schema: z.object({ people: z.array(personSchema) }) } } } },
 });
 
 const absencesRoute = createRoute({
@@ -59,7 +60,7 @@ const absencesRoute = createRoute({
       },
     },
   },
-  responses: {
+  responses: { ...keyRoute,
     200: { description: 'Marked', content: { 'application/json': { schema: z.object({ weeks: z.array(z.string()) }) } } },
     400: { description: 'Not valid', content: { 'application/json': { schema: errorSchema } } },
     404: { description: 'No such person', content: { 'application/json': { schema: errorSchema } } },

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { ApiDeps } from '../deps';
+import { anyRoute } from '../openapi-responses';
 
 const healthSchema = z.object({ status: z.enum(['ok', 'degraded']), database: z.enum(['up', 'down']), temporal: z.enum(['up', 'down']) });
 
@@ -10,7 +11,7 @@ const healthRoute = createRoute({
   method: 'get',
   path: '/healthz',
   summary: 'Liveness: the process answers (200 while it runs), with database and Temporal reachability',
-  responses: { 200: { description: 'Alive', content: { 'application/json': { schema: healthSchema } } } },
+  responses: { 200: { description: 'Alive', content: { 'application/json': { schema: healthSchema } } }, ...anyRoute },
 });
 const readyRoute = createRoute({
   method: 'get',
@@ -18,6 +19,7 @@ const readyRoute = createRoute({
   summary: 'Readiness: 200 only when the database and Temporal are reachable',
   responses: {
     200: { description: 'Ready', content: { 'application/json': { schema: healthSchema } } },
+    ...anyRoute,
     503: { description: 'Not ready', content: { 'application/json': { schema: healthSchema } } },
   },
 });

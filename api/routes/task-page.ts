@@ -99,6 +99,15 @@ const anySubmissionSchema = z
   ])
   .openapi({ description: 'The submission for the task’s kind: GET the link with Accept: application/json for its exact JSON Schema (`fields`).' });
 
+/** Task links answer JSON to programs and an HTML page to people, errors included. */
+const errorOrPage = (description: string) => ({ description, content: { 'application/json': { schema: errorSchema }, 'text/html': { schema: z.string() } } });
+const linkResponses = {
+  404: errorOrPage('Unknown, malformed or expired link'),
+  413: errorOrPage('The request body is too large'),
+  429: errorOrPage('Too many requests from this address (see Retry-After)'),
+  503: errorOrPage('The database or Temporal is not reachable right now; try again'),
+};
+
 const getRoute = createRoute({
   method: 'get',
   path: '/{token}',
@@ -106,9 +115,8 @@ const getRoute = createRoute({
   description: 'Never changes anything.',
   request: { params: tokenParam },
   responses: {
+    ...linkResponses,
     200: { description: 'The task', content: { 'application/json': { schema: taskJsonSchema }, 'text/html': { schema: z.string() } } },
-    404: { description: 'Unknown, malformed or expired link', content: { 'application/json': { schema: errorSchema } } },
-    429: { description: 'Too many requests from this address (see Retry-After)', content: { 'application/json': { schema: errorSchema } } },
   },
 });
 const postRoute = createRoute({
@@ -118,12 +126,12 @@ const postRoute = createRoute({
   description: 'A form post from the task page, or JSON with the fields of the task’s kind. A second submission is refused with 409 and changes nothing.',
   request: { params: tokenParam, body: { content: { 'application/json': { schema: anySubmissionSchema } } } },
   responses: {
-    200: { description: 'Completed', content: { 'application/json': { schema: z.object({ taskId: z.number().int(), status: z.string(), completedAt: z.string() }) } } },
-    400: { description: 'Not valid, by field; nothing saved', content: { 'application/json': { schema: errorSchema } } },
-    404: { description: 'Unknown link', content: { 'application/json': { schema: errorSchema } } },
-    409: { description: 'Already completed', content: { 'application/json': { schema: errorSchema } } },
-    410: { description: 'Expired or cancelled', content: { 'application/json': { schema: errorSchema } } },
-    429: { description: 'Too many requests from this address (see Retry-After)', content: { 'application/json': { schema: errorSchema } } },
+    ...linkResponses,
+    200: { description: 'Completed', content: { 'application/json': { schema: z.object({ taskId: z.number().int(), status: z.string(), completedAt: z.string() }) }, 'text/html': { schema: z.string() } } },
+    400: errorOrPage('Not valid, by field; nothing saved'),
+    403: errorOrPage('A form post from another site'),
+    409: errorOrPage('Already completed'),
+    410: errorOrPage('Expired or cancelled'),
   },
 });
 
