@@ -8,7 +8,7 @@
  * Production entry points (`npm run api`, `npm run worker`) call `requireExternalServices`.
  */
 import { z } from 'zod';
-import { type StepPolicy, durationSchema } from '../contract';
+import { type StepPolicy, durationSchema, durationToMs } from '../contract';
 
 const optionalString = z
   .string()
@@ -32,6 +32,9 @@ const url = (protocols: string[]) =>
     { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
   );
 
+/** A duration such as "30s" (checked by pattern alone, so a bad value is a plain configuration error). */
+const timeout = (fallback: string) => z.string().trim().regex(/^\d+(?:\.\d+)?\s*(?:ms|s|m|h|d|w)$/, 'a duration such as "30s" or "1500ms"').default(fallback);
+
 const secret = (what: string) =>
   optionalString.refine((v) => v === undefined || v.length >= 32, {
     message: `${what} must be at least 32 characters`,
@@ -47,6 +50,11 @@ export const envSchema = z.object({
 
   DATABASE_URL: url(['postgres:', 'postgresql:']),
   DATABASE_POOL_SIZE: positiveInt(10),
+  /** PostgreSQL cancels a statement (or an idle transaction) running longer than this. */
+  DATABASE_STATEMENT_TIMEOUT: timeout('30s'),
+  /** The client gives up on an answer that does not come (a hung server or network) after this. */
+  DATABASE_QUERY_TIMEOUT: timeout('35s'),
+  DATABASE_CONNECT_TIMEOUT: timeout('5s'),
 
   TEMPORAL_ADDRESS: optionalString,
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
@@ -126,7 +134,7 @@ export interface AppConfig {
   publicBaseUrl: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   dataDir: string;
-  database: { url: string | undefined; poolSize: number };
+  database: { url: string | undefined; poolSize: number; timeouts: { statementMs: number; queryMs: number; connectMs: number } };
   temporal: TemporalConfig;
   smtp: { url: string | undefined; maxConnections: number; ratePerSecond: number; mailboxPort: number; from: string };
   /** Replies by email; `domain` undefined = off (no Reply-To, no reply instructions, no listener). */
@@ -168,7 +176,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     logLevel: e.LOG_LEVEL,
     dataDir: e.DATA_DIR,
-    database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
+    database: {
+      url: e.DATABASE_URL,
+      poolSize: e.DATABASE_POOL_SIZE,
+      timeouts: { statementMs: durationToMs(e.DATABASE_STATEMENT_TIMEOUT), queryMs: durationToMs(e.DATABASE_QUERY_TIMEOUT), connectMs: durationToMs(e.DATABASE_CONNECT_TIMEOUT) },
+    },
     temporal: {
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,

@@ -26,18 +26,36 @@ export interface DatabaseOptions {
   poolSize: number;
   /** Where PGlite keeps its files when `url` is unset; `memory://` keeps nothing. */
   dataDir: string;
+  /** Bounds so that a slow or silent server fails a request instead of hanging it (PostgreSQL only). */
+  timeouts?: Partial<DatabaseTimeouts>;
 }
+
+export interface DatabaseTimeouts {
+  /** The server cancels a statement running longer (`statement_timeout`; also `idle_in_transaction_session_timeout`). */
+  statementMs: number;
+  /** The client gives up on an answer that does not come (a hung server or network) and drops that connection. */
+  queryMs: number;
+  /** Opening a connection. */
+  connectMs: number;
+}
+
+export const DEFAULT_DATABASE_TIMEOUTS: DatabaseTimeouts = { statementMs: 30_000, queryMs: 35_000, connectMs: 5_000 };
+const QUERY_READ_TIMEOUT = 'Query read timeout'; // pg's message when query_timeout passes
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   let db: Kysely<DB>;
   let kind: Database['kind'];
   let pingImpl: (() => Promise<void>) | undefined;
   if (options.url) {
+    const timeouts = { ...DEFAULT_DATABASE_TIMEOUTS, ...options.timeouts };
     const pool = new pg.Pool({
       connectionString: options.url,
       max: options.poolSize,
       // A server that stops answering must not hang requests forever.
-      connectionTimeoutMillis: 5_000,
+      connectionTimeoutMillis: timeouts.connectMs,
+      statement_timeout: timeouts.statementMs,
+      idle_in_transaction_session_timeout: timeouts.statementMs,
+      query_timeout: timeouts.queryMs,
       keepAlive: true,
       types: {
         getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
@@ -47,7 +65,30 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     // A client whose server went away (restart, failover) must not crash the process: idle
     // clients report on the pool, checked-out ones on themselves; the query in flight fails.
     pool.on('error', () => {});
-    pool.on('connect', (client) => client.on('error', () => {}));
+    // After a query read timeout the connection still waits for that answer; the next query on it
+    // would queue behind it. Such a connection is destroyed on release instead of reused.
+    const broken = new WeakSet<pg.PoolClient>();
+    pool.on('connect', (client) => {
+      client.on('error', () => {});
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      (client as { query: unknown }).query = (...args: unknown[]) => {
+        const result = query(...args);
+        if (!(result instanceof Promise)) return result;
+        return result.catch((error: unknown) => {
+          if ((error as Error)?.message === QUERY_READ_TIMEOUT) broken.add(client as pg.PoolClient);
+          throw error;
+        });
+      };
+    });
+    const guardedPool = {
+      connect: async () => {
+        const client = await pool.connect();
+        const release = client.release.bind(client); // pg-pool sets a new one at every checkout
+        client.release = (error?: Error | boolean) => release(error || (broken.has(client) ? new Error(QUERY_READ_TIMEOUT) : undefined));
+        return client;
+      },
+      end: () => pool.end(),
+    };
     pingImpl = () =>
       new Promise<void>((resolve, reject) => {
         let settled = false;
@@ -77,7 +118,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
             reject(error);
           });
       });
-    db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: guardedPool as unknown as pg.Pool }) });
     kind = 'postgres';
   } else {
     const { PGlite } = await import('@electric-sql/pglite');

@@ -62,7 +62,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
 
   try {
-    const database = await openDatabase({ url: config.database.url, poolSize: config.database.poolSize, dataDir: config.dataDir });
+    const database = await openDatabase({ url: config.database.url, poolSize: config.database.poolSize, dataDir: config.dataDir, timeouts: config.database.timeouts });
     cleanups.push(() => database.close());
     await migrateToLatest(database.db);
 

