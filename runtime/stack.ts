@@ -14,7 +14,7 @@ import { type Database, migrateToLatest, openDatabase } from '../db/connect';
 import { type MailCatcher, startMailCatcher } from '../mail/catcher';
 import { createMailboxRouter } from '../mail/mailbox-routes';
 import { type Mailer, createMailer } from '../mail/mailer';
-import { startInboundServer } from '../mail/inbound';
+import { replyRecipientCheck, startInboundServer } from '../mail/inbound';
 import { completeThroughWorkflow, createReplyHandler } from '../core/replies';
 import { type Logger, createLogger, installTemporalLogging } from './logger';
 import { type TemporalAccess, connectTemporal, startEmbeddedTemporal, temporalReachable } from './temporal';
@@ -154,7 +154,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         log,
         complete: completeThroughWorkflow({ db: database.db, client: temporal.client }),
       });
-      const inbound = await startInboundServer({ host: config.host, port: config.replies.inboundPort, domain: replyDomain, handle, log });
+      const inbound = await startInboundServer({
+        host: config.host,
+        port: config.replies.inboundPort,
+        domain: replyDomain,
+        checkRecipient: replyRecipientCheck({ db: database.db, tokenSecret: options.secrets.tokenSecret, domain: replyDomain }),
+        handle,
+        log,
+        maxBytes: config.replies.maxBytes,
+        maxClients: config.replies.maxClients,
+      });
       cleanups.push(() => inbound.close());
     }
     // ---- end of replies by email ----------------------------------------------------------------
