@@ -5,9 +5,14 @@
 import { type AnySubmission, type CompletionRefusal, ErrorCode, PHASE_OF_KIND, type TaskKind, type TaskStatus } from '../contract';
 import { type KindHandler, type RecordOutcome, SubmissionRejected, type TaskRef, kindHandlers } from '../core/task-kinds';
 import { hashToken, taskToken } from '../core/tokens';
+import { writeAudit } from '../db/audit';
+import { requireCycleByKey } from '../db/cycles';
+import { queueEmails } from '../db/emails';
+import { isParticipant } from '../db/participants';
+import { batchTasks, closeOpenTasks, insertTasksIfAbsent, lockTaskForCompletion, markTaskCompleted, setOpenTasksDue } from '../db/tasks';
 import type { ActivityDeps } from './deps';
 import type { EmailData } from './email-kinds';
-import { asRefusal, businessFailure } from './failures';
+import { asRefusal, businessFailure, orBusinessFailure } from './failures';
 import { emailRow } from './outbox';
 import { type Recipient, recipientsFor, reviewerOf } from './recipients';
 
@@ -103,8 +108,7 @@ const WITH_SUBJECT: ReadonlySet<TaskKind> = new Set(['review', 'strategy-review'
 
 export function createTaskActivities({ db, tokenSecret, mailer }: ActivityDeps) {
   async function cycleByKey(cycleKey: string) {
-    const cycle = await db.selectFrom('cycles').select(['id', 'title', 'hr_person_id']).where('key', '=', cycleKey).executeTakeFirst();
-    if (!cycle) throw businessFailure(ErrorCode.notFound, `cycle ${cycleKey} does not exist`);
+    const cycle = await requireCycleByKey(db, cycleKey).catch(orBusinessFailure);
     if (cycle.hr_person_id === null) throw businessFailure(ErrorCode.validation, `cycle ${cycleKey} has no HR owner`);
     return { id: cycle.id, title: cycle.title, hrPersonId: cycle.hr_person_id };
   }
@@ -120,10 +124,9 @@ export function createTaskActivities({ db, tokenSecret, mailer }: ActivityDeps) 
       let created = 0;
       for (let i = 0; i < recipients.length; i += INSERT_CHUNK) {
         const chunk = recipients.slice(i, i + INSERT_CHUNK);
-        const inserted = await tx
-          .insertInto('tasks')
-          .values(
-            chunk.map((r) => ({
+        const inserted = await insertTasksIfAbsent(
+          tx,
+          chunk.map((r) => ({
               cycle_id: cycle.id,
               person_id: r.personId,
               subject_person_id: r.subjectPersonId,
@@ -133,31 +136,13 @@ export function createTaskActivities({ db, tokenSecret, mailer }: ActivityDeps) 
               batch_no: spec.batchNo,
               workflow_id: spec.workflowId,
               due_at: r.dueAt,
-              token_hash: hashToken(taskToken(tokenSecret, { cycleId: cycle.id, kind: spec.kind, round: spec.round, personId: r.personId, subjectPersonId: r.subjectPersonId })),
-            })),
-          )
-          .onConflict((oc) => oc.constraint('tasks_identity').doNothing())
-          .returning(['id'])
-          .execute();
+            token_hash: hashToken(taskToken(tokenSecret, { cycleId: cycle.id, kind: spec.kind, round: spec.round, personId: r.personId, subjectPersonId: r.subjectPersonId })),
+          })),
+        );
         created += inserted.length;
-        if (inserted.length) {
-          await tx
-            .insertInto('task_events')
-            .values(inserted.map((t) => ({ task_id: t.id, from_status: null, to_status: 'open', actor: 'system', detail: null })))
-            .execute();
-        }
       }
       const keys = recipients.map((r) => `${r.personId}:${r.subjectPersonId ?? 0}`);
-      const rows = await tx
-        .selectFrom('tasks as t')
-        .innerJoin('people as p', 'p.id', 't.person_id')
-        .leftJoin('people as s', 's.id', 't.subject_person_id')
-        .select(['t.id', 't.person_id', 't.subject_person_id', 't.status', 't.due_at', 'p.name', 'p.email', 'p.locale', 's.name as subject_name'])
-        .where('t.workflow_id', '=', spec.workflowId)
-        .where('t.kind', '=', spec.kind)
-        .where('t.round', '=', spec.round)
-        .orderBy('t.id')
-        .execute();
+      const rows = await batchTasks(tx, spec.workflowId, spec.kind, spec.round);
       const wanted = new Set(keys);
       const mine = rows.filter((t) => wanted.has(`${t.person_id}:${t.subject_person_id ?? 0}`));
       const invites = mine
@@ -176,9 +161,7 @@ export function createTaskActivities({ db, tokenSecret, mailer }: ActivityDeps) 
           };
           return emailRow({ key: `task:${t.id}:invite`, kind: 'task-invite', cycleId: cycle.id, taskId: t.id, person: { id: t.person_id, name: t.name, email: t.email }, data, senderRef: spec.workflowId, from: mailer.from });
         });
-      for (let i = 0; i < invites.length; i += INSERT_CHUNK) {
-        await tx.insertInto('emails').values(invites.slice(i, i + INSERT_CHUNK)).onConflict((oc) => oc.column('idempotency_key').doNothing()).execute();
-      }
+      await queueEmails(tx, invites);
       return {
         created,
         tasks: mine.map((t) => ({
@@ -188,7 +171,7 @@ export function createTaskActivities({ db, tokenSecret, mailer }: ActivityDeps) 
           personId: t.person_id,
           subjectPersonId: t.subject_person_id,
           dueAt: new Date(t.due_at).toISOString(),
-          status: t.status as TaskStatus,
+          status: t.status,
         })),
       };
     });
@@ -199,13 +182,7 @@ export function createTaskActivities({ db, tokenSecret, mailer }: ActivityDeps) 
     const handler = kindHandlers[input.kind] as KindHandler<TaskKind> | undefined;
     if (!handler) throw businessFailure(ErrorCode.internal, `no handler for tasks of kind ${input.kind}`);
     return db.transaction().execute(async (tx) => {
-      const task = await tx
-        .selectFrom('tasks')
-        .innerJoin('people', 'people.id', 'tasks.person_id')
-        .select(['tasks.id', 'tasks.kind', 'tasks.cycle_id', 'tasks.person_id', 'tasks.subject_person_id', 'tasks.round', 'tasks.status', 'tasks.completed_at', 'tasks.result', 'people.email'])
-        .where('tasks.id', '=', input.taskId)
-        .forUpdate('tasks')
-        .executeTakeFirst();
+      const task = await lockTaskForCompletion(tx, input.taskId);
       if (!task) throw businessFailure(ErrorCode.notFound, `task ${input.taskId} does not exist`);
       // The workflow serialises completions of one task, so a completed row here is this same
       // submission's earlier attempt whose result was lost: report it, do nothing twice.
@@ -215,7 +192,7 @@ export function createTaskActivities({ db, tokenSecret, mailer }: ActivityDeps) 
       if (task.status !== 'open') throw businessFailure(ErrorCode.taskClosed, `task ${input.taskId} is ${task.status}`);
       const ref: TaskRef = {
         id: task.id,
-        kind: task.kind as TaskKind,
+        kind: task.kind,
         cycleId: task.cycle_id,
         personId: task.person_id,
         ownerEmail: task.email,
@@ -229,21 +206,9 @@ export function createTaskActivities({ db, tokenSecret, mailer }: ActivityDeps) 
         if (error instanceof SubmissionRejected) throw businessFailure(ErrorCode.validation, 'the submission is not valid', error.issues);
         throw error;
       }
-      const completed = await tx
-        .updateTable('tasks')
-        .set({ status: 'completed', completed_at: new Date(), result: JSON.stringify({ submission: input.submission, outcome }) })
-        .where('id', '=', task.id)
-        .returning('completed_at')
-        .executeTakeFirstOrThrow();
-      await tx
-        .insertInto('task_events')
-        .values({ task_id: task.id, from_status: 'open', to_status: 'completed', actor: task.email, detail: JSON.stringify({ via: input.via }) })
-        .execute();
-      await tx
-        .insertInto('audit_log')
-        .values({ actor: task.email, action: 'task.completed', cycle_id: task.cycle_id, subject: `task:${task.id}`, detail: JSON.stringify({ via: input.via, kind: input.kind }) })
-        .execute();
-      return { completedAt: new Date(completed.completed_at!).toISOString(), outcome };
+      const completedAt = await markTaskCompleted(tx, task.id, { result: { submission: input.submission, outcome }, actor: task.email, detail: { via: input.via } });
+      await writeAudit(tx, { actor: task.email, action: 'task.completed', cycleId: task.cycle_id, subject: `task:${task.id}`, detail: { via: input.via, kind: input.kind } });
+      return { completedAt: new Date(completedAt).toISOString(), outcome };
     });
   }
 
@@ -260,13 +225,7 @@ export function createTaskActivities({ db, tokenSecret, mailer }: ActivityDeps) 
 
     async openFollowUpTask(input: OpenFollowUpInput): Promise<TaskInfo | null> {
       const cycle = await cycleByKey(input.cycleKey);
-      const active = await db
-        .selectFrom('cycle_participants')
-        .select('person_id')
-        .where('cycle_id', '=', cycle.id)
-        .where('person_id', '=', input.subjectPersonId)
-        .where('removed_at', 'is', null)
-        .executeTakeFirst();
+      const active = await isParticipant(db, cycle.id, input.subjectPersonId);
       if (!active && input.kind !== 'strategy' && input.kind !== 'strategy-review') return null; // the subject left the cycle
       const owner =
         input.kind === 'strategy-review' ? cycle.hrPersonId : WITH_SUBJECT.has(input.kind) ? await reviewerOf(db, cycle.id, cycle.hrPersonId, input.subjectPersonId) : input.subjectPersonId;
@@ -301,35 +260,12 @@ export function createTaskActivities({ db, tokenSecret, mailer }: ActivityDeps) 
     },
 
     async closeTasks({ workflowId, taskIds, personIds, status, reason, actor = 'system' }: CloseTasksInput): Promise<CloseTasksResult> {
-      return db.transaction().execute(async (tx) => {
-        let q = tx.updateTable('tasks').set({ status, closed_at: new Date() }).where('workflow_id', '=', workflowId).where('status', '=', 'open');
-        if (taskIds) q = q.where('id', 'in', taskIds.length ? taskIds : [-1]);
-        if (personIds) {
-          const ids = personIds.length ? personIds : [-1];
-          q = q.where((eb) => eb.or([eb('person_id', 'in', ids), eb('subject_person_id', 'in', ids)]));
-        }
-        const closed = await q.returning(['id']).execute();
-        if (closed.length) {
-          await tx
-            .insertInto('task_events')
-            .values(closed.map((t) => ({ task_id: t.id, from_status: 'open', to_status: status, actor, detail: JSON.stringify({ reason }) })))
-            .execute();
-        }
-        return { closed: closed.map((t) => t.id) };
-      });
+      return db.transaction().execute(async (tx) => ({ closed: await closeOpenTasks(tx, { workflowId, taskIds, personIds }, { status, actor, reason }) }));
     },
 
     async setTaskDue({ taskIds, dueAt, actor }: SetTaskDueInput): Promise<void> {
       if (!taskIds.length) return;
-      await db.transaction().execute(async (tx) => {
-        const changed = await tx.updateTable('tasks').set({ due_at: dueAt }).where('id', 'in', taskIds).where('status', '=', 'open').returning('id').execute();
-        if (changed.length) {
-          await tx
-            .insertInto('task_events')
-            .values(changed.map((t) => ({ task_id: t.id, from_status: 'open', to_status: 'open', actor, detail: JSON.stringify({ extendedTo: dueAt }) })))
-            .execute();
-        }
-      });
+      await db.transaction().execute((tx) => setOpenTasksDue(tx, taskIds, dueAt, actor));
     },
   };
 }

@@ -10,13 +10,32 @@ import { AppError, validationError } from '../core/errors';
 
 export { AppError, validationError };
 
+/** The HTTP status of each error code: the one place the API decides it. */
+export const HTTP_STATUS: Record<ErrorCode, ContentfulStatusCode> = {
+  VALIDATION_FAILED: 400,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  TASK_CLOSED: 410,
+  TASK_ALREADY_COMPLETED: 409,
+  SERVICE_UNAVAILABLE: 503,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+};
+
+/** The HTTP status an AppError answers with. */
+export function statusOf(error: AppError): ContentfulStatusCode {
+  return HTTP_STATUS[error.code];
+}
+
 export function errorBody(code: ErrorCode, message: string, details?: unknown) {
   return { error: { code, message, ...(details !== undefined ? { details } : {}) } };
 }
 
 /** The app's onError: AppErrors as they are, Hono's HTTP exceptions by status, the rest as 500. */
 export function handleError(err: Error, c: Context, log?: { error: (o: object, m: string) => void }) {
-  if (err instanceof AppError) return c.json(errorBody(err.code, err.message, err.details), err.status);
+  if (err instanceof AppError) return c.json(errorBody(err.code, err.message, err.details), statusOf(err));
   if (err instanceof HTTPException) {
     const status = err.status;
     const code = status === 401 ? ErrorCode.unauthorized : status === 403 ? ErrorCode.forbidden : status === 404 ? ErrorCode.notFound : ErrorCode.validation;
@@ -34,7 +53,7 @@ export function handleError(err: Error, c: Context, log?: { error: (o: object, m
 export function validationHook(result: { success: boolean; error?: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }; target?: string }, c: Context) {
   if (!result.success && result.error) {
     const err = validationError(toFieldIssues(result.error.issues), `the ${result.target === 'json' ? 'request body' : (result.target ?? 'request')}`);
-    return c.json(errorBody(err.code, err.message, err.details), 400);
+    return c.json(errorBody(err.code, err.message, err.details), statusOf(err));
   }
   return undefined;
 }

@@ -16,7 +16,7 @@
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import { formatDue, renderEmail } from '../activities/email-templates';
-import { type CycleState, type Phase, taskBatchWorkflowId } from '../contract';
+import { type CycleState, type Phase, type TaskKind, taskBatchWorkflowId } from '../contract';
 import { activeParticipants, participantsWithObjectives } from '../db/participants';
 import type { DB } from '../db/schema';
 import type { RunningApp } from './app';
@@ -119,7 +119,7 @@ const SEED = {
   keyResults: [
     { kind: 'numeric', title: 'Activation rate', start_value: 40, target_value: 60, unit: '%' },
     { kind: 'milestone', title: 'Ship the new guided tour', start_value: 0, target_value: 1, unit: null },
-  ],
+  ] as const,
 };
 
 /**
@@ -146,7 +146,7 @@ async function seedObjectives(db: Kysely<DB>, cycleId: number, only?: { limit: n
   return owners.length;
 }
 
-async function tasksOfKind(db: Kysely<DB>, cycleId: number, kind: string, round?: number): Promise<number> {
+async function tasksOfKind(db: Kysely<DB>, cycleId: number, kind: TaskKind, round?: number): Promise<number> {
   let q = db.selectFrom('tasks').select((eb) => eb.fn.countAll<string>().as('n')).where('cycle_id', '=', cycleId).where('kind', '=', kind);
   if (round !== undefined) q = q.where('round', '=', round);
   return Number((await q.executeTakeFirstOrThrow()).n);

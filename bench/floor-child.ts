@@ -72,8 +72,8 @@ async function main(input: FloorInput): Promise<FloorOutput> {
           rows.push({
             cycle_id: cycleId,
             person_id: j + 1,
-            kind: 'draft',
-            phase: 'drafting',
+            kind: 'draft' as const,
+            phase: 'drafting' as const,
             round: 1,
             batch_no: 0,
             workflow_id: workflowId,

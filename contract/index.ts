@@ -5,5 +5,6 @@ export * from './errors';
 export * from './ids';
 export * from './messages';
 export * from './people';
+export * from './records';
 export * from './tasks';
 export * from './text';

@@ -6,13 +6,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { ErrorCode } from '../contract';
+import { API_KEY_ROLES, type ApiKeyRole, ErrorCode } from '../contract';
+import { insertApiKey, listApiKeyRows, lockApiKey, markApiKeyRevoked } from '../db/api-keys';
+import { writeAudit } from '../db/audit';
 import type { DB } from '../db/schema';
 import { AppError } from './errors';
 import { hashToken } from './tokens';
 
-export const API_KEY_ROLES = ['hr', 'admin'] as const;
-export type ApiKeyRole = (typeof API_KEY_ROLES)[number];
+export { API_KEY_ROLES, type ApiKeyRole };
 
 export const API_KEY_PREFIX = 'okr_';
 
@@ -42,23 +43,16 @@ const iso = (d: Date | string) => new Date(d).toISOString();
 export async function createApiKey(db: Kysely<DB>, input: { name: string; role: ApiKeyRole }, actor: string): Promise<CreatedApiKey> {
   const key = generateApiKey();
   return db.transaction().execute(async (tx) => {
-    const row = await tx
-      .insertInto('api_keys')
-      .values({ name: input.name, role: input.role, key_hash: hashToken(key) })
-      .returning(['id', 'name', 'role', 'created_at'])
-      .executeTakeFirstOrThrow();
-    await tx
-      .insertInto('audit_log')
-      .values({ actor, action: 'api-key.created', cycle_id: null, subject: `api-key:${row.id}`, detail: JSON.stringify({ name: row.name, role: row.role }) })
-      .execute();
-    return { id: row.id, name: row.name, role: row.role as ApiKeyRole, key, createdAt: iso(row.created_at) };
+    const row = await insertApiKey(tx, { name: input.name, role: input.role, keyHash: hashToken(key) });
+    await writeAudit(tx, { actor, action: 'api-key.created', cycleId: null, subject: `api-key:${row.id}`, detail: { name: row.name, role: row.role } });
+    return { id: row.id, name: row.name, role: row.role, key, createdAt: iso(row.created_at) };
   });
 }
 
 /** Every key, newest first, revoked ones included; never the hash. */
 export async function listApiKeys(db: Kysely<DB>): Promise<ApiKeyInfo[]> {
-  const rows = await db.selectFrom('api_keys').select(['id', 'name', 'role', 'created_at', 'revoked_at']).orderBy('id', 'desc').execute();
-  return rows.map((r) => ({ id: r.id, name: r.name, role: r.role as ApiKeyRole, createdAt: iso(r.created_at), revokedAt: r.revoked_at ? iso(r.revoked_at) : null }));
+  const rows = await listApiKeyRows(db);
+  return rows.map((r) => ({ id: r.id, name: r.name, role: r.role, createdAt: iso(r.created_at), revokedAt: r.revoked_at ? iso(r.revoked_at) : null }));
 }
 
 /**
@@ -67,14 +61,11 @@ export async function listApiKeys(db: Kysely<DB>): Promise<ApiKeyInfo[]> {
  */
 export async function revokeApiKey(db: Kysely<DB>, id: number, actor: string): Promise<{ revoked: boolean }> {
   return db.transaction().execute(async (tx) => {
-    const row = await tx.selectFrom('api_keys').select(['id', 'name', 'role', 'revoked_at']).where('id', '=', id).forUpdate().executeTakeFirst();
+    const row = await lockApiKey(tx, id);
     if (!row) throw new AppError(ErrorCode.notFound, `no API key with id ${id}`);
     if (row.revoked_at) return { revoked: false };
-    await tx.updateTable('api_keys').set({ revoked_at: new Date() }).where('id', '=', id).execute();
-    await tx
-      .insertInto('audit_log')
-      .values({ actor, action: 'api-key.revoked', cycle_id: null, subject: `api-key:${id}`, detail: JSON.stringify({ name: row.name, role: row.role }) })
-      .execute();
+    await markApiKeyRevoked(tx, id);
+    await writeAudit(tx, { actor, action: 'api-key.revoked', cycleId: null, subject: `api-key:${id}`, detail: { name: row.name, role: row.role } });
     return { revoked: true };
   });
 }

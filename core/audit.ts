@@ -3,10 +3,10 @@
  * themselves (in the same transaction as the change); this module only reads them.
  * Newest first by id (ids grow with insertion), paged with `before` = the last id seen.
  */
-import { type Kysely, sql } from 'kysely';
-import { ErrorCode } from '../contract';
+import type { Kysely } from 'kysely';
+import { type TextFilter, findAuditRows } from '../db/audit';
+import { requireCycleByKey } from '../db/cycles';
 import type { DB } from '../db/schema';
-import { AppError } from './errors';
 
 export interface AuditQuery {
   /** A cycle key: only entries about that cycle. */
@@ -38,38 +38,22 @@ export interface AuditPage {
   next: number | null;
 }
 
-/** `text*` → a LIKE prefix pattern with LIKE's own wildcards escaped; anything else → exact. */
-function matcher(value: string): { op: '=' | 'like'; value: string } {
-  if (!value.endsWith('*')) return { op: '=', value };
-  return { op: 'like', value: `${value.slice(0, -1).replace(/[\\%_]/g, (ch) => `\\${ch}`)}%` };
+/** `text*` → a prefix; anything else → exact. */
+function matcher(value: string | undefined): TextFilter | undefined {
+  if (value === undefined) return undefined;
+  return value.endsWith('*') ? { prefix: value.slice(0, -1) } : { equals: value };
 }
 
 export async function queryAudit(db: Kysely<DB>, query: AuditQuery): Promise<AuditPage> {
-  let cycleId: number | undefined;
-  if (query.cycle !== undefined) {
-    const cycle = await db.selectFrom('cycles').select('id').where('key', '=', query.cycle).executeTakeFirst();
-    if (!cycle) throw new AppError(ErrorCode.notFound, `no cycle with key ${query.cycle}`);
-    cycleId = cycle.id;
-  }
-  let q = db
-    .selectFrom('audit_log as a')
-    .leftJoin('cycles as c', 'c.id', 'a.cycle_id')
-    .select(['a.id', 'a.at', 'a.actor', 'a.action', 'a.subject', 'a.detail', 'c.key as cycle_key']);
-  if (cycleId !== undefined) q = q.where('a.cycle_id', '=', cycleId);
-  for (const [column, value] of [
-    ['a.actor', query.actor],
-    ['a.action', query.action],
-  ] as const) {
-    if (value === undefined) continue;
-    const m = matcher(value);
-    q = m.op === '=' ? q.where(column, '=', m.value) : q.where(sql<boolean>`${sql.ref(column)} like ${m.value} escape '\\'`);
-  }
-  if (query.since) q = q.where('a.at', '>=', query.since);
-  if (query.before !== undefined) q = q.where('a.id', '<', String(query.before));
-  const rows = await q
-    .orderBy('a.id', 'desc')
-    .limit(query.limit + 1)
-    .execute();
+  const cycleId = query.cycle !== undefined ? (await requireCycleByKey(db, query.cycle)).id : undefined;
+  const rows = await findAuditRows(db, {
+    ...(cycleId !== undefined ? { cycleId } : {}),
+    actor: matcher(query.actor),
+    action: matcher(query.action),
+    since: query.since,
+    before: query.before,
+    limit: query.limit + 1,
+  });
   const page = rows.slice(0, query.limit);
   return {
     entries: page.map((r) => ({

@@ -5,7 +5,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import {
   type ControlResult,
   ErrorCode,
@@ -18,7 +18,12 @@ import {
   extendTasksSignal,
   participantsChangedSignal,
 } from '../contract';
+import { writeAudit } from '../db/audit';
+import { requireCycleByKey } from '../db/cycles';
+import { addParticipantRows, currentParticipantIds, nextBatchNo, removeParticipantRow } from '../db/participants';
+import { activePersonIdsByEmail, requirePersonByEmail } from '../db/people';
 import type { DB } from '../db/schema';
+import { findTaskInCycle } from '../db/tasks';
 import { AppError, validationError } from './errors';
 
 export interface ControlDeps {
@@ -27,14 +32,10 @@ export interface ControlDeps {
   batchSize: number;
 }
 
-async function cycleRow(db: Kysely<DB>, key: string) {
-  const row = await db.selectFrom('cycles').select(['id', 'status', 'workflow_id']).where('key', '=', key).executeTakeFirst();
-  if (!row) throw new AppError(ErrorCode.notFound, `no cycle with key ${key}`);
-  return row;
-}
+const cycleRow = requireCycleByKey;
 
-async function audit(db: Kysely<DB>, actor: string, action: string, cycleId: number, subject: string, detail: unknown) {
-  await db.insertInto('audit_log').values({ actor, action, cycle_id: cycleId, subject, detail: JSON.stringify(detail) }).execute();
+function audit(db: Kysely<DB> | Transaction<DB>, actor: string, action: string, cycleId: number, subject: string, detail: unknown) {
+  return writeAudit(db, { actor, action, cycleId, subject, detail });
 }
 
 /** Turns a refused update into the API's error (the workflow's reason, with field issues). */
@@ -72,7 +73,7 @@ export async function cancelCycle(deps: ControlDeps, key: string, reason: string
 /** Extends one person's task: its batch moves the due time and its reminders and escalations. */
 export async function extendTask(deps: ControlDeps, key: string, taskId: number, until: string, actor: string): Promise<{ taskId: number; dueAt: string }> {
   const cycle = await cycleRow(deps.db, key);
-  const task = await deps.db.selectFrom('tasks').select(['id', 'status', 'workflow_id', 'due_at']).where('id', '=', taskId).where('cycle_id', '=', cycle.id).executeTakeFirst();
+  const task = await findTaskInCycle(deps.db, cycle.id, taskId);
   if (!task) throw new AppError(ErrorCode.notFound, `no task ${taskId} in cycle ${key}`);
   if (task.status !== 'open') throw new AppError(ErrorCode.taskClosed, `task ${taskId} is ${task.status}`);
   if (Date.parse(until) <= Date.now()) throw validationError([{ path: 'until', message: 'must be in the future' }]);
@@ -89,23 +90,16 @@ export async function extendTask(deps: ControlDeps, key: string, taskId: number,
 export async function addParticipants(deps: ControlDeps, key: string, emails: string[], actor: string): Promise<{ added: number }> {
   const cycle = await cycleRow(deps.db, key);
   if (cycle.status !== 'running') throw new AppError(ErrorCode.conflict, `the cycle is ${cycle.status}`);
-  const people = await deps.db.selectFrom('people').select(['id', 'email']).where('email', 'in', emails).where('active', '=', true).execute();
-  const found = new Map(people.map((p) => [p.email, p.id]));
+  const found = await activePersonIdsByEmail(deps.db, emails);
   const issues: FieldIssue[] = emails.flatMap((e, i) => (found.has(e) ? [] : [{ path: `emails.${i}`, message: `no active person with email ${e}` }]));
   if (issues.length) throw validationError(issues);
   const batchNos = await deps.db.transaction().execute(async (tx) => {
-    const existing = await tx.selectFrom('cycle_participants').select(['person_id', 'removed_at']).where('cycle_id', '=', cycle.id).where('person_id', 'in', [...found.values()]).execute();
-    const current = new Set(existing.filter((e) => e.removed_at === null).map((e) => e.person_id));
+    const current = await currentParticipantIds(tx, cycle.id, [...found.values()]);
     const toAdd = [...found.values()].filter((id) => !current.has(id));
     if (!toAdd.length) return [];
-    const { max } = await tx.selectFrom('cycle_participants').select((eb) => eb.fn.max('batch_no').as('max')).where('cycle_id', '=', cycle.id).executeTakeFirstOrThrow();
-    const first = max === null ? 0 : Number(max) + 1;
+    const first = await nextBatchNo(tx, cycle.id);
     const rows = toAdd.map((personId, i) => ({ cycle_id: cycle.id, person_id: personId, batch_no: first + Math.floor(i / deps.batchSize) }));
-    await tx
-      .insertInto('cycle_participants')
-      .values(rows)
-      .onConflict((oc) => oc.columns(['cycle_id', 'person_id']).doUpdateSet((eb) => ({ removed_at: null, batch_no: eb.ref('excluded.batch_no'), added_at: sql`now()` })))
-      .execute();
+    await addParticipantRows(tx, rows);
     await audit(tx, actor, 'cycle.participants-added', cycle.id, `cycle:${key}`, { emails });
     return [...new Set(rows.map((r) => r.batch_no))];
   });
@@ -116,17 +110,8 @@ export async function addParticipants(deps: ControlDeps, key: string, emails: st
 /** Removes a person from the cycle: their open tasks (and tasks about them) are cancelled. */
 export async function removeParticipant(deps: ControlDeps, key: string, email: string, actor: string): Promise<void> {
   const cycle = await cycleRow(deps.db, key);
-  const person = await deps.db.selectFrom('people').select('id').where('email', '=', email).executeTakeFirst();
-  if (!person) throw new AppError(ErrorCode.notFound, `no person with email ${email}`);
-  const updated = await deps.db
-    .updateTable('cycle_participants')
-    .set({ removed_at: new Date() })
-    .where('cycle_id', '=', cycle.id)
-    .where('person_id', '=', person.id)
-    .where('removed_at', 'is', null)
-    .returning('person_id')
-    .execute();
-  if (!updated.length) throw new AppError(ErrorCode.notFound, `${email} is not a participant of cycle ${key}`);
+  const person = await requirePersonByEmail(deps.db, email);
+  if (!(await removeParticipantRow(deps.db, cycle.id, person.id))) throw new AppError(ErrorCode.notFound, `${email} is not a participant of cycle ${key}`);
   await audit(deps.db, actor, 'cycle.participant-removed', cycle.id, `cycle:${key}`, { email });
   if (cycle.status === 'running') {
     await deps.client.workflow.getHandle(cycle.workflow_id).signal(participantsChangedSignal, { addedBatches: [], removedPersonIds: [person.id] });

@@ -1,5 +1,6 @@
 /** What HR reads about a cycle's content: alignment coverage, who is not approved, scores. */
 import { type Kysely, sql } from 'kysely';
+import { currentObjectives, isCurrentObjective } from '../db/objectives';
 import type { DB } from '../db/schema';
 
 export interface AlignmentReport {
@@ -15,7 +16,7 @@ export async function alignmentReport(db: Kysely<DB>, cycleId: number): Promise<
   const linked = await sql<{ objectives: string; linked: string }>`
     with recursive chain as (
       select o.id as start_id, o.id, o.parent_objective_id, o.owner_id from objectives o
-      where o.cycle_id = ${cycleId} and o.owner_id is not null and o.status <> 'superseded'
+      where o.cycle_id = ${cycleId} and o.owner_id is not null and ${isCurrentObjective('o')}
       union all
       select c.start_id, p.id, p.parent_objective_id, p.owner_id from chain c join objectives p on p.id = c.parent_objective_id
     )
@@ -27,14 +28,10 @@ export async function alignmentReport(db: Kysely<DB>, cycleId: number): Promise<
     .selectFrom('cycle_participants as cp')
     .innerJoin('people as p', 'p.id', 'cp.person_id')
     .leftJoin(
-      (eb) =>
-        eb
-          .selectFrom('objectives')
-          .select(['owner_id', sql<string[]>`array_agg(distinct status)`.as('statuses')])
-          .where('cycle_id', '=', cycleId)
-          .where('status', '!=', 'superseded')
-          .groupBy('owner_id')
-          .as('o'),
+      currentObjectives(db, cycleId)
+        .select(['o.owner_id', sql<string[]>`array_agg(distinct o.status)`.as('statuses')])
+        .groupBy('o.owner_id')
+        .as('o'),
       (j) => j.onRef('o.owner_id', '=', 'p.id'),
     )
     .select(['p.email', 'p.name', 'o.statuses'])
@@ -63,7 +60,7 @@ export async function scoresReport(db: Kysely<DB>, cycleId: number): Promise<Per
   const rows = await db
     .selectFrom('cycle_participants as cp')
     .innerJoin('people as p', 'p.id', 'cp.person_id')
-    .leftJoin('objectives as o', (j) => j.onRef('o.owner_id', '=', 'p.id').on('o.cycle_id', '=', cycleId).on('o.status', '!=', 'superseded'))
+    .leftJoin('objectives as o', (j) => j.onRef('o.owner_id', '=', 'p.id').on('o.cycle_id', '=', cycleId).on(isCurrentObjective('o')))
     .leftJoin('key_results as k', 'k.objective_id', 'o.id')
     .select(['p.email', 'p.name', 'cp.score as person_score', 'o.id as oid', 'o.title as otitle', 'o.score as oscore', 'k.title as ktitle', 'k.self_score', 'k.score as kscore'])
     .where('cp.cycle_id', '=', cycleId)

@@ -5,19 +5,30 @@
  */
 import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import {
   type CycleState,
+  type CycleStatus,
+  type EmailStatus,
   ErrorCode,
   type FieldIssue,
+  PHASE_OF_KIND,
   type StartCycleInput,
   type StepPolicy,
-  TASK_STATUSES,
+  type TaskKind,
   type TaskStatus,
+  type Phase,
   cycleStateQuery,
   cycleWorkflowId,
 } from '../contract';
+import { writeAudit } from '../db/audit';
+import { type CycleSummaryRow, findCycleByKey, insertCycleIfAbsent, listCycleSummaryRows, requireCycleByKey } from '../db/cycles';
+import { emailCountsByStatus } from '../db/emails';
+import { addParticipantRows } from '../db/participants';
+import { activePersonIds, activePersonIdsByEmail, activePersonIdsWithRole } from '../db/people';
 import type { DB } from '../db/schema';
+import { openStallsOfCycle } from '../db/stalls';
+import { type CycleTasksFilter, countOverdueTasks, listCycleTasks, taskCountsByStatus } from '../db/tasks';
 import type { okrCycle } from '../workflows/okr-cycle';
 import { AppError, validationError } from './errors';
 
@@ -34,7 +45,7 @@ export interface CycleSummary {
   title: string;
   startsOn: string;
   endsOn: string;
-  status: string;
+  status: CycleStatus;
   workflowId: string;
   participantCount: number;
   createdAt: string;
@@ -49,52 +60,36 @@ export async function startCycle(deps: CycleDeps, input: StartCycleInput, actor:
   const { db } = deps;
   const print = fingerprint(input);
   const workflowId = cycleWorkflowId(input.key);
-  let existing = await db.selectFrom('cycles').select(['id', 'request_fingerprint']).where('key', '=', input.key).executeTakeFirst();
+  let existing = await findCycleByKey(db, input.key);
   let created = false;
 
   if (!existing) {
     const participantIds = await resolveParticipants(db, input.participants);
-    const hr = await db
-      .selectFrom('people')
-      .select('id')
-      .where('active', '=', true)
-      .where(sql<boolean>`'hr' = any(roles)`)
-      .orderBy('id')
-      .executeTakeFirst();
-    if (!hr) throw validationError([{ path: 'participants', message: 'import at least one person with role hr: HR owns the cycle, reviews people without a manager and finalises awards' }]);
+    const [hrId] = await activePersonIdsWithRole(db, 'hr');
+    if (hrId === undefined) throw validationError([{ path: 'participants', message: 'import at least one person with role hr: HR owns the cycle, reviews people without a manager and finalises awards' }]);
     const inserted = await db.transaction().execute(async (tx) => {
-      const row = await tx
-        .insertInto('cycles')
-        .values({
-          key: input.key,
-          title: input.title,
-          starts_on: input.startsOn,
-          ends_on: input.endsOn,
-          schedule: JSON.stringify(input.schedule),
-          request_fingerprint: print,
-          workflow_id: workflowId,
-          created_by: actor,
-          hr_person_id: hr.id,
-        })
-        .onConflict((oc) => oc.column('key').doNothing())
-        .returning(['id', 'request_fingerprint'])
-        .executeTakeFirst();
+      const row = await insertCycleIfAbsent(tx, {
+        key: input.key,
+        title: input.title,
+        starts_on: input.startsOn,
+        ends_on: input.endsOn,
+        schedule: JSON.stringify(input.schedule),
+        request_fingerprint: print,
+        workflow_id: workflowId,
+        created_by: actor,
+        hr_person_id: hrId,
+      });
       if (!row) return undefined; // another request created it a moment ago
-      const CHUNK = 5_000;
-      for (let i = 0; i < participantIds.length; i += CHUNK) {
-        await tx
-          .insertInto('cycle_participants')
-          .values(participantIds.slice(i, i + CHUNK).map((personId, j) => ({ cycle_id: row.id, person_id: personId, batch_no: Math.floor((i + j) / deps.batchSize) })))
-          .execute();
-      }
-      await tx
-        .insertInto('audit_log')
-        .values({ actor, action: 'cycle.started', cycle_id: row.id, subject: `cycle:${input.key}`, detail: JSON.stringify({ participants: participantIds.length }) })
-        .execute();
+      await addParticipantRows(
+        tx,
+        participantIds.map((personId, i) => ({ cycle_id: row.id, person_id: personId, batch_no: Math.floor(i / deps.batchSize) })),
+        false,
+      );
+      await writeAudit(tx, { actor, action: 'cycle.started', cycleId: row.id, subject: `cycle:${input.key}`, detail: { participants: participantIds.length } });
       return row;
     });
     created = inserted !== undefined;
-    existing = inserted ?? (await db.selectFrom('cycles').select(['id', 'request_fingerprint']).where('key', '=', input.key).executeTakeFirstOrThrow());
+    existing = inserted ?? (await requireCycleByKey(db, input.key));
   }
   if (existing.request_fingerprint !== print) {
     throw new AppError(ErrorCode.conflict, `a cycle with key ${input.key} already exists with different settings`, { key: input.key });
@@ -118,12 +113,12 @@ export async function startCycle(deps: CycleDeps, input: StartCycleInput, actor:
 
 async function resolveParticipants(db: Kysely<DB>, emails: string[] | undefined): Promise<number[]> {
   if (!emails) {
-    const all = await db.selectFrom('people').select('id').where('active', '=', true).orderBy('id').execute();
+    const all = await activePersonIds(db);
     if (!all.length) throw validationError([{ path: 'participants', message: 'no people have been imported yet' }]);
-    return all.map((r) => r.id);
+    return all;
   }
   const unique = [...new Set(emails)];
-  const found = new Map((await db.selectFrom('people').select(['id', 'email']).where('email', 'in', unique).where('active', '=', true).execute()).map((r) => [r.email, r.id]));
+  const found = await activePersonIdsByEmail(db, unique);
   const issues: FieldIssue[] = [];
   emails.forEach((e, i) => {
     if (!found.has(e)) issues.push({ path: `participants.${i}`, message: `no active person with email ${e}` });
@@ -137,31 +132,20 @@ export async function getCycleSummary(db: Kysely<DB>, key: string): Promise<Cycl
 }
 
 export async function listCycleSummaries(db: Kysely<DB>, key?: string): Promise<CycleSummary[]> {
-  let q = db
-    .selectFrom('cycles as c')
-    .select((eb) => [
-      'c.key',
-      'c.title',
-      'c.starts_on',
-      'c.ends_on',
-      'c.status',
-      'c.workflow_id',
-      'c.created_at',
-      eb.selectFrom('cycle_participants as cp').whereRef('cp.cycle_id', '=', 'c.id').where('cp.removed_at', 'is', null).select(eb.fn.countAll<string>().as('n')).as('participants'),
-    ])
-    .orderBy('c.created_at', 'desc');
-  if (key !== undefined) q = q.where('c.key', '=', key);
-  const rows = await q.execute();
-  return rows.map((r) => ({
+  return (await listCycleSummaryRows(db, key)).map(toSummary);
+}
+
+function toSummary(r: CycleSummaryRow): CycleSummary {
+  return {
     key: r.key,
     title: r.title,
     startsOn: r.starts_on,
     endsOn: r.ends_on,
     status: r.status,
     workflowId: r.workflow_id,
-    participantCount: Number(r.participants ?? 0),
+    participantCount: r.participants,
     createdAt: new Date(r.created_at).toISOString(),
-  }));
+  };
 }
 
 export interface CycleView extends CycleSummary {
@@ -171,42 +155,67 @@ export interface CycleView extends CycleSummary {
   taskCounts: Record<TaskStatus, number>;
   /** Open tasks past their due time (reminded and escalated, not yet expired). */
   overdueTasks: number;
-  emailCounts: Record<'queued' | 'sent' | 'failed' | 'skipped', number>;
+  emailCounts: Record<EmailStatus, number>;
   /** Steps of this cycle's workflows waiting for an operator (see /api/admin/stalled). */
   stalledSteps: { id: string; step: string; since: string; why: string }[];
 }
 
 export async function getCycleView(deps: Pick<CycleDeps, 'db' | 'client'>, key: string): Promise<CycleView> {
-  const summary = await getCycleSummary(deps.db, key);
-  if (!summary) throw new AppError(ErrorCode.notFound, `no cycle with key ${key}`);
-  const cycleId = deps.db.selectFrom('cycles').select('id').where('key', '=', key);
-  const [taskRows, emailRows, state, overdue, stalls] = await Promise.all([
-    deps.db.selectFrom('tasks').select((eb) => ['status', eb.fn.countAll<string>().as('n')]).where('cycle_id', '=', cycleId).groupBy('status').execute(),
-    deps.db.selectFrom('emails').select((eb) => ['status', eb.fn.countAll<string>().as('n')]).where('cycle_id', '=', cycleId).groupBy('status').execute(),
+  const cycle = await requireCycleByKey(deps.db, key);
+  const summary = (await getCycleSummary(deps.db, key))!;
+  const [taskCounts, emailCounts, state, overdueTasks, stalls] = await Promise.all([
+    taskCountsByStatus(deps.db, cycle.id),
+    emailCountsByStatus(deps.db, cycle.id),
     deps.client.workflow
       .getHandle(summary.workflowId)
       .query(cycleStateQuery)
       .then((s) => ({ state: s }))
       .catch((e: Error) => ({ state: null, workflowError: e.message })),
-    deps.db
-      .selectFrom('tasks')
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .where('cycle_id', '=', cycleId)
-      .where('status', '=', 'open')
-      .where('due_at', '<', new Date())
-      .executeTakeFirstOrThrow(),
-    deps.db.selectFrom('stalls').select(['id', 'step', 'since', 'last_failure']).where('cycle_id', '=', cycleId).where('status', '=', 'stalled').orderBy('id').execute(),
+    countOverdueTasks(deps.db, cycle.id, new Date()),
+    openStallsOfCycle(deps.db, cycle.id),
   ]);
-  const taskCounts = Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as Record<TaskStatus, number>;
-  for (const r of taskRows) taskCounts[r.status as TaskStatus] = Number(r.n);
-  const emailCounts = { queued: 0, sent: 0, failed: 0, skipped: 0 };
-  for (const r of emailRows) emailCounts[r.status as keyof typeof emailCounts] = Number(r.n);
   return {
     ...summary,
     ...state,
     taskCounts,
-    overdueTasks: Number(overdue.n),
+    overdueTasks,
     emailCounts,
     stalledSteps: stalls.map((r) => ({ id: `step-${r.id}`, step: r.step, since: new Date(r.since).toISOString(), why: r.last_failure })),
+  };
+}
+
+export interface CycleTaskItem {
+  id: number;
+  cycleKey: string;
+  kind: TaskKind;
+  phase: Phase;
+  round: number;
+  status: TaskStatus;
+  ownerEmail: string;
+  ownerName: string;
+  subjectEmail: string | null;
+  dueAt: string;
+  completedAt: string | null;
+}
+
+/** A page of a cycle's tasks as the API lists them; NOT_FOUND for an unknown key. */
+export async function listCycleTaskPage(db: Kysely<DB>, key: string, filter: CycleTasksFilter): Promise<{ total: number; tasks: CycleTaskItem[] }> {
+  const cycle = await requireCycleByKey(db, key);
+  const { rows, total } = await listCycleTasks(db, cycle.id, filter);
+  return {
+    total,
+    tasks: rows.map((r) => ({
+      id: r.id,
+      cycleKey: key,
+      kind: r.kind,
+      phase: PHASE_OF_KIND[r.kind],
+      round: r.round,
+      status: r.status,
+      ownerEmail: r.email,
+      ownerName: r.name,
+      subjectEmail: r.subject_email,
+      dueAt: new Date(r.due_at).toISOString(),
+      completedAt: r.completed_at ? new Date(r.completed_at).toISOString() : null,
+    })),
   };
 }

@@ -1,19 +1,9 @@
-/** The application's one error type: a code from the contract, a message for people, details for programs. */
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
+/**
+ * The application's one error type: a code from the contract, a message for people, details for
+ * programs. It knows nothing of HTTP: the API maps codes to statuses (api/errors.ts), activities
+ * turn it into a non-retryable failure with the same code (activities/failures.ts).
+ */
 import { ErrorCode, type FieldIssue } from '../contract';
-
-const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
-  VALIDATION_FAILED: 400,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  UNAUTHORIZED: 401,
-  FORBIDDEN: 403,
-  TASK_CLOSED: 410,
-  TASK_ALREADY_COMPLETED: 409,
-  SERVICE_UNAVAILABLE: 503,
-  RATE_LIMITED: 429,
-  INTERNAL: 500,
-};
 
 export class AppError extends Error {
   constructor(
@@ -23,9 +13,6 @@ export class AppError extends Error {
   ) {
     super(message);
     this.name = 'AppError';
-  }
-  get status(): ContentfulStatusCode {
-    return STATUS[this.code];
   }
 }
 

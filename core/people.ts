@@ -4,8 +4,10 @@
  * themselves, no management loops — and only then written, in one transaction.
  */
 import { parse as parseCsv } from 'csv-parse/sync';
-import { type Kysely, sql } from 'kysely';
-import { ErrorCode, type FieldIssue, type PersonInput, type PersonView, type Role, personInputSchema } from '../contract';
+import type { Kysely } from 'kysely';
+import { ErrorCode, type FieldIssue, type PersonInput, type PersonView, personInputSchema } from '../contract';
+import { writeAudit } from '../db/audit';
+import { absenceWeeks, addAbsences, existingEmails, listPeopleWithManagers, orgChart, requirePersonByEmail, setManagersByEmail, upsertPeople } from '../db/people';
 import type { DB } from '../db/schema';
 import { AppError, validationError } from './errors';
 
@@ -64,9 +66,7 @@ export async function importPeople(db: Kysely<DB>, people: PersonInput[], actor:
 
   return db.transaction().execute(async (tx) => {
     const managerEmails = [...new Set(people.map((p) => p.managerEmail).filter((e): e is string => !!e && !seen.has(e)))];
-    const existing = managerEmails.length
-      ? new Set((await tx.selectFrom('people').select('email').where('email', 'in', managerEmails).execute()).map((r) => r.email))
-      : new Set<string>();
+    const existing = await existingEmails(tx, managerEmails);
     people.forEach((p, i) => {
       if (p.managerEmail && !seen.has(p.managerEmail) && !existing.has(p.managerEmail)) {
         issues.push({ path: `${rowLabel(i)}.managerEmail`, message: `no person with email ${p.managerEmail} exists or is in this import` });
@@ -74,55 +74,28 @@ export async function importPeople(db: Kysely<DB>, people: PersonInput[], actor:
     });
     if (issues.length) throw validationError(issues, 'the import');
 
-    const before = new Set(
-      (await tx.selectFrom('people').select('email').where('email', 'in', people.map((p) => p.email)).execute()).map((r) => r.email),
+    const before = await existingEmails(
+      tx,
+      people.map((p) => p.email),
     );
-    const CHUNK = 1_000;
-    for (let i = 0; i < people.length; i += CHUNK) {
-      await tx
-        .insertInto('people')
-        .values(
-          people.slice(i, i + CHUNK).map((p) => ({
-            email: p.email,
-            name: p.name,
-            department: p.department ?? null,
-            roles: p.roles ?? [],
-            locale: p.locale ?? 'en',
-            manager_id: null,
-          })),
-        )
-        .onConflict((oc) =>
-          oc.column('email').doUpdateSet((eb) => ({
-            name: eb.ref('excluded.name'),
-            department: eb.ref('excluded.department'),
-            roles: eb.ref('excluded.roles'),
-            locale: eb.ref('excluded.locale'),
-            active: true,
-            updated_at: sql`now()`,
-          })),
-        )
-        .execute();
-    }
+    await upsertPeople(
+      tx,
+      people.map((p) => ({ email: p.email, name: p.name, department: p.department ?? null, roles: p.roles ?? [], locale: p.locale ?? 'en' })),
+    );
     // Managers are set after every row exists, so rows may name managers that come later.
-    const pairs = people.map((p) => ({ email: p.email, manager: p.managerEmail ?? null }));
-    for (let i = 0; i < pairs.length; i += CHUNK) {
-      const chunk = pairs.slice(i, i + CHUNK);
-      await sql`
-        update people set manager_id = m.id
-        from (select unnest(${sql.val(chunk.map((c) => c.email))}::text[]) as email,
-                     unnest(${sql.val(chunk.map((c) => c.manager))}::text[]) as manager) as v
-        left join people m on m.email = v.manager
-        where people.email = v.email`.execute(tx);
-    }
+    await setManagersByEmail(
+      tx,
+      people.map((p) => ({ email: p.email, manager: p.managerEmail ?? null })),
+    );
     const loop = await findManagementLoop(tx);
     if (loop) throw new AppError(ErrorCode.validation, `the import would create a management loop: ${loop.join(' → ')}`, { loop });
-    await tx.insertInto('audit_log').values({ actor, action: 'people.imported', cycle_id: null, subject: null, detail: JSON.stringify({ rows: people.length }) }).execute();
+    await writeAudit(tx, { actor, action: 'people.imported', cycleId: null, subject: null, detail: { rows: people.length } });
     return { created: people.filter((p) => !before.has(p.email)).length, updated: people.filter((p) => before.has(p.email)).length };
   });
 }
 
 async function findManagementLoop(db: Kysely<DB>): Promise<string[] | null> {
-  const rows = await db.selectFrom('people').select(['id', 'email', 'manager_id']).execute();
+  const rows = await orgChart(db);
   const managerOf = new Map(rows.map((r) => [r.id, r.manager_id]));
   const emailOf = new Map(rows.map((r) => [r.id, r.email]));
   const state = new Map<number, 'visiting' | 'done'>();
@@ -144,11 +117,13 @@ async function findManagementLoop(db: Kysely<DB>): Promise<string[] | null> {
 }
 
 export async function listPeople(db: Kysely<DB>): Promise<PersonView[]> {
-  const rows = await db
-    .selectFrom('people as p')
-    .leftJoin('people as m', 'm.id', 'p.manager_id')
-    .select(['p.id', 'p.email', 'p.name', 'm.email as managerEmail', 'p.department', 'p.roles', 'p.locale', 'p.active'])
-    .orderBy('p.email')
-    .execute();
-  return rows.map((r) => ({ ...r, roles: r.roles as Role[], locale: r.locale as PersonView['locale'] }));
+  return listPeopleWithManagers(db);
+}
+
+/** Marks whole weeks out of office for a person (NOT_FOUND for an unknown email); returns all their marked weeks. */
+export async function markAbsent(db: Kysely<DB>, email: string, weeks: string[], actor: string): Promise<string[]> {
+  const person = await requirePersonByEmail(db, email);
+  await addAbsences(db, person.id, weeks);
+  await writeAudit(db, { actor, action: 'person.absent', cycleId: null, subject: `person:${email}`, detail: { weeks } });
+  return absenceWeeks(db, person.id);
 }

@@ -4,6 +4,8 @@
  * mean of their current objectives' scores. Means skip what has no score yet; rounded to 0.01.
  */
 import type { Kysely } from 'kysely';
+import { currentObjectives, setObjectiveScore } from '../db/objectives';
+import { setParticipantScore } from '../db/participants';
 import type { DB } from '../db/schema';
 
 /** What progress needs to know about a key result. */
@@ -47,13 +49,10 @@ export interface RecomputedScores {
  * transaction that changed the key results.
  */
 export async function recomputeScores(db: Kysely<DB>, cycleId: number, personId: number): Promise<RecomputedScores> {
-  const rows = await db
-    .selectFrom('objectives as o')
+  const rows = await currentObjectives(db, cycleId)
     .leftJoin('key_results as k', 'k.objective_id', 'o.id')
     .select(['o.id as objective_id', 'k.score', 'k.self_score'])
-    .where('o.cycle_id', '=', cycleId)
     .where('o.owner_id', '=', personId)
-    .where('o.status', '!=', 'superseded')
     .orderBy('o.id')
     .execute();
   const byObjective = new Map<number, number[]>();
@@ -70,11 +69,11 @@ export async function recomputeScores(db: Kysely<DB>, cycleId: number, personId:
     if (m !== null) exact.push(m);
     const score = m === null ? null : round(m, 2);
     objectives.push({ objectiveId, score });
-    await db.updateTable('objectives').set({ score }).where('id', '=', objectiveId).execute();
+    await setObjectiveScore(db, objectiveId, score);
   }
   // The person's mean is taken over the unrounded objective means, then rounded once.
   const m = mean(exact);
   const person = m === null ? null : round(m, 2);
-  await db.updateTable('cycle_participants').set({ score: person }).where('cycle_id', '=', cycleId).where('person_id', '=', personId).execute();
+  await setParticipantScore(db, cycleId, personId, person);
   return { objectives, person };
 }

@@ -8,7 +8,11 @@ import type { Client } from '@temporalio/client';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import { ErrorCode, type StepPolicy, emailRetryWorkflowId, resolveStallUpdate } from '../contract';
+import { writeAudit } from '../db/audit';
+import { findCycleKeyById } from '../db/cycles';
+import { claimFailedEmail, failedEmails, findEmailStatus, setEmailSender } from '../db/emails';
 import type { DB } from '../db/schema';
+import { findStallById, openStalls, resolveStallRow } from '../db/stalls';
 import type { outboxDelivery } from '../workflows/outbox-delivery';
 import { AppError } from './errors';
 
@@ -44,21 +48,8 @@ const SKIP_MEANS: Record<string, string> = {
 };
 
 export async function listStalled(db: Kysely<DB>): Promise<StalledView[]> {
-  const steps = await db
-    .selectFrom('stalls as s')
-    .leftJoin('cycles as c', 'c.id', 's.cycle_id')
-    .select(['s.id', 's.workflow_id', 's.phase', 's.step', 's.since', 's.last_failure', 's.attempts', 's.auto_retry_at', 'c.key'])
-    .where('s.status', '=', 'stalled')
-    .orderBy('s.since')
-    .execute();
-  const emails = await db
-    .selectFrom('emails as e')
-    .leftJoin('cycles as c', 'c.id', 'e.cycle_id')
-    .leftJoin('tasks as t', 't.id', 'e.task_id')
-    .select(['e.id', 'e.kind', 'e.to_address', 'e.last_error', 'e.attempts', 'e.updated_at', 'c.key', 't.phase'])
-    .where('e.status', '=', 'failed')
-    .orderBy('e.updated_at')
-    .execute();
+  const steps = await openStalls(db);
+  const emails = await failedEmails(db);
   return [
     ...steps.map(
       (s): StalledView => ({
@@ -112,7 +103,7 @@ export async function resolveStalled(deps: StallDeps, id: string, action: 'retry
   const { kind, n } = parseId(id);
   if (action === 'skip' && !reason?.trim()) throw new AppError(ErrorCode.validation, 'a skip needs a reason', { issues: [{ path: 'reason', message: 'say why the step is skipped' }] });
   if (kind === 'step') {
-    const row = await deps.db.selectFrom('stalls').select(['stall_key', 'workflow_id', 'status', 'cycle_id']).where('id', '=', n).executeTakeFirst();
+    const row = await findStallById(deps.db, n);
     if (!row) throw new AppError(ErrorCode.notFound, `no stalled step ${id}`);
     if (row.status !== 'stalled') throw new AppError(ErrorCode.conflict, `step ${id} is not stalled any more (${row.status})`);
     try {
@@ -122,40 +113,29 @@ export async function resolveStalled(deps: StallDeps, id: string, action: 'retry
       throw new AppError(ErrorCode.unavailable, `the workflow could not be reached: ${(error as Error).message}`);
     }
     // The workflow records the resolution too; this makes it visible at once.
-    await deps.db
-      .updateTable('stalls')
-      .set({ status: action === 'skip' ? 'skipped' : 'retried', resolved_by: actor, resolution: reason ?? null, resolved_at: new Date() })
-      .where('id', '=', n)
-      .where('status', '=', 'stalled')
-      .execute();
-    await deps.db.insertInto('audit_log').values({ actor, action: `stall.${action}`, cycle_id: row.cycle_id, subject: id, detail: JSON.stringify({ stallKey: row.stall_key, reason: reason ?? null }) }).execute();
+    await resolveStallRow(deps.db, { id: n }, { status: action === 'skip' ? 'skipped' : 'retried', resolvedBy: actor, resolution: reason ?? null });
+    await writeAudit(deps.db, { actor, action: `stall.${action}`, cycleId: row.cycle_id, subject: id, detail: { stallKey: row.stall_key, reason: reason ?? null } });
     return { id, action };
   }
 
   const emailId = String(n);
-  const claimed = await deps.db
-    .updateTable('emails')
-    .set(action === 'skip' ? { status: 'skipped', last_error: `skipped by ${actor}: ${reason}`, updated_at: new Date() } : { status: 'queued', updated_at: new Date() })
-    .where('id', '=', emailId)
-    .where('status', '=', 'failed')
-    .returning(['id', 'attempts', 'cycle_id'])
-    .executeTakeFirst();
+  const claimed = await claimFailedEmail(deps.db, emailId, action === 'skip' ? { action, note: `skipped by ${actor}: ${reason}` } : { action });
   if (!claimed) {
-    const exists = await deps.db.selectFrom('emails').select('status').where('id', '=', emailId).executeTakeFirst();
-    if (!exists) throw new AppError(ErrorCode.notFound, `no stalled step ${id}`);
-    throw new AppError(ErrorCode.conflict, `email ${id} is not failed any more (${exists.status})`);
+    const status = await findEmailStatus(deps.db, emailId);
+    if (!status) throw new AppError(ErrorCode.notFound, `no stalled step ${id}`);
+    throw new AppError(ErrorCode.conflict, `email ${id} is not failed any more (${status})`);
   }
   if (action === 'retry') {
     const senderRef = emailRetryWorkflowId(emailId, claimed.attempts);
-    await deps.db.updateTable('emails').set({ sender_ref: senderRef }).where('id', '=', emailId).execute();
-    const cycle = claimed.cycle_id ? await deps.db.selectFrom('cycles').select('key').where('id', '=', claimed.cycle_id).executeTakeFirst() : undefined;
+    await setEmailSender(deps.db, emailId, senderRef);
+    const cycleKey = claimed.cycle_id ? await findCycleKeyById(deps.db, claimed.cycle_id) : undefined;
     await deps.client.workflow.start<typeof outboxDelivery>('outboxDelivery', {
       workflowId: senderRef,
       taskQueue: deps.taskQueue,
-      args: [{ senderRef, cycleKey: cycle?.key ?? '', stepPolicy: deps.stepPolicy }],
+      args: [{ senderRef, cycleKey: cycleKey ?? '', stepPolicy: deps.stepPolicy }],
       workflowIdConflictPolicy: 'USE_EXISTING',
     });
   }
-  await deps.db.insertInto('audit_log').values({ actor, action: `stall.${action}`, cycle_id: claimed.cycle_id, subject: id, detail: JSON.stringify({ reason: reason ?? null }) }).execute();
+  await writeAudit(deps.db, { actor, action: `stall.${action}`, cycleId: claimed.cycle_id, subject: id, detail: { reason: reason ?? null } });
   return { id, action };
 }

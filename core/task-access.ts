@@ -19,6 +19,7 @@ import {
   isRefusal,
 } from '../contract';
 import type { DB } from '../db/schema';
+import { type TaskWithCycleAndOwner, anyTaskNotClosed, findTaskByTokenHash, findTaskStatus, findTaskWithCycleAndOwner } from '../db/tasks';
 import { AppError } from './errors';
 import { hashToken, isWellFormedToken } from './tokens';
 
@@ -45,41 +46,12 @@ export interface TaskContext {
   result: unknown;
 }
 
-/** The task with its cycle and owner, in the shape pages and replies use. */
-function taskContextQuery(db: Kysely<DB>) {
-  return db
-    .selectFrom('tasks as t')
-    .innerJoin('cycles as c', 'c.id', 't.cycle_id')
-    .innerJoin('people as p', 'p.id', 't.person_id')
-    .select([
-      't.id',
-      't.kind',
-      't.round',
-      't.status',
-      't.due_at',
-      't.completed_at',
-      't.closed_at',
-      't.workflow_id',
-      't.result',
-      'c.id as cycle_id',
-      'c.key as cycle_key',
-      'c.title as cycle_title',
-      'p.id as person_id',
-      'p.name',
-      'p.email',
-      'p.locale',
-      'p.manager_id',
-    ]);
-}
-
-type TaskContextRow = NonNullable<Awaited<ReturnType<ReturnType<typeof taskContextQuery>['executeTakeFirst']>>>;
-
-function toTaskContext(row: TaskContextRow): TaskContext {
+function toTaskContext(row: TaskWithCycleAndOwner): TaskContext {
   return {
     id: row.id,
-    kind: row.kind as TaskKind,
+    kind: row.kind,
     round: row.round,
-    status: row.status as TaskStatus,
+    status: row.status,
     dueAt: new Date(row.due_at).toISOString(),
     completedAt: row.completed_at ? new Date(row.completed_at).toISOString() : null,
     workflowId: row.workflow_id,
@@ -97,7 +69,7 @@ function toTaskContext(row: TaskContextRow): TaskContext {
 
 export async function findTaskByToken(db: Kysely<DB>, token: string, now = Date.now()): Promise<TaskContext | null> {
   if (!isWellFormedToken(token)) return null;
-  const row = await taskContextQuery(db).where('t.token_hash', '=', hashToken(token)).executeTakeFirst();
+  const row = await findTaskByTokenHash(db, hashToken(token));
   if (!row) return null;
   const endedAt = row.completed_at ?? row.closed_at;
   if (row.status !== 'open' && endedAt && now - new Date(endedAt).getTime() > CLOSED_TASK_GRACE_MS) return null;
@@ -134,8 +106,8 @@ export async function completeTask(
     if (cause) throw new AppError(cause.type as ErrorCode, cause.message, cause.details?.[0] ?? undefined);
     // Every attempt failed (a worker down, Temporal unreachable): the database says whether the
     // task ended meanwhile; otherwise nothing was saved.
-    const now = await deps.db.selectFrom('tasks').select('status').where('id', '=', task.id).executeTakeFirst();
-    if (now && now.status !== 'open') throw closedTaskError(now.status as TaskStatus);
+    const now = await findTaskStatus(deps.db, task.id);
+    if (now && now !== 'open') throw closedTaskError(now);
     throw new AppError(ErrorCode.unavailable, `the task could not be completed right now; nothing was saved, please try again (${(error as Error)?.message ?? 'unknown'})`);
   }
   if (isRefusal(outcome)) {
@@ -212,13 +184,10 @@ class CompletionGroups {
         lastError = error;
         if (businessCause(error)) break;
         // The batch may have ended since (its tasks were closed): no retry can help then.
-        const open = await this.deps.db
-          .selectFrom('tasks')
-          .select('id')
-          .where('id', 'in', items.map((i) => i.taskId))
-          .where('status', 'in', ['open', 'completed'])
-          .executeTakeFirst()
-          .catch(() => 'unknown (the database did not answer)');
+        const open = await anyTaskNotClosed(
+          this.deps.db,
+          items.map((i) => i.taskId),
+        ).catch(() => 'unknown (the database did not answer)');
         if (!open) break;
         // Otherwise the update was aborted or timed out (a busy worker, a server restart): try again.
       }
@@ -240,6 +209,6 @@ function completions(deps: { db: Kysely<DB>; client: Client }): CompletionGroups
  * carries a verified task id instead of the link token). Closed tasks are returned whatever their age.
  */
 export async function findTaskById(db: Kysely<DB>, taskId: number): Promise<TaskContext | null> {
-  const row = await taskContextQuery(db).where('t.id', '=', taskId).executeTakeFirst();
+  const row = await findTaskWithCycleAndOwner(db, taskId);
   return row ? toTaskContext(row) : null;
 }

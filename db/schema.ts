@@ -1,5 +1,24 @@
-/** The database as Kysely sees it: one interface per table, one `DB` that names them. */
+/**
+ * The database as Kysely sees it: one interface per table, one `DB` that names them. Columns that
+ * hold a kind, a status, a role or a locale are typed with the contract's unions, so reading one
+ * needs no cast and writing a value outside the union does not compile.
+ */
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } from 'kysely';
+import type {
+  ApiKeyRole,
+  CheckinSubmission,
+  CycleStatus,
+  EmailStatus,
+  KeyResultInput,
+  Locale,
+  ObjectiveStatus,
+  Phase,
+  ReviewSubmission,
+  Role,
+  StallStatus,
+  TaskKind,
+  TaskStatus,
+} from '../contract';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -11,8 +30,8 @@ export interface PeopleTable {
   name: string;
   manager_id: number | null;
   department: string | null;
-  roles: ColumnType<string[], string[] | undefined, string[]>;
-  locale: Generated<string>;
+  roles: ColumnType<Role[], Role[] | undefined, Role[]>;
+  locale: Generated<Locale>;
   active: Generated<boolean>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
@@ -27,7 +46,7 @@ export interface CyclesTable {
   schedule: Json;
   /** The normalised start request, to tell a repeated POST from a conflicting one. */
   request_fingerprint: string;
-  status: Generated<string>;
+  status: Generated<CycleStatus>;
   workflow_id: string;
   created_by: string;
   created_at: Generated<Date>;
@@ -47,12 +66,12 @@ export interface TasksTable {
   id: Generated<number>;
   cycle_id: number;
   person_id: number;
-  kind: string;
-  phase: string;
+  kind: TaskKind;
+  phase: Phase;
   round: number;
   batch_no: number;
   workflow_id: string;
-  status: Generated<string>;
+  status: Generated<TaskStatus>;
   due_at: Timestamp;
   token_hash: string;
   prefill: Json | null;
@@ -68,8 +87,8 @@ export interface TaskEventsTable {
   id: Generated<string>;
   task_id: number;
   at: Generated<Date>;
-  from_status: string | null;
-  to_status: string;
+  from_status: TaskStatus | null;
+  to_status: TaskStatus;
   actor: string;
   detail: Json | null;
 }
@@ -82,7 +101,7 @@ export interface ObjectivesTable {
   position: number;
   title: string;
   parent_objective_id: number | null;
-  status: Generated<string>;
+  status: Generated<ObjectiveStatus>;
   created_at: Generated<Date>;
   score: number | null;
   round: Generated<number>;
@@ -93,7 +112,7 @@ export interface KeyResultsTable {
   objective_id: number;
   position: number;
   title: string;
-  kind: string;
+  kind: KeyResultInput['kind'];
   start_value: number | null;
   target_value: number | null;
   unit: string | null;
@@ -112,7 +131,7 @@ export interface ReviewsTable {
   reviewer_id: number;
   subject_id: number;
   round: number;
-  decision: string;
+  decision: ReviewSubmission['decision'];
   comment: string | null;
   created_at: Generated<Date>;
 }
@@ -136,9 +155,9 @@ export interface ExecutionItemsTable {
   key_result_id: number;
   checkin_id: number | null;
   week: number;
-  kind: string;
+  kind: CheckinSubmission['items'][number]['kind'];
   title: string;
-  status: string;
+  status: CheckinSubmission['items'][number]['status'];
   created_at: Generated<Date>;
 }
 
@@ -180,7 +199,7 @@ export interface EmailsTable {
   data: Json;
   /** Which workflow owns the sending (so a batch sends only its own mail). */
   sender_ref: string;
-  status: Generated<string>;
+  status: Generated<EmailStatus>;
   attempts: Generated<number>;
   last_error: string | null;
   queued_at: Generated<Date>;
@@ -201,7 +220,7 @@ export interface AuditLogTable {
 export interface ApiKeysTable {
   id: Generated<number>;
   name: string;
-  role: string;
+  role: ApiKeyRole;
   key_hash: string;
   created_at: Generated<Date>;
   revoked_at: NullableTimestamp;
@@ -218,8 +237,7 @@ export interface StallsTable {
   last_failure: string;
   attempts: number;
   auto_retry_at: Timestamp;
-  /** stalled → retrying | skipped | auto-retried */
-  status: Generated<string>;
+  status: Generated<StallStatus>;
   resolved_by: string | null;
   resolution: string | null;
   resolved_at: NullableTimestamp;

@@ -1,9 +1,9 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { ErrorCode, PHASES, TASK_KINDS, TASK_STATUSES, type TaskKind, type TaskStatus, PHASE_OF_KIND, cycleKeySchema, emailSchema, startCycleSchema } from '../../contract';
+import { PHASES, TASK_KINDS, TASK_STATUSES, cycleKeySchema, emailSchema, startCycleSchema } from '../../contract';
 import { addParticipants, advancePhase, cancelCycle, extendPhase, extendTask, removeParticipant } from '../../core/cycle-controls';
 import { alignmentReport, scoresReport } from '../../core/cycle-reports';
-import { getCycleSummary, getCycleView, listCycleSummaries, startCycle } from '../../core/cycles';
-import { AppError } from '../../core/errors';
+import { getCycleView, listCycleSummaries, listCycleTaskPage, startCycle } from '../../core/cycles';
+import { requireCycleByKey } from '../../db/cycles';
 import { type AuthEnv, type createAuthenticator, requireRole } from '../auth';
 import type { ApiDeps } from '../deps';
 import { validationHook } from '../errors';
@@ -202,11 +202,7 @@ export function cycleRoutes(deps: ApiDeps, auth: ReturnType<typeof createAuthent
     await removeParticipant(controlDeps, key, email, actor(c));
     return c.body(null, 204);
   });
-  const cycleIdOf = async (key: string) => {
-    const row = await deps.db.selectFrom('cycles').select('id').where('key', '=', key).executeTakeFirst();
-    if (!row) throw new AppError(ErrorCode.notFound, `no cycle with key ${key}`);
-    return row.id;
-  };
+  const cycleIdOf = async (key: string) => (await requireCycleByKey(deps.db, key)).id;
   app.openapi(alignmentRoute, async (c) => c.json(await alignmentReport(deps.db, await cycleIdOf(c.req.valid('param').key)), 200));
   app.openapi(scoresRoute, async (c) => c.json({ people: await scoresReport(deps.db, await cycleIdOf(c.req.valid('param').key)) }, 200));
 
@@ -218,46 +214,8 @@ export function cycleRoutes(deps: ApiDeps, auth: ReturnType<typeof createAuthent
   });
 
   app.openapi(tasksRoute, async (c) => {
-    const { key } = c.req.valid('param');
     const { status, kind, owner, limit, offset } = c.req.valid('query');
-    if (!(await getCycleSummary(deps.db, key))) throw new AppError(ErrorCode.notFound, `no cycle with key ${key}`);
-    let q = deps.db
-      .selectFrom('tasks as t')
-      .innerJoin('cycles as c', 'c.id', 't.cycle_id')
-      .innerJoin('people as p', 'p.id', 't.person_id')
-      .leftJoin('people as s', 's.id', 't.subject_person_id')
-      .where('c.key', '=', key);
-    if (status) q = q.where('t.status', '=', status);
-    if (kind) q = q.where('t.kind', '=', kind);
-    if (owner) q = q.where('p.email', '=', owner);
-    const [rows, total] = await Promise.all([
-      q
-        .select(['t.id', 't.kind', 't.round', 't.status', 't.due_at', 't.completed_at', 'p.email', 'p.name', 's.email as subject_email'])
-        .orderBy('t.id')
-        .limit(limit)
-        .offset(offset)
-        .execute(),
-      q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-    ]);
-    return c.json(
-      {
-        total: Number(total.n),
-        tasks: rows.map((r) => ({
-          id: r.id,
-          cycleKey: key,
-          kind: r.kind as TaskKind,
-          phase: PHASE_OF_KIND[r.kind as TaskKind],
-          round: r.round,
-          status: r.status as TaskStatus,
-          ownerEmail: r.email,
-          ownerName: r.name,
-          subjectEmail: r.subject_email,
-          dueAt: new Date(r.due_at).toISOString(),
-          completedAt: r.completed_at ? new Date(r.completed_at).toISOString() : null,
-        })),
-      },
-      200,
-    );
+    return c.json(await listCycleTaskPage(deps.db, c.req.valid('param').key, { status, kind, ownerEmail: owner, limit, offset }), 200);
   });
   return app;
 }

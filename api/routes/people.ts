@@ -1,6 +1,6 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { MAX_IMPORT_ROWS, emailSchema, peopleImportSchema } from '../../contract';
-import { csvToPeopleRows, importPeople, listPeople, validatePeopleRows } from '../../core/people';
+import { csvToPeopleRows, importPeople, listPeople, markAbsent, validatePeopleRows } from '../../core/people';
 import { type AuthEnv, type createAuthenticator, requireRole } from '../auth';
 import type { ApiDeps } from '../deps';
 import { errorSchema, personSchema } from '../schemas';
@@ -105,16 +105,7 @@ export function peopleRoutes(deps: ApiDeps, auth: ReturnType<typeof createAuthen
   app.openapi(absencesRoute, async (c) => {
     const { email } = c.req.valid('param');
     const { weeks } = c.req.valid('json');
-    const person = await deps.db.selectFrom('people').select('id').where('email', '=', email).executeTakeFirst();
-    if (!person) throw new AppError(ErrorCode.notFound, `no person with email ${email}`);
-    await deps.db
-      .insertInto('absences')
-      .values(weeks.map((w) => ({ person_id: person.id, week_start: w })))
-      .onConflict((oc) => oc.columns(['person_id', 'week_start']).doNothing())
-      .execute();
-    await deps.db.insertInto('audit_log').values({ actor: c.get('principal').actor, action: 'person.absent', cycle_id: null, subject: `person:${email}`, detail: JSON.stringify({ weeks }) }).execute();
-    const all = await deps.db.selectFrom('absences').select('week_start').where('person_id', '=', person.id).orderBy('week_start').execute();
-    return c.json({ weeks: all.map((a) => a.week_start) }, 200);
+    return c.json({ weeks: await markAbsent(deps.db, email, weeks, c.get('principal').actor) }, 200);
   });
   return app;
 }

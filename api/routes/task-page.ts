@@ -26,7 +26,7 @@ import { AppError } from '../../core/errors';
 import { type TaskContext, closedTaskError, completeTask, findTaskByToken } from '../../core/task-access';
 import type { KindContext } from '../../core/task-kinds/types';
 import type { ApiDeps } from '../deps';
-import { errorBody } from '../errors';
+import { errorBody, statusOf } from '../errors';
 import { localeFromAcceptLanguage, pageStrings } from '../i18n';
 import { type RateLimitOptions, rateLimit } from '../rate-limit';
 import { errorSchema } from '../schemas';
@@ -210,7 +210,7 @@ export function taskPageRoutes(deps: ApiDeps & TaskPageOptions) {
     const isJson = /^application\/json\b/i.test(c.req.header('content-type') ?? '');
     if (task.status !== 'open') {
       const error = closedTaskError(task.status);
-      return isJson ? c.json(errorBody(error.code, error.message), error.status) : c.html(closedPage(task), error.status);
+      return isJson ? c.json(errorBody(error.code, error.message), statusOf(error)) : c.html(closedPage(task), statusOf(error));
     }
     const schema = submissionSchemas[task.kind];
 
@@ -244,11 +244,11 @@ export function taskPageRoutes(deps: ApiDeps & TaskPageOptions) {
       }
       if (error instanceof AppError && (error.code === ErrorCode.taskAlreadyCompleted || error.code === ErrorCode.taskClosed)) {
         const now = await findTaskByToken(deps.db, c.req.param('token'));
-        return c.html(closedPage(now ?? task), error.status);
+        return c.html(closedPage(now ?? task), statusOf(error));
       }
       if (error instanceof AppError && error.code === ErrorCode.unavailable) {
         // Not the person's fault: the same page, their answers kept, a banner that says so.
-        return c.html(await renderTask(task, context, values, new Map(), true), error.status);
+        return c.html(await renderTask(task, context, values, new Map(), true), statusOf(error));
       }
       throw error;
     }

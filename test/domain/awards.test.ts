@@ -1,5 +1,6 @@
 /** nominate, vote and finalize against a real PostgreSQL. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ObjectiveStatus } from '../../contract';
 import { type Fixture, addCycle, addPerson, contextOf, emailOf, kr, openFixture, openTask, rejected, submit } from './fixture';
 
 let f: Fixture;
@@ -9,7 +10,7 @@ const p = { hr: 0, mgr: 0, amb: 0, ann: 0, ben: 0, cat: 0, judge: 0, outsider: 0
 const o = { annApproved: 0, annDraft: 0, annSuperseded: 0, company: 0, otherCycle: 0, benApproved: 0 };
 const n = { annObjective: 0, ben: 0, benObjective: 0, otherCycle: 0 };
 
-async function objective(cycleId: number, owner: number | null, title: string, status: string): Promise<number> {
+async function objective(cycleId: number, owner: number | null, title: string, status: ObjectiveStatus): Promise<number> {
   const row = await f.db.insertInto('objectives').values({ cycle_id: cycleId, owner_id: owner, task_id: null, position: 0, title, parent_objective_id: null, status }).returning('id').executeTakeFirstOrThrow();
   await f.db
     .insertInto('key_results')

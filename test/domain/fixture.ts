@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { expect } from 'vitest';
-import { type FieldIssue, PHASE_OF_KIND, type TaskKind, submissionSchemas } from '../../contract';
+import { type FieldIssue, PHASE_OF_KIND, type Role, type TaskKind, submissionSchemas } from '../../contract';
 import { type KindHandler, type RecordOutcome, SubmissionRejected, type TaskRef, kindHandlers } from '../../core/task-kinds';
 import { migrateToLatest, openDatabase } from '../../db/connect';
 import type { DB } from '../../db/schema';
@@ -36,7 +36,7 @@ export async function openFixture(): Promise<Fixture> {
   };
 }
 
-export async function addPerson(db: Kysely<DB>, p: { name: string; managerId?: number; roles?: string[]; active?: boolean }): Promise<number> {
+export async function addPerson(db: Kysely<DB>, p: { name: string; managerId?: number; roles?: Role[]; active?: boolean }): Promise<number> {
   const email = `${p.name.toLowerCase().replace(/[^a-z]+/g, '.')}@example.com`;
   const row = await db
     .insertInto('people')
