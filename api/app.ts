@@ -6,6 +6,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { routePath } from 'hono/route';
+import { securityHeaders } from './security-headers';
 import { type Principal, createAuthenticator } from './auth';
 import type { ApiDeps } from './deps';
 import { handleError, validationHook } from './errors';
@@ -28,6 +29,7 @@ export function createApp(deps: ApiDeps, extras: AppExtras = {}) {
   const auth = createAuthenticator(deps.db, deps.bootstrapApiKey);
 
   app.use('*', requestId());
+  app.use('*', securityHeaders());
   // One JSON line per request, with the request id (also the X-Request-Id response header).
   // Never logged: headers (the API key is in Authorization), query strings, bodies, and the
   // path of /t/… requests (the task token is in it). The API key is identified by its actor.

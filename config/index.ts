@@ -89,6 +89,10 @@ export const envSchema = z.object({
   }),
   /** The inbound SMTP listener for replies (API role, on HOST); 0 = off. */
   INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
+  /** Largest reply accepted (announced in EHLO as SIZE; larger ones get 552), in bytes. */
+  INBOUND_SMTP_MAX_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
+  /** Connections the reply listener serves at once; more are refused with 421. */
+  INBOUND_SMTP_MAX_CLIENTS: z.coerce.number().int().min(1).max(1000).default(10),
 
   BOOTSTRAP_API_KEY: secret('BOOTSTRAP_API_KEY'),
   TOKEN_SECRET: secret('TOKEN_SECRET'),
@@ -138,7 +142,7 @@ export interface AppConfig {
   temporal: TemporalConfig;
   smtp: { url: string | undefined; maxConnections: number; ratePerSecond: number; mailboxPort: number; from: string };
   /** Replies by email; `domain` undefined = off (no Reply-To, no reply instructions, no listener). */
-  replies: { domain: string | undefined; inboundPort: number };
+  replies: { domain: string | undefined; inboundPort: number; maxBytes: number; maxClients: number };
   bootstrapApiKey: string | undefined;
   tokenSecret: string | undefined;
   taskBatchSize: number;
@@ -209,7 +213,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       mailboxPort: e.MAILBOX_PORT,
       from: e.MAIL_FROM,
     },
-    replies: { domain: e.MAIL_REPLY_DOMAIN ?? (e.SMTP_URL ? undefined : 'localhost'), inboundPort: e.INBOUND_SMTP_PORT },
+    replies: { domain: e.MAIL_REPLY_DOMAIN ?? (e.SMTP_URL ? undefined : 'localhost'), inboundPort: e.INBOUND_SMTP_PORT, maxBytes: e.INBOUND_SMTP_MAX_BYTES, maxClients: e.INBOUND_SMTP_MAX_CLIENTS },
     bootstrapApiKey: e.BOOTSTRAP_API_KEY,
     tokenSecret: e.TOKEN_SECRET,
     taskBatchSize: e.TASK_BATCH_SIZE,

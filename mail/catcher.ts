@@ -6,7 +6,7 @@
  * orchestrator can run without an external SMTP relay and tests can exercise the real SMTP path.
  * `setRefuse` lets tests simulate outages and rejections on the live server.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
@@ -52,6 +52,8 @@ export interface MailCatcherOptions {
   dir?: string;
   /** keep the newest N in memory, default 5000 */
   maxMessages?: number;
+  /** Require SMTP AUTH with these credentials (the embedded mode: per-run, so other local users cannot inject mail). */
+  auth?: { user: string; pass: string };
 }
 
 const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
@@ -243,7 +245,7 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
     });
     const op = (async () => {
       try {
-        await writeFile(tmp, Buffer.concat([Buffer.from(envelopeLine, 'utf8'), rawBuffer]));
+        await writeFile(tmp, Buffer.concat([Buffer.from(envelopeLine, 'utf8'), rawBuffer]), { mode: 0o600 });
         await rename(tmp, file);
       } catch (err) {
         if (!writeErrorReported) {
@@ -294,7 +296,7 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
   };
 
   if (dir) {
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true, mode: 0o700 });
     const ids = (await readdir(dir))
       .map((name) => EML_FILE_PATTERN.exec(name)?.[1])
       .filter((id): id is string => id !== undefined)
@@ -355,7 +357,9 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
   const server = new SMTPServer({
     name: 'mail-catcher.local',
     banner: 'mail catcher',
-    authOptional: true,
+    authOptional: !options.auth,
+    // loopback only: the credentials keep other local users out, TLS would add nothing here
+    allowInsecureAuth: true,
     disabledCommands: ['STARTTLS'],
     disableReverseLookup: true,
     size: MAX_MESSAGE_BYTES,
@@ -367,8 +371,16 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
       if (refuse === 'connect') return callback(smtpError('Service not available (mail catcher connect mode)', 421));
       callback();
     },
-    onAuth(_auth, _session, callback) {
-      callback(null, { user: 'anonymous' }); // any credentials are fine
+    onAuth(auth, _session, callback) {
+      const required = options.auth;
+      if (!required) return callback(null, { user: 'anonymous' }); // any credentials are fine
+      const same = (a: string | null | undefined, b: string) => {
+        const x = Buffer.from(a ?? '');
+        const y = Buffer.from(b);
+        return x.length === y.length && timingSafeEqual(x, y);
+      };
+      if (auth.method !== 'XOAUTH2' && same(auth.username, required.user) && same(auth.password, required.pass)) return callback(null, { user: required.user });
+      callback(smtpError('5.7.8 Authentication credentials invalid', 535));
     },
     onMailFrom(_address, _session, callback) {
       // connections opened before the outage started (pooled transports) fail too

@@ -9,16 +9,19 @@ import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
+import { hostCheck } from '../api/host-check';
 import type { CaughtMessage, MailCatcher } from './catcher';
 
 export interface MailboxRouterOptions {
   /** Where the router is mounted (e.g. '/dev/mailbox'); prefixes every link in the pages. Default ''. */
   basePath?: string;
+  /** `host[:port]` values the pages answer for (api/host-check.ts); unset = any (tests). */
+  allowedHosts?: Set<string>;
 }
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
-const CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-src 'self'; img-src data:";
+const CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-src 'self'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 const IFRAME_SANDBOX = 'allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation';
 
 const STYLE = `
@@ -125,6 +128,8 @@ export function createMailboxRouter(catcher: MailCatcher, options: MailboxRouter
   const inbox = base || '/';
   const app = new Hono();
 
+  // Every task link is in these pages: never answer a rebound foreign name (DNS rebinding).
+  if (options.allowedHosts) app.use('*', hostCheck(options.allowedHosts));
   app.use('*', async (c, next) => {
     await next();
     c.res.headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);

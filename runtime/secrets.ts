@@ -4,7 +4,7 @@
  * earlier emails and the printed key keep working after a restart.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppConfig } from '../config';
 
@@ -23,11 +23,39 @@ export function embeddedSecrets(config: AppConfig): EmbeddedSecrets {
     bootstrapApiKey: stored.bootstrapApiKey ?? `okr_${randomBytes(24).toString('base64url')}`,
   };
   if (generated.tokenSecret !== stored.tokenSecret || generated.bootstrapApiKey !== stored.bootstrapApiKey) {
-    mkdirSync(config.dataDir, { recursive: true });
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     writeFileSync(file, JSON.stringify(generated, null, 2), { mode: 0o600 });
   }
   return {
     tokenSecret: config.tokenSecret ?? generated.tokenSecret!,
     bootstrapApiKey: config.bootstrapApiKey ?? generated.bootstrapApiKey!,
   };
+}
+
+/**
+ * DATA_DIR holds the secrets, every email sent (.eml, with task links) and the embedded databases:
+ * directories 0700, files 0600, existing ones included. Symbolic links are left alone.
+ */
+export function secureDataDir(dir: string): void {
+  if (dir === 'memory://') return;
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const walk = (path: string): void => {
+    let st: ReturnType<typeof lstatSync>;
+    try {
+      st = lstatSync(path);
+    } catch {
+      return; // removed meanwhile
+    }
+    if (st.isSymbolicLink()) return;
+    const want = st.isDirectory() ? 0o700 : 0o600;
+    if ((st.mode & 0o777) !== want) {
+      try {
+        chmodSync(path, want);
+      } catch {
+        // not ours to change (another owner): leave it
+      }
+    }
+    if (st.isDirectory()) for (const name of readdirSync(path)) walk(join(path, name));
+  };
+  walk(dir);
 }

@@ -4,6 +4,7 @@
  * HTTP API. `npm start` runs all of it in one process; `npm run api` / `npm run worker` run one
  * role each against external services; tests start it in-process on the real parts.
  */
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Worker } from '@temporalio/worker';
@@ -13,8 +14,10 @@ import type { AppConfig } from '../config';
 import { type Database, migrateToLatest, openDatabase } from '../db/connect';
 import { type MailCatcher, startMailCatcher } from '../mail/catcher';
 import { createMailboxRouter } from '../mail/mailbox-routes';
+import { allowedHosts, guardHost, isLoopbackBind } from '../api/host-check';
+import { secureDataDir } from './secrets';
 import { type Mailer, createMailer } from '../mail/mailer';
-import { startInboundServer } from '../mail/inbound';
+import { replyRecipientCheck, startInboundServer } from '../mail/inbound';
 import { completeThroughWorkflow, createReplyHandler } from '../core/replies';
 import { type Logger, createLogger, installTemporalLogging } from './logger';
 import { type TemporalAccess, connectTemporal, startEmbeddedTemporal, temporalReachable } from './temporal';
@@ -62,6 +65,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
 
   try {
+    secureDataDir(config.dataDir);
     const database = await openDatabase({ url: config.database.url, poolSize: config.database.poolSize, dataDir: config.dataDir, timeouts: config.database.timeouts });
     cleanups.push(() => database.close());
     await migrateToLatest(database.db);
@@ -69,9 +73,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     let mailCatcher: MailCatcher | undefined;
     let smtpUrl = config.smtp.url;
     if (!smtpUrl) {
-      mailCatcher = await startMailCatcher({ port: config.smtp.mailboxPort, dir: config.dataDir === 'memory://' ? undefined : join(config.dataDir, 'mailbox') });
+      // Per-run credentials: only this process's mailers can put mail into the catcher.
+      const auth = { user: 'okr', pass: randomBytes(18).toString('base64url') };
+      mailCatcher = await startMailCatcher({ port: config.smtp.mailboxPort, dir: config.dataDir === 'memory://' ? undefined : join(config.dataDir, 'mailbox'), auth });
       cleanups.push(() => mailCatcher!.close());
-      smtpUrl = `smtp://127.0.0.1:${mailCatcher.port}?tls=off`;
+      smtpUrl = `smtp://${auth.user}:${auth.pass}@127.0.0.1:${mailCatcher.port}?tls=off`;
     }
 
     let temporal = options.temporal;
@@ -109,6 +115,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     let app: ReturnType<typeof createApp> | undefined;
     if (roles.api) {
       const access = temporal;
+      const hosts = allowedHosts(config.port, config.publicBaseUrl);
       app = createApp(
         {
           db: database.db,
@@ -129,9 +136,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
             temporal: () => temporalReachable(access),
           },
         },
-        { mounts: mailCatcher ? [{ path: '/dev/mailbox', app: createMailboxRouter(mailCatcher, { basePath: '/dev/mailbox' }) }] : [] },
+        { mounts: mailCatcher ? [{ path: '/dev/mailbox', app: createMailboxRouter(mailCatcher, { basePath: '/dev/mailbox', allowedHosts: hosts }) }] : [] },
       );
-      const server = await listen(app.fetch, config.host, config.port);
+      const server = await listen(isLoopbackBind(config.host) ? guardHost(app.fetch, hosts) : app.fetch, config.host, config.port);
       cleanups.push(() => closeServer(server));
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
@@ -155,11 +162,22 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         log,
         complete: completeThroughWorkflow({ db: database.db, client: temporal.client }),
       });
-      const inbound = await startInboundServer({ host: config.host, port: config.replies.inboundPort, domain: replyDomain, handle, log });
+      const inbound = await startInboundServer({
+        host: config.host,
+        port: config.replies.inboundPort,
+        domain: replyDomain,
+        checkRecipient: replyRecipientCheck({ db: database.db, tokenSecret: options.secrets.tokenSecret, domain: replyDomain }),
+        handle,
+        log,
+        maxBytes: config.replies.maxBytes,
+        maxClients: config.replies.maxClients,
+      });
       cleanups.push(() => inbound.close());
     }
     // ---- end of replies by email ----------------------------------------------------------------
 
+    // Files the database, Temporal and the catcher created during this start.
+    secureDataDir(config.dataDir);
     return { config, database, temporal, mailCatcher, worker, apiUrl, app, log, stop };
   } catch (error) {
     await stop();

@@ -47,7 +47,12 @@ function docsPage(): string {
 <script src="/docs/assets/swagger-ui-bundle.js"></script><script src="/docs/assets/init.js"></script></body></html>`;
 }
 
-const INIT_JS = "window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui', persistAuthorization: true });";
+// No persistAuthorization: a pasted API key must not stay in localStorage on the origin that also
+// serves the task pages (/t/…); it lives only as long as the tab.
+const INIT_JS = "window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui', persistAuthorization: false });";
+
+/** Swagger UI's own files only; it fetches /openapi.json and sends "try it out" requests to this origin. */
+const DOCS_CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 export function systemRoutes(deps: ApiDeps) {
   const app = new OpenAPIHono();
@@ -58,7 +63,7 @@ export function systemRoutes(deps: ApiDeps) {
   });
 
   // The interactive page is served from the swagger-ui-dist package: no CDN, works offline.
-  app.get('/docs', (c) => c.html(docsPage()));
+  app.get('/docs', (c) => c.html(docsPage(), 200, { 'Content-Security-Policy': DOCS_CSP, 'Cache-Control': 'no-store' }));
   app.get('/docs/assets/init.js', (c) => c.body(INIT_JS, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
   app.get('/docs/assets/:file{swagger-ui\\.css|swagger-ui-bundle\\.js}', (c) => {
     if (!swaggerDir) return c.text('swagger-ui-dist is not installed', 404);

@@ -282,7 +282,7 @@ describe('mailbox router', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     expect(res.headers.get('content-security-policy')).toBe(
-      "default-src 'none'; style-src 'unsafe-inline'; frame-src 'self'; img-src data:",
+      "default-src 'none'; style-src 'unsafe-inline'; frame-src 'self'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
     );
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
     const body = await res.text();
