@@ -9,6 +9,7 @@ import type { ActivityDeps } from './deps';
 import type { EmailData } from './email-kinds';
 import { emailRow } from './outbox';
 import { checkinKind } from '../kinds/checkin';
+import { isCurrentObjective } from '../db/objectives';
 
 export interface QueueTaskRemindersInput {
   workflowId: string;
@@ -216,7 +217,7 @@ export function createNotificationActivities({ db, mailer }: ActivityDeps) {
         .selectFrom('checkins as c')
         .innerJoin('tasks as t', 't.id', 'c.task_id')
         .innerJoin('people as p', 'p.id', 'c.person_id')
-        .innerJoin('objectives as o', (j) => j.onRef('o.owner_id', '=', 'p.id').onRef('o.cycle_id', '=', 'c.cycle_id').on('o.status', '!=', 'superseded'))
+        .innerJoin('objectives as o', (j) => j.onRef('o.owner_id', '=', 'p.id').onRef('o.cycle_id', '=', 'c.cycle_id').on(isCurrentObjective('o')))
         .innerJoin('key_results as k', 'k.objective_id', 'o.id')
         .select(['p.id as person_id', 'p.name', 'k.title', 'c.confidence'])
         .where('c.cycle_id', '=', cycle.id)

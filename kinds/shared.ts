@@ -4,6 +4,7 @@ import type { FieldIssue, TaskKind } from '../contract';
 import type { DB } from '../db/schema';
 import { suggestScore } from '../core/scoring';
 import { type KeyResultOption, type KindContext, SubmissionRejected, type TaskRef } from './types';
+import { isCurrentObjective } from '../db/objectives';
 
 /** A context with every list empty; handlers fill in what their page needs. */
 export function emptyContext(): KindContext {
@@ -51,7 +52,7 @@ export async function currentKeyResults(db: Kysely<DB>, cycleId: number, ownerId
     ])
     .where('o.cycle_id', '=', cycleId)
     .where('o.owner_id', '=', ownerId)
-    .where('o.status', '!=', 'superseded')
+    .where(isCurrentObjective('o'))
     .orderBy('o.position')
     .orderBy('o.id')
     .orderBy('k.position')
@@ -114,7 +115,7 @@ export async function currentObjectivesOf(db: Kysely<DB>, cycleId: number, owner
     .select(['o.id', 'o.title', 'parent.title as parent_title'])
     .where('o.cycle_id', '=', cycleId)
     .where('o.owner_id', '=', ownerId)
-    .where('o.status', '!=', 'superseded')
+    .where(isCurrentObjective('o'))
     .orderBy('o.position')
     .orderBy('o.id')
     .execute();
@@ -130,7 +131,7 @@ export function companyObjectivesQuery(db: Kysely<DB>, cycleId: number, executiv
     .selectFrom('objectives as o')
     .where('o.cycle_id', '=', cycleId)
     .where('o.owner_id', 'is', null)
-    .where('o.status', '!=', 'superseded')
+    .where(isCurrentObjective('o'))
     .where('o.task_id', 'in', db.selectFrom('tasks').select('id').where('cycle_id', '=', cycleId).where('kind', '=', 'strategy').where('person_id', '=', executiveId));
 }
 

@@ -9,6 +9,7 @@ import type { DB } from '../../db/schema';
 import { emptyContext, hasRole, rejectIfAny } from '../shared';
 import { activeParticipants } from '../../db/participants';
 import { type KindHandler, type NominationOption, SubmissionRejected, type TaskRef } from '../types';
+import { isCurrentObjective } from '../../db/objectives';
 
 /** Every nomination of a cycle with its label and vote count, most votes first. */
 export async function nominationOptions(db: Kysely<DB>, cycleId: number): Promise<NominationOption[]> {
@@ -82,7 +83,7 @@ export const nominateHandler: KindHandler<'nominate'> = {
               .where('cycle_id', '=', task.cycleId)
               .where('id', 'in', objectiveIds)
               .where('owner_id', 'is not', null)
-              .where('status', '!=', 'superseded')
+              .where(isCurrentObjective())
               .execute()
           ).map((r) => r.id),
         )

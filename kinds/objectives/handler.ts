@@ -4,6 +4,7 @@ import type { DraftSubmission, FieldIssue, StrategySubmission } from '../../cont
 import type { DB } from '../../db/schema';
 import { changesRequested, emptyContext, previousSubmission } from '../shared';
 import { type KindHandler, SubmissionRejected, type TaskRef } from '../types';
+import { SUPERSEDED, isCurrentObjective } from '../../db/objectives';
 
 /** Objectives a person may align to in a cycle: approved company objectives and their manager's current ones. */
 export async function alignmentParentsFor(db: Kysely<DB>, cycleId: number, personId: number) {
@@ -17,7 +18,7 @@ export async function alignmentParentsFor(db: Kysely<DB>, cycleId: number, perso
     .where((eb) =>
       eb.or([
         eb.and([eb('o.owner_id', 'is', null), eb('o.status', '=', 'approved')]),
-        ...(managerId ? [eb.and([eb('o.owner_id', '=', managerId), eb('o.status', '!=', 'superseded')])] : []),
+        ...(managerId ? [eb.and([eb('o.owner_id', '=', managerId), isCurrentObjective('o')])] : []),
       ]),
     )
     .orderBy('o.id')
@@ -51,7 +52,7 @@ export async function saveObjectives(
 ): Promise<void> {
   await db
     .updateTable('objectives')
-    .set({ status: 'superseded' })
+    .set({ status: SUPERSEDED })
     .where('cycle_id', '=', task.cycleId)
     .where((eb) =>
       owner === null
@@ -61,7 +62,7 @@ export async function saveObjectives(
           ])
         : eb('owner_id', '=', owner),
     )
-    .where('status', '!=', 'superseded')
+    .where(isCurrentObjective())
     .execute();
   for (const [position, objective] of objectives.entries()) {
     const row = await db

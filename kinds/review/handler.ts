@@ -7,6 +7,7 @@ import type { ReviewSubmission } from '../../contract';
 import type { DB } from '../../db/schema';
 import { companyObjectivesQuery, currentObjectivesOf, describeObjectives, emptyContext, latestReview, personById, subjectOf } from '../shared';
 import type { KindContext, KindHandler, RecordOutcome, TaskRef } from '../types';
+import { isCurrentObjective } from '../../db/objectives';
 
 const STATUS_OF_DECISION = { approve: 'approved', changes: 'changes-requested' } as const;
 
@@ -67,7 +68,7 @@ export const reviewHandler: KindHandler<'review'> = {
         .select('id')
         .where('cycle_id', '=', task.cycleId)
         .where('owner_id', '=', subjectOf(task))
-        .where('status', '!=', 'superseded')
+        .where(isCurrentObjective())
         .execute()
     ).map((r) => r.id);
     return recordDecision(tx, task, submission, ids);
