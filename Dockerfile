@@ -19,6 +19,8 @@ RUN npm ci --no-audit --no-fund
 FROM deps AS build
 COPY tsconfig.json ./
 COPY contract ./contract
+COPY kinds ./kinds
+COPY i18n ./i18n
 COPY core ./core
 COPY config ./config
 COPY workflows ./workflows
@@ -50,6 +52,8 @@ WORKDIR /app
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY package.json package-lock.json tsconfig.json ./
 COPY contract ./contract
+COPY kinds ./kinds
+COPY i18n ./i18n
 COPY core ./core
 COPY config ./config
 COPY workflows ./workflows

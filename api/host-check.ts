@@ -41,7 +41,12 @@ export function hostCheck(allowed: Set<string>): MiddlewareHandler {
   };
 }
 
-/** For the whole server, in front of the app. */
-export function guardHost(fetch: (req: Request) => Response | Promise<Response>, allowed: Set<string>): (req: Request) => Response | Promise<Response> {
-  return (req) => (hostOk(allowed, req.headers.get('host')) ? fetch(req) : misdirected());
+type Fetch = (req: Request, ...rest: any[]) => Response | Promise<Response>;
+
+/**
+ * For the whole server, in front of the app. Everything the server passes besides the request
+ * (its env: the socket that rate limits and logs read the client address from) goes through.
+ */
+export function guardHost<F extends Fetch>(fetch: F, allowed: Set<string>): F {
+  return ((req: Request, ...rest: unknown[]) => (hostOk(allowed, req.headers.get('host')) ? fetch(req, ...rest) : misdirected())) as F;
 }
