@@ -113,8 +113,10 @@ async function main(): Promise<number> {
       FUZZ_CHECKS.join(','),
       '--max-time',
       values['max-time']!,
+      // One worker: with two, hypothesis's lambda-source parsing (ast.parse) is not thread-safe on
+      // CPython 3.11 and crashes inside the fuzzer ("AST constructor recursion depth mismatch").
       '--workers',
-      '2',
+      '1',
       '--request-timeout',
       '30',
       ...positionals,
