@@ -20,6 +20,7 @@ import {
   type Phase,
   cycleStateQuery,
   cycleWorkflowId,
+  type TaskView,
 } from '../contract';
 import { writeAudit } from '../db/audit';
 import { type CycleSummaryRow, findCycleByKey, insertCycleIfAbsent, listCycleSummaryRows, requireCycleByKey } from '../db/cycles';
@@ -201,19 +202,8 @@ export async function getCycleView(deps: Pick<CycleDeps, 'db' | 'client'>, key: 
   };
 }
 
-export interface CycleTaskItem {
-  id: number;
-  cycleKey: string;
-  kind: TaskKind;
-  phase: Phase;
-  round: number;
-  status: TaskStatus;
-  ownerEmail: string;
-  ownerName: string;
-  subjectEmail: string | null;
-  dueAt: string;
-  completedAt: string | null;
-}
+/** A task as the cycle's task list shows it: the contract's task view. */
+export type CycleTaskItem = TaskView;
 
 /** A page of a cycle's tasks as the API lists them; NOT_FOUND for an unknown key. */
 export async function listCycleTaskPage(db: Kysely<DB>, key: string, filter: CycleTasksFilter): Promise<{ total: number; tasks: CycleTaskItem[] }> {
