@@ -8,6 +8,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     include: ['test/**/*.test.ts'],
-    reporters: ['default'],
+    // The second prints a plain "tests: N passed, N failed" line that any CI log reader understands.
+    reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });
