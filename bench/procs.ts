@@ -4,8 +4,8 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync, readdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { isHurried, onCleanup, onExitSync } from './cleanup';
+import { freePort } from '../runtime/ports';
 
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
@@ -148,16 +148,7 @@ export function spawnChild(options: SpawnOptions): Child {
   };
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 /** The last lines of a child's log, for error messages. */
 export function tailOf(file: string, lines = 15): string {

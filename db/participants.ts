@@ -46,14 +46,7 @@ export async function participantStats(db: Db, cycleId: number): Promise<{ count
 
 /** Whether the person takes part in the cycle (not removed). */
 export async function isParticipant(db: Db, cycleId: number, personId: number): Promise<boolean> {
-  const row = await db
-    .selectFrom('cycle_participants')
-    .select('person_id')
-    .where('cycle_id', '=', cycleId)
-    .where('person_id', '=', personId)
-    .where('removed_at', 'is', null)
-    .executeTakeFirst();
-  return row !== undefined;
+  return (await currentParticipantIds(db, cycleId, [personId])).has(personId);
 }
 
 /** Of these people, the ones who take part in the cycle now (not removed). */

@@ -11,7 +11,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,6 +18,7 @@ import pg from 'pg';
 import { loadConfig } from '../config';
 import { createLogger } from '../runtime/logger';
 import { startStack } from '../runtime/stack';
+import { freePort } from '../runtime/ports';
 
 /**
  * The checks that gate CI: no 5xx, every status, content type and header documented, response
@@ -36,16 +36,6 @@ export const FUZZ_CHECKS = [
   'allow_header_conformance',
 ];
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function admin(url: string, statement: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });

@@ -4,7 +4,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -16,20 +15,12 @@ import { createLogger } from '../../runtime/logger';
 import { type Stack, startStack } from '../../runtime/stack';
 import type { TemporalAccess } from '../../runtime/temporal';
 import { type TestDatabase, createTestDatabase } from './postgres';
+import { freePort } from '../../runtime/ports';
 
 export const TEST_API_KEY = 'test-bootstrap-key-0123456789abcdefghijklmnop';
 export const TEST_TOKEN_SECRET = 'test-token-secret-0123456789abcdefghijklmnopq';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 /** A connection to the run's Temporal server that the stack uses but does not own. */
 export async function connectTestTemporal(): Promise<TemporalAccess & { dispose(): Promise<void> }> {
