@@ -119,7 +119,7 @@ export function scoringOpensAt(schedule: Schedule, endsOn: string, timeZone = sc
   return schedule.checkIns.every ? undefined : zonedTime(endsOn, schedule.checkIns.hour, timeZone).getTime();
 }
 
-/** The check-in weeks that open at or after `from`: by the calendar, or compressed with `every`. */
+/** The check-in weeks still ahead at `from` (by the calendar: whose window has not closed), or compressed with `every`. */
 export function checkInWeeks(input: { schedule: Schedule; from: number; startsOn: string; endsOn: string; timeZone?: string }): { opensAt: string; weekStart: string }[] {
   const { schedule, from } = input;
   const tz = input.timeZone ?? schedule.timeZone;
@@ -133,11 +133,13 @@ export function checkInWeeks(input: { schedule: Schedule; from: number; startsOn
     return weeks;
   }
   const end = scoringOpensAt(schedule, input.endsOn, tz)!;
+  // A week whose window is still open when check-ins start opens at once (the workflow gives it a full window).
+  const windowMs = durationToMs(schedule.checkIns.window);
   let monday = mondayOf(zonedTime(input.startsOn, 12, tz), tz);
   for (let guard = 0; guard < 60 && weeks.length < MAX_WEEKS; guard++, monday = addDays(monday, 7)) {
     const opensAt = zonedTime(addDays(monday, schedule.checkIns.weekday - 1), schedule.checkIns.hour, tz).getTime();
     if (opensAt >= end) break;
-    if (opensAt >= from) weeks.push({ opensAt: iso(opensAt), weekStart: monday });
+    if (opensAt + windowMs > from) weeks.push({ opensAt: iso(opensAt), weekStart: monday });
   }
   return weeks;
 }
@@ -159,8 +161,8 @@ export function planCycle(input: PlanCycleInput): CyclePlan {
   const windowMs = durationToMs(schedule.checkIns.window);
   const weekPolicy = checkInPolicy(schedule);
   const checkinWeeks = checkInWeeks({ schedule, from: planningEnd, startsOn: input.startsOn, endsOn: input.endsOn, timeZone }).map((w, i) => {
-    const opens = Date.parse(w.opensAt);
-    return { week: i + 1, weekStart: w.weekStart, opensAt: w.opensAt, dueAt: iso(opens + windowMs), events: taskEvents(opens + windowMs, weekPolicy, opens) };
+    const opens = Math.max(Date.parse(w.opensAt), planningEnd);
+    return { week: i + 1, weekStart: w.weekStart, opensAt: iso(opens), dueAt: iso(opens + windowMs), events: taskEvents(opens + windowMs, weekPolicy, opens) };
   });
   const lastWeekDue = checkinWeeks.length ? Date.parse(checkinWeeks[checkinWeeks.length - 1]!.dueAt) : planningEnd;
   const scoringAt = Math.max(scoringOpensAt(schedule, input.endsOn, timeZone) ?? lastWeekDue, lastWeekDue);

@@ -5,6 +5,8 @@
  */
 import { ApplicationFailure, setHandler } from '@temporalio/workflow';
 import {
+  AWARDS_STEPS,
+  type AdvancePhaseInput,
   type CancelCycleInput,
   type ControlResult,
   ErrorCode,
@@ -13,9 +15,11 @@ import {
   cancelCycleUpdate,
   cycleStateQuery,
   extendPhaseUpdate,
+  PHASES,
   participantsChangedSignal,
+  scoringOpensAt,
 } from '../contract';
-import type { CycleRun } from './cycle-run';
+import { type CycleRun, advanceKey } from './cycle-run';
 
 export function registerControls(cycle: CycleRun): void {
   const { state, controls } = cycle;
@@ -29,14 +33,21 @@ export function registerControls(cycle: CycleRun): void {
   setHandler(
     advancePhaseUpdate,
     (i) => {
-      controls.push({ type: 'advance', input: i });
-      cycle.advancing = i.phase;
-      return result();
+      const step = cycle.advanceStep(i);
+      controls.push(step === undefined ? { type: 'advance', input: i } : { type: 'advance', input: i, step });
+      cycle.advancing = advanceKey(i, step);
+      return { ...result(), next: nextAfter(cycle, i, step) };
     },
     {
       validator: (i) => {
         checkPhase(i.phase);
-        if (cycle.advancing === i.phase) throw reject(ErrorCode.conflict, `phase ${i.phase} is already being advanced`);
+        if (i.scope === 'week') {
+          if (i.phase !== 'checkins') throw reject(ErrorCode.validation, 'scope "week" ends one check-in week: phase must be checkins', [{ path: 'scope', message: 'only for phase checkins' }]);
+          if (!cycle.calendar) throw reject(ErrorCode.conflict, 'this cycle was started before single check-in weeks could be ended: advance the whole phase');
+          if (cycle.openWeek === null) throw reject(ErrorCode.conflict, 'no check-in week is open now');
+        }
+        const key = advanceKey(i, cycle.advanceStep(i));
+        if (cycle.advancing === key) throw reject(ErrorCode.conflict, `${key === i.phase ? `phase ${i.phase}` : describe(i, cycle.advanceStep(i))} is already being advanced`);
       },
     },
   );
@@ -70,6 +81,23 @@ export function registerControls(cycle: CycleRun): void {
   setHandler(participantsChangedSignal, (i) => {
     controls.push({ type: 'participants', input: i });
   });
+}
+
+/** What opens after an advance: the next awards step or check-in week, else the next phase. */
+function nextAfter(cycle: CycleRun, i: AdvancePhaseInput, step: number | undefined): ControlResult['next'] {
+  if (step !== undefined && i.phase === 'awards' && step < AWARDS_STEPS.length) return { phase: 'awards', step: AWARDS_STEPS[step]! };
+  const weeks = cycle.checkIns ?? [];
+  if (step !== undefined && i.scope === 'week' && step < weeks.length) {
+    const opensAt = weeks[step]!.opensAt;
+    return { phase: 'checkins', week: step + 1, ...(Date.parse(opensAt) > Date.now() ? { opensAt } : {}) };
+  }
+  const later = i.phase === 'checkins' && i.scope === 'week' && cycle.calendar ? scoringOpensAt(cycle.schedule, cycle.calendar.endsOn) : undefined;
+  if (later !== undefined && later > Date.now()) return { phase: 'scoring', opensAt: new Date(later).toISOString() };
+  return { phase: PHASES[PHASES.indexOf(i.phase) + 1] ?? null };
+}
+
+function describe(i: AdvancePhaseInput, step: number | undefined): string {
+  return i.scope === 'week' ? `check-in week ${step}` : `awards step ${AWARDS_STEPS[(step ?? 1) - 1]}`;
 }
 
 function reject(code: ErrorCode, message: string, issues?: { path: string; message: string }[]) {

@@ -27,7 +27,8 @@ import { createSteps } from './steps';
 import { type TaskBatchInput, type TaskBatchResult, taskBatch } from './task-batch';
 
 export type Control =
-  | { type: 'advance'; input: AdvancePhaseInput }
+  /** `step`: the awards step or check-in week the advance was accepted for (calendar cycles). */
+  | { type: 'advance'; input: AdvancePhaseInput; step?: number }
   | { type: 'extend'; input: ExtendPhaseInput }
   | { type: 'cancel'; input: CancelCycleInput }
   | { type: 'participants'; input: ParticipantsChangedInput };
@@ -46,8 +47,12 @@ export class CycleRun {
   cancelled: boolean;
   /** HR asked to end the current phase (or awards step). */
   advanceRequested = false;
-  /** The phase an accepted advance is closing: a second click on the same phase is refused (409). */
-  advancing: Phase | null;
+  /** What an accepted advance is closing (`advanceKey`): a second click on the same is refused (409). */
+  advancing: string | null;
+  /** The cycle's quarter when it follows the calendar (contract/plan.ts); undefined for cycles started before. */
+  readonly calendar: { startsOn: string; endsOn: string } | undefined;
+  /** The check-in week whose batches are running, if one is. */
+  openWeek: number | null = null;
   /** Where the cycle stands, carried over by continue-as-new. */
   step: number;
   week: number;
@@ -69,7 +74,9 @@ export class CycleRun {
     };
     this.controls = [...(resume?.controls ?? [])];
     this.cancelled = this.state.status === 'cancelled' || resume?.cancelled === true;
-    this.advancing = this.controls.reduce<Phase | null>((p, c) => (c.type === 'advance' ? c.input.phase : p), null);
+    this.advancing = this.controls.reduce<string | null>((p, c) => (c.type === 'advance' ? advanceKey(c.input, c.step) : p), null);
+    // Added after the first recorded histories: cycles started before keep their own calendar.
+    this.calendar = input.calendar && patched('calendar-v1') ? input.calendar : undefined;
     this.step = resume?.step ?? 0;
     this.week = resume?.week ?? 0;
     this.checkIns = resume?.checkIns;
@@ -101,6 +108,27 @@ export class CycleRun {
     ps.status = 'closed';
     ps.closedAt = new Date().toISOString();
     if (note) ps.note = note;
+  }
+
+  /** What an advance of `phase` (or of one week) would close now: the open week or awards step on calendar cycles. */
+  advanceStep(i: AdvancePhaseInput): number | undefined {
+    if (!this.calendar) return undefined;
+    if (i.scope === 'week') return this.openWeek ?? undefined;
+    return i.phase === 'awards' ? (this.phaseState('awards').round ?? 1) : undefined;
+  }
+
+  /**
+   * Waits until `at`, applying HR's controls meanwhile; false when the cycle was cancelled or
+   * the phase advanced during the wait.
+   */
+  async waitUntil(at: number, phase: Phase): Promise<boolean> {
+    for (;;) {
+      const wait = at - Date.now();
+      if (wait <= 0) return true;
+      await condition(() => this.controls.length > 0, wait);
+      await this.handleControls(phase);
+      if (this.cancelled || this.advanceRequested) return false;
+    }
   }
 
   shouldContinueAsNew(): boolean {
@@ -163,7 +191,11 @@ export class CycleRun {
       const c = controls.shift()!;
       // An advance or extend of a phase that has just ended is not applied to the next one.
       if ((c.type === 'advance' || c.type === 'extend') && c.input.phase !== phase && patched('stale-controls-v1')) continue;
-      if (c.type === 'advance') {
+      // An advance of an awards step or check-in week that has just ended is not applied to the next one.
+      if (c.type === 'advance' && c.step !== undefined && c.step !== this.advanceStep(c.input)) continue;
+      if (c.type === 'advance' && c.input.scope === 'week') {
+        await this.signalAll(closeBatchSignal, { status: 'expired', reason: `check-in week ${c.step} ended by ${c.input.actor}` });
+      } else if (c.type === 'advance') {
         this.advanceRequested = true;
         this.phaseState(phase).note = `advanced early by ${c.input.actor}`;
         await this.signalAll(closeBatchSignal, { status: 'expired', reason: `phase advanced by ${c.input.actor}` });
@@ -201,4 +233,9 @@ export class CycleRun {
       }
     }
   }
+}
+
+/** Where an advance applies: the phase, or one of its awards steps or check-in weeks. */
+export function advanceKey(i: AdvancePhaseInput, step: number | undefined): string {
+  return step === undefined ? i.phase : `${i.phase}:${i.scope === 'week' ? 'week' : 'step'}:${step}`;
 }

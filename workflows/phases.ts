@@ -4,7 +4,7 @@
  * cycle (workflows/okr-cycle.ts) runs the entries one after another.
  */
 import { condition, patched, workflowInfo } from '@temporalio/workflow';
-import { type Phase, type PhaseState, durationToMs } from '../contract';
+import { AWARDS_STEPS, type Phase, type PhaseState, awardsStepMs, checkInPolicy, checkInWeeks, durationToMs, scoringOpensAt } from '../contract';
 import type { CycleRun } from './cycle-run';
 
 export type PhaseRunner = (cycle: CycleRun, ps: PhaseState) => Promise<void>;
@@ -35,28 +35,25 @@ export const PHASE_TABLE: Record<Phase, PhaseRunner> = {
     await cycle.runBatches('review', true, () => ({ opening: { kind: 'review', round: 1, dueAt: due }, chain: { author: 'draft', reviewer: 'review', loop: true }, followUpDueAt: due }));
   },
 
-  /** Weekly check-ins, each week its own batches; managers get a digest after each week. */
+  /**
+   * Weekly check-ins, each week its own batches, opening on its day (a durable wait HR's controls
+   * interrupt); managers get a digest after each week. On the calendar the phase lasts until
+   * endsOn, when scoring opens.
+   */
   async checkins(cycle, ps) {
-    const { schedule, cycleKey } = cycle;
-    cycle.checkIns ??= (
-      await cycle.run('planCheckIns', (acts) => acts.planCheckIns({
-        cycleKey,
-        from: new Date().toISOString(),
-        timeZone: schedule.timeZone,
-        weekday: schedule.checkIns.weekday,
-        hour: schedule.checkIns.hour,
-        ...(schedule.checkIns.every ? { everyMs: durationToMs(schedule.checkIns.every) } : {}),
-        weeks: schedule.checkIns.weeks,
-      }), { weeks: [] })
-    ).weeks;
-    const checkIns = cycle.checkIns;
+    const { schedule, calendar } = cycle;
+    cycle.checkIns ??= calendar ? checkInWeeks({ schedule, from: Date.now(), ...calendar }) : await plannedByActivity(cycle);
+    const weeks = cycle.checkIns;
     const windowMs = durationToMs(schedule.checkIns.window);
-    ps.dueAt = checkIns.length ? iso(Date.parse(checkIns[checkIns.length - 1]!.opensAt) + windowMs) : ps.openedAt;
-    while (cycle.week < checkIns.length && !cycle.cancelled && !cycle.advanceRequested) {
-      const { opensAt, weekStart } = checkIns[cycle.week]!;
-      const wait = Date.parse(opensAt) - Date.now();
-      if (wait > 0) {
-        await condition(() => cycle.controls.length > 0, wait);
+    const scoringAt = calendar ? scoringOpensAt(schedule, calendar.endsOn) : undefined;
+    const lastDue = weeks.length ? Date.parse(weeks[weeks.length - 1]!.opensAt) + windowMs : undefined;
+    ps.dueAt = lastDue !== undefined || scoringAt !== undefined ? iso(Math.max(lastDue ?? 0, scoringAt ?? 0)) : ps.openedAt;
+    while (cycle.week < weeks.length && !cycle.cancelled && !cycle.advanceRequested) {
+      const { opensAt, weekStart } = weeks[cycle.week]!;
+      if (calendar) {
+        if (!(await cycle.waitUntil(Date.parse(opensAt), 'checkins'))) break;
+      } else if (Date.parse(opensAt) > Date.now()) {
+        await condition(() => cycle.controls.length > 0, Date.parse(opensAt) - Date.now());
         await cycle.handleControls('checkins');
         if (cycle.cancelled || cycle.advanceRequested) break;
         if (Date.parse(opensAt) > Date.now()) continue;
@@ -65,20 +62,18 @@ export const PHASE_TABLE: Record<Phase, PhaseRunner> = {
       ps.round = week;
       const due = iso(Math.max(Date.parse(opensAt), Date.now()) + windowMs);
       // A missed check-in is reported to the manager when it closes.
-      await cycle.runBatches('checkins', true, () => ({ opening: { kind: 'checkin', round: week, dueAt: due, weekStart } }), {
-        ...cycle.policy,
-        escalations: [{ after: '0s', to: 'manager' }],
-        expireAfter: '0s',
-        reminders: schedule.reminders.filter((r) => durationToMs(r) < windowMs),
-      }, week);
+      cycle.openWeek = week;
+      await cycle.runBatches('checkins', true, () => ({ opening: { kind: 'checkin', round: week, dueAt: due, weekStart } }), checkInPolicy(schedule), week);
+      cycle.openWeek = null;
       // Added after the first recorded histories: older cycles replay without the digest.
-      if (patched('manager-digest-v1') && !cycle.cancelled) {
+      if ((calendar || patched('manager-digest-v1')) && !cycle.cancelled) {
         const senderRef = `${workflowInfo().workflowId}:digest:${week}`;
-        await cycle.run('queueManagerDigests', (acts) => acts.queueManagerDigests({ cycleKey, week, senderRef, timeZone: schedule.timeZone }), { queued: 0 });
+        await cycle.run('queueManagerDigests', (acts) => acts.queueManagerDigests({ cycleKey: cycle.cycleKey, week, senderRef, timeZone: schedule.timeZone }), { queued: 0 });
         await cycle.run('sendQueuedEmails', (acts) => acts.sendQueuedEmails({ senderRef }), undefined);
       }
       if (cycle.shouldContinueAsNew()) await cycle.handOver();
     }
+    if (scoringAt !== undefined && !cycle.cancelled && !cycle.advanceRequested) await cycle.waitUntil(scoringAt, 'checkins');
   },
 
   /** Self-scores, then each manager calibrates the report's score. */
@@ -93,20 +88,34 @@ export const PHASE_TABLE: Record<Phase, PhaseRunner> = {
     }));
   },
 
-  /** Nominations, the committee's votes, HR's final choice; then the announcement to everyone. */
+  /**
+   * Nominations, the committee's votes, HR's final choice, each a third of the phase; then the
+   * announcement to everyone. HR's advance ends one step (cycles started before: the phase).
+   */
   async awards(cycle, ps) {
-    const third = Math.round(durationToMs(cycle.schedule.awards) / 3);
+    const third = awardsStepMs(cycle.schedule);
     ps.dueAt = iso(Date.parse(ps.openedAt!) + 3 * third);
-    ps.round = 1;
-    await cycle.runBatches('awards', true, () => ({ opening: { kind: 'nominate', round: 1, dueAt: iso(Date.now() + third) } }), cycle.policy, 1);
-    if (!cycle.cancelled && !cycle.advanceRequested) {
-      ps.round = 2;
-      await cycle.runBatches('awards', false, () => ({ opening: { kind: 'vote', round: 1, dueAt: iso(Date.now() + third) } }), cycle.policy, 2);
-    }
-    if (!cycle.cancelled && !cycle.advanceRequested) {
-      ps.round = 3;
-      await cycle.runBatches('awards', false, () => ({ opening: { kind: 'finalize', round: 1, dueAt: iso(Date.now() + third) } }), cycle.policy, 3);
+    for (const [i, kind] of AWARDS_STEPS.entries()) {
+      if (cycle.cancelled || (i > 0 && cycle.advanceRequested && !cycle.calendar)) break;
+      cycle.advanceRequested = false;
+      ps.round = i + 1;
+      await cycle.runBatches('awards', kind === 'nominate', () => ({ opening: { kind, round: 1, dueAt: iso(Date.now() + third) } }), cycle.policy, i + 1);
     }
     if (!cycle.cancelled) await cycle.sendCycleEmail('awards-announcement');
   },
 };
+
+/** Check-in weeks of cycles started before the calendar: planned by an activity from now on. */
+async function plannedByActivity(cycle: CycleRun) {
+  const { schedule } = cycle;
+  const planned = await cycle.run('planCheckIns', (acts) => acts.planCheckIns({
+    cycleKey: cycle.cycleKey,
+    from: new Date().toISOString(),
+    timeZone: schedule.timeZone,
+    weekday: schedule.checkIns.weekday,
+    hour: schedule.checkIns.hour,
+    ...(schedule.checkIns.every ? { everyMs: durationToMs(schedule.checkIns.every) } : {}),
+    weeks: schedule.checkIns.weeks,
+  }), { weeks: [] });
+  return planned.weeks;
+}
