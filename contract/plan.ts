@@ -144,6 +144,14 @@ export function checkInWeeks(input: { schedule: Schedule; from: number; startsOn
   return weeks;
 }
 
+/**
+ * When a check-in week that opens at `now` is due: at its planned time (`opensAt` + window), or a
+ * full window from now when it opens so late that less than half its window would remain.
+ */
+export function weekDueAt(opensAt: number, now: number, windowMs: number): number {
+  return opensAt + windowMs - now >= windowMs / 2 ? opensAt + windowMs : Math.max(opensAt, now) + windowMs;
+}
+
 /** The whole cycle as it will run if every phase takes its full length. */
 export function planCycle(input: PlanCycleInput): CyclePlan {
   const { schedule } = input;
@@ -162,7 +170,8 @@ export function planCycle(input: PlanCycleInput): CyclePlan {
   const weekPolicy = checkInPolicy(schedule);
   const checkinWeeks = checkInWeeks({ schedule, from: planningEnd, startsOn: input.startsOn, endsOn: input.endsOn, timeZone }).map((w, i) => {
     const opens = Math.max(Date.parse(w.opensAt), planningEnd);
-    return { week: i + 1, weekStart: w.weekStart, opensAt: iso(opens), dueAt: iso(opens + windowMs), events: taskEvents(opens + windowMs, weekPolicy, opens) };
+    const due = weekDueAt(Date.parse(w.opensAt), opens, windowMs);
+    return { week: i + 1, weekStart: w.weekStart, opensAt: iso(opens), dueAt: iso(due), events: taskEvents(due, weekPolicy, opens) };
   });
   const lastWeekDue = checkinWeeks.length ? Date.parse(checkinWeeks[checkinWeeks.length - 1]!.dueAt) : planningEnd;
   const scoringAt = Math.max(scoringOpensAt(schedule, input.endsOn, timeZone) ?? lastWeekDue, lastWeekDue);

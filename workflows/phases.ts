@@ -4,7 +4,7 @@
  * cycle (workflows/okr-cycle.ts) runs the entries one after another.
  */
 import { condition, patched, workflowInfo } from '@temporalio/workflow';
-import { AWARDS_STEPS, type Phase, type PhaseState, awardsStepMs, checkInPolicy, checkInWeeks, durationToMs, scoringOpensAt } from '../contract';
+import { AWARDS_STEPS, type Phase, type PhaseState, awardsStepMs, checkInPolicy, checkInWeeks, durationToMs, scoringOpensAt, weekDueAt } from '../contract';
 import type { CycleRun } from './cycle-run';
 
 export type PhaseRunner = (cycle: CycleRun, ps: PhaseState) => Promise<void>;
@@ -60,7 +60,7 @@ export const PHASE_TABLE: Record<Phase, PhaseRunner> = {
       }
       const week = ++cycle.week;
       ps.round = week;
-      const due = iso(Math.max(Date.parse(opensAt), Date.now()) + windowMs);
+      const due = iso(calendar ? weekDueAt(Date.parse(opensAt), Date.now(), windowMs) : Math.max(Date.parse(opensAt), Date.now()) + windowMs);
       // A missed check-in is reported to the manager when it closes.
       cycle.openWeek = week;
       await cycle.runBatches('checkins', true, () => ({ opening: { kind: 'checkin', round: week, dueAt: due, weekStart } }), checkInPolicy(schedule), week);
