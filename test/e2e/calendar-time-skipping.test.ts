@@ -7,6 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { type Phase, taskBatchWorkflowId } from '../../contract';
+import { recordHistoriesOf } from '../support/histories';
 import { type TestStack, poll, startTestStack } from '../support/stack';
 import { openTask, submit, taskJson } from '../support/tasks';
 import { startTimeSkipping } from '../support/time-skipping';
@@ -38,6 +40,8 @@ describe('the cycle follows its calendar (time-skipping server)', () => {
     t = await startTestStack({ database: 'postgres', temporal: ts.access });
   });
   afterAll(async () => {
+    const batches: [Phase, number][] = [['strategy', 1], ['drafting', 1], ['review', 1], ...[1, 2, 3, 4].map((w): [Phase, number] => ['checkins', w]), ['scoring', 1], ...[1, 2, 3].map((s): [Phase, number] => ['awards', s])];
+    if (t) await recordHistoriesOf(t.temporal.client, [`okr-cycle:${KEY}`, ...batches.map(([p, r]) => taskBatchWorkflowId(KEY, p, r, 0))], 'calendar');
     await t?.stop();
     await env?.teardown();
   });
