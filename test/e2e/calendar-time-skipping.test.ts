@@ -76,6 +76,11 @@ describe('the cycle follows its calendar (time-skipping server)', () => {
     expect(issues.map((i) => i.path)).toEqual(['startsOn']);
     expect(issues[0]!.message).toMatch(/^planning \(strategy, drafting and review\) takes 17d but only \d+d( \d+h)? remain before startsOn/);
     expect((await t.api('/api/cycles/bad-window')).status).toBe(404);
+    // The OpenAPI document says how to end one week and what an advance opens next.
+    const doc = (await (await fetch(`${t.base}/openapi.json`)).json()) as { paths: Record<string, { post: { requestBody: { content: Record<string, { schema: { properties: Record<string, { enum?: string[] }> } }> }; responses: Record<string, { content: Record<string, { schema: { properties: Record<string, unknown> } }> }> } }> };
+    const advanceDoc = doc.paths['/api/cycles/{key}/advance']!.post;
+    expect(advanceDoc.requestBody.content['application/json']!.schema.properties.scope!.enum).toEqual(['phase', 'week']);
+    expect(Object.keys(advanceDoc.responses['200']!.content['application/json']!.schema.properties)).toContain('next');
     expect((await t.api('/api/cycles/bad-fit')).status).toBe(404);
   });
 
