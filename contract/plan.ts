@@ -46,7 +46,8 @@ export interface PlannedPhase {
   dueAt: string;
   /** Drafting: managers' drafts are due this much earlier. */
   managerDueAt?: string;
-  events: TaskEvents;
+  /** When the phase's opening tasks are reminded, escalated, expired (check-ins and awards: per week and step). */
+  events?: TaskEvents;
 }
 export interface PlannedWeek {
   week: number;
@@ -66,7 +67,7 @@ export interface CyclePlan {
   phases: PlannedPhase[];
   checkinWeeks: PlannedWeek[];
   scoring: { opensAt: string; selfScoreDueAt: string; dueAt: string };
-  awards: { opensAt: string; dueAt: string; steps: { step: AwardsStep; opensAt: string; dueAt: string }[] };
+  awards: { opensAt: string; dueAt: string; steps: { step: AwardsStep; opensAt: string; dueAt: string; events: TaskEvents }[] };
 }
 
 /** The policy of a task: reminders before its due time, escalations after, then expiry. */
@@ -175,12 +176,15 @@ export function planCycle(input: PlanCycleInput): CyclePlan {
   });
   const lastWeekDue = checkinWeeks.length ? Date.parse(checkinWeeks[checkinWeeks.length - 1]!.dueAt) : planningEnd;
   const scoringAt = Math.max(scoringOpensAt(schedule, input.endsOn, timeZone) ?? lastWeekDue, lastWeekDue);
-  phases.push({ phase: 'checkins', opensAt: iso(planningEnd), dueAt: iso(scoringAt), events: taskEvents(scoringAt, weekPolicy, planningEnd) });
+  phases.push({ phase: 'checkins', opensAt: iso(planningEnd), dueAt: iso(scoringAt) });
   const score = scoringDue(schedule, scoringAt);
-  phases.push({ phase: 'scoring', opensAt: iso(scoringAt), dueAt: iso(score.dueAt), events: taskEvents(score.dueAt, policy, scoringAt) });
+  phases.push({ phase: 'scoring', opensAt: iso(scoringAt), dueAt: iso(score.dueAt), events: taskEvents(score.selfScoreDueAt, policy, scoringAt) });
   const third = awardsStepMs(schedule);
-  const steps = AWARDS_STEPS.map((step, i) => ({ step, opensAt: iso(score.dueAt + i * third), dueAt: iso(score.dueAt + (i + 1) * third) }));
-  phases.push({ phase: 'awards', opensAt: iso(score.dueAt), dueAt: iso(score.dueAt + 3 * third), events: taskEvents(score.dueAt + third, policy, score.dueAt) });
+  const steps = AWARDS_STEPS.map((step, i) => {
+    const [opens, due] = [score.dueAt + i * third, score.dueAt + (i + 1) * third];
+    return { step, opensAt: iso(opens), dueAt: iso(due), events: taskEvents(due, policy, opens) };
+  });
+  phases.push({ phase: 'awards', opensAt: iso(score.dueAt), dueAt: iso(score.dueAt + 3 * third) });
   return {
     timeZone,
     startsAt: iso(startsAt),

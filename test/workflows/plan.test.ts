@@ -39,6 +39,10 @@ describe('planCycle', () => {
       escalations: [{ to: 'manager', at: '2026-12-07T00:00:00.000Z' }, { to: 'hr', at: '2026-12-08T00:00:00.000Z' }],
       expiresAt: '2026-12-09T00:00:00.000Z',
     });
+    // Self-scores are due after two thirds of scoring (its reminders count from then); each awards step has its own.
+    expect(plan.phases[4]!.events!.reminders).toEqual([new Date(Date.parse(plan.scoring.selfScoreDueAt) - 3 * DAY).toISOString(), new Date(Date.parse(plan.scoring.selfScoreDueAt) - DAY).toISOString()]);
+    expect(plan.awards.steps[1]!.events.escalations[0]).toEqual({ to: 'manager', at: new Date(Date.parse(plan.awards.steps[1]!.dueAt) + DAY).toISOString() });
+    expect(plan.phases[3]!.events).toBeUndefined();
     // A 2-day window: the 3-day reminder would come before the check-in opens, the 1-day one is kept.
     expect(plan.checkinWeeks[0]!.events).toEqual({ reminders: ['2027-01-05T10:00:00.000Z'], escalations: [{ to: 'manager', at: '2027-01-06T10:00:00.000Z' }], expiresAt: '2027-01-06T10:00:00.000Z' });
   });
