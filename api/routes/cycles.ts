@@ -80,7 +80,7 @@ const advanceBody = phaseBody
       .default('phase')
       .meta({ description: '"phase" (default): close the whole phase now and move on. "week": only for checkins — end the open check-in week; the next week opens on its day.' }),
   })
-  .refine((b) => b.scope === 'phase' || b.phase === 'checkins', { path: ['scope'], message: 'scope "week" is only for phase checkins' });
+  .refine((b) => b.scope === 'phase' || b.phase === 'checkins', { path: ['scope'], message: 'scope "week" is only for phase checkins', params: { code: 'advance.week-only-checkins' } });
 const isoInstant = z.iso.datetime({ offset: true, message: 'an ISO date-time such as 2027-01-15T17:00:00Z' });
 const controlErrors = {
   400: json(errorSchema, 'Not valid'),

@@ -108,6 +108,10 @@ describe('schedules that cannot fit', () => {
     expect(fitIssues({ ...input, schedule: schedule({ fitBeforeStart: true, strategy: '2d', drafting: '3d', review: '2d' }) })).toEqual([]);
   });
 
+  it('words the advance scope rule in Chinese too', () => {
+    expect(translateIssue('zh-CN', { code: 'custom', path: ['scope'], message: 'scope "week" is only for phase checkins', params: { code: 'advance.week-only-checkins' } })).toBe('只有进展更新阶段可以只结束一周');
+  });
+
   it('formats spans with their two largest units', () => {
     expect([formatSpan(17 * DAY), formatSpan(6 * DAY + 4 * 3600_000 + 60_000), formatSpan(45_000), formatSpan(0)]).toEqual(['17d', '6d 4h', '45s', '0s']);
   });
