@@ -3,6 +3,7 @@
  * answers nothing), so the strategy batch's sendQueuedEmails would wait and retry for as long
  * as the retry policy allows. HR advances the phase meanwhile: the send is cancelled, the phase
  * ends within seconds, and the invitation that could not be sent is still in the outbox, queued.
+ * A cancel interrupts the next phase's send the same way.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startMailCatcher, type MailCatcher } from '../../mail/catcher';
@@ -27,7 +28,7 @@ afterAll(async () => {
   await smtp?.close();
 });
 
-it('an advance during a hung send ends the phase at once; the unsent mail stays queued', { timeout: 120_000 }, async () => {
+it('an advance or a cancel during a hung send ends the batch at once; the unsent mail stays queued', { timeout: 120_000 }, async () => {
   const people = [
     { email: 'hana@send.example', name: 'Hana HR', roles: ['hr'] },
     { email: 'eve@send.example', name: 'Eve Exec', roles: ['executive'] },
@@ -45,7 +46,7 @@ it('an advance during a hung send ends the phase at once; the unsent mail stays 
     'the strategy batch sending',
   );
   expect(sending.length).toBe(1);
-  expect(proxy.openConnections()).toBeGreaterThan(0);
+  await poll(async () => proxy.openConnections(), (n) => n > 0, 10_000, 'the send connected to the silent SMTP server');
 
   const asked = Date.now();
   expect((await t.api('/api/cycles/hung/advance', { method: 'POST', json: { phase: 'strategy' } })).status).toBe(200);
@@ -65,4 +66,20 @@ it('an advance during a hung send ends the phase at once; the unsent mail stays 
   const invite = await t.stack.database.db.selectFrom('emails').select(['status']).where('kind', '=', 'task-invite').where('to_address', '=', 'eve@send.example').executeTakeFirstOrThrow();
   expect(invite.status).toBe('queued');
   expect(smtp.messages()).toHaveLength(0);
+
+  // Drafting's batch is sending into the same silent server; HR cancels the cycle: the batch ends at once.
+  const drafting = t.temporal.client.workflow.getHandle('okr-cycle:hung:drafting:r1:b0');
+  await poll(
+    () => drafting.describe().then((d) => d.raw.pendingActivities ?? [], () => []),
+    (acts) => acts.some((a) => a.activityType?.name === 'sendQueuedEmails'),
+    30_000,
+    'the drafting batch sending',
+  );
+  const cancelAsked = Date.now();
+  expect((await t.api('/api/cycles/hung/cancel', { method: 'POST', json: { reason: 'Wrong quarter' } })).status).toBe(200);
+  await poll(() => drafting.describe().then((d) => d.status.name), (s) => s === 'COMPLETED', 20_000, 'the drafting batch to end');
+  expect(Date.now() - cancelAsked).toBeLessThan(8_000);
+  const drafts = await t.stack.database.db.selectFrom('tasks').select(['status']).where('kind', '=', 'draft').execute();
+  expect(drafts.length).toBeGreaterThan(0);
+  expect(drafts.every((d) => d.status === 'cancelled')).toBe(true);
 });
