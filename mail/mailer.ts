@@ -92,6 +92,19 @@ export function classifySmtpError(error: unknown): SmtpFailure {
   return 'temporary';
 }
 
+/** What the SMTP server (or the connection) said, for the outbox row and the log: code, reply code and reply text. */
+export function describeSmtpError(error: unknown): { text: string; code?: string; responseCode?: number; response?: string } {
+  const e = (error ?? {}) as { message?: unknown; code?: unknown; responseCode?: unknown; response?: unknown };
+  const code = typeof e.code === 'string' ? e.code : undefined;
+  const responseCode = typeof e.responseCode === 'number' ? e.responseCode : undefined;
+  const response = typeof e.response === 'string' ? oneLine(e.response).slice(0, 500) : undefined;
+  const message = typeof e.message === 'string' ? oneLine(e.message).slice(0, 500) : String(error);
+  // The server's own words when it answered; the client's message (connection refused, timeout) otherwise.
+  const said = response ?? message;
+  const text = [code, responseCode !== undefined && !said.startsWith(String(responseCode)) ? String(responseCode) : undefined, said].filter(Boolean).join(' ');
+  return { text, ...(code ? { code } : {}), ...(responseCode !== undefined ? { responseCode } : {}), ...(response ? { response } : {}) };
+}
+
 /** A stable Message-ID for an outbox row, so a resend after a crash is recognisably the same mail. */
 export function messageIdFor(hash: string, from: string): string {
   const domain = /@([^>\s]+)>?\s*$/.exec(from)?.[1] ?? 'localhost';
