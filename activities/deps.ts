@@ -13,4 +13,6 @@ export interface ActivityDeps {
   log: Logger;
   /** How many emails the process composes at once, shared by every running send (default 32). */
   composeLimit?: Limiter;
+  /** Aborted when the worker process is stopping: long activities stop between units of work. */
+  stopping?: AbortSignal;
 }

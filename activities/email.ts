@@ -7,7 +7,8 @@
  * mark that email failed and do not hold up the others.
  *
  * Composed messages are bounded per process (one limiter for every running send), not per
- * activity: a worker running 40 sends at once still renders and holds at most `composeLimit`.
+ * activity: a worker running 40 sends at once still renders and holds at most `composeLimitFor`
+ * its SMTP pool (two per connection).
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
@@ -24,22 +25,34 @@ export interface SendQueuedEmailsResult {
   skipped: number;
 }
 
+/**
+ * Two messages per SMTP connection keep every connection busy (one on the wire, one composed and
+ * waiting); more only hold memory and lengthen what a stop or a crash leaves in flight.
+ */
+export function composeLimitFor(maxConnections: number | undefined): number {
+  return maxConnections ? Math.min(DEFAULT_COMPOSE_LIMIT, Math.max(4, 2 * maxConnections)) : DEFAULT_COMPOSE_LIMIT;
+}
+
 export function createEmailActivities(deps: ActivityDeps) {
-  const sender = createOutboxSender({ ...deps, composeLimit: deps.composeLimit ?? createLimiter(DEFAULT_COMPOSE_LIMIT) });
+  const sender = createOutboxSender({ ...deps, composeLimit: deps.composeLimit ?? createLimiter(composeLimitFor(deps.mailer.maxConnections)) });
   const log = deps.log.child({ component: 'outbox' });
 
   return {
     async sendQueuedEmails({ senderRef }: SendQueuedEmailsInput): Promise<SendQueuedEmailsResult> {
       const ctx = Context.current();
+      const signal = deps.stopping ? AbortSignal.any([ctx.cancellationSignal, deps.stopping]) : ctx.cancellationSignal;
       const result = await sender.sendQueued(senderRef, {
-        signal: ctx.cancellationSignal,
+        signal,
         onProgress: (p) => ctx.heartbeat(p),
       });
       const { sent, failed, skipped, temporary, untried, lastTemporary } = result;
       if (result.stopped) {
-        log.info({ senderRef, sent, failed, skipped, untried }, 'sending stopped between messages: cancelled');
-        // Confirms the cancellation to Temporal (rejects with the CancelledFailure).
-        await ctx.cancelled;
+        const why = ctx.cancellationSignal.aborted ? 'cancelled' : 'the worker is stopping';
+        log.info({ senderRef, sent, failed, skipped, untried }, `sending stopped between messages: ${why}`);
+        // Confirms a cancellation to Temporal (rejects with the CancelledFailure).
+        if (ctx.cancellationSignal.aborted) await ctx.cancelled;
+        // The rest stay queued; the retry (on this worker's successor) sends them.
+        throw ApplicationFailure.create({ message: `stopped after ${sent} of ${result.total} emails: the worker is stopping`, type: 'WORKER_STOPPING', details: [{ sent, untried }] });
       }
       if (temporary > 0 || untried > 0) {
         const waiting = temporary + untried;

@@ -23,6 +23,8 @@ export interface Mailer {
   from: string;
   /** The domain of reply addresses (`tasks+<key>@<replyDomain>`); undefined = replies by email are off. */
   replyDomain?: string;
+  /** SMTP connections in the pool (what the outbox sizes its in-flight messages by). */
+  maxConnections?: number;
   send(message: OutgoingMessage): Promise<void>;
   close(): void;
 }
@@ -63,6 +65,7 @@ export function createMailer(options: MailerOptions): Mailer {
   return {
     from: options.from,
     replyDomain: options.replyDomain,
+    maxConnections: options.maxConnections,
     async send(m) {
       await transport.sendMail({
         from: options.from,

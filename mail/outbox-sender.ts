@@ -225,16 +225,18 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
     };
   }
 
-  type Attempt = { status: 'sent' | 'failed' | 'skipped' } | { status: 'temporary'; error: SmtpErrorText };
+  type Attempt = { status: 'sent' | 'failed' | 'skipped' | 'untried' } | { status: 'temporary'; error: SmtpErrorText };
 
   /** Renders and sends one row; records failures at once, leaves a success to `onAccepted`. */
-  async function attempt(row: Row, onAccepted: (id: string) => Promise<void>): Promise<Attempt> {
+  async function attempt(row: Row, onAccepted: (id: string) => Promise<void>, stop: () => boolean = () => false): Promise<Attempt> {
     const stale = staleReason(row);
     if (stale) {
       await mark([row.id], 'skipped', stale);
       return { status: 'skipped' };
     }
     return limit(async () => {
+      // Waiting for a free place may outlast a stop: then this row stays queued, untouched.
+      if (stop()) return { status: 'untried' as const };
       let message: OutgoingMessage;
       try {
         message = await compose(row);
@@ -283,14 +285,14 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
       const lane = async () => {
         while (next < rows.length && !stop()) {
           const row = rows[next++]!;
-          const outcome = await attempt(row, marks.add);
+          const outcome = await attempt(row, marks.add, stop);
           if (outcome.status === 'temporary') {
             progress.temporary++;
             failingInARow++;
             lastTemporary = outcome.error;
           } else {
             progress[outcome.status]++;
-            failingInARow = 0;
+            if (outcome.status !== 'untried') failingInARow = 0;
           }
           options.onProgress?.(progress);
         }
@@ -300,7 +302,7 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
       } finally {
         await marks.flush();
       }
-      progress.untried = rows.length - next;
+      progress.untried += rows.length - next;
       return { ...progress, total: rows.length, stopped: options.signal?.aborted === true, ...(lastTemporary ? { lastTemporary } : {}) };
     },
 
@@ -310,7 +312,8 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
       if (!row) return { status: 'absent' };
       if (row.status !== 'queued') return { status: row.status === 'sent' ? 'sent' : row.status === 'skipped' ? 'skipped' : 'failed' };
       const outcome = await attempt(row, async (id) => mark([id], 'sent', null));
-      return outcome;
+      if (outcome.status === 'temporary') return outcome;
+      return { status: outcome.status === 'untried' ? 'absent' : outcome.status };
     },
   };
 }

@@ -93,7 +93,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     if (roles.worker) {
       const mailer: Mailer = createMailer({ url: smtpUrl, from: config.smtp.from, maxConnections: config.smtp.maxConnections, ratePerSecond: config.smtp.ratePerSecond, replyDomain: config.replies.domain });
       cleanups.push(() => mailer.close());
-      const activities = createActivities({ db: database.db, mailer, publicBaseUrl: config.publicBaseUrl, tokenSecret: options.secrets.tokenSecret, log });
+      // Aborted when the worker is asked to stop: sends stop between messages at once, not after the grace time.
+      const stopping = new AbortController();
+      const activities = createActivities({ db: database.db, mailer, publicBaseUrl: config.publicBaseUrl, tokenSecret: options.secrets.tokenSecret, log, stopping: stopping.signal });
       worker = await createWorker({
         connection: await temporal.workerConnection(),
         namespace: temporal.namespace,
@@ -106,6 +108,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       const running = worker.run();
       const w = worker;
       cleanups.push(async () => {
+        stopping.abort();
         if (w.getState() === 'RUNNING') w.shutdown();
         await running;
       });
