@@ -284,7 +284,10 @@ describe('sendQueuedEmails over SMTP', () => {
     await queueInvite(database.db, { senderRef: 'words', from: FROM, cycle, taskId: task.id, kind: 'draft', person: nia! });
     catcher.setRefuse('tempfail');
     try {
-      const failure = await send(mailerTo(catcher.port), 'words').catch((e: unknown) => e as { message: string; details: unknown[] });
+      const failure = (await send(mailerTo(catcher.port), 'words').then(
+        () => undefined,
+        (e: unknown) => e,
+      )) as { message: string; details: unknown[] };
       expect(failure.message).toMatch(/^1 of 1 emails could not be sent yet: .*45\d /);
       expect(failure.details[0]).toMatchObject({ waiting: 1, smtp: { responseCode: expect.any(Number) } });
     } finally {
