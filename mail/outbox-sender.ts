@@ -207,21 +207,31 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
     let pending: string[] = [];
     let flushing: Promise<void> = Promise.resolve();
     let timer: NodeJS.Timeout | undefined;
+    /** Set when a mark failed (the database is unreachable): sending stops, so the window stays bounded. */
+    let broken: unknown;
     const flush = (): Promise<void> => {
       if (timer) clearTimeout(timer);
       timer = undefined;
       const ids = pending;
       pending = [];
-      flushing = flushing.then(() => mark(ids, 'sent', null));
+      flushing = flushing
+        .then(() => (broken === undefined ? mark(ids, 'sent', null) : undefined))
+        .catch((error: unknown) => {
+          broken ??= error;
+          log.error({ err: error instanceof Error ? error.message : String(error), unmarked: ids.length }, 'could not mark emails sent; they stay queued and the send stops');
+        });
       return flushing;
     };
     return {
       async add(id: string): Promise<void> {
         pending.push(id);
         if (pending.length >= markBatch) await flush();
-        else timer ??= setTimeout(() => void flush().catch((e) => log.error({ err: String(e) }, 'could not mark emails sent; they stay queued')), markIntervalMs);
+        else timer ??= setTimeout(() => void flush(), markIntervalMs);
       },
       flush,
+      get broken() {
+        return broken;
+      },
     };
   }
 
@@ -280,7 +290,7 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
       let failingInARow = 0;
       let next = 0;
       const marks = sentMarks();
-      const stop = () => options.signal?.aborted === true || failingInARow >= GIVE_UP_AFTER;
+      const stop = () => options.signal?.aborted === true || failingInARow >= GIVE_UP_AFTER || marks.broken !== undefined;
       // As many lanes as the process-wide bound lets compose at once; the bound is what limits memory.
       const lane = async () => {
         while (next < rows.length && !stop()) {
@@ -302,6 +312,8 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
       } finally {
         await marks.flush();
       }
+      // The accepted rows that could not be marked stay queued: the retry resends them (same Message-ID).
+      if (marks.broken !== undefined) throw marks.broken;
       progress.untried += rows.length - next;
       return { ...progress, total: rows.length, stopped: options.signal?.aborted === true, ...(lastTemporary ? { lastTemporary } : {}) };
     },
