@@ -7,6 +7,8 @@ import { createTransport } from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmailActivities } from '../../activities/email';
+import { createLimiter } from '../../core/concurrency';
+import { createOutboxSender } from '../../mail/outbox-sender';
 import type { EmailData } from '../../mail/templates/data';
 import { emailRow } from '../../activities/outbox';
 import { verifyReplyKey } from '../../core/reply-keys';
@@ -298,5 +300,40 @@ describe('sendQueuedEmails over SMTP', () => {
     expect(row.attempts).toBe(1);
     expect(row.last_error).toMatch(/45\d /);
     expect(Date.now() - new Date(row.last_attempt_at!).getTime()).toBeLessThan(10_000);
+  });
+
+  it('marks accepted emails in batches: never more than one batch plus the messages in flight accepted but unmarked (the crash window)', async () => {
+    catcher.clear();
+    const people = await seedPeople(database.db, Array.from({ length: 30 }, (_, i) => ({ email: `w${i}@example.com`, name: `W ${i}` })));
+    const cycle = await seedCycle(database.db, 'Q10', people.map((p) => p.id));
+    for (const p of people) {
+      const task = await seedTask(database.db, SECRET, { cycleId: cycle.id, personId: p.id, kind: 'draft' });
+      await queueInvite(database.db, { senderRef: 'window', from: FROM, cycle, taskId: task.id, kind: 'draft', person: p });
+    }
+    const paced = createMailer({ url: `smtp://127.0.0.1:${catcher.port}?tls=off`, from: FROM, maxConnections: 1, ratePerSecond: 40 });
+    mailers.push(paced);
+    const markBatch = 5;
+    const inFlight = 2;
+    // A long interval: only the batch size makes marks, so the bound is the batch's.
+    const sender = createOutboxSender({ db: database.db, mailer: paced, publicBaseUrl: BASE, tokenSecret: SECRET, log: createLogger('silent'), composeLimit: createLimiter(inFlight), markBatch, markIntervalMs: 60_000 });
+    let worst = 0;
+    let marksSeen = 0;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const accepted = catcher.messages().length;
+        const marked = (await statuses('window')).filter((r) => r.status === 'sent').length;
+        if (marked > 0) marksSeen++;
+        worst = Math.max(worst, accepted - marked);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    })();
+    const result = await sender.sendQueued('window');
+    sampling = false;
+    await sampler;
+    expect(result).toMatchObject({ total: 30, sent: 30, temporary: 0, untried: 0, stopped: false });
+    expect(marksSeen).toBeGreaterThan(0); // marks happened while sending, not only at the end
+    expect(worst).toBeLessThanOrEqual(markBatch + inFlight);
+    expect((await statuses('window')).every((r) => r.status === 'sent')).toBe(true);
   });
 });
