@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Limiter } from '../core/concurrency';
 import type { DB } from '../db/schema';
 import type { Mailer } from '../mail/mailer';
 import type { Logger } from '../runtime/logger';
@@ -10,4 +11,8 @@ export interface ActivityDeps {
   publicBaseUrl: string;
   tokenSecret: string;
   log: Logger;
+  /** How many emails the process composes at once, shared by every running send (default 32). */
+  composeLimit?: Limiter;
+  /** Aborted when the worker process is stopping: long activities stop between units of work. */
+  stopping?: AbortSignal;
 }

@@ -42,6 +42,15 @@ export const cycleSummarySchema = z
   })
   .openapi('CycleSummary');
 
+export const outboxHealthSchema = z
+  .object({
+    queued: z.number().int().openapi({ description: 'Emails waiting to be sent (after a failed attempt or not yet tried)' }),
+    failed: z.number().int().openapi({ description: 'Emails the SMTP server refused for good (see /api/admin/stalled)' }),
+    lastError: z.string().nullable().openapi({ description: 'What the SMTP server (or the connection) said at the most recent failed attempt of a waiting or refused email', example: 'EENVELOPE 421 Service not available' }),
+    lastAttemptAt: z.string().nullable().openapi({ description: 'When that attempt was made' }),
+  })
+  .openapi('OutboxHealth');
+
 export const cycleViewSchema = cycleSummarySchema
   .extend({
     state: z
@@ -62,6 +71,7 @@ export const cycleViewSchema = cycleSummarySchema
     overdueTasks: z.number().int(),
     stalledSteps: z.array(z.object({ id: z.string(), step: z.string(), since: z.string(), why: z.string() })),
     emailCounts: z.object({ queued: z.number().int(), sent: z.number().int(), failed: z.number().int(), skipped: z.number().int() }),
+    outbox: outboxHealthSchema,
   })
   .openapi('Cycle');
 

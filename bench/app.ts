@@ -27,6 +27,8 @@ export interface AppOptions {
   taskQueue: string;
   batchSize: number;
   smtpMaxConnections: number;
+  /** Worker processes (1 unless --workers). */
+  workers: number;
   workflowBundlePath: string;
   extraEnv: Record<string, string>;
   /** Directory for V8 CPU profiles (--cpu-prof), when profiling. */
@@ -36,7 +38,9 @@ export interface AppOptions {
 export interface RunningApp {
   base: string;
   api: Child;
+  /** The worker processes as one: CPU summed, RSS the largest, "exited" when any exited. */
   worker: Child;
+  workers: Child[];
   /** Authenticated request to the API. */
   request(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
   stop(): Promise<void>;
@@ -78,15 +82,19 @@ export async function startApp(o: AppOptions, client: Client): Promise<RunningAp
     INBOUND_SMTP_PORT: '0',
     ...o.extraEnv,
   });
-  const worker = spawnChild({
-    name: 'worker',
-    command: process.execPath,
-    args: nodeArgs('worker.ts', o.profileDir, 'worker'),
-    env,
-    cwd: ROOT,
-    logFile: join(o.dir, 'worker.log'),
-    graceMs: 20_000,
+  const workers = Array.from({ length: Math.max(1, o.workers) }, (_, i) => {
+    const name = i === 0 ? 'worker' : `worker-${i + 1}`;
+    return spawnChild({
+      name,
+      command: process.execPath,
+      args: nodeArgs('worker.ts', o.profileDir, name),
+      env,
+      cwd: ROOT,
+      logFile: join(o.dir, `${name}.log`),
+      graceMs: 20_000,
+    });
   });
+  const worker = workers.length === 1 ? workers[0]! : combined(workers);
   const api = spawnChild({
     name: 'api',
     command: process.execPath,
@@ -97,7 +105,7 @@ export async function startApp(o: AppOptions, client: Client): Promise<RunningAp
     graceMs: 15_000,
   });
   const stop = async () => {
-    await Promise.all([api.stop(), worker.stop()]);
+    await Promise.all([api.stop(), ...workers.map((w) => w.stop())]);
   };
   try {
     await waitReady('API', api, async () => (await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2_000) })).ok);
@@ -107,7 +115,7 @@ export async function startApp(o: AppOptions, client: Client): Promise<RunningAp
         taskQueue: { name: o.taskQueue },
         taskQueueType: TASK_QUEUE_TYPE_WORKFLOW,
       });
-      return (res.pollers?.length ?? 0) > 0;
+      return new Set((res.pollers ?? []).map((p) => p.identity)).size >= workers.length;
     });
   } catch (error) {
     await stop();
@@ -117,6 +125,7 @@ export async function startApp(o: AppOptions, client: Client): Promise<RunningAp
     base,
     api,
     worker,
+    workers,
     request(path, init = {}) {
       const headers = new Headers(init.headers);
       headers.set('authorization', `Bearer ${BENCH_API_KEY}`);
@@ -128,6 +137,35 @@ export async function startApp(o: AppOptions, client: Client): Promise<RunningAp
       return fetch(`${base}${path}`, { ...init, headers, body });
     },
     stop,
+  };
+}
+
+/** Several worker processes seen as one (the bench's tables show one worker column). */
+function combined(children: Child[]): Child {
+  const stats = () => {
+    const all = children.map((c) => c.stats()).filter((s) => s !== undefined);
+    if (!all.length) return undefined;
+    return {
+      peakRss: Math.max(...all.map((s) => s.peakRss)),
+      sampledPeakRss: Math.max(...all.map((s) => s.sampledPeakRss)),
+      rss: Math.max(...all.map((s) => s.rss)),
+      cpuSeconds: all.reduce((sum, s) => sum + s.cpuSeconds, 0),
+    };
+  };
+  // `process.exitCode` is read to notice a crash: any worker's exit counts.
+  const anyExited = Promise.race(children.map((c) => c.exited));
+  const first = children[0]!;
+  const process = new Proxy(first.process, { get: (target, key) => (key === 'exitCode' ? (children.find((c) => c.process.exitCode !== null)?.process.exitCode ?? null) : Reflect.get(target, key)) });
+  return {
+    name: `${children.length} workers`,
+    pid: first.pid,
+    process,
+    logFile: first.logFile,
+    stats,
+    exited: anyExited,
+    stop: async (graceMs?: number) => {
+      await Promise.all(children.map((c) => c.stop(graceMs)));
+    },
   };
 }
 

@@ -18,6 +18,7 @@ import { type CpuDelta, type CpuSnapshot, cpuDelta } from './launch';
 import { trackPostgresCpu } from './procs';
 import { progress } from './progress';
 import type { SinkPhase } from './smtp-sink';
+import { mapLimit } from '../core/concurrency';
 
 /** The same valid draft as test/e2e/drafting-flow.ts (GOOD_DRAFT). */
 export const GOOD_DRAFT = {
@@ -150,33 +151,30 @@ export async function runCompletions(
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
   let firstFailure: string | undefined;
-  let next = 0;
   let finished = 0;
   const body = JSON.stringify(GOOD_DRAFT);
   const bar = progress(label, 'tasks', () => ({ value: finished, total: tokens.length }));
   const postgres = trackPostgresCpu(databaseName);
   const before = cpu();
   const t0 = performance.now();
-  const worker = async () => {
-    while (next < tokens.length && !interrupted.aborted) {
-      const i = next++;
-      const started = performance.now();
-      let status: string;
-      try {
-        const res = await post(`${base}/t/${tokens[i]!}`, body, sourceAddress(i));
-        status = String(res.status);
-        if (res.status !== 200) firstFailure ??= `${res.status} ${res.text.slice(0, 300)}`;
-      } catch (error) {
-        status = 'error';
-        firstFailure ??= error instanceof Error ? error.message : String(error);
-      }
-      latencies.push(performance.now() - started);
-      statuses[status] = (statuses[status] ?? 0) + 1;
-      finished++;
+  const completeOne = async (token: string, i: number): Promise<void> => {
+    if (interrupted.aborted) return;
+    const started = performance.now();
+    let status: string;
+    try {
+      const res = await post(`${base}/t/${token}`, body, sourceAddress(i));
+      status = String(res.status);
+      if (res.status !== 200) firstFailure ??= `${res.status} ${res.text.slice(0, 300)}`;
+    } catch (error) {
+      status = 'error';
+      firstFailure ??= error instanceof Error ? error.message : String(error);
     }
+    latencies.push(performance.now() - started);
+    statuses[status] = (statuses[status] ?? 0) + 1;
+    finished++;
   };
   try {
-    await Promise.all(Array.from({ length: Math.min(concurrency, tokens.length) }, worker));
+    await mapLimit(tokens, concurrency, completeOne);
   } finally {
     bar.done();
   }

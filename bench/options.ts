@@ -11,6 +11,8 @@ export interface BenchOptions {
   completions: number | undefined;
   batchSize: number;
   smtpMaxConnections: number;
+  /** Worker processes on the one task queue (the per-process numbers are summed for CPU, the largest for RSS). */
+  workers: number;
   /** Extra environment for the API and worker children (KEY=VALUE, repeatable). */
   childEnv: Record<string, string>;
   /** Write V8 CPU profiles of the children and summarise them. */
@@ -34,6 +36,8 @@ export const USAGE = `Usage: npm run bench -- [options]
                         completion floor (no Temporal); at most N / 2 (default min(N / 2, 2000))
   --batch-size B        TASK_BATCH_SIZE for the app (default 250)
   --smtp-connections K  SMTP_MAX_CONNECTIONS for the worker and the floor (default 5)
+  --workers W           worker processes on the one task queue (default 1); CPU is summed over
+                        them, RSS is the largest of them
   --env KEY=VALUE       extra environment for the API and worker (repeatable)
   --profile             V8 CPU profiles of the API and the worker (--cpu-prof), summarised at the end
   --launch-timeout S    give up waiting for the launch's emails, or the check-in fan-out's, after
@@ -64,6 +68,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     completions: undefined,
     batchSize: 250,
     smtpMaxConnections: 5,
+    workers: 1,
     childEnv: {},
     profile: false,
     keep: false,
@@ -109,6 +114,10 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
         break;
       case '--smtp-connections':
         o.smtpMaxConnections = positiveInt('--smtp-connections', value());
+        break;
+      case '--workers':
+        o.workers = positiveInt('--workers', value());
+        if (o.workers > 8) throw new UsageError('--workers: at most 8 on one machine');
         break;
       case '--env': {
         const v = value() ?? '';

@@ -37,7 +37,7 @@ async function runSize(o: BenchOptions, n: number, dir: string, bundlePath: stri
   let temporal: TemporalServer | undefined;
   let app: RunningApp | undefined;
   try {
-    note(`\n== N = ${n.toLocaleString('en-US')} (TASK_BATCH_SIZE ${o.batchSize}, SMTP_MAX_CONNECTIONS ${o.smtpMaxConnections}); logs in ${sizeDir}`);
+    note(`\n== N = ${n.toLocaleString('en-US')} (TASK_BATCH_SIZE ${o.batchSize}, SMTP_MAX_CONNECTIONS ${o.smtpMaxConnections}, ${o.workers} worker${o.workers === 1 ? '' : 's'}); logs in ${sizeDir}`);
     note('starting PostgreSQL database, Temporal dev server, API and worker…');
     database = await openBenchDatabase(4);
     temporal = await startTemporalServer(sizeDir);
@@ -51,6 +51,7 @@ async function runSize(o: BenchOptions, n: number, dir: string, bundlePath: stri
         taskQueue: `okr-bench-${runId}`,
         batchSize: o.batchSize,
         smtpMaxConnections: o.smtpMaxConnections,
+        workers: o.workers,
         workflowBundlePath: bundlePath,
         extraEnv: o.childEnv,
         profileDir,
@@ -218,7 +219,7 @@ async function main(): Promise<number> {
   }
   const header =
     `OKR bench — drafting launch${o.parts.has('checkins') ? ', check-in fan-out' : ''}; TASK_BATCH_SIZE ${o.batchSize}, SMTP_MAX_CONNECTIONS ${o.childEnv.SMTP_MAX_CONNECTIONS ?? o.smtpMaxConnections}, ` +
-    `completion concurrency ${o.concurrency}${Object.keys(o.childEnv).length ? `, env ${Object.entries(o.childEnv).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}`;
+    `${o.workers} worker process${o.workers === 1 ? '' : 'es'}, completion concurrency ${o.concurrency}${Object.keys(o.childEnv).length ? `, env ${Object.entries(o.childEnv).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}`;
   console.log(renderTable(results, header));
   return results.some((r) => r.errors.length) ? 1 : 0;
 }

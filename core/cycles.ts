@@ -26,7 +26,7 @@ import {
 } from '../contract';
 import { writeAudit } from '../db/audit';
 import { type CycleSummaryRow, findCycleByKey, insertCycleIfAbsent, listCycleSummaryRows, requireCycleByKey } from '../db/cycles';
-import { emailCountsByStatus } from '../db/emails';
+import { type OutboxHealth, emailCountsByStatus, outboxHealth } from '../db/emails';
 import { addParticipantRows } from '../db/participants';
 import { activePersonIds, activePersonIdsByEmail, activePersonIdsWithRole } from '../db/people';
 import type { DB } from '../db/schema';
@@ -164,6 +164,8 @@ export interface CycleView extends CycleSummary {
   /** Open tasks past their due time (reminded and escalated, not yet expired). */
   overdueTasks: number;
   emailCounts: Record<EmailStatus, number>;
+  /** Emails waiting and refused, with the SMTP server's last answer from the first failed attempt on. */
+  outbox: OutboxHealth;
   /** Steps of this cycle's workflows waiting for an operator (see /api/admin/stalled). */
   stalledSteps: { id: string; step: string; since: string; why: string }[];
 }
@@ -190,9 +192,10 @@ async function cycleWorkflowState(client: Client, workflowId: string): Promise<{
 export async function getCycleView(deps: Pick<CycleDeps, 'db' | 'client'>, key: string): Promise<CycleView> {
   const cycle = await requireCycleByKey(deps.db, key);
   const summary = (await getCycleSummary(deps.db, key))!;
-  const [taskCounts, emailCounts, state, overdueTasks, stalls] = await Promise.all([
+  const [taskCounts, emailCounts, outbox, state, overdueTasks, stalls] = await Promise.all([
     taskCountsByStatus(deps.db, cycle.id),
     emailCountsByStatus(deps.db, cycle.id),
+    outboxHealth(deps.db, [cycle.id]).then((m) => m.get(cycle.id)!),
     cycleWorkflowState(deps.client, summary.workflowId),
     countOverdueTasks(deps.db, cycle.id, new Date()),
     openStallsOfCycle(deps.db, cycle.id),
@@ -203,6 +206,7 @@ export async function getCycleView(deps: Pick<CycleDeps, 'db' | 'client'>, key: 
     taskCounts,
     overdueTasks,
     emailCounts,
+    outbox,
     stalledSteps: stalls.map((r) => ({ id: `step-${r.id}`, step: r.step, since: new Date(r.since).toISOString(), why: r.last_failure })),
   };
 }

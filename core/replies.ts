@@ -11,7 +11,8 @@
  * path as the task page (`completeTask`, via 'reply'). The person gets one answer per reply: a
  * short confirmation, or what was wrong (line by line) with the task left open. The answer is an
  * outbox row keyed by the reply's Message-ID (`reply:<sha256(Message-ID)>:answer`), inserted
- * before it is sent, so a redelivered reply never produces a second answer.
+ * before it is sent, so a redelivered reply never produces a second answer; it is sent by the one
+ * outbox sender (mail/outbox-sender.ts), as every other email is.
  *
  * Temporary failures (Temporal or the database unreachable, SMTP refusing the answer) throw: the
  * inbound listener then answers 451 and the sending server delivers the reply again later.
@@ -19,20 +20,18 @@
 import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
-import { sql } from 'kysely';
-import type { OutboxData, RenderExtras, ReplyAnswerData } from '../mail/templates';
-import { renderEmail } from '../mail/templates';
+import type { ReplyAnswerData } from '../mail/templates';
+import { createOutboxSender } from '../mail/outbox-sender';
 import { emailRow } from '../activities/outbox';
 import { ErrorCode, type FieldIssue, type TaskKind, type TaskStatus } from '../contract';
 import type { DB } from '../db/schema';
-import { type Mailer, classifySmtpError } from '../mail/mailer';
+import type { Mailer } from '../mail/mailer';
 import { type ReplyKeyResult, type ReplyProblem, isReplyKind, parseReply, problemsFromIssues } from '../mail/reply-parser';
 import type { Logger } from '../runtime/logger';
 import { AppError } from './errors';
-import { keyOfReplyAddress, replyAddress, verifyReplyKey } from './reply-keys';
+import { keyOfReplyAddress, verifyReplyKey } from './reply-keys';
 import { type TaskContext, completeTask, findTaskById } from './task-access';
 import { type KeyResultOption, type KindContext, type TaskRef, kinds, loadTaskRef } from '../kinds';
-import { taskLink, taskToken } from './tokens';
 
 /** A received email, as the inbound listener hands it over. */
 export interface InboundReply {
@@ -118,57 +117,18 @@ export function createReplyHandler(deps: ReplyDeps): (reply: InboundReply) => Pr
   const log = deps.log.child({ component: 'replies' });
   const maxAnswers = deps.maxAnswersPerTaskPerDay ?? 20;
 
+  // The same sender as the outbox activity: one way to render, send and record an email.
+  const sender = createOutboxSender({ db, mailer: mailer.replyDomain === replyDomain ? mailer : { ...mailer, replyDomain }, publicBaseUrl, tokenSecret, log });
+
   async function contextOf(ref: TaskRef): Promise<KindContext> {
     return kinds[ref.kind].handler.context(db, ref);
   }
 
-  /** Renders and sends a stored answer; marks it sent, failed (5xx), or leaves it queued and throws. */
+  /** Sends a stored answer through the one outbox sender; a temporary SMTP failure leaves it queued and throws. */
   async function sendAnswer(emailId: string): Promise<void> {
-    const row = await db
-      .selectFrom('emails as e')
-      .leftJoin('tasks as t', 't.id', 'e.task_id')
-      .select(['e.id', 'e.data', 'e.to_address', 'e.to_name', 'e.message_id', 'e.task_id', 't.status as task_status'])
-      .where('e.id', '=', emailId)
-      .executeTakeFirstOrThrow();
-    const data = row.data as unknown as OutboxData['reply-answer'];
-    let link: string | undefined;
-    let replyTo: string | undefined;
-    let extras: RenderExtras = {};
-    const ref = row.task_id !== null && row.task_status === 'open' ? await loadTaskRef(db, row.task_id) : undefined;
-    if (ref && (data.outcome === 'rejected' || data.outcome === 'unsupported')) {
-      link = taskLink(publicBaseUrl, taskToken(tokenSecret, { cycleId: ref.cycleId, kind: ref.kind, round: ref.round, personId: ref.personId, subjectPersonId: ref.subjectPersonId }));
-      replyTo = replyAddress(tokenSecret, ref.id, replyDomain);
-      if (data.outcome === 'rejected') {
-        const context = await contextOf(ref).catch(() => null);
-        if (context) extras = { keyResults: context.keyResults };
-      }
-    }
-    const rendered = renderEmail('reply-answer', data, link, { ...extras, replies: replyTo !== undefined });
-    try {
-      await mailer.send({
-        to: { name: row.to_name, address: row.to_address },
-        messageId: row.message_id,
-        ...(replyTo ? { replyTo } : {}),
-        ...(data.inReplyTo ? { inReplyTo: data.inReplyTo } : {}),
-        // RFC 3834: an automatic answer; auto-responders must not answer it back.
-        headers: { 'Auto-Submitted': 'auto-replied' },
-        ...rendered,
-      });
-    } catch (error) {
-      const text = error instanceof Error ? error.message : String(error);
-      const permanent = classifySmtpError(error) === 'permanent';
-      await db
-        .updateTable('emails')
-        .set({ status: permanent ? 'failed' : 'queued', last_error: text, attempts: sql`attempts + 1`, updated_at: new Date() })
-        .where('id', '=', row.id)
-        .execute();
-      if (permanent) {
-        log.warn({ emailId: row.id, err: text }, 'answer to a reply refused permanently');
-        return;
-      }
-      throw new TemporaryReplyFailure(`the answer could not be sent yet: ${text}`, { cause: error });
-    }
-    await db.updateTable('emails').set({ status: 'sent', sent_at: new Date(), last_error: null, attempts: sql`attempts + 1`, updated_at: new Date() }).where('id', '=', row.id).execute();
+    const outcome = await sender.sendOne(emailId);
+    if (outcome.status === 'failed') log.warn({ emailId }, 'answer to a reply refused permanently');
+    if (outcome.status === 'temporary') throw new TemporaryReplyFailure(`the answer could not be sent yet: ${outcome.error.text}`);
   }
 
   return async function handleReply(reply: InboundReply): Promise<ReplyOutcome> {

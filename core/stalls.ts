@@ -10,7 +10,7 @@ import type { Kysely } from 'kysely';
 import { ErrorCode, type StepPolicy, emailRetryWorkflowId, resolveStallUpdate } from '../contract';
 import { writeAudit } from '../db/audit';
 import { findCycleKeyById } from '../db/cycles';
-import { claimFailedEmail, failedEmails, findEmailStatus, setEmailSender } from '../db/emails';
+import { type OutboxHealth, claimFailedEmail, failedEmails, findEmailStatus, outboxHealth, outboxHealthLine, setEmailSender } from '../db/emails';
 import type { DB } from '../db/schema';
 import { findStallById, openStalls, resolveStallRow } from '../db/stalls';
 import type { outboxDelivery } from '../workflows/outbox-delivery';
@@ -84,6 +84,23 @@ export async function listStalled(db: Kysely<DB>): Promise<StalledView[]> {
       }),
     ),
   ];
+}
+
+/** A cycle whose outbox has failures, from the first failed attempt on (long before a step stalls). */
+export interface OutboxTrouble extends OutboxHealth {
+  cycleKey: string | null;
+  /** "N emails waiting, last error …" */
+  summary: string;
+}
+
+export async function listOutboxTroubles(db: Kysely<DB>): Promise<OutboxTrouble[]> {
+  const health = await outboxHealth(db);
+  const troubles: OutboxTrouble[] = [];
+  for (const [cycleId, h] of health) {
+    const cycleKey = cycleId === null ? null : ((await findCycleKeyById(db, cycleId)) ?? null);
+    troubles.push({ cycleKey, ...h, summary: outboxHealthLine(h) });
+  }
+  return troubles;
 }
 
 function parseId(id: string): { kind: 'step' | 'email'; n: number } {

@@ -66,3 +66,66 @@ export async function claimFailedEmail(db: Db, id: string, decision: { action: '
 export async function setEmailSender(db: Db, id: string, senderRef: string): Promise<void> {
   await db.updateTable('emails').set({ sender_ref: senderRef }).where('id', '=', id).execute();
 }
+
+/** A cycle's outbox as an operator needs it: what waits, what was refused, and the last thing the SMTP server said. */
+export interface OutboxHealth {
+  queued: number;
+  failed: number;
+  /** The SMTP answer of the most recent failed attempt among the emails still waiting or failed; null when none failed. */
+  lastError: string | null;
+  lastAttemptAt: string | null;
+}
+
+const WAITING_AFTER_FAILURE = ['queued', 'failed'] as const;
+
+/**
+ * The outbox health of these cycles (every id present in the result), or — without ids — of every
+ * cycle whose outbox has a failure (an email queued after a failed attempt, or refused for good).
+ * Keys are cycle ids; emails without a cycle are under null.
+ */
+export async function outboxHealth(db: Db, cycleIds?: number[]): Promise<Map<number | null, OutboxHealth>> {
+  const result = new Map<number | null, OutboxHealth>();
+  for (const id of cycleIds ?? []) result.set(id, { queued: 0, failed: 0, lastError: null, lastAttemptAt: null });
+  if (cycleIds?.length === 0) return result;
+  const latest = await db
+    .selectFrom('emails')
+    .distinctOn('cycle_id')
+    .select(['cycle_id', 'last_error', 'last_attempt_at'])
+    .where('last_error', 'is not', null)
+    .where('status', 'in', WAITING_AFTER_FAILURE)
+    .$if(cycleIds !== undefined, (q) => q.where('cycle_id', 'in', cycleIds!))
+    .orderBy('cycle_id')
+    .orderBy('last_attempt_at', (o) => o.desc().nullsLast())
+    .execute();
+  const ids = cycleIds ?? latest.map((r) => r.cycle_id);
+  if (!ids.length) return result;
+  const nonNull = ids.filter((id): id is number => id !== null);
+  const counts = await db
+    .selectFrom('emails')
+    .select((eb) => ['cycle_id', 'status', eb.fn.countAll<string>().as('n')])
+    .where('status', 'in', WAITING_AFTER_FAILURE)
+    .where((eb) => eb.or([...(nonNull.length ? [eb('cycle_id', 'in', nonNull)] : []), ...(ids.includes(null) ? [eb('cycle_id', 'is', null)] : [])]))
+    .groupBy(['cycle_id', 'status'])
+    .execute();
+  const entry = (id: number | null) => {
+    let e = result.get(id);
+    if (!e) result.set(id, (e = { queued: 0, failed: 0, lastError: null, lastAttemptAt: null }));
+    return e;
+  };
+  for (const id of ids) entry(id);
+  for (const c of counts) entry(c.cycle_id)[c.status as (typeof WAITING_AFTER_FAILURE)[number]] = Number(c.n);
+  for (const l of latest) {
+    const e = entry(l.cycle_id);
+    e.lastError = l.last_error;
+    e.lastAttemptAt = l.last_attempt_at ? new Date(l.last_attempt_at).toISOString() : null;
+  }
+  return result;
+}
+
+/** "3 emails waiting, last error: 421 …" — the outbox health in one line. */
+export function outboxHealthLine(h: OutboxHealth): string {
+  const parts = [`${h.queued} email${h.queued === 1 ? '' : 's'} waiting`];
+  if (h.failed) parts.push(`${h.failed} refused`);
+  if (h.lastError) parts.push(`last error${h.lastAttemptAt ? ` at ${h.lastAttemptAt}` : ''}: ${h.lastError}`);
+  return parts.join(', ');
+}

@@ -201,7 +201,9 @@ export interface EmailsTable {
   sender_ref: string;
   status: Generated<EmailStatus>;
   attempts: Generated<number>;
+  /** The SMTP answer (code and text) of the last failed attempt; null once sent. */
   last_error: string | null;
+  last_attempt_at: NullableTimestamp;
   queued_at: Generated<Date>;
   sent_at: NullableTimestamp;
   updated_at: Generated<Date>;

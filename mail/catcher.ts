@@ -13,6 +13,7 @@ import { SMTPServer } from 'smtp-server';
 import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import { simpleParser } from 'mailparser';
 import type { AddressObject, ParsedMail } from 'mailparser';
+import { mapLimit } from '../core/concurrency';
 
 export interface CaughtMessage {
   id: string;
@@ -199,19 +200,6 @@ function decodeStoredFile(id: string, file: Buffer): { envelope: Envelope; raw: 
 function receivedAtFromId(id: string): string {
   const ms = Number(id.slice(0, 13));
   return Number.isFinite(ms) ? new Date(ms).toISOString() : new Date(0).toISOString();
-}
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 export async function startMailCatcher(options: MailCatcherOptions = {}): Promise<MailCatcher> {

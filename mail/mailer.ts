@@ -23,6 +23,8 @@ export interface Mailer {
   from: string;
   /** The domain of reply addresses (`tasks+<key>@<replyDomain>`); undefined = replies by email are off. */
   replyDomain?: string;
+  /** SMTP connections in the pool (what the outbox sizes its in-flight messages by). */
+  maxConnections?: number;
   send(message: OutgoingMessage): Promise<void>;
   close(): void;
 }
@@ -63,6 +65,7 @@ export function createMailer(options: MailerOptions): Mailer {
   return {
     from: options.from,
     replyDomain: options.replyDomain,
+    maxConnections: options.maxConnections,
     async send(m) {
       await transport.sendMail({
         from: options.from,
@@ -90,6 +93,19 @@ export function classifySmtpError(error: unknown): SmtpFailure {
   const code = (error as { responseCode?: number } | null)?.responseCode;
   if (typeof code === 'number' && code >= 500 && code < 600) return 'permanent';
   return 'temporary';
+}
+
+/** What the SMTP server (or the connection) said, for the outbox row and the log: code, reply code and reply text. */
+export function describeSmtpError(error: unknown): { text: string; code?: string; responseCode?: number; response?: string } {
+  const e = (error ?? {}) as { message?: unknown; code?: unknown; responseCode?: unknown; response?: unknown };
+  const code = typeof e.code === 'string' ? e.code : undefined;
+  const responseCode = typeof e.responseCode === 'number' ? e.responseCode : undefined;
+  const response = typeof e.response === 'string' ? oneLine(e.response).slice(0, 500) : undefined;
+  const message = typeof e.message === 'string' ? oneLine(e.message).slice(0, 500) : String(error);
+  // The server's own words when it answered; the client's message (connection refused, timeout) otherwise.
+  const said = response ?? message;
+  const text = [code, responseCode !== undefined && !said.startsWith(String(responseCode)) ? String(responseCode) : undefined, said].filter(Boolean).join(' ');
+  return { text, ...(code ? { code } : {}), ...(responseCode !== undefined ? { responseCode } : {}), ...(response ? { response } : {}) };
 }
 
 /** A stable Message-ID for an outbox row, so a resend after a crash is recognisably the same mail. */

@@ -3,25 +3,23 @@
  * the built-in catcher), Temporal (TEMPORAL_ADDRESS or the local dev server), the worker and the
  * HTTP API. `npm start` runs all of it in one process; `npm run api` / `npm run worker` run one
  * role each against external services; tests start it in-process on the real parts.
+ *
+ * Each role loads only its own modules (imported when the role starts): a worker process never
+ * loads the HTTP API, its routes and pages, or the inbound mail listener; an API process never
+ * loads the activities or the worker's native bridge.
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { type ServerType, serve } from '@hono/node-server';
+import type { ServerType } from '@hono/node-server';
 import type { Worker } from '@temporalio/worker';
-import { createActivities } from '../activities';
-import { createApp } from '../api/app';
+import type { createApp } from '../api/app';
 import type { AppConfig } from '../config';
 import { type Database, migrateToLatest, openDatabase } from '../db/connect';
-import { type MailCatcher, startMailCatcher } from '../mail/catcher';
-import { createMailboxRouter } from '../mail/mailbox-routes';
-import { allowedHosts, guardHost, isLoopbackBind } from '../api/host-check';
+import type { MailCatcher } from '../mail/catcher';
 import { secureDataDir } from './secrets';
 import { type Mailer, createMailer } from '../mail/mailer';
-import { replyRecipientCheck, startInboundServer } from '../mail/inbound';
-import { completeThroughWorkflow, createReplyHandler } from '../core/replies';
 import { type Logger, createLogger, installTemporalLogging } from './logger';
 import { type TemporalAccess, connectTemporal, startEmbeddedTemporal, temporalReachable } from './temporal';
-import { createWorker } from './worker';
 
 export interface StackOptions {
   config: AppConfig;
@@ -75,6 +73,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     if (!smtpUrl) {
       // Per-run credentials: only this process's mailers can put mail into the catcher.
       const auth = { user: 'okr', pass: randomBytes(18).toString('base64url') };
+      const { startMailCatcher } = await import('../mail/catcher');
       mailCatcher = await startMailCatcher({ port: config.smtp.mailboxPort, dir: config.dataDir === 'memory://' ? undefined : join(config.dataDir, 'mailbox'), auth });
       cleanups.push(() => mailCatcher!.close());
       smtpUrl = `smtp://${auth.user}:${auth.pass}@127.0.0.1:${mailCatcher.port}?tls=off`;
@@ -91,9 +90,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     let worker: Worker | undefined;
     if (roles.worker) {
+      const [{ createActivities }, { createWorker }] = await Promise.all([import('../activities'), import('./worker')]);
       const mailer: Mailer = createMailer({ url: smtpUrl, from: config.smtp.from, maxConnections: config.smtp.maxConnections, ratePerSecond: config.smtp.ratePerSecond, replyDomain: config.replies.domain });
       cleanups.push(() => mailer.close());
-      const activities = createActivities({ db: database.db, mailer, publicBaseUrl: config.publicBaseUrl, tokenSecret: options.secrets.tokenSecret, log });
+      // Aborted when the worker is asked to stop: sends stop between messages at once, not after the grace time.
+      const stopping = new AbortController();
+      const activities = createActivities({ db: database.db, mailer, publicBaseUrl: config.publicBaseUrl, tokenSecret: options.secrets.tokenSecret, log, stopping: stopping.signal });
       worker = await createWorker({
         connection: await temporal.workerConnection(),
         namespace: temporal.namespace,
@@ -106,6 +108,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       const running = worker.run();
       const w = worker;
       cleanups.push(async () => {
+        stopping.abort();
         if (w.getState() === 'RUNNING') w.shutdown();
         await running;
       });
@@ -114,6 +117,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     let apiUrl: string | undefined;
     let app: ReturnType<typeof createApp> | undefined;
     if (roles.api) {
+      const [{ createApp }, { allowedHosts, guardHost, isLoopbackBind }, { createMailboxRouter }] = await Promise.all([
+        import('../api/app'),
+        import('../api/host-check'),
+        import('../mail/mailbox-routes'),
+      ]);
       const access = temporal;
       const hosts = allowedHosts(config.port, config.publicBaseUrl);
       app = createApp(
@@ -150,6 +158,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // INBOUND_SMTP_PORT is not 0: an SMTP listener for `tasks+<key>@<domain>` that completes tasks
     // through the same Temporal update as the task page, and answers each reply by email.
     if (roles.api && config.replies.domain && config.replies.inboundPort > 0) {
+      const [{ completeThroughWorkflow, createReplyHandler }, { replyRecipientCheck, startInboundServer }] = await Promise.all([import('../core/replies'), import('../mail/inbound')]);
       const replyDomain = config.replies.domain;
       const answers = createMailer({ url: smtpUrl, from: config.smtp.from, maxConnections: 1, ratePerSecond: config.smtp.ratePerSecond, replyDomain });
       cleanups.push(() => answers.close());
@@ -185,7 +194,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   }
 }
 
-function listen(fetch: (req: Request, ...rest: any[]) => Response | Promise<Response>, hostname: string, port: number): Promise<ServerType> {
+async function listen(fetch: (req: Request, ...rest: any[]) => Response | Promise<Response>, hostname: string, port: number): Promise<ServerType> {
+  const { serve } = await import('@hono/node-server');
   return new Promise((resolve, reject) => {
     const server = serve({ fetch, hostname, port }, () => resolve(server));
     server.once('error', reject);

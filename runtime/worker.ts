@@ -43,6 +43,14 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
           maxCachedWorkflows: options.limits.maxCachedWorkflows,
         }
       : {}),
+    // SIGTERM: running sends stop between messages at once (the stack aborts their signal); anything
+    // else still running is cancelled after the grace time, and the worker gives up after the force time,
+    // so the process exits well within a container platform's usual 30 s.
     shutdownGraceTime: '10 seconds',
+    shutdownForceTime: '13 seconds',
+    // Heartbeats (one per email sent) reach the server at least every second, and with them the
+    // cancellation of a send when HR advances or cancels the cycle.
+    maxHeartbeatThrottleInterval: '1 second',
+    defaultHeartbeatThrottleInterval: '1 second',
   });
 }

@@ -1,12 +1,12 @@
 /** The operator's view: stalled steps across cycles, and retry / skip. Admin only. */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { reasonSchema } from '../../contract';
-import { listStalled, resolveStalled } from '../../core/stalls';
+import { listOutboxTroubles, listStalled, resolveStalled } from '../../core/stalls';
 import { type AuthEnv, type createAuthenticator, requireRole } from '../auth';
 import type { ApiDeps } from '../deps';
 import { validationHook } from '../errors';
 import { keyRoute } from '../openapi-responses';
-import { errorSchema, json } from '../schemas';
+import { errorSchema, json, outboxHealthSchema } from '../schemas';
 
 const stalledSchema = z
   .object({
@@ -39,7 +39,18 @@ const listRoute = createRoute({
   path: '/stalled',
   summary: 'Every stalled step across cycles: what, since when, why, and what can be done',
   security: [{ bearer: [] }],
-  responses: { ...keyRoute, 200: json(z.object({ stalled: z.array(stalledSchema) }), 'Stalled steps') },
+  responses: {
+    ...keyRoute,
+    200: json(
+      z.object({
+        stalled: z.array(stalledSchema),
+        outbox: z
+          .array(outboxHealthSchema.extend({ cycleKey: z.string().nullable(), summary: z.string().openapi({ example: '3 emails waiting, last error at 2027-01-04T09:00:00.000Z: 421 Service not available' }) }))
+          .openapi({ description: 'Each cycle whose outbox has failures, from the first failed attempt on' }),
+      }),
+      'Stalled steps, and the cycles whose emails are waiting after a failure',
+    ),
+  },
 });
 const retryRoute = createRoute({
   method: 'post',
@@ -62,7 +73,7 @@ export function adminRoutes(deps: ApiDeps, auth: ReturnType<typeof createAuthent
   const app = new OpenAPIHono<AuthEnv>({ defaultHook: validationHook });
   app.use('*', requireRole(auth, 'admin'));
   const stallDeps = { db: deps.db, client: deps.temporal.client, taskQueue: deps.temporal.taskQueue, stepPolicy: deps.stepPolicy };
-  app.openapi(listRoute, async (c) => c.json({ stalled: await listStalled(deps.db) }, 200));
+  app.openapi(listRoute, async (c) => c.json({ stalled: await listStalled(deps.db), outbox: await listOutboxTroubles(deps.db) }, 200));
   app.openapi(retryRoute, async (c) => c.json(await resolveStalled(stallDeps, c.req.valid('param').id, 'retry', c.get('principal').actor, undefined), 200));
   app.openapi(skipRoute, async (c) => c.json(await resolveStalled(stallDeps, c.req.valid('param').id, 'skip', c.get('principal').actor, c.req.valid('json').reason), 200));
   return app;

@@ -35,9 +35,25 @@ it('SMTP refuses connections for a while: the emails are sent once it recovers, 
   expect(failing[0]!.last_error).toMatch(/421|Service not available/);
   expect(t.mail.messages()).toHaveLength(0);
 
+  // The cause is visible at once, long before the step stalls: in the cycle view and the operator's list.
+  type Health = { queued: number; failed: number; lastError: string | null; lastAttemptAt: string | null };
+  const view = (await (await t.api('/api/cycles/OUTAGE-1')).json()) as { outbox: Health };
+  expect(view.outbox).toMatchObject({ queued: 3, failed: 0 });
+  expect(view.outbox.lastError).toMatch(/421 .*Service not available/);
+  expect(Date.now() - Date.parse(view.outbox.lastAttemptAt!)).toBeLessThan(30_000);
+  const stalled = (await (await t.api('/api/admin/stalled')).json()) as { outbox: (Health & { cycleKey: string; summary: string })[] };
+  const trouble = stalled.outbox.find((o) => o.cycleKey === 'OUTAGE-1');
+  expect(trouble).toMatchObject({ queued: 3, failed: 0 });
+  expect(trouble!.summary).toMatch(/^3 emails waiting, last error at .*: .*421 .*Service not available/);
+
   t.mail.setRefuse('none');
   await t.mail.waitFor((all) => all.length >= 3, 30_000);
   const sent = await poll(outbox, (rows) => rows.every((r) => r.status === 'sent'), 10_000, 'emails marked sent');
+  expect(sent.every((r) => r.last_error === null)).toBe(true);
+  const after = (await (await t.api('/api/cycles/OUTAGE-1')).json()) as { outbox: unknown };
+  expect(after.outbox).toEqual({ queued: 0, failed: 0, lastError: null, lastAttemptAt: null });
+  const listed = (await (await t.api('/api/admin/stalled')).json()) as { outbox: { cycleKey: string }[] };
+  expect(listed.outbox.map((o) => o.cycleKey)).not.toContain('OUTAGE-1');
 
   // Give a duplicate every chance to arrive: the workflow's next steps, any late retry.
   await new Promise((r) => setTimeout(r, 3000));

@@ -7,6 +7,8 @@ import { createTransport } from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmailActivities } from '../../activities/email';
+import { createLimiter } from '../../core/concurrency';
+import { createOutboxSender } from '../../mail/outbox-sender';
 import type { EmailData } from '../../mail/templates/data';
 import { emailRow } from '../../activities/outbox';
 import { verifyReplyKey } from '../../core/reply-keys';
@@ -240,5 +242,98 @@ describe('sendQueuedEmails over SMTP', () => {
       relay.close();
       await new Promise<void>((resolve) => front.close(() => resolve()));
     }
+  });
+
+  it('heartbeats after each message and stops between messages when cancelled; the rest stay queued and a later run sends them once', async () => {
+    catcher.clear();
+    const people = await seedPeople(database.db, Array.from({ length: 24 }, (_, i) => ({ email: `c${i}@example.com`, name: `C ${i}` })));
+    const cycle = await seedCycle(database.db, 'Q8', people.map((p) => p.id));
+    for (const p of people) {
+      const task = await seedTask(database.db, SECRET, { cycleId: cycle.id, personId: p.id, kind: 'draft' });
+      await queueInvite(database.db, { senderRef: 'cancel', from: FROM, cycle, taskId: task.id, kind: 'draft', person: p });
+    }
+    // Paced to 20 messages a second, so the send is still running when it is cancelled.
+    const paced = createMailer({ url: `smtp://127.0.0.1:${catcher.port}?tls=off`, from: FROM, maxConnections: 1, ratePerSecond: 20 });
+    mailers.push(paced);
+    const env = new MockActivityEnvironment();
+    const beats: { sent: number }[] = [];
+    env.on('heartbeat', (d: { sent: number }) => {
+      beats.push(d);
+      if (beats.length === 5) env.cancel('CANCELLED');
+    });
+    await expect(env.run(activities(paced).sendQueuedEmails, { senderRef: 'cancel' })).rejects.toMatchObject({ name: 'CancelledFailure' });
+    const afterCancel = await statuses('cancel');
+    const sentBefore = afterCancel.filter((r) => r.status === 'sent').length;
+    expect(beats.length).toBeGreaterThanOrEqual(5);
+    expect(beats.map((b) => b.sent)).toEqual([...beats.map((b) => b.sent)].sort((a, b) => a - b)); // progress only grows
+    expect(sentBefore).toBe(beats.at(-1)!.sent); // every accepted email is marked before the activity ends
+    expect(sentBefore).toBeGreaterThanOrEqual(5);
+    expect(sentBefore).toBeLessThan(12); // it stopped: at most the messages already in flight went out
+    expect(catcher.messages()).toHaveLength(sentBefore);
+
+    expect(await send(paced, 'cancel')).toEqual({ sent: 24 - sentBefore, failed: 0, skipped: 0 });
+    const all = await catcher.waitFor((a) => a.length === 24);
+    expect(new Set(all.map((m) => m.messageId)).size).toBe(24);
+    const rows = await statuses('cancel');
+    expect(rows.every((r) => r.status === 'sent' && r.attempts === 1 && r.last_error === null)).toBe(true);
+  });
+
+  it('records the SMTP server’s own words, and when, for an email that waits after a refusal', async () => {
+    catcher.clear();
+    const [nia] = await seedPeople(database.db, [{ email: 'nia@example.com', name: 'Nia' }]);
+    const cycle = await seedCycle(database.db, 'Q9', [nia!.id]);
+    const task = await seedTask(database.db, SECRET, { cycleId: cycle.id, personId: nia!.id, kind: 'draft' });
+    await queueInvite(database.db, { senderRef: 'words', from: FROM, cycle, taskId: task.id, kind: 'draft', person: nia! });
+    catcher.setRefuse('tempfail');
+    try {
+      const failure = (await send(mailerTo(catcher.port), 'words').then(
+        () => undefined,
+        (e: unknown) => e,
+      )) as { message: string; details: unknown[] };
+      expect(failure.message).toMatch(/^1 of 1 emails could not be sent yet: .*45\d /);
+      expect(failure.details[0]).toMatchObject({ waiting: 1, smtp: { responseCode: expect.any(Number) } });
+    } finally {
+      catcher.setRefuse('none');
+    }
+    const row = await database.db.selectFrom('emails').select(['status', 'attempts', 'last_error', 'last_attempt_at']).where('sender_ref', '=', 'words').executeTakeFirstOrThrow();
+    expect(row.status).toBe('queued');
+    expect(row.attempts).toBe(1);
+    expect(row.last_error).toMatch(/45\d /);
+    expect(Date.now() - new Date(row.last_attempt_at!).getTime()).toBeLessThan(10_000);
+  });
+
+  it('marks accepted emails in batches: never more than one batch plus the messages in flight accepted but unmarked (the crash window)', async () => {
+    catcher.clear();
+    const people = await seedPeople(database.db, Array.from({ length: 30 }, (_, i) => ({ email: `w${i}@example.com`, name: `W ${i}` })));
+    const cycle = await seedCycle(database.db, 'Q10', people.map((p) => p.id));
+    for (const p of people) {
+      const task = await seedTask(database.db, SECRET, { cycleId: cycle.id, personId: p.id, kind: 'draft' });
+      await queueInvite(database.db, { senderRef: 'window', from: FROM, cycle, taskId: task.id, kind: 'draft', person: p });
+    }
+    const paced = createMailer({ url: `smtp://127.0.0.1:${catcher.port}?tls=off`, from: FROM, maxConnections: 1, ratePerSecond: 40 });
+    mailers.push(paced);
+    const markBatch = 5;
+    const inFlight = 2;
+    // A long interval: only the batch size makes marks, so the bound is the batch's.
+    const sender = createOutboxSender({ db: database.db, mailer: paced, publicBaseUrl: BASE, tokenSecret: SECRET, log: createLogger('silent'), composeLimit: createLimiter(inFlight), markBatch, markIntervalMs: 60_000 });
+    let worst = 0;
+    let marksSeen = 0;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const accepted = catcher.messages().length;
+        const marked = (await statuses('window')).filter((r) => r.status === 'sent').length;
+        if (marked > 0) marksSeen++;
+        worst = Math.max(worst, accepted - marked);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    })();
+    const result = await sender.sendQueued('window');
+    sampling = false;
+    await sampler;
+    expect(result).toMatchObject({ total: 30, sent: 30, temporary: 0, untried: 0, stopped: false });
+    expect(marksSeen).toBeGreaterThan(0); // marks happened while sending, not only at the end
+    expect(worst).toBeLessThanOrEqual(markBatch + inFlight);
+    expect((await statuses('window')).every((r) => r.status === 'sent')).toBe(true);
   });
 });

@@ -49,6 +49,8 @@ export interface TestStackOptions {
   env?: Record<string, string>;
   /** Another Temporal (the time-skipping server) instead of the run's dev server. */
   temporal?: TemporalAccess;
+  /** Which roles run in this process (default both); a test may run workers as child processes. */
+  roles?: { api: boolean; worker: boolean };
 }
 
 export interface TestStack {
@@ -94,7 +96,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
   });
   const stack = await startStack({
     config,
-    roles: { api: true, worker: true },
+    roles: options.roles ?? { api: true, worker: true },
     secrets: { tokenSecret: TEST_TOKEN_SECRET, bootstrapApiKey: TEST_API_KEY },
     temporal,
     log: createLogger(config.logLevel),
