@@ -108,8 +108,8 @@ export const envSchema = z.object({
   STEP_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(10),
   STEP_RETRY_INITIAL: durationSchema.default('1s'),
   STEP_RETRY_MAX: durationSchema.default('1m'),
-  /** A stalled step retries by itself after this long unless an operator retries or skips it first. */
-  STEP_AUTO_RETRY_AFTER: durationSchema.default('30m'),
+  /** A stalled step tries again by itself every this long (one attempt each) until it succeeds or an operator retries or skips it. */
+  STEP_AUTO_RETRY_AFTER: durationSchema.default('30s'),
 });
 
 export type EnvInput = z.input<typeof envSchema>;
