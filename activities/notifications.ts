@@ -6,7 +6,7 @@
 import { sql } from 'kysely';
 import type { Locale, TaskKind } from '../contract';
 import type { ActivityDeps } from './deps';
-import type { EmailData } from './email-kinds';
+import type { EmailData } from '../mail/templates/data';
 import { emailRow } from './outbox';
 import { checkinKind } from '../kinds/checkin';
 import { isCurrentObjective } from '../db/objectives';
