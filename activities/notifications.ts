@@ -4,11 +4,12 @@
  * retried activity queues nothing twice; `sendQueuedEmails` sends them.
  */
 import { sql } from 'kysely';
-import type { Locale, TaskKind } from '../contract';
+import type { Locale } from '../contract';
 import type { ActivityDeps } from './deps';
 import type { EmailData } from '../mail/templates/data';
 import { emailRow } from './outbox';
 import { checkinKind } from '../kinds/checkin';
+import { requireCycleByKey } from '../db/cycles';
 import { isCurrentObjective } from '../db/objectives';
 
 export interface QueueTaskRemindersInput {
@@ -102,7 +103,7 @@ export function createNotificationActivities({ db, mailer }: ActivityDeps) {
               personName: t.name,
               cycleTitle: t.title,
               timeZone,
-              taskKind: t.kind as TaskKind,
+              taskKind: t.kind,
               dueAt: new Date(t.due_at).toISOString(),
               round: t.round,
               reminderNo,
@@ -143,7 +144,7 @@ export function createNotificationActivities({ db, mailer }: ActivityDeps) {
           personName: to.name,
           cycleTitle: t.title,
           timeZone,
-          taskKind: t.kind as TaskKind,
+          taskKind: t.kind,
           dueAt: new Date(t.due_at).toISOString(),
           round: t.round,
           ownerName: t.owner_name,
@@ -159,7 +160,7 @@ export function createNotificationActivities({ db, mailer }: ActivityDeps) {
     },
 
     async queueCycleEmail(input: QueueCycleEmailInput): Promise<QueuedResult> {
-      const cycle = await db.selectFrom('cycles').select(['id', 'title']).where('key', '=', input.cycleKey).executeTakeFirstOrThrow();
+      const cycle = await requireCycleByKey(db, input.cycleKey);
       const people = await db
         .selectFrom('cycle_participants as cp')
         .innerJoin('people as p', 'p.id', 'cp.person_id')
@@ -200,7 +201,7 @@ export function createNotificationActivities({ db, mailer }: ActivityDeps) {
 
     /** After a check-in week: each manager hears who checked in, who did not, and low confidence. */
     async queueManagerDigests({ cycleKey, week, senderRef, timeZone }: QueueManagerDigestsInput): Promise<QueuedResult> {
-      const cycle = await db.selectFrom('cycles').select(['id', 'title']).where('key', '=', cycleKey).executeTakeFirstOrThrow();
+      const cycle = await requireCycleByKey(db, cycleKey);
       const reports = await db
         .selectFrom('cycle_participants as cp')
         .innerJoin('people as p', 'p.id', 'cp.person_id')
@@ -264,7 +265,7 @@ export function createNotificationActivities({ db, mailer }: ActivityDeps) {
         }
         return { weeks };
       }
-      const cycle = await db.selectFrom('cycles').select('ends_on').where('key', '=', input.cycleKey).executeTakeFirstOrThrow();
+      const cycle = await requireCycleByKey(db, input.cycleKey);
       const end = zonedTime(cycle.ends_on, 23, input.timeZone);
       let monday = mondayOf(from, input.timeZone);
       for (let guard = 0; guard < 60 && weeks.length < 26; guard++) {

@@ -9,6 +9,7 @@
  * Business failures (non-retryable, with one of our error codes) are not stalls.
  */
 import {
+  ActivityCancellationType,
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
@@ -49,10 +50,12 @@ export function createSteps(policy: StepPolicy, ctx: StepContext) {
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
   });
   // While stalled: one attempt every autoRetryAfter, for as long as it takes (no history grows
-  // meanwhile: the server keeps the retries).
+  // meanwhile: the server keeps the retries). Cancelling waits for a running attempt to end, so
+  // the step never runs twice at once (two sends of one outbox would send its emails twice).
   const probeActs = proxyActivities<Activities>({
     startToCloseTimeout: '5 minutes',
     heartbeatTimeout: '1 minute',
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     retry: { initialInterval: policy.autoRetryAfter, backoffCoefficient: 1, maximumInterval: policy.autoRetryAfter },
   });
   const stalled = new Map<string, StalledStep>();
@@ -109,7 +112,9 @@ export function createSteps(policy: StepPolicy, ctx: StepContext) {
           stalled.delete(stallKey);
           await recorded;
           if ('value' in probed) {
-            await reportActs.resolveStall({ stallKey, action: 'retry', actor: AUTO_RESUME, reason: 'the step succeeded again by itself' });
+            // It succeeded by itself (or its last attempt did, while an operator's decision came in).
+            const by = probed.decision;
+            await reportActs.resolveStall(by ? { stallKey, action: 'retry', actor: by.actor, reason: by.reason ?? null } : { stallKey, action: 'retry', actor: AUTO_RESUME, reason: 'the step succeeded again by itself' });
             return probed.value;
           }
           const decision = probed.decision;
@@ -128,25 +133,27 @@ export function createSteps(policy: StepPolicy, ctx: StepContext) {
   }
 
   /**
-   * Probes the stalled step until it succeeds (its value) or an operator decides (the decision;
-   * the probe is cancelled). A business failure while probing is thrown, as in `step`.
+   * Probes the stalled step until it succeeds (its value) or an operator decides (then the probe
+   * is cancelled and its running attempt, if any, awaited: its success still counts). A business
+   * failure while probing is thrown, as in `step`.
    */
-  async function probeUntilDecided<T>(stallKey: string, run: (a: Acts) => Promise<T>): Promise<{ value: T } | { decision: ResolveStallInput }> {
+  async function probeUntilDecided<T>(stallKey: string, run: (a: Acts) => Promise<T>): Promise<{ value: T; decision?: ResolveStallInput } | { decision: ResolveStallInput }> {
     const scope = new CancellationScope();
     const probe = scope.run(() => run(probeActs)).then(
       (value) => ({ value }),
       (error: unknown) => ({ error }),
     );
-    const decided = condition(() => decisions.has(stallKey)).then(() => ({ decided: true as const }));
-    const first = await Promise.race([probe, decided]);
+    const decided = condition(() => decisions.has(stallKey));
+    const first = await Promise.race([probe, decided.then(() => ({ decided: true as const }))]);
     if ('value' in first) return { value: first.value };
-    if ('error' in first && !isCancellation(first.error)) {
-      if (first.error instanceof ActivityFailure && isBusinessFailure(first.error)) throw first.error;
-      // A probe that ended without success (not a business failure) leaves the decision to the operator.
-    }
-    scope.cancel();
+    if ('decided' in first) scope.cancel();
+    const settled = 'decided' in first ? await probe : first;
+    if ('error' in settled && settled.error instanceof ActivityFailure && isBusinessFailure(settled.error)) throw settled.error;
+    // A probe that ended without success (cancelled, or a failure that is not a business one)
+    // leaves it to the operator's decision.
     await decided;
-    return { decision: decisions.get(stallKey)! };
+    const decision = decisions.get(stallKey)!;
+    return 'value' in settled ? { value: settled.value, decision } : { decision };
   }
 
   return { step, stalled: () => [...stalled.values()] };
