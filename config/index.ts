@@ -109,7 +109,12 @@ export const envSchema = z.object({
    * with Retry-After; the same submission sent again answers the real result.
    */
   COMPLETION_DEADLINE: timeout('10s').refine((v) => {
-    const ms = durationToMs(v);
+    let ms: number;
+    try {
+      ms = durationToMs(v);
+    } catch {
+      return true; // not a duration: the format check above says so
+    }
     return ms >= 1000 && ms <= 120_000;
   }, 'between 1s and 2m'),
   /** A workflow step (activity) is retried this many times, backing off from STEP_RETRY_INITIAL to STEP_RETRY_MAX, then reported stalled. */
