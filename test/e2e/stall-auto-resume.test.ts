@@ -4,6 +4,7 @@
  * with the default probe interval) and the stall is resolved as `auto-resume`.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { recordHistories } from '../support/histories';
 import { type TestStack, poll, startTestStack } from '../support/stack';
 import { ORG } from './drafting-flow';
 
@@ -56,4 +57,6 @@ it('sends the queued emails once SMTP answers again, without an admin', { timeou
   const outbox = await t.stack.database.db.selectFrom('emails').select('status').execute();
   expect(outbox.every((e) => e.status === 'sent')).toBe(true);
   console.info(`emails arrived ${waitedMs} ms after SMTP answered again`);
+  // RECORD_HISTORIES=1: the stall, the probing and the auto-resume, for test/replay.
+  await recordHistories(t.temporal.client, 'okr-cycle:AUTO-1', 'stall-auto-resume');
 });
