@@ -6,9 +6,10 @@
 import { sql } from 'kysely';
 import { type Locale, type TaskKind, mondayOf, zonedTime } from '../contract';
 import type { ActivityDeps } from './deps';
-import type { EmailData } from './email-kinds';
+import type { EmailData } from '../mail/templates/data';
 import { emailRow } from './outbox';
 import { checkinKind } from '../kinds/checkin';
+import { requireCycleByKey } from '../db/cycles';
 import { isCurrentObjective } from '../db/objectives';
 
 export interface QueueTaskRemindersInput {
@@ -88,7 +89,7 @@ export function createNotificationActivities({ db, mailer }: ActivityDeps) {
               personName: t.name,
               cycleTitle: t.title,
               timeZone,
-              taskKind: t.kind as TaskKind,
+              taskKind: t.kind,
               dueAt: new Date(t.due_at).toISOString(),
               round: t.round,
               reminderNo,
@@ -129,7 +130,7 @@ export function createNotificationActivities({ db, mailer }: ActivityDeps) {
           personName: to.name,
           cycleTitle: t.title,
           timeZone,
-          taskKind: t.kind as TaskKind,
+          taskKind: t.kind,
           dueAt: new Date(t.due_at).toISOString(),
           round: t.round,
           ownerName: t.owner_name,
@@ -145,7 +146,7 @@ export function createNotificationActivities({ db, mailer }: ActivityDeps) {
     },
 
     async queueCycleEmail(input: QueueCycleEmailInput): Promise<QueuedResult> {
-      const cycle = await db.selectFrom('cycles').select(['id', 'title']).where('key', '=', input.cycleKey).executeTakeFirstOrThrow();
+      const cycle = await requireCycleByKey(db, input.cycleKey);
       const people = await db
         .selectFrom('cycle_participants as cp')
         .innerJoin('people as p', 'p.id', 'cp.person_id')
@@ -186,7 +187,7 @@ export function createNotificationActivities({ db, mailer }: ActivityDeps) {
 
     /** After a check-in week: each manager hears who checked in, who did not, and low confidence. */
     async queueManagerDigests({ cycleKey, week, senderRef, timeZone }: QueueManagerDigestsInput): Promise<QueuedResult> {
-      const cycle = await db.selectFrom('cycles').select(['id', 'title']).where('key', '=', cycleKey).executeTakeFirstOrThrow();
+      const cycle = await requireCycleByKey(db, cycleKey);
       const reports = await db
         .selectFrom('cycle_participants as cp')
         .innerJoin('people as p', 'p.id', 'cp.person_id')
@@ -250,7 +251,7 @@ export function createNotificationActivities({ db, mailer }: ActivityDeps) {
         }
         return { weeks };
       }
-      const cycle = await db.selectFrom('cycles').select('ends_on').where('key', '=', input.cycleKey).executeTakeFirstOrThrow();
+      const cycle = await requireCycleByKey(db, input.cycleKey);
       const end = zonedTime(cycle.ends_on, 23, input.timeZone);
       let monday = mondayOf(from, input.timeZone);
       for (let guard = 0; guard < 60 && weeks.length < 26; guard++) {

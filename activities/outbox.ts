@@ -1,7 +1,7 @@
 /** Rows of the email outbox. The idempotency key says what a mail is about; its Message-ID follows from it. */
 import { hashToken } from '../core/tokens';
 import { messageIdFor } from '../mail/mailer';
-import type { OutboxData, OutboxKind } from './email-templates';
+import type { OutboxData, OutboxKind } from '../mail/templates/data';
 
 export interface EmailRowInput<K extends OutboxKind> {
   key: string;

@@ -11,7 +11,7 @@ import { queueEmails } from '../db/emails';
 import { isParticipant } from '../db/participants';
 import { batchTasks, closeOpenTasks, insertTasksIfAbsent, lockTaskForCompletion, markTaskCompleted, setOpenTasksDue } from '../db/tasks';
 import type { ActivityDeps } from './deps';
-import type { EmailData } from './email-kinds';
+import type { EmailData } from '../mail/templates/data';
 import { asDataRefusal, asRefusal, businessFailure, orBusinessFailure } from './failures';
 import { emailRow } from './outbox';
 import { type Recipient, recipientsFor, reviewerOf } from './recipients';

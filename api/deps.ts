@@ -14,6 +14,8 @@ export interface ApiDeps {
   bootstrapApiKey: string | undefined;
   taskBatchSize: number;
   stepPolicy: StepPolicy;
+  /** A completion waits this long for Temporal, then answers 503 with Retry-After (DEFAULT_COMPLETION_DEADLINE_MS when absent). */
+  completionDeadlineMs?: number;
   /** Rate limits of the task links (per replica); false turns them off. */
   taskPageRateLimit?: RateLimitOptions | false;
   /** Largest request bodies accepted (bytes); DEFAULT_BODY_LIMITS when absent. */

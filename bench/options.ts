@@ -1,4 +1,5 @@
-/** Command-line options of `npm run bench`. */
+/** Command-line options of `npm run bench` (node:util parseArgs). */
+import { parseArgs } from 'node:util';
 
 export const PARTS = ['launch', 'floor', 'completions', 'checkins'] as const;
 export type Part = (typeof PARTS)[number];
@@ -60,87 +61,75 @@ function positiveInt(name: string, value: string | undefined): number {
   return n;
 }
 
-export function parseOptions(argv: string[]): BenchOptions | 'help' {
-  const o: BenchOptions = {
-    sizes: [10_000],
-    parts: new Set(PARTS),
-    concurrency: 50,
-    completions: undefined,
-    batchSize: 250,
-    smtpMaxConnections: 5,
-    workers: 1,
-    childEnv: {},
-    profile: false,
-    keep: false,
-    launchTimeoutS: undefined,
-  };
-  let people: number | undefined;
-  let sizes: number[] | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const raw = argv[i]!;
-    const eq = raw.indexOf('=');
-    const flag = raw.startsWith('--') && eq > 0 ? raw.slice(0, eq) : raw;
-    const inline = raw.startsWith('--') && eq > 0 ? raw.slice(eq + 1) : undefined;
-    const value = () => inline ?? argv[++i];
-    switch (flag) {
-      case '-h':
-      case '--help':
-        return 'help';
-      case '--people':
-        people = positiveInt('--people', value());
-        break;
-      case '--sizes': {
-        const v = value() ?? '';
-        sizes = v.split(',').filter(Boolean).map((s) => positiveInt('--sizes', s.replace(/_/g, '')));
-        if (!sizes.length) throw new UsageError('--sizes needs a list such as 1000,5000,10000');
-        break;
-      }
-      case '--parts': {
-        const list = (value() ?? '').split(',').filter(Boolean);
-        for (const p of list) if (!(PARTS as readonly string[]).includes(p)) throw new UsageError(`--parts: unknown part ${p} (known: ${PARTS.join(', ')})`);
-        if (!list.length) throw new UsageError('--parts needs at least one part');
-        o.parts = new Set(list as Part[]);
-        break;
-      }
-      case '--concurrency':
-        o.concurrency = positiveInt('--concurrency', value());
-        break;
-      case '--completions':
-        o.completions = positiveInt('--completions', value());
-        break;
-      case '--batch-size':
-        o.batchSize = positiveInt('--batch-size', value());
-        if (o.batchSize > 1000) throw new UsageError('--batch-size: the app accepts at most 1000');
-        break;
-      case '--smtp-connections':
-        o.smtpMaxConnections = positiveInt('--smtp-connections', value());
-        break;
-      case '--workers':
-        o.workers = positiveInt('--workers', value());
-        if (o.workers > 8) throw new UsageError('--workers: at most 8 on one machine');
-        break;
-      case '--env': {
-        const v = value() ?? '';
-        const at = v.indexOf('=');
-        if (at < 1) throw new UsageError(`--env needs KEY=VALUE (got ${JSON.stringify(v)})`);
-        o.childEnv[v.slice(0, at)] = v.slice(at + 1);
-        break;
-      }
-      case '--profile':
-        o.profile = true;
-        break;
-      case '--keep':
-        o.keep = true;
-        break;
-      case '--launch-timeout':
-        o.launchTimeoutS = positiveInt('--launch-timeout', value());
-        break;
-      default:
-        throw new UsageError(`unknown option ${raw}`);
-    }
+const FLAGS = {
+  help: { type: 'boolean', short: 'h' },
+  people: { type: 'string' },
+  sizes: { type: 'string' },
+  parts: { type: 'string' },
+  concurrency: { type: 'string' },
+  completions: { type: 'string' },
+  'batch-size': { type: 'string' },
+  'smtp-connections': { type: 'string' },
+  workers: { type: 'string' },
+  env: { type: 'string', multiple: true },
+  profile: { type: 'boolean' },
+  keep: { type: 'boolean' },
+  'launch-timeout': { type: 'string' },
+} as const;
+
+function parseFlags(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: FLAGS, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    // parseArgs names the option in its message ("Unknown option '--x'", "Option '--people <value>' argument missing").
+    throw new UsageError((error as Error).message);
   }
-  o.sizes = sizes ?? [people ?? 10_000];
-  if (o.parts.has('completions') && !o.parts.has('launch')) throw new UsageError('--parts: completions needs launch (the links come from its emails)');
-  if (o.parts.has('checkins') && !o.parts.has('launch')) throw new UsageError('--parts: checkins needs launch (it drives the launched cycle on to its check-ins)');
-  return o;
+}
+
+export function parseOptions(argv: string[]): BenchOptions | 'help' {
+  const v = parseFlags(argv);
+  if (v.help) return 'help';
+  const optional = (name: keyof typeof FLAGS, value: string | undefined) => (value === undefined ? undefined : positiveInt(`--${name}`, value));
+
+  let sizes = [optional('people', v.people) ?? 10_000];
+  if (v.sizes !== undefined) {
+    sizes = v.sizes.split(',').filter(Boolean).map((s) => positiveInt('--sizes', s.replace(/_/g, '')));
+    if (!sizes.length) throw new UsageError('--sizes needs a list such as 1000,5000,10000');
+  }
+
+  let parts = new Set<Part>(PARTS);
+  if (v.parts !== undefined) {
+    const list = v.parts.split(',').filter(Boolean);
+    for (const p of list) if (!(PARTS as readonly string[]).includes(p)) throw new UsageError(`--parts: unknown part ${p} (known: ${PARTS.join(', ')})`);
+    if (!list.length) throw new UsageError('--parts needs at least one part');
+    parts = new Set(list as Part[]);
+  }
+
+  const batchSize = optional('batch-size', v['batch-size']) ?? 250;
+  if (batchSize > 1000) throw new UsageError('--batch-size: the app accepts at most 1000');
+  const workers = optional('workers', v.workers) ?? 1;
+  if (workers > 8) throw new UsageError('--workers: at most 8 on one machine');
+
+  const childEnv: Record<string, string> = {};
+  for (const pair of v.env ?? []) {
+    const at = pair.indexOf('=');
+    if (at < 1) throw new UsageError(`--env needs KEY=VALUE (got ${JSON.stringify(pair)})`);
+    childEnv[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+
+  if (parts.has('completions') && !parts.has('launch')) throw new UsageError('--parts: completions needs launch (the links come from its emails)');
+  if (parts.has('checkins') && !parts.has('launch')) throw new UsageError('--parts: checkins needs launch (it drives the launched cycle on to its check-ins)');
+  return {
+    sizes,
+    parts,
+    concurrency: optional('concurrency', v.concurrency) ?? 50,
+    completions: optional('completions', v.completions),
+    batchSize,
+    smtpMaxConnections: optional('smtp-connections', v['smtp-connections']) ?? 5,
+    workers,
+    childEnv,
+    profile: v.profile ?? false,
+    keep: v.keep ?? false,
+    launchTimeoutS: optional('launch-timeout', v['launch-timeout']),
+  };
 }

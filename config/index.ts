@@ -104,12 +104,25 @@ export const envSchema = z.object({
   PEOPLE_IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(16 * 1024 * 1024),
   /** How many reverse proxies in front of the API to trust for X-Forwarded-For (0 = none). */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /**
+   * A task completion (`POST /t/:token`) waits this long for Temporal's answer, then answers 503
+   * with Retry-After; the same submission sent again answers the real result.
+   */
+  COMPLETION_DEADLINE: timeout('10s').refine((v) => {
+    let ms: number;
+    try {
+      ms = durationToMs(v);
+    } catch {
+      return true; // not a duration: the format check above says so
+    }
+    return ms >= 1000 && ms <= 120_000;
+  }, 'between 1s and 2m'),
   /** A workflow step (activity) is retried this many times, backing off from STEP_RETRY_INITIAL to STEP_RETRY_MAX, then reported stalled. */
   STEP_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(10),
   STEP_RETRY_INITIAL: durationSchema.default('1s'),
   STEP_RETRY_MAX: durationSchema.default('1m'),
-  /** A stalled step retries by itself after this long unless an operator retries or skips it first. */
-  STEP_AUTO_RETRY_AFTER: durationSchema.default('30m'),
+  /** A stalled step tries again by itself every this long (one attempt each) until it succeeds or an operator retries or skips it. */
+  STEP_AUTO_RETRY_AFTER: durationSchema.default('30s'),
 });
 
 export type EnvInput = z.input<typeof envSchema>;
@@ -146,6 +159,8 @@ export interface AppConfig {
   bootstrapApiKey: string | undefined;
   tokenSecret: string | undefined;
   taskBatchSize: number;
+  /** How long a completion request waits for Temporal before answering 503 (COMPLETION_DEADLINE). */
+  completionDeadlineMs: number;
   stepPolicy: StepPolicy;
   taskLinkLimits: { readsPerMinute: number; writesPerMinute: number; trustProxyHops: number };
   /** Largest request bodies, in bytes. */
@@ -217,6 +232,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bootstrapApiKey: e.BOOTSTRAP_API_KEY,
     tokenSecret: e.TOKEN_SECRET,
     taskBatchSize: e.TASK_BATCH_SIZE,
+    completionDeadlineMs: durationToMs(e.COMPLETION_DEADLINE),
     bodyLimits: { taskLink: 64 * 1024, peopleImport: e.PEOPLE_IMPORT_MAX_BYTES, other: 1024 * 1024 },
     taskLinkLimits: { readsPerMinute: e.TASK_LINK_READS_PER_MINUTE, writesPerMinute: e.TASK_LINK_WRITES_PER_MINUTE, trustProxyHops: e.TRUST_PROXY_HOPS },
     stepPolicy: { maxAttempts: e.STEP_MAX_ATTEMPTS, initialInterval: e.STEP_RETRY_INITIAL, maxInterval: e.STEP_RETRY_MAX, autoRetryAfter: e.STEP_AUTO_RETRY_AFTER },

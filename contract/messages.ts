@@ -129,10 +129,10 @@ export interface StepPolicy {
   maxAttempts: number;
   initialInterval: string;
   maxInterval: string;
-  /** A stalled step retries by itself after this long, unless an operator decides first. */
+  /** A stalled step tries again by itself every this long (one attempt each), unless an operator decides first. */
   autoRetryAfter: string;
 }
-export const DEFAULT_STEP_POLICY: StepPolicy = { maxAttempts: 10, initialInterval: '1s', maxInterval: '1m', autoRetryAfter: '30m' };
+export const DEFAULT_STEP_POLICY: StepPolicy = { maxAttempts: 10, initialInterval: '1s', maxInterval: '1m', autoRetryAfter: '30s' };
 
 export interface StalledStep {
   /** Unique per stall: "<workflowId>/<step>/<n>". */

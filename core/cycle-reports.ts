@@ -1,7 +1,17 @@
 /** What HR reads about a cycle's content: alignment coverage, who is not approved, scores. */
 import { type Kysely, sql } from 'kysely';
+import type { ObjectiveStatus } from '../contract';
 import { currentObjectives, isCurrentObjective } from '../db/objectives';
 import type { DB } from '../db/schema';
+
+/** Where a participant who is not approved stands: no objective yet, or the contract's status of the furthest-behind one. */
+export const NOT_APPROVED_STATUSES = ['no-draft', 'draft', 'changes-requested'] as const satisfies readonly ('no-draft' | ObjectiveStatus)[];
+export type NotApprovedStatus = (typeof NOT_APPROVED_STATUSES)[number];
+// The contract's statuses this report reads (typed by ObjectiveStatus: a renamed status fails to compile).
+const APPROVED: ObjectiveStatus = 'approved';
+const CHANGES_REQUESTED = 'changes-requested' satisfies ObjectiveStatus & NotApprovedStatus;
+const DRAFT = 'draft' satisfies ObjectiveStatus & NotApprovedStatus;
+const NO_DRAFT = 'no-draft' satisfies NotApprovedStatus;
 
 export interface AlignmentReport {
   /** Share (0–1) of participants' current objectives whose parent chain reaches a company objective. */
@@ -9,7 +19,7 @@ export interface AlignmentReport {
   objectives: number;
   linkedToStrategy: number;
   /** Participants whose objectives are not approved (or who have none). */
-  notApproved: { email: string; name: string; status: 'no-draft' | 'draft' | 'changes-requested' }[];
+  notApproved: { email: string; name: string; status: NotApprovedStatus }[];
 }
 
 export async function alignmentReport(db: Kysely<DB>, cycleId: number): Promise<AlignmentReport> {
@@ -29,7 +39,7 @@ export async function alignmentReport(db: Kysely<DB>, cycleId: number): Promise<
     .innerJoin('people as p', 'p.id', 'cp.person_id')
     .leftJoin(
       currentObjectives(db, cycleId)
-        .select(['o.owner_id', sql<string[]>`array_agg(distinct o.status)`.as('statuses')])
+        .select(['o.owner_id', sql<ObjectiveStatus[]>`array_agg(distinct o.status)`.as('statuses')])
         .groupBy('o.owner_id')
         .as('o'),
       (j) => j.onRef('o.owner_id', '=', 'p.id'),
@@ -41,9 +51,9 @@ export async function alignmentReport(db: Kysely<DB>, cycleId: number): Promise<
     .execute();
   const notApproved = people.flatMap((p): AlignmentReport['notApproved'] => {
     const statuses = p.statuses ?? [];
-    if (!statuses.length) return [{ email: p.email, name: p.name, status: 'no-draft' as const }];
-    if (statuses.every((s) => s === 'approved')) return [];
-    return [{ email: p.email, name: p.name, status: statuses.includes('changes-requested') ? ('changes-requested' as const) : ('draft' as const) }];
+    if (!statuses.length) return [{ email: p.email, name: p.name, status: NO_DRAFT }];
+    if (statuses.every((s) => s === APPROVED)) return [];
+    return [{ email: p.email, name: p.name, status: statuses.includes(CHANGES_REQUESTED) ? CHANGES_REQUESTED : DRAFT }];
   });
   const total = Number(objectives);
   return { coverage: total ? Math.round((Number(linkedCount) / total) * 1000) / 1000 : 0, objectives: total, linkedToStrategy: Number(linkedCount), notApproved };

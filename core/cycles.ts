@@ -34,6 +34,7 @@ import { openStallsOfCycle } from '../db/stalls';
 import { type CycleTasksFilter, countOverdueTasks, listCycleTasks, taskCountsByStatus } from '../db/tasks';
 import type { okrCycle } from '../workflows/okr-cycle';
 import { AppError, validationError } from './errors';
+import { abnormalEnd, describeAbnormalEnd } from './workflow-failures';
 
 export interface CycleDeps {
   db: Kysely<DB>;
@@ -175,18 +176,15 @@ export interface CycleView extends CycleSummary {
  * terminated, timed out): such a cycle still says `running` in its row, so the cause is shown.
  */
 async function cycleWorkflowState(client: Client, workflowId: string): Promise<{ state: CycleState | null; workflowError?: string }> {
-  const handle = client.workflow.getHandle(workflowId);
-  const [state, described] = await Promise.all([
-    handle.query(cycleStateQuery).then((s) => ({ state: s }), (e: Error) => ({ state: null, workflowError: e.message })),
-    handle.describe().catch(() => undefined),
+  const [state, ended] = await Promise.all([
+    client.workflow
+      .getHandle(workflowId)
+      .query(cycleStateQuery)
+      .then((s) => ({ state: s }), (e: Error) => ({ state: null, workflowError: e.message })),
+    abnormalEnd(client, workflowId),
   ]);
-  const status = described?.status.name;
-  if (status !== 'FAILED' && status !== 'TERMINATED' && status !== 'TIMED_OUT' && status !== 'CANCELLED') return state;
-  const cause = await handle.result().then(
-    () => undefined,
-    (e: Error & { cause?: Error }) => e.cause?.message ?? e.message,
-  );
-  return { ...state, workflowError: `the cycle workflow ${status.toLowerCase().replace('_', ' ')}${cause ? `: ${cause}` : ''}; see docs/operations.md "A cycle workflow that failed"` };
+  if (!ended) return state;
+  return { ...state, workflowError: describeAbnormalEnd(ended) };
 }
 
 export async function getCycleView(deps: Pick<CycleDeps, 'db' | 'client'>, key: string): Promise<CycleView> {

@@ -1,7 +1,9 @@
 /**
- * The operator's view of what is stuck, and the two fixes. Two kinds of stall:
+ * The operator's view of what is stuck, and the fixes. Three kinds of stall:
  * - `step-<id>`: a workflow step whose activity kept failing (the workflow waits for a decision);
- * - `email-<id>`: an email the SMTP server refused permanently.
+ * - `email-<id>`: an email the SMTP server refused permanently;
+ * - `cycle-<id>`: a cycle whose workflow ended abnormally (failed, terminated, timed out) while
+ *   its row says running; retry resets the workflow to its first workflow task, skip is refused.
  * Retry and skip are safe under concurrent calls: the second of two clicks gets 409.
  */
 import type { Client } from '@temporalio/client';
@@ -9,16 +11,17 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import { ErrorCode, type StepPolicy, emailRetryWorkflowId, resolveStallUpdate } from '../contract';
 import { writeAudit } from '../db/audit';
-import { findCycleKeyById } from '../db/cycles';
+import { findCycleKeyById, listRunningCycles } from '../db/cycles';
 import { type OutboxHealth, claimFailedEmail, failedEmails, findEmailStatus, outboxHealth, outboxHealthLine, setEmailSender } from '../db/emails';
 import type { DB } from '../db/schema';
-import { findStallById, openStalls, resolveStallRow } from '../db/stalls';
+import { claimResolvedStall, findStallById, forgetStall, openStalls, resolveStallRow } from '../db/stalls';
 import type { outboxDelivery } from '../workflows/outbox-delivery';
 import { AppError } from './errors';
+import { abnormalEnd, describeAbnormalEnd, resetToFirstWorkflowTask } from './workflow-failures';
 
 export interface StalledView {
   id: string;
-  kind: 'step' | 'email';
+  kind: StallKind;
   cycleKey: string | null;
   phase: string | null;
   /** The batch or cycle workflow, or the email's recipient. */
@@ -47,10 +50,41 @@ const SKIP_MEANS: Record<string, string> = {
   setCycleStatus: 'the cycle row keeps its old status',
 };
 
-export async function listStalled(db: Kysely<DB>): Promise<StalledView[]> {
+export const STALL_KINDS = ['step', 'email', 'cycle'] as const;
+export type StallKind = (typeof STALL_KINDS)[number];
+
+/** Running cycles whose workflow ended abnormally, with the cause (cycles Temporal cannot describe are left out). */
+async function failedCycleWorkflows(db: Kysely<DB>, client: Client): Promise<StalledView[]> {
+  const cycles = await listRunningCycles(db);
+  const ended = await Promise.all(cycles.map(async (c) => ({ c, end: await abnormalEnd(client, c.workflow_id) })));
+  return ended.flatMap(({ c, end }): StalledView[] =>
+    end
+      ? [
+          {
+            id: `cycle-${c.id}`,
+            kind: 'cycle',
+            cycleKey: c.key,
+            phase: null,
+            where: c.workflow_id,
+            step: 'cycle workflow',
+            since: (end.closedAt ?? new Date()).toISOString(),
+            why: describeAbnormalEnd(end),
+            attempts: 1,
+            nextRetryAt: null,
+            actions: ['retry'],
+            skipMeans: 'a failed cycle workflow cannot be skipped: retry resets it to its first workflow task (docs/operations.md)',
+          },
+        ]
+      : [],
+  );
+}
+
+export async function listStalled(db: Kysely<DB>, client: Client): Promise<StalledView[]> {
   const steps = await openStalls(db);
   const emails = await failedEmails(db);
+  const cycles = await failedCycleWorkflows(db, client);
   return [
+    ...cycles,
     ...steps.map(
       (s): StalledView => ({
         id: `step-${s.id}`,
@@ -103,10 +137,11 @@ export async function listOutboxTroubles(db: Kysely<DB>): Promise<OutboxTrouble[
   return troubles;
 }
 
-function parseId(id: string): { kind: 'step' | 'email'; n: number } {
-  const m = /^(step|email)-(\d{1,12})$/.exec(id);
-  if (!m) throw new AppError(ErrorCode.notFound, `no stalled step ${id}`);
-  return { kind: m[1] as 'step' | 'email', n: Number(m[2]) };
+function parseId(id: string): { kind: StallKind; n: number } {
+  const m = /^([a-z]+)-(\d{1,12})$/.exec(id);
+  const kind = STALL_KINDS.find((k) => k === m?.[1]);
+  if (!m || !kind) throw new AppError(ErrorCode.notFound, `no stalled step ${id}`);
+  return { kind, n: Number(m[2]) };
 }
 
 export interface StallDeps {
@@ -119,6 +154,7 @@ export interface StallDeps {
 export async function resolveStalled(deps: StallDeps, id: string, action: 'retry' | 'skip', actor: string, reason: string | undefined): Promise<{ id: string; action: 'retry' | 'skip' }> {
   const { kind, n } = parseId(id);
   if (action === 'skip' && !reason?.trim()) throw new AppError(ErrorCode.validation, 'a skip needs a reason', { issues: [{ path: 'reason', message: 'say why the step is skipped' }] });
+  if (kind === 'cycle') return resetFailedCycle(deps, id, n, action, actor);
   if (kind === 'step') {
     const row = await findStallById(deps.db, n);
     if (!row) throw new AppError(ErrorCode.notFound, `no stalled step ${id}`);
@@ -154,5 +190,41 @@ export async function resolveStalled(deps: StallDeps, id: string, action: 'retry
     });
   }
   await writeAudit(deps.db, { actor, action: `stall.${action}`, cycleId: claimed.cycle_id, subject: id, detail: { reason: reason ?? null } });
+  return { id, action };
+}
+
+/** Retry of a failed cycle workflow: reset its run to its first workflow task (once, whatever the clicks). */
+async function resetFailedCycle(deps: StallDeps, id: string, cycleId: number, action: 'retry' | 'skip', actor: string): Promise<{ id: string; action: 'retry' | 'skip' }> {
+  const cycle = (await listRunningCycles(deps.db)).find((c) => c.id === cycleId);
+  if (!cycle) throw new AppError(ErrorCode.notFound, `no stalled step ${id}`);
+  if (action === 'skip') throw new AppError(ErrorCode.conflict, 'a failed cycle workflow cannot be skipped: retry resets it to its first workflow task, or cancel the cycle');
+  const end = await abnormalEnd(deps.client, cycle.workflow_id);
+  if (!end) throw new AppError(ErrorCode.conflict, `the workflow of cycle ${cycle.key} is not failed (any more)`);
+  // One reset per failed run, whatever the clicks and replicas: the first to record it resets it.
+  const why = describeAbnormalEnd(end);
+  const stallKey = `${cycle.workflow_id}/run/${end.runId}`;
+  const claimed = await claimResolvedStall(deps.db, {
+    stall_key: stallKey,
+    cycle_id: cycle.id,
+    workflow_id: cycle.workflow_id,
+    phase: null,
+    step: 'cycle workflow',
+    since: end.closedAt ?? new Date(),
+    last_failure: why,
+    attempts: 1,
+    auto_retry_at: new Date(),
+    status: 'retried',
+    resolved_by: actor,
+    resolution: 'reset to its first workflow task',
+  });
+  if (!claimed) throw new AppError(ErrorCode.conflict, `the workflow of cycle ${cycle.key} is being reset already`);
+  let runId: string;
+  try {
+    runId = await resetToFirstWorkflowTask(deps.client, cycle.workflow_id, end.runId, `${actor} retried the failed cycle workflow (${end.status})`);
+  } catch (error) {
+    await forgetStall(deps.db, stallKey);
+    throw new AppError(ErrorCode.unavailable, `the cycle workflow could not be reset: ${(error as Error).message}`);
+  }
+  await writeAudit(deps.db, { actor, action: 'stall.retry', cycleId: cycle.id, subject: id, detail: { reset: { from: end.runId, to: runId }, cause: end.cause ?? null } });
   return { id, action };
 }

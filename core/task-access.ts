@@ -91,13 +91,51 @@ function businessCause(error: unknown): ApplicationFailure | undefined {
   return undefined;
 }
 
-export async function completeTask(
-  deps: { db: Kysely<DB>; client: Client },
-  task: TaskContext,
-  submission: unknown,
-  via: CompleteTaskInput['via'],
-): Promise<CompleteTaskResult> {
+/** How long a completion waits for Temporal when the caller names no deadline (COMPLETION_DEADLINE). */
+export const DEFAULT_COMPLETION_DEADLINE_MS = 10_000;
+/** What a 503 from a completion tells the client to wait (Retry-After, seconds). */
+export const COMPLETION_RETRY_AFTER_S = 5;
+
+export interface CompletionDeps {
+  db: Kysely<DB>;
+  client: Client;
+  /** Answer 503 (unavailable) when Temporal has not answered within this; none → wait for the update's own attempts. */
+  deadlineMs?: number;
+}
+
+/**
+ * Completes a task, or says why not. With a deadline, a completion Temporal does not answer in
+ * time is answered "unavailable" while it goes on in the background; sending the same submission
+ * again then answers the real result (completed, once), whether the first one was applied or not.
+ */
+export async function completeTask(deps: CompletionDeps, task: TaskContext, submission: unknown, via: CompleteTaskInput['via']): Promise<CompleteTaskResult> {
+  if (task.status === 'completed' && task.completedAt && sameSubmission(task.result, submission)) return completedResult(task.id, task.completedAt);
   if (task.status !== 'open') throw closedTaskError(task.status);
+  if (deps.deadlineMs === undefined) return submitCompletion(deps, task, submission, via);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new AppError(
+            ErrorCode.unavailable,
+            `Temporal did not answer within ${Math.round(deps.deadlineMs! / 100) / 10} s; the completion may still be applied. Send the same submission again after Retry-After seconds: it answers the real result and is never applied twice`,
+            { retryAfterSeconds: COMPLETION_RETRY_AFTER_S },
+          ),
+        ),
+      deps.deadlineMs,
+    );
+  });
+  const work = submitCompletion(deps, task, submission, via);
+  work.catch(() => {}); // answered by the deadline already; the group goes on and settles alone
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function submitCompletion(deps: CompletionDeps, task: TaskContext, submission: unknown, via: CompleteTaskInput['via']): Promise<CompleteTaskResult> {
   let outcome: CompletionOutcome;
   try {
     outcome = await completions(deps).submit(task.workflowId, { taskId: task.id, submission, via });
@@ -108,13 +146,43 @@ export async function completeTask(
     // task ended meanwhile; otherwise nothing was saved.
     const now = await findTaskStatus(deps.db, task.id);
     if (now && now !== 'open') throw closedTaskError(now);
-    throw new AppError(ErrorCode.unavailable, `the task could not be completed right now; nothing was saved, please try again (${(error as Error)?.message ?? 'unknown'})`);
+    throw new AppError(ErrorCode.unavailable, `the task could not be completed right now; nothing was saved, please try again (${(error as Error)?.message ?? 'unknown'})`, { retryAfterSeconds: COMPLETION_RETRY_AFTER_S });
   }
   if (isRefusal(outcome)) {
     const { type, message, issues } = outcome.error;
+    if (type === ErrorCode.taskAlreadyCompleted) return answerRepeat(deps.db, task.id, submission, message);
     throw new AppError(type, message, issues ? { issues } : undefined);
   }
   return outcome;
+}
+
+/**
+ * The workflow says the task is (being) completed: by this same submission (a retry after a
+ * late answer) → its result; by another → 409; still being saved → unavailable, try again.
+ */
+async function answerRepeat(db: Kysely<DB>, taskId: number, submission: unknown, message: string): Promise<CompleteTaskResult> {
+  const now = await findTaskWithCycleAndOwner(db, taskId);
+  if (now?.status === 'completed' && now.completed_at) {
+    if (sameSubmission((now.result as { submission?: unknown } | null)?.submission, submission)) return completedResult(taskId, new Date(now.completed_at).toISOString());
+    throw new AppError(ErrorCode.taskAlreadyCompleted, message);
+  }
+  if (now?.status === 'open') throw new AppError(ErrorCode.unavailable, 'this task is being completed right now; send the same submission again in a moment for its result', { retryAfterSeconds: COMPLETION_RETRY_AFTER_S });
+  throw closedTaskError(now?.status ?? 'completed');
+}
+
+function completedResult(taskId: number, completedAt: string): CompleteTaskResult {
+  return { taskId, status: 'completed', completedAt };
+}
+
+/** The same submission: equal as JSON, whatever the order of object keys (jsonb reorders them). */
+export function sameSubmission(stored: unknown, submitted: unknown): boolean {
+  return stored !== null && stored !== undefined && canonicalJson(stored) === canonicalJson(submitted);
+}
+
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
 }
 
 /** Attempts of one update (with 0.5 s, 1 s, 2 s between them) before its completions fail. */

@@ -85,3 +85,8 @@ export async function listCycleSummaryRows(db: Db, key?: string): Promise<CycleS
   const rows = await q.execute();
   return rows.map((r) => ({ ...r, participants: Number(r.participants ?? 0) }));
 }
+
+/** Cycles whose row says running (their workflow should be running too), oldest first. */
+export async function listRunningCycles(db: Db): Promise<{ id: number; key: string; workflow_id: string }[]> {
+  return db.selectFrom('cycles').select(['id', 'key', 'workflow_id']).where('status', '=', 'running').orderBy('id').execute();
+}

@@ -46,3 +46,22 @@ export async function resolveStallRow(db: Db, which: { id: number } | { stallKey
   q = 'id' in which ? q.where('id', '=', which.id) : q.where('stall_key', '=', which.stallKey);
   await q.execute();
 }
+
+/**
+ * Records a stall that is resolved at once (a failed cycle workflow an operator resets): true for
+ * the one caller that wrote it, false when its stall key was recorded already (a second click).
+ */
+export async function claimResolvedStall(db: Db, stall: Omit<Insertable<StallsTable>, 'status' | 'resolved_at'> & { status: StallResolution['status'] }): Promise<boolean> {
+  const inserted = await db
+    .insertInto('stalls')
+    .values({ ...stall, resolved_at: new Date() })
+    .onConflict((oc) => oc.column('stall_key').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+/** Removes a claim whose action did not happen (so the operator can try again). */
+export async function forgetStall(db: Db, stallKey: string): Promise<void> {
+  await db.deleteFrom('stalls').where('stall_key', '=', stallKey).execute();
+}

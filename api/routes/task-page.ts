@@ -23,13 +23,13 @@ import {
   voteSubmissionSchema,
 } from '../../contract';
 import { AppError } from '../../core/errors';
-import { type TaskContext, closedTaskError, completeTask, findTaskByToken } from '../../core/task-access';
+import { COMPLETION_RETRY_AFTER_S, DEFAULT_COMPLETION_DEADLINE_MS, type TaskContext, closedTaskError, completeTask, findTaskByToken } from '../../core/task-access';
 import { kinds } from '../../kinds';
 import type { KindContext } from '../../kinds/types';
 import type { ApiDeps } from '../deps';
 import { errorBody, statusOf } from '../errors';
 import { localizedIssues, pageStrings, requestLocale } from '../../i18n';
-import { type RateLimitOptions, rateLimit } from '../rate-limit';
+import { rateLimit } from '../rate-limit';
 import { errorSchema } from '../schemas';
 import { cycleTimeZone, loadKindContext } from '../task-page/context';
 import { type FieldErrors, type FormValues, fieldErrors } from '../task-page/fields';
@@ -105,7 +105,7 @@ const linkResponses = {
   404: errorOrPage('Unknown, malformed or expired link'),
   413: errorOrPage('The request body is too large'),
   429: errorOrPage('Too many requests from this address (see Retry-After)'),
-  503: errorOrPage('The database or Temporal is not reachable right now; try again'),
+  503: errorOrPage('The database or Temporal did not answer in time (see Retry-After); sending the same submission again answers its real result'),
 };
 
 const getRoute = createRoute({
@@ -123,7 +123,7 @@ const postRoute = createRoute({
   method: 'post',
   path: '/{token}',
   summary: 'Complete the task',
-  description: 'A form post from the task page, or JSON with the fields of the task’s kind. A second submission is refused with 409 and changes nothing.',
+  description: 'A form post from the task page, or JSON with the fields of the task’s kind. A different second submission is refused with 409 and changes nothing; the same submission again (a retry after a 503) answers 200 with the first completion.',
   request: { params: tokenParam, body: { content: { 'application/json': { schema: anySubmissionSchema } } } },
   responses: {
     ...linkResponses,
@@ -142,13 +142,17 @@ const SECURITY_HEADERS = {
   'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 };
 
-/** Task pages' own settings; until ApiDeps carries them, the defaults apply (see rate-limit.ts). */
-export interface TaskPageOptions {
-  /** Per API replica; false turns limiting off. */
-  taskPageRateLimit?: RateLimitOptions | false;
+/** Temporal or the database did not answer in time: answered 503 with Retry-After. */
+function isUnavailable(error: unknown): error is AppError {
+  return error instanceof AppError && error.code === ErrorCode.unavailable;
 }
 
-export function taskPageRoutes(deps: ApiDeps & TaskPageOptions) {
+function retryAfterOf(error: AppError): number {
+  const seconds = (error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  return typeof seconds === 'number' ? seconds : COMPLETION_RETRY_AFTER_S;
+}
+
+export function taskPageRoutes(deps: ApiDeps) {
   const app = new OpenAPIHono();
   const publicOrigin = new URL(deps.publicBaseUrl).origin;
   app.use('*', async (c, next) => {
@@ -176,7 +180,7 @@ export function taskPageRoutes(deps: ApiDeps & TaskPageOptions) {
   app.openAPIRegistry.registerPath(getRoute);
   app.openAPIRegistry.registerPath(postRoute);
 
-  const completeDeps = { db: deps.db, client: deps.temporal.client };
+  const completeDeps = { db: deps.db, client: deps.temporal.client, deadlineMs: deps.completionDeadlineMs ?? DEFAULT_COMPLETION_DEADLINE_MS };
   const notFound = (c: Context) =>
     wantsJson(c)
       ? c.json(errorBody(ErrorCode.notFound, 'this link is not valid'), 404)
@@ -216,10 +220,12 @@ export function taskPageRoutes(deps: ApiDeps & TaskPageOptions) {
     const task = await findTaskByToken(deps.db, c.req.param('token'));
     if (!task) return notFound(c);
     const isJson = /^application\/json\b/i.test(c.req.header('content-type') ?? '');
-    if (task.status !== 'open') {
+    const closed = () => {
       const error = closedTaskError(task.status);
       return isJson ? c.json(errorBody(error.code, error.message), statusOf(error)) : c.html(closedPage(task), statusOf(error));
-    }
+    };
+    // A completed task still hears its own submission again (a retry after a 503): it answers completed.
+    if (task.status !== 'open' && task.status !== 'completed') return closed();
     const schema = submissionSchemas[task.kind];
 
     if (isJson) {
@@ -228,11 +234,17 @@ export function taskPageRoutes(deps: ApiDeps & TaskPageOptions) {
       });
       const checked = schema.safeParse(body);
       if (!checked.success) {
+        if (task.status !== 'open') return closed();
         const issues = toFieldIssues(checked.error.issues);
         return c.json(errorBody(ErrorCode.validation, 'the submission is not valid', { issues }), 400);
       }
-      const result = await completeTask(completeDeps, task, checked.data, 'json');
-      return c.json(result, 200);
+      try {
+        return c.json(await completeTask(completeDeps, task, checked.data, 'json'), 200);
+      } catch (error) {
+        if (!isUnavailable(error)) throw error;
+        c.header('Retry-After', String(retryAfterOf(error)));
+        return c.json(errorBody(error.code, error.message), 503);
+      }
     }
 
     const form = (await c.req.parseBody()) as Record<string, string | File>;
@@ -243,6 +255,7 @@ export function taskPageRoutes(deps: ApiDeps & TaskPageOptions) {
     const rerender = async (issues: FieldIssue[]) => c.html(await renderTask(task, context, values, fieldErrors(parsed, issues)), 400);
 
     const checked = schema.safeParse(parsed.submission);
+    if (task.status !== 'open' && (!checked.success || parsed.issues.length)) return closed();
     if (!checked.success || parsed.issues.length) return rerender(checked.success ? [] : localizedIssues(checked.error.issues, task.locale));
     try {
       await completeTask(completeDeps, task, checked.data, 'form');
@@ -254,9 +267,10 @@ export function taskPageRoutes(deps: ApiDeps & TaskPageOptions) {
         const now = await findTaskByToken(deps.db, c.req.param('token'));
         return c.html(closedPage(now ?? task), statusOf(error));
       }
-      if (error instanceof AppError && error.code === ErrorCode.unavailable) {
+      if (isUnavailable(error)) {
         // Not the person's fault: the same page, their answers kept, a banner that says so.
-        return c.html(await renderTask(task, context, values, new Map(), true), statusOf(error));
+        c.header('Retry-After', String(retryAfterOf(error)));
+        return c.html(await renderTask(task, context, values, new Map(), true), 503);
       }
       throw error;
     }

@@ -144,7 +144,13 @@ describe('bad input', () => {
 
     const first = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(GOOD_DRAFT) });
     expect(first.status).toBe(200);
-    const second = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(GOOD_DRAFT) });
+    const firstBody = await first.json();
+    // The same submission again (a retry after a lost answer) answers the first completion; another is refused.
+    const same = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(GOOD_DRAFT) });
+    expect(same.status).toBe(200);
+    expect(await same.json()).toEqual(firstBody);
+    const other = { objectives: [{ ...GOOD_DRAFT.objectives[0]!, title: 'Something else' }] };
+    const second = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(other) });
     expect(second.status).toBe(409);
     expect(await second.json()).toMatchObject({ error: { code: 'TASK_ALREADY_COMPLETED', message: 'this task is already completed' } });
     const secondForm = await fetch(link, { method: 'POST', headers: { origin: new URL(link).origin }, body: new URLSearchParams({ 'o0.title': 'Again' }) });

@@ -205,7 +205,7 @@ describe('task pages: field errors', () => {
 
   it('says so when saving failed for a reason that is not the person’s, keeping what they typed', () => {
     const html = taskPage({ task: task('review'), context: CONTEXT, values: { decision: 'changes', comment: 'More numbers' }, errors: new Map(), timeZone: 'UTC', unavailable: true });
-    expect(html).toContain('could not be saved right now. Nothing was saved');
+    expect(html).toContain('could not be confirmed right now. Please send it again in a few seconds: it is never counted twice.');
     expect(html).not.toContain('Please correct the fields');
     expect(html).toMatch(/id="decision\.changes"[^>]*checked/);
     expect(html).toContain('>More numbers</textarea>');

@@ -5,6 +5,7 @@
  * And the skip path, with its reason and what it means.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordHistories } from '../support/histories';
 import { type TestStack, poll, startTestStack } from '../support/stack';
 import { ORG } from './drafting-flow';
 
@@ -73,5 +74,8 @@ describe('stalled steps', () => {
     expect(view.taskCounts.open).toBe(3);
     expect(view.emailCounts.queued).toBe(3);
     expect(t.mail.messages()).toHaveLength(0);
+    // RECORD_HISTORIES=1: an operator's retry and skip of a probing stall, for test/replay.
+    await recordHistories(t.temporal.client, 'okr-cycle:down', 'stalled-step');
+    await recordHistories(t.temporal.client, 'okr-cycle:skip', 'stalled-step');
   });
 });

@@ -18,7 +18,8 @@ describe('recorded histories replay on the current workflow code', () => {
 
   it.each(files)('%s', async (file) => {
     const history = historyFromJSON(JSON.parse(readFileSync(join(HISTORIES_DIR, file), 'utf8')));
-    const workflowId = file.split('--')[1] ?? file;
+    // Newer files keep the real workflow id (URI-encoded); older ones a sanitised form.
+    const workflowId = decodeURIComponent(file.split('--')[1] ?? file);
     await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') }, replayName: file }, history, workflowId);
   });
 });

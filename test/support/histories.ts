@@ -31,7 +31,8 @@ export async function recordHistories(client: Client, prefix: string, name: stri
   const written: string[] = [];
   for await (const wf of client.workflow.list({ query: `WorkflowId STARTS_WITH '${prefix}'` })) {
     const history = await client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
-    const file = join(HISTORIES_DIR, `${name}--${wf.workflowId.replace(/[^A-Za-z0-9_-]+/g, '_')}--${wf.runId.slice(0, 8)}.json`);
+    // The workflow id is kept (URI-encoded) in the name: code that reads workflowInfo().workflowId replays as it ran.
+    const file = join(HISTORIES_DIR, `${name}--${encodeURIComponent(wf.workflowId)}--${wf.runId.slice(0, 8)}.json`);
     writeFileSync(file, `${historyToJSON(history)}\n`);
     written.push(file);
   }

@@ -24,6 +24,16 @@ describe('configuration', () => {
     }
   });
 
+  it('bounds the completion deadline and gives stalled steps a 30 s probe interval by default', () => {
+    const c = loadConfig({});
+    expect(c.completionDeadlineMs).toBe(10_000);
+    expect(c.stepPolicy.autoRetryAfter).toBe('30s');
+    expect(loadConfig({ COMPLETION_DEADLINE: '1500ms' }).completionDeadlineMs).toBe(1500);
+    for (const bad of ['500ms', '10m', 'soon']) {
+      expect(() => loadConfig({ COMPLETION_DEADLINE: bad })).toThrow(new RegExp(`COMPLETION_DEADLINE: .*got "${bad}"`));
+    }
+  });
+
   it('requires the external services in production processes', () => {
     expect(() => requireExternalServices(loadConfig({}), { smtp: true, bootstrapKey: true })).toThrow(
       /DATABASE_URL: required[\s\S]*TEMPORAL_ADDRESS: required[\s\S]*SMTP_URL: required[\s\S]*TOKEN_SECRET: required[\s\S]*BOOTSTRAP_API_KEY: required/,
