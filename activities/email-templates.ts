@@ -1,2 +1,0 @@
-/** The templates moved to mail/templates/; kept so that existing importers keep working. */
-export * from '../mail/templates';
