@@ -111,7 +111,8 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
 
   /** Why a queued email is no longer worth sending, if it is not. */
   function staleReason(row: Row): string | null {
-    if (row.kind === 'task-reminder' && row.task_status !== null && row.task_status !== 'open') return `task is ${row.task_status}`;
+    // An invitation or reminder of a task that closed before it went out (HR advanced or cancelled) says nothing true any more.
+    if ((row.kind === 'task-reminder' || row.kind === 'task-invite') && row.task_status !== null && row.task_status !== 'open') return `task is ${row.task_status}`;
     if (row.kind === 'task-escalation' && (row.task_status === 'completed' || row.task_status === 'cancelled')) return `task is ${row.task_status}`;
     return null;
   }

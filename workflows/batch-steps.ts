@@ -3,7 +3,7 @@
  * tasks of people who left, move due times, close the batch, fire due events, send the mail.
  * Each goes through `step` (retries, then a stall an operator resolves: workflows/steps.ts).
  */
-import { CancellationScope, isCancellation } from '@temporalio/workflow';
+import { CancellationScope, isCancellation, patched } from '@temporalio/workflow';
 import type { BatchState } from './batch-state';
 import type { Acts } from './steps';
 import type { TaskBatchInput } from './task-batch';
@@ -14,6 +14,30 @@ export function batchSteps(batch: BatchState, input: TaskBatchInput, step: Step,
   const { policy } = input;
   /** The running send, cancelled when HR closes the batch (advance or cancel). */
   let sending: CancellationScope | undefined;
+
+  /**
+   * Sends the batch's queued mail. With `interruptible`, the send runs in a cancellation scope
+   * that HR's close cancels (the activity stops between messages); what it did not send stays
+   * queued in the outbox, and a cancelled send is no stall.
+   */
+  async function sendMail(interruptible: boolean): Promise<void> {
+    if (!interruptible) {
+      await step('sendQueuedEmails', (acts) => acts.sendQueuedEmails({ senderRef: workflowId }), undefined);
+      return;
+    }
+    await step('sendQueuedEmails', async (acts) => {
+      if (batch.closeRequest) return undefined;
+      sending = new CancellationScope({ cancellable: true });
+      try {
+        return await sending.run(() => acts.sendQueuedEmails({ senderRef: workflowId }));
+      } catch (error) {
+        if (isCancellation(error)) return undefined;
+        throw error;
+      } finally {
+        sending = undefined;
+      }
+    }, undefined);
+  }
 
   return {
     /** Follow-up tasks from completions (reviews, next drafting rounds); true if any opened. */
@@ -61,6 +85,9 @@ export function batchSteps(batch: BatchState, input: TaskBatchInput, step: Step,
       const { closed } = await step('closeTasks', (acts) => acts.closeTasks({ workflowId, status: request.status, reason: request.reason }), { closed: [] });
       batch.setStatus(closed, request.status);
       batch.setStatus(batch.tasks.keys(), request.status, true);
+      // Added later: what an interrupted send left queued is settled before the batch ends —
+      // notices still go out; invitations and reminders of the tasks just closed are skipped.
+      if (patched('settle-outbox-v1')) await sendMail(false);
     },
 
     /** Reminders, escalations and expiries that are due now, grouped into one activity each; true if mail was queued. */
@@ -80,29 +107,7 @@ export function batchSteps(batch: BatchState, input: TaskBatchInput, step: Step,
       return reminders.size > 0 || escalations.size > 0;
     },
 
-    /**
-     * Sends the batch's queued mail. With `interruptible`, the send runs in a cancellation scope
-     * that HR's close cancels (the activity stops between messages); what it did not send stays
-     * queued in the outbox, and a cancelled send is no stall.
-     */
-    async sendMail(interruptible: boolean): Promise<void> {
-      if (!interruptible) {
-        await step('sendQueuedEmails', (acts) => acts.sendQueuedEmails({ senderRef: workflowId }), undefined);
-        return;
-      }
-      await step('sendQueuedEmails', async (acts) => {
-        if (batch.closeRequest) return undefined;
-        sending = new CancellationScope({ cancellable: true });
-        try {
-          return await sending.run(() => acts.sendQueuedEmails({ senderRef: workflowId }));
-        } catch (error) {
-          if (isCancellation(error)) return undefined;
-          throw error;
-        } finally {
-          sending = undefined;
-        }
-      }, undefined);
-    },
+    sendMail,
 
     /** HR's close arrived: interrupt a running send. */
     interruptSend(): void {

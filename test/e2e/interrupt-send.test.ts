@@ -2,7 +2,8 @@
  * HR's advance interrupts a batch's send: the SMTP server hangs (it accepts connections and
  * answers nothing), so the strategy batch's sendQueuedEmails would wait and retry for as long
  * as the retry policy allows. HR advances the phase meanwhile: the send is cancelled, the phase
- * ends within seconds, and the invitation that could not be sent is still in the outbox, queued.
+ * ends within seconds, and the invitation that could not be sent is settled as skipped (its task
+ * has expired: the email would say nothing true), not left queued for ever.
  * A cancel interrupts the next phase's send the same way.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -28,7 +29,7 @@ afterAll(async () => {
   await smtp?.close();
 });
 
-it('an advance or a cancel during a hung send ends the batch at once; the unsent mail stays queued', { timeout: 120_000 }, async () => {
+it('an advance or a cancel during a hung send ends the batch at once; the unsent invitation of the closed task is skipped', { timeout: 120_000 }, async () => {
   const people = [
     { email: 'hana@send.example', name: 'Hana HR', roles: ['hr'] },
     { email: 'eve@send.example', name: 'Eve Exec', roles: ['executive'] },
@@ -63,8 +64,8 @@ it('an advance or a cancel during a hung send ends the batch at once; the unsent
 
   const strategyTask = await t.stack.database.db.selectFrom('tasks').select(['status']).where('kind', '=', 'strategy').executeTakeFirstOrThrow();
   expect(strategyTask.status).toBe('expired');
-  const invite = await t.stack.database.db.selectFrom('emails').select(['status']).where('kind', '=', 'task-invite').where('to_address', '=', 'eve@send.example').executeTakeFirstOrThrow();
-  expect(invite.status).toBe('queued');
+  const invite = await t.stack.database.db.selectFrom('emails').select(['status', 'last_error']).where('kind', '=', 'task-invite').where('to_address', '=', 'eve@send.example').executeTakeFirstOrThrow();
+  expect(invite).toEqual({ status: 'skipped', last_error: 'task is expired' });
   expect(smtp.messages()).toHaveLength(0);
 
   // Drafting's batch is sending into the same silent server; HR cancels the cycle: the batch ends at once.
