@@ -2,7 +2,7 @@
  * Task activities. Every write is keyed by the task's business identity (cycle, kind, round,
  * owner, subject), so a retried activity finds its earlier work instead of doing it twice.
  */
-import { type AnySubmission, type CompletionRefusal, ErrorCode, PHASE_OF_KIND, type TaskKind, type TaskStatus } from '../contract';
+import { type AnySubmission, type CompletionRefusal, ErrorCode, PHASE_OF_KIND, type TaskKind, type TaskStatus, personTimeZone } from '../contract';
 import { type KindHandler, type RecordOutcome, SubmissionRejected, type TaskRef, kindModule } from '../kinds';
 import { hashToken, taskToken } from '../core/tokens';
 import { writeAudit } from '../db/audit';
@@ -151,7 +151,7 @@ export function createTaskActivities({ db, tokenSecret, mailer }: ActivityDeps) 
             locale: t.locale === 'zh-CN' ? 'zh-CN' : 'en',
             personName: t.name,
             cycleTitle: cycle.title,
-            timeZone: spec.timeZone,
+            timeZone: personTimeZone(t.time_zone, spec.timeZone),
             taskKind: spec.kind,
             dueAt: new Date(t.due_at).toISOString(),
             round: spec.round,

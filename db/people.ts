@@ -19,8 +19,8 @@ export async function requirePersonByEmail(db: Db, email: string): Promise<Perso
 }
 
 /** Name and email of the person with this id, or undefined. */
-export async function findPersonById(db: Db, id: number): Promise<Pick<Person, 'id' | 'name' | 'email' | 'locale' | 'manager_id'> | undefined> {
-  return db.selectFrom('people').select(['id', 'name', 'email', 'locale', 'manager_id']).where('id', '=', id).executeTakeFirst();
+export async function findPersonById(db: Db, id: number): Promise<Pick<Person, 'id' | 'name' | 'email' | 'locale' | 'time_zone' | 'manager_id'> | undefined> {
+  return db.selectFrom('people').select(['id', 'name', 'email', 'locale', 'time_zone', 'manager_id']).where('id', '=', id).executeTakeFirst();
 }
 
 /** Active people among these emails: email → id. */
@@ -64,6 +64,7 @@ export async function upsertPeople(db: Db, people: Omit<NewPerson, 'manager_id'>
           department: eb.ref('excluded.department'),
           roles: eb.ref('excluded.roles'),
           locale: eb.ref('excluded.locale'),
+          time_zone: eb.ref('excluded.time_zone'),
           active: true,
           updated_at: sql`now()`,
         })),
@@ -95,7 +96,7 @@ export async function listPeopleWithManagers(db: Db) {
   return db
     .selectFrom('people as p')
     .leftJoin('people as m', 'm.id', 'p.manager_id')
-    .select(['p.id', 'p.email', 'p.name', 'm.email as managerEmail', 'p.department', 'p.roles', 'p.locale', 'p.active'])
+    .select(['p.id', 'p.email', 'p.name', 'm.email as managerEmail', 'p.department', 'p.roles', 'p.locale', 'p.time_zone as timeZone', 'p.active'])
     .orderBy('p.email')
     .execute();
 }

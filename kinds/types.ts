@@ -41,7 +41,11 @@ export interface NominationOption {
   nominator: string;
   /** "objective: <title> (<owner>)" or "person: <name>" */
   label: string;
+  /** Every citation, the first nominator's first (one nomination per subject). */
   citation: string;
+  citations?: { nominator: string; citation: string }[];
+  /** What is nominated, for pages that say it in the person's language. */
+  subject?: { kind: 'objective'; objectiveId: number; title: string; owner: string | null } | { kind: 'person'; personId: number; name: string };
   votes: number;
 }
 

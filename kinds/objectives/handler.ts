@@ -5,6 +5,7 @@ import type { DB } from '../../db/schema';
 import { changesRequested, emptyContext, previousSubmission } from '../shared';
 import { type KindHandler, SubmissionRejected, type TaskRef } from '../types';
 import { SUPERSEDED, isCurrentObjective } from '../../db/objectives';
+import { ruleIssue } from '../rules';
 
 /** Objectives a person may align to in a cycle: approved company objectives and their manager's current ones. */
 export async function alignmentParentsFor(db: Kysely<DB>, cycleId: number, personId: number) {
@@ -33,7 +34,7 @@ export async function checkParents(db: Kysely<DB>, task: TaskRef, draft: DraftSu
   const issues: FieldIssue[] = [];
   draft.objectives.forEach((o, i) => {
     if (o.parentObjectiveId !== undefined && !allowed.has(o.parentObjectiveId)) {
-      issues.push({ path: `objectives.${i}.parentObjectiveId`, message: 'is not a company objective or one of your manager’s objectives in this cycle' });
+      issues.push(ruleIssue(`objectives.${i}.parentObjectiveId`, 'not-a-parent'));
     }
   });
   if (issues.length) throw new SubmissionRejected(issues);

@@ -2,7 +2,7 @@
 import type { KindWordsByLocale } from '../../i18n/kind-words';
 
 const replyHowEn = 'Write approve (optionally followed by a comment), or changes: followed by what should change.';
-const replyHowZh = '写 approve（可在后面附上意见），或写 changes: 加上需要修改的内容。';
+const replyHowZh = '写“批准”（可在后面附上意见），或写“修改：”加上需要修改的内容。';
 
 export const strategyReviewWords: KindWordsByLocale = {
   en: {

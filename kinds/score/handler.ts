@@ -7,16 +7,17 @@ import type { FieldIssue, ScoreSubmission } from '../../contract';
 import type { DB } from '../../db/schema';
 import { recomputeScores } from '../../core/scoring';
 import { currentKeyResults, emptyContext, personById, rejectIfAny, repeatedIndexes, subjectOf } from '../shared';
+import { ruleIssue } from '../rules';
 import type { KindHandler } from '../types';
 
 /** Every scored key result must be one of `ownerId`'s current ones, and scored once. */
-async function checkScores(tx: Transaction<DB>, cycleId: number, ownerId: number, submission: ScoreSubmission, notYours: string): Promise<void> {
+async function checkScores(tx: Transaction<DB>, cycleId: number, ownerId: number, submission: ScoreSubmission, notYours: (path: string) => FieldIssue): Promise<void> {
   const ids = new Set((await currentKeyResults(tx, cycleId, ownerId)).map((kr) => kr.keyResultId));
   const repeated = new Set(repeatedIndexes(submission.scores.map((s) => s.keyResultId)));
   const issues: FieldIssue[] = [];
   submission.scores.forEach((s, i) => {
-    if (!ids.has(s.keyResultId)) issues.push({ path: `scores.${i}.keyResultId`, message: notYours });
-    else if (repeated.has(i)) issues.push({ path: `scores.${i}.keyResultId`, message: 'appears twice' });
+    if (!ids.has(s.keyResultId)) issues.push(notYours(`scores.${i}.keyResultId`));
+    else if (repeated.has(i)) issues.push(ruleIssue(`scores.${i}.keyResultId`, 'twice'));
   });
   rejectIfAny(issues);
 }
@@ -32,7 +33,7 @@ export const selfScoreHandler: KindHandler<'self-score'> = {
     };
   },
   async record(tx, task, submission) {
-    await checkScores(tx, task.cycleId, task.personId, submission, 'is not one of your key results');
+    await checkScores(tx, task.cycleId, task.personId, submission, (path) => ruleIssue(path, 'not-your-key-result'));
     for (const s of submission.scores) {
       await tx
         .updateTable('key_results')
@@ -61,7 +62,7 @@ export const calibrateHandler: KindHandler<'calibrate'> = {
   async record(tx, task, submission) {
     const subjectId = subjectOf(task);
     const subject = await personById(tx, subjectId);
-    await checkScores(tx, task.cycleId, subjectId, submission, `is not one of ${subject.name}’s key results`);
+    await checkScores(tx, task.cycleId, subjectId, submission, (path) => ruleIssue(path, 'not-their-key-result', { name: subject.name }));
     for (const s of submission.scores) {
       await tx.updateTable('key_results').set({ score: s.score }).where('id', '=', s.keyResultId).execute();
     }

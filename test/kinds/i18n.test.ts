@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type TaskKind, TASK_KINDS, submissionSchemas } from '../../contract';
+import { MAX_PERCENT } from '../../kinds/schema-parts';
 import { SUPPORTED_LOCALES, mailWords, pageStrings, translateIssue, validationWords } from '../../i18n';
 import { kinds } from '../../kinds';
 
@@ -79,6 +80,7 @@ describe('validation messages in every language', () => {
     const written = TASK_KINDS.flatMap(issuesOf).filter((i) => !/^(?:Invalid|Too (?:big|small))\b/.test(i.message));
     const catalogue = new Set<string>([
       en.unstorable, en.number, en.id, en.email, en.wholeNumber, ...Object.values(en.choice), en.differFromStart, en.valueOrDone, en.eachOnce, ...Object.values(en.range),
+      ...Object.values(en.choose), en.title, en.timeZone, en.percent(MAX_PERCENT),
       ...[1, 3, 10].map(en.textMin), ...[200, 2000, 5000].map(en.textMax), en.commentMin(3),
       ...Object.values(en.listMin).flatMap((f) => [1, 2].map(f)), ...Object.values(en.listMax).flatMap((f) => [3, 5, 10].map(f)),
     ]);
