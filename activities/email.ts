@@ -17,7 +17,7 @@ import { type TaskRef, kindHandlers } from '../core/task-kinds';
 import { taskLink, taskToken } from '../core/tokens';
 import { type OutgoingMessage, classifySmtpError } from '../mail/mailer';
 import type { ActivityDeps } from './deps';
-import { OWNER_TASK_EMAIL_KINDS, type OutboxData, type OutboxKind, REPLY_KINDS, type RenderExtras, renderEmail } from './email-templates';
+import { EMAIL_KINDS, OWNER_TASK_EMAIL_KINDS, type OutboxData, type OutboxKind, REPLY_KINDS, type RenderExtras, renderEmail } from './email-templates';
 
 export interface SendQueuedEmailsInput {
   senderRef: string;
@@ -28,7 +28,7 @@ export interface SendQueuedEmailsResult {
   skipped: number;
 }
 
-const KNOWN_KINDS: ReadonlySet<string> = new Set<OutboxKind>(['task-invite', 'task-reminder', 'task-escalation', 'awards-announcement', 'cycle-cancelled', 'manager-digest', 'reply-answer']);
+const KNOWN_KINDS: ReadonlySet<string> = new Set<OutboxKind>([...EMAIL_KINDS, 'reply-answer']);
 /** Messages in flight at once per activity (the transport pool queues the rest anyway). */
 const CONCURRENCY = 32;
 
@@ -49,6 +49,7 @@ export function createEmailActivities({ db, mailer, publicBaseUrl, tokenSecret, 
         'e.data',
         'e.message_id',
         'e.task_id',
+        'e.cycle_id as email_cycle_id',
         't.cycle_id',
         't.kind as task_kind',
         't.round',
@@ -82,6 +83,14 @@ export function createEmailActivities({ db, mailer, publicBaseUrl, tokenSecret, 
     }
   }
 
+  /** Each task's personal link in an email that lists several tasks of its recipient. */
+  function togetherLinks(d: OutboxData['tasks-together'], personId: number | null, cycleId: number | null): Record<number, string> {
+    if (personId === null || cycleId === null) return {};
+    return Object.fromEntries(
+      d.tasks.map((t) => [t.taskId, taskLink(publicBaseUrl, taskToken(tokenSecret, { cycleId, kind: d.taskKind, round: d.round, personId, subjectPersonId: t.subjectPersonId }))]),
+    );
+  }
+
   async function compose(row: Row): Promise<OutgoingMessage> {
     if (!KNOWN_KINDS.has(row.kind)) throw new Error(`unknown email kind ${row.kind}`);
     const kind = row.kind as OutboxKind;
@@ -100,6 +109,7 @@ export function createEmailActivities({ db, mailer, publicBaseUrl, tokenSecret, 
       }
       extras.replies = replyTo !== undefined;
     }
+    if (kind === 'tasks-together') extras.links = togetherLinks(row.data as unknown as OutboxData['tasks-together'], row.person_id, row.email_cycle_id);
     const rendered = renderEmail(kind, row.data as unknown as OutboxData[typeof kind], link, extras);
     return { to: { name: row.to_name, address: row.to_address }, messageId: row.message_id, ...(replyTo ? { replyTo } : {}), ...rendered };
   }

@@ -8,6 +8,7 @@ import { type Locale, type TaskKind, personTimeZone } from '../contract';
 import type { ActivityDeps } from './deps';
 import type { EmailData } from './email-kinds';
 import { emailRow } from './outbox';
+import { finalizeKind } from '../kinds/awards';
 import { checkinKind } from '../kinds/checkin';
 
 export interface QueueTaskRemindersInput {
@@ -76,6 +77,20 @@ export function zonedTime(date: string, hour: number, timeZone: string): Date {
   const guess = new Date(`${date}T${String(hour).padStart(2, '0')}:00:00Z`);
   const shown = new Date(new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(guess).replace(' ', 'T') + 'Z');
   return new Date(guess.getTime() - (shown.getTime() - guess.getTime()));
+}
+
+/** What HR wrote with the winners (the finalize task's submission), if anything. */
+export async function finalAnnouncement(db: ActivityDeps['db'], cycleId: number): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('tasks')
+    .select(sql<string | null>`result->'submission'->>'announcement'`.as('announcement'))
+    .where('cycle_id', '=', cycleId)
+    .where('kind', '=', finalizeKind.kind)
+    .where('status', '=', 'completed')
+    .orderBy('completed_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.announcement?.trim() || undefined;
 }
 
 export function createNotificationActivities({ db, mailer }: ActivityDeps) {
@@ -186,11 +201,12 @@ export function createNotificationActivities({ db, mailer }: ActivityDeps) {
           .execute();
         winners = rows.map((r) => ({ label: r.person_name ?? `${r.title} (${r.objective_owner ?? ''})`, citation: r.citation }));
       }
+      const announcement = input.kind === 'awards-announcement' ? (input.announcement ?? (await finalAnnouncement(db, cycle.id))) : undefined;
       const values = people.map((p) => {
         const base = { locale: locale(p.locale), personName: p.name, cycleTitle: cycle.title, timeZone: personTimeZone(p.time_zone, input.timeZone) };
         const data =
           input.kind === 'awards-announcement'
-            ? ({ ...base, winners, ...(input.announcement ? { announcement: input.announcement } : {}) } satisfies EmailData['awards-announcement'])
+            ? ({ ...base, winners, ...(announcement ? { announcement } : {}) } satisfies EmailData['awards-announcement'])
             : ({ ...base, ...(input.reason ? { reason: input.reason } : {}) } satisfies EmailData['cycle-cancelled']);
         return { ...emailRow({ key: `cycle:${cycle.id}:${input.kind}:${p.id}`, kind: input.kind, cycleId: cycle.id, taskId: null, person: { id: p.id, name: p.name, email: p.email }, data, senderRef: input.senderRef, from: mailer.from }) };
       });

@@ -13,8 +13,17 @@ import { batchTasks, closeOpenTasks, insertTasksIfAbsent, lockTaskForCompletion,
 import type { ActivityDeps } from './deps';
 import type { EmailData } from './email-kinds';
 import { asDataRefusal, asRefusal, businessFailure, orBusinessFailure } from './failures';
+import { createEmailActivities } from './email';
 import { emailRow } from './outbox';
+import { noticeSenderRef, queueNotices } from './notices';
 import { type Recipient, recipientsFor, reviewerOf } from './recipients';
+
+/** Tasks by their owner, in task order. */
+function groupByOwner<T extends { person_id: number }>(tasks: T[]): Map<number, T[]> {
+  const out = new Map<number, T[]>();
+  for (const t of tasks) out.set(t.person_id, [...(out.get(t.person_id) ?? []), t]);
+  return out;
+}
 
 /** A task as its batch workflow tracks it. */
 export interface TaskInfo {
@@ -105,7 +114,20 @@ export interface SetTaskDueInput {
 
 const INSERT_CHUNK = 1_000;
 
-export function createTaskActivities({ db, tokenSecret, mailer }: ActivityDeps) {
+export function createTaskActivities(deps: ActivityDeps) {
+  const { db, tokenSecret, mailer } = deps;
+  const outbox = createEmailActivities(deps);
+
+  /** Sends the notices of completed items (queued with them); one that cannot go out now stays queued in the outbox. */
+  async function sendNotices(items: RecordSubmissionInput[], settled: PromiseSettledResult<unknown>[]): Promise<void> {
+    const taskIds = items.filter((item, i) => settled[i]!.status === 'fulfilled' && kindModule(item.kind).handler.notices).map((item) => item.taskId);
+    for (const taskId of taskIds) {
+      await outbox.sendQueuedEmails({ senderRef: noticeSenderRef(taskId) }).catch((error: unknown) => {
+        deps.log.warn({ taskId, err: error instanceof Error ? error.message : String(error) }, 'a notice stays queued');
+      });
+    }
+  }
+
   async function cycleByKey(cycleKey: string) {
     const cycle = await requireCycleByKey(db, cycleKey).catch(orBusinessFailure);
     if (cycle.hr_person_id === null) throw businessFailure(ErrorCode.validation, `cycle ${cycleKey} has no HR owner`);
@@ -144,8 +166,28 @@ export function createTaskActivities({ db, tokenSecret, mailer }: ActivityDeps) 
       const rows = await batchTasks(tx, spec.workflowId, spec.kind, spec.round);
       const wanted = new Set(keys);
       const mine = rows.filter((t) => wanted.has(`${t.person_id}:${t.subject_person_id ?? 0}`));
-      const invites = mine
-        .filter((t) => t.status === 'open')
+      const open = mine.filter((t) => t.status === 'open');
+      // A reviewer whose tasks about several people open together gets one email listing them.
+      const together = kindModule(spec.kind).hasSubject ? groupByOwner(open) : new Map<number, typeof open>();
+      const grouped = [...together.values()].filter((g) => g.length > 1);
+      const inGroup = new Set(grouped.flat().map((t) => t.id));
+      const lists = grouped.map((g) => {
+        const t = g[0]!;
+        const data: EmailData['tasks-together'] = {
+          locale: t.locale === 'zh-CN' ? 'zh-CN' : 'en',
+          personName: t.name,
+          cycleTitle: cycle.title,
+          timeZone: personTimeZone(t.time_zone, spec.timeZone),
+          taskKind: spec.kind,
+          round: spec.round,
+          dueAt: new Date(t.due_at).toISOString(),
+          tasks: g.map((x) => ({ taskId: x.id, subjectPersonId: x.subject_person_id, subjectName: x.subject_name ?? '' })),
+        };
+        const key = `tasks:${spec.workflowId}:${spec.kind}:${spec.round}:${t.person_id}:together`;
+        return emailRow({ key, kind: 'tasks-together', cycleId: cycle.id, taskId: null, person: { id: t.person_id, name: t.name, email: t.email }, data, senderRef: spec.workflowId, from: mailer.from });
+      });
+      const invites = open
+        .filter((t) => !inGroup.has(t.id))
         .map((t) => {
           const data: EmailData['task-invite'] = {
             locale: t.locale === 'zh-CN' ? 'zh-CN' : 'en',
@@ -160,7 +202,7 @@ export function createTaskActivities({ db, tokenSecret, mailer }: ActivityDeps) 
           };
           return emailRow({ key: `task:${t.id}:invite`, kind: 'task-invite', cycleId: cycle.id, taskId: t.id, person: { id: t.person_id, name: t.name, email: t.email }, data, senderRef: spec.workflowId, from: mailer.from });
         });
-      await queueEmails(tx, invites);
+      await queueEmails(tx, [...invites, ...lists]);
       return {
         created,
         tasks: mine.map((t) => ({
@@ -205,6 +247,8 @@ export function createTaskActivities({ db, tokenSecret, mailer }: ActivityDeps) 
         if (error instanceof SubmissionRejected) throw businessFailure(ErrorCode.validation, 'the submission is not valid', error.issues);
         throw error;
       }
+      const notices = (await handler.notices?.(tx, ref, input.submission)) ?? [];
+      await queueNotices(tx, ref, notices, mailer.from);
       const completedAt = await markTaskCompleted(tx, task.id, { result: { submission: input.submission, outcome }, actor: task.email, detail: { via: input.via } });
       await writeAudit(tx, { actor: task.email, action: 'task.completed', cycleId: task.cycle_id, subject: `task:${task.id}`, detail: { via: input.via, kind: input.kind } });
       return { completedAt: new Date(completedAt).toISOString(), outcome };
@@ -235,7 +279,9 @@ export function createTaskActivities({ db, tokenSecret, mailer }: ActivityDeps) 
     },
 
     async recordSubmission(input: RecordSubmissionInput): Promise<RecordSubmissionResult> {
-      return recordOne(input);
+      const result = await recordOne(input);
+      await sendNotices([input], [{ status: 'fulfilled', value: result }]);
+      return result;
     },
 
     /**
@@ -248,6 +294,7 @@ export function createTaskActivities({ db, tokenSecret, mailer }: ActivityDeps) 
      */
     async recordSubmissions({ items }: RecordSubmissionsInput): Promise<RecordSubmissionsResult> {
       const settled = await Promise.allSettled(items.map((item) => recordOne(item)));
+      await sendNotices(items, settled);
       const outcomes = settled.map((s, i): RecordedOutcome => {
         if (s.status === 'fulfilled') return s.value;
         const refusal = asRefusal(s.reason) ?? asDataRefusal(s.reason, items[i]!.submission);

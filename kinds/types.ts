@@ -6,6 +6,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { FieldIssue, SubmissionOf, TaskKind } from '../contract';
 import type { DB } from '../db/schema';
+import type { EmailData } from '../mail/templates/data';
 
 export interface TaskRef {
   id: number;
@@ -89,6 +90,13 @@ export interface KindHandler<K extends TaskKind> {
   context(db: Kysely<DB>, task: TaskRef): Promise<KindContext>;
   /** Runs inside the transaction that completes the task; throws SubmissionRejected on a rule. */
   record(tx: Transaction<DB>, task: TaskRef, submission: SubmissionOf<K>): Promise<RecordOutcome>;
+  /** What the completion tells other people (the author of approved OKRs, a calibrated person), queued in the same transaction after `record`. */
+  notices?(tx: Transaction<DB>, task: TaskRef, submission: SubmissionOf<K>): Promise<Notice[]>;
 }
+
+/** The words of a notice; the recipient's name, language, time zone and the cycle's title are added when it is queued. */
+type NoticeWords<K extends NoticeKind> = Omit<EmailData[K], 'locale' | 'personName' | 'cycleTitle' | 'timeZone'>;
+export type NoticeKind = 'review-outcome' | 'final-score';
+export type Notice = { [K in NoticeKind]: { kind: K; to: number; data: NoticeWords<K> } }[NoticeKind];
 
 export type KindHandlers = { [K in TaskKind]: KindHandler<K> };

@@ -6,7 +6,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { ReviewSubmission } from '../../contract';
 import type { DB } from '../../db/schema';
 import { companyObjectivesQuery, currentObjectivesOf, describeObjectives, emptyContext, latestReview, personById, subjectOf } from '../shared';
-import type { KindContext, KindHandler, RecordOutcome, TaskRef } from '../types';
+import type { KindContext, KindHandler, Notice, RecordOutcome, TaskRef } from '../types';
 import { isCurrentObjective } from '../../db/objectives';
 
 const STATUS_OF_DECISION = { approve: 'approved', changes: 'changes-requested' } as const;
@@ -35,6 +35,14 @@ async function reviewNotes(db: Kysely<DB>, task: TaskRef, kind: 'review' | 'stra
   return notes;
 }
 
+/** An approval tells the author; changes requested reach them as the next round's task, which carries the comment. */
+async function approvalNotice(tx: Transaction<DB>, task: TaskRef, submission: ReviewSubmission): Promise<Notice[]> {
+  if (submission.decision !== 'approve') return [];
+  const reviewer = await personById(tx, task.personId);
+  const comment = submission.comment?.length ? submission.comment : undefined;
+  return [{ kind: 'review-outcome', to: subjectOf(task), data: { decision: 'approve', reviewerName: reviewer.name, ...(comment ? { comment } : {}) } }];
+}
+
 async function companyObjectives(db: Kysely<DB>, task: TaskRef) {
   const rows = await companyObjectivesQuery(db, task.cycleId, subjectOf(task)).select(['o.id', 'o.title']).orderBy('o.position').orderBy('o.id').execute();
   return describeObjectives(
@@ -53,6 +61,7 @@ export const strategyReviewHandler: KindHandler<'strategy-review'> = {
     const ids = (await companyObjectivesQuery(tx, task.cycleId, subjectOf(task)).select('o.id').execute()).map((r) => r.id);
     return recordDecision(tx, task, submission, ids);
   },
+  notices: approvalNotice,
 };
 
 export const reviewHandler: KindHandler<'review'> = {
@@ -73,4 +82,5 @@ export const reviewHandler: KindHandler<'review'> = {
     ).map((r) => r.id);
     return recordDecision(tx, task, submission, ids);
   },
+  notices: approvalNotice,
 };

@@ -42,6 +42,7 @@ export const selfScoreHandler: KindHandler<'self-score'> = {
         .execute();
     }
     await recomputeScores(tx, task.cycleId, task.personId);
+    await setScoreComment(tx, task.cycleId, task.personId, 'self_score_comment', submission.comment);
     return {};
   },
 };
@@ -67,6 +68,33 @@ export const calibrateHandler: KindHandler<'calibrate'> = {
       await tx.updateTable('key_results').set({ score: s.score }).where('id', '=', s.keyResultId).execute();
     }
     await recomputeScores(tx, task.cycleId, subjectId);
+    await setScoreComment(tx, task.cycleId, subjectId, 'calibration_comment', submission.comment);
     return {};
   },
+  /** The calibrated person hears their final scores and the manager's comment. */
+  async notices(tx, task, submission) {
+    const subjectId = subjectOf(task);
+    const manager = await personById(tx, task.personId);
+    const { person, objectives } = await recomputeScores(tx, task.cycleId, subjectId);
+    const keyResults = await currentKeyResults(tx, task.cycleId, subjectId);
+    const scoreOf = new Map(objectives.map((o) => [o.objectiveId, o.score]));
+    const byObjective = new Map<number, { title: string; score: number | null; keyResults: { title: string; score: number | null }[] }>();
+    for (const kr of keyResults) {
+      let o = byObjective.get(kr.objectiveId);
+      if (!o) byObjective.set(kr.objectiveId, (o = { title: kr.objectiveTitle, score: scoreOf.get(kr.objectiveId) ?? null, keyResults: [] }));
+      o.keyResults.push({ title: kr.title, score: kr.score ?? kr.selfScore });
+    }
+    const comment = submission.comment?.length ? submission.comment : undefined;
+    return [{ kind: 'final-score', to: subjectId, data: { managerName: manager.name, overall: person, ...(comment ? { comment } : {}), objectives: [...byObjective.values()] } }];
+  },
 };
+
+/** Keeps a score's overall comment on the participant's row (the self-score's, or the manager's calibration comment). */
+async function setScoreComment(tx: Transaction<DB>, cycleId: number, personId: number, column: 'self_score_comment' | 'calibration_comment', comment: string | undefined): Promise<void> {
+  await tx
+    .updateTable('cycle_participants')
+    .set({ [column]: comment?.length ? comment : null })
+    .where('cycle_id', '=', cycleId)
+    .where('person_id', '=', personId)
+    .execute();
+}
