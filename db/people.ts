@@ -30,6 +30,13 @@ export async function activePersonIdsByEmail(db: Db, emails: string[]): Promise<
   return new Map(rows.map((r) => [r.email, r.id]));
 }
 
+/** The time zones people chose, by email (people without one are left out). */
+export async function timeZonesByEmail(db: Db, emails: string[]): Promise<Map<string, string>> {
+  if (!emails.length) return new Map();
+  const rows = await db.selectFrom('people').select(['email', 'time_zone']).where('email', 'in', emails).where('time_zone', 'is not', null).execute();
+  return new Map(rows.map((r) => [r.email, r.time_zone!]));
+}
+
 /** Ids of every active person, in id order. */
 export async function activePersonIds(db: Db): Promise<number[]> {
   return (await db.selectFrom('people').select('id').where('active', '=', true).orderBy('id').execute()).map((r) => r.id);

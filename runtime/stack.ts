@@ -14,6 +14,7 @@ import type { AppConfig } from '../config';
 import { type Database, migrateToLatest, openDatabase } from '../db/connect';
 import { type MailCatcher, startMailCatcher } from '../mail/catcher';
 import { createMailboxRouter } from '../mail/mailbox-routes';
+import { timeZonesByEmail } from '../db/people';
 import { allowedHosts, guardHost, isLoopbackBind } from '../api/host-check';
 import { secureDataDir } from './secrets';
 import { type Mailer, createMailer } from '../mail/mailer';
@@ -136,7 +137,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
             temporal: () => temporalReachable(access),
           },
         },
-        { mounts: mailCatcher ? [{ path: '/dev/mailbox', app: createMailboxRouter(mailCatcher, { basePath: '/dev/mailbox', allowedHosts: hosts }) }] : [] },
+        { mounts: mailCatcher ? [{ path: '/dev/mailbox', app: createMailboxRouter(mailCatcher, { basePath: '/dev/mailbox', allowedHosts: hosts, timeZoneOf: (emails) => timeZonesByEmail(database.db, emails) }) }] : [] },
       );
       const server = await listen(isLoopbackBind(config.host) ? guardHost(app.fetch, hosts) : app.fetch, config.host, config.port);
       cleanups.push(() => closeServer(server));
