@@ -11,6 +11,7 @@ import type { Locale } from '../contract';
 
 export { type PageStrings, SUPPORTED_LOCALES, pageStrings } from './pages';
 export { type MailWords, mailWords } from './mail';
+export { noteWords, translateNote } from './notes';
 export { localizedIssues, translateFieldIssue, translateIssue, validationWords } from './validation';
 
 interface Accept {

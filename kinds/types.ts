@@ -7,6 +7,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { FieldIssue, SubmissionOf, TaskKind } from '../contract';
 import type { DB } from '../db/schema';
 import type { EmailData } from '../mail/templates/data';
+import type { ContextNote } from './notes';
 
 export interface TaskRef {
   id: number;
@@ -56,6 +57,8 @@ export interface KindContext {
   values: unknown;
   /** Sentences shown above the form: the reviewer's comment, what the week is, … */
   notes: string[];
+  /** The same notes by code, for pages in other languages (i18n/notes.ts `translateNote`). */
+  noteKeys?: ContextNote[];
   /** For drafts: objectives to align to. */
   parents: { id: number; title: string; owner: string }[];
   /** For check-ins, scoring, calibration: the key results concerned. */

@@ -10,6 +10,7 @@ import { emptyContext, hasRole, rejectIfAny } from '../shared';
 import { activeParticipants } from '../../db/participants';
 import { type KindHandler, type NominationOption, SubmissionRejected, type TaskRef } from '../types';
 import { isCurrentObjective } from '../../db/objectives';
+import { note, notesOf } from '../notes';
 import { ruleIssue } from '../rules';
 
 /** Every nomination of a cycle with its label, all its citations and vote count, most votes first. */
@@ -93,7 +94,7 @@ export const nominateHandler: KindHandler<'nominate'> = {
       // Titles only: key results of every objective in the company would swamp the page.
       objectives: objectives.map((o) => ({ id: o.id, title: `${o.title} (${o.name})`, parent: o.parent_title ?? null, keyResults: [] })),
       people,
-      notes: ['Nominate up to 3 objectives or people, each with a citation that says why.'],
+      ...notesOf(note('nominate-up-to')),
     };
   },
 
@@ -211,7 +212,7 @@ export const voteHandler: KindHandler<'vote'> = {
       ...emptyContext(),
       nominations,
       values: { nominationIds: mine.map((v) => v.nomination_id) },
-      notes: nominations.length ? ['Vote for up to 3 nominations.'] : ['There are no nominations in this cycle.'],
+      ...notesOf(note(nominations.length ? 'vote-up-to' : 'no-nominations')),
     };
   },
   async record(tx, task, submission) {

@@ -4,6 +4,7 @@
  */
 import type { FieldIssue } from '../../contract';
 import { currentKeyResults, emptyContext, rejectIfAny, repeatedIndexes } from '../shared';
+import { note, notesOf } from '../notes';
 import { ruleIssue } from '../rules';
 import { MAX_PERCENT } from '../schema-parts';
 import type { KindHandler } from '../types';
@@ -33,7 +34,7 @@ export const checkinHandler: KindHandler<'checkin'> = {
         items: [],
         report: '',
       },
-      notes: [`Week ${task.round}`],
+      ...notesOf(note('week', { n: task.round })),
     };
   },
 

@@ -7,6 +7,7 @@ import type { FieldIssue, ScoreSubmission } from '../../contract';
 import type { DB } from '../../db/schema';
 import { recomputeScores } from '../../core/scoring';
 import { currentKeyResults, emptyContext, personById, rejectIfAny, repeatedIndexes, subjectOf } from '../shared';
+import { note, notesOf } from '../notes';
 import { ruleIssue } from '../rules';
 import type { KindHandler } from '../types';
 
@@ -29,7 +30,7 @@ export const selfScoreHandler: KindHandler<'self-score'> = {
       ...emptyContext(),
       keyResults,
       values: { scores: keyResults.map((kr) => ({ keyResultId: kr.keyResultId, score: kr.selfScore ?? kr.suggestedScore ?? 0 })) },
-      notes: ['Score each key result from 0.0 to 1.0; 0.7 is a good result for an ambitious goal.'],
+      ...notesOf(note('score-scale')),
     };
   },
   async record(tx, task, submission) {
@@ -57,7 +58,7 @@ export const calibrateHandler: KindHandler<'calibrate'> = {
       subject,
       keyResults,
       values: { scores: keyResults.map((kr) => ({ keyResultId: kr.keyResultId, score: kr.score ?? kr.selfScore ?? kr.suggestedScore ?? 0 })) },
-      notes: unscored ? [`${subject.name} did not score ${unscored} of ${keyResults.length} key results; those start from the progress.`] : [],
+      ...(unscored ? notesOf(note('unscored', { name: subject.name, n: unscored, total: keyResults.length })) : notesOf()),
     };
   },
   async record(tx, task, submission) {
