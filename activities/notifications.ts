@@ -9,6 +9,8 @@ import type { ActivityDeps } from './deps';
 import type { EmailData } from './email-kinds';
 import { emailRow } from './outbox';
 import { finalizeKind } from '../kinds/awards';
+import { citationsOf } from '../kinds/awards/handler';
+import { mailWords } from '../i18n/mail';
 import { checkinKind } from '../kinds/checkin';
 
 export interface QueueTaskRemindersInput {
@@ -187,26 +189,32 @@ export function createNotificationActivities({ db, mailer }: ActivityDeps) {
         .where('p.active', '=', true)
         .orderBy('p.id')
         .execute();
-      let winners: EmailData['awards-announcement']['winners'] = [];
+      let winnersIn = (_l: Locale): EmailData['awards-announcement']['winners'] => [];
       if (input.kind === 'awards-announcement') {
         const rows = await db
           .selectFrom('nominations as n')
           .leftJoin('objectives as o', 'o.id', 'n.objective_id')
           .leftJoin('people as op', 'op.id', 'o.owner_id')
           .leftJoin('people as np', 'np.id', 'n.person_id')
-          .select(['n.citation', 'o.title', 'op.name as objective_owner', 'np.name as person_name'])
+          .select(['n.id', 'n.citation', 'o.title', 'op.name as objective_owner', 'np.name as person_name'])
           .where('n.cycle_id', '=', cycle.id)
           .where('n.winner', '=', true)
           .orderBy('n.id')
           .execute();
-        winners = rows.map((r) => ({ label: r.person_name ?? `${r.title} (${r.objective_owner ?? ''})`, citation: r.citation }));
+        // Every citation of a nomination (one nomination per subject), and the objective's owner in the reader's brackets.
+        const more = await citationsOf(db, rows.map((r) => r.id));
+        winnersIn = (l) =>
+          rows.map((r) => ({
+            label: r.person_name ?? `${r.title}${mailWords[l].aside(r.objective_owner ?? '')}`,
+            citation: [r.citation, ...(more.get(r.id) ?? []).map((c) => c.citation)].join(mailWords[l].listSeparator),
+          }));
       }
       const announcement = input.kind === 'awards-announcement' ? (input.announcement ?? (await finalAnnouncement(db, cycle.id))) : undefined;
       const values = people.map((p) => {
         const base = { locale: locale(p.locale), personName: p.name, cycleTitle: cycle.title, timeZone: personTimeZone(p.time_zone, input.timeZone) };
         const data =
           input.kind === 'awards-announcement'
-            ? ({ ...base, winners, ...(announcement ? { announcement } : {}) } satisfies EmailData['awards-announcement'])
+            ? ({ ...base, winners: winnersIn(base.locale), ...(announcement ? { announcement } : {}) } satisfies EmailData['awards-announcement'])
             : ({ ...base, ...(input.reason ? { reason: input.reason } : {}) } satisfies EmailData['cycle-cancelled']);
         return { ...emailRow({ key: `cycle:${cycle.id}:${input.kind}:${p.id}`, kind: input.kind, cycleId: cycle.id, taskId: null, person: { id: p.id, name: p.name, email: p.email }, data, senderRef: input.senderRef, from: mailer.from }) };
       });

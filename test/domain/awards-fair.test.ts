@@ -121,6 +121,10 @@ describe('fair nominations', () => {
       expect(result).toEqual({ queued: Object.values(p).length });
       const rows = await f.db.selectFrom('emails').select('data').where('kind', '=', 'awards-announcement').execute();
       for (const r of rows) expect((r.data as { announcement?: string }).announcement).toBe('Thank you all — see you at Friday’s team meeting.');
+      // one winner, with every citation of the merged nomination
+      expect((rows[0]!.data as { winners: unknown }).winners).toEqual([
+        { label: 'Delight new users (Ann Analyst)', citation: 'Activation went from 40 to 58 %; Every customer call shows it; Best onboarding in years' },
+      ]);
     } finally {
       mailer.close();
     }
