@@ -86,8 +86,8 @@ function noticeEmail(kind: 'review-outcome' | 'final-score' | 'tasks-together', 
   blocks.push({ p: w.tasksTogetherBody(d.tasks.length) }, { strong: w.due, value: due });
   for (const t of d.tasks) {
     const link = extras.links?.[t.taskId];
-    blocks.push({ strong: kw.action(d.round, t.subjectName), value: link ?? '' });
-    if (link) blocks.push({ button: w.open, href: link });
+    blocks.push({ heading: kw.action(d.round, t.subjectName) });
+    if (link) blocks.push({ textOnly: link }, { button: w.open, href: link });
   }
   blocks.push({ muted: w.personal });
   return { subject: w.tasksTogetherSubject(d.cycleTitle, kw.action(d.round, ''), d.tasks.length, due), blocks };
