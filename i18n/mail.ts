@@ -24,7 +24,6 @@ export interface MailWords {
   keyResultScore(title: string, score: string | null): string;
   tasksTogetherSubject(title: string, action: string, count: number, due: string): string;
   tasksTogetherBody(count: number): string;
-  taskFor(subject: string): string;
   inviteSubject(title: string, action: string, due: string): string;
   reminderSubject(title: string, action: string, due: string): string;
   due: string;
@@ -86,7 +85,6 @@ const en: MailWords = {
   keyResultScore: (title, score) => `${title}: ${score ?? 'not scored'}`,
   tasksTogetherSubject: (title, action, count, due) => `${title}: ${action} — ${count} people, by ${due}`,
   tasksTogetherBody: (count) => `You have ${count} tasks of the same kind; each has its own link:`,
-  taskFor: (subject) => subject,
   inviteSubject: (title, action, due) => `${title}: ${action} by ${due}`,
   reminderSubject: (title, action, due) => `Reminder — ${title}: ${action} by ${due}`,
   due: 'Due',
@@ -157,11 +155,10 @@ const zh: MailWords = {
   managerComment: '上级的意见',
   objectiveScore: (title, score) => `${title}：${score}`,
   keyResultScore: (title, score) => `${title}：${score ?? '未评分'}`,
-  tasksTogetherSubject: (title, action, count, due) => `${title}：请在 ${due} 前${action}（共 ${count} 人）`,
+  tasksTogetherSubject: (title, action, count, due) => `${title}：请在 ${due}前${action}（共 ${count} 人）`,
   tasksTogetherBody: (count) => `你有 ${count} 项同类任务，每项都有自己的链接：`,
-  taskFor: (subject) => subject,
-  inviteSubject: (title, action, due) => `${title}：请在 ${due} 前${action}`,
-  reminderSubject: (title, action, due) => `提醒 — ${title}：请在 ${due} 前${action}`,
+  inviteSubject: (title, action, due) => `${title}：请在 ${due}前${action}`,
+  reminderSubject: (title, action, due) => `提醒 — ${title}：请在 ${due}前${action}`,
   due: '截止时间',
   commentFrom: '审核人的意见',
   open: '打开任务',
@@ -176,7 +173,7 @@ const zh: MailWords = {
   scoreLine: (n, kr) =>
     `KR${n} — ${kr.title}（${kr.objectiveTitle}）${kr.selfScore !== null ? `：自评 ${num(kr.selfScore)}` : ''}${kr.suggestedScore !== null ? `，按进展建议 ${num(kr.suggestedScore)}` : ''}`,
   orWrite: '或',
-  escalationSubject: (d, due, noun) => `${d.cycleTitle}：${d.ownerName} 的${noun}已逾期（截止 ${due}）`,
+  escalationSubject: (d, due, noun) => `${d.cycleTitle}：${d.ownerName} 的${noun}已逾期，截止时间 ${due}`,
   escalationBody: (d, due, noun) => [
     `${d.ownerName}（${d.ownerEmail}）尚未完成 ${d.cycleTitle} 的${noun}，截止时间为 ${due}。`,
     d.level === 'manager' ? '你作为其上级收到此邮件，请跟进。' : '你作为本周期的 HR 负责人收到此邮件，请跟进。',

@@ -80,7 +80,7 @@ describe('the flow tells people what happened', () => {
 
     const toMax = inbox('max@flow.example');
     expect(toMax).toHaveLength(1);
-    expect(toMax[0]!.subject).toBe('Q1 2027：请在 2027年1月9日 00:00（中国时间） 前审核 OKR（共 2 人）');
+    expect(toMax[0]!.subject).toBe('Q1 2027：请在 2027年1月9日 00:00（中国时间）前审核 OKR（共 2 人）');
     const links = [...toMax[0]!.text.matchAll(/http:\/\/okr\.example\.com\/t\/(\S+)/g)].map((m) => m[1]!);
     expect(links).toHaveLength(2);
     const own = [p.ann, p.ben].map((subject) => taskToken(SECRET, { cycleId, kind: 'review', round: 1, personId: p.max, subjectPersonId: subject }));

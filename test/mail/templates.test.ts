@@ -78,9 +78,9 @@ describe('email templates', () => {
     // a later round says what changed, in the inbox
     expect(renderEmail('task-invite', { ...task('en', 'draft'), round: 2, cycleTitle: 'Q1 2027' }, LINK).subject).toBe('Changes requested — Q1 2027: draft your OKRs by Jan 18, 2027, 06:00 PM GMT+1');
     expect(renderEmail('task-invite', { ...task('en', 'review'), round: 2, subjectName: 'Bo', cycleTitle: 'Q1 2027' }, LINK).subject).toBe('Revised — Q1 2027: review Bo’s OKRs by Jan 18, 2027, 06:00 PM GMT+1');
-    expect(renderEmail('task-invite', { ...task('zh-CN', 'draft'), round: 2, cycleTitle: 'Q1 2027' }, LINK).subject).toMatch(/^需要修改 — Q1 2027：请在 .+ 前制定你的 OKR$/);
+    expect(renderEmail('task-invite', { ...task('zh-CN', 'draft'), round: 2, cycleTitle: 'Q1 2027' }, LINK).subject).toMatch(/^需要修改 — Q1 2027：请在 .+）前制定你的 OKR$/);
     const zh = renderEmail('task-invite', { ...task('zh-CN', 'draft'), round: 1, cycleTitle: 'Q1 2027' }, LINK);
-    expect(zh.subject).toMatch(/^Q1 2027：请在 .+ 前制定你的 OKR$/);
+    expect(zh.subject).toMatch(/^Q1 2027：请在 .+）前制定你的 OKR$/);
     expect(renderEmail('task-reminder', { ...task('en', 'checkin'), cycleTitle: 'Q1 2027', reminderNo: 0 }, LINK).subject).toBe(
       'Reminder — Q1 2027: check in for week 3 by Jan 18, 2027, 06:00 PM GMT+1',
     );
