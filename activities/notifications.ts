@@ -4,13 +4,15 @@
  * retried activity queues nothing twice; `sendQueuedEmails` sends them.
  */
 import { sql } from 'kysely';
-import { type Locale, type TaskKind, mondayOf, zonedTime } from '../contract';
+import { type Locale, type TaskKind, mondayOf, personTimeZone, zonedTime } from '../contract';
 import type { ActivityDeps } from './deps';
 import type { EmailData } from '../mail/templates/data';
 import { emailRow } from './outbox';
+import { finalizeKind } from '../kinds/awards';
+import { citationsOf } from '../kinds/awards/handler';
+import { mailWords } from '../i18n/mail';
 import { checkinKind } from '../kinds/checkin';
 import { requireCycleByKey } from '../db/cycles';
-import { isCurrentObjective } from '../db/objectives';
 
 export interface QueueTaskRemindersInput {
   workflowId: string;
@@ -66,6 +68,20 @@ const locale = (l: string): Locale => (l === 'zh-CN' ? 'zh-CN' : 'en');
 // The calendar helpers live in the contract (the workflow plans with them too).
 export { mondayOf, zonedTime };
 
+/** What HR wrote with the winners (the finalize task's submission), if anything. */
+export async function finalAnnouncement(db: ActivityDeps['db'], cycleId: number): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('tasks')
+    .select(sql<string | null>`result->'submission'->>'announcement'`.as('announcement'))
+    .where('cycle_id', '=', cycleId)
+    .where('kind', '=', finalizeKind.kind)
+    .where('status', '=', 'completed')
+    .orderBy('completed_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.announcement?.trim() || undefined;
+}
+
 export function createNotificationActivities({ db, mailer }: ActivityDeps) {
   return {
     async queueTaskReminders({ workflowId, taskIds, reminderNo, timeZone }: QueueTaskRemindersInput): Promise<QueuedResult> {
@@ -75,7 +91,7 @@ export function createNotificationActivities({ db, mailer }: ActivityDeps) {
         .innerJoin('people as p', 'p.id', 't.person_id')
         .innerJoin('cycles as c', 'c.id', 't.cycle_id')
         .leftJoin('people as s', 's.id', 't.subject_person_id')
-        .select(['t.id', 't.kind', 't.round', 't.due_at', 't.cycle_id', 'p.id as person_id', 'p.name', 'p.email', 'p.locale', 'c.title', 's.name as subject_name'])
+        .select(['t.id', 't.kind', 't.round', 't.due_at', 't.cycle_id', 'p.id as person_id', 'p.name', 'p.email', 'p.locale', 'p.time_zone', 'c.title', 's.name as subject_name'])
         .where('t.id', 'in', taskIds)
         .where('t.status', '=', 'open')
         .execute();
@@ -88,7 +104,7 @@ export function createNotificationActivities({ db, mailer }: ActivityDeps) {
               locale: locale(t.locale),
               personName: t.name,
               cycleTitle: t.title,
-              timeZone,
+              timeZone: personTimeZone(t.time_zone, timeZone),
               taskKind: t.kind,
               dueAt: new Date(t.due_at).toISOString(),
               round: t.round,
@@ -114,8 +130,8 @@ export function createNotificationActivities({ db, mailer }: ActivityDeps) {
         .leftJoin('people as h', 'h.id', 'c.hr_person_id')
         .select([
           't.id', 't.kind', 't.round', 't.due_at', 't.cycle_id', 'p.name as owner_name', 'p.email as owner_email', 'c.title',
-          'm.id as m_id', 'm.name as m_name', 'm.email as m_email', 'm.locale as m_locale',
-          'h.id as h_id', 'h.name as h_name', 'h.email as h_email', 'h.locale as h_locale',
+          'm.id as m_id', 'm.name as m_name', 'm.email as m_email', 'm.locale as m_locale', 'm.time_zone as m_time_zone',
+          'h.id as h_id', 'h.name as h_name', 'h.email as h_email', 'h.locale as h_locale', 'h.time_zone as h_time_zone',
         ])
         .where('t.id', 'in', taskIds)
         .where('t.status', '=', 'open')
@@ -123,13 +139,17 @@ export function createNotificationActivities({ db, mailer }: ActivityDeps) {
       const values = rows.flatMap((t) => {
         // Without a manager (or when the manager is the owner), the escalation goes to HR.
         const toManager = level === 'manager' && t.m_id !== null && t.m_email !== t.owner_email;
-        const to = toManager ? { id: t.m_id!, name: t.m_name!, email: t.m_email!, locale: t.m_locale! } : t.h_id !== null ? { id: t.h_id, name: t.h_name!, email: t.h_email!, locale: t.h_locale! } : null;
+        const to = toManager
+          ? { id: t.m_id!, name: t.m_name!, email: t.m_email!, locale: t.m_locale!, timeZone: t.m_time_zone }
+          : t.h_id !== null
+            ? { id: t.h_id, name: t.h_name!, email: t.h_email!, locale: t.h_locale!, timeZone: t.h_time_zone }
+            : null;
         if (!to) return [];
         const data: EmailData['task-escalation'] = {
           locale: locale(to.locale),
           personName: to.name,
           cycleTitle: t.title,
-          timeZone,
+          timeZone: personTimeZone(to.timeZone, timeZone),
           taskKind: t.kind,
           dueAt: new Date(t.due_at).toISOString(),
           round: t.round,
@@ -137,7 +157,7 @@ export function createNotificationActivities({ db, mailer }: ActivityDeps) {
           ownerEmail: t.owner_email,
           level: toManager ? 'manager' : 'hr',
         };
-        return [emailRow({ key: `task:${t.id}:escalation:${step}:${new Date(t.due_at).toISOString()}`, kind: 'task-escalation', cycleId: t.cycle_id, taskId: t.id, person: to, data, senderRef: workflowId, from: mailer.from })];
+        return [emailRow({ key: `task:${t.id}:escalation:${step}:${new Date(t.due_at).toISOString()}`, kind: 'task-escalation', cycleId: t.cycle_id, taskId: t.id, person: { id: to.id, name: to.name, email: to.email }, data, senderRef: workflowId, from: mailer.from })];
       });
       if (!values.length) return { queued: 0 };
       const inserted = await db.insertInto('emails').values(values).onConflict((oc) => oc.column('idempotency_key').doNothing()).returning('id').execute();
@@ -150,33 +170,40 @@ export function createNotificationActivities({ db, mailer }: ActivityDeps) {
       const people = await db
         .selectFrom('cycle_participants as cp')
         .innerJoin('people as p', 'p.id', 'cp.person_id')
-        .select(['p.id', 'p.name', 'p.email', 'p.locale'])
+        .select(['p.id', 'p.name', 'p.email', 'p.locale', 'p.time_zone'])
         .where('cp.cycle_id', '=', cycle.id)
         .where('cp.removed_at', 'is', null)
         .where('p.active', '=', true)
         .orderBy('p.id')
         .execute();
-      let winners: EmailData['awards-announcement']['winners'] = [];
+      let winnersIn = (_l: Locale): EmailData['awards-announcement']['winners'] => [];
       if (input.kind === 'awards-announcement') {
         const rows = await db
           .selectFrom('nominations as n')
           .leftJoin('objectives as o', 'o.id', 'n.objective_id')
           .leftJoin('people as op', 'op.id', 'o.owner_id')
           .leftJoin('people as np', 'np.id', 'n.person_id')
-          .select(['n.citation', 'o.title', 'op.name as objective_owner', 'np.name as person_name'])
+          .select(['n.id', 'n.citation', 'o.title', 'op.name as objective_owner', 'np.name as person_name'])
           .where('n.cycle_id', '=', cycle.id)
           .where('n.winner', '=', true)
           .orderBy('n.id')
           .execute();
-        winners = rows.map((r) => ({ label: r.person_name ?? `${r.title} (${r.objective_owner ?? ''})`, citation: r.citation }));
+        // Every citation of a nomination (one nomination per subject), and the objective's owner in the reader's brackets.
+        const more = await citationsOf(db, rows.map((r) => r.id));
+        winnersIn = (l) =>
+          rows.map((r) => ({
+            label: r.person_name ?? `${r.title}${mailWords[l].aside(r.objective_owner ?? '')}`,
+            citation: [r.citation, ...(more.get(r.id) ?? []).map((c) => c.citation)].join(mailWords[l].listSeparator),
+          }));
       }
+      const announcement = input.kind === 'awards-announcement' ? (input.announcement ?? (await finalAnnouncement(db, cycle.id))) : undefined;
       const values = people.map((p) => {
-        const base = { locale: locale(p.locale), personName: p.name, cycleTitle: cycle.title, timeZone: input.timeZone };
+        const base = { locale: locale(p.locale), personName: p.name, cycleTitle: cycle.title, timeZone: personTimeZone(p.time_zone, input.timeZone) };
         const data =
           input.kind === 'awards-announcement'
-            ? ({ ...base, winners, ...(input.announcement ? { announcement: input.announcement } : {}) } satisfies EmailData['awards-announcement'])
+            ? ({ ...base, winners: winnersIn(base.locale), ...(announcement ? { announcement } : {}) } satisfies EmailData['awards-announcement'])
             : ({ ...base, ...(input.reason ? { reason: input.reason } : {}) } satisfies EmailData['cycle-cancelled']);
-        return { ...emailRow({ key: `cycle:${cycle.id}:${input.kind}:${p.id}`, kind: input.kind, cycleId: cycle.id, taskId: null, person: p, data, senderRef: input.senderRef, from: mailer.from }) };
+        return { ...emailRow({ key: `cycle:${cycle.id}:${input.kind}:${p.id}`, kind: input.kind, cycleId: cycle.id, taskId: null, person: { id: p.id, name: p.name, email: p.email }, data, senderRef: input.senderRef, from: mailer.from }) };
       });
       let queued = 0;
       for (let i = 0; i < values.length; i += 1_000) {
@@ -200,18 +227,15 @@ export function createNotificationActivities({ db, mailer }: ActivityDeps) {
         .where('m.active', '=', true)
         .orderBy('p.name')
         .execute();
+      // One confidence per person: the check-in's, not one line per key result.
       const low = await db
         .selectFrom('checkins as c')
-        .innerJoin('tasks as t', 't.id', 'c.task_id')
         .innerJoin('people as p', 'p.id', 'c.person_id')
-        .innerJoin('objectives as o', (j) => j.onRef('o.owner_id', '=', 'p.id').onRef('o.cycle_id', '=', 'c.cycle_id').on(isCurrentObjective('o')))
-        .innerJoin('key_results as k', 'k.objective_id', 'o.id')
-        .select(['p.id as person_id', 'p.name', 'k.title', 'c.confidence'])
+        .select(['p.id as person_id', 'p.name', 'c.confidence'])
         .where('c.cycle_id', '=', cycle.id)
         .where('c.week', '=', week)
         .where('c.confidence', '<=', 4)
         .orderBy('p.name')
-        .orderBy('k.position')
         .execute();
       const byManager = new Map<number, { manager: { id: number; name: string; email: string; locale: string }; reportIds: Set<number>; checkedIn: string[]; missed: string[] }>();
       for (const r of reports) {
@@ -232,7 +256,7 @@ export function createNotificationActivities({ db, mailer }: ActivityDeps) {
             week,
             checkedIn: e.checkedIn,
             missed: e.missed,
-            lowConfidence: low.filter((l) => e.reportIds.has(l.person_id)).map((l) => ({ person: l.name, keyResult: l.title, confidence: l.confidence })),
+            lowConfidence: low.filter((l) => e.reportIds.has(l.person_id)).map((l) => ({ person: l.name, confidence: l.confidence })),
           };
           return emailRow({ key: `cycle:${cycle.id}:digest:${week}:${e.manager.id}`, kind: 'manager-digest', cycleId: cycle.id, taskId: null, person: e.manager, data, senderRef, from: mailer.from });
         });

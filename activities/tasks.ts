@@ -2,7 +2,7 @@
  * Task activities. Every write is keyed by the task's business identity (cycle, kind, round,
  * owner, subject), so a retried activity finds its earlier work instead of doing it twice.
  */
-import { type AnySubmission, type CompletionRefusal, ErrorCode, PHASE_OF_KIND, type TaskKind, type TaskStatus } from '../contract';
+import { type AnySubmission, type CompletionRefusal, ErrorCode, PHASE_OF_KIND, type TaskKind, type TaskStatus, personTimeZone } from '../contract';
 import { type KindHandler, type RecordOutcome, SubmissionRejected, type TaskRef, kindModule } from '../kinds';
 import { hashToken, taskToken } from '../core/tokens';
 import { writeAudit } from '../db/audit';
@@ -14,7 +14,15 @@ import type { ActivityDeps } from './deps';
 import type { EmailData } from '../mail/templates/data';
 import { asDataRefusal, asRefusal, businessFailure, orBusinessFailure } from './failures';
 import { emailRow } from './outbox';
+import { queueNotices } from './notices';
 import { type Recipient, recipientsFor, reviewerOf } from './recipients';
+
+/** Tasks by their owner, in task order. */
+function groupByOwner<T extends { person_id: number }>(tasks: T[]): Map<number, T[]> {
+  const out = new Map<number, T[]>();
+  for (const t of tasks) out.set(t.person_id, [...(out.get(t.person_id) ?? []), t]);
+  return out;
+}
 
 /** A task as its batch workflow tracks it. */
 export interface TaskInfo {
@@ -71,6 +79,8 @@ export interface RecordSubmissionInput {
 export interface RecordSubmissionResult {
   completedAt: string;
   outcome: RecordOutcome;
+  /** Notices queued with the completion (in the batch's outbox: its next send delivers them). */
+  notices?: number;
 }
 
 export interface RecordSubmissionsInput {
@@ -105,7 +115,9 @@ export interface SetTaskDueInput {
 
 const INSERT_CHUNK = 1_000;
 
-export function createTaskActivities({ db, tokenSecret, mailer }: ActivityDeps) {
+export function createTaskActivities(deps: ActivityDeps) {
+  const { db, tokenSecret, mailer } = deps;
+
   async function cycleByKey(cycleKey: string) {
     const cycle = await requireCycleByKey(db, cycleKey).catch(orBusinessFailure);
     if (cycle.hr_person_id === null) throw businessFailure(ErrorCode.validation, `cycle ${cycleKey} has no HR owner`);
@@ -144,14 +156,34 @@ export function createTaskActivities({ db, tokenSecret, mailer }: ActivityDeps) 
       const rows = await batchTasks(tx, spec.workflowId, spec.kind, spec.round);
       const wanted = new Set(keys);
       const mine = rows.filter((t) => wanted.has(`${t.person_id}:${t.subject_person_id ?? 0}`));
-      const invites = mine
-        .filter((t) => t.status === 'open')
+      const open = mine.filter((t) => t.status === 'open');
+      // A reviewer whose tasks about several people open together gets one email listing them.
+      const together = kindModule(spec.kind).hasSubject ? groupByOwner(open) : new Map<number, typeof open>();
+      const grouped = [...together.values()].filter((g) => g.length > 1);
+      const inGroup = new Set(grouped.flat().map((t) => t.id));
+      const lists = grouped.map((g) => {
+        const t = g[0]!;
+        const data: EmailData['tasks-together'] = {
+          locale: t.locale === 'zh-CN' ? 'zh-CN' : 'en',
+          personName: t.name,
+          cycleTitle: cycle.title,
+          timeZone: personTimeZone(t.time_zone, spec.timeZone),
+          taskKind: spec.kind,
+          round: spec.round,
+          dueAt: new Date(t.due_at).toISOString(),
+          tasks: g.map((x) => ({ taskId: x.id, subjectPersonId: x.subject_person_id, subjectName: x.subject_name ?? '' })),
+        };
+        const key = `tasks:${spec.workflowId}:${spec.kind}:${spec.round}:${t.person_id}:together`;
+        return emailRow({ key, kind: 'tasks-together', cycleId: cycle.id, taskId: null, person: { id: t.person_id, name: t.name, email: t.email }, data, senderRef: spec.workflowId, from: mailer.from });
+      });
+      const invites = open
+        .filter((t) => !inGroup.has(t.id))
         .map((t) => {
           const data: EmailData['task-invite'] = {
             locale: t.locale === 'zh-CN' ? 'zh-CN' : 'en',
             personName: t.name,
             cycleTitle: cycle.title,
-            timeZone: spec.timeZone,
+            timeZone: personTimeZone(t.time_zone, spec.timeZone),
             taskKind: spec.kind,
             dueAt: new Date(t.due_at).toISOString(),
             round: spec.round,
@@ -160,7 +192,7 @@ export function createTaskActivities({ db, tokenSecret, mailer }: ActivityDeps) 
           };
           return emailRow({ key: `task:${t.id}:invite`, kind: 'task-invite', cycleId: cycle.id, taskId: t.id, person: { id: t.person_id, name: t.name, email: t.email }, data, senderRef: spec.workflowId, from: mailer.from });
         });
-      await queueEmails(tx, invites);
+      await queueEmails(tx, [...invites, ...lists]);
       return {
         created,
         tasks: mine.map((t) => ({
@@ -205,9 +237,11 @@ export function createTaskActivities({ db, tokenSecret, mailer }: ActivityDeps) 
         if (error instanceof SubmissionRejected) throw businessFailure(ErrorCode.validation, 'the submission is not valid', error.issues);
         throw error;
       }
+      const notices = (await handler.notices?.(tx, ref, input.submission)) ?? [];
+      const queued = await queueNotices(tx, ref, notices, mailer.from, task.workflow_id);
       const completedAt = await markTaskCompleted(tx, task.id, { result: { submission: input.submission, outcome }, actor: task.email, detail: { via: input.via } });
       await writeAudit(tx, { actor: task.email, action: 'task.completed', cycleId: task.cycle_id, subject: `task:${task.id}`, detail: { via: input.via, kind: input.kind } });
-      return { completedAt: new Date(completedAt).toISOString(), outcome };
+      return { completedAt: new Date(completedAt).toISOString(), outcome, ...(queued ? { notices: queued } : {}) };
     });
   }
 
@@ -235,7 +269,8 @@ export function createTaskActivities({ db, tokenSecret, mailer }: ActivityDeps) 
     },
 
     async recordSubmission(input: RecordSubmissionInput): Promise<RecordSubmissionResult> {
-      return recordOne(input);
+      const result = await recordOne(input);
+      return result;
     },
 
     /**

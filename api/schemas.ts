@@ -15,6 +15,8 @@ export const personSchema = z
     department: z.string().nullable(),
     roles: z.array(z.enum(ROLES)),
     locale: z.enum(LOCALES),
+    /** Null: the cycle's time zone. */
+    timeZone: z.string().nullable(),
     active: z.boolean(),
   })
   .openapi('Person');

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { text } from './text';
 import { durationSchema, nonNegativeDurationSchema } from './duration';
-import { emailSchema } from './people';
+import { emailSchema, timeZoneSchema } from './people';
 import { scheduleIssues } from './plan';
 
 export const PHASES = ['strategy', 'drafting', 'review', 'checkins', 'scoring', 'awards'] as const;
@@ -13,15 +13,6 @@ const isoDate = z.iso.date({ message: 'a calendar date as YYYY-MM-DD' });
 export const cycleKeySchema = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, ".", "_" or "-" (at most 64), starting with a letter or digit');
-
-const timeZoneSchema = z.string().refine((tz) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}, 'an IANA time zone such as "Europe/Berlin" or "Asia/Shanghai"');
 
 export const escalationSchema = z.object({
   /** How long after the due time ("0s": at the due time). */

@@ -22,7 +22,10 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 /** A field-level problem: `path` is the dotted path of the field ("objectives.0.title"). */
 export interface FieldIssue {
   path: string;
+  /** In English; `code` (with `params`) lets other languages say the same (i18n/validation.ts). */
   message: string;
+  code?: string;
+  params?: Record<string, string | number>;
 }
 
 /** Turns zod issues into field issues with dotted paths. */

@@ -16,6 +16,24 @@ export const emailSchema = z
   // The API description shows what is accepted (the input side alone would say "any string").
   .meta({ pattern: z.regexes.email.source, maxLength: 254 });
 
+/** A time zone Intl knows by its IANA name ("Europe/Berlin", "Asia/Shanghai"). */
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The person's own time zone when they have a valid one, else the cycle's. */
+export function personTimeZone(own: string | null | undefined, cycleTimeZone: string): string {
+  return own && isTimeZone(own) ? own : cycleTimeZone;
+}
+
+const TIME_ZONE_RULE = { message: 'an IANA time zone such as "Europe/Berlin" or "Asia/Shanghai"', params: { code: 'time-zone' } };
+export const timeZoneSchema = z.string().refine(isTimeZone, TIME_ZONE_RULE);
+
 export const personInputSchema = z.object({
   email: emailSchema,
   name: text().trim().min(1, 'must not be empty').max(200),
@@ -23,6 +41,8 @@ export const personInputSchema = z.object({
   department: text().trim().max(120).optional(),
   roles: z.array(z.enum(ROLES)).max(ROLES.length).optional(),
   locale: z.enum(LOCALES).optional(),
+  /** The person's own time zone for every time they are shown; empty: the cycle's. */
+  timeZone: z.string().trim().refine((tz) => tz === '' || isTimeZone(tz), TIME_ZONE_RULE).optional(),
 });
 export type PersonInput = z.infer<typeof personInputSchema>;
 
@@ -41,5 +61,7 @@ export interface PersonView {
   department: string | null;
   roles: Role[];
   locale: Locale;
+  /** Null: the cycle's time zone. */
+  timeZone: string | null;
   active: boolean;
 }

@@ -11,7 +11,7 @@ import { absenceWeeks, addAbsences, existingEmails, listPeopleWithManagers, orgC
 import type { DB } from '../db/schema';
 import { AppError, validationError } from './errors';
 
-const CSV_COLUMNS = ['email', 'name', 'managerEmail', 'department', 'roles', 'locale'] as const;
+const CSV_COLUMNS = ['email', 'name', 'managerEmail', 'department', 'roles', 'locale', 'timeZone'] as const;
 
 /** CSV → raw rows for the same schema as JSON. `roles` is a list separated by ";" "|" or spaces. */
 export function csvToPeopleRows(text: string): Record<string, unknown>[] {
@@ -80,7 +80,7 @@ export async function importPeople(db: Kysely<DB>, people: PersonInput[], actor:
     );
     await upsertPeople(
       tx,
-      people.map((p) => ({ email: p.email, name: p.name, department: p.department ?? null, roles: p.roles ?? [], locale: p.locale ?? 'en' })),
+      people.map((p) => ({ email: p.email, name: p.name, department: p.department ?? null, roles: p.roles ?? [], locale: p.locale ?? 'en', time_zone: p.timeZone || null })),
     );
     // Managers are set after every row exists, so rows may name managers that come later.
     await setManagersByEmail(

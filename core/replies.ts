@@ -160,7 +160,7 @@ export function createReplyHandler(deps: ReplyDeps): (reply: InboundReply) => Pr
       locale: task.locale,
       personName: task.ownerName,
       cycleTitle: task.cycleTitle,
-      timeZone: 'UTC',
+      timeZone: task.timeZone,
       taskKind: task.kind,
       round: task.round,
       ...(reply.messageId ? { inReplyTo: reply.messageId } : {}),

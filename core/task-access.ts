@@ -17,6 +17,7 @@ import {
   type TaskStatus,
   completeTasksUpdate,
   isRefusal,
+  personTimeZone,
 } from '../contract';
 import type { DB } from '../db/schema';
 import { type TaskWithCycleAndOwner, anyTaskNotClosed, findTaskByTokenHash, findTaskStatus, findTaskWithCycleAndOwner } from '../db/tasks';
@@ -41,6 +42,8 @@ export interface TaskContext {
   ownerName: string;
   ownerEmail: string;
   locale: Locale;
+  /** The owner's time zone (theirs, else the cycle's): every time on their pages is shown in it. */
+  timeZone: string;
   managerId: number | null;
   /** What the person submitted, once completed. */
   result: unknown;
@@ -62,6 +65,7 @@ function toTaskContext(row: TaskWithCycleAndOwner): TaskContext {
     ownerName: row.name,
     ownerEmail: row.email,
     locale: row.locale === 'zh-CN' ? 'zh-CN' : 'en',
+    timeZone: personTimeZone(row.time_zone, row.cycle_time_zone ?? 'UTC'),
     managerId: row.manager_id,
     result: (row.result as { submission?: unknown } | null)?.submission ?? null,
   };

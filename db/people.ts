@@ -19,8 +19,8 @@ export async function requirePersonByEmail(db: Db, email: string): Promise<Perso
 }
 
 /** Name and email of the person with this id, or undefined. */
-export async function findPersonById(db: Db, id: number): Promise<Pick<Person, 'id' | 'name' | 'email' | 'locale' | 'manager_id'> | undefined> {
-  return db.selectFrom('people').select(['id', 'name', 'email', 'locale', 'manager_id']).where('id', '=', id).executeTakeFirst();
+export async function findPersonById(db: Db, id: number): Promise<Pick<Person, 'id' | 'name' | 'email' | 'locale' | 'time_zone' | 'manager_id'> | undefined> {
+  return db.selectFrom('people').select(['id', 'name', 'email', 'locale', 'time_zone', 'manager_id']).where('id', '=', id).executeTakeFirst();
 }
 
 /** Active people among these emails: email → id. */
@@ -28,6 +28,13 @@ export async function activePersonIdsByEmail(db: Db, emails: string[]): Promise<
   if (!emails.length) return new Map();
   const rows = await db.selectFrom('people').select(['id', 'email']).where('email', 'in', emails).where('active', '=', true).execute();
   return new Map(rows.map((r) => [r.email, r.id]));
+}
+
+/** The time zones people chose, by email (people without one are left out). */
+export async function timeZonesByEmail(db: Db, emails: string[]): Promise<Map<string, string>> {
+  if (!emails.length) return new Map();
+  const rows = await db.selectFrom('people').select(['email', 'time_zone']).where('email', 'in', emails).where('time_zone', 'is not', null).execute();
+  return new Map(rows.map((r) => [r.email, r.time_zone!]));
 }
 
 /** Ids of every active person, in id order. */
@@ -64,6 +71,7 @@ export async function upsertPeople(db: Db, people: Omit<NewPerson, 'manager_id'>
           department: eb.ref('excluded.department'),
           roles: eb.ref('excluded.roles'),
           locale: eb.ref('excluded.locale'),
+          time_zone: eb.ref('excluded.time_zone'),
           active: true,
           updated_at: sql`now()`,
         })),
@@ -95,7 +103,7 @@ export async function listPeopleWithManagers(db: Db) {
   return db
     .selectFrom('people as p')
     .leftJoin('people as m', 'm.id', 'p.manager_id')
-    .select(['p.id', 'p.email', 'p.name', 'm.email as managerEmail', 'p.department', 'p.roles', 'p.locale', 'p.active'])
+    .select(['p.id', 'p.email', 'p.name', 'm.email as managerEmail', 'p.department', 'p.roles', 'p.locale', 'p.time_zone as timeZone', 'p.active'])
     .orderBy('p.email')
     .execute();
 }

@@ -32,6 +32,8 @@ export interface PeopleTable {
   department: string | null;
   roles: ColumnType<Role[], Role[] | undefined, Role[]>;
   locale: Generated<Locale>;
+  /** IANA time zone; null: the cycle's. */
+  time_zone: ColumnType<string | null, string | null | undefined, string | null>;
   active: Generated<boolean>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
@@ -60,6 +62,10 @@ export interface CycleParticipantsTable {
   added_at: Generated<Date>;
   removed_at: NullableTimestamp;
   score: number | null;
+  /** The overall comment of the participant's self-score. */
+  self_score_comment: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The manager's overall comment on the calibration (sent with the final score). */
+  calibration_comment: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface TasksTable {
@@ -179,6 +185,16 @@ export interface NominationsTable {
   created_at: Generated<Date>;
 }
 
+/** A further citation of a nomination: one row per later nominator of the same subject. */
+export interface NominationCitationsTable {
+  id: Generated<number>;
+  nomination_id: number;
+  nominator_id: number;
+  task_id: number;
+  citation: string;
+  created_at: Generated<Date>;
+}
+
 export interface VotesTable {
   nomination_id: number;
   voter_id: number;
@@ -262,6 +278,7 @@ export interface DB {
   execution_items: ExecutionItemsTable;
   absences: AbsencesTable;
   nominations: NominationsTable;
+  nomination_citations: NominationCitationsTable;
   votes: VotesTable;
   stalls: StallsTable;
 }

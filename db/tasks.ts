@@ -2,7 +2,7 @@
  * Repository: tasks and their event trail (task_events). Writes that change a task's status
  * record the change in task_events in the same call; pass the transaction that owns the change.
  */
-import type { Insertable, Kysely, Transaction } from 'kysely';
+import { type Insertable, type Kysely, type Transaction, sql } from 'kysely';
 import { TASK_STATUSES, type TaskKind, type TaskStatus } from '../contract';
 import type { DB, TaskEventsTable, TasksTable } from './schema';
 
@@ -38,7 +38,7 @@ export async function batchTasks(db: Db, workflowId: string, kind: TaskKind, rou
     .selectFrom('tasks as t')
     .innerJoin('people as p', 'p.id', 't.person_id')
     .leftJoin('people as s', 's.id', 't.subject_person_id')
-    .select(['t.id', 't.person_id', 't.subject_person_id', 't.status', 't.due_at', 'p.name', 'p.email', 'p.locale', 's.name as subject_name'])
+    .select(['t.id', 't.person_id', 't.subject_person_id', 't.status', 't.due_at', 'p.name', 'p.email', 'p.locale', 'p.time_zone', 's.name as subject_name'])
     .where('t.workflow_id', '=', workflowId)
     .where('t.kind', '=', kind)
     .where('t.round', '=', round)
@@ -51,7 +51,7 @@ export async function lockTaskForCompletion(db: Transaction<DB>, taskId: number)
   return db
     .selectFrom('tasks')
     .innerJoin('people', 'people.id', 'tasks.person_id')
-    .select(['tasks.id', 'tasks.kind', 'tasks.cycle_id', 'tasks.person_id', 'tasks.subject_person_id', 'tasks.round', 'tasks.status', 'tasks.completed_at', 'tasks.result', 'people.email'])
+    .select(['tasks.id', 'tasks.kind', 'tasks.cycle_id', 'tasks.person_id', 'tasks.subject_person_id', 'tasks.round', 'tasks.status', 'tasks.completed_at', 'tasks.result', 'tasks.workflow_id', 'people.email'])
     .where('tasks.id', '=', taskId)
     .forUpdate('tasks')
     .executeTakeFirst();
@@ -194,6 +194,8 @@ function taskWithCycleAndOwner(db: Db) {
       'p.name',
       'p.email',
       'p.locale',
+      'p.time_zone',
+      sql<string | null>`c.schedule->>'timeZone'`.as('cycle_time_zone'),
       'p.manager_id',
     ]);
 }

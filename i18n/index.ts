@@ -11,7 +11,8 @@ import type { Locale } from '../contract';
 
 export { type PageStrings, SUPPORTED_LOCALES, pageStrings } from './pages';
 export { type MailWords, mailWords } from './mail';
-export { localizedIssues, translateIssue, validationWords } from './validation';
+export { noteWords, translateNote } from './notes';
+export { localizedIssues, translateFieldIssue, translateIssue, validationWords } from './validation';
 
 interface Accept {
   type: string;

@@ -5,14 +5,31 @@ import type { EmailData, ReplyAnswerData } from '../mail/templates/data';
 import { measure, num } from '../mail/templates/format';
 
 export interface MailWords {
+  /** Between a label and its value: ": " in English, "：" in Chinese. */
+  colon: string;
+  /** A remark in brackets after what it is about: " (…)" in English, "（…）" in Chinese. */
+  aside(text: string): string;
+  listSeparator: string;
+  /** The first of the two ways, with the link. */
+  wayLinkTo(link: string): string;
   hello(name: string): string;
+  /** A round-2 (or later) subject says what changed: the author's redraft, the reviewer's second look. */
+  againSubject(what: 'changes' | 'revised', subject: string): string;
+  approvedSubject(title: string, reviewer: string): string;
+  approvedBody(title: string, reviewer: string): string;
+  finalScoreSubject(title: string, score: string): string;
+  finalScoreBody(title: string, manager: string, score: string): string;
+  managerComment: string;
+  objectiveScore(title: string, score: string): string;
+  keyResultScore(title: string, score: string | null): string;
+  tasksTogetherSubject(title: string, action: string, count: number, due: string): string;
+  tasksTogetherBody(count: number): string;
   inviteSubject(title: string, action: string, due: string): string;
   reminderSubject(title: string, action: string, due: string): string;
   due: string;
   commentFrom: string;
   open: string;
   twoWays: string;
-  wayLink: string;
   wayReply: string;
   personal: string;
   yourKeyResults: string;
@@ -53,14 +70,27 @@ export interface MailWords {
 }
 
 const en: MailWords = {
+  colon: ': ',
+  aside: (text) => ` (${text})`,
+  listSeparator: '; ',
+  wayLinkTo: (link) => `1. Open your task: ${link}`,
   hello: (name) => `Hello ${name},`,
+  againSubject: (what, subject) => `${what === 'changes' ? 'Changes requested' : 'Revised'} — ${subject}`,
+  approvedSubject: (title, reviewer) => `${title}: ${reviewer} approved your OKRs`,
+  approvedBody: (title, reviewer) => `${reviewer} approved your OKRs for ${title}. Nothing more to do until the first check-in.`,
+  finalScoreSubject: (title, score) => `${title}: your final score is ${score}`,
+  finalScoreBody: (title, manager, score) => `${manager} has calibrated your scores for ${title}. Your final score is ${score}.`,
+  managerComment: 'Comment from your manager',
+  objectiveScore: (title, score) => `${title}: ${score}`,
+  keyResultScore: (title, score) => `${title}: ${score ?? 'not scored'}`,
+  tasksTogetherSubject: (title, action, count, due) => `${title}: ${action} — ${count} people, by ${due}`,
+  tasksTogetherBody: (count) => `You have ${count} tasks of the same kind; each has its own link:`,
   inviteSubject: (title, action, due) => `${title}: ${action} by ${due}`,
   reminderSubject: (title, action, due) => `Reminder — ${title}: ${action} by ${due}`,
   due: 'Due',
   commentFrom: 'Comment from your reviewer',
   open: 'Open your task',
   twoWays: 'Two ways to complete it:',
-  wayLink: '1. Open your task:',
   wayReply: '2. Or reply to this email.',
   personal: 'The link and the reply address are personal: do not forward this email.',
   yourKeyResults: 'Key results',
@@ -112,14 +142,27 @@ const en: MailWords = {
 };
 
 const zh: MailWords = {
+  colon: '：',
+  aside: (text) => `（${text}）`,
+  listSeparator: '；',
+  wayLinkTo: (link) => `1. 打开任务链接：${link}`,
   hello: (name) => `${name}，你好：`,
-  inviteSubject: (title, action, due) => `${title}：请在 ${due} 前${action}`,
-  reminderSubject: (title, action, due) => `提醒 — ${title}：请在 ${due} 前${action}`,
+  againSubject: (what, subject) => `${what === 'changes' ? '需要修改' : '已修改，请再次审核'} — ${subject}`,
+  approvedSubject: (title, reviewer) => `${title}：${reviewer} 已批准你的 OKR`,
+  approvedBody: (title, reviewer) => `${reviewer} 已批准你在 ${title} 的 OKR。第一次进展更新之前无需再做任何事。`,
+  finalScoreSubject: (title, score) => `${title}：你的最终得分为 ${score}`,
+  finalScoreBody: (title, manager, score) => `${manager} 已校准你在 ${title} 的评分，你的最终得分为 ${score}。`,
+  managerComment: '上级的意见',
+  objectiveScore: (title, score) => `${title}：${score}`,
+  keyResultScore: (title, score) => `${title}：${score ?? '未评分'}`,
+  tasksTogetherSubject: (title, action, count, due) => `${title}：请在 ${due}前${action}（共 ${count} 人）`,
+  tasksTogetherBody: (count) => `你有 ${count} 项同类任务，每项都有自己的链接：`,
+  inviteSubject: (title, action, due) => `${title}：请在 ${due}前${action}`,
+  reminderSubject: (title, action, due) => `提醒 — ${title}：请在 ${due}前${action}`,
   due: '截止时间',
   commentFrom: '审核人的意见',
   open: '打开任务',
   twoWays: '两种完成方式：',
-  wayLink: '1. 打开任务链接：',
   wayReply: '2. 或直接回复本邮件。',
   personal: '此链接和回复地址仅供你本人使用，请勿转发此邮件。',
   yourKeyResults: '关键结果',
@@ -130,7 +173,7 @@ const zh: MailWords = {
   scoreLine: (n, kr) =>
     `KR${n} — ${kr.title}（${kr.objectiveTitle}）${kr.selfScore !== null ? `：自评 ${num(kr.selfScore)}` : ''}${kr.suggestedScore !== null ? `，按进展建议 ${num(kr.suggestedScore)}` : ''}`,
   orWrite: '或',
-  escalationSubject: (d, due, noun) => `${d.cycleTitle}：${d.ownerName} 的${noun}已逾期（截止 ${due}）`,
+  escalationSubject: (d, due, noun) => `${d.cycleTitle}：${d.ownerName} 的${noun}已逾期，截止时间 ${due}`,
   escalationBody: (d, due, noun) => [
     `${d.ownerName}（${d.ownerEmail}）尚未完成 ${d.cycleTitle} 的${noun}，截止时间为 ${due}。`,
     d.level === 'manager' ? '你作为其上级收到此邮件，请跟进。' : '你作为本周期的 HR 负责人收到此邮件，请跟进。',

@@ -7,14 +7,32 @@
 import type { Locale } from '../contract';
 import { UNSTORABLE_TEXT } from '../contract/text';
 import { formatSpan } from '../contract/plan';
+import type { RuleCode, RuleParams } from '../kinds/rules';
+import { MAX_PERCENT } from '../kinds/schema-parts';
 
 /** Fields whose numbers are ids (a choice in a list). */
 const ID_FIELDS = new Set(['keyResultId', 'parentObjectiveId', 'objectiveId', 'nominationIds', 'winnerNominationIds']);
+/** Only a percent key result bounds its start and target. */
+const PERCENT_FIELDS = new Set(['start', 'target']);
+/** What an unchosen id asks the person to choose. */
+const CHOICE_OF_FIELD: Record<string, 'keyResult' | 'objective' | 'nomination'> = {
+  keyResultId: 'keyResult',
+  parentObjectiveId: 'objective',
+  objectiveId: 'objective',
+  nominationIds: 'nomination',
+  winnerNominationIds: 'nomination',
+};
 
 export interface ValidationWords {
   unstorable: string;
   number: string;
   id: string;
+  choose: Record<'keyResult' | 'objective' | 'nomination', string>;
+  timeZone: string;
+  title: string;
+  percent(max: number): string;
+  /** The rules handlers check against the database (kinds/rules.ts). */
+  rules: Record<RuleCode, (p: RuleParams) => string>;
   email: string;
   wholeNumber: string;
   /** A value of the wrong kind that is none of the above. */
@@ -46,10 +64,32 @@ const en: ValidationWords = {
   unstorable: 'must not contain the character U+0000 or broken Unicode',
   number: 'must be a number',
   id: 'must be an id',
+  choose: { keyResult: 'choose a key result', objective: 'choose an objective', nomination: 'choose a nomination' },
+  timeZone: 'an IANA time zone such as "Europe/Berlin" or "Asia/Shanghai"',
+  title: 'enter a title',
+  percent: (max) => `from 0 to ${max.toLocaleString('en')}`,
+  rules: {
+    'not-your-key-result': () => 'is not one of your key results',
+    'not-their-key-result': (p) => `is not one of ${p.name}’s key results`,
+    twice: () => 'appears twice',
+    'say-done': () => 'say whether it is done',
+    'give-value': () => 'give the current value',
+    'percent-range': (p) => `a percentage from 0 to ${Number(p.max).toLocaleString('en')}`,
+    'not-a-parent': () => 'is not a company objective or one of your manager’s objectives in this cycle',
+    'not-nominable-objective': () => 'is not an objective of a participant in this cycle',
+    'own-objective': () => 'you cannot nominate your own objective',
+    'not-participant': () => 'is not a participant of this cycle',
+    'self-nomination': () => 'you cannot nominate yourself',
+    'committee-only': () => 'only the award committee votes',
+    'not-nomination': () => 'is not a nomination of this cycle',
+    'already-voted': () => 'you have already voted for this nomination',
+    'own-nomination': () => 'you cannot vote for a nomination you made',
+    'vote-for-self': () => 'you cannot vote for yourself or your own objective',
+  },
   email: 'must be an email address',
   wholeNumber: 'a whole number',
   invalid: 'is not valid',
-  choice: { kind: 'kind must be project or task', decision: 'decision must be approve or changes', keyResultKind: 'kind must be numeric, percent or milestone', other: 'is not one of the options' },
+  choice: { kind: 'kind must be project or task', decision: 'choose approve or request changes', keyResultKind: 'kind must be numeric, percent or milestone', other: 'is not one of the options' },
   textMin: (n) => (n === 1 ? 'must not be empty' : `at least ${plural(n, 'character', 'characters')}`),
   textMax: (n) => `at most ${plural(n, 'character', 'characters')}`,
   commentMin: (n) => `say what should change (at least ${plural(n, 'character', 'characters')})`,
@@ -84,6 +124,28 @@ const zhCN: ValidationWords = {
   unstorable: '不能包含 U+0000 字符或无效的 Unicode 字符',
   number: '必须是数字',
   id: '请选择一项',
+  choose: { keyResult: '请选择一个关键结果', objective: '请选择一个目标', nomination: '请选择一项提名' },
+  timeZone: '请填写 IANA 时区名称，例如 Asia/Shanghai 或 Europe/Berlin',
+  title: '请填写标题',
+  percent: (max) => `范围为 0 到 ${n(max)}`,
+  rules: {
+    'not-your-key-result': () => '不是你的关键结果',
+    'not-their-key-result': (p) => `不是 ${p.name} 的关键结果`,
+    twice: () => '重复出现',
+    'say-done': () => '请说明是否已完成',
+    'give-value': () => '请填写当前值',
+    'percent-range': (p) => `百分比范围为 0 到 ${n(Number(p.max))}`,
+    'not-a-parent': () => '不是本周期的公司目标，也不是你上级的目标',
+    'not-nominable-objective': () => '不是本周期参与者的目标',
+    'own-objective': () => '不能提名自己的目标',
+    'not-participant': () => '不是本周期的参与者',
+    'self-nomination': () => '不能提名自己',
+    'committee-only': () => '只有评奖委员会可以投票',
+    'not-nomination': () => '不是本周期的提名',
+    'already-voted': () => '你已经为这项提名投过票',
+    'own-nomination': () => '不能为自己提出的提名投票',
+    'vote-for-self': () => '不能为提名你本人或你的目标的提名投票',
+  },
   email: '必须是电子邮件地址',
   wholeNumber: '必须是整数',
   invalid: '格式不正确',
@@ -166,9 +228,11 @@ export function translateIssue(locale: Locale, issue: IssueLike): string {
       if (code === 'advance.week-only-checkins') return w.weekOnlyCheckins;
       if (code === 'schedule.window-too-long') return w.windowTooLong(String(issue.params?.limit));
       if (code === 'schedule.planning-too-long') return w.planningTooLong(formatSpan(Number(issue.params?.needsMs)), formatSpan(Number(issue.params?.leftMs)));
+      if (code === 'time-zone') return w.timeZone;
       return w.invalid;
     }
     case 'invalid_type':
+      if (CHOICE_OF_FIELD[field]) return w.choose[CHOICE_OF_FIELD[field]];
       if (issue.expected === 'int') return ID_FIELDS.has(field) ? w.id : w.wholeNumber;
       if (issue.expected === 'number') return ID_FIELDS.has(field) ? w.id : w.number;
       if (field === 'personEmail') return w.email;
@@ -182,18 +246,27 @@ export function translateIssue(locale: Locale, issue: IssueLike): string {
       if (issue.discriminator === 'kind') return w.choice.keyResultKind;
       return w.invalid;
     case 'too_small':
-      if (issue.origin === 'string') return field === 'comment' ? w.commentMin(min) : w.textMin(min);
+      if (issue.origin === 'string') return field === 'comment' ? w.commentMin(min) : field === 'title' && min === 1 ? w.title : w.textMin(min);
       if (issue.origin === 'array') return pick(w.listMin, field)(min);
       if (field === 'confidence' || field === 'score') return w.range[field];
+      if (PERCENT_FIELDS.has(field)) return w.percent(MAX_PERCENT);
       return w.numberMin(min);
     case 'too_big':
       if (issue.origin === 'string') return w.textMax(max);
       if (issue.origin === 'array') return pick(w.listMax, field)(max);
       if (field === 'confidence' || field === 'score') return w.range[field];
+      if (PERCENT_FIELDS.has(field)) return w.percent(MAX_PERCENT);
       return w.numberMax(max);
     default:
       return w.invalid;
   }
+}
+
+/** A field issue from the server in the language: a handler's rule by its code, else its own words. */
+export function translateFieldIssue(locale: Locale, issue: { message: string; code?: string; params?: Record<string, string | number> }): string {
+  const code = issue.code?.startsWith('rule.') ? (issue.code.slice(5) as RuleCode) : undefined;
+  const rule = code ? (validationWords[locale] ?? en).rules[code] : undefined;
+  return rule ? rule(issue.params ?? {}) : issue.message;
 }
 
 /** Zod issues as field issues (dotted paths) with messages in the language. */

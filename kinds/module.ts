@@ -31,6 +31,8 @@ export interface KindModule<K extends TaskKind = TaskKind> {
   followUpOwner: 'subject' | 'reviewer' | 'hr';
   /** A follow-up is opened even when the subject is not a participant of the cycle (executives). */
   subjectOutsideCycle: boolean;
+  /** What a round after the first is, for its email's subject: a redraft after changes were requested, or a revised draft to look at again. */
+  laterRounds?: 'changes' | 'revised';
   /** How to complete the task by replying to its email; absent: the link only. */
   reply?: ReplyGrammar;
   /** The kind's words for its page and its emails, in every language. */

@@ -1,5 +1,5 @@
 /** What the kinds' recipient rules share: who manages whom in a cycle, who has objectives, who reviews whom. */
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { activeParticipants, participantsWithObjectives } from '../db/participants';
 import type { DB } from '../db/schema';
 
@@ -40,13 +40,22 @@ export function plain(q: RecipientQuery, ids: number[]): Recipient[] {
   return ids.map((personId) => ({ personId, subjectPersonId: null, isManager: q.managers.has(personId) }));
 }
 
-/** For each participant of the batch with objectives: their manager if the manager takes part, else the HR owner. */
+/**
+ * For each participant of the batch with objectives: their manager if the manager takes part,
+ * else the HR owner — and for the HR owner herself, who must not review her own OKRs, her
+ * manager, another HR person of the cycle, or (nobody else being there) herself.
+ */
 export async function reviewersOfBatch(q: RecipientQuery): Promise<Recipient[]> {
   const subjects = await withObjectives(q.db, q.cycle.id, q.batchNo);
-  return subjects.map((s) => ({ personId: s.manager_id !== null && q.managers.has(s.manager_id) ? s.manager_id : q.cycle.hrPersonId, subjectPersonId: s.id, isManager: true }));
+  const standIn = subjects.some((s) => s.id === q.cycle.hrPersonId && !(s.manager_id !== null && q.managers.has(s.manager_id))) ? await hrReviewer(q.db, q.cycle.id, q.cycle.hrPersonId) : q.cycle.hrPersonId;
+  return subjects.map((s) => ({
+    personId: s.manager_id !== null && q.managers.has(s.manager_id) ? s.manager_id : s.id === q.cycle.hrPersonId ? standIn : q.cycle.hrPersonId,
+    subjectPersonId: s.id,
+    isManager: true,
+  }));
 }
 
-/** The reviewer of a participant: their manager if the manager takes part, else the HR owner. */
+/** The reviewer of a participant: their manager if the manager takes part, else the HR owner (for the HR owner: `hrReviewer`). */
 export async function reviewerOf(db: Db, cycleId: number, hrPersonId: number, subjectId: number): Promise<number> {
   const row = await db
     .selectFrom('people as p')
@@ -54,5 +63,20 @@ export async function reviewerOf(db: Db, cycleId: number, hrPersonId: number, su
     .select('p.manager_id')
     .where('p.id', '=', subjectId)
     .executeTakeFirst();
-  return row?.manager_id ?? hrPersonId;
+  if (row?.manager_id != null) return row.manager_id;
+  return subjectId === hrPersonId ? hrReviewer(db, cycleId, hrPersonId) : hrPersonId;
+}
+
+/** Who reviews and calibrates the HR owner when her manager takes no part: her manager if she has an active one, else another HR person of the cycle, else herself. */
+export async function hrReviewer(db: Db, cycleId: number, hrPersonId: number): Promise<number> {
+  const manager = await db
+    .selectFrom('people as p')
+    .innerJoin('people as m', 'm.id', 'p.manager_id')
+    .select('m.id')
+    .where('p.id', '=', hrPersonId)
+    .where('m.active', '=', true)
+    .executeTakeFirst();
+  if (manager) return manager.id;
+  const other = await activeParticipants(db, cycleId).select('p.id').where('p.id', '!=', hrPersonId).where(sql<boolean>`'hr' = any(p.roles)`).orderBy('p.id').limit(1).executeTakeFirst();
+  return other?.id ?? hrPersonId;
 }

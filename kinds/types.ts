@@ -6,6 +6,8 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { FieldIssue, SubmissionOf, TaskKind } from '../contract';
 import type { DB } from '../db/schema';
+import type { EmailData } from '../mail/templates/data';
+import type { ContextNote } from './notes';
 
 export interface TaskRef {
   id: number;
@@ -41,7 +43,11 @@ export interface NominationOption {
   nominator: string;
   /** "objective: <title> (<owner>)" or "person: <name>" */
   label: string;
+  /** Every citation, the first nominator's first (one nomination per subject). */
   citation: string;
+  citations?: { nominator: string; citation: string }[];
+  /** What is nominated, for pages that say it in the person's language. */
+  subject?: { kind: 'objective'; objectiveId: number; title: string; owner: string | null } | { kind: 'person'; personId: number; name: string };
   votes: number;
 }
 
@@ -51,6 +57,8 @@ export interface KindContext {
   values: unknown;
   /** Sentences shown above the form: the reviewer's comment, what the week is, … */
   notes: string[];
+  /** The same notes by code, for pages in other languages (i18n/notes.ts `translateNote`). */
+  noteKeys?: ContextNote[];
   /** For drafts: objectives to align to. */
   parents: { id: number; title: string; owner: string }[];
   /** For check-ins, scoring, calibration: the key results concerned. */
@@ -85,6 +93,13 @@ export interface KindHandler<K extends TaskKind> {
   context(db: Kysely<DB>, task: TaskRef): Promise<KindContext>;
   /** Runs inside the transaction that completes the task; throws SubmissionRejected on a rule. */
   record(tx: Transaction<DB>, task: TaskRef, submission: SubmissionOf<K>): Promise<RecordOutcome>;
+  /** What the completion tells other people (the author of approved OKRs, a calibrated person), queued in the same transaction after `record`. */
+  notices?(tx: Transaction<DB>, task: TaskRef, submission: SubmissionOf<K>): Promise<Notice[]>;
 }
+
+/** The words of a notice; the recipient's name, language, time zone and the cycle's title are added when it is queued. */
+type NoticeWords<K extends NoticeKind> = Omit<EmailData[K], 'locale' | 'personName' | 'cycleTitle' | 'timeZone'>;
+export type NoticeKind = 'review-outcome' | 'final-score';
+export type Notice = { [K in NoticeKind]: { kind: K; to: number; data: NoticeWords<K> } }[NoticeKind];
 
 export type KindHandlers = { [K in TaskKind]: KindHandler<K> };

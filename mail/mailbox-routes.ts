@@ -10,6 +10,7 @@ import type { Context } from 'hono';
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import { hostCheck } from '../api/host-check';
+import { isTimeZone } from '../contract';
 import type { CaughtMessage, MailCatcher } from './catcher';
 
 export interface MailboxRouterOptions {
@@ -17,6 +18,8 @@ export interface MailboxRouterOptions {
   basePath?: string;
   /** `host[:port]` values the pages answer for (api/host-check.ts); unset = any (tests). */
   allowedHosts?: Set<string>;
+  /** Each recipient's time zone (from the people table); times are shown in it, else in UTC. */
+  timeZoneOf?: (addresses: string[]) => Promise<Map<string, string>>;
 }
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
@@ -59,9 +62,22 @@ function normalizeBasePath(basePath: string | undefined): string {
   return trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
 }
 
-/** 2024-05-01 12:34:56 (UTC) */
-function formatTime(iso: string): string {
-  return iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, '');
+const wallClocks = new Map<string, Intl.DateTimeFormat>();
+
+/** 2024-05-01 12:34:56 UTC, or in the recipient's zone: 2024-05-01 20:34:56 Asia/Shanghai */
+function formatTime(iso: string, zone?: string): string {
+  const timeZone = zone && isTimeZone(zone) ? zone : 'UTC';
+  let format = wallClocks.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+    wallClocks.set(timeZone, format);
+  }
+  return `${format.format(new Date(iso))} ${timeZone}`;
+}
+
+/** The first recipient's address (the one a task email is for). */
+function recipientOf(m: CaughtMessage): string {
+  return (m.envelopeTo[0] ?? '').trim().toLowerCase();
 }
 
 const URL_PATTERN = /https?:\/\/[^\s<>"'`]+/gi;
@@ -147,16 +163,20 @@ export function createMailboxRouter(catcher: MailCatcher, options: MailboxRouter
       404,
     );
 
-  app.get('/', (c) => {
+  const zonesOf = async (messages: CaughtMessage[]): Promise<Map<string, string>> =>
+    options.timeZoneOf ? options.timeZoneOf([...new Set(messages.map(recipientOf))]).catch(() => new Map<string, string>()) : new Map<string, string>();
+
+  app.get('/', async (c) => {
     const all = catcher.messages();
     const q = (c.req.query('q') ?? '').trim();
     const shown = (q ? all.filter((m) => matches(m, q)) : all).reverse();
+    const zones = await zonesOf(shown);
     const count = q
       ? html`<span class="count">${shown.length} of ${all.length} message${all.length === 1 ? '' : 's'} match</span>`
       : html`<span class="count">${all.length} message${all.length === 1 ? '' : 's'}</span>`;
     const rows = shown.map(
       (m) => html`<tr>
-<td class="time" title="${m.receivedAt}">${formatTime(m.receivedAt)}</td>
+<td class="time" title="${m.receivedAt}">${formatTime(m.receivedAt, zones.get(recipientOf(m)))}</td>
 <td class="to">${m.to || m.envelopeTo.join(', ')}</td>
 <td><a href="${base}/${m.id}">${m.subject || '(no subject)'}</a></td>
 </tr>`,
@@ -164,7 +184,7 @@ export function createMailboxRouter(catcher: MailCatcher, options: MailboxRouter
     const list =
       shown.length === 0
         ? html`<p class="empty">${q ? 'No matching messages.' : 'No messages yet.'}</p>`
-        : html`<table><thead><tr><th>Time (UTC)</th><th>To</th><th>Subject</th></tr></thead><tbody>${rows}</tbody></table>`;
+        : html`<table><thead><tr><th>Time (the recipient’s zone)</th><th>To</th><th>Subject</th></tr></thead><tbody>${rows}</tbody></table>`;
     return c.html(
       page(
         'Mailbox',
@@ -193,7 +213,7 @@ ${list}
     return c.body(message.raw, 200, { 'Content-Type': 'text/plain; charset=utf-8' });
   });
 
-  app.get('/:id', (c) => {
+  app.get('/:id', async (c) => {
     const id = c.req.param('id');
     const m = catcher.get(id);
     if (!m) return notFound(c, id);
@@ -213,7 +233,7 @@ ${list}
 <dt>Subject</dt><dd>${m.subject}</dd>
 <dt>Date</dt><dd>${date ?? ''}</dd>
 <dt>Message-ID</dt><dd>${m.messageId ?? ''}</dd>
-<dt>Received</dt><dd>${m.receivedAt}</dd>
+<dt>Received</dt><dd>${formatTime(m.receivedAt, (await zonesOf([m])).get(recipientOf(m)))}</dd>
 <dt>Envelope</dt><dd>${m.envelopeFrom || '<>'} → ${m.envelopeTo.join(', ')}</dd>
 </dl>
 <p><a href="${inbox}">← Inbox</a> · <a href="${base}/${m.id}/raw">Raw message</a></p>

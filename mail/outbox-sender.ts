@@ -24,7 +24,7 @@ import type { DB } from '../db/schema';
 import { type TaskRef, kindHandlers, loadTaskRef } from '../kinds';
 import type { Logger } from '../runtime/logger';
 import { type Mailer, type OutgoingMessage, classifySmtpError, describeSmtpError } from './mailer';
-import { OWNER_TASK_EMAIL_KINDS, type OutboxData, type OutboxKind, REPLY_KINDS, type RenderExtras, renderEmail } from './templates';
+import { EMAIL_KINDS, OWNER_TASK_EMAIL_KINDS, type OutboxData, type OutboxKind, REPLY_KINDS, type RenderExtras, renderEmail } from './templates';
 
 export interface OutboxSenderDeps {
   db: Kysely<DB>;
@@ -71,7 +71,7 @@ export const DEFAULT_COMPOSE_LIMIT = 32;
 /** After this many temporary failures in a row the pass stops: the server is down, the rest wait for the retry. */
 const GIVE_UP_AFTER = 20;
 
-const KNOWN_KINDS: ReadonlySet<string> = new Set<OutboxKind>(['task-invite', 'task-reminder', 'task-escalation', 'awards-announcement', 'cycle-cancelled', 'manager-digest', 'reply-answer']);
+const KNOWN_KINDS: ReadonlySet<string> = new Set<OutboxKind>([...EMAIL_KINDS, 'reply-answer']);
 
 /** An outbox row with what its rendering needs from the task it is about. */
 function selectRows(db: Kysely<DB>) {
@@ -87,6 +87,7 @@ function selectRows(db: Kysely<DB>) {
       'e.data',
       'e.message_id',
       'e.task_id',
+      'e.cycle_id as email_cycle_id',
       'e.status',
       't.cycle_id',
       't.kind as task_kind',
@@ -160,6 +161,12 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
     };
   }
 
+  /** Each task's personal link in an email that lists several tasks of its recipient. */
+  function togetherLinks(d: OutboxData['tasks-together'], personId: number | null, cycleId: number | null): Record<number, string> {
+    if (personId === null || cycleId === null) return {};
+    return Object.fromEntries(d.tasks.map((t) => [t.taskId, linkOf({ cycleId, kind: d.taskKind, round: d.round, personId, subjectPersonId: t.subjectPersonId })]));
+  }
+
   async function compose(row: Row): Promise<OutgoingMessage> {
     if (!KNOWN_KINDS.has(row.kind)) throw new Error(`unknown email kind ${row.kind}`);
     const kind = row.kind as OutboxKind;
@@ -176,6 +183,7 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
       if (REPLY_KINDS.has(ref.kind)) extras = await extrasFor(ref);
       extras.replies = replyTo !== undefined;
     }
+    if (kind === 'tasks-together') extras.links = togetherLinks(row.data as unknown as OutboxData['tasks-together'], row.person_id, row.email_cycle_id);
     const rendered = renderEmail(kind, row.data as unknown as OutboxData[typeof kind], link, extras);
     return { to: { name: row.to_name, address: row.to_address }, messageId: row.message_id, ...(replyTo ? { replyTo } : {}), ...rendered };
   }

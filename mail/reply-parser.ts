@@ -8,7 +8,8 @@
  * which is the order the task email lists them in.
  */
 import type { Locale, TaskKind } from '../contract';
-import { translateIssue } from '../i18n/validation';
+import { translateFieldIssue, translateIssue } from '../i18n/validation';
+import { MAX_PERCENT } from '../kinds/schema-parts';
 import { kindModule } from '../kinds';
 import { type ReplyKeyResult, type ReplyLine, type ReplyMessages, type ReplyProblem, KR_LINE, builder, clip } from '../kinds/reply-grammar';
 
@@ -75,7 +76,7 @@ const MESSAGES: Record<Locale, Messages> = {
     twice: (n: number, first: number) => `KR${n} is given twice (also on line ${first})`,
     noValue: (n: number) => `KR${n} has no value after the colon`,
     milestone: (n: number) => `KR${n} is a milestone: write "done" or "not done"`,
-    percent: (n: number) => `KR${n} is a percentage: write a number from 0 to 100, e.g. KR${n}: 60%`,
+    percent: (n: number) => `KR${n} is a percentage: write a number from 0 to ${MAX_PERCENT.toLocaleString('en')}, e.g. KR${n}: 60%`,
     number: (n: number, unit: string | null) => `KR${n} needs a number${unit ? ` (in ${unit})` : ''}, e.g. KR${n}: 12`,
     score: (n: number) => `KR${n} needs a score from 0.0 to 1.0, e.g. KR${n}: 0.7`,
     confidenceValue: 'confidence must be a whole number from 1 to 10, e.g. confidence: 7',
@@ -92,28 +93,35 @@ const MESSAGES: Record<Locale, Messages> = {
     noSuchKr: (n: number, count: number) => (count ? `没有 KR${n}：此任务有 ${count} 个关键结果（KR1–KR${count}）` : `没有 KR${n}：此任务没有关键结果`),
     twice: (n: number, first: number) => `KR${n} 重复出现（另见第 ${first} 行）`,
     noValue: (n: number) => `KR${n} 冒号后没有填写数值`,
-    milestone: (n: number) => `KR${n} 是里程碑：请写 "done" 或 "not done"`,
-    percent: (n: number) => `KR${n} 是百分比：请写 0 到 100 之间的数字，例如 KR${n}: 60%`,
-    number: (n: number, unit: string | null) => `KR${n} 需要一个数字${unit ? `（单位：${unit}）` : ''}，例如 KR${n}: 12`,
-    score: (n: number) => `KR${n} 需要 0.0 到 1.0 之间的分数，例如 KR${n}: 0.7`,
-    confidenceValue: '信心需为 1 到 10 的整数，例如 confidence: 7',
+    milestone: (n: number) => `KR${n} 是里程碑：请写“已完成”或“未完成”`,
+    percent: (n: number) => `KR${n} 是百分比：请写 0 到 ${MAX_PERCENT.toLocaleString('zh-CN')} 之间的数字，例如 KR${n}：60%`,
+    number: (n: number, unit: string | null) => `KR${n} 需要一个数字${unit ? `（单位：${unit}）` : ''}，例如 KR${n}：12`,
+    score: (n: number) => `KR${n} 需要 0.0 到 1.0 之间的分数，例如 KR${n}：0.7`,
+    confidenceValue: '信心需为 1 到 10 的整数，例如“信心：7”',
     confidenceTwice: (first: number) => `信心重复出现（另见第 ${first} 行）`,
-    confidenceMissing: '请加一行 "confidence: N"，N 为 1 到 10 的整数',
-    noKrLines: '请至少写一个关键结果，每行一个，例如 KR1: 60%',
-    noScoreLines: '请每个关键结果写一行分数，例如 KR1: 0.7',
-    decision: '回复的第一行请写 "approve"，或写 "changes:" 加上需要修改的内容',
-    changesComment: '请在 "changes:" 后写明需要修改的内容',
+    confidenceMissing: '请加一行“信心：数字”，数字为 1 到 10 的整数',
+    noKrLines: '请至少写一个关键结果，每行一个，例如 KR1：60%',
+    noScoreLines: '请每个关键结果写一行分数，例如 KR1：0.7',
+    decision: '回复的第一行请写“批准”，或写“修改：”加上需要修改的内容',
+    changesComment: '请在“修改：”后写明需要修改的内容',
     field: (label: string, message: string) => `${label}：${message}`,
   },
 };
 
 // ---- entry point ------------------------------------------------------------------------------------------
 
-/** How a person calls a field: "KR2" for a key result's line, else the field's name ("confidence"). */
-function labelFor(path: string, line: ReplyLine | null): string {
+/** What fields are called in a reply, in each language (the key result lines say "KR2"). */
+const FIELD_LABELS: Record<Locale, Record<string, string>> = {
+  en: {},
+  'zh-CN': { confidence: '信心', report: '周报', decision: '决定', comment: '意见', scores: '评分', keyResults: '关键结果', items: '执行事项' },
+};
+
+/** How a person calls a field: "KR2" for a key result's line, else the field's name ("confidence", "信心"). */
+function labelFor(path: string, line: ReplyLine | null, locale: Locale = 'en'): string {
   const kr = line ? KR_LINE.exec(line.text) : null;
   if (kr && /^(?:keyResults|scores)\./.test(path)) return `KR${kr[1]}`;
-  return path.split('.')[0] ?? '';
+  const field = path.split('.')[0] ?? '';
+  return FIELD_LABELS[locale]?.[field] ?? field;
 }
 
 function locateIn(path: string, where: Map<string, ReplyLine>): ReplyLine | null {
@@ -147,7 +155,7 @@ export function parseReply(kind: TaskKind, text: string, keyResults: ReplyKeyRes
     for (const issue of checked.error.issues) {
       const path = issue.path.map(String).join('.');
       const line = locate(path);
-      const label = labelFor(path, line);
+      const label = labelFor(path, line, locale);
       const message = translateIssue(locale, issue);
       b.problem(line, label ? m.field(label, message) : message);
     }
@@ -157,11 +165,12 @@ export function parseReply(kind: TaskKind, text: string, keyResults: ReplyKeyRes
 }
 
 /** Field issues from the server (e.g. "keyResults.1.value: from 0 to 100") as problems on the reply's lines. */
-export function problemsFromIssues(parsed: ParsedReply, issues: { path: string; message: string }[], locale: Locale = 'en'): ReplyProblem[] {
+export function problemsFromIssues(parsed: ParsedReply, issues: { path: string; message: string; code?: string; params?: Record<string, string | number> }[], locale: Locale = 'en'): ReplyProblem[] {
   const m: Messages = MESSAGES[locale] ?? MESSAGES.en;
   return issues.map((issue) => {
     const line = parsed.locate(issue.path);
-    const label = labelFor(issue.path, line);
-    return { line: line?.no ?? null, text: line ? clip(line.text) : null, message: label ? m.field(label, issue.message) : issue.message };
+    const label = labelFor(issue.path, line, locale);
+    const message = translateFieldIssue(locale, issue);
+    return { line: line?.no ?? null, text: line ? clip(line.text) : null, message: label ? m.field(label, message) : message };
   });
 }

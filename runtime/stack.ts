@@ -16,6 +16,7 @@ import type { createApp } from '../api/app';
 import type { AppConfig } from '../config';
 import { type Database, migrateToLatest, openDatabase } from '../db/connect';
 import type { MailCatcher } from '../mail/catcher';
+import { timeZonesByEmail } from '../db/people';
 import { secureDataDir } from './secrets';
 import { type Mailer, createMailer } from '../mail/mailer';
 import { type Logger, createLogger, installTemporalLogging } from './logger';
@@ -145,7 +146,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
             temporal: () => temporalReachable(access),
           },
         },
-        { mounts: mailCatcher ? [{ path: '/dev/mailbox', app: createMailboxRouter(mailCatcher, { basePath: '/dev/mailbox', allowedHosts: hosts }) }] : [] },
+        { mounts: mailCatcher ? [{ path: '/dev/mailbox', app: createMailboxRouter(mailCatcher, { basePath: '/dev/mailbox', allowedHosts: hosts, timeZoneOf: (emails) => timeZonesByEmail(database.db, emails) }) }] : [] },
       );
       const server = await listen(isLoopbackBind(config.host) ? guardHost(app.fetch, hosts) : app.fetch, config.host, config.port);
       cleanups.push(() => closeServer(server));

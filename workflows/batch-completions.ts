@@ -59,7 +59,7 @@ export function registerCompletions(batch: BatchState): void {
           task.status = 'open';
           outcomes[index] = { taskId, error: r.error };
         } else {
-          batch.markCompleted(task, r.outcome);
+          batch.markCompleted(task, r.outcome, r.notices);
           outcomes[index] = { taskId, status: 'completed', completedAt: r.completedAt };
         }
       });
@@ -83,8 +83,8 @@ export function registerCompletions(batch: BatchState): void {
       task!.status = 'completing';
       try {
         const parsed = submissionSchemas[task!.info.kind].parse(submission);
-        const { completedAt, outcome } = await submissionActs.recordSubmission({ taskId, kind: task!.info.kind, submission: parsed, via });
-        batch.markCompleted(task!, outcome);
+        const { completedAt, outcome, notices } = await submissionActs.recordSubmission({ taskId, kind: task!.info.kind, submission: parsed, via });
+        batch.markCompleted(task!, outcome, notices);
         return { taskId, status: 'completed', completedAt };
       } catch (error) {
         task!.status = 'open';

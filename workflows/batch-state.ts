@@ -36,6 +36,8 @@ export class BatchState {
   loaded = false;
   /** Grows with every completion and signal: the batch's wait wakes when it changes. */
   changes = 0;
+  /** A completion queued notices (an approval, final scores) with this batch's mail: the next pass sends them. */
+  private noticesWaiting = false;
   private readonly dueRules: DueRules;
 
   constructor(private readonly input: Pick<TaskBatchInput, 'chain' | 'opening'> & { policy: TaskPolicy }) {
@@ -78,8 +80,9 @@ export class BatchState {
   }
 
   /** A recorded completion: the task is done; a chain may owe a follow-up. */
-  markCompleted(task: Tracked, outcome: RecordSubmissionResult['outcome']): void {
+  markCompleted(task: Tracked, outcome: RecordSubmissionResult['outcome'], notices = 0): void {
     task.status = 'completed';
+    if (notices > 0) this.noticesWaiting = true;
     const { chain } = this.input;
     const { kind, round, personId, subjectPersonId } = task.info;
     if (chain && kind === chain.author) {
@@ -89,6 +92,13 @@ export class BatchState {
     }
     if (outcome.winners) this.winners.push(...outcome.winners);
     this.changes++;
+  }
+
+  /** Whether notices wait to be sent (and forget it: the caller sends them). */
+  takeNotices(): boolean {
+    const waiting = this.noticesWaiting;
+    this.noticesWaiting = false;
+    return waiting;
   }
 
   /** Sets the status of tasks an activity closed (and of those it had already closed). */

@@ -88,7 +88,8 @@ export async function taskBatch(input: TaskBatchInput): Promise<TaskBatchResult>
   for (;;) {
     // Anything that happens from here on (a completion, a signal) wakes the wait below at once.
     const seen = batch.changes;
-    mailQueued = (await steps.openFollowUps()) || mailQueued;
+    const followedUp = await steps.openFollowUps();
+    mailQueued = batch.takeNotices() || followedUp || mailQueued;
     await steps.cancelRemoved();
     await steps.applyExtensions();
     if (batch.closeRequest) {

@@ -14,14 +14,14 @@ const importRoute = createRoute({
   path: '/',
   summary: 'Import or update people',
   description:
-    'JSON array of people, or `text/csv` with the columns email,name,managerEmail,department,roles,locale (roles separated by ";"). ' +
+    'JSON array of people, or `text/csv` with the columns email,name,managerEmail,department,roles,locale,timeZone (roles separated by ";"; timeZone an IANA name such as Asia/Shanghai, empty: the cycle’s). ' +
     'Every row is checked first; on any error nothing is imported and the error names the row and the field.',
   security: [{ bearer: [] }],
   request: {
     body: {
       content: {
         'application/json': { schema: peopleImportSchema },
-        'text/csv': { schema: z.string().openapi({ example: 'email,name,managerEmail,department,roles,locale\nana@example.com,Ana,,Sales,hr;manager,en' }) },
+        'text/csv': { schema: z.string().openapi({ example: 'email,name,managerEmail,department,roles,locale,timeZone\nana@example.com,Ana,,Sales,hr;manager,en,Europe/Berlin' }) },
       },
     },
   },

@@ -28,8 +28,8 @@ import { kinds } from '../../kinds';
 import type { KindContext } from '../../kinds/types';
 import type { ApiDeps } from '../deps';
 import { errorBody, statusOf } from '../errors';
-import { localizedIssues, pageStrings, requestLocale } from '../../i18n';
-import { rateLimit } from '../rate-limit';
+import { localizedIssues, pageStrings, requestLocale, translateFieldIssue } from '../../i18n';
+import { type RateLimitOptions, rateLimit } from '../rate-limit';
 import { errorSchema } from '../schemas';
 import { cycleTimeZone, loadKindContext } from '../task-page/context';
 import { type FieldErrors, type FormValues, fieldErrors } from '../task-page/fields';
@@ -261,7 +261,9 @@ export function taskPageRoutes(deps: ApiDeps) {
       await completeTask(completeDeps, task, checked.data, 'form');
     } catch (error) {
       if (error instanceof AppError && error.code === ErrorCode.validation) {
-        return rerender(((error.details as { issues?: FieldIssue[] } | undefined)?.issues ?? [{ path: '', message: error.message }]) as FieldIssue[]);
+        const issues = (error.details as { issues?: FieldIssue[] } | undefined)?.issues ?? [{ path: '', message: error.message }];
+        // The database rules' messages in the person's language (by their code).
+        return rerender(issues.map((i) => ({ path: i.path, message: translateFieldIssue(task.locale, i) })));
       }
       if (error instanceof AppError && (error.code === ErrorCode.taskAlreadyCompleted || error.code === ErrorCode.taskClosed)) {
         const now = await findTaskByToken(deps.db, c.req.param('token'));

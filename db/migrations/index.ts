@@ -4,10 +4,12 @@ import * as initial from './2026_11_27_0001_initial';
 import * as fullCycle from './2026_11_27_0002_full_cycle';
 import * as stalls from './2026_11_27_0003_stalls';
 import * as outbox from './2026_12_02_0030_outbox';
+import * as peopleTimeZone from './2026_12_02_0050_people_time_zone';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_27_0001_initial': initial,
   '2026_11_27_0002_full_cycle': fullCycle,
   '2026_11_27_0003_stalls': stalls,
   '2026_12_02_0030_outbox': outbox,
+  '2026_12_02_0050_people_time_zone': peopleTimeZone,
 };

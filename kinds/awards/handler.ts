@@ -3,15 +3,17 @@
  * vote: the award committee (HR when the cycle has no committee) votes for up to 3;
  * finalize: HR picks the winners.
  */
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type Transaction, sql } from 'kysely';
 import type { FieldIssue } from '../../contract';
 import type { DB } from '../../db/schema';
 import { emptyContext, hasRole, rejectIfAny } from '../shared';
 import { activeParticipants } from '../../db/participants';
 import { type KindHandler, type NominationOption, SubmissionRejected, type TaskRef } from '../types';
 import { isCurrentObjective } from '../../db/objectives';
+import { note, notesOf } from '../notes';
+import { ruleIssue } from '../rules';
 
-/** Every nomination of a cycle with its label and vote count, most votes first. */
+/** Every nomination of a cycle with its label, all its citations and vote count, most votes first. */
 export async function nominationOptions(db: Kysely<DB>, cycleId: number): Promise<NominationOption[]> {
   const rows = await db
     .selectFrom('nominations as n')
@@ -22,6 +24,8 @@ export async function nominationOptions(db: Kysely<DB>, cycleId: number): Promis
     .select((eb) => [
       'n.id',
       'n.citation',
+      'n.objective_id',
+      'n.person_id',
       'nominator.name as nominator',
       'o.title as objective_title',
       'owner.name as owner_name',
@@ -32,13 +36,37 @@ export async function nominationOptions(db: Kysely<DB>, cycleId: number): Promis
     .orderBy('votes', 'desc')
     .orderBy('n.id')
     .execute();
-  return rows.map((r) => ({
-    nominationId: r.id,
-    nominator: r.nominator,
-    label: r.objective_title !== null ? `objective: ${r.objective_title} (${r.owner_name ?? 'Company'})` : `person: ${r.nominee_name ?? ''}`,
-    citation: r.citation,
-    votes: Number(r.votes ?? 0),
-  }));
+  const more = await citationsOf(db, rows.map((r) => r.id));
+  return rows.map((r) => {
+    const citations = [{ nominator: r.nominator, citation: r.citation }, ...(more.get(r.id) ?? [])];
+    return {
+      nominationId: r.id,
+      nominator: citations.map((c) => c.nominator).join(', '),
+      label: r.objective_title !== null ? `objective: ${r.objective_title} (${r.owner_name ?? 'Company'})` : `person: ${r.nominee_name ?? ''}`,
+      citation: citations.map((c) => c.citation).join('\n'),
+      citations,
+      subject:
+        r.objective_id !== null
+          ? { kind: 'objective' as const, objectiveId: r.objective_id, title: r.objective_title ?? '', owner: r.owner_name }
+          : { kind: 'person' as const, personId: r.person_id ?? 0, name: r.nominee_name ?? '' },
+      votes: Number(r.votes ?? 0),
+    };
+  });
+}
+
+/** The further citations of these nominations (after the first nominator's), oldest first. */
+export async function citationsOf(db: Kysely<DB>, nominationIds: number[]): Promise<Map<number, { nominator: string; citation: string }[]>> {
+  const out = new Map<number, { nominator: string; citation: string }[]>();
+  if (!nominationIds.length) return out;
+  const rows = await db
+    .selectFrom('nomination_citations as c')
+    .innerJoin('people as p', 'p.id', 'c.nominator_id')
+    .select(['c.nomination_id', 'p.name', 'c.citation'])
+    .where('c.nomination_id', 'in', nominationIds)
+    .orderBy('c.id')
+    .execute();
+  for (const r of rows) out.set(r.nomination_id, [...(out.get(r.nomination_id) ?? []), { nominator: r.name, citation: r.citation }]);
+  return out;
 }
 
 /** Ids of the cycle's nominations among `ids`. */
@@ -66,7 +94,7 @@ export const nominateHandler: KindHandler<'nominate'> = {
       // Titles only: key results of every objective in the company would swamp the page.
       objectives: objectives.map((o) => ({ id: o.id, title: `${o.title} (${o.name})`, parent: o.parent_title ?? null, keyResults: [] })),
       people,
-      notes: ['Nominate up to 3 objectives or people, each with a citation that says why.'],
+      ...notesOf(note('nominate-up-to')),
     };
   },
 
@@ -74,20 +102,20 @@ export const nominateHandler: KindHandler<'nominate'> = {
     const issues: FieldIssue[] = [];
     const objectiveIds = submission.nominations.flatMap((n) => ('objectiveId' in n ? [n.objectiveId] : []));
     const emails = submission.nominations.flatMap((n) => ('personEmail' in n ? [n.personEmail.trim().toLowerCase()] : []));
-    const objectives = objectiveIds.length
-      ? new Set(
+    const owners = objectiveIds.length
+      ? new Map(
           (
             await tx
               .selectFrom('objectives')
-              .select('id')
+              .select(['id', 'owner_id'])
               .where('cycle_id', '=', task.cycleId)
               .where('id', 'in', objectiveIds)
               .where('owner_id', 'is not', null)
               .where(isCurrentObjective())
               .execute()
-          ).map((r) => r.id),
+          ).map((r) => [r.id, r.owner_id!]),
         )
-      : new Set<number>();
+      : new Map<number, number>();
     const people = emails.length
       ? new Map((await activeParticipants(tx, task.cycleId).select(['p.id', 'p.email']).where(sql<string>`lower(p.email)`, 'in', emails).execute()).map((p) => [p.email.toLowerCase(), p.id]))
       : new Map<string, number>();
@@ -97,30 +125,52 @@ export const nominateHandler: KindHandler<'nominate'> = {
     submission.nominations.forEach((n, i) => {
       if ('objectiveId' in n) {
         const path = `nominations.${i}.objectiveId`;
-        if (!objectives.has(n.objectiveId)) issues.push({ path, message: 'is not an objective of a participant in this cycle' });
-        else if (seen.has(`o${n.objectiveId}`)) issues.push({ path, message: 'appears twice' });
+        const owner = owners.get(n.objectiveId);
+        if (owner === undefined) issues.push(ruleIssue(path, 'not-nominable-objective'));
+        else if (owner === task.personId) issues.push(ruleIssue(path, 'own-objective'));
+        else if (seen.has(`o${n.objectiveId}`)) issues.push(ruleIssue(path, 'twice'));
         seen.add(`o${n.objectiveId}`);
         rows.push({ objective_id: n.objectiveId, person_id: null, citation: n.citation });
       } else {
         const path = `nominations.${i}.personEmail`;
         const personId = people.get(n.personEmail.trim().toLowerCase());
-        if (personId === undefined) issues.push({ path, message: 'is not a participant of this cycle' });
-        else if (personId === task.personId) issues.push({ path, message: 'you cannot nominate yourself' });
-        else if (seen.has(`p${personId}`)) issues.push({ path, message: 'appears twice' });
+        if (personId === undefined) issues.push(ruleIssue(path, 'not-participant'));
+        else if (personId === task.personId) issues.push(ruleIssue(path, 'self-nomination'));
+        else if (seen.has(`p${personId}`)) issues.push(ruleIssue(path, 'twice'));
         if (personId !== undefined) seen.add(`p${personId}`);
         rows.push({ objective_id: null, person_id: personId ?? null, citation: n.citation });
       }
     });
     rejectIfAny(issues);
-    if (rows.length) {
-      await tx
-        .insertInto('nominations')
-        .values(rows.map((r) => ({ ...r, cycle_id: task.cycleId, task_id: task.id, nominator_id: task.personId })))
-        .execute();
-    }
+    for (const r of rows) await nominateOnce(tx, task, r);
     return {};
   },
 };
+
+/**
+ * One nomination per subject: the first nominator's row holds the subject; everyone after adds
+ * their citation to it. The subject's row is locked first, so two nominators at once merge too.
+ */
+async function nominateOnce(tx: Transaction<DB>, task: TaskRef, r: { objective_id: number | null; person_id: number | null; citation: string }): Promise<void> {
+  // Serialises nominations of the same subject in this cycle (a transaction-scoped lock).
+  await sql`select pg_advisory_xact_lock(${task.cycleId}, ${r.objective_id !== null ? r.objective_id : -r.person_id!})`.execute(tx);
+  const existing = await tx
+    .selectFrom('nominations')
+    .select(['id', 'nominator_id'])
+    .where('cycle_id', '=', task.cycleId)
+    .where(r.objective_id !== null ? 'objective_id' : 'person_id', '=', (r.objective_id ?? r.person_id)!)
+    .orderBy('id')
+    .executeTakeFirst();
+  if (!existing) {
+    await tx.insertInto('nominations').values({ ...r, cycle_id: task.cycleId, task_id: task.id, nominator_id: task.personId }).execute();
+  } else if (existing.nominator_id !== task.personId) {
+    await tx
+      .insertInto('nomination_citations')
+      .values({ nomination_id: existing.id, nominator_id: task.personId, task_id: task.id, citation: r.citation })
+      .onConflict((oc) => oc.columns(['nomination_id', 'nominator_id']).doNothing())
+      .execute();
+  }
+}
 
 /** Award-committee members vote; when no active participant of the cycle is on the committee, HR does. */
 export async function mayVote(db: Kysely<DB>, task: TaskRef): Promise<boolean> {
@@ -132,6 +182,27 @@ export async function mayVote(db: Kysely<DB>, task: TaskRef): Promise<boolean> {
   return committee === undefined;
 }
 
+/** Among these nominations: those of the voter or their objective (`self`), and those the voter made or cited (`own`). */
+async function nominationsTouching(db: Kysely<DB>, voterId: number, ids: number[]): Promise<{ self: Set<number>; own: Set<number> }> {
+  if (!ids.length) return { self: new Set(), own: new Set() };
+  const rows = await db
+    .selectFrom('nominations as n')
+    .leftJoin('objectives as o', 'o.id', 'n.objective_id')
+    .select((eb) => [
+      'n.id',
+      'n.nominator_id',
+      'n.person_id',
+      'o.owner_id',
+      eb.exists(eb.selectFrom('nomination_citations as c').select('c.id').whereRef('c.nomination_id', '=', 'n.id').where('c.nominator_id', '=', voterId)).as('cited'),
+    ])
+    .where('n.id', 'in', ids)
+    .execute();
+  return {
+    self: new Set(rows.filter((r) => r.person_id === voterId || r.owner_id === voterId).map((r) => r.id)),
+    own: new Set(rows.filter((r) => r.nominator_id === voterId || r.cited).map((r) => r.id)),
+  };
+}
+
 export const voteHandler: KindHandler<'vote'> = {
   async context(db, task) {
     const nominations = await nominationOptions(db, task.cycleId);
@@ -141,19 +212,22 @@ export const voteHandler: KindHandler<'vote'> = {
       ...emptyContext(),
       nominations,
       values: { nominationIds: mine.map((v) => v.nomination_id) },
-      notes: nominations.length ? ['Vote for up to 3 nominations.'] : ['There are no nominations in this cycle.'],
+      ...notesOf(note(nominations.length ? 'vote-up-to' : 'no-nominations')),
     };
   },
   async record(tx, task, submission) {
-    if (!(await mayVote(tx, task))) throw new SubmissionRejected([{ path: 'nominationIds', message: 'only the award committee votes' }]);
+    if (!(await mayVote(tx, task))) throw new SubmissionRejected([ruleIssue('nominationIds', 'committee-only')]);
     const ofCycle = await nominationsOfCycle(tx, task.cycleId, submission.nominationIds);
+    const { self, own } = await nominationsTouching(tx, task.personId, submission.nominationIds);
     const already = new Set(
       (await tx.selectFrom('votes').select('nomination_id').where('voter_id', '=', task.personId).where('nomination_id', 'in', submission.nominationIds).execute()).map((v) => v.nomination_id),
     );
     const issues: FieldIssue[] = [];
     submission.nominationIds.forEach((id, i) => {
-      if (!ofCycle.has(id)) issues.push({ path: `nominationIds.${i}`, message: 'is not a nomination of this cycle' });
-      else if (already.has(id)) issues.push({ path: `nominationIds.${i}`, message: 'you have already voted for this nomination' });
+      if (!ofCycle.has(id)) issues.push(ruleIssue(`nominationIds.${i}`, 'not-nomination'));
+      else if (self.has(id)) issues.push(ruleIssue(`nominationIds.${i}`, 'vote-for-self'));
+      else if (own.has(id)) issues.push(ruleIssue(`nominationIds.${i}`, 'own-nomination'));
+      else if (already.has(id)) issues.push(ruleIssue(`nominationIds.${i}`, 'already-voted'));
     });
     rejectIfAny(issues);
     await tx
@@ -180,7 +254,7 @@ export const finalizeHandler: KindHandler<'finalize'> = {
     const ofCycle = await nominationsOfCycle(tx, task.cycleId, ids);
     const issues: FieldIssue[] = [];
     ids.forEach((id, i) => {
-      if (!ofCycle.has(id)) issues.push({ path: `winnerNominationIds.${i}`, message: 'is not a nomination of this cycle' });
+      if (!ofCycle.has(id)) issues.push(ruleIssue(`winnerNominationIds.${i}`, 'not-nomination'));
     });
     rejectIfAny(issues);
     await tx.updateTable('nominations').set({ winner: false }).where('cycle_id', '=', task.cycleId).execute();

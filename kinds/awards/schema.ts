@@ -1,13 +1,13 @@
 /** nominate, vote and finalize submissions. Workflow-safe (the contract re-exports it). */
 import { z } from 'zod';
-import { comment, id } from '../schema-parts';
+import { choiceOf, comment } from '../schema-parts';
 
 /** nominate: up to 3 objectives or people, each with a citation. */
 export const nominateSubmissionSchema = z.object({
   nominations: z
     .array(
       z.union([
-        z.object({ objectiveId: id, citation: comment.min(10, 'at least 10 characters') }),
+        z.object({ objectiveId: choiceOf('an objective'), citation: comment.min(10, 'at least 10 characters') }),
         z.object({ personEmail: z.email({ message: 'must be an email address' }), citation: comment.min(10, 'at least 10 characters') }),
       ]),
     )
@@ -17,13 +17,13 @@ export type NominateSubmission = z.infer<typeof nominateSubmissionSchema>;
 
 /** vote: up to 3 nominations. */
 export const voteSubmissionSchema = z.object({
-  nominationIds: z.array(id).min(1, 'vote for at least 1 nomination').max(3, 'at most 3 votes').refine((a) => new Set(a).size === a.length, { message: 'each nomination once', params: { code: 'ids.unique' } }),
+  nominationIds: z.array(choiceOf('a nomination')).min(1, 'vote for at least 1 nomination').max(3, 'at most 3 votes').refine((a) => new Set(a).size === a.length, { message: 'each nomination once', params: { code: 'ids.unique' } }),
 });
 export type VoteSubmission = z.infer<typeof voteSubmissionSchema>;
 
 /** finalize: the winning nominations. */
 export const finalizeSubmissionSchema = z.object({
-  winnerNominationIds: z.array(id).max(10, 'at most 10 winners').refine((a) => new Set(a).size === a.length, { message: 'each nomination once', params: { code: 'ids.unique' } }),
+  winnerNominationIds: z.array(choiceOf('a nomination')).max(10, 'at most 10 winners').refine((a) => new Set(a).size === a.length, { message: 'each nomination once', params: { code: 'ids.unique' } }),
   announcement: comment.optional(),
 });
 export type FinalizeSubmission = z.infer<typeof finalizeSubmissionSchema>;

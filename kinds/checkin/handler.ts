@@ -4,6 +4,9 @@
  */
 import type { FieldIssue } from '../../contract';
 import { currentKeyResults, emptyContext, rejectIfAny, repeatedIndexes } from '../shared';
+import { note, notesOf } from '../notes';
+import { ruleIssue } from '../rules';
+import { MAX_PERCENT } from '../schema-parts';
 import type { KindHandler } from '../types';
 
 const DEFAULT_CONFIDENCE = 5;
@@ -31,7 +34,7 @@ export const checkinHandler: KindHandler<'checkin'> = {
         items: [],
         report: '',
       },
-      notes: [`Week ${task.round}`],
+      ...notesOf(note('week', { n: task.round })),
     };
   },
 
@@ -42,19 +45,19 @@ export const checkinHandler: KindHandler<'checkin'> = {
     submission.keyResults.forEach((k, i) => {
       const kr = mine.get(k.keyResultId);
       if (!kr) {
-        issues.push({ path: `keyResults.${i}.keyResultId`, message: 'is not one of your key results' });
+        issues.push(ruleIssue(`keyResults.${i}.keyResultId`, 'not-your-key-result'));
       } else if (repeated.has(i)) {
-        issues.push({ path: `keyResults.${i}.keyResultId`, message: 'appears twice' });
+        issues.push(ruleIssue(`keyResults.${i}.keyResultId`, 'twice'));
       } else if (kr.kind === 'milestone') {
-        if (k.done === undefined) issues.push({ path: `keyResults.${i}.done`, message: 'say whether it is done' });
+        if (k.done === undefined) issues.push(ruleIssue(`keyResults.${i}.done`, 'say-done'));
       } else if (k.value === undefined) {
-        issues.push({ path: `keyResults.${i}.value`, message: 'give the current value' });
-      } else if (kr.kind === 'percent' && (k.value < 0 || k.value > 100)) {
-        issues.push({ path: `keyResults.${i}.value`, message: 'from 0 to 100' });
+        issues.push(ruleIssue(`keyResults.${i}.value`, 'give-value'));
+      } else if (kr.kind === 'percent' && (k.value < 0 || k.value > MAX_PERCENT)) {
+        issues.push(ruleIssue(`keyResults.${i}.value`, 'percent-range', { max: MAX_PERCENT }));
       }
     });
     submission.items.forEach((item, i) => {
-      if (!mine.has(item.keyResultId)) issues.push({ path: `items.${i}.keyResultId`, message: 'is not one of your key results' });
+      if (!mine.has(item.keyResultId)) issues.push(ruleIssue(`items.${i}.keyResultId`, 'not-your-key-result'));
     });
     rejectIfAny(issues);
 

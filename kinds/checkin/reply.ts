@@ -4,12 +4,17 @@
  *                        any other line: the weekly report
  */
 import type { KeyResultOption } from '../types';
+import { MAX_PERCENT } from '../schema-parts';
 import { type Builder, type ReplyGrammar, type ReplyKeyResult, type ReplyLine, type ReplyMessages, freeText, krLabel, krLines, num, parseNumber } from '../reply-grammar';
 
 const DONE = /^(?:done|complete|completed|finished|yes|已完成|完成|是)$/i;
 const NOT_DONE = /^(?:not done|not yet|not finished|open|pending|no|未完成|没完成|否)$/i;
 const CONFIDENCE_LINE = /^(?:[-*•·]\s*)?(?:confidence|信心(?:指数)?)\s*(?:[:：=]\s*(.*)|\s+(\d+(?:[.,]\d+)?(?:\s*\/\s*10)?))$/i;
 const REPORT_PREFIX = /^(?:weekly report|report|周报)\s*[:：]\s*/i;
+
+/** How the examples write a milestone, in English and Chinese (the parser reads both). */
+const DONE_WORD = ['done', '已完成'] as const;
+const NOT_DONE_WORD = ['not done', '未完成'] as const;
 
 type Value = { value: number } | { done: boolean } | { error: string };
 
@@ -25,7 +30,7 @@ function checkinValue(raw: string, kr: ReplyKeyResult, n: number, m: ReplyMessag
   const rest = match ? match[2]!.trim() : '';
   if (kr.kind === 'percent') {
     if (value === null || !(rest === '' || rest === '%' || rest === '％')) return { error: m.percent(n) };
-    if (value < 0 || value > 100) return { error: m.percent(n) };
+    if (value < 0 || value > MAX_PERCENT) return { error: m.percent(n) };
     return { value };
   }
   const unit = kr.unit?.trim() ?? '';
@@ -93,9 +98,11 @@ export const checkinReply: ReplyGrammar = {
     };
   },
   example({ keyResults: krs, confidence }, locale) {
+    const zh = locale === 'zh-CN' ? 1 : 0;
+    const colon = zh ? '：' : ': ';
     const lines = krs?.length
-      ? krs.map((kr, i) => `KR${i + 1}: ${kr.kind === 'milestone' ? (kr.done ? 'done' : 'not done') : kr.kind === 'percent' ? `${num(kr.current ?? kr.start ?? 0)}%` : num(kr.current ?? kr.start ?? 0)}`)
-      : ['KR1: 60%', 'KR2: 12', 'KR3: done'];
-    return [[...lines, `confidence: ${confidence ?? 7}`, locale === 'zh-CN' ? '本周上线了测试版，正在等待安全评审。' : 'Shipped the beta; waiting for the security review.']];
+      ? krs.map((kr, i) => `KR${i + 1}${colon}${kr.kind === 'milestone' ? (kr.done ? DONE_WORD[zh] : NOT_DONE_WORD[zh]) : kr.kind === 'percent' ? `${num(kr.current ?? kr.start ?? 0)}%` : num(kr.current ?? kr.start ?? 0)}`)
+      : [`KR1${colon}60%`, `KR2${colon}12`, `KR3${colon}${DONE_WORD[zh]}`];
+    return [[...lines, `${zh ? '信心' : 'confidence'}${colon}${confidence ?? 7}`, locale === 'zh-CN' ? '本周上线了测试版，正在等待安全评审。' : 'Shipped the beta; waiting for the security review.']];
   },
 };

@@ -1,14 +1,14 @@
 /** checkin submissions. Workflow-safe (the contract re-exports it). */
 import { z } from 'zod';
 import { text } from '../../contract/text';
-import { finite, id } from '../schema-parts';
+import { choiceOf, finite } from '../schema-parts';
 
 /** Each key result's progress, a confidence, execution items (OKR-E) and a short report. */
 export const checkinSubmissionSchema = z.object({
   keyResults: z
     .array(
       z
-        .object({ keyResultId: id, value: finite.optional(), done: z.boolean().optional() })
+        .object({ keyResultId: choiceOf('a key result'), value: finite.optional(), done: z.boolean().optional() })
         .refine((k) => k.value !== undefined || k.done !== undefined, { message: 'give a value or done', params: { code: 'checkin.value-or-done' } }),
     )
     .min(1, 'at least 1 key result')
@@ -17,7 +17,7 @@ export const checkinSubmissionSchema = z.object({
   items: z
     .array(
       z.object({
-        keyResultId: id,
+        keyResultId: choiceOf('a key result'),
         kind: z.enum(['project', 'task'], { error: 'kind must be project or task' }),
         title: text().trim().min(1, 'must not be empty').max(200),
         status: z.enum(['planned', 'in-progress', 'done']).default('in-progress'),

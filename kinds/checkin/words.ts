@@ -29,7 +29,7 @@ export const checkinWords: KindWordsByLocale = {
       action: (round) => `完成第 ${round} 周的进展更新`,
       noun: (round) => `第 ${round} 周进展更新`,
       intro: (title, _subject, round) => `现在是 ${title} 的第 ${round} 周：请更新各关键结果的进展，并给出你达成目标的信心（1–10）。`,
-      replyHow: '每个关键结果写一行（百分比、数字，或 done / not done），再写一行信心（1–10）。其余文字即为你的周报。未写到的关键结果保持原值。',
+      replyHow: '每个关键结果写一行（百分比、数字，或“已完成”/“未完成”），再写一行信心（1–10）。其余文字即为你的周报。未写到的关键结果保持原值。',
       overdueSubject: (cycleTitle, ownerName, round) => `${cycleTitle}：${ownerName} 未完成第 ${round} 周进展更新`,
     },
   },

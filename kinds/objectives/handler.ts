@@ -5,6 +5,8 @@ import type { DB } from '../../db/schema';
 import { changesRequested, emptyContext, previousSubmission } from '../shared';
 import { type KindHandler, SubmissionRejected, type TaskRef } from '../types';
 import { SUPERSEDED, isCurrentObjective } from '../../db/objectives';
+import { note, notesOf } from '../notes';
+import { ruleIssue } from '../rules';
 
 /** Objectives a person may align to in a cycle: approved company objectives and their manager's current ones. */
 export async function alignmentParentsFor(db: Kysely<DB>, cycleId: number, personId: number) {
@@ -33,7 +35,7 @@ export async function checkParents(db: Kysely<DB>, task: TaskRef, draft: DraftSu
   const issues: FieldIssue[] = [];
   draft.objectives.forEach((o, i) => {
     if (o.parentObjectiveId !== undefined && !allowed.has(o.parentObjectiveId)) {
-      issues.push({ path: `objectives.${i}.parentObjectiveId`, message: 'is not a company objective or one of your manager’s objectives in this cycle' });
+      issues.push(ruleIssue(`objectives.${i}.parentObjectiveId`, 'not-a-parent'));
     }
   });
   if (issues.length) throw new SubmissionRejected(issues);
@@ -114,7 +116,7 @@ export const draftHandler: KindHandler<'draft'> = {
     return {
       ...emptyContext(),
       values: previous ? withoutStaleParents(previous, new Set(parents.map((p) => p.id))) : null,
-      notes: comment === null ? [] : [`Your reviewer asked for changes: ${comment}`],
+      ...(comment === null ? notesOf() : notesOf(note('reviewer-asked', { comment }))),
       parents,
     };
   },
@@ -133,7 +135,7 @@ export const strategyHandler: KindHandler<'strategy'> = {
     return {
       ...emptyContext(),
       values: previous,
-      notes: comment === null ? [] : [`HR asked for changes: ${comment}`],
+      ...(comment === null ? notesOf() : notesOf(note('hr-asked', { comment }))),
     };
   },
   async record(tx, task, submission) {

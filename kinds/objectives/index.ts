@@ -22,6 +22,7 @@ export const strategyKind: KindModule<'strategy'> = {
   hasSubject: false,
   followUpOwner: 'subject',
   subjectOutsideCycle: true,
+  laterRounds: 'changes',
   words: strategyWords,
 };
 
@@ -38,5 +39,6 @@ export const draftKind: KindModule<'draft'> = {
   hasSubject: false,
   followUpOwner: 'subject',
   subjectOutsideCycle: false,
+  laterRounds: 'changes',
   words: draftWords,
 };

@@ -1,7 +1,7 @@
 /** draft and strategy submissions: objectives with key results. Workflow-safe (the contract re-exports it). */
 import { z } from 'zod';
 import { text } from '../../contract/text';
-import { finite, id, title } from '../schema-parts';
+import { choiceOf, finite, percent, title } from '../schema-parts';
 
 export const keyResultSchema = z.discriminatedUnion(
   'kind',
@@ -10,7 +10,7 @@ export const keyResultSchema = z.discriminatedUnion(
       .object({ kind: z.literal('numeric'), title, start: finite, target: finite, unit: text().trim().min(1, 'must not be empty').max(20) })
       .refine((kr) => kr.target !== kr.start, { path: ['target'], message: 'must differ from start', params: { code: 'key-result.differ' } }),
     z
-      .object({ kind: z.literal('percent'), title, start: finite.min(0).max(100).default(0), target: finite.min(0).max(100).default(100) })
+      .object({ kind: z.literal('percent'), title, start: percent.default(0), target: percent.default(100) })
       .refine((kr) => kr.target !== kr.start, { path: ['target'], message: 'must differ from start', params: { code: 'key-result.differ' } }),
     z.object({ kind: z.literal('milestone'), title }),
   ],
@@ -21,7 +21,7 @@ export type KeyResultInput = z.infer<typeof keyResultSchema>;
 export const objectiveSchema = z.object({
   title,
   /** The objective this one serves (a company objective or the manager's). */
-  parentObjectiveId: id.optional(),
+  parentObjectiveId: choiceOf('an objective').optional(),
   keyResults: z.array(keyResultSchema).min(2, 'at least 2 key results').max(5, 'at most 5 key results'),
 });
 

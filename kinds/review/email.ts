@@ -9,7 +9,7 @@ export function reviewEmailDetails(extras: RenderExtras, w: MailWords): Block[] 
     { heading: w.objectivesUnderReview },
     {
       list: extras.objectives.map(
-        (o, i) => `O${i + 1} ${o.title}${o.parent ? ` (${w.alignedTo}: ${o.parent})` : ''} — ${o.keyResults.map((k) => `${k.title}: ${k.measure}`).join('; ')}`,
+        (o, i) => `O${i + 1} ${o.title}${o.parent ? w.aside(`${w.alignedTo}${w.colon}${o.parent}`) : ''} — ${o.keyResults.map((k) => `${k.title}${w.colon}${k.measure}`).join(w.listSeparator)}`,
       ),
     },
   ];

@@ -6,8 +6,9 @@ import type { Kysely, Transaction } from 'kysely';
 import type { ReviewSubmission } from '../../contract';
 import type { DB } from '../../db/schema';
 import { companyObjectivesQuery, currentObjectivesOf, describeObjectives, emptyContext, latestReview, personById, subjectOf } from '../shared';
-import type { KindContext, KindHandler, RecordOutcome, TaskRef } from '../types';
+import type { KindContext, KindHandler, Notice, RecordOutcome, TaskRef } from '../types';
 import { isCurrentObjective } from '../../db/objectives';
+import { type ContextNote, note, notesOf } from '../notes';
 
 const STATUS_OF_DECISION = { approve: 'approved', changes: 'changes-requested' } as const;
 
@@ -27,12 +28,20 @@ async function recordDecision(tx: Transaction<DB>, task: TaskRef, submission: Re
 
 /** Notes for a reviewer: what was asked last time, and whether there is anything to review. */
 async function reviewNotes(db: Kysely<DB>, task: TaskRef, kind: 'review' | 'strategy-review', subjectName: string, objectives: KindContext['objectives']) {
-  const notes: string[] = [];
-  if (!objectives.length) notes.push(`${subjectName} has not submitted objectives for this cycle yet.`);
+  const notes: ContextNote[] = [];
+  if (!objectives.length) notes.push(note('no-objectives', { name: subjectName }));
   const last = await latestReview(db, task.cycleId, subjectOf(task), kind);
   // Only a request from an earlier task, not this task's own decision shown back to it.
-  if (last?.decision === 'changes' && last.round < task.round) notes.push(`Changes were requested last round: ${last.comment ?? ''}`);
-  return notes;
+  if (last?.decision === 'changes' && last.round < task.round) notes.push(note('changes-last-round', { comment: last.comment ?? '' }));
+  return notesOf(...notes);
+}
+
+/** An approval tells the author; changes requested reach them as the next round's task, which carries the comment. */
+async function approvalNotice(tx: Transaction<DB>, task: TaskRef, submission: ReviewSubmission): Promise<Notice[]> {
+  if (submission.decision !== 'approve') return [];
+  const reviewer = await personById(tx, task.personId);
+  const comment = submission.comment?.length ? submission.comment : undefined;
+  return [{ kind: 'review-outcome', to: subjectOf(task), data: { decision: 'approve', reviewerName: reviewer.name, ...(comment ? { comment } : {}) } }];
 }
 
 async function companyObjectives(db: Kysely<DB>, task: TaskRef) {
@@ -47,19 +56,20 @@ export const strategyReviewHandler: KindHandler<'strategy-review'> = {
   async context(db, task) {
     const subject = await personById(db, subjectOf(task));
     const objectives = await companyObjectives(db, task);
-    return { ...emptyContext(), subject, objectives, notes: await reviewNotes(db, task, 'strategy-review', subject.name, objectives) };
+    return { ...emptyContext(), subject, objectives, ...(await reviewNotes(db, task, 'strategy-review', subject.name, objectives)) };
   },
   async record(tx, task, submission) {
     const ids = (await companyObjectivesQuery(tx, task.cycleId, subjectOf(task)).select('o.id').execute()).map((r) => r.id);
     return recordDecision(tx, task, submission, ids);
   },
+  notices: approvalNotice,
 };
 
 export const reviewHandler: KindHandler<'review'> = {
   async context(db, task) {
     const subject = await personById(db, subjectOf(task));
     const objectives = await currentObjectivesOf(db, task.cycleId, subjectOf(task));
-    return { ...emptyContext(), subject, objectives, notes: await reviewNotes(db, task, 'review', subject.name, objectives) };
+    return { ...emptyContext(), subject, objectives, ...(await reviewNotes(db, task, 'review', subject.name, objectives)) };
   },
   async record(tx, task, submission) {
     const ids = (
@@ -73,4 +83,5 @@ export const reviewHandler: KindHandler<'review'> = {
     ).map((r) => r.id);
     return recordDecision(tx, task, submission, ids);
   },
+  notices: approvalNotice,
 };

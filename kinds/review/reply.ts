@@ -34,5 +34,6 @@ export const reviewReply: ReplyGrammar = {
     const s = submission as { decision: 'approve' | 'changes'; comment?: string };
     return { decision: s.decision, ...(s.comment ? { comment: s.comment } : {}) };
   },
-  example: (_input, locale) => [['approve'], [locale === 'zh-CN' ? 'changes: KR2 需要一个可衡量的数字；请把 O1 对齐到公司目标。' : 'changes: KR2 needs a number to measure; please align O1 to the company goal.']],
+  example: (_input, locale) =>
+    locale === 'zh-CN' ? [['批准'], ['修改：KR2 需要一个可衡量的数字；请把 O1 对齐到公司目标。']] : [['approve'], ['changes: KR2 needs a number to measure; please align O1 to the company goal.']],
 };

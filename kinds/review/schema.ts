@@ -9,6 +9,6 @@ export const reviewSubmissionSchema = z.discriminatedUnion(
     z.object({ decision: z.literal('approve'), comment: comment.optional() }),
     z.object({ decision: z.literal('changes'), comment: comment.min(3, 'say what should change (at least 3 characters)') }),
   ],
-  { error: 'decision must be approve or changes' },
+  { error: 'choose approve or request changes' },
 );
 export type ReviewSubmission = z.infer<typeof reviewSubmissionSchema>;

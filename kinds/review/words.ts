@@ -2,7 +2,7 @@
 import type { KindWordsByLocale } from '../../i18n/kind-words';
 
 const replyHowEn = 'Write approve (optionally followed by a comment), or changes: followed by what should change.';
-const replyHowZh = '写 approve（可在后面附上意见），或写 changes: 加上需要修改的内容。';
+const replyHowZh = '写“批准”（可在后面附上意见），或写“修改：”加上需要修改的内容。';
 
 export const strategyReviewWords: KindWordsByLocale = {
   en: {
@@ -27,8 +27,8 @@ export const strategyReviewWords: KindWordsByLocale = {
       done: '你的审核已记录',
     },
     mail: {
-      action: (_round, subject) => `审核${subject || ''}的公司目标`,
-      noun: (_round, subject) => `${subject || ''}公司目标的审核`,
+      action: (_round, subject) => `审核${subject ? `${subject}的` : ''}公司目标`,
+      noun: (_round, subject) => `${subject ? `${subject}的` : ''}公司目标审核`,
       intro: (title, subject) => `${subject || '高管'}已为 ${title} 制定了公司目标，请批准或提出修改意见。`,
       replyHow: replyHowZh,
     },
@@ -58,8 +58,8 @@ export const reviewWords: KindWordsByLocale = {
       done: '你的审核已记录',
     },
     mail: {
-      action: (_round, subject) => `审核${subject || ''}的 OKR`,
-      noun: (_round, subject) => `${subject || ''} OKR 的审核`,
+      action: (_round, subject) => `审核${subject ? `${subject}的 ` : ' '}OKR`,
+      noun: (_round, subject) => `${subject ? `${subject}的 ` : ''}OKR 审核`,
       intro: (title, subject) => `${subject || '你的团队成员'}已提交 ${title} 的 OKR，请批准或提出修改意见。`,
       replyHow: replyHowZh,
     },

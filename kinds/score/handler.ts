@@ -7,16 +7,18 @@ import type { FieldIssue, ScoreSubmission } from '../../contract';
 import type { DB } from '../../db/schema';
 import { recomputeScores } from '../../core/scoring';
 import { currentKeyResults, emptyContext, personById, rejectIfAny, repeatedIndexes, subjectOf } from '../shared';
+import { note, notesOf } from '../notes';
+import { ruleIssue } from '../rules';
 import type { KindHandler } from '../types';
 
 /** Every scored key result must be one of `ownerId`'s current ones, and scored once. */
-async function checkScores(tx: Transaction<DB>, cycleId: number, ownerId: number, submission: ScoreSubmission, notYours: string): Promise<void> {
+async function checkScores(tx: Transaction<DB>, cycleId: number, ownerId: number, submission: ScoreSubmission, notYours: (path: string) => FieldIssue): Promise<void> {
   const ids = new Set((await currentKeyResults(tx, cycleId, ownerId)).map((kr) => kr.keyResultId));
   const repeated = new Set(repeatedIndexes(submission.scores.map((s) => s.keyResultId)));
   const issues: FieldIssue[] = [];
   submission.scores.forEach((s, i) => {
-    if (!ids.has(s.keyResultId)) issues.push({ path: `scores.${i}.keyResultId`, message: notYours });
-    else if (repeated.has(i)) issues.push({ path: `scores.${i}.keyResultId`, message: 'appears twice' });
+    if (!ids.has(s.keyResultId)) issues.push(notYours(`scores.${i}.keyResultId`));
+    else if (repeated.has(i)) issues.push(ruleIssue(`scores.${i}.keyResultId`, 'twice'));
   });
   rejectIfAny(issues);
 }
@@ -28,11 +30,11 @@ export const selfScoreHandler: KindHandler<'self-score'> = {
       ...emptyContext(),
       keyResults,
       values: { scores: keyResults.map((kr) => ({ keyResultId: kr.keyResultId, score: kr.selfScore ?? kr.suggestedScore ?? 0 })) },
-      notes: ['Score each key result from 0.0 to 1.0; 0.7 is a good result for an ambitious goal.'],
+      ...notesOf(note('score-scale')),
     };
   },
   async record(tx, task, submission) {
-    await checkScores(tx, task.cycleId, task.personId, submission, 'is not one of your key results');
+    await checkScores(tx, task.cycleId, task.personId, submission, (path) => ruleIssue(path, 'not-your-key-result'));
     for (const s of submission.scores) {
       await tx
         .updateTable('key_results')
@@ -41,6 +43,7 @@ export const selfScoreHandler: KindHandler<'self-score'> = {
         .execute();
     }
     await recomputeScores(tx, task.cycleId, task.personId);
+    await setScoreComment(tx, task.cycleId, task.personId, 'self_score_comment', submission.comment);
     return {};
   },
 };
@@ -55,17 +58,44 @@ export const calibrateHandler: KindHandler<'calibrate'> = {
       subject,
       keyResults,
       values: { scores: keyResults.map((kr) => ({ keyResultId: kr.keyResultId, score: kr.score ?? kr.selfScore ?? kr.suggestedScore ?? 0 })) },
-      notes: unscored ? [`${subject.name} did not score ${unscored} of ${keyResults.length} key results; those start from the progress.`] : [],
+      ...(unscored ? notesOf(note('unscored', { name: subject.name, n: unscored, total: keyResults.length })) : notesOf()),
     };
   },
   async record(tx, task, submission) {
     const subjectId = subjectOf(task);
     const subject = await personById(tx, subjectId);
-    await checkScores(tx, task.cycleId, subjectId, submission, `is not one of ${subject.name}’s key results`);
+    await checkScores(tx, task.cycleId, subjectId, submission, (path) => ruleIssue(path, 'not-their-key-result', { name: subject.name }));
     for (const s of submission.scores) {
       await tx.updateTable('key_results').set({ score: s.score }).where('id', '=', s.keyResultId).execute();
     }
     await recomputeScores(tx, task.cycleId, subjectId);
+    await setScoreComment(tx, task.cycleId, subjectId, 'calibration_comment', submission.comment);
     return {};
   },
+  /** The calibrated person hears their final scores and the manager's comment. */
+  async notices(tx, task, submission) {
+    const subjectId = subjectOf(task);
+    const manager = await personById(tx, task.personId);
+    const { person, objectives } = await recomputeScores(tx, task.cycleId, subjectId);
+    const keyResults = await currentKeyResults(tx, task.cycleId, subjectId);
+    const scoreOf = new Map(objectives.map((o) => [o.objectiveId, o.score]));
+    const byObjective = new Map<number, { title: string; score: number | null; keyResults: { title: string; score: number | null }[] }>();
+    for (const kr of keyResults) {
+      let o = byObjective.get(kr.objectiveId);
+      if (!o) byObjective.set(kr.objectiveId, (o = { title: kr.objectiveTitle, score: scoreOf.get(kr.objectiveId) ?? null, keyResults: [] }));
+      o.keyResults.push({ title: kr.title, score: kr.score ?? kr.selfScore });
+    }
+    const comment = submission.comment?.length ? submission.comment : undefined;
+    return [{ kind: 'final-score', to: subjectId, data: { managerName: manager.name, overall: person, ...(comment ? { comment } : {}), objectives: [...byObjective.values()] } }];
+  },
 };
+
+/** Keeps a score's overall comment on the participant's row (the self-score's, or the manager's calibration comment). */
+async function setScoreComment(tx: Transaction<DB>, cycleId: number, personId: number, column: 'self_score_comment' | 'calibration_comment', comment: string | undefined): Promise<void> {
+  await tx
+    .updateTable('cycle_participants')
+    .set({ [column]: comment?.length ? comment : null })
+    .where('cycle_id', '=', cycleId)
+    .where('person_id', '=', personId)
+    .execute();
+}

@@ -41,9 +41,10 @@ export function scoreReply(mode: 'self' | 'calibrate'): ReplyGrammar {
       };
     },
     example({ keyResults: krs }, locale) {
+      const colon = locale === 'zh-CN' ? '：' : ': ';
       const lines = krs?.length
-        ? krs.map((kr, i) => `KR${i + 1}: ${num((mode === 'calibrate' ? (kr.score ?? kr.selfScore) : kr.selfScore) ?? kr.suggestedScore ?? 0.7)}`)
-        : ['KR1: 0.7', locale === 'zh-CN' ? 'KR2: 0.4 因招聘冻结而延误' : 'KR2: 0.4 slipped because of the hiring freeze'];
+        ? krs.map((kr, i) => `KR${i + 1}${colon}${num((mode === 'calibrate' ? (kr.score ?? kr.selfScore) : kr.selfScore) ?? kr.suggestedScore ?? 0.7)}`)
+        : [`KR1${colon}0.7`, locale === 'zh-CN' ? 'KR2：0.4 因招聘冻结而延误' : 'KR2: 0.4 slipped because of the hiring freeze'];
       return [lines];
     },
   };

@@ -58,8 +58,8 @@ export const calibrateWords: KindWordsByLocale = {
       done: '校准后的评分已提交',
     },
     mail: {
-      action: (_round, subject) => `校准${subject || ''}的评分`,
-      noun: (_round, subject) => `${subject || ''}评分的校准`,
+      action: (_round, subject) => `校准${subject ? `${subject}的` : ''}评分`,
+      noun: (_round, subject) => `${subject ? `${subject}的` : ''}评分校准`,
       intro: (title, subject) => `请为 ${subject || '你的下属'} 在 ${title} 中的每个关键结果确定最终得分（0.0 到 1.0），它将覆盖本人的自评。`,
       replyHow: replyHowZh,
     },

@@ -31,12 +31,27 @@ export interface EmailData {
     week: number;
     checkedIn: string[];
     missed: string[];
-    lowConfidence: { person: string; keyResult: string; confidence: number }[];
+    /** One line per person (rows queued before this change also name a key result). */
+    lowConfidence: { person: string; keyResult?: string; confidence: number }[];
   };
+  /** To the author: their reviewer approved their OKRs (changes requested arrive as the next round's task). */
+  'review-outcome': Base & { decision: 'approve' | 'changes'; reviewerName: string; comment?: string; dueAt?: string };
+  /** To each participant once calibrated: the final scores and the manager's comment. */
+  'final-score': Base & {
+    managerName: string;
+    /** The person's overall score (0–1), null when nothing was scored. */
+    overall: number | null;
+    comment?: string;
+    objectives: { title: string; score: number | null; keyResults: { title: string; score: number | null }[] }[];
+  };
+  /** One email for several tasks of one kind that opened together (a manager's reviews); each task keeps its own link. */
+  'tasks-together': Base & { taskKind: TaskKind; round: number; dueAt: string; tasks: { taskId: number; subjectPersonId: number | null; subjectName: string }[] };
 }
 
 export type EmailKind = keyof EmailData;
 export const TASK_EMAIL_KINDS: readonly EmailKind[] = ['task-invite', 'task-reminder'];
+/** Every kind the outbox may hold (a row of another kind is a bug and fails to render). */
+export const EMAIL_KINDS: readonly EmailKind[] = ['task-invite', 'task-reminder', 'task-escalation', 'awards-announcement', 'cycle-cancelled', 'manager-digest', 'review-outcome', 'final-score', 'tasks-together'];
 
 /** What the answer to a reply stores (`emails.data` of a 'reply-answer' row). */
 export interface ReplyAnswerData {
@@ -77,6 +92,8 @@ export interface RenderExtras {
   objectives?: KindContext['objectives'];
   /** check-in: the confidence to pre-fill (the last one given). */
   confidence?: number;
+  /** tasks-together: each task's personal link, by task id. */
+  links?: Record<number, string>;
 }
 
 export interface RenderedEmail {

@@ -13,7 +13,8 @@ import { TASK_KINDS, type Locale, type TaskKind } from '../../contract';
 import { mailWords, type MailWords } from '../../i18n/mail';
 import { kindModule } from '../../kinds';
 import { type EmailData, type OutboxData, type OutboxKind, type RenderExtras, type RenderedEmail, type ReplyAnswerData, TASK_EMAIL_KINDS } from './data';
-import { formatDue } from './format';
+import { formatDue, num } from './format';
+import { spaceLatin, spaceLatinBlock } from './spacing';
 import { type Block, renderHtml, renderText } from './layout';
 
 export * from './data';
@@ -36,8 +37,8 @@ function howToComplete(w: MailWords, locale: Locale, kind: TaskKind, link: strin
   const byReply = extras.replies === true && REPLY_KINDS.has(kind);
   const blocks: Block[] = [];
   if (link) {
-    if (byReply) blocks.push({ p: w.twoWays }, { textOnly: `${w.wayLink} ${link}` });
-    else blocks.push({ textOnly: `${w.open}: ${link}` });
+    if (byReply) blocks.push({ p: w.twoWays }, { textOnly: w.wayLinkTo(link) });
+    else blocks.push({ textOnly: `${w.open}${w.colon}${link}` });
     blocks.push({ button: w.open, href: link });
   }
   if (byReply) {
@@ -59,13 +60,49 @@ function whatIsThere(w: MailWords, kind: TaskKind, extras: RenderExtras): Block[
 
 // ---- rendering ------------------------------------------------------------------------------------
 
+/** The flow's notices: approval, final scores, several tasks opened together. */
+function noticeEmail(kind: 'review-outcome' | 'final-score' | 'tasks-together', data: EmailData['review-outcome'] | EmailData['final-score'] | EmailData['tasks-together'], extras: RenderExtras): { subject: string; blocks: Block[] } {
+  const w = wordsFor(data.locale);
+  const blocks: Block[] = [{ p: w.hello(data.personName) }];
+  if (kind === 'review-outcome') {
+    const d = data as EmailData['review-outcome'];
+    blocks.push({ p: w.approvedBody(d.cycleTitle, d.reviewerName) });
+    if (d.comment) blocks.push({ strong: w.commentFrom, value: d.comment });
+    return { subject: w.approvedSubject(d.cycleTitle, d.reviewerName), blocks };
+  }
+  if (kind === 'final-score') {
+    const d = data as EmailData['final-score'];
+    const score = d.overall === null ? '—' : num(Math.round(d.overall * 100) / 100);
+    blocks.push({ p: w.finalScoreBody(d.cycleTitle, d.managerName, score) });
+    if (d.comment) blocks.push({ strong: w.managerComment, value: d.comment });
+    for (const o of d.objectives) {
+      blocks.push({ heading: w.objectiveScore(o.title, o.score === null ? '—' : num(o.score)) }, { list: o.keyResults.map((k) => w.keyResultScore(k.title, k.score === null ? null : num(k.score))) });
+    }
+    return { subject: w.finalScoreSubject(d.cycleTitle, score), blocks };
+  }
+  const d = data as EmailData['tasks-together'];
+  const due = formatDue(d.dueAt, d.locale, d.timeZone);
+  const kw = kindWords(d.taskKind, d.locale);
+  blocks.push({ p: w.tasksTogetherBody(d.tasks.length) }, { strong: w.due, value: due });
+  for (const t of d.tasks) {
+    const link = extras.links?.[t.taskId];
+    blocks.push({ heading: kw.action(d.round, t.subjectName) });
+    if (link) blocks.push({ textOnly: link }, { button: w.open, href: link });
+  }
+  blocks.push({ muted: w.personal });
+  return { subject: w.tasksTogetherSubject(d.cycleTitle, kw.action(d.round, ''), d.tasks.length, due), blocks };
+}
+
 function taskEmail(kind: 'task-invite' | 'task-reminder', d: EmailData['task-invite'] | EmailData['task-reminder'], link: string | undefined, extras: RenderExtras): { subject: string; blocks: Block[] } {
   const w = wordsFor(d.locale);
   const subjectName = d.subjectName ?? '';
   const due = formatDue(d.dueAt, d.locale, d.timeZone);
   const kw = kindWords(d.taskKind, d.locale);
   const action = kw.action(d.round, subjectName);
-  const subject = kind === 'task-reminder' ? w.reminderSubject(d.cycleTitle, action, due) : w.inviteSubject(d.cycleTitle, action, due);
+  const plain = kind === 'task-reminder' ? w.reminderSubject(d.cycleTitle, action, due) : w.inviteSubject(d.cycleTitle, action, due);
+  // The invite of a later round says what changed (a reminder keeps its own "Reminder —").
+  const again = kind === 'task-invite' && d.round > 1 ? kindModule(d.taskKind).laterRounds : undefined;
+  const subject = again ? w.againSubject(again, plain) : plain;
   const blocks: Block[] = [{ p: w.hello(d.personName) }, { p: kw.intro(d.cycleTitle, subjectName, d.round) }, { strong: w.due, value: due }];
   const comment = 'comment' in d ? d.comment : undefined;
   if (comment) blocks.push({ strong: w.commentFrom, value: comment });
@@ -84,17 +121,17 @@ function answerEmail(d: ReplyAnswerData, link: string | undefined, extras: Rende
     const items: string[] = [];
     for (const r of d.recorded ?? []) {
       const value = r.done === undefined ? (r.value ?? '') : r.done ? w.done : w.notDone;
-      items.push(`${r.label}${r.title ? ` ${r.title}` : ''}: ${value}`);
+      items.push(`${r.label}${r.title ? ` ${r.title}` : ''}${w.colon}${value}`);
     }
-    if (d.confidence !== undefined) items.push(`${w.confidence}: ${d.confidence}`);
+    if (d.confidence !== undefined) items.push(`${w.confidence}${w.colon}${d.confidence}`);
     if (d.decision) items.push(w.decision(d.decision));
-    if (d.comment) items.push(`${w.comment}: ${d.comment}`);
-    if (d.report) items.push(`${w.report}: ${d.report}`);
+    if (d.comment) items.push(`${w.comment}${w.colon}${d.comment}`);
+    if (d.report) items.push(`${w.report}${w.colon}${d.report}`);
     if (items.length) blocks.push({ list: items });
     blocks.push({ p: w.nothingMore });
   } else if (d.outcome === 'rejected') {
     blocks.push({ p: w.answerRejected(noun, d.cycleTitle) });
-    blocks.push({ list: (d.problems ?? []).map((p) => (p.line !== null && p.text !== null ? `${w.problemAt(p.line, p.text)}: ${p.message}` : p.message)) });
+    blocks.push({ list: (d.problems ?? []).map((p) => (p.line !== null && p.text !== null ? `${w.problemAt(p.line, p.text)}${w.colon}${p.message}` : p.message)) });
     if (link) blocks.push({ p: w.fixAndReply }, { textOnly: link }, { button: w.open, href: link });
     if (kw.replyHow) {
       blocks.push({ p: kw.replyHow });
@@ -107,7 +144,7 @@ function answerEmail(d: ReplyAnswerData, link: string | undefined, extras: Rende
     blocks.push({ p: w.answerClosed(noun, d.status) });
   } else {
     blocks.push({ p: w.answerUnsupported(noun) });
-    if (link) blocks.push({ textOnly: `${w.open}: ${link}` }, { button: w.open, href: link });
+    if (link) blocks.push({ textOnly: `${w.open}${w.colon}${link}` }, { button: w.open, href: link });
   }
   return { subject, blocks };
 }
@@ -161,17 +198,26 @@ export function renderEmail<K extends OutboxKind>(kind: K, data: OutboxData[K], 
         { strong: `${w.missed} (${d.missed.length})`, value: d.missed.join(', ') || w.none },
       ];
       if (d.lowConfidence.length) {
-        blocks.push({ heading: w.lowConfidence }, { list: d.lowConfidence.map((x) => `${x.person} — ${x.keyResult}: ${w.confidenceOf(x.confidence)}`) });
+        blocks.push({ heading: w.lowConfidence }, { list: d.lowConfidence.map((x) => `${x.person}${x.keyResult ? ` — ${x.keyResult}` : ''}${w.colon}${w.confidenceOf(x.confidence)}`) });
       }
       break;
     }
     case 'reply-answer':
       ({ subject, blocks } = answerEmail(data as ReplyAnswerData, link, extras));
       break;
+    case 'review-outcome':
+    case 'final-score':
+    case 'tasks-together':
+      ({ subject, blocks } = noticeEmail(kind, data as EmailData['review-outcome' | 'final-score' | 'tasks-together'], extras));
+      break;
     default:
       throw new Error(`no template for emails of kind ${String(kind)}`);
   }
   subject = subject.replace(/[\r\n]+/g, ' ');
+  if (locale === 'zh-CN') {
+    subject = spaceLatin(subject);
+    blocks = blocks.map(spaceLatinBlock);
+  }
   return { subject, text: renderText(locale, blocks), html: renderHtml(locale, subject, blocks) };
 }
 

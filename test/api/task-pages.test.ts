@@ -34,6 +34,7 @@ function task(kind: TaskKind, over: Partial<TaskContext> = {}): TaskContext {
     ownerName: `Ana ${EVIL}`,
     ownerEmail: 'ana@example.com',
     locale: 'en',
+    timeZone: 'Europe/Berlin',
     managerId: null,
     result: null,
     ...over,

@@ -130,7 +130,7 @@ describe('check-ins', () => {
         { keyResultId: ann.users, value: 410 },
         { keyResultId: ann.activation, done: true },
         { keyResultId: ann.launch, value: 1 },
-        { keyResultId: ann.share, value: 130 },
+        { keyResultId: ann.share, value: 1300 },
       ],
       confidence: 3,
       items: [
@@ -143,7 +143,7 @@ describe('check-ins', () => {
       { path: 'keyResults.2.keyResultId', message: 'appears twice' },
       { path: 'keyResults.3.value', message: 'give the current value' },
       { path: 'keyResults.4.done', message: 'say whether it is done' },
-      { path: 'keyResults.5.value', message: 'from 0 to 100' },
+      { path: 'keyResults.5.value', message: 'a percentage from 0 to 1,000' },
       { path: 'items.1.keyResultId', message: 'is not one of your key results' },
     ]);
     expect(await krRow(ann.users)).toMatchObject({ current_value: 300 });

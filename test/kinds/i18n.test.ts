@@ -5,6 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type TaskKind, TASK_KINDS, submissionSchemas } from '../../contract';
+import { MAX_PERCENT } from '../../kinds/schema-parts';
+import { noteWords, translateNote } from '../../i18n';
+import { NOTE_CODES } from '../../kinds/notes';
 import { SUPPORTED_LOCALES, mailWords, pageStrings, translateIssue, validationWords } from '../../i18n';
 import { kinds } from '../../kinds';
 
@@ -79,6 +82,7 @@ describe('validation messages in every language', () => {
     const written = TASK_KINDS.flatMap(issuesOf).filter((i) => !/^(?:Invalid|Too (?:big|small))\b/.test(i.message));
     const catalogue = new Set<string>([
       en.unstorable, en.number, en.id, en.email, en.wholeNumber, ...Object.values(en.choice), en.differFromStart, en.valueOrDone, en.eachOnce, ...Object.values(en.range),
+      ...Object.values(en.choose), en.title, en.timeZone, en.percent(MAX_PERCENT),
       ...[1, 3, 10].map(en.textMin), ...[200, 2000, 5000].map(en.textMax), en.commentMin(3),
       ...Object.values(en.listMin).flatMap((f) => [1, 2].map(f)), ...Object.values(en.listMax).flatMap((f) => [3, 5, 10].map(f)),
     ]);
@@ -96,6 +100,7 @@ describe('the catalogue has every key in every language', () => {
       expect(shape({ ...pageStrings(locale), lang: '' }), locale).toEqual(shape({ ...pageStrings('en'), lang: '' }));
       expect(shape(mailWords[locale]), locale).toEqual(shape(mailWords.en));
       expect(shape(validationWords[locale]), locale).toEqual(shape(validationWords.en));
+      expect(shape(noteWords[locale]), locale).toEqual(shape(noteWords.en));
     }
   });
 
@@ -106,6 +111,16 @@ describe('the catalogue has every key in every language', () => {
         expect(shape(words), `${kind} ${locale}`).toEqual(shape(kinds[kind].words.en));
         for (const text of [...Object.values(words.page), words.mail.action(2, 'Bo'), words.mail.noun(2, 'Bo'), words.mail.intro('Q1', 'Bo', 2)]) expect(text.length).toBeGreaterThan(0);
       }
+    }
+  });
+});
+
+describe('the notes above a task form', () => {
+  it('read in Chinese without English words of ours, by code', () => {
+    for (const code of NOTE_CODES) {
+      const zh = translateNote('zh-CN', { code, params: { n: 3, total: 5, name: '王芳', comment: '请补充数字' } });
+      expect(zh.replace(/\bHR\b/g, ''), code).not.toMatch(/[A-Za-z]/);
+      expect(translateNote('en', { code, params: { n: 3, total: 5, name: 'Ann', comment: 'add numbers' } })).toBe(noteWords.en[code]({ n: 3, total: 5, name: 'Ann', comment: 'add numbers' }));
     }
   });
 });

@@ -272,6 +272,24 @@ describe('mailbox router', () => {
     return { catcher, app, t: transport(catcher) };
   }
 
+  it('shows each time in the recipient’s own zone, UTC when they chose none', async () => {
+    const catcher = await start();
+    const zones = async (emails: string[]) => new Map(emails.filter((e) => e === 'wang@example.com').map((e) => [e, 'Asia/Shanghai']));
+    const app = new Hono().route('/dev/mailbox', createMailboxRouter(catcher, { basePath: '/dev/mailbox', timeZoneOf: zones }));
+    const t = transport(catcher);
+    await t.sendMail({ from: 'a@example.com', to: 'wang@example.com', subject: 'to Wang', text: 'x' });
+    await t.sendMail({ from: 'a@example.com', to: 'eva@example.com', subject: 'to Eva', text: 'x' });
+    const [toWang, toEva] = catcher.messages();
+    const wall = (iso: string, timeZone: string) =>
+      new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
+    const list = await (await app.request('/dev/mailbox')).text();
+    expect(list).toContain(`${wall(toWang!.receivedAt, 'Asia/Shanghai')} Asia/Shanghai`);
+    expect(list).toContain(`${wall(toEva!.receivedAt, 'UTC')} UTC`);
+    const one = await (await app.request(`/dev/mailbox/${toWang!.id}`)).text();
+    expect(one).toContain(`<dt>Received</dt><dd>${wall(toWang!.receivedAt, 'Asia/Shanghai')} Asia/Shanghai</dd>`);
+    await catcher.close();
+  });
+
   it('lists messages newest first with escaped subjects', async () => {
     const { catcher, app, t } = await setup();
     await t.sendMail({ from: 'a@example.com', to: 'first@example.com', subject: 'Older one', text: 'x' });

@@ -88,19 +88,19 @@ describe('check-in replies', () => {
   });
 
   it('says which line is wrong and why, for every problem at once', () => {
-    const parsed = parseReply('checkin', 'KR1: 160%\nKR2: twelve\nKR3: maybe\nKR4: 1\nKR1: 5%\nconfidence: 12', KRS);
+    const parsed = parseReply('checkin', 'KR1: 1600%\nKR2: twelve\nKR3: maybe\nKR4: 1\nKR1: 5%\nconfidence: 12', KRS);
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
     expect(parsed.problems.map((p) => [p.line, p.text])).toEqual([
       [4, 'KR4: 1'],
       [5, 'KR1: 5%'],
-      [1, 'KR1: 160%'],
+      [1, 'KR1: 1600%'],
       [2, 'KR2: twelve'],
       [3, 'KR3: maybe'],
       [6, 'confidence: 12'],
     ]);
     const byLine = new Map(parsed.problems.map((p) => [p.line, p.message]));
-    expect(byLine.get(1)).toContain('from 0 to 100');
+    expect(byLine.get(1)).toContain('from 0 to 1,000');
     expect(byLine.get(2)).toBe('KR2 needs a number (in teams), e.g. KR2: 12');
     expect(byLine.get(3)).toContain('"done" or "not done"');
     expect(byLine.get(4)).toContain('there is no KR4: this task has 3 key results');

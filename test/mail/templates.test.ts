@@ -73,10 +73,14 @@ describe('email templates', () => {
   }
 
   it('a task subject says what to do and by when; the drafting invite keeps its wording', () => {
-    const en = renderEmail('task-invite', { ...task('en', 'draft'), cycleTitle: 'Q1 2027' }, LINK);
+    const en = renderEmail('task-invite', { ...task('en', 'draft'), round: 1, cycleTitle: 'Q1 2027' }, LINK);
     expect(en.subject).toBe('Q1 2027: draft your OKRs by Jan 18, 2027, 06:00 PM GMT+1');
-    const zh = renderEmail('task-invite', { ...task('zh-CN', 'draft'), cycleTitle: 'Q1 2027' }, LINK);
-    expect(zh.subject).toMatch(/^Q1 2027：请在 .+ 前制定你的 OKR$/);
+    // a later round says what changed, in the inbox
+    expect(renderEmail('task-invite', { ...task('en', 'draft'), round: 2, cycleTitle: 'Q1 2027' }, LINK).subject).toBe('Changes requested — Q1 2027: draft your OKRs by Jan 18, 2027, 06:00 PM GMT+1');
+    expect(renderEmail('task-invite', { ...task('en', 'review'), round: 2, subjectName: 'Bo', cycleTitle: 'Q1 2027' }, LINK).subject).toBe('Revised — Q1 2027: review Bo’s OKRs by Jan 18, 2027, 06:00 PM GMT+1');
+    expect(renderEmail('task-invite', { ...task('zh-CN', 'draft'), round: 2, cycleTitle: 'Q1 2027' }, LINK).subject).toMatch(/^需要修改 — Q1 2027：请在 .+）前制定你的 OKR$/);
+    const zh = renderEmail('task-invite', { ...task('zh-CN', 'draft'), round: 1, cycleTitle: 'Q1 2027' }, LINK);
+    expect(zh.subject).toMatch(/^Q1 2027：请在 .+）前制定你的 OKR$/);
     expect(renderEmail('task-reminder', { ...task('en', 'checkin'), cycleTitle: 'Q1 2027', reminderNo: 0 }, LINK).subject).toBe(
       'Reminder — Q1 2027: check in for week 3 by Jan 18, 2027, 06:00 PM GMT+1',
     );
@@ -133,7 +137,7 @@ describe('email templates', () => {
     const data: OutboxData['reply-answer'] = { ...base('zh-CN'), taskKind: 'checkin', round: 3, outcome: 'rejected', problems: [{ line: 2, text: 'KR2: 十二', message: 'KR2 需要一个数字' }, { line: null, text: null, message: '请加一行 "confidence: N"' }] };
     const email = renderEmail('reply-answer', data, LINK, { replies: true });
     expect(email.subject).toMatch(/^尚未记录/);
-    expect(email.text).toContain('第 2 行“KR2: 十二”: KR2 需要一个数字');
+    expect(email.text).toContain('第 2 行“KR2: 十二”：KR2 需要一个数字');
     expect(email.text).toContain('请加一行 "confidence: N"');
     expect(email.text).toContain(LINK);
   });

@@ -199,7 +199,7 @@ describe('task forms: a bad body maps its errors to the right fields', () => {
   });
 
   it.each(['review', 'strategy-review'] as const)('%s', (kind) => {
-    expect(submit(kind, { comment: 'fine' }).errors).toEqual({ decision: ['decision must be approve or changes'] });
+    expect(submit(kind, { comment: 'fine' }).errors).toEqual({ decision: ['choose approve or request changes'] });
     expect(submit(kind, { decision: 'changes', comment: ' ' }).errors).toEqual({ comment: ['say what should change (at least 3 characters)'] });
   });
 
@@ -220,7 +220,7 @@ describe('task forms: a bad body maps its errors to the right fields', () => {
       'kr12.value': ['give a value or done'],
       confidence: ['from 1 to 10'],
       'item2.title': ['must not be empty'],
-      'item4.kr': ['must be an id'],
+      'item4.kr': ['choose a key result'],
       'item4.kind': ['kind must be project or task'],
       report: ['at most 5,000 characters'],
     });
