@@ -13,6 +13,7 @@ import { handleError, validationHook } from './errors';
 import { DEFAULT_BODY_LIMITS, bodyLimits, notFoundOrNotAllowed, storableUrlText } from './limits';
 import { auditRoutes } from './routes/audit';
 import { adminRoutes } from './routes/admin';
+import { cycleInsightRoutes } from './routes/cycle-insights';
 import { cycleRoutes } from './routes/cycles';
 import { keyRoutes } from './routes/keys';
 import { peopleRoutes } from './routes/people';
@@ -62,6 +63,7 @@ export function createApp(deps: ApiDeps, extras: AppExtras = {}) {
 
   app.route('/', systemRoutes(deps));
   app.route('/api/people', peopleRoutes(deps, auth));
+  app.route('/api/cycles', cycleInsightRoutes(deps, auth));
   app.route('/api/cycles', cycleRoutes(deps, auth));
   app.route('/api/keys', keyRoutes(deps, auth));
   app.route('/api/audit', auditRoutes(deps, auth));

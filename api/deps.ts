@@ -11,6 +11,8 @@ export interface ApiDeps {
   db: Kysely<DB>;
   temporal: { client: Client; taskQueue: string; uiUrl: string | undefined; namespace: string };
   publicBaseUrl: string;
+  /** The From address of mail the API queues itself (personal reminders); it names the Message-ID's domain. */
+  mailFrom?: string;
   bootstrapApiKey: string | undefined;
   taskBatchSize: number;
   stepPolicy: StepPolicy;

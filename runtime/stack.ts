@@ -121,6 +121,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           db: database.db,
           temporal: { client: access.client, taskQueue: config.temporal.taskQueue, uiUrl: access.uiUrl, namespace: access.namespace },
           publicBaseUrl: config.publicBaseUrl,
+          mailFrom: config.smtp.from,
           bootstrapApiKey: options.secrets.bootstrapApiKey,
           taskBatchSize: config.taskBatchSize,
           stepPolicy: config.stepPolicy,
