@@ -19,6 +19,7 @@ import { keyRoutes } from './routes/keys';
 import { peopleRoutes } from './routes/people';
 import { systemRoutes } from './routes/system';
 import { taskPageRoutes } from './routes/task-page';
+import { consoleRoutes } from './console';
 
 export interface AppExtras {
   /** Extra routers mounted as they are (the dev mailbox in the embedded mode). */
@@ -27,7 +28,8 @@ export interface AppExtras {
 
 export function createApp(deps: ApiDeps, extras: AppExtras = {}) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
-  const auth = createAuthenticator(deps.db, deps.bootstrapApiKey);
+  const publicOrigin = new URL(deps.publicBaseUrl).origin;
+  const auth = createAuthenticator(deps.db, deps.bootstrapApiKey, deps.console ? { ...deps.console, publicOrigin } : undefined);
 
   app.use('*', requestId());
   app.use('*', securityHeaders());
@@ -69,6 +71,7 @@ export function createApp(deps: ApiDeps, extras: AppExtras = {}) {
   app.route('/api/audit', auditRoutes(deps, auth));
   app.route('/api/admin', adminRoutes(deps, auth));
   app.route('/t', taskPageRoutes(deps));
+  if (deps.console) app.route('/console', consoleRoutes(deps, deps.console, auth));
   for (const m of extras.mounts ?? []) app.route(m.path, m.app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'An API key' });

@@ -5,6 +5,7 @@ import type { RateLimitOptions } from './rate-limit';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import type { Logger } from '../runtime/logger';
+import type { ConsoleOptions } from './session';
 
 /** What the HTTP app needs; passed to `createApp`, never imported as singletons. */
 export interface ApiDeps {
@@ -24,4 +25,6 @@ export interface ApiDeps {
   log: Logger;
   /** Reachability checks for /healthz and /readyz. */
   health: { database(): Promise<boolean>; temporal(): Promise<boolean> };
+  /** The console (sign-in, sessions, pages under /console); absent: no console, API keys only. */
+  console?: ConsoleOptions;
 }

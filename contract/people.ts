@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { text } from './text';
 
-export const ROLES = ['employee', 'manager', 'executive', 'hr', 'ambassador', 'award-committee'] as const;
+/** `admin`: the console's operations pages (stalled steps, outbox, audit log, API keys). */
+export const ROLES = ['employee', 'manager', 'executive', 'hr', 'ambassador', 'award-committee', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const LOCALES = ['en', 'zh-CN'] as const;

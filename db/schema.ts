@@ -244,6 +244,31 @@ export interface StallsTable {
   created_at: Generated<Date>;
 }
 
+export interface SignInLinksTable {
+  id: Generated<number>;
+  person_id: number;
+  /** Mixed into the link's HMAC so a link can be derived again for a resend (never the token itself). */
+  salt: string;
+  token_hash: string;
+  created_at: Generated<Date>;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+  sent_at: NullableTimestamp;
+  send_attempts: Generated<number>;
+  last_error: string | null;
+}
+
+export interface ConsoleSessionsTable {
+  id: Generated<number>;
+  person_id: number;
+  token_hash: string;
+  created_at: Generated<Date>;
+  last_seen_at: Generated<Date>;
+  /** The absolute end; the idle end is last_seen_at + the idle limit. */
+  expires_at: Timestamp;
+  ended_at: NullableTimestamp;
+}
+
 export interface DB {
   people: PeopleTable;
   cycles: CyclesTable;
@@ -262,6 +287,8 @@ export interface DB {
   nominations: NominationsTable;
   votes: VotesTable;
   stalls: StallsTable;
+  sign_in_links: SignInLinksTable;
+  console_sessions: ConsoleSessionsTable;
 }
 
 export type Person = Selectable<PeopleTable>;

@@ -11,6 +11,7 @@ import type { Locale } from '../contract';
 
 export { type PageStrings, SUPPORTED_LOCALES, pageStrings } from './pages';
 export { type MailWords, mailWords } from './mail';
+export { type ConsoleWords, consoleWords, consoleWordsByLocale } from './console';
 export { localizedIssues, translateIssue, validationWords } from './validation';
 
 interface Accept {

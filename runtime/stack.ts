@@ -19,6 +19,7 @@ import { secureDataDir } from './secrets';
 import { type Mailer, createMailer } from '../mail/mailer';
 import { replyRecipientCheck, startInboundServer } from '../mail/inbound';
 import { completeThroughWorkflow, createReplyHandler } from '../core/replies';
+import { ensureFirstOperator } from '../core/first-operator';
 import { type Logger, createLogger, installTemporalLogging } from './logger';
 import { type TemporalAccess, connectTemporal, startEmbeddedTemporal, temporalReachable } from './temporal';
 import { createWorker } from './worker';
@@ -115,6 +116,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     let app: ReturnType<typeof createApp> | undefined;
     if (roles.api) {
       const access = temporal;
+      // The console's sign-in emails go out from the API process at once (core/sign-in.ts).
+      const signInMailer = createMailer({ url: smtpUrl, from: config.smtp.from, maxConnections: 1, ratePerSecond: config.smtp.ratePerSecond });
+      cleanups.push(() => signInMailer.close());
+      if (config.console.firstOperator) await ensureFirstOperator(database.db, config.console.firstOperator);
       const hosts = allowedHosts(config.port, config.publicBaseUrl);
       app = createApp(
         {
@@ -132,6 +137,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
             trustProxy: config.taskLinkLimits.trustProxyHops,
           },
           log,
+          console: {
+            tokenSecret: options.secrets.tokenSecret,
+            mailer: signInMailer,
+            sessionPolicy: { idleMs: config.console.sessionIdleMs, absoluteMs: config.console.sessionMaxMs },
+            secureCookie: config.console.secureCookie,
+            signInRateLimit: { perMinute: config.console.signInPerMinute, burst: config.console.signInPerMinute },
+          },
           health: {
             database: () => database.ping().then(() => true, () => false),
             temporal: () => temporalReachable(access),

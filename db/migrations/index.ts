@@ -3,11 +3,13 @@ import type { Migration } from 'kysely';
 import * as initial from './2026_11_27_0001_initial';
 import * as fullCycle from './2026_11_27_0002_full_cycle';
 import * as stalls from './2026_11_27_0003_stalls';
+import * as sessions from './2026_12_02_0060_sessions';
 import * as reminders from './2026_12_02_0070_reminders';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_27_0001_initial': initial,
   '2026_11_27_0002_full_cycle': fullCycle,
   '2026_11_27_0003_stalls': stalls,
+  '2026_12_02_0060_sessions': sessions,
   '2026_12_02_0070_reminders': reminders,
 };

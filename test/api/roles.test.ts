@@ -121,6 +121,8 @@ describe('who may call what', () => {
     expect(gone, 'documented /api routes the app does not serve').toEqual([]);
     // Every /api route needs a key; every other route is public or uses its own token.
     for (const r of rules) {
+      // Console pages name the session's roles; test/console/roles.test.ts walks them.
+      if (r.route.startsWith('/console')) continue;
       if (r.route.startsWith('/api/')) expect(r.roles.length, `${id(r.method, r.route)} names no role`).toBeGreaterThan(0);
       else expect(r.roles, `${id(r.method, r.route)} is not an /api route: no API-key roles`).toEqual([]);
     }
@@ -169,6 +171,7 @@ describe('who may call what', () => {
   it('serves public routes without a key, and token routes by their token alone', async () => {
     for (const rule of rules.filter((r) => !r.route.startsWith('/api/'))) {
       if (rule.route.startsWith('/dev/')) continue; // embedded mode only; not mounted with SMTP_URL
+      if (rule.route.startsWith('/console')) continue; // sessions and sign-in links: test/console/
       const path = rule.route.replace(':token', 'A'.repeat(43)).replace(':file', 'swagger-ui.css');
       const res = await fetch(`${t.base}${path}`, { method: rule.method, headers: { accept: 'application/json', 'content-type': 'application/json' }, body: rule.method === 'POST' ? '{}' : undefined });
       const line = `${id(rule.method, rule.route)}: ${res.status}`;
