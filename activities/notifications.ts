@@ -4,7 +4,7 @@
  * retried activity queues nothing twice; `sendQueuedEmails` sends them.
  */
 import { sql } from 'kysely';
-import type { Locale, TaskKind } from '../contract';
+import { type Locale, type TaskKind, mondayOf, zonedTime } from '../contract';
 import type { ActivityDeps } from './deps';
 import type { EmailData } from './email-kinds';
 import { emailRow } from './outbox';
@@ -62,22 +62,8 @@ export interface PlanCheckInsResult {
 
 const locale = (l: string): Locale => (l === 'zh-CN' ? 'zh-CN' : 'en');
 
-/** The Monday (ISO date) of the week that contains `at` in `timeZone`. */
-export function mondayOf(at: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', weekday: 'short' }).formatToParts(at);
-  const get = (t: string) => parts.find((p) => p.type === t)!.value;
-  const day = new Date(`${get('year')}-${get('month')}-${get('day')}T00:00:00Z`);
-  const offset = (['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(get('weekday')) + 7) % 7;
-  day.setUTCDate(day.getUTCDate() - offset);
-  return day.toISOString().slice(0, 10);
-}
-
-/** The instant when the wall clock in `timeZone` shows `date` (YYYY-MM-DD) at `hour`:00. */
-export function zonedTime(date: string, hour: number, timeZone: string): Date {
-  const guess = new Date(`${date}T${String(hour).padStart(2, '0')}:00:00Z`);
-  const shown = new Date(new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(guess).replace(' ', 'T') + 'Z');
-  return new Date(guess.getTime() - (shown.getTime() - guess.getTime()));
-}
+// The calendar helpers live in the contract (the workflow plans with them too).
+export { mondayOf, zonedTime };
 
 export function createNotificationActivities({ db, mailer }: ActivityDeps) {
   return {

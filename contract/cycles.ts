@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { text } from './text';
 import { durationSchema, nonNegativeDurationSchema } from './duration';
 import { emailSchema } from './people';
+import { scheduleIssues } from './plan';
 
 export const PHASES = ['strategy', 'drafting', 'review', 'checkins', 'scoring', 'awards'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -44,14 +45,16 @@ export const scheduleSchema = z.object({
       /** ISO weekday (1 = Monday … 7 = Sunday) and hour in `timeZone` when each week's check-in opens. */
       weekday: z.number().int().min(1).max(7).default(1),
       hour: z.number().int().min(0).max(23).default(10),
-      /** Instead of the calendar: a check-in every `every` from the end of the review (compressed cycles). */
+      /** Instead of the calendar: a check-in every `every` from the end of the review, scoring after the last (compressed cycles). */
       every: durationSchema.optional(),
       /** How many check-ins with `every` (the calendar runs until endsOn). */
       weeks: z.number().int().min(0).max(26).default(13),
-      /** How long a check-in stays open; a missed one is reported to the manager. */
+      /** How long a check-in stays open (at most `every`, or a week); a missed one is reported to the manager. */
       window: durationSchema.default('2d'),
     })
     .default({ weekday: 1, hour: 10, weeks: 13, window: '2d' }),
+  /** Refuse the cycle unless strategy, drafting and review, started now, are due by `startsOn`. */
+  fitBeforeStart: z.boolean().optional(),
   /** Self-scores are due after two thirds of it; managers' calibrations at its end. */
   scoring: durationSchema.default('7d'),
   /** Nominations, votes and HR's final choice each take a third of it. */
@@ -81,7 +84,13 @@ export const startCycleSchema = z
     schedule: scheduleSchema.default(scheduleSchema.parse({})),
   })
   .refine((c) => c.endsOn > c.startsOn, { path: ['endsOn'], message: 'must be after startsOn' })
-  .meta({ description: 'endsOn must be after startsOn; every participant must be an active person (else 400 naming the field).' });
+  .superRefine((c, ctx) => {
+    for (const issue of scheduleIssues(c.schedule)) ctx.addIssue({ ...issue });
+  })
+  .meta({
+    description:
+      'endsOn must be after startsOn; every participant must be an active person; a check-in window may not be longer than the time between check-ins; with schedule.fitBeforeStart, planning must be due by startsOn (else 400 naming the field).',
+  });
 export type StartCycleInput = z.infer<typeof startCycleSchema>;
 
 export type CycleStatus = 'running' | 'completed' | 'cancelled';

@@ -20,7 +20,9 @@ import {
   type Phase,
   cycleStateQuery,
   cycleWorkflowId,
+  fitIssues,
   type TaskView,
+  toFieldIssues,
 } from '../contract';
 import { writeAudit } from '../db/audit';
 import { type CycleSummaryRow, findCycleByKey, insertCycleIfAbsent, listCycleSummaryRows, requireCycleByKey } from '../db/cycles';
@@ -67,6 +69,9 @@ export async function startCycle(deps: CycleDeps, input: StartCycleInput, actor:
   let created = false;
 
   if (!existing) {
+    // The calendar's one rule that depends on today: planning that HR asked to fit before startsOn.
+    const late = fitIssues({ startsOn: input.startsOn, endsOn: input.endsOn, schedule: input.schedule, startedAt: new Date().toISOString() });
+    if (late.length) throw validationError(toFieldIssues(late));
     const participantIds = await resolveParticipants(db, input.participants);
     const [hrId] = await activePersonIdsWithRole(db, 'hr');
     if (hrId === undefined) throw validationError([{ path: 'participants', message: 'import at least one person with role hr: HR owns the cycle, reviews people without a manager and finalises awards' }]);
@@ -102,7 +107,7 @@ export async function startCycle(deps: CycleDeps, input: StartCycleInput, actor:
     await deps.client.workflow.start<typeof okrCycle>('okrCycle', {
       workflowId,
       taskQueue: deps.taskQueue,
-      args: [{ cycleKey: input.key, schedule: input.schedule, stepPolicy: deps.stepPolicy, ...(deps.historyLimit ? { historyLimit: deps.historyLimit } : {}) }],
+      args: [{ cycleKey: input.key, schedule: input.schedule, calendar: { startsOn: input.startsOn, endsOn: input.endsOn }, stepPolicy: deps.stepPolicy, ...(deps.historyLimit ? { historyLimit: deps.historyLimit } : {}) }],
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
     });

@@ -6,6 +6,7 @@
  */
 import type { Locale } from '../contract';
 import { UNSTORABLE_TEXT } from '../contract/text';
+import { formatSpan } from '../contract/plan';
 
 /** Fields whose numbers are ids (a choice in a list). */
 const ID_FIELDS = new Set(['keyResultId', 'parentObjectiveId', 'objectiveId', 'nominationIds', 'winnerNominationIds']);
@@ -31,6 +32,10 @@ export interface ValidationWords {
   differFromStart: string;
   valueOrDone: string;
   eachOnce: string;
+  /** A check-in window longer than the time between check-ins (`limit`: a duration such as "7d"). */
+  windowTooLong(limit: string): string;
+  /** Planning does not fit before startsOn (spans as "6d 4h"). */
+  planningTooLong(needs: string, left: string): string;
 }
 
 const plural = (n: number, one: string, other: string) => `${n.toLocaleString('en')} ${n === 1 ? one : other}`;
@@ -67,6 +72,8 @@ const en: ValidationWords = {
   differFromStart: 'must differ from start',
   valueOrDone: 'give a value or done',
   eachOnce: 'each nomination once',
+  windowTooLong: (limit) => `must not be longer than the time between two check-ins (${limit})`,
+  planningTooLong: (needs, left) => `planning (strategy, drafting and review) takes ${needs} but only ${left} remain before startsOn: start earlier, shorten those phases or move startsOn`,
 };
 
 const n = (x: number) => x.toLocaleString('zh-CN');
@@ -102,7 +109,15 @@ const zhCN: ValidationWords = {
   differFromStart: '必须与起始值不同',
   valueOrDone: '请填写当前值或是否完成',
   eachOnce: '每项提名只能选一次',
+  windowTooLong: (limit) => `不能长于两次进展更新之间的间隔（${zhSpan(limit)}）`,
+  planningTooLong: (needs, left) => `规划阶段（战略、起草和审核）需要 ${zhSpan(needs)}，但距开始日期只剩 ${zhSpan(left)}：请提前开始、缩短这些阶段或推迟开始日期`,
 };
+
+/** "6d 4h" → "6 天 4 小时". */
+function zhSpan(span: string): string {
+  const unit: Record<string, string> = { ms: '毫秒', s: '秒', m: '分钟', h: '小时', d: '天', w: '周' };
+  return span.replace(/(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)\b/g, (_, n: string, u: string) => `${n} ${unit[u]}`);
+}
 
 export const validationWords: Record<Locale, ValidationWords> = { en, 'zh-CN': zhCN };
 
@@ -144,6 +159,8 @@ export function translateIssue(locale: Locale, issue: IssueLike): string {
       if (code === 'key-result.differ') return w.differFromStart;
       if (code === 'checkin.value-or-done') return w.valueOrDone;
       if (code === 'ids.unique') return w.eachOnce;
+      if (code === 'schedule.window-too-long') return w.windowTooLong(String(issue.params?.limit));
+      if (code === 'schedule.planning-too-long') return w.planningTooLong(formatSpan(Number(issue.params?.needsMs)), formatSpan(Number(issue.params?.leftMs)));
       return w.invalid;
     }
     case 'invalid_type':

@@ -49,6 +49,8 @@ const STEPS = ['strategy', 'drafting', 'review', 'checkins', 'scoring', 'awards'
 export interface OkrCycleInput {
   cycleKey: string;
   schedule: Schedule;
+  /** The quarter the cycle covers (YYYY-MM-DD): check-ins and scoring follow it (contract/plan.ts). */
+  calendar?: { startsOn: string; endsOn: string };
   /** Set by continue-as-new: where the cycle stands. */
   resume?: {
     state: CycleState;

@@ -1,0 +1,221 @@
+/**
+ * The cycle's calendar, in one pure place: when each phase opens and is due, each check-in week,
+ * when reminders, escalations and expiry fire. The cycle workflow decides with these functions
+ * (on the times it actually reaches each phase) and the console previews a whole cycle with
+ * `planCycle` — the same code, so the preview is what will run. Workflow-safe: no Node imports,
+ * no clock (every function is given its times).
+ *
+ * The rules: planning (strategy, drafting, review) runs back to back from the start, each phase
+ * for its length, and should be due by `startsOn` (with `fitBeforeStart`, a plan that is not is
+ * refused). Weekly check-ins open on `checkIns.weekday` at `checkIns.hour` from the week of
+ * `startsOn` until `endsOn`; scoring opens on `endsOn` at that hour; awards follow scoring.
+ * With `checkIns.every` the cycle is compressed (tests, demos): `weeks` check-ins every `every`
+ * from the end of the review, and scoring right after the last one.
+ */
+import { addDays, mondayOf, zonedTime } from './calendar';
+import type { Phase, Schedule } from './cycles';
+import { durationToMs } from './duration';
+
+export const AWARDS_STEPS = ['nominate', 'vote', 'finalize'] as const;
+export type AwardsStep = (typeof AWARDS_STEPS)[number];
+export type PlanningPhase = 'strategy' | 'drafting' | 'review';
+export const PLANNING_PHASES = ['strategy', 'drafting', 'review'] as const satisfies readonly PlanningPhase[];
+
+const MAX_WEEKS = 26;
+
+export interface PlanCycleInput {
+  startsOn: string;
+  endsOn: string;
+  /** Defaults to the schedule's. */
+  timeZone?: string;
+  schedule: Schedule;
+  /** When the cycle starts (ISO): planning opens then. */
+  startedAt: string;
+}
+
+/** When a task's reminders, escalations and expiry fire (ISO), for a task due at `dueAt`. */
+export interface TaskEvents {
+  reminders: string[];
+  escalations: { to: 'manager' | 'hr'; at: string }[];
+  expiresAt: string;
+}
+
+export interface PlannedPhase {
+  phase: Phase;
+  opensAt: string;
+  dueAt: string;
+  /** Drafting: managers' drafts are due this much earlier. */
+  managerDueAt?: string;
+  events: TaskEvents;
+}
+export interface PlannedWeek {
+  week: number;
+  /** The Monday (YYYY-MM-DD) of the week, in the cycle's time zone. */
+  weekStart: string;
+  opensAt: string;
+  dueAt: string;
+  events: TaskEvents;
+}
+export interface CyclePlan {
+  timeZone: string;
+  /** `startsOn` 00:00 in the time zone. */
+  startsAt: string;
+  /** When planning is due; `planningFits` says whether that is by `startsAt`. */
+  planningEndsAt: string;
+  planningFits: boolean;
+  phases: PlannedPhase[];
+  checkinWeeks: PlannedWeek[];
+  scoring: { opensAt: string; selfScoreDueAt: string; dueAt: string };
+  awards: { opensAt: string; dueAt: string; steps: { step: AwardsStep; opensAt: string; dueAt: string }[] };
+}
+
+/** The policy of a task: reminders before its due time, escalations after, then expiry. */
+export interface TaskPolicy {
+  reminders: string[];
+  escalations: { after: string; to: 'manager' | 'hr' }[];
+  expireAfter: string;
+  timeZone: string;
+}
+
+export function taskPolicy(schedule: Schedule): TaskPolicy {
+  return { reminders: schedule.reminders, escalations: schedule.escalations, expireAfter: schedule.expireAfter, timeZone: schedule.timeZone };
+}
+
+/** A check-in closes at the end of its window, a missed one is reported to the manager then. */
+export function checkInPolicy(schedule: Schedule): TaskPolicy {
+  const windowMs = durationToMs(schedule.checkIns.window);
+  return { ...taskPolicy(schedule), escalations: [{ after: '0s', to: 'manager' }], expireAfter: '0s', reminders: schedule.reminders.filter((r) => durationToMs(r) < windowMs) };
+}
+
+export function taskEvents(dueAt: number, policy: TaskPolicy, openedAt: number): TaskEvents {
+  return {
+    reminders: policy.reminders.map((r) => dueAt - durationToMs(r)).filter((at) => at > openedAt).map(iso),
+    escalations: policy.escalations.map((e) => ({ to: e.to, at: iso(dueAt + durationToMs(e.after)) })),
+    expiresAt: iso(dueAt + durationToMs(policy.expireAfter)),
+  };
+}
+
+/** When a planning phase opened at `openedAt` is due (and drafting's earlier due time for managers). */
+export function planningDue(schedule: Schedule, phase: PlanningPhase, openedAt: number): { dueAt: number; managerDueAt?: number } {
+  const dueAt = openedAt + durationToMs(schedule[phase]);
+  if (phase !== 'drafting') return { dueAt };
+  const managerDueAt = dueAt - durationToMs(schedule.managerLead);
+  return managerDueAt > openedAt ? { dueAt, managerDueAt } : { dueAt };
+}
+
+/** Self-scores are due after two thirds of scoring, calibrations at its end. */
+export function scoringDue(schedule: Schedule, openedAt: number): { selfScoreDueAt: number; dueAt: number } {
+  const length = durationToMs(schedule.scoring);
+  return { selfScoreDueAt: openedAt + Math.round((length * 2) / 3), dueAt: openedAt + length };
+}
+
+/** Each awards step (nominate, vote, finalize) takes a third of the awards phase. */
+export function awardsStepMs(schedule: Schedule): number {
+  return Math.round(durationToMs(schedule.awards) / 3);
+}
+
+/** When scoring opens by the calendar (`endsOn` at the check-in hour); undefined when compressed. */
+export function scoringOpensAt(schedule: Schedule, endsOn: string, timeZone = schedule.timeZone): number | undefined {
+  return schedule.checkIns.every ? undefined : zonedTime(endsOn, schedule.checkIns.hour, timeZone).getTime();
+}
+
+/** The check-in weeks that open at or after `from`: by the calendar, or compressed with `every`. */
+export function checkInWeeks(input: { schedule: Schedule; from: number; startsOn: string; endsOn: string; timeZone?: string }): { opensAt: string; weekStart: string }[] {
+  const { schedule, from } = input;
+  const tz = input.timeZone ?? schedule.timeZone;
+  const weeks: { opensAt: string; weekStart: string }[] = [];
+  if (schedule.checkIns.every) {
+    const every = durationToMs(schedule.checkIns.every);
+    for (let w = 0; w < schedule.checkIns.weeks; w++) {
+      const at = new Date(from + w * every);
+      weeks.push({ opensAt: at.toISOString(), weekStart: mondayOf(at, tz) });
+    }
+    return weeks;
+  }
+  const end = scoringOpensAt(schedule, input.endsOn, tz)!;
+  let monday = mondayOf(zonedTime(input.startsOn, 12, tz), tz);
+  for (let guard = 0; guard < 60 && weeks.length < MAX_WEEKS; guard++, monday = addDays(monday, 7)) {
+    const opensAt = zonedTime(addDays(monday, schedule.checkIns.weekday - 1), schedule.checkIns.hour, tz).getTime();
+    if (opensAt >= end) break;
+    if (opensAt >= from) weeks.push({ opensAt: iso(opensAt), weekStart: monday });
+  }
+  return weeks;
+}
+
+/** The whole cycle as it will run if every phase takes its full length. */
+export function planCycle(input: PlanCycleInput): CyclePlan {
+  const { schedule } = input;
+  const timeZone = input.timeZone ?? schedule.timeZone;
+  const policy = taskPolicy(schedule);
+  const phases: PlannedPhase[] = [];
+  let at = Date.parse(input.startedAt);
+  for (const phase of PLANNING_PHASES) {
+    const { dueAt, managerDueAt } = planningDue(schedule, phase, at);
+    phases.push({ phase, opensAt: iso(at), dueAt: iso(dueAt), ...(managerDueAt ? { managerDueAt: iso(managerDueAt) } : {}), events: taskEvents(dueAt, policy, at) });
+    at = dueAt;
+  }
+  const planningEnd = at;
+  const startsAt = zonedTime(input.startsOn, 0, timeZone).getTime();
+  const windowMs = durationToMs(schedule.checkIns.window);
+  const weekPolicy = checkInPolicy(schedule);
+  const checkinWeeks = checkInWeeks({ schedule, from: planningEnd, startsOn: input.startsOn, endsOn: input.endsOn, timeZone }).map((w, i) => {
+    const opens = Date.parse(w.opensAt);
+    return { week: i + 1, weekStart: w.weekStart, opensAt: w.opensAt, dueAt: iso(opens + windowMs), events: taskEvents(opens + windowMs, weekPolicy, opens) };
+  });
+  const lastWeekDue = checkinWeeks.length ? Date.parse(checkinWeeks[checkinWeeks.length - 1]!.dueAt) : planningEnd;
+  const scoringAt = Math.max(scoringOpensAt(schedule, input.endsOn, timeZone) ?? lastWeekDue, lastWeekDue);
+  phases.push({ phase: 'checkins', opensAt: iso(planningEnd), dueAt: iso(scoringAt), events: taskEvents(scoringAt, weekPolicy, planningEnd) });
+  const score = scoringDue(schedule, scoringAt);
+  phases.push({ phase: 'scoring', opensAt: iso(scoringAt), dueAt: iso(score.dueAt), events: taskEvents(score.dueAt, policy, scoringAt) });
+  const third = awardsStepMs(schedule);
+  const steps = AWARDS_STEPS.map((step, i) => ({ step, opensAt: iso(score.dueAt + i * third), dueAt: iso(score.dueAt + (i + 1) * third) }));
+  phases.push({ phase: 'awards', opensAt: iso(score.dueAt), dueAt: iso(score.dueAt + 3 * third), events: taskEvents(score.dueAt + third, policy, score.dueAt) });
+  return {
+    timeZone,
+    startsAt: iso(startsAt),
+    planningEndsAt: iso(planningEnd),
+    planningFits: planningEnd <= startsAt,
+    phases,
+    checkinWeeks,
+    scoring: { opensAt: iso(scoringAt), selfScoreDueAt: iso(score.selfScoreDueAt), dueAt: iso(score.dueAt) },
+    awards: { opensAt: iso(score.dueAt), dueAt: iso(score.dueAt + 3 * third), steps },
+  };
+}
+
+/** A schedule rule a cycle breaks, as a zod custom issue: `params.code` picks its translation. */
+export interface PlanIssue {
+  code: 'custom';
+  path: (string | number)[];
+  message: string;
+  params: { code: 'schedule.window-too-long'; limit: string } | { code: 'schedule.planning-too-long'; needsMs: number; leftMs: number };
+}
+
+/** Rules of the schedule alone: a check-in window may not be longer than the time between check-ins. */
+export function scheduleIssues(schedule: Schedule): PlanIssue[] {
+  const limit = schedule.checkIns.every ?? '7d';
+  if (durationToMs(schedule.checkIns.window) <= durationToMs(limit)) return [];
+  const message = `must not be longer than the time between two check-ins (${schedule.checkIns.every ? `checkIns.every, ${limit}` : 'a week'})`;
+  return [{ code: 'custom', path: ['schedule', 'checkIns', 'window'], message, params: { code: 'schedule.window-too-long', limit } }];
+}
+
+/** With `fitBeforeStart`: planning must be due by `startsOn`, counted from `startedAt`. */
+export function fitIssues(input: PlanCycleInput): PlanIssue[] {
+  if (!input.schedule.fitBeforeStart) return [];
+  const plan = planCycle(input);
+  if (plan.planningFits) return [];
+  const needsMs = Date.parse(plan.planningEndsAt) - Date.parse(input.startedAt);
+  const leftMs = Math.max(0, Date.parse(plan.startsAt) - Date.parse(input.startedAt));
+  const message = `planning (strategy, drafting and review) takes ${formatSpan(needsMs)} but ${leftMs ? `only ${formatSpan(leftMs)} remain` : 'no time remains'} before startsOn: start earlier, shorten those phases or move startsOn`;
+  return [{ code: 'custom', path: ['startsOn'], message, params: { code: 'schedule.planning-too-long', needsMs, leftMs } }];
+}
+
+/** "6d 4h", "3h 20m", "45s": the two largest units that are not zero. */
+export function formatSpan(ms: number): string {
+  const units: [string, number][] = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1_000]];
+  const parts = units.map(([unit, size]) => [Math.floor(ms / size) % (unit === 'd' ? Infinity : unit === 'h' ? 24 : 60), unit] as const).filter(([n]) => n > 0);
+  return parts.length ? parts.slice(0, 2).map(([n, unit]) => `${n}${unit}`).join(' ') : '0s';
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
