@@ -1,14 +1,14 @@
 /**
  * The preview of a whole cycle before it starts: every phase's dates, each check-in week, when
- * reminders and escalations would fire and how many emails go out on each day. It reads who would
+ * reminders and escalations would fire and how many emails go out on each day — computed by the
+ * contract's `planCycle`, the calendar the cycle workflow follows. It reads who would
  * take part and writes nothing. Invitations are certain; reminders and escalations are upper
  * bounds (they go only to people who have not completed by then).
  */
 import { type Kysely, sql } from 'kysely';
-import { type FieldIssue, type Phase, type Schedule, type StartCycleInput, type TaskKind, durationToMs } from '../contract';
+import { type AwardsStep, type CyclePlan, type FieldIssue, type Phase, type Schedule, type StartCycleInput, type TaskEvents, type TaskKind, fitIssues, planCycle, taskEvents, taskPolicy, toFieldIssues } from '../contract';
 import { activePersonIdsByEmail } from '../db/people';
 import type { DB } from '../db/schema';
-import { type CyclePlanShape, planFromCurrentSchedule } from './cycle-plan-interim';
 import { validationError } from './errors';
 
 /** Who would get which task: counts only. */
@@ -42,6 +42,9 @@ export interface PreviewEvent {
 
 export interface CyclePreview {
   timeZone: string;
+  /** startsOn at 00:00 in the time zone, and whether planning is due by then. */
+  startsAt: string;
+  planningFits: boolean;
   phases: { phase: Phase; opensAt: string; dueAt: string }[];
   checkinWeeks: { week: number; opensAt: string; dueAt: string }[];
   audience: PreviewAudience;
@@ -49,89 +52,56 @@ export interface CyclePreview {
   /** Per day in the cycle's time zone: certain emails, and the most that could go out. */
   emailsByDay: { day: string; certain: number; atMost: number }[];
   totals: { certain: number; atMost: number };
-  /** Which code computed the dates. */
-  planner: 'workflow schedule';
 }
 
 interface Step {
   phase: Phase;
   kind: TaskKind;
-  opensAt: number;
-  dueAt: number;
+  opensAt: string;
+  dueAt: string;
   recipients: number;
   week?: number;
-  reminders: number[];
-  escalations: { after: number; to: 'manager' | 'hr' }[];
+  events: TaskEvents;
 }
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The day (YYYY-MM-DD) of an instant on the wall clock of `timeZone`. */
 export function dayIn(at: string, timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(at));
 }
 
-/** The steps each phase opens, with their dates and how many people get each. */
-function stepsOf(plan: CyclePlanShape, schedule: Schedule, a: PreviewAudience): Step[] {
-  const reminders = schedule.reminders.map(durationToMs);
-  const escalations = schedule.escalations.map((e) => ({ after: durationToMs(e.after), to: e.to }));
+/** The steps each phase opens, with their dates, their due events and how many people get each. */
+function stepsOf(plan: CyclePlan, schedule: Schedule, a: PreviewAudience): Step[] {
+  const policy = taskPolicy(schedule);
   const steps: Step[] = [];
-  const phase = (p: Phase) => plan.phases.find((x) => x.phase === p);
-  const add = (p: Phase, kind: TaskKind, opensAt: number, dueAt: number, recipients: number, extra: Partial<Step> = {}) => {
-    if (recipients > 0) steps.push({ phase: p, kind, opensAt, dueAt, recipients, reminders, escalations, ...extra });
+  const add = (phase: Phase, kind: TaskKind, opensAt: string, dueAt: string, recipients: number, extra: { week?: number; events?: TaskEvents } = {}) => {
+    if (recipients > 0) steps.push({ phase, kind, opensAt, dueAt, recipients, events: extra.events ?? taskEvents(Date.parse(dueAt), policy, Date.parse(opensAt)), ...(extra.week ? { week: extra.week } : {}) });
   };
+  const phase = (p: Phase) => plan.phases.find((x) => x.phase === p)!;
   const strategy = phase('strategy');
-  if (strategy) add('strategy', 'strategy', Date.parse(strategy.opensAt), Date.parse(strategy.dueAt), a.executives);
+  add('strategy', 'strategy', strategy.opensAt, strategy.dueAt, a.executives);
   const drafting = phase('drafting');
-  if (drafting) {
-    const opens = Date.parse(drafting.opensAt);
-    const due = Date.parse(drafting.dueAt);
-    const managerDue = due - durationToMs(schedule.managerLead);
-    const early = managerDue > opens ? a.managers : 0;
-    add('drafting', 'draft', opens, managerDue, early);
-    add('drafting', 'draft', opens, due, a.participants - early);
-  }
+  const early = drafting.managerDueAt ? a.managers : 0;
+  if (drafting.managerDueAt) add('drafting', 'draft', drafting.opensAt, drafting.managerDueAt, early);
+  add('drafting', 'draft', drafting.opensAt, drafting.dueAt, a.participants - early);
   const review = phase('review');
-  if (review) add('review', 'review', Date.parse(review.opensAt), Date.parse(review.dueAt), a.participants);
-  const windowMs = durationToMs(schedule.checkIns.window);
-  for (const w of plan.checkinWeeks) {
-    add('checkins', 'checkin', Date.parse(w.opensAt), Date.parse(w.dueAt), a.participants, {
-      week: w.week,
-      reminders: reminders.filter((r) => r < windowMs),
-      escalations: [{ after: 0, to: 'manager' }],
-    });
-  }
-  const scoring = phase('scoring');
-  if (scoring) {
-    const opens = Date.parse(scoring.opensAt);
-    const end = Date.parse(scoring.dueAt);
-    const selfDue = opens + Math.round(((end - opens) * 2) / 3);
-    add('scoring', 'self-score', opens, selfDue, a.participants);
-    // Calibrations open as self-scores arrive; at the latest when self-scores are due.
-    add('scoring', 'calibrate', selfDue, end, a.participants);
-  }
-  const awards = phase('awards');
-  if (awards) {
-    const opens = Date.parse(awards.opensAt);
-    const third = Math.round((Date.parse(awards.dueAt) - opens) / 3);
-    add('awards', 'nominate', opens, opens + third, a.nominators);
-    add('awards', 'vote', opens + third, opens + 2 * third, a.voters);
-    add('awards', 'finalize', opens + 2 * third, opens + 3 * third, 1);
-  }
+  add('review', 'review', review.opensAt, review.dueAt, a.participants);
+  for (const w of plan.checkinWeeks) add('checkins', 'checkin', w.opensAt, w.dueAt, a.participants, { week: w.week, events: w.events });
+  add('scoring', 'self-score', plan.scoring.opensAt, plan.scoring.selfScoreDueAt, a.participants);
+  // Calibrations open as self-scores arrive; at the latest when self-scores are due.
+  add('scoring', 'calibrate', plan.scoring.selfScoreDueAt, plan.scoring.dueAt, a.participants);
+  const recipients: Record<AwardsStep, number> = { nominate: a.nominators, vote: a.voters, finalize: 1 };
+  for (const s of plan.awards.steps) add('awards', s.step, s.opensAt, s.dueAt, recipients[s.step]);
   return steps;
 }
 
 /** The preview from a plan and the audience (pure). */
-export function buildPreview(plan: CyclePlanShape, schedule: Schedule, audience: PreviewAudience): CyclePreview {
+export function buildPreview(plan: CyclePlan, schedule: Schedule, audience: PreviewAudience): CyclePreview {
   const events: PreviewEvent[] = [];
   for (const s of stepsOf(plan, schedule, audience)) {
     const base = { phase: s.phase, kind: s.kind, ...(s.week ? { week: s.week } : {}) };
-    events.push({ ...base, at: iso(s.opensAt), type: 'invite', emails: s.recipients, atMost: false });
-    for (const r of s.reminders) {
-      const at = s.dueAt - r;
-      if (at > s.opensAt && at < s.dueAt) events.push({ ...base, at: iso(at), type: 'reminder', emails: s.recipients, atMost: true });
-    }
-    for (const e of s.escalations) events.push({ ...base, at: iso(s.dueAt + e.after), type: 'escalation', to: e.to, emails: s.recipients, atMost: true });
+    events.push({ ...base, at: s.opensAt, type: 'invite', emails: s.recipients, atMost: false });
+    for (const at of s.events.reminders) if (at < s.dueAt) events.push({ ...base, at, type: 'reminder', emails: s.recipients, atMost: true });
+    for (const e of s.events.escalations) events.push({ ...base, at: e.at, type: 'escalation', to: e.to, emails: s.recipients, atMost: true });
   }
   for (const w of plan.checkinWeeks) {
     if (audience.managers > 0) events.push({ at: w.dueAt, phase: 'checkins', type: 'digest', week: w.week, emails: audience.managers, atMost: false });
@@ -140,7 +110,7 @@ export function buildPreview(plan: CyclePlanShape, schedule: Schedule, audience:
   if (awards) events.push({ at: awards.dueAt, phase: 'awards', type: 'announcement', emails: audience.participants, atMost: false });
   events.sort((x, y) => x.at.localeCompare(y.at));
 
-  const tz = schedule.timeZone;
+  const tz = plan.timeZone;
   const days = new Map<string, { certain: number; atMost: number }>();
   for (const e of events) {
     const d = days.get(dayIn(e.at, tz)) ?? { certain: 0, atMost: 0 };
@@ -151,13 +121,14 @@ export function buildPreview(plan: CyclePlanShape, schedule: Schedule, audience:
   const emailsByDay = [...days.entries()].map(([day, n]) => ({ day, ...n }));
   return {
     timeZone: tz,
+    startsAt: plan.startsAt,
+    planningFits: plan.planningFits,
     phases: plan.phases.map(({ phase, opensAt, dueAt }) => ({ phase, opensAt, dueAt })),
     checkinWeeks: plan.checkinWeeks.map(({ week, opensAt, dueAt }) => ({ week, opensAt, dueAt })),
     audience,
     events,
     emailsByDay,
     totals: emailsByDay.reduce((t, d) => ({ certain: t.certain + d.certain, atMost: t.atMost + d.atMost }), { certain: 0, atMost: 0 }),
-    planner: 'workflow schedule',
   };
 }
 
@@ -196,7 +167,11 @@ export async function previewAudience(db: Kysely<DB>, participants: string[] | u
 
 /** The preview of a start request, as if it were started now. Writes nothing. */
 export async function previewCycle(db: Kysely<DB>, input: StartCycleInput, now: Date = new Date()): Promise<CyclePreview> {
+  const planInput = { startsOn: input.startsOn, endsOn: input.endsOn, schedule: input.schedule, startedAt: now.toISOString() };
+  // The same rule as the start: planning HR asked to fit before startsOn must fit.
+  const late = fitIssues(planInput);
+  if (late.length) throw validationError(toFieldIssues(late));
   const audience = await previewAudience(db, input.participants);
-  const plan = planFromCurrentSchedule({ startsOn: input.startsOn, endsOn: input.endsOn, timeZone: input.schedule.timeZone, schedule: input.schedule, startedAt: now.toISOString() });
+  const plan = planCycle(planInput);
   return buildPreview(plan, input.schedule, audience);
 }

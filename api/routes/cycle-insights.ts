@@ -24,6 +24,8 @@ const totals = z.object({ total: count, completed: count, open: count, overdue: 
 export const previewSchema = z
   .object({
     timeZone: z.string(),
+    startsAt: z.string().describe('startsOn at 00:00 in the time zone'),
+    planningFits: z.boolean().describe('whether strategy, drafting and review are due by startsAt'),
     phases: z.array(z.object({ phase: z.enum(PHASES), opensAt: z.string(), dueAt: z.string() })),
     checkinWeeks: z.array(z.object({ week: count, opensAt: z.string(), dueAt: z.string() })),
     audience: z.object({ participants: count, executives: count, managers: count, nominators: count, voters: count }),
@@ -41,7 +43,6 @@ export const previewSchema = z
     ),
     emailsByDay: z.array(z.object({ day: z.string(), certain: count, atMost: count })),
     totals: z.object({ certain: count, atMost: count }),
-    planner: z.string(),
   })
   .openapi('CyclePreview');
 

@@ -4,9 +4,8 @@
  * alignment tree (company → manager → person, unaligned apart, a loop of parents shown once).
  */
 import { describe, expect, it } from 'vitest';
-import { scheduleSchema } from '../../contract';
+import { planCycle, scheduleSchema } from '../../contract';
 import { buildAlignmentTree } from '../../core/cycle-dashboard';
-import { planFromCurrentSchedule } from '../../core/cycle-plan-interim';
 import { buildPreview, dayIn } from '../../core/cycle-preview';
 import { csvCell, toCsv } from '../../core/exports';
 
@@ -29,7 +28,7 @@ describe('CSV exports', () => {
 describe('the cycle preview', () => {
   const audience = { participants: 100, executives: 2, managers: 10, nominators: 12, voters: 3 };
   const schedule = scheduleSchema.parse({ timeZone: 'Asia/Shanghai', checkIns: { every: '7d', weeks: 13, window: '2d' } });
-  const plan = planFromCurrentSchedule({ startsOn: '2027-01-04', endsOn: '2027-03-31', timeZone: 'Asia/Shanghai', schedule, startedAt: '2026-12-01T02:00:00.000Z' });
+  const plan = planCycle({ startsOn: '2027-01-04', endsOn: '2027-03-31', schedule, startedAt: '2026-12-01T02:00:00.000Z' });
   const preview = buildPreview(plan, schedule, audience);
 
   it('plans every phase in order and 13 check-in weeks', () => {
