@@ -12,6 +12,7 @@ import type { Locale } from '../contract';
 export { type PageStrings, SUPPORTED_LOCALES, pageStrings } from './pages';
 export { type MailWords, mailWords } from './mail';
 export { type ConsoleWords, consoleWords, consoleWordsByLocale } from './console';
+export { type CycleWords, cycleWords, cycleWordsFor } from './console-cycles';
 export { localizedIssues, translateIssue, validationWords } from './validation';
 
 interface Accept {

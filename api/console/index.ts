@@ -23,6 +23,7 @@ import type { ApiDeps } from '../deps';
 import { handleError } from '../errors';
 import type { ConsoleOptions } from '../session';
 import { assetRoutes } from './assets';
+import { consoleCycleRoutes } from './cycles';
 import { type ConsoleContext, type ConsoleEnv, type ConsoleSection, personOf, requireSession } from './context';
 import { consolePage, messagePage, navFor, respond } from './layout';
 import { signInRoutes } from './sign-in-pages';
@@ -31,7 +32,7 @@ import { signInRoutes } from './sign-in-pages';
 const SECTIONS: { path: string; routes: ConsoleSection }[] = [
   // { path: '/people', routes: peopleConsoleRoutes },
   // { path: '/operations', routes: operationsConsoleRoutes },
-  // { path: '/cycles', routes: consoleCycleRoutes },
+  { path: '/cycles', routes: consoleCycleRoutes },
 ];
 
 export function consoleRoutes(deps: ApiDeps, options: ConsoleOptions, auth: Authenticate) {

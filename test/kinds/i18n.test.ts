@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type TaskKind, TASK_KINDS, submissionSchemas } from '../../contract';
-import { SUPPORTED_LOCALES, consoleWordsByLocale, mailWords, pageStrings, translateIssue, validationWords } from '../../i18n';
+import { SUPPORTED_LOCALES, consoleWordsByLocale, cycleWords, mailWords, pageStrings, translateIssue, validationWords } from '../../i18n';
 import { kinds } from '../../kinds';
 
 const long = (n: number) => 'x'.repeat(n);
@@ -97,6 +97,7 @@ describe('the catalogue has every key in every language', () => {
       expect(shape(mailWords[locale]), locale).toEqual(shape(mailWords.en));
       expect(shape(validationWords[locale]), locale).toEqual(shape(validationWords.en));
       expect(shape(consoleWordsByLocale[locale]), locale).toEqual(shape(consoleWordsByLocale.en));
+      expect(shape(cycleWords[locale]), locale).toEqual(shape(cycleWords.en));
     }
   });
 
