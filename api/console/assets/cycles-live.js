@@ -32,7 +32,6 @@
       });
     });
   }
-  var last = null;
   function tick() {
     fetch(url, { credentials: 'same-origin', headers: { accept: 'application/json' } })
       .then(function (res) { return res.ok ? res.json() : null; })
@@ -42,12 +41,11 @@
         if (now !== step) { window.location.reload(); return; }
         if (!board.step) return;
         var t = board.step.total;
-        if (totalText && last !== null && (last.completed !== t.completed || last.total !== t.total)) {
+        if (totalText) {
           // "3 of 5 completed" / "已完成 3 / 5": the two numbers in the sentence, in its order.
           var n = 0;
           totalText.textContent = template.replace(/\d+/g, function () { return String(n++ === 0 ? t.completed : t.total); });
         }
-        last = t;
         update(board.step.byDepartment.concat(board.step.byManager));
       })
       .catch(function () {})
