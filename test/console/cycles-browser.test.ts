@@ -64,7 +64,8 @@ describe('HR steers a cycle from the console in a browser', () => {
     const previewText = await page.locator('#preview').innerText();
     expect(previewText).toContain('6 participants');
     expect(previewText).toContain('Weekly check-ins');
-    expect(previewText).toContain('Week 13');
+    expect(previewText).toContain('Check-in weeks (13)');
+    expect(previewText).toContain('Emails per day');
     await expectAccessible(page, 'start + preview');
     await screenshot(page, 'console-cycle-preview-en-desktop');
     expect(await t.stack.database.db.selectFrom('cycles').select('id').execute()).toEqual([]); // the preview wrote nothing

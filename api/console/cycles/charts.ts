@@ -55,6 +55,23 @@ ${counts.map((n, i) => {
 })}</svg>`;
 }
 
+/** Emails per day: the bar's length is the most that could go out, its filled part what goes out for sure. */
+export function dayBars(days: { day: string; certain: number; atMost: number }[], label: string): HtmlEscapedString | Promise<HtmlEscapedString> {
+  const rowH = 20;
+  const labelW = 100;
+  const barW = W - labelW - 110;
+  const max = Math.max(1, ...days.map((d) => d.atMost));
+  const h = days.length * rowH + 4;
+  return html`<svg class="chart" viewBox="0 0 ${W} ${h}" width="100%" role="img" aria-label="${label}"><title>${label}</title>
+${days.map((d, i) => {
+  const y = i * rowH + 2;
+  return html`<text x="0" y="${y + 13}" font-size="12" fill="${INK}">${d.day}</text>
+<rect x="${labelW}" y="${y + 3}" width="${Math.max(1, Math.round((d.atMost / max) * barW))}" height="12" rx="2" fill="#9ec1f7"></rect>
+<rect x="${labelW}" y="${y + 3}" width="${Math.round((d.certain / max) * barW)}" height="12" rx="2" fill="${ACCENT}"></rect>
+<text x="${labelW + barW + 8}" y="${y + 13}" font-size="12" fill="${INK}">${d.certain} / ≤ ${d.atMost}</text>`;
+})}</svg>`;
+}
+
 export interface TimelinePhase {
   label: string;
   start: number;

@@ -12,6 +12,7 @@ import { EXPORTS } from '../../../core/exports';
 import { type CycleWords, cycleWordsFor } from '../../../i18n/console-cycles';
 import { formatDue } from '../../../mail/templates/format';
 import { type BarRow, completionBars, histogram, timeline } from './charts';
+import { CYCLES_CSS } from './start-page';
 
 /** The managers shown in the chart: the largest teams. */
 export const MANAGER_ROWS = 20;
@@ -58,7 +59,7 @@ export function dashboardBody(d: DashboardPageData) {
   });
   const step = board.step;
   const messages: Record<string, string> = { reminded: w.board.reminded, extended: w.board.extended, removed: w.board.removed, control: w.board.controlDone };
-  return html`<h1>${c.title}</h1>
+  return html`${CYCLES_CSS}<h1>${c.title}</h1>
 <p class="muted">${key} · ${c.startsOn} – ${c.endsOn} · ${w.status[c.status] ?? c.status} · ${w.list.participants}: ${c.participantCount}${d.workflowUrl ? html` · <a href="${d.workflowUrl}">${w.board.workflow}</a>` : ''}</p>
 ${d.done && messages[d.done] ? html`<p class="ok" role="status">${messages[d.done]}</p>` : ''}
 ${c.workflowError ? html`<p class="banner" role="alert">${w.board.workflowError} ${c.workflowError}</p>` : ''}
@@ -83,7 +84,7 @@ ${board.overdue.total === 0
 ${board.overdue.rows.map(
   (r) => html`<tr><td>${r.name}<br><span class="muted small">${r.email}${r.department ? ` · ${r.department}` : ''}</span></td>
 <td data-label="${w.board.task}">${kindWord(r.kind)}${r.round > 1 ? ` (${r.round})` : ''}</td><td data-label="${w.board.dueAt}">${when(r.dueAt)}</td>
-<td data-label="${w.board.actions}"><form method="post" action="/console/cycles/${enc(key)}/tasks/${r.taskId}/remind"><button type="submit" class="secondary">${w.board.remind}</button></form>
+<td data-label="${w.board.actions}" class="actions"><form method="post" action="/console/cycles/${enc(key)}/tasks/${r.taskId}/remind"><button type="submit" class="secondary">${w.board.remind}</button></form>
 <form method="post" action="/console/cycles/${enc(key)}/tasks/${r.taskId}/extend" class="inline"><div><label for="until-${r.taskId}">${w.board.extendTask}</label><input id="until-${r.taskId}" name="until" type="datetime-local" required></div><button type="submit" class="secondary">${w.board.extend}</button></form>
 <form method="post" action="/console/cycles/${enc(key)}/participants/remove"><input type="hidden" name="email" value="${r.email}"><button type="submit" class="link" data-confirm="${w.board.confirmRemove(r.name)}">${w.board.remove}</button></form></td></tr>`,
 )}</tbody></table></div>`}

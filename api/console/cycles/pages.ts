@@ -5,12 +5,13 @@ import type { Locale, Phase } from '../../../contract';
 import type { AlignmentTree, TreeNode } from '../../../core/cycle-dashboard';
 import type { CycleSummary } from '../../../core/cycles';
 import { cycleWordsFor } from '../../../i18n/console-cycles';
+import { CYCLES_CSS } from './start-page';
 
 const enc = encodeURIComponent;
 
 export function listBody(cycles: CycleSummary[], locale: Locale) {
   const w = cycleWordsFor(locale);
-  return html`<h1>${w.list.title}</h1><p><a class="button" href="/console/cycles/new">${w.list.start}</a></p>
+  return html`${CYCLES_CSS}<h1>${w.list.title}</h1><p><a class="button" href="/console/cycles/new">${w.list.start}</a></p>
 ${cycles.length
   ? html`<div class="table-wrap"><table class="stack"><thead><tr><th scope="col">${w.list.name}</th><th scope="col">${w.list.key}</th><th scope="col">${w.list.dates}</th><th scope="col">${w.list.status}</th><th scope="col">${w.list.participants}</th></tr></thead><tbody>
 ${cycles.map(
@@ -39,7 +40,7 @@ export function confirmBody(d: ConfirmData) {
   const phase = w.phase[d.phase];
   const says = d.action === 'advance' ? w.confirm.advance(phase, d.openTasks) : d.action === 'extend' ? w.confirm.extend(phase, d.openTasks) : w.confirm.cancel(d.participants, d.openTasks);
   const heading = d.action === 'advance' ? w.board.advance(phase) : d.action === 'extend' ? w.board.extendPhase(phase) : w.board.cancel;
-  return html`<h1>${heading}</h1><p class="muted">${d.title}</p>
+  return html`${CYCLES_CSS}<h1>${heading}</h1><p class="muted">${d.title}</p>
 ${d.error ? html`<p class="banner" role="alert">${d.error}</p>` : ''}
 <p class="card">${says}</p>
 <form method="post" action="/console/cycles/${enc(d.key)}/${d.action}" class="card">
@@ -63,7 +64,7 @@ export function treeBody(key: string, title: string, tree: AlignmentTree, locale
     return html`<li><details${depth < 1 ? ' open' : ''}><summary>${label} (${n.children.length})</summary><ul>${shown.map((c) => node(c, depth + 1))}${rest > 0 ? html`<li class="muted">${w.tree.more(rest)}</li>` : ''}</ul></details></li>`;
   };
   const list = (nodes: TreeNode[]) => (nodes.length ? html`<ul>${nodes.map((n) => node(n, 0))}</ul>` : html`<p class="muted">${w.tree.none}</p>`);
-  return html`<h1>${w.tree.title}</h1><p class="muted">${title} · <a href="/console/cycles/${enc(key)}">${w.confirm.back}</a></p><p>${w.tree.intro}</p>
+  return html`${CYCLES_CSS}<h1>${w.tree.title}</h1><p class="muted">${title} · <a href="/console/cycles/${enc(key)}">${w.confirm.back}</a></p><p>${w.tree.intro}</p>
 <p>${w.board.coverage(`${tree.objectives ? Math.round((tree.aligned / tree.objectives) * 100) : 0}%`, tree.aligned, tree.objectives)}</p>
 <h2>${w.tree.company}</h2>${list(tree.company)}
 <h2>${w.tree.unaligned}</h2><div class="banner">${list(tree.unaligned)}</div>`;

@@ -9,7 +9,10 @@ import type { CyclePreview } from '../../../core/cycle-preview';
 import { translateIssue } from '../../../i18n';
 import { type CycleWords, cycleWordsFor } from '../../../i18n/console-cycles';
 import { formatDue } from '../../../mail/templates/format';
-import { timeline } from './charts';
+import { dayBars, timeline } from './charts';
+
+/** The cycle pages' own stylesheet (a body link: the console frame links only its own). */
+export const CYCLES_CSS = html`<link rel="stylesheet" href="/console/assets/cycles.css">`;
 
 /** What the form holds, as posted (strings), so a refused form comes back as it was typed. */
 export interface StartForm {
@@ -124,7 +127,7 @@ export function startPageBody(d: StartPageData) {
   const w = cycleWordsFor(d.locale);
   const f = d.form;
   const participantsCount = d.preview?.audience.participants ?? d.everyone;
-  return html`<h1>${w.start.title}</h1><p class="muted">${w.start.intro}</p>
+  return html`${CYCLES_CSS}<h1>${w.start.title}</h1><p class="muted">${w.start.intro}</p>
 ${d.issues.length ? html`<div class="banner" role="alert" id="form-errors"><ul>${d.issues.map((i) => html`<li>${i}</li>`)}</ul></div>` : ''}
 <form method="post" action="/console/cycles/new" class="card">
 <div class="inline">${field('key', w.start.key, f.key, 'text', ' required maxlength="64" autocomplete="off"')}${field('title', w.start.name, f.title, 'text', ' required maxlength="200"')}</div>
@@ -135,13 +138,13 @@ ${d.issues.length ? html`<div class="banner" role="alert" id="form-errors"><ul>$
     (name, i) => html`<option value="${i + 1}"${String(i + 1) === f.weekday ? raw(' selected') : ''}>${name}</option>`,
   )}</select></div>${field('hour', w.start.hour, f.hour, 'number', ' min="0" max="23"')}${field('window', w.start.window, f.window)}</div>
 <div class="inline">${field('scoring', w.start.scoring, f.scoring)}${field('awards', w.start.awards, f.awards)}${field('reminders', w.start.reminders, f.reminders)}</div>
-<label><input type="checkbox" name="fit"${f.fit ? raw(' checked') : ''}> ${w.start.fit}</label>
+<label class="check"><input type="checkbox" name="fit"${f.fit ? raw(' checked') : ''}> ${w.start.fit}</label>
 </fieldset>
 <fieldset><legend>${w.start.participants}</legend>
-<label><input type="radio" name="who" value="all"${f.who === 'all' ? raw(' checked') : ''}> ${w.start.everyone} (${w.start.people(d.everyone)})</label>
-<label><input type="radio" name="who" value="departments"${f.who === 'departments' ? raw(' checked') : ''}> ${w.start.departments}</label>
-<ul class="cards">${d.departments.map(
-    (dep) => html`<li><label><input type="checkbox" name="departments" value="${dep.department}"${f.departments.includes(dep.department) ? raw(' checked') : ''}> ${dep.department} (${w.start.people(dep.people)})</label></li>`,
+<label class="check"><input type="radio" name="who" value="all"${f.who === 'all' ? raw(' checked') : ''}> ${w.start.everyone} (${w.start.people(d.everyone)})</label>
+<label class="check"><input type="radio" name="who" value="departments"${f.who === 'departments' ? raw(' checked') : ''}> ${w.start.departments}</label>
+<ul class="choices">${d.departments.map(
+    (dep) => html`<li><label class="check"><input type="checkbox" name="departments" value="${dep.department}"${f.departments.includes(dep.department) ? raw(' checked') : ''}> ${dep.department} (${w.start.people(dep.people)})</label></li>`,
   )}</ul>
 </fieldset>
 <p class="inline"><button type="submit" name="do" value="preview" class="secondary">${w.start.preview}</button>
@@ -178,16 +181,18 @@ ${timeline(
 <div class="table-wrap"><table class="stack"><thead><tr><th scope="col">${w.preview.phases}</th><th scope="col">${w.preview.opens}</th><th scope="col">${w.preview.due}</th></tr></thead><tbody>
 ${p.phases.map((ph) => html`<tr><td>${w.phase[ph.phase]}</td><td data-label="${w.preview.opens}">${when(ph.opensAt)}</td><td data-label="${w.preview.due}">${when(ph.dueAt)}</td></tr>`)}
 </tbody></table></div>
-<h3>${w.preview.weeks}</h3>
+<h3>${w.preview.perDay}</h3>
+${dayBars(p.emailsByDay, w.board.chartLabel(w.preview.perDay))}
+<details><summary>${w.preview.weeks} (${p.checkinWeeks.length})</summary>
 <div class="table-wrap"><table class="stack"><thead><tr><th scope="col">${w.preview.weeks}</th><th scope="col">${w.preview.opens}</th><th scope="col">${w.preview.due}</th></tr></thead><tbody>
 ${p.checkinWeeks.map((wk) => html`<tr><td>${w.preview.week(wk.week)}</td><td data-label="${w.preview.opens}">${when(wk.opensAt)}</td><td data-label="${w.preview.due}">${when(wk.dueAt)}</td></tr>`)}
-</tbody></table></div>
-<h3>${w.preview.perDay}</h3>
+</tbody></table></div></details>
+<details><summary>${w.preview.perDay} (${p.emailsByDay.length})</summary>
 <div class="table-wrap"><table class="stack"><thead><tr><th scope="col">${w.preview.day}</th><th scope="col">${w.preview.certain}</th><th scope="col">${w.preview.atMost}</th></tr></thead><tbody>
 ${p.emailsByDay.map((d) => html`<tr><td>${d.day}</td><td data-label="${w.preview.certain}">${d.certain}</td><td data-label="${w.preview.atMost}">${d.atMost}</td></tr>`)}
-</tbody></table></div>
-<h3>${w.preview.events}</h3>
+</tbody></table></div></details>
+<details><summary>${w.preview.events} (${p.events.length})</summary>
 <div class="table-wrap"><table class="stack"><thead><tr><th scope="col">${w.preview.when}</th><th scope="col">${w.preview.what}</th><th scope="col">${w.preview.emails}</th></tr></thead><tbody>
 ${p.events.map((e) => html`<tr><td>${when(e.at)}</td><td data-label="${w.preview.what}">${what(e)}${e.week ? ` · ${w.preview.week(e.week)}` : ''}</td><td data-label="${w.preview.emails}">${e.atMost ? `≤ ${e.emails}` : e.emails}</td></tr>`)}
-</tbody></table></div></section>`;
+</tbody></table></div></details></section>`;
 }
