@@ -23,6 +23,7 @@ import type { DB } from '../db/schema';
 import { createLogger } from '../runtime/logger';
 import { startStack } from '../runtime/stack';
 import { openBenchDatabase } from './database';
+import { freePort } from './procs';
 import { startTemporalServer } from './temporal-server';
 
 const BENCH_KEY = 'bench-console-key-0123456789abcdefghijklmnopqrstuv';
@@ -95,8 +96,13 @@ async function timeRequests(label: string, runs: number, fn: () => Promise<Respo
 /** Every query one dashboard read sends, with its plan: which big tables it reads without an index. */
 async function explainDashboard(url: string, deps: Parameters<typeof cycleDashboard>[0], key: string): Promise<string[]> {
   const captured: CompiledQuery[] = [];
+  const took = new Map<CompiledQuery, number>();
   const pool = new pg.Pool({ connectionString: url, max: 2 });
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: (e) => void (e.level === 'query' && captured.push(e.query)) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: (e) => {
+    if (e.level !== 'query') return;
+    captured.push(e.query);
+    took.set(e.query, e.queryDurationMillis);
+  } });
   await cycleDashboard({ ...deps, db }, key);
   const lines: string[] = [];
   for (const q of captured) {
@@ -107,7 +113,7 @@ async function explainDashboard(url: string, deps: Parameters<typeof cycleDashbo
     walk(plan, seq, idx);
     const bigSeq = [...seq].filter((t) => BIG_TABLES.has(t));
     const head = q.sql.replace(/\s+/g, ' ').slice(0, 70);
-    lines.push(`${bigSeq.length ? 'SEQ  ' : 'index'} ${head}…  ${idx.size ? `indexes: ${[...idx].join(', ')}` : ''}${bigSeq.length ? `  seq scan on ${bigSeq.join(', ')}` : ''}`);
+    lines.push(`${String(Math.round(took.get(q) ?? 0)).padStart(4)} ms ${bigSeq.length ? 'SEQ  ' : 'index'} ${head}…  ${idx.size ? `indexes: ${[...idx].join(', ')}` : ''}${bigSeq.length ? `  seq scan on ${bigSeq.join(', ')}` : ''}`);
   }
   await db.destroy();
   return lines;
@@ -131,10 +137,11 @@ export async function runConsoleBench(n: number, runs = 40): Promise<void> {
   const database = await openBenchDatabase(4);
   const temporal = await startTemporalServer(dir);
   let native: NativeConnection | undefined;
+  const port = await freePort();
   const config = loadConfig({
-    PORT: '0',
+    PORT: String(port),
     HOST: '127.0.0.1',
-    PUBLIC_BASE_URL: 'http://127.0.0.1:1',
+    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
     DATA_DIR: dir,
     DATABASE_URL: database.url,
     TEMPORAL_ADDRESS: temporal.address,

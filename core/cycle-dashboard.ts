@@ -10,19 +10,20 @@ import {
   type CompletionRow,
   type NominationRow,
   type OverdueRow,
+  countNotApproved,
   cycleObjectivesForTree,
   latestConfidence,
   latestStepOfPhase,
   latestTaskPhase,
   managerIds,
   nominationsWithVotes,
+  objectiveLinks,
   overdueTasks,
   scoreTenths,
   stepCompletion,
 } from '../db/dashboard';
 import { requireCycleByKey } from '../db/cycles';
 import type { DB } from '../db/schema';
-import { alignmentReport } from './cycle-reports';
 import { type CycleDeps, type CycleView, getCycleView } from './cycles';
 
 export const OVERDUE_LIMIT = 100;
@@ -68,19 +69,54 @@ export async function openStepCompletion(db: Kysely<DB>, cycleId: number, phase:
   return { phase: ofPhase, kind: step.kind, round: step.round, total: sum(byDepartment), byDepartment, byManager };
 }
 
+/** Share of people's objectives whose parent chain reaches a company objective (pure; a loop reaches nothing). */
+export function alignmentCoverage(links: { id: number; parentId: number | null; ownerId: number | null }[]): { objectives: number; linked: number; coverage: number } {
+  const byId = new Map(links.map((l) => [l.id, l]));
+  const reaches = new Map<number, boolean>();
+  const walk = (id: number): boolean => {
+    const path: number[] = [];
+    let at: number | null = id;
+    let result = false;
+    while (at !== null) {
+      const known = reaches.get(at);
+      if (known !== undefined) {
+        result = known;
+        break;
+      }
+      const l = byId.get(at);
+      if (!l || path.includes(at)) break; // a missing parent or a loop
+      if (l.ownerId === null) {
+        result = true;
+        break;
+      }
+      path.push(at);
+      at = l.parentId;
+    }
+    for (const p of path) reaches.set(p, result);
+    return result;
+  };
+  const people = links.filter((l) => l.ownerId !== null);
+  const linked = people.filter((l) => l.parentId !== null && walk(l.parentId)).length;
+  return { objectives: people.length, linked, coverage: people.length ? Math.round((linked / people.length) * 1000) / 1000 : 0 };
+}
+
 export async function cycleDashboard(deps: Pick<CycleDeps, 'db' | 'client'>, key: string, now = new Date()): Promise<CycleDashboard> {
   const { db } = deps;
-  const cycle = await getCycleView(deps, key);
   const row = await requireCycleByKey(db, key);
-  const phase = cycle.state?.phase ?? null;
-  const [step, overdue, alignment, confidence, tenths, nominations] = await Promise.all([
-    openStepCompletion(db, row.id, phase, now),
+  // The workflow's state and the independent aggregates at once; the open step needs the phase.
+  const viewing = getCycleView(deps, key);
+  const stepping = viewing.then((v) => openStepCompletion(db, row.id, v.state?.phase ?? null, now));
+  const [cycle, step, overdue, links, notApproved, confidence, tenths, nominations] = await Promise.all([
+    viewing,
+    stepping,
     overdueTasks(db, row.id, now, OVERDUE_LIMIT),
-    alignmentReport(db, row.id),
+    objectiveLinks(db, row.id),
+    countNotApproved(db, row.id),
     latestConfidence(db, row.id),
     scoreTenths(db, row.id),
     nominationsWithVotes(db, row.id),
   ]);
+  const alignment = alignmentCoverage(links);
   const confidenceCounts = Array.from({ length: 10 }, (_, i) => confidence.counts.find((c) => c.confidence === i + 1)?.n ?? 0);
   const scores = Array.from({ length: 11 }, (_, i) => tenths.find((t) => t.tenth === i)?.n ?? 0);
   return {
@@ -88,7 +124,7 @@ export async function cycleDashboard(deps: Pick<CycleDeps, 'db' | 'client'>, key
     now: now.toISOString(),
     step,
     overdue: { total: overdue.total, rows: overdue.rows.map((r) => ({ ...r, dueAt: new Date(r.dueAt).toISOString() })) },
-    alignment: { coverage: alignment.coverage, objectives: alignment.objectives, linkedToStrategy: alignment.linkedToStrategy, notApproved: alignment.notApproved.length },
+    alignment: { coverage: alignment.coverage, objectives: alignment.objectives, linkedToStrategy: alignment.linked, notApproved },
     confidence: { week: confidence.week, counts: confidenceCounts },
     scores,
     nominations,

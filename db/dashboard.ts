@@ -37,33 +37,44 @@ export interface CompletionRow {
   expired: number;
 }
 
-/** One step's tasks counted per owner's department, or per owner's manager. */
+/**
+ * One step's tasks counted per owner's department, or per owner's manager: counted first by the
+ * owner's department or manager id (one pass over the step's tasks), names joined afterwards.
+ */
 export async function stepCompletion(db: Db, cycleId: number, step: { kind: TaskKind; round: number }, by: 'department' | 'manager', now: Date): Promise<CompletionRow[]> {
-  const base = db
-    .selectFrom('tasks as t')
-    .innerJoin('people as p', 'p.id', 't.person_id')
-    .where('t.cycle_id', '=', cycleId)
-    .where('t.kind', '=', step.kind)
-    .where('t.round', '=', step.round)
-    .where('t.status', '!=', 'cancelled');
-  const counts = [
-    sql<string>`count(*)`.as('total'),
-    sql<string>`count(*) filter (where t.status = 'completed')`.as('completed'),
-    sql<string>`count(*) filter (where t.status = 'open')`.as('open'),
-    sql<string>`count(*) filter (where t.status = 'open' and t.due_at < ${now})`.as('overdue'),
-    sql<string>`count(*) filter (where t.status = 'expired')`.as('expired'),
-  ] as const;
-  const rows =
-    by === 'department'
-      ? await base.select([sql<string | null>`p.department`.as('group'), sql<string | null>`p.department`.as('label'), ...counts]).groupBy('p.department').execute()
-      : await base
-          .leftJoin('people as m', 'm.id', 'p.manager_id')
-          .select([sql<string | null>`m.email`.as('group'), sql<string | null>`m.name`.as('label'), ...counts])
-          .groupBy(['m.email', 'm.name'])
-          .execute();
-  return rows
+  const key = by === 'department' ? sql`p.department` : sql`p.manager_id`;
+  const result = await sql<{ group: string | null; label: string | null; total: string; completed: string; open: string; overdue: string; expired: string }>`
+    with x as (
+      select ${key} as k,
+             count(*) as total,
+             count(*) filter (where t.status = 'completed') as completed,
+             count(*) filter (where t.status = 'open') as open,
+             count(*) filter (where t.status = 'open' and t.due_at < ${now}) as overdue,
+             count(*) filter (where t.status = 'expired') as expired
+      from tasks t join people p on p.id = t.person_id
+      where t.cycle_id = ${cycleId} and t.kind = ${step.kind} and t.round = ${step.round} and t.status <> 'cancelled'
+      group by 1)
+    ${by === 'department'
+      ? sql`select x.k as "group", x.k as "label", x.total, x.completed, x.open, x.overdue, x.expired from x`
+      : sql`select m.email as "group", m.name as "label", x.total, x.completed, x.open, x.overdue, x.expired from x left join people m on m.id = x.k`}`.execute(db);
+  return result.rows
     .map((r) => ({ group: r.group, label: r.label, total: Number(r.total), completed: Number(r.completed), open: Number(r.open), overdue: Number(r.overdue), expired: Number(r.expired) }))
     .sort((a, b) => b.total - a.total || String(a.label).localeCompare(String(b.label)));
+}
+
+/** Each current objective's parent and owner (null: a company objective), for alignment coverage. */
+export async function objectiveLinks(db: Db, cycleId: number): Promise<{ id: number; parentId: number | null; ownerId: number | null }[]> {
+  return currentObjectives(db, cycleId).select(['o.id', 'o.parent_objective_id as parentId', 'o.owner_id as ownerId']).execute();
+}
+
+/** Participants whose current objectives are not all approved (or who have none). */
+export async function countNotApproved(db: Db, cycleId: number): Promise<number> {
+  const row = await sql<{ n: string }>`
+    select count(*) as n from cycle_participants cp
+    left join (select owner_id, bool_and(status = 'approved') as ok from objectives
+               where cycle_id = ${cycleId} and owner_id is not null and ${isCurrentObjective('objectives')} group by owner_id) o on o.owner_id = cp.person_id
+    where cp.cycle_id = ${cycleId} and cp.removed_at is null and coalesce(o.ok, false) = false`.execute(db);
+  return Number(row.rows[0]?.n ?? 0);
 }
 
 export interface OverdueRow {

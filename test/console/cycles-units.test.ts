@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { planCycle, scheduleSchema } from '../../contract';
-import { buildAlignmentTree } from '../../core/cycle-dashboard';
+import { alignmentCoverage, buildAlignmentTree } from '../../core/cycle-dashboard';
 import { buildPreview, dayIn } from '../../core/cycle-preview';
 import { csvCell, toCsv } from '../../core/exports';
 
@@ -81,5 +81,11 @@ describe('the alignment tree', () => {
     expect(tree.unaligned).toHaveLength(1);
     expect(() => JSON.stringify(tree)).not.toThrow();
     expect(JSON.stringify(tree.unaligned)).toContain('"id":8');
+  });
+
+  it('counts coverage as the share of people’s objectives that reach a company objective', () => {
+    const links = [row(1, null, null), row(2, 1, 10), row(3, 2, 11), row(4, null, 12), row(5, 4, 13), row(7, 8, 20), row(8, 7, 21), row(9, 99, 22)];
+    expect(alignmentCoverage(links)).toEqual({ objectives: 7, linked: 2, coverage: 0.286 });
+    expect(alignmentCoverage([])).toEqual({ objectives: 0, linked: 0, coverage: 0 });
   });
 });

@@ -1,5 +1,5 @@
 // The cycle dashboard, live: every few seconds the page asks the dashboard's JSON endpoint
-// (the same numbers as the page) and updates the open step's totals, bars and table cells.
+// (the same numbers as the page) and updates the open step's totals, progress bars and counts.
 // When another step has opened, the page reloads. Without this script the page is complete,
 // only not live.
 (function () {
@@ -16,13 +16,11 @@
     rows.forEach(function (row) {
       live.querySelectorAll('[data-group]').forEach(function (el) {
         if (!sameGroup(el, row)) return;
-        var bar = el.querySelector('[data-bar="done"]');
+        var bar = el.querySelector('[data-cell="progress"]');
         if (bar) {
-          var max = Number(bar.getAttribute('data-max'));
-          bar.setAttribute('width', String(row.total ? Math.round((row.completed / row.total) * max) : 0));
+          bar.max = Math.max(1, row.total);
+          bar.value = row.completed;
         }
-        var value = el.querySelector('[data-text="value"]');
-        if (value) value.textContent = row.completed + ' / ' + row.total;
         ['open', 'overdue', 'expired'].forEach(function (k) {
           var cell = el.querySelector('[data-cell="' + k + '"]');
           if (cell) cell.textContent = String(row[k]);

@@ -11,7 +11,7 @@ import type { CompletionRow } from '../../../db/dashboard';
 import { EXPORTS } from '../../../core/exports';
 import { type CycleWords, cycleWordsFor } from '../../../i18n/console-cycles';
 import { formatDue } from '../../../mail/templates/format';
-import { type BarRow, completionBars, histogram, timeline } from './charts';
+import { histogram, timeline } from './charts';
 import { CYCLES_CSS } from './start-page';
 
 /** The managers shown in the chart: the largest teams. */
@@ -29,14 +29,11 @@ export interface DashboardPageData {
 
 const enc = encodeURIComponent;
 
-export function barRows(rows: CompletionRow[], none: string): BarRow[] {
-  return rows.map((r) => ({ id: r.group ?? '', label: r.label ?? none, done: r.completed, total: r.total }));
-}
-
-function completionTable(rows: CompletionRow[], none: string, w: CycleWords, id: string) {
-  return html`<div class="table-wrap"><table class="stack" data-table="${id}"><thead><tr><th scope="col">${w.board.group}</th><th scope="col">${w.board.done}</th><th scope="col">${w.board.open}</th><th scope="col">${w.board.overdue}</th><th scope="col">${w.board.expired}</th></tr></thead><tbody>
+/** Completion per group: a bar (a native progress element: readable on any screen, kept live) and the counts. */
+function completionTable(rows: CompletionRow[], none: string, w: CycleWords, id: string, caption: string) {
+  return html`<div class="table-wrap"><table class="stack completion" data-table="${id}"><caption class="muted small">${caption}</caption><thead><tr><th scope="col">${w.board.group}</th><th scope="col">${w.board.done}</th><th scope="col">${w.board.open}</th><th scope="col">${w.board.overdue}</th><th scope="col">${w.board.expired}</th></tr></thead><tbody>
 ${rows.map(
-  (r) => html`<tr data-group="${r.group ?? ''}"><td>${r.label ?? none}</td><td data-label="${w.board.done}" data-cell="completed">${r.completed} / ${r.total}</td><td data-label="${w.board.open}" data-cell="open">${r.open}</td><td data-label="${w.board.overdue}" data-cell="overdue">${r.overdue}</td><td data-label="${w.board.expired}" data-cell="expired">${r.expired}</td></tr>`,
+  (r) => html`<tr data-group="${r.group ?? ''}"><th scope="row">${r.label ?? none}</th><td data-label="${w.board.done}"><progress data-cell="progress" max="${Math.max(1, r.total)}" value="${r.completed}" aria-label="${r.label ?? none}: ${w.board.done}"></progress> <span data-cell="completed">${r.completed} / ${r.total}</span></td><td data-label="${w.board.open}" data-cell="open">${r.open}</td><td data-label="${w.board.overdue}" data-cell="overdue">${r.overdue}</td><td data-label="${w.board.expired}" data-cell="expired">${r.expired}</td></tr>`,
 )}</tbody></table></div>`;
 }
 
@@ -69,10 +66,8 @@ ${c.workflowError ? html`<p class="banner" role="alert">${w.board.workflowError}
 <h2 id="step-h">${step ? w.board.openStep(kindWord(step.kind), step.round) : w.board.noStep}</h2>
 ${step
   ? html`<p class="stat" data-live="total">${w.board.completed(step.total.completed, step.total.total)}</p><p class="muted small">${w.board.live}</p>
-<h3>${w.board.byDepartment}</h3>${completionBars(barRows(step.byDepartment, w.board.noDepartment), w.board.chartLabel(w.board.byDepartment))}
-${completionTable(step.byDepartment, w.board.noDepartment, w, 'department')}
-<h3>${w.board.byManager}</h3>${completionBars(barRows(step.byManager.slice(0, MANAGER_ROWS), w.board.noManager), w.board.chartLabel(w.board.byManager))}
-${completionTable(step.byManager.slice(0, MANAGER_ROWS), w.board.noManager, w, 'manager')}`
+<h3>${w.board.byDepartment}</h3>${completionTable(step.byDepartment, w.board.noDepartment, w, 'department', w.board.chartLabel(w.board.byDepartment))}
+<h3>${w.board.byManager}</h3>${completionTable(step.byManager.slice(0, MANAGER_ROWS), w.board.noManager, w, 'manager', w.board.chartLabel(w.board.byManager))}`
   : ''}
 </section>
 
