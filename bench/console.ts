@@ -39,20 +39,29 @@ async function seed(db: Kysely<DB>, n: number): Promise<{ cycleKey: string; hrId
     from generate_series(1, ${n}) i`.execute(db);
   // Blocks of ten: the first of each block manages the other nine; block heads report to person 1.
   await sql`update people set manager_id = case when (id - 1) % 10 = 0 then (case when id = 1 then null else 1 end) else id - ((id - 1) % 10) end`.execute(db);
+  // Last quarter's cycle too: with several cycles in the tables the plans must pick the cycle by index.
+  await seedCycle(db, 'bench-q0');
+  await seedCycle(db, 'bench-q1');
+  await sql`analyze`.execute(db);
+  return { cycleKey: 'bench-q1', hrId: 1 };
+}
+
+/** One cycle of everyone: drafts 60 % completed, objectives aligned two levels deep, a check-in week, scores. */
+async function seedCycle(db: Kysely<DB>, key: string): Promise<void> {
   const schedule = scheduleSchema.parse({});
   const cycle = await db
     .insertInto('cycles')
-    .values({ key: 'bench-q1', title: 'Bench Q1', starts_on: '2027-01-04', ends_on: '2027-03-31', schedule: JSON.stringify(schedule), request_fingerprint: 'bench', workflow_id: 'okr-cycle:bench-q1', created_by: 'bench', hr_person_id: 1 })
+    .values({ key, title: `Cycle ${key}`, starts_on: '2027-01-04', ends_on: '2027-03-31', schedule: JSON.stringify(schedule), request_fingerprint: 'bench', workflow_id: `okr-cycle:${key}`, created_by: 'bench', hr_person_id: 1 })
     .returning('id')
     .executeTakeFirstOrThrow();
   const c = cycle.id;
   await sql`insert into cycle_participants (cycle_id, person_id, batch_no) select ${c}, id, (row_number() over (order by id) - 1) / 250 from people`.execute(db);
   // The open step: drafts, 60% completed, 30% open and overdue, 10% open and not yet due.
   await sql`insert into tasks (cycle_id, person_id, kind, phase, round, batch_no, workflow_id, status, due_at, token_hash, completed_at)
-    select ${c}, p.id, 'draft', 'drafting', 1, cp.batch_no, 'okr-cycle:bench-q1:drafting:r1:b' || cp.batch_no,
+    select ${c}, p.id, 'draft', 'drafting', 1, cp.batch_no, ${`okr-cycle:${key}:drafting:r1:b`} || cp.batch_no,
            case when p.id % 10 < 6 then 'completed' else 'open' end,
            case when p.id % 10 < 9 then now() - interval '1 day' else now() + interval '1 day' end,
-           md5('bench' || p.id), case when p.id % 10 < 6 then now() - interval '2 days' else null end
+           md5(${key} || p.id), case when p.id % 10 < 6 then now() - interval '2 days' else null end
     from people p join cycle_participants cp on cp.person_id = p.id and cp.cycle_id = ${c}`.execute(db);
   await sql`insert into objectives (cycle_id, owner_id, position, title, status) select ${c}, null, g, 'Company objective ' || g, 'approved' from generate_series(1, 5) g`.execute(db);
   // Two objectives per person: block heads align to a company objective, the others to their head's first one.
@@ -66,12 +75,10 @@ async function seed(db: Kysely<DB>, n: number): Promise<{ cycleKey: string; hrId
   await sql`insert into key_results (objective_id, position, title, kind, target_value, self_score, score)
     select o.id, g, 'Key result ' || g, 'numeric', 100, (o.id % 10) / 10.0, (o.id % 11) / 10.0 from objectives o, generate_series(1, 2) g where o.cycle_id = ${c}`.execute(db);
   await sql`insert into tasks (cycle_id, person_id, kind, phase, round, batch_no, workflow_id, status, due_at, token_hash, completed_at)
-    select ${c}, p.id, 'checkin', 'checkins', 1, 0, 'bench:checkin', 'completed', now() - interval '10 days', md5('bench-ci' || p.id), now() - interval '10 days' from people p`.execute(db);
+    select ${c}, p.id, 'checkin', 'checkins', 1, 0, ${`${key}:checkin`}, 'completed', now() - interval '10 days', md5(${key} || '-ci' || p.id), now() - interval '10 days' from people p`.execute(db);
   await sql`insert into checkins (task_id, cycle_id, person_id, week, confidence, values)
     select t.id, ${c}, t.person_id, 1, 1 + t.person_id % 10, '[]' from tasks t where t.cycle_id = ${c} and t.kind = 'checkin'`.execute(db);
   await sql`update cycle_participants set score = (person_id % 11) / 10.0 where cycle_id = ${c}`.execute(db);
-  await sql`analyze`.execute(db);
-  return { cycleKey: 'bench-q1', hrId: 1 };
 }
 
 function percentile(sorted: number[], p: number): number {
