@@ -7,6 +7,7 @@ import type { Locale } from '../contract';
 
 const en = {
   product: 'OKR console',
+  colon: ': ',
   nav: { label: 'Console', people: 'People', cycles: 'Cycles', operations: 'Operations', signOut: 'Sign out', signedInAs: (name: string) => `Signed in as ${name}` },
   skip: 'Skip to content',
   forbidden: {
@@ -176,6 +177,7 @@ export type ConsoleWords = typeof en;
 
 const zh: ConsoleWords = {
   product: 'OKR 控制台',
+  colon: '：',
   nav: { label: '控制台', people: '人员', cycles: '周期', operations: '运维', signOut: '退出登录', signedInAs: (name) => `已登录：${name}` },
   skip: '跳到正文',
   forbidden: {

@@ -58,7 +58,7 @@ ${body}`,
 
   // ---- Overview: health, stalled steps, cycles ----------------------------------------------
   async function overview(c: Context<ConsoleEnv>, notice?: { ok?: string; error?: string; stallId?: string }, status: 200 | 400 = 200) {
-    const w = consoleWords(personOf(c).locale).ops;
+    const { ops: w, colon } = consoleWords(personOf(c).locale);
     const check = (f: (() => Promise<boolean>) | undefined) => (f ? f().catch(() => false) : Promise.resolve(undefined));
     const [database, temporal, smtp, stalled, cycles] = await Promise.all([
       check(ctx.deps.health.database),
@@ -75,7 +75,7 @@ ${body}`,
       'overview',
       html`${notice?.ok ? html`<p class="ok" role="status">${notice.ok}</p>` : ''}${notice?.error ? html`<p class="banner" role="alert">${notice.error}</p>` : ''}
 <h2>${w.health}</h2>
-<ul class="cards health"><li class="card">${w.services.database}: ${state(database)}</li><li class="card">${w.services.temporal}: ${state(temporal)}</li><li class="card">${w.services.smtp}: ${state(smtp)}</li></ul>
+<ul class="cards health">${([['database', database], ['temporal', temporal], ['smtp', smtp]] as const).map(([k, ok]) => html`<li class="card">${w.services[k]}${colon}${state(ok)}</li>`)}</ul>
 <h2>${w.stalled}</h2>
 ${
   stalled.length

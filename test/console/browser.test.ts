@@ -40,7 +40,7 @@ describe('the console in a browser', () => {
   async function check(page: Page, name: string) {
     if (process.env.CONSOLE_TEST_TRACE) console.log('check', name, page.url());
     for (const v of await seriousViolations(page)) violations.push(`${name}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.join(', ')}`);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), `${name}: no sideways scrolling`).toBe(true);
+    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth + 1'), `${name}: no sideways scrolling`).toBe(true);
   }
 
   beforeAll(async () => {
@@ -148,6 +148,30 @@ describe('the console in a browser', () => {
       await screenshot(page, `console-import-problem-zh-${viewport}`);
       await context.close();
     }
+  });
+
+  it('an admin resends a refused email from its button once SMTP is back', async () => {
+    t.mail.setRefuse('permfail');
+    const started = await t.api('/api/cycles', { method: 'POST', json: { key: 'Q1-2027', title: 'Q1 2027', startsOn: '2027-01-04', endsOn: '2027-03-28', participants: ['oli@example.com'] } });
+    expect(started.status).toBe(201);
+    const failedEmail = async () => db().selectFrom('emails').select(['id', 'status']).where('status', '=', 'failed').executeTakeFirst();
+    await expect.poll(failedEmail, { timeout: 30_000 }).toBeDefined();
+    const { id } = (await failedEmail())!;
+    const context = await newContext(browser, { viewport: 'desktop' });
+    await context.addCookies([{ name: 'okr_console', value: (await signInAs(t, 'oli@example.com')).split('=')[1]!, url: t.base }]);
+    const page = await context.newPage();
+    await page.goto(`${t.base}/console/operations`);
+    await expect.poll(() => page.locator(`tr#email-${id}`).count()).toBe(1);
+    await check(page, 'operations with a stalled email');
+    await screenshot(page, 'console-operations-stalled-en-desktop');
+    await page.goto(`${t.base}/console/operations/outbox?cycle=Q1-2027`);
+    await check(page, 'outbox');
+    await screenshot(page, 'console-outbox-en-desktop');
+    t.mail.setRefuse('none');
+    await page.getByRole('button', { name: 'Resend' }).click();
+    await expect.poll(() => page.textContent('p.ok')).toBe(`email-${id}: retrying now.`);
+    await expect.poll(async () => (await db().selectFrom('emails').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status, { timeout: 30_000 }).toBe('sent');
+    await context.close();
   });
 
   it('an admin’s operations pages pass axe-core, in English and Chinese, desktop and phone', async () => {
