@@ -95,7 +95,14 @@ export async function previewPeopleImport(db: Kysely<DB>, text: string, locale: 
   const people: (PersonInput | undefined)[] = rows.map((row, i) => {
     const parsed = personInputSchema.safeParse(row);
     if (parsed.success) return parsed.data;
-    for (const issue of localizedIssues(parsed.error.issues, locale)) problems.push({ ...at(i), column: issue.path.split('.')[0] ?? '', message: issue.message });
+    const given = row && typeof row === 'object' ? (row as Record<string, unknown>) : {};
+    const messages = localizedIssues(parsed.error.issues, locale);
+    parsed.error.issues.forEach((issue, k) => {
+      const column = String(issue.path[0] ?? '');
+      // A column left empty: say so, rather than the schema's "expected string".
+      const missing = issue.code === 'invalid_type' && issue.path.length === 1 && given[column] === undefined;
+      problems.push({ ...at(i), column, message: missing ? w.required : messages[k]!.message });
+    });
     return undefined;
   });
 

@@ -107,6 +107,7 @@ const en = {
     },
     problems: {
       empty: 'The file is empty.',
+      required: 'is required (the column is empty)',
       notJson: (why: string) => `The file is not valid JSON: ${why}`,
       notArray: 'The JSON file must be a list (an array) of people.',
       unknownColumns: (columns: string, expected: string) => `Unknown column(s): ${columns}. The columns are: ${expected}.`,
@@ -277,6 +278,7 @@ const zh: ConsoleWords = {
     },
     problems: {
       empty: '文件为空。',
+      required: '必填（此列为空）',
       notJson: (why) => `文件不是有效的 JSON：${why}`,
       notArray: 'JSON 文件必须是人员列表（数组）。',
       unknownColumns: (columns, expected) => `未知的列：${columns}。应有的列为：${expected}。`,

@@ -60,7 +60,7 @@ describe('console people pages', () => {
     expect(rows).toEqual(
       expect.arrayContaining([
         ['2', '3', 'email', 'must be an email address'],
-        ['3', '4', 'name', expect.any(String)],
+        ['3', '4', 'name', 'is required (the column is empty)'],
         ['3', '4', 'roles', expect.any(String)],
         ['3', '4', 'locale', expect.any(String)],
         ['4', '5', 'email', 'dan@example.com also appears in row 1'],
