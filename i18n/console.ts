@@ -171,6 +171,7 @@ const en = {
     noKeys: 'No keys yet.',
     keyNameRequired: 'must not be empty (at most 100 characters)',
     field: (label: string, why: string) => `${label}: ${why}`,
+    status: { running: 'running', completed: 'completed', cancelled: 'cancelled', queued: 'queued', failed: 'failed', sent: 'sent', skipped: 'skipped' } as Record<string, string>,
   },
 };
 
@@ -342,6 +343,7 @@ const zh: ConsoleWords = {
     noKeys: '还没有密钥。',
     keyNameRequired: '不能为空（最多 100 个字符）',
     field: (label, why) => `${label}：${why}`,
+    status: { running: '进行中', completed: '已完成', cancelled: '已取消', queued: '排队中', failed: '失败', sent: '已发送', skipped: '已跳过' },
   },
 };
 

@@ -97,7 +97,7 @@ ${
 ${cycles.map((cy, i) => {
   const url = workflowUiUrl(ctx.deps.temporal, cy.workflow_id);
   const n = counts[i]!;
-  return html`<tr><td data-label="${w.cycleCols.key}">${cy.key}</td><td data-label="${w.cycleCols.title}">${cy.title}</td><td data-label="${w.cycleCols.status}">${cy.status}</td><td data-label="${w.cycleCols.emails}"><a href="/console/operations/outbox?cycle=${encodeURIComponent(cy.key)}">${n.queued} / ${n.failed}</a></td><td data-label="${w.cycleCols.workflow}">${
+  return html`<tr><td data-label="${w.cycleCols.key}">${cy.key}</td><td data-label="${w.cycleCols.title}">${cy.title}</td><td data-label="${w.cycleCols.status}">${w.status[cy.status] ?? cy.status}</td><td data-label="${w.cycleCols.emails}"><a href="/console/operations/outbox?cycle=${encodeURIComponent(cy.key)}">${n.queued} / ${n.failed}</a></td><td data-label="${w.cycleCols.workflow}">${
     url ? html`<a href="${url}" rel="noopener noreferrer" target="_blank">${w.temporalUi}</a>` : html`<span class="muted">${w.noTemporalUi}</span>`
   }<br><span class="muted small">${cy.workflow_id}</span></td></tr>`;
 })}
@@ -151,7 +151,7 @@ ${
   emails.length
     ? html`<div class="table-wrap"><table class="stack"><thead><tr><th scope="col">${cols.to}</th><th scope="col">${cols.kind}</th><th scope="col">${cols.status}</th><th scope="col">${cols.attempts}</th><th scope="col">${cols.lastError}</th><th scope="col">${cols.updated}</th><th scope="col">${cols.action}</th></tr></thead><tbody>
 ${emails.map(
-  (e) => html`<tr${e.status === 'failed' ? raw(' class="bad"') : ''}><td data-label="${cols.to}">${e.to_name} &lt;${e.to_address}&gt;</td><td data-label="${cols.kind}">${e.kind}</td><td data-label="${cols.status}">${e.status}</td><td data-label="${cols.attempts}">${e.attempts}</td><td data-label="${cols.lastError}">${e.last_error ?? ''}</td><td data-label="${cols.updated}">${when(c, e.updated_at)}</td><td data-label="${cols.action}">${
+  (e) => html`<tr${e.status === 'failed' ? raw(' class="bad"') : ''}><td data-label="${cols.to}">${e.to_name} &lt;${e.to_address}&gt;</td><td data-label="${cols.kind}">${e.kind}</td><td data-label="${cols.status}">${w.status[e.status] ?? e.status}</td><td data-label="${cols.attempts}">${e.attempts}</td><td data-label="${cols.lastError}">${e.last_error ?? ''}</td><td data-label="${cols.updated}">${when(c, e.updated_at)}</td><td data-label="${cols.action}">${
     e.status === 'failed'
       ? html`<form method="post" action="/console/operations/stalled/email-${e.id}/retry"><input type="hidden" name="back" value="outbox"><input type="hidden" name="cycle" value="${cycle!.key}"><button type="submit">${w.resend}</button></form>`
       : ''
