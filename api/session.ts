@@ -23,6 +23,8 @@ export interface ConsoleOptions {
   signInRateLimit?: { perMinute: number; burst: number } | false;
   /** Milliseconds between sign-in email attempts (tests shorten them). */
   mailRetryDelaysMs?: number[];
+  /** Whether the SMTP server accepts connections (the operations page's health). */
+  smtpReachable?: () => Promise<boolean>;
 }
 
 export interface SignedInPerson {

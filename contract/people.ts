@@ -29,6 +29,11 @@ export type PersonInput = z.infer<typeof personInputSchema>;
 
 export const MAX_IMPORT_ROWS = 20_000;
 
+/** An out-of-office week, named by its Monday. */
+export const absenceWeekSchema = z.iso
+  .date({ message: 'a date as YYYY-MM-DD' })
+  .refine((d) => new Date(`${d}T00:00:00Z`).getUTCDay() === 1, 'must be a Monday (the start of the week)');
+
 export const peopleImportSchema = z
   .array(personInputSchema)
   .min(1, 'at least one person')

@@ -5,6 +5,7 @@
  * role each against external services; tests start it in-process on the real parts.
  */
 import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Worker } from '@temporalio/worker';
@@ -143,6 +144,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
             sessionPolicy: { idleMs: config.console.sessionIdleMs, absoluteMs: config.console.sessionMaxMs },
             secureCookie: config.console.secureCookie,
             signInRateLimit: { perMinute: config.console.signInPerMinute, burst: config.console.signInPerMinute },
+            smtpReachable: () => tcpReachable(smtpUrl!),
           },
           health: {
             database: () => database.ping().then(() => true, () => false),
@@ -196,6 +198,21 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await stop();
     throw error;
   }
+}
+
+/** Whether host:port of a smtp:// URL accepts a TCP connection within 2 s. */
+function tcpReachable(url: string): Promise<boolean> {
+  const { hostname, port, protocol } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect({ host: hostname, port: Number(port || (protocol === 'smtps:' ? 465 : 587)), timeout: 2_000 });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('timeout', () => done(false));
+    socket.once('error', () => done(false));
+  });
 }
 
 function listen(fetch: (req: Request, ...rest: any[]) => Response | Promise<Response>, hostname: string, port: number): Promise<ServerType> {

@@ -26,12 +26,14 @@ import { assetRoutes } from './assets';
 import { consoleCycleRoutes } from './cycles';
 import { type ConsoleContext, type ConsoleEnv, type ConsoleSection, personOf, requireSession } from './context';
 import { consolePage, messagePage, navFor, respond } from './layout';
+import { operationsConsoleRoutes } from './operations';
+import { peopleConsoleRoutes } from './people';
 import { signInRoutes } from './sign-in-pages';
 
 /** The console's sections: path under /console → its router. One line per section. */
 const SECTIONS: { path: string; routes: ConsoleSection }[] = [
-  // { path: '/people', routes: peopleConsoleRoutes },
-  // { path: '/operations', routes: operationsConsoleRoutes },
+  { path: '/people', routes: peopleConsoleRoutes },
+  { path: '/operations', routes: operationsConsoleRoutes },
   { path: '/cycles', routes: consoleCycleRoutes },
 ];
 

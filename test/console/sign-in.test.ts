@@ -7,7 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
+import { ensureFirstOperator, consoleLinkForFirstOperator } from '../../core/first-operator';
 import { consoleFetch, signInAs, signInByEmail, signInLinkIn, waitForSignInEmail } from '../support/console';
+import { TEST_TOKEN_SECRET } from '../support/stack';
 import { type TestStack, startTestStack } from '../support/stack';
 
 const PEOPLE = [
@@ -139,6 +141,35 @@ describe('console sign-in', () => {
     const employee = await signInAs(t, 'emil@example.com');
     expect((await consoleFetch(t, employee, '/api/people')).status).toBe(403);
     expect((await consoleFetch(t, 'okr_console=' + 'x'.repeat(43), '/api/people')).status).toBe(401);
+  });
+
+  it('writes the sign-in email in the person’s language', async () => {
+    const before = t.mail.messages().length;
+    await consoleFetch(t, undefined, '/console/sign-in', { method: 'POST', form: { email: 'wei@example.com' } });
+    const message = await waitForSignInEmail(t, 'wei@example.com', before);
+    expect(message.subject).toBe('您的 OKR 控制台登录链接');
+    expect(message.text).toContain('王伟，您好');
+    expect(message.html).toContain('lang="zh-CN"');
+  });
+
+  it('makes sure the first operator exists with hr and admin, and prints a link that signs them in once', async () => {
+    const created = await ensureFirstOperator(db(), 'First.Op@Example.com');
+    expect(created).toMatchObject({ email: 'first.op@example.com', created: true });
+    const again = await ensureFirstOperator(db(), 'first.op@example.com');
+    expect(again).toMatchObject({ id: created.id, created: false });
+    // An existing person keeps their roles and gains both.
+    await ensureFirstOperator(db(), 'emil@example.com');
+    const emil = await db().selectFrom('people').select('roles').where('email', '=', 'emil@example.com').executeTakeFirstOrThrow();
+    expect([...emil.roles].sort()).toEqual(['admin', 'employee', 'hr']);
+    await db().updateTable('people').set({ roles: ['employee'] }).where('email', '=', 'emil@example.com').execute();
+    const link = await consoleLinkForFirstOperator(db(), TEST_TOKEN_SECRET, t.config.publicBaseUrl, 'first.op@example.com');
+    expect(link.email).toBe('first.op@example.com');
+    const path = new URL(link.url).pathname;
+    const used = await consoleFetch(t, undefined, path, { method: 'POST', form: {} });
+    expect(used.status).toBe(303);
+    const home = await consoleFetch(t, used.headers.get('set-cookie')!.split(';')[0], '/console');
+    expect(home.status).toBe(200);
+    expect((await consoleFetch(t, undefined, path, { method: 'POST', form: {} })).status).toBe(410);
   });
 
   it('refuses an employee’s session with a 403 page in their language', async () => {
