@@ -70,6 +70,8 @@ export interface AdvancePhaseInput {
   /** The phase HR sees as current; refused if the cycle has moved on meanwhile. */
   phase: Phase;
   actor: string;
+  /** "week": end only the open check-in week (the next opens on its day); default the whole phase. */
+  scope?: 'phase' | 'week';
 }
 export interface ExtendPhaseInput {
   phase: Phase;
@@ -84,6 +86,8 @@ export interface CancelCycleInput {
 export interface ControlResult {
   phase: Phase | null;
   status: CycleState['status'];
+  /** After an advance: what opens next — the next phase, awards step or check-in week (and when, if later). */
+  next?: { phase: Phase | null; step?: 'nominate' | 'vote' | 'finalize'; week?: number; opensAt?: string };
 }
 export const advancePhaseUpdate = defineUpdate<ControlResult, [AdvancePhaseInput]>('advancePhase');
 export const extendPhaseUpdate = defineUpdate<ControlResult, [ExtendPhaseInput]>('extendPhase');

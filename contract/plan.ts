@@ -46,7 +46,8 @@ export interface PlannedPhase {
   dueAt: string;
   /** Drafting: managers' drafts are due this much earlier. */
   managerDueAt?: string;
-  events: TaskEvents;
+  /** When the phase's opening tasks are reminded, escalated, expired (check-ins and awards: per week and step). */
+  events?: TaskEvents;
 }
 export interface PlannedWeek {
   week: number;
@@ -66,7 +67,7 @@ export interface CyclePlan {
   phases: PlannedPhase[];
   checkinWeeks: PlannedWeek[];
   scoring: { opensAt: string; selfScoreDueAt: string; dueAt: string };
-  awards: { opensAt: string; dueAt: string; steps: { step: AwardsStep; opensAt: string; dueAt: string }[] };
+  awards: { opensAt: string; dueAt: string; steps: { step: AwardsStep; opensAt: string; dueAt: string; events: TaskEvents }[] };
 }
 
 /** The policy of a task: reminders before its due time, escalations after, then expiry. */
@@ -119,7 +120,7 @@ export function scoringOpensAt(schedule: Schedule, endsOn: string, timeZone = sc
   return schedule.checkIns.every ? undefined : zonedTime(endsOn, schedule.checkIns.hour, timeZone).getTime();
 }
 
-/** The check-in weeks that open at or after `from`: by the calendar, or compressed with `every`. */
+/** The check-in weeks still ahead at `from` (by the calendar: whose window has not closed), or compressed with `every`. */
 export function checkInWeeks(input: { schedule: Schedule; from: number; startsOn: string; endsOn: string; timeZone?: string }): { opensAt: string; weekStart: string }[] {
   const { schedule, from } = input;
   const tz = input.timeZone ?? schedule.timeZone;
@@ -133,13 +134,23 @@ export function checkInWeeks(input: { schedule: Schedule; from: number; startsOn
     return weeks;
   }
   const end = scoringOpensAt(schedule, input.endsOn, tz)!;
+  // A week whose window is still open when check-ins start opens at once (the workflow gives it a full window).
+  const windowMs = durationToMs(schedule.checkIns.window);
   let monday = mondayOf(zonedTime(input.startsOn, 12, tz), tz);
   for (let guard = 0; guard < 60 && weeks.length < MAX_WEEKS; guard++, monday = addDays(monday, 7)) {
     const opensAt = zonedTime(addDays(monday, schedule.checkIns.weekday - 1), schedule.checkIns.hour, tz).getTime();
     if (opensAt >= end) break;
-    if (opensAt >= from) weeks.push({ opensAt: iso(opensAt), weekStart: monday });
+    if (opensAt + windowMs > from) weeks.push({ opensAt: iso(opensAt), weekStart: monday });
   }
   return weeks;
+}
+
+/**
+ * When a check-in week that opens at `now` is due: at its planned time (`opensAt` + window), or a
+ * full window from now when it opens so late that less than half its window would remain.
+ */
+export function weekDueAt(opensAt: number, now: number, windowMs: number): number {
+  return opensAt + windowMs - now >= windowMs / 2 ? opensAt + windowMs : Math.max(opensAt, now) + windowMs;
 }
 
 /** The whole cycle as it will run if every phase takes its full length. */
@@ -159,17 +170,21 @@ export function planCycle(input: PlanCycleInput): CyclePlan {
   const windowMs = durationToMs(schedule.checkIns.window);
   const weekPolicy = checkInPolicy(schedule);
   const checkinWeeks = checkInWeeks({ schedule, from: planningEnd, startsOn: input.startsOn, endsOn: input.endsOn, timeZone }).map((w, i) => {
-    const opens = Date.parse(w.opensAt);
-    return { week: i + 1, weekStart: w.weekStart, opensAt: w.opensAt, dueAt: iso(opens + windowMs), events: taskEvents(opens + windowMs, weekPolicy, opens) };
+    const opens = Math.max(Date.parse(w.opensAt), planningEnd);
+    const due = weekDueAt(Date.parse(w.opensAt), opens, windowMs);
+    return { week: i + 1, weekStart: w.weekStart, opensAt: iso(opens), dueAt: iso(due), events: taskEvents(due, weekPolicy, opens) };
   });
   const lastWeekDue = checkinWeeks.length ? Date.parse(checkinWeeks[checkinWeeks.length - 1]!.dueAt) : planningEnd;
   const scoringAt = Math.max(scoringOpensAt(schedule, input.endsOn, timeZone) ?? lastWeekDue, lastWeekDue);
-  phases.push({ phase: 'checkins', opensAt: iso(planningEnd), dueAt: iso(scoringAt), events: taskEvents(scoringAt, weekPolicy, planningEnd) });
+  phases.push({ phase: 'checkins', opensAt: iso(planningEnd), dueAt: iso(scoringAt) });
   const score = scoringDue(schedule, scoringAt);
-  phases.push({ phase: 'scoring', opensAt: iso(scoringAt), dueAt: iso(score.dueAt), events: taskEvents(score.dueAt, policy, scoringAt) });
+  phases.push({ phase: 'scoring', opensAt: iso(scoringAt), dueAt: iso(score.dueAt), events: taskEvents(score.selfScoreDueAt, policy, scoringAt) });
   const third = awardsStepMs(schedule);
-  const steps = AWARDS_STEPS.map((step, i) => ({ step, opensAt: iso(score.dueAt + i * third), dueAt: iso(score.dueAt + (i + 1) * third) }));
-  phases.push({ phase: 'awards', opensAt: iso(score.dueAt), dueAt: iso(score.dueAt + 3 * third), events: taskEvents(score.dueAt + third, policy, score.dueAt) });
+  const steps = AWARDS_STEPS.map((step, i) => {
+    const [opens, due] = [score.dueAt + i * third, score.dueAt + (i + 1) * third];
+    return { step, opensAt: iso(opens), dueAt: iso(due), events: taskEvents(due, policy, opens) };
+  });
+  phases.push({ phase: 'awards', opensAt: iso(score.dueAt), dueAt: iso(score.dueAt + 3 * third) });
   return {
     timeZone,
     startsAt: iso(startsAt),

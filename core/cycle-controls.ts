@@ -74,10 +74,12 @@ function fromUpdateError(error: unknown): never {
   throw new AppError(ErrorCode.unavailable, `the cycle's workflow could not be reached: ${(error as Error).message}`);
 }
 
-export async function advancePhase(deps: ControlDeps, key: string, phase: Phase, actor: string): Promise<ControlResult> {
+/** Closes the current phase, or with scope "week" only the open check-in week; awards advance one step at a time. */
+export async function advancePhase(deps: ControlDeps, key: string, phase: Phase, actor: string, scope: 'phase' | 'week' = 'phase'): Promise<ControlResult> {
   const cycle = await cycleRow(deps.db, key);
-  return auditedAct(deps.db, { actor, action: 'cycle.phase-advanced', cycleId: cycle.id, subject: `cycle:${key}`, detail: { phase } }, () =>
-    deps.client.workflow.getHandle(cycle.workflow_id).executeUpdate(advancePhaseUpdate, { args: [{ phase, actor }] }).catch(fromUpdateError),
+  const detail = scope === 'week' ? { phase, scope } : { phase };
+  return auditedAct(deps.db, { actor, action: 'cycle.phase-advanced', cycleId: cycle.id, subject: `cycle:${key}`, detail }, () =>
+    deps.client.workflow.getHandle(cycle.workflow_id).executeUpdate(advancePhaseUpdate, { args: [{ phase, actor, ...(scope === 'week' ? { scope } : {}) }] }).catch(fromUpdateError),
   );
 }
 

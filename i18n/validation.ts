@@ -36,6 +36,8 @@ export interface ValidationWords {
   windowTooLong(limit: string): string;
   /** Planning does not fit before startsOn (spans as "6d 4h"). */
   planningTooLong(needs: string, left: string): string;
+  /** An advance with scope "week" for a phase other than check-ins. */
+  weekOnlyCheckins: string;
 }
 
 const plural = (n: number, one: string, other: string) => `${n.toLocaleString('en')} ${n === 1 ? one : other}`;
@@ -74,6 +76,7 @@ const en: ValidationWords = {
   eachOnce: 'each nomination once',
   windowTooLong: (limit) => `must not be longer than the time between two check-ins (${limit})`,
   planningTooLong: (needs, left) => `planning (strategy, drafting and review) takes ${needs} but only ${left} remain before startsOn: start earlier, shorten those phases or move startsOn`,
+  weekOnlyCheckins: 'scope "week" is only for phase checkins',
 };
 
 const n = (x: number) => x.toLocaleString('zh-CN');
@@ -111,6 +114,7 @@ const zhCN: ValidationWords = {
   eachOnce: '每项提名只能选一次',
   windowTooLong: (limit) => `不能长于两次进展更新之间的间隔（${zhSpan(limit)}）`,
   planningTooLong: (needs, left) => `规划阶段（战略、起草和审核）需要 ${zhSpan(needs)}，但距开始日期只剩 ${zhSpan(left)}：请提前开始、缩短这些阶段或推迟开始日期`,
+  weekOnlyCheckins: '只有进展更新阶段可以只结束一周',
 };
 
 /** "6d 4h" → "6 天 4 小时". */
@@ -159,6 +163,7 @@ export function translateIssue(locale: Locale, issue: IssueLike): string {
       if (code === 'key-result.differ') return w.differFromStart;
       if (code === 'checkin.value-or-done') return w.valueOrDone;
       if (code === 'ids.unique') return w.eachOnce;
+      if (code === 'advance.week-only-checkins') return w.weekOnlyCheckins;
       if (code === 'schedule.window-too-long') return w.windowTooLong(String(issue.params?.limit));
       if (code === 'schedule.planning-too-long') return w.planningTooLong(formatSpan(Number(issue.params?.needsMs)), formatSpan(Number(issue.params?.leftMs)));
       return w.invalid;

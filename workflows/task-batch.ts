@@ -3,56 +3,30 @@
  *
  * It opens the tasks, sends their emails, and then runs one timer at a time: the earliest
  * reminder (before the due time), escalation (after it) or expiry among its open tasks. People
- * complete tasks through `completeTasksUpdate` (several people's completions at a time), each
- * checked by the same zod schema as the task page.
- * A `chain` turns completions into follow-up tasks — a draft into its review, "changes requested"
- * into a new draft round — until approved or the deadline. HR's controls arrive as signals:
- * extend, close early (advance or cancel), people leaving the cycle.
+ * complete tasks through `completeTasksUpdate` (workflows/batch-completions.ts). A `chain` turns
+ * completions into follow-up tasks — a draft into its review, "changes requested" into a new
+ * draft round — until approved or the deadline. HR's controls arrive as signals: extend, close
+ * early (advance or cancel, which also interrupts a running send), people leaving the cycle.
  *
  * Every execution stays small: a batch of B people costs about 10 history events per task.
  */
-import { ApplicationFailure, allHandlersFinished, condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
   type BatchChangesInput,
-  type CloseBatchInput,
-  type CompleteTaskInput,
-  type CompleteTaskResult,
-  type CompleteTasksInput,
-  type CompleteTasksResult,
-  type CompletionOutcome,
-  type CompletionRefusal,
-  ErrorCode,
-  MAX_COMPLETIONS_PER_UPDATE,
-  type ExtendTasksInput,
   DEFAULT_STEP_POLICY,
-  type StepPolicy,
   type Phase,
-  type TaskBatchState,
+  type StepPolicy,
   type TaskKind,
+  type TaskPolicy,
   batchChangesSignal,
   closeBatchSignal,
-  completeTaskUpdate,
-  completeTasksUpdate,
-  durationToMs,
   extendTasksSignal,
-  submissionSchemas,
   taskBatchStateQuery,
-  toFieldIssues,
 } from '../contract';
-import type { RecordSubmissionInput, RecordSubmissionResult, RecordSubmissionsResult, TaskInfo } from '../activities/tasks';
-import { submissionActs } from './activity-options';
-import { type DueRules, dueNow, nextEventAt } from './due-events';
+import { BatchState } from './batch-state';
+import { batchSteps } from './batch-steps';
+import { registerCompletions } from './batch-completions';
 import { createSteps } from './steps';
-
-export interface TaskPolicy {
-  /** Reminder offsets before the due time, e.g. ["3d", "1d"]. */
-  reminders: string[];
-  /** After the due time: tell the manager, then HR. */
-  escalations: { after: string; to: 'manager' | 'hr' }[];
-  /** An unfinished task expires this long after its due time. */
-  expireAfter: string;
-  timeZone: string;
-}
 
 export interface TaskBatchInput {
   cycleKey: string;
@@ -80,293 +54,59 @@ export interface TaskBatchResult {
   winners: number[];
 }
 
-type LiveStatus = 'open' | 'completing' | 'completed' | 'expired' | 'cancelled';
-
-interface Tracked {
-  info: TaskInfo;
-  status: LiveStatus;
-  due: number;
-  openedAt: number;
-  reminders: number[];
-  escalations: number;
-}
-
-interface FollowUp {
-  kind: TaskKind;
-  round: number;
-  subjectPersonId: number;
-  comment?: string;
-}
-
 export async function taskBatch(input: TaskBatchInput): Promise<TaskBatchResult> {
   const { workflowId } = workflowInfo();
-  const { policy } = input;
+  const { opening, policy } = input;
   const { step } = createSteps(input.stepPolicy ?? DEFAULT_STEP_POLICY, { cycleKey: input.cycleKey, phase: input.phase });
-  const tasks = new Map<number, Tracked>();
-  const followUps: FollowUp[] = [];
-  const extensions: ExtendTasksInput[] = [];
-  const removals: number[] = [];
-  const winners: number[] = [];
-  let closeRequest: CloseBatchInput | undefined;
-  let loaded = false;
-  let changes = 0;
+  const batch = new BatchState(input);
+  const steps = batchSteps(batch, input, step, workflowId);
 
-  const count = (s: LiveStatus) => [...tasks.values()].filter((t) => t.status === s).length;
-  const dueRules: DueRules = {
-    reminders: policy.reminders.map(durationToMs),
-    escalations: policy.escalations.map((e) => durationToMs(e.after)),
-    expireAfter: durationToMs(policy.expireAfter),
-  };
-
-  const track = (info: TaskInfo) => {
-    if (tasks.has(info.taskId)) return;
-    tasks.set(info.taskId, {
-      info,
-      status: info.status === 'open' ? 'open' : (info.status as LiveStatus),
-      due: Date.parse(info.dueAt),
-      openedAt: Date.now(),
-      reminders: [],
-      escalations: 0,
-    });
-  };
-
-  setHandler(taskBatchStateQuery, (): TaskBatchState => ({
-    open: count('open') + count('completing'),
-    completed: count('completed'),
-    expired: count('expired'),
-    cancelled: count('cancelled'),
-    dueAt: input.opening.dueAt,
-  }));
-
-  /** A recorded completion: the task is done; a chain may owe a follow-up. */
-  const markCompleted = (task: Tracked, outcome: RecordSubmissionResult['outcome']) => {
-    task.status = 'completed';
-    const { kind, round, personId, subjectPersonId } = task.info;
-    if (input.chain && kind === input.chain.author) {
-      followUps.push({ kind: input.chain.reviewer, round, subjectPersonId: personId });
-    } else if (input.chain?.loop && kind === input.chain.reviewer && outcome.decision === 'changes' && subjectPersonId !== null) {
-      followUps.push({ kind: input.chain.author, round: round + 1, subjectPersonId, ...(outcome.comment ? { comment: outcome.comment } : {}) });
-    }
-    if (outcome.winners) winners.push(...outcome.winners);
-    changes++;
-  };
-
-  setHandler(
-    completeTasksUpdate,
-    async ({ items }: CompleteTasksInput): Promise<CompleteTasksResult> => {
-      await condition(() => loaded);
-      const outcomes: CompletionOutcome[] = new Array(items.length);
-      const accepted: { index: number; task: Tracked; record: RecordSubmissionInput }[] = [];
-      items.forEach(({ taskId, submission, via }, index) => {
-        const task = tasks.get(taskId);
-        const problem = completionProblem(task?.status, taskId);
-        if (problem) {
-          outcomes[index] = { taskId, error: problem };
-          return;
-        }
-        const parsed = submissionSchemas[task!.info.kind].safeParse(submission);
-        if (!parsed.success) {
-          outcomes[index] = { taskId, error: { type: ErrorCode.validation, message: 'the submission is not valid', issues: toFieldIssues(parsed.error.issues) } };
-          return;
-        }
-        task!.status = 'completing';
-        accepted.push({ index, task: task!, record: { taskId, kind: task!.info.kind, submission: parsed.data, via } });
-      });
-      if (!accepted.length) return { outcomes };
-      let recorded: RecordSubmissionsResult;
-      try {
-        recorded = await submissionActs.recordSubmissions({ items: accepted.map((a) => a.record) });
-      } catch (error) {
-        for (const a of accepted) a.task.status = 'open';
-        throw error;
-      }
-      recorded.outcomes.forEach((r, j) => {
-        const { index, task } = accepted[j]!;
-        const taskId = task.info.taskId;
-        if ('error' in r) {
-          task.status = 'open';
-          outcomes[index] = { taskId, error: r.error };
-        } else {
-          markCompleted(task, r.outcome);
-          outcomes[index] = { taskId, status: 'completed', completedAt: r.completedAt };
-        }
-      });
-      return { outcomes };
-    },
-    {
-      validator: ({ items }: CompleteTasksInput) => {
-        if (!Array.isArray(items) || items.length < 1 || items.length > MAX_COMPLETIONS_PER_UPDATE) {
-          throw ApplicationFailure.create({ type: ErrorCode.validation, message: `items must hold 1 to ${MAX_COMPLETIONS_PER_UPDATE} completions`, nonRetryable: true });
-        }
-      },
-    },
-  );
-
-  // The one-completion update of executions started before completeTasks (unchanged commands).
-  setHandler(
-    completeTaskUpdate,
-    async ({ taskId, submission, via }: CompleteTaskInput): Promise<CompleteTaskResult> => {
-      await condition(() => loaded);
-      const task = tasks.get(taskId);
-      checkCompletable(task?.status, taskId);
-      task!.status = 'completing';
-      try {
-        const parsed = submissionSchemas[task!.info.kind].parse(submission);
-        const { completedAt, outcome } = await submissionActs.recordSubmission({ taskId, kind: task!.info.kind, submission: parsed, via });
-        markCompleted(task!, outcome);
-        return { taskId, status: 'completed', completedAt };
-      } catch (error) {
-        task!.status = 'open';
-        throw error;
-      }
-    },
-    {
-      validator: ({ taskId, submission }: CompleteTaskInput) => {
-        const task = tasks.get(taskId);
-        if (loaded) checkCompletable(task?.status, taskId);
-        if (!task) return; // not loaded yet: the handler checks again
-        const result = submissionSchemas[task.info.kind].safeParse(submission);
-        if (!result.success) {
-          throw ApplicationFailure.create({
-            type: ErrorCode.validation,
-            message: 'the submission is not valid',
-            nonRetryable: true,
-            details: [{ issues: toFieldIssues(result.error.issues) }],
-          });
-        }
-      },
-    },
-  );
-
-  setHandler(extendTasksSignal, (e) => {
-    extensions.push(e);
-    changes++;
-  });
+  setHandler(taskBatchStateQuery, () => batch.snapshot());
+  registerCompletions(batch);
+  setHandler(extendTasksSignal, (e) => batch.request('extend', e));
   setHandler(closeBatchSignal, (c) => {
-    closeRequest ??= c;
-    changes++;
+    batch.request('close', c);
+    steps.interruptSend();
   });
-  setHandler(batchChangesSignal, (c: BatchChangesInput) => {
-    removals.push(...c.removedPersonIds);
-    changes++;
-  });
+  setHandler(batchChangesSignal, (c: BatchChangesInput) => batch.request('remove', c.removedPersonIds));
 
   const opened = await step('openPhaseTasks', (acts) => acts.openPhaseTasks({
     cycleKey: input.cycleKey,
-    kind: input.opening.kind,
-    round: input.opening.round,
+    kind: opening.kind,
+    round: opening.round,
     batchNo: input.batchNo,
-    dueAt: input.opening.dueAt,
-    ...(input.opening.managerDueAt ? { managerDueAt: input.opening.managerDueAt } : {}),
-    ...(input.opening.weekStart ? { weekStart: input.opening.weekStart } : {}),
+    dueAt: opening.dueAt,
+    ...(opening.managerDueAt ? { managerDueAt: opening.managerDueAt } : {}),
+    ...(opening.weekStart ? { weekStart: opening.weekStart } : {}),
     timeZone: policy.timeZone,
     workflowId,
   }), { tasks: [], created: 0 });
-  for (const t of opened.tasks) track(t);
-  loaded = true;
+  for (const t of opened.tasks) batch.track(t);
+  batch.loaded = true;
   let mailQueued = opened.tasks.length > 0;
 
   for (;;) {
     // Anything that happens from here on (a completion, a signal) wakes the wait below at once.
-    const seen = changes;
-    // Follow-up tasks from completions (reviews, next drafting rounds).
-    while (followUps.length && !closeRequest) {
-      const f = followUps.shift()!;
-      const info = await step('openFollowUpTask', (acts) => acts.openFollowUpTask({
-        cycleKey: input.cycleKey,
-        kind: f.kind,
-        round: f.round,
-        subjectPersonId: f.subjectPersonId,
-        batchNo: input.batchNo,
-        dueAt: input.followUpDueAt ?? input.opening.dueAt,
-        ...(f.comment ? { comment: f.comment } : {}),
-        timeZone: policy.timeZone,
-        workflowId,
-      }), null);
-      if (info) {
-        track(info);
-        mailQueued = true;
-      }
-    }
-
-    if (removals.length) {
-      const personIds = removals.splice(0);
-      const { closed } = await step('closeTasks', (acts) => acts.closeTasks({ workflowId, personIds, status: 'cancelled', reason: 'left the cycle' }), { closed: [] });
-      for (const id of closed) tasks.get(id)!.status = 'cancelled';
-    }
-
-    for (const e of extensions.splice(0)) {
-      const due = Date.parse(e.dueAt);
-      const ids = [...tasks.values()].filter((t) => t.status === 'open' && (!e.taskIds || e.taskIds.includes(t.info.taskId))).map((t) => t.info.taskId);
-      await step('setTaskDue', (acts) => acts.setTaskDue({ taskIds: ids, dueAt: e.dueAt, actor: 'hr' }), undefined);
-      for (const id of ids) {
-        const t = tasks.get(id)!;
-        t.due = due;
-        t.reminders = [];
-        t.escalations = 0;
-      }
-    }
-
-    if (closeRequest) {
-      await condition(() => count('completing') === 0);
-      const request = closeRequest;
-      const { closed } = await step('closeTasks', (acts) => acts.closeTasks({ workflowId, status: request.status, reason: request.reason }), { closed: [] });
-      for (const id of closed) tasks.get(id)!.status = closeRequest.status;
-      for (const t of tasks.values()) if (t.status === 'open') t.status = closeRequest.status;
+    const seen = batch.changes;
+    mailQueued = (await steps.openFollowUps()) || mailQueued;
+    await steps.cancelRemoved();
+    await steps.applyExtensions();
+    if (batch.closeRequest) {
+      await condition(() => batch.count('completing') === 0);
+      await steps.closeAll();
       break;
     }
-
-    mailQueued = (await fireDueEvents()) || mailQueued;
+    mailQueued = (await steps.fireDueEvents()) || mailQueued;
     if (mailQueued) {
-      await step('sendQueuedEmails', (acts) => acts.sendQueuedEmails({ senderRef: workflowId }), undefined);
+      // Added after the first recorded histories: HR's close interrupts a send from here on.
+      await steps.sendMail(patched('interruptible-send-v1'));
       mailQueued = false;
     }
-
-    if (count('open') + count('completing') === 0 && followUps.length === 0) break;
-    const next = nextWake();
-    const wait = next - Date.now();
-    if (wait > 0) await condition(() => changes !== seen, wait);
+    if (batch.unfinished() === 0 && batch.followUps.length === 0) break;
+    const wait = batch.nextWake(Date.now()) - Date.now();
+    if (wait > 0) await condition(() => batch.changes !== seen, wait);
   }
 
   await condition(allHandlersFinished);
-  return { completed: count('completed'), expired: count('expired'), cancelled: count('cancelled'), winners };
-
-  /** Reminders, escalations and expiries that are due now, grouped into one activity each. */
-  async function fireDueEvents(): Promise<boolean> {
-    const open = [...tasks.values()].filter((t) => t.status === 'open');
-    const views = open.map((t) => ({ taskId: t.info.taskId, open: true, due: t.due, openedAt: t.openedAt, reminders: t.reminders, escalations: t.escalations }));
-    const { reminders, escalations, expiring } = dueNow(views, dueRules, Date.now());
-    views.forEach((v, i) => (open[i]!.escalations = v.escalations));
-    for (const [reminderNo, taskIds] of reminders) {
-      await step('queueTaskReminders', (acts) => acts.queueTaskReminders({ workflowId, taskIds, reminderNo, timeZone: policy.timeZone }), { queued: 0 });
-    }
-    for (const [escalationStep, taskIds] of escalations) {
-      await step('queueEscalations', (acts) => acts.queueEscalations({ workflowId, taskIds, step: escalationStep, level: policy.escalations[escalationStep]!.to, timeZone: policy.timeZone }), { queued: 0 });
-    }
-    if (expiring.length) {
-      const { closed } = await step('closeTasks', (acts) => acts.closeTasks({ workflowId, taskIds: expiring, status: 'expired', reason: 'due time passed' }), { closed: [] });
-      for (const id of closed) tasks.get(id)!.status = 'expired';
-      for (const id of expiring) if (tasks.get(id)!.status === 'open') tasks.get(id)!.status = 'expired';
-    }
-    return reminders.size > 0 || escalations.size > 0;
-  }
-
-  /** The earliest future reminder, escalation or expiry among open tasks. */
-  function nextWake(): number {
-    const open = [...tasks.values()].filter((t) => t.status === 'open');
-    return nextEventAt(open.map((t) => ({ taskId: t.info.taskId, open: true, due: t.due, openedAt: t.openedAt, reminders: t.reminders, escalations: t.escalations })), dueRules, Date.now());
-  }
-}
-
-/** Why a task cannot be completed now, or undefined if it can. */
-function completionProblem(status: LiveStatus | undefined, taskId: number): CompletionRefusal['error'] | undefined {
-  if (status === undefined) return { type: ErrorCode.notFound, message: `task ${taskId} does not belong to this batch` };
-  if (status === 'completed' || status === 'completing') return { type: ErrorCode.taskAlreadyCompleted, message: 'this task is already completed' };
-  if (status !== 'open') return { type: ErrorCode.taskClosed, message: `this task is ${status}` };
-  return undefined;
-}
-
-function checkCompletable(status: LiveStatus | undefined, taskId: number): void {
-  const problem = completionProblem(status, taskId);
-  if (problem) throw ApplicationFailure.create({ type: problem.type, message: problem.message, nonRetryable: true });
+  return { completed: batch.count('completed'), expired: batch.count('expired'), cancelled: batch.count('cancelled'), winners: batch.winners };
 }

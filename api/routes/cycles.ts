@@ -1,5 +1,5 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { ErrorCode, PHASES, TASK_KINDS, TASK_STATUSES, type TaskKind, type TaskStatus, PHASE_OF_KIND, cycleKeySchema, emailSchema, reasonSchema, startCycleSchema } from '../../contract';
+import { AWARDS_STEPS, ErrorCode, PHASES, TASK_KINDS, TASK_STATUSES, type TaskKind, type TaskStatus, PHASE_OF_KIND, cycleKeySchema, emailSchema, reasonSchema, startCycleSchema } from '../../contract';
 import { addParticipants, advancePhase, cancelCycle, extendPhase, extendTask, removeParticipant } from '../../core/cycle-controls';
 import { alignmentReport, scoresReport } from '../../core/cycle-reports';
 import { getCycleView, listCycleSummaries, listCycleTaskPage, startCycle } from '../../core/cycles';
@@ -65,8 +65,23 @@ const tasksRoute = createRoute({
   responses: { ...keyRoute, 200: json(z.object({ tasks: z.array(taskSchema), total: z.number().int() }), 'Tasks'), 404: json(errorSchema, 'No such cycle') },
 });
 
-const controlResultSchema = z.object({ phase: z.enum(PHASES).nullable(), status: z.enum(['running', 'completed', 'cancelled']) });
+const controlResultSchema = z.object({
+  phase: z.enum(PHASES).nullable(),
+  status: z.enum(['running', 'completed', 'cancelled']),
+  next: z
+    .object({ phase: z.enum(PHASES).nullable(), step: z.enum(AWARDS_STEPS).optional(), week: z.number().int().optional(), opensAt: z.string().optional() })
+    .optional()
+    .meta({ description: 'After an advance: what opens next — the next phase, awards step (nominate → vote → finalize) or check-in week, and when if not at once.' }),
+});
 const phaseBody = z.object({ phase: z.enum(PHASES) });
+const advanceBody = phaseBody
+  .extend({
+    scope: z
+      .enum(['phase', 'week'])
+      .default('phase')
+      .meta({ description: '"phase" (default): close the whole phase now and move on. "week": only for checkins — end the open check-in week; the next week opens on its day.' }),
+  })
+  .refine((b) => b.scope === 'phase' || b.phase === 'checkins', { path: ['scope'], message: 'scope "week" is only for phase checkins', params: { code: 'advance.week-only-checkins' } });
 const isoInstant = z.iso.datetime({ offset: true, message: 'an ISO date-time such as 2027-01-15T17:00:00Z' });
 const controlErrors = {
   400: json(errorSchema, 'Not valid'),
@@ -77,10 +92,12 @@ const controlErrors = {
 const advanceRoute = createRoute({
   method: 'post',
   path: '/{key}/advance',
-  summary: 'Close the current phase now and move on',
-  description: 'Open tasks of the phase expire. `phase` must be the current phase, so a stale click cannot skip two phases.',
+  summary: 'Close the current phase (or one check-in week, or one awards step) now and move on',
+  description:
+    'Open tasks of the phase expire. `phase` must be the current phase, so a stale click cannot skip two phases. ' +
+    '`{"phase":"checkins","scope":"week"}` ends only the open check-in week (409 when none is open). Advancing awards ends one step at a time: nominate → vote → finalize; `next` says which step is now open.',
   security: [{ bearer: [] }],
-  request: { params: keyParam, body: { required: true, content: { 'application/json': { schema: phaseBody } } } },
+  request: { params: keyParam, body: { required: true, content: { 'application/json': { schema: advanceBody } } } },
   responses: { ...keyRoute, 200: json(controlResultSchema, 'Advanced'), ...controlErrors },
 });
 const extendRoute = createRoute({
@@ -188,7 +205,10 @@ export function cycleRoutes(deps: ApiDeps, auth: ReturnType<typeof createAuthent
 
   const controlDeps = { db: deps.db, client: deps.temporal.client, batchSize: deps.taskBatchSize };
   const actor = (c: { get(k: 'principal'): { actor: string } }) => c.get('principal').actor;
-  app.openapi(advanceRoute, async (c) => c.json(await advancePhase(controlDeps, c.req.valid('param').key, c.req.valid('json').phase, actor(c)), 200));
+  app.openapi(advanceRoute, async (c) => {
+    const { phase, scope } = c.req.valid('json');
+    return c.json(await advancePhase(controlDeps, c.req.valid('param').key, phase, actor(c), scope), 200);
+  });
   app.openapi(extendRoute, async (c) => {
     const body = c.req.valid('json');
     return c.json(await extendPhase(controlDeps, c.req.valid('param').key, body.phase, new Date(body.until).toISOString(), actor(c)), 200);

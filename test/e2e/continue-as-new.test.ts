@@ -60,7 +60,7 @@ describe('continue-as-new keeps the cycle and HR controls', () => {
   it('honours a cancel accepted while the digests are sent, right before a hand-over', { timeout: 150_000 }, async () => {
     const key = 'can-cancel';
     await start(key, {
-      strategy: '2s', drafting: '60s', managerLead: '1s', review: '60s', checkIns: { every: '5s', weeks: 3, window: '30s' },
+      strategy: '2s', drafting: '60s', managerLead: '1s', review: '60s', checkIns: { every: '40s', weeks: 3, window: '30s' },
       scoring: '2s', awards: '3s', reminders: [], escalations: [], expireAfter: '1s',
     });
     for (const email of ['mgr@can.example', 'emp@can.example']) {

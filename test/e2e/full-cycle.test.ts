@@ -183,7 +183,8 @@ describe('the whole cycle on the dev server', () => {
     await submit(vote, { nominationIds: [annNomination.nominationId] });
     await submit(await openTask(t, KEY, 'hana@org.example', 'finalize'), { winnerNominationIds: [annNomination.nominationId], announcement: 'Congratulations!' });
 
-    const done = await poll(cycle, (v) => v.state?.status === 'completed', 60_000, 'the cycle to complete');
+    // The workflow reports itself completed a moment before its last step writes the cycle's row.
+    const done = await poll(cycle, (v) => v.state?.status === 'completed' && v.status === 'completed', 60_000, 'the cycle to complete');
     expect(done.status).toBe('completed');
     const announcements = await t.mail.waitFor((all) => all.filter((m) => m.text.includes('Hired both reps a month early.')).length >= PARTICIPANTS.length, 30_000);
     const toAll = announcements.filter((m) => m.text.includes('Hired both reps a month early.')).map((m) => m.envelopeTo[0]).sort();

@@ -10,6 +10,21 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 
 export const HISTORIES_DIR = join(__dirname, '..', 'histories');
 
+/** Records the latest run of each workflow id (for servers that cannot list, such as the time-skipping one). */
+export async function recordHistoriesOf(client: Client, workflowIds: string[], name: string): Promise<string[]> {
+  if (process.env.RECORD_HISTORIES !== '1') return [];
+  mkdirSync(HISTORIES_DIR, { recursive: true });
+  const written: string[] = [];
+  for (const workflowId of workflowIds) {
+    const handle = client.workflow.getHandle(workflowId);
+    const { runId } = await handle.describe();
+    const file = join(HISTORIES_DIR, `${name}--${workflowId.replace(/[^A-Za-z0-9_-]+/g, '_')}--${runId.slice(0, 8)}.json`);
+    writeFileSync(file, `${historyToJSON(await handle.fetchHistory())}\n`);
+    written.push(file);
+  }
+  return written;
+}
+
 export async function recordHistories(client: Client, prefix: string, name: string): Promise<string[]> {
   if (process.env.RECORD_HISTORIES !== '1') return [];
   mkdirSync(HISTORIES_DIR, { recursive: true });

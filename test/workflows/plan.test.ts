@@ -39,6 +39,10 @@ describe('planCycle', () => {
       escalations: [{ to: 'manager', at: '2026-12-07T00:00:00.000Z' }, { to: 'hr', at: '2026-12-08T00:00:00.000Z' }],
       expiresAt: '2026-12-09T00:00:00.000Z',
     });
+    // Self-scores are due after two thirds of scoring (its reminders count from then); each awards step has its own.
+    expect(plan.phases[4]!.events!.reminders).toEqual([new Date(Date.parse(plan.scoring.selfScoreDueAt) - 3 * DAY).toISOString(), new Date(Date.parse(plan.scoring.selfScoreDueAt) - DAY).toISOString()]);
+    expect(plan.awards.steps[1]!.events.escalations[0]).toEqual({ to: 'manager', at: new Date(Date.parse(plan.awards.steps[1]!.dueAt) + DAY).toISOString() });
+    expect(plan.phases[3]!.events).toBeUndefined();
     // A 2-day window: the 3-day reminder would come before the check-in opens, the 1-day one is kept.
     expect(plan.checkinWeeks[0]!.events).toEqual({ reminders: ['2027-01-05T10:00:00.000Z'], escalations: [{ to: 'manager', at: '2027-01-06T10:00:00.000Z' }], expiresAt: '2027-01-06T10:00:00.000Z' });
   });
@@ -102,6 +106,10 @@ describe('schedules that cannot fit', () => {
     expect(issue!.message).toBe('planning (strategy, drafting and review) takes 17d but only 7d remain before startsOn: start earlier, shorten those phases or move startsOn');
     expect(translateIssue('zh-CN', issue!)).toBe('规划阶段（战略、起草和审核）需要 17 天，但距开始日期只剩 7 天：请提前开始、缩短这些阶段或推迟开始日期');
     expect(fitIssues({ ...input, schedule: schedule({ fitBeforeStart: true, strategy: '2d', drafting: '3d', review: '2d' }) })).toEqual([]);
+  });
+
+  it('words the advance scope rule in Chinese too', () => {
+    expect(translateIssue('zh-CN', { code: 'custom', path: ['scope'], message: 'scope "week" is only for phase checkins', params: { code: 'advance.week-only-checkins' } })).toBe('只有进展更新阶段可以只结束一周');
   });
 
   it('formats spans with their two largest units', () => {

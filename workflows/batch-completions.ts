@@ -1,0 +1,116 @@
+/**
+ * How people complete a batch's tasks: `completeTasksUpdate` takes several people's submissions
+ * at a time, checks each with the same zod schema as the task page, writes the valid ones with
+ * one activity and answers each on its own. `completeTaskUpdate` (one at a time) stays for
+ * executions that started before groups, with its commands unchanged.
+ */
+import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import {
+  type CompleteTaskInput,
+  type CompleteTaskResult,
+  type CompleteTasksInput,
+  type CompleteTasksResult,
+  type CompletionOutcome,
+  ErrorCode,
+  MAX_COMPLETIONS_PER_UPDATE,
+  completeTaskUpdate,
+  completeTasksUpdate,
+  submissionSchemas,
+  toFieldIssues,
+} from '../contract';
+import type { RecordSubmissionInput, RecordSubmissionsResult } from '../activities/tasks';
+import { submissionActs } from './activity-options';
+import { type BatchState, type LiveStatus, type Tracked, completionProblem } from './batch-state';
+
+export function registerCompletions(batch: BatchState): void {
+  setHandler(
+    completeTasksUpdate,
+    async ({ items }: CompleteTasksInput): Promise<CompleteTasksResult> => {
+      await condition(() => batch.loaded);
+      const outcomes: CompletionOutcome[] = new Array(items.length);
+      const accepted: { index: number; task: Tracked; record: RecordSubmissionInput }[] = [];
+      items.forEach(({ taskId, submission, via }, index) => {
+        const task = batch.tasks.get(taskId);
+        const problem = completionProblem(task?.status, taskId);
+        if (problem) {
+          outcomes[index] = { taskId, error: problem };
+          return;
+        }
+        const parsed = submissionSchemas[task!.info.kind].safeParse(submission);
+        if (!parsed.success) {
+          outcomes[index] = { taskId, error: { type: ErrorCode.validation, message: 'the submission is not valid', issues: toFieldIssues(parsed.error.issues) } };
+          return;
+        }
+        task!.status = 'completing';
+        accepted.push({ index, task: task!, record: { taskId, kind: task!.info.kind, submission: parsed.data, via } });
+      });
+      if (!accepted.length) return { outcomes };
+      let recorded: RecordSubmissionsResult;
+      try {
+        recorded = await submissionActs.recordSubmissions({ items: accepted.map((a) => a.record) });
+      } catch (error) {
+        for (const a of accepted) a.task.status = 'open';
+        throw error;
+      }
+      recorded.outcomes.forEach((r, j) => {
+        const { index, task } = accepted[j]!;
+        const taskId = task.info.taskId;
+        if ('error' in r) {
+          task.status = 'open';
+          outcomes[index] = { taskId, error: r.error };
+        } else {
+          batch.markCompleted(task, r.outcome);
+          outcomes[index] = { taskId, status: 'completed', completedAt: r.completedAt };
+        }
+      });
+      return { outcomes };
+    },
+    {
+      validator: ({ items }: CompleteTasksInput) => {
+        if (!Array.isArray(items) || items.length < 1 || items.length > MAX_COMPLETIONS_PER_UPDATE) {
+          throw ApplicationFailure.create({ type: ErrorCode.validation, message: `items must hold 1 to ${MAX_COMPLETIONS_PER_UPDATE} completions`, nonRetryable: true });
+        }
+      },
+    },
+  );
+
+  setHandler(
+    completeTaskUpdate,
+    async ({ taskId, submission, via }: CompleteTaskInput): Promise<CompleteTaskResult> => {
+      await condition(() => batch.loaded);
+      const task = batch.tasks.get(taskId);
+      checkCompletable(task?.status, taskId);
+      task!.status = 'completing';
+      try {
+        const parsed = submissionSchemas[task!.info.kind].parse(submission);
+        const { completedAt, outcome } = await submissionActs.recordSubmission({ taskId, kind: task!.info.kind, submission: parsed, via });
+        batch.markCompleted(task!, outcome);
+        return { taskId, status: 'completed', completedAt };
+      } catch (error) {
+        task!.status = 'open';
+        throw error;
+      }
+    },
+    {
+      validator: ({ taskId, submission }: CompleteTaskInput) => {
+        const task = batch.tasks.get(taskId);
+        if (batch.loaded) checkCompletable(task?.status, taskId);
+        if (!task) return; // not loaded yet: the handler checks again
+        const result = submissionSchemas[task.info.kind].safeParse(submission);
+        if (!result.success) {
+          throw ApplicationFailure.create({
+            type: ErrorCode.validation,
+            message: 'the submission is not valid',
+            nonRetryable: true,
+            details: [{ issues: toFieldIssues(result.error.issues) }],
+          });
+        }
+      },
+    },
+  );
+}
+
+function checkCompletable(status: LiveStatus | undefined, taskId: number): void {
+  const problem = completionProblem(status, taskId);
+  if (problem) throw ApplicationFailure.create({ type: problem.type, message: problem.message, nonRetryable: true });
+}

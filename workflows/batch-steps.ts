@@ -1,0 +1,112 @@
+/**
+ * The activities a task batch runs, one function per thing it does: open follow-ups, cancel the
+ * tasks of people who left, move due times, close the batch, fire due events, send the mail.
+ * Each goes through `step` (retries, then a stall an operator resolves: workflows/steps.ts).
+ */
+import { CancellationScope, isCancellation } from '@temporalio/workflow';
+import type { BatchState } from './batch-state';
+import type { Acts } from './steps';
+import type { TaskBatchInput } from './task-batch';
+
+type Step = <T>(name: string, run: (a: Acts) => Promise<T>, onSkip: T) => Promise<T>;
+
+export function batchSteps(batch: BatchState, input: TaskBatchInput, step: Step, workflowId: string) {
+  const { policy } = input;
+  /** The running send, cancelled when HR closes the batch (advance or cancel). */
+  let sending: CancellationScope | undefined;
+
+  return {
+    /** Follow-up tasks from completions (reviews, next drafting rounds); true if any opened. */
+    async openFollowUps(): Promise<boolean> {
+      let opened = false;
+      while (batch.followUps.length && !batch.closeRequest) {
+        const f = batch.followUps.shift()!;
+        const info = await step('openFollowUpTask', (acts) => acts.openFollowUpTask({
+          cycleKey: input.cycleKey,
+          kind: f.kind,
+          round: f.round,
+          subjectPersonId: f.subjectPersonId,
+          batchNo: input.batchNo,
+          dueAt: input.followUpDueAt ?? input.opening.dueAt,
+          ...(f.comment ? { comment: f.comment } : {}),
+          timeZone: policy.timeZone,
+          workflowId,
+        }), null);
+        if (info) {
+          batch.track(info);
+          opened = true;
+        }
+      }
+      return opened;
+    },
+
+    async cancelRemoved(): Promise<void> {
+      if (!batch.removals.length) return;
+      const personIds = batch.removals.splice(0);
+      const { closed } = await step('closeTasks', (acts) => acts.closeTasks({ workflowId, personIds, status: 'cancelled', reason: 'left the cycle' }), { closed: [] });
+      batch.setStatus(closed, 'cancelled');
+    },
+
+    async applyExtensions(): Promise<void> {
+      for (const e of batch.extensions.splice(0)) {
+        const ids = batch.extendable(e);
+        await step('setTaskDue', (acts) => acts.setTaskDue({ taskIds: ids, dueAt: e.dueAt, actor: 'hr' }), undefined);
+        batch.moveDue(ids, e.dueAt);
+      }
+    },
+
+    /** HR closed the batch: its open tasks expire (advance) or are cancelled, once none is completing. */
+    async closeAll(): Promise<void> {
+      const request = batch.closeRequest!;
+      const { closed } = await step('closeTasks', (acts) => acts.closeTasks({ workflowId, status: request.status, reason: request.reason }), { closed: [] });
+      batch.setStatus(closed, request.status);
+      batch.setStatus(batch.tasks.keys(), request.status, true);
+    },
+
+    /** Reminders, escalations and expiries that are due now, grouped into one activity each; true if mail was queued. */
+    async fireDueEvents(): Promise<boolean> {
+      const { reminders, escalations, expiring } = batch.dueNow(Date.now());
+      for (const [reminderNo, taskIds] of reminders) {
+        await step('queueTaskReminders', (acts) => acts.queueTaskReminders({ workflowId, taskIds, reminderNo, timeZone: policy.timeZone }), { queued: 0 });
+      }
+      for (const [escalationStep, taskIds] of escalations) {
+        await step('queueEscalations', (acts) => acts.queueEscalations({ workflowId, taskIds, step: escalationStep, level: policy.escalations[escalationStep]!.to, timeZone: policy.timeZone }), { queued: 0 });
+      }
+      if (expiring.length) {
+        const { closed } = await step('closeTasks', (acts) => acts.closeTasks({ workflowId, taskIds: expiring, status: 'expired', reason: 'due time passed' }), { closed: [] });
+        batch.setStatus(closed, 'expired');
+        batch.setStatus(expiring, 'expired', true);
+      }
+      return reminders.size > 0 || escalations.size > 0;
+    },
+
+    /**
+     * Sends the batch's queued mail. With `interruptible`, the send runs in a cancellation scope
+     * that HR's close cancels (the activity stops between messages); what it did not send stays
+     * queued in the outbox, and a cancelled send is no stall.
+     */
+    async sendMail(interruptible: boolean): Promise<void> {
+      if (!interruptible) {
+        await step('sendQueuedEmails', (acts) => acts.sendQueuedEmails({ senderRef: workflowId }), undefined);
+        return;
+      }
+      await step('sendQueuedEmails', async (acts) => {
+        if (batch.closeRequest) return undefined;
+        sending = new CancellationScope({ cancellable: true });
+        try {
+          return await sending.run(() => acts.sendQueuedEmails({ senderRef: workflowId }));
+        } catch (error) {
+          if (isCancellation(error)) return undefined;
+          throw error;
+        } finally {
+          sending = undefined;
+        }
+      }, undefined);
+    },
+
+    /** HR's close arrived: interrupt a running send. */
+    interruptSend(): void {
+      sending?.cancel();
+    },
+  };
+}
