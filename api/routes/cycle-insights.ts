@@ -64,10 +64,14 @@ export const dashboardSchema = z
   })
   .openapi('CycleDashboard');
 
-type Node = { id: number; title: string; status: string; owner: { name: string; email: string; isManager: boolean } | null; children: Node[] };
-const treeNode: z.ZodType<Node> = z.lazy(() =>
-  z.object({ id: count, title: z.string(), status: z.string(), owner: z.object({ name: z.string(), email: z.string(), isManager: z.boolean() }).nullable(), children: z.array(treeNode) }),
-);
+// One level spelled out; children are nodes of the same shape (the document generator cannot follow a recursive schema).
+const treeNode = z.object({
+  id: count,
+  title: z.string(),
+  status: z.string(),
+  owner: z.object({ name: z.string(), email: z.string(), isManager: z.boolean() }).nullable(),
+  children: z.array(z.unknown()).describe('objectives aligned to this one, each with the same fields'),
+});
 const treeSchema = z.object({ company: z.array(treeNode), unaligned: z.array(treeNode), objectives: count, aligned: count }).openapi('AlignmentTree');
 
 const previewRoute = createRoute({
@@ -144,7 +148,7 @@ export function cycleInsightRoutes(deps: ApiDeps, auth: ReturnType<typeof create
     const board = await cycleDashboard(cycleDeps, c.req.valid('param').key);
     return c.json({ ...board, cycle: { ...board.cycle, workflowUrl: workflowUrl(deps, board.cycle.workflowId) } }, 200);
   });
-  app.openapi(treeRoute, async (c) => c.json(await cycleAlignmentTree(deps.db, c.req.valid('param').key), 200));
+  app.openapi(treeRoute, async (c) => c.json((await cycleAlignmentTree(deps.db, c.req.valid('param').key)) as unknown as z.infer<typeof treeSchema>, 200));
   app.openapi(exportRoute, async (c) => {
     const { key, name } = c.req.valid('param');
     const cycle = await requireCycleByKey(deps.db, key);

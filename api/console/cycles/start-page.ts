@@ -4,7 +4,7 @@
  * "Start" starts the cycle with the same body as POST /api/cycles.
  */
 import { html, raw } from 'hono/html';
-import { type Locale, type StartCycleInput, startCycleSchema } from '../../../contract';
+import { type Locale, type StartCycleInput, fitIssues, startCycleSchema } from '../../../contract';
 import type { CyclePreview } from '../../../core/cycle-preview';
 import { translateIssue } from '../../../i18n';
 import { type CycleWords, cycleWordsFor } from '../../../i18n/console-cycles';
@@ -107,8 +107,11 @@ export function startInput(form: StartForm, participants: string[] | undefined, 
     },
   };
   const parsed = startCycleSchema.safeParse(candidate);
-  if (parsed.success) return { input: parsed.data };
-  return { issues: parsed.error.issues.map((i) => cycleWordsFor(locale).start.badField(i.path.join('.'), translateIssue(locale, i))) };
+  const say = (i: Parameters<typeof translateIssue>[1]) => cycleWordsFor(locale).start.badField(i.path.join('.'), translateIssue(locale, i));
+  if (!parsed.success) return { issues: parsed.error.issues.map(say) };
+  // The calendar's rule that depends on today (planning that must fit before startsOn), worded by its code.
+  const late = fitIssues({ startsOn: parsed.data.startsOn, endsOn: parsed.data.endsOn, schedule: parsed.data.schedule, startedAt: new Date().toISOString() });
+  return late.length ? { issues: late.map(say) } : { input: parsed.data };
 }
 
 const field = (name: string, label: string, value: string, type = 'text', extra = '') =>
