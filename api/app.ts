@@ -13,11 +13,13 @@ import { handleError, validationHook } from './errors';
 import { DEFAULT_BODY_LIMITS, bodyLimits, notFoundOrNotAllowed, storableUrlText } from './limits';
 import { auditRoutes } from './routes/audit';
 import { adminRoutes } from './routes/admin';
+import { cycleInsightRoutes } from './routes/cycle-insights';
 import { cycleRoutes } from './routes/cycles';
 import { keyRoutes } from './routes/keys';
 import { peopleRoutes } from './routes/people';
 import { systemRoutes } from './routes/system';
 import { taskPageRoutes } from './routes/task-page';
+import { consoleRoutes } from './console';
 
 export interface AppExtras {
   /** Extra routers mounted as they are (the dev mailbox in the embedded mode). */
@@ -26,7 +28,8 @@ export interface AppExtras {
 
 export function createApp(deps: ApiDeps, extras: AppExtras = {}) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
-  const auth = createAuthenticator(deps.db, deps.bootstrapApiKey);
+  const publicOrigin = new URL(deps.publicBaseUrl).origin;
+  const auth = createAuthenticator(deps.db, deps.bootstrapApiKey, deps.console ? { ...deps.console, publicOrigin } : undefined);
 
   app.use('*', requestId());
   app.use('*', securityHeaders());
@@ -62,11 +65,13 @@ export function createApp(deps: ApiDeps, extras: AppExtras = {}) {
 
   app.route('/', systemRoutes(deps));
   app.route('/api/people', peopleRoutes(deps, auth));
+  app.route('/api/cycles', cycleInsightRoutes(deps, auth));
   app.route('/api/cycles', cycleRoutes(deps, auth));
   app.route('/api/keys', keyRoutes(deps, auth));
   app.route('/api/audit', auditRoutes(deps, auth));
   app.route('/api/admin', adminRoutes(deps, auth));
   app.route('/t', taskPageRoutes(deps));
+  if (deps.console) app.route('/console', consoleRoutes(deps, deps.console, auth));
   for (const m of extras.mounts ?? []) app.route(m.path, m.app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'An API key' });

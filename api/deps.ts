@@ -5,12 +5,15 @@ import type { RateLimitOptions } from './rate-limit';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import type { Logger } from '../runtime/logger';
+import type { ConsoleOptions } from './session';
 
 /** What the HTTP app needs; passed to `createApp`, never imported as singletons. */
 export interface ApiDeps {
   db: Kysely<DB>;
   temporal: { client: Client; taskQueue: string; uiUrl: string | undefined; namespace: string };
   publicBaseUrl: string;
+  /** The From address of mail the API queues itself (personal reminders); it names the Message-ID's domain. */
+  mailFrom?: string;
   bootstrapApiKey: string | undefined;
   taskBatchSize: number;
   stepPolicy: StepPolicy;
@@ -24,4 +27,6 @@ export interface ApiDeps {
   log: Logger;
   /** Reachability checks for /healthz and /readyz. */
   health: { database(): Promise<boolean>; temporal(): Promise<boolean> };
+  /** The console (sign-in, sessions, pages under /console); absent: no console, API keys only. */
+  console?: ConsoleOptions;
 }

@@ -1,7 +1,7 @@
 /**
  * What the app refuses before any route runs, each with the JSON error shape:
  * - bodies larger than the route's limit (413), counted while they stream in, so a huge body is
- *   never buffered: task links get a small limit, the people import a larger one;
+ *   never buffered: task links get a small limit, the people import (API and console) a larger one;
  * - text in the URL (path or query) that PostgreSQL could not store (400 with the field);
  * - methods a path does not support (405 with `Allow`), told apart from unknown paths (404).
  */
@@ -40,7 +40,7 @@ export function bodyLimits(limits: BodyLimits): MiddlewareHandler {
   return (c, next) => {
     const path = c.req.path;
     if (path === '/t' || path.startsWith('/t/')) return taskLink(c, next);
-    if (path === '/api/people' || path === '/api/people/') return peopleImport(c, next);
+    if (path === '/api/people' || path === '/api/people/' || path.startsWith('/console/people/import')) return peopleImport(c, next);
     return other(c, next);
   };
 }

@@ -15,6 +15,7 @@ import { runCheckIns } from './checkins';
 import { installSignalHandlers, interrupted, onCleanup, runCleanups } from './cleanup';
 import { runCompletionFloor } from './completion-floor';
 import { pickLinks, runCompletions } from './completions';
+import { runConsoleBench } from './console';
 import { type BenchDatabase, openBenchDatabase } from './database';
 import { runFloor } from './floor';
 import { type PhaseRound, executionSizes, launchBreakdown } from './history';
@@ -221,6 +222,7 @@ async function main(): Promise<number> {
     `OKR bench — drafting launch${o.parts.has('checkins') ? ', check-in fan-out' : ''}; TASK_BATCH_SIZE ${o.batchSize}, SMTP_MAX_CONNECTIONS ${o.childEnv.SMTP_MAX_CONNECTIONS ?? o.smtpMaxConnections}, ` +
     `${o.workers} worker process${o.workers === 1 ? '' : 'es'}, completion concurrency ${o.concurrency}${Object.keys(o.childEnv).length ? `, env ${Object.entries(o.childEnv).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}`;
   console.log(renderTable(results, header));
+  if (!interrupted.aborted && process.env.BENCH_CONSOLE !== '0') await runConsoleBench(10_000); // the console's pages at 10,000 people (BENCH_CONSOLE=0 skips)
   return results.some((r) => r.errors.length) ? 1 : 0;
 }
 

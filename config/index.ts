@@ -123,6 +123,17 @@ export const envSchema = z.object({
   STEP_RETRY_MAX: durationSchema.default('1m'),
   /** A stalled step tries again by itself every this long (one attempt each) until it succeeds or an operator retries or skips it. */
   STEP_AUTO_RETRY_AFTER: durationSchema.default('30s'),
+  /** Console sessions end after this long unused, and this long after sign-in whatever happens. */
+  CONSOLE_SESSION_IDLE: durationSchema.default('8h'),
+  CONSOLE_SESSION_MAX: durationSchema.default('7d'),
+  /** Sign-in requests (asking for a link, using one) per client address and minute, per API replica. */
+  CONSOLE_SIGN_IN_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
+  /**
+   * The first operator (HR + admin) by email: created if missing (or given both roles) when the
+   * API starts, so they can ask for a sign-in link; `npm start` prints one for them. Unset in the
+   * embedded setup: operator@okr.localhost.
+   */
+  CONSOLE_FIRST_OPERATOR: optionalString.pipe(z.email({ message: 'must be an email address' }).optional()),
 });
 
 export type EnvInput = z.input<typeof envSchema>;
@@ -165,6 +176,7 @@ export interface AppConfig {
   taskLinkLimits: { readsPerMinute: number; writesPerMinute: number; trustProxyHops: number };
   /** Largest request bodies, in bytes. */
   bodyLimits: { taskLink: number; peopleImport: number; other: number };
+  console: { sessionIdleMs: number; sessionMaxMs: number; signInPerMinute: number; firstOperator: string | undefined; secureCookie: boolean };
 }
 
 export class ConfigError extends Error {
@@ -235,6 +247,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     completionDeadlineMs: durationToMs(e.COMPLETION_DEADLINE),
     bodyLimits: { taskLink: 64 * 1024, peopleImport: e.PEOPLE_IMPORT_MAX_BYTES, other: 1024 * 1024 },
     taskLinkLimits: { readsPerMinute: e.TASK_LINK_READS_PER_MINUTE, writesPerMinute: e.TASK_LINK_WRITES_PER_MINUTE, trustProxyHops: e.TRUST_PROXY_HOPS },
+    console: {
+      sessionIdleMs: durationToMs(e.CONSOLE_SESSION_IDLE),
+      sessionMaxMs: durationToMs(e.CONSOLE_SESSION_MAX),
+      signInPerMinute: e.CONSOLE_SIGN_IN_PER_MINUTE,
+      firstOperator: e.CONSOLE_FIRST_OPERATOR?.toLowerCase(),
+      secureCookie: (e.PUBLIC_BASE_URL ?? '').startsWith('https:'),
+    },
     stepPolicy: { maxAttempts: e.STEP_MAX_ATTEMPTS, initialInterval: e.STEP_RETRY_INITIAL, maxInterval: e.STEP_RETRY_MAX, autoRetryAfter: e.STEP_AUTO_RETRY_AFTER },
   };
 }

@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { text } from './text';
 
-export const ROLES = ['employee', 'manager', 'executive', 'hr', 'ambassador', 'award-committee'] as const;
+/** `admin`: the console's operations pages (stalled steps, outbox, audit log, API keys). */
+export const ROLES = ['employee', 'manager', 'executive', 'hr', 'ambassador', 'award-committee', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const LOCALES = ['en', 'zh-CN'] as const;
@@ -47,6 +48,11 @@ export const personInputSchema = z.object({
 export type PersonInput = z.infer<typeof personInputSchema>;
 
 export const MAX_IMPORT_ROWS = 20_000;
+
+/** An out-of-office week, named by its Monday. */
+export const absenceWeekSchema = z.iso
+  .date({ message: 'a date as YYYY-MM-DD' })
+  .refine((d) => new Date(`${d}T00:00:00Z`).getUTCDay() === 1, 'must be a Monday (the start of the week)');
 
 export const peopleImportSchema = z
   .array(personInputSchema)

@@ -7,11 +7,11 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import type { Kysely } from 'kysely';
 import { ErrorCode, type FieldIssue, type PersonInput, type PersonView, personInputSchema } from '../contract';
 import { writeAudit } from '../db/audit';
-import { absenceWeeks, addAbsences, existingEmails, listPeopleWithManagers, orgChart, requirePersonByEmail, setManagersByEmail, upsertPeople } from '../db/people';
+import { absenceWeeks, addAbsences, existingEmails, listPeopleWithManagers, markLeftExcept, orgChart, requirePersonByEmail, setManagersByEmail, upsertPeople } from '../db/people';
 import type { DB } from '../db/schema';
 import { AppError, validationError } from './errors';
 
-const CSV_COLUMNS = ['email', 'name', 'managerEmail', 'department', 'roles', 'locale', 'timeZone'] as const;
+export const CSV_COLUMNS = ['email', 'name', 'managerEmail', 'department', 'roles', 'locale', 'timeZone'] as const;
 
 /** CSV → raw rows for the same schema as JSON. `roles` is a list separated by ";" "|" or spaces. */
 export function csvToPeopleRows(text: string): Record<string, unknown>[] {
@@ -19,12 +19,12 @@ export function csvToPeopleRows(text: string): Record<string, unknown>[] {
   try {
     records = parseCsv(text, { columns: (header: string[]) => header.map((h) => h.trim()), skip_empty_lines: true, trim: true, bom: true });
   } catch (error) {
-    throw new AppError(ErrorCode.validation, `the CSV cannot be read: ${(error as Error).message}`);
+    throw new AppError(ErrorCode.validation, `the CSV cannot be read: ${(error as Error).message}`, { unreadable: (error as Error).message });
   }
   const header = records.length ? Object.keys(records[0]!) : [];
   const unknown = header.filter((h) => !(CSV_COLUMNS as readonly string[]).includes(h));
   if (unknown.length) {
-    throw new AppError(ErrorCode.validation, `unknown CSV column(s): ${unknown.join(', ')}; expected ${CSV_COLUMNS.join(', ')}`);
+    throw new AppError(ErrorCode.validation, `unknown CSV column(s): ${unknown.join(', ')}; expected ${CSV_COLUMNS.join(', ')}`, { unknownColumns: unknown, expected: CSV_COLUMNS });
   }
   return records.map((r) => {
     const row: Record<string, unknown> = {};
@@ -52,9 +52,16 @@ export function validatePeopleRows(rows: unknown[], rowLabel: (index: number) =>
 export interface ImportResult {
   created: number;
   updated: number;
+  /** With `markMissingAsLeft`: how many people left. */
+  left?: number;
 }
 
-export async function importPeople(db: Kysely<DB>, people: PersonInput[], actor: string, rowLabel: (index: number) => string): Promise<ImportResult> {
+export interface ImportOptions {
+  /** People (active) not in this import leave: marked inactive, except these emails (the importer). */
+  markMissingAsLeft?: { keep: string[] };
+}
+
+export async function importPeople(db: Kysely<DB>, people: PersonInput[], actor: string, rowLabel: (index: number) => string, options: ImportOptions = {}): Promise<ImportResult> {
   const issues: FieldIssue[] = [];
   const seen = new Map<string, number>();
   people.forEach((p, i) => {
@@ -89,23 +96,29 @@ export async function importPeople(db: Kysely<DB>, people: PersonInput[], actor:
     );
     const loop = await findManagementLoop(tx);
     if (loop) throw new AppError(ErrorCode.validation, `the import would create a management loop: ${loop.join(' → ')}`, { loop });
-    await writeAudit(tx, { actor, action: 'people.imported', cycleId: null, subject: null, detail: { rows: people.length } });
-    return { created: people.filter((p) => !before.has(p.email)).length, updated: people.filter((p) => before.has(p.email)).length };
+    const left = options.markMissingAsLeft ? await markLeftExcept(tx, [...seen.keys(), ...options.markMissingAsLeft.keep]) : [];
+    await writeAudit(tx, { actor, action: 'people.imported', cycleId: null, subject: null, detail: { rows: people.length, ...(options.markMissingAsLeft ? { left: left.length } : {}) } });
+    return { created: people.filter((p) => !before.has(p.email)).length, updated: people.filter((p) => before.has(p.email)).length, ...(options.markMissingAsLeft ? { left: left.length } : {}) };
   });
 }
 
 async function findManagementLoop(db: Kysely<DB>): Promise<string[] | null> {
   const rows = await orgChart(db);
-  const managerOf = new Map(rows.map((r) => [r.id, r.manager_id]));
   const emailOf = new Map(rows.map((r) => [r.id, r.email]));
-  const state = new Map<number, 'visiting' | 'done'>();
+  const loop = managementLoop(new Map(rows.map((r) => [r.id, r.manager_id])));
+  return loop ? loop.map((id) => emailOf.get(id)!) : null;
+}
+
+/** A management loop in a "person → manager" map (ids or emails), as the path around it, or null. */
+export function managementLoop<K>(managerOf: Map<K, K | null | undefined>): K[] | null {
+  const state = new Map<K, 'visiting' | 'done'>();
   for (const start of managerOf.keys()) {
-    const path: number[] = [];
-    let cur: number | null | undefined = start;
+    const path: K[] = [];
+    let cur: K | null | undefined = start;
     while (cur != null && state.get(cur) !== 'done') {
       if (state.get(cur) === 'visiting') {
         const loop = path.slice(path.indexOf(cur));
-        return [...loop, cur].map((id) => emailOf.get(id)!);
+        return [...loop, cur];
       }
       state.set(cur, 'visiting');
       path.push(cur);

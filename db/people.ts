@@ -122,3 +122,15 @@ export async function addAbsences(db: Db, personId: number, weekStarts: string[]
 export async function absenceWeeks(db: Db, personId: number): Promise<string[]> {
   return (await db.selectFrom('absences').select('week_start').where('person_id', '=', personId).orderBy('week_start').execute()).map((a) => a.week_start);
 }
+
+/** Marks every active person whose email is not among `keep` as left (inactive); returns their emails. */
+export async function markLeftExcept(db: Db, keep: string[]): Promise<string[]> {
+  const rows = await db
+    .updateTable('people')
+    .set({ active: false, updated_at: sql`now()` })
+    .where('active', '=', true)
+    .where(sql<boolean>`not (email = any(${sql.val(keep)}::text[]))`)
+    .returning('email')
+    .execute();
+  return rows.map((r) => r.email);
+}

@@ -262,6 +262,31 @@ export interface StallsTable {
   created_at: Generated<Date>;
 }
 
+export interface SignInLinksTable {
+  id: Generated<number>;
+  person_id: number;
+  /** Mixed into the link's HMAC so a link can be derived again for a resend (never the token itself). */
+  salt: string;
+  token_hash: string;
+  created_at: Generated<Date>;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+  sent_at: NullableTimestamp;
+  send_attempts: Generated<number>;
+  last_error: string | null;
+}
+
+export interface ConsoleSessionsTable {
+  id: Generated<number>;
+  person_id: number;
+  token_hash: string;
+  created_at: Generated<Date>;
+  last_seen_at: Generated<Date>;
+  /** The absolute end; the idle end is last_seen_at + the idle limit. */
+  expires_at: Timestamp;
+  ended_at: NullableTimestamp;
+}
+
 export interface DB {
   people: PeopleTable;
   cycles: CyclesTable;
@@ -281,6 +306,8 @@ export interface DB {
   nomination_citations: NominationCitationsTable;
   votes: VotesTable;
   stalls: StallsTable;
+  sign_in_links: SignInLinksTable;
+  console_sessions: ConsoleSessionsTable;
 }
 
 export type Person = Selectable<PeopleTable>;

@@ -9,6 +9,7 @@
  * loads the activities or the worker's native bridge.
  */
 import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { ServerType } from '@hono/node-server';
 import type { Worker } from '@temporalio/worker';
@@ -19,6 +20,7 @@ import type { MailCatcher } from '../mail/catcher';
 import { timeZonesByEmail } from '../db/people';
 import { secureDataDir } from './secrets';
 import { type Mailer, createMailer } from '../mail/mailer';
+import { ensureFirstOperator } from '../core/first-operator';
 import { type Logger, createLogger, installTemporalLogging } from './logger';
 import { type TemporalAccess, connectTemporal, startEmbeddedTemporal, temporalReachable } from './temporal';
 
@@ -124,12 +126,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         import('../mail/mailbox-routes'),
       ]);
       const access = temporal;
+      // The console's sign-in emails go out from the API process at once (core/sign-in.ts).
+      const signInMailer = createMailer({ url: smtpUrl, from: config.smtp.from, maxConnections: 1, ratePerSecond: config.smtp.ratePerSecond });
+      cleanups.push(() => signInMailer.close());
+      if (config.console.firstOperator) await ensureFirstOperator(database.db, config.console.firstOperator);
       const hosts = allowedHosts(config.port, config.publicBaseUrl);
       app = createApp(
         {
           db: database.db,
           temporal: { client: access.client, taskQueue: config.temporal.taskQueue, uiUrl: access.uiUrl, namespace: access.namespace },
           publicBaseUrl: config.publicBaseUrl,
+          mailFrom: config.smtp.from,
           bootstrapApiKey: options.secrets.bootstrapApiKey,
           taskBatchSize: config.taskBatchSize,
           stepPolicy: config.stepPolicy,
@@ -141,6 +148,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
             trustProxy: config.taskLinkLimits.trustProxyHops,
           },
           log,
+          console: {
+            tokenSecret: options.secrets.tokenSecret,
+            mailer: signInMailer,
+            sessionPolicy: { idleMs: config.console.sessionIdleMs, absoluteMs: config.console.sessionMaxMs },
+            secureCookie: config.console.secureCookie,
+            signInRateLimit: { perMinute: config.console.signInPerMinute, burst: config.console.signInPerMinute },
+            smtpReachable: () => tcpReachable(smtpUrl!),
+          },
           health: {
             database: () => database.ping().then(() => true, () => false),
             temporal: () => temporalReachable(access),
@@ -194,6 +209,21 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await stop();
     throw error;
   }
+}
+
+/** Whether host:port of a smtp:// URL accepts a TCP connection within 2 s. */
+function tcpReachable(url: string): Promise<boolean> {
+  const { hostname, port, protocol } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect({ host: hostname, port: Number(port || (protocol === 'smtps:' ? 465 : 587)), timeout: 2_000 });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('timeout', () => done(false));
+    socket.once('error', () => done(false));
+  });
 }
 
 async function listen(fetch: (req: Request, ...rest: any[]) => Response | Promise<Response>, hostname: string, port: number): Promise<ServerType> {

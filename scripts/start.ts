@@ -6,14 +6,18 @@ import { loadConfig } from '../config';
 import { embeddedSecrets } from '../runtime/secrets';
 import { startStack } from '../runtime/stack';
 import { runMain } from './main';
+import { consoleLinkForFirstOperator } from '../core/first-operator';
 
 runMain(async () => {
   const config = loadConfig();
   const secrets = embeddedSecrets(config);
   const stack = await startStack({ config, secrets, roles: { api: true, worker: true } });
+  const consoleLink = await consoleLinkForFirstOperator(stack.database.db, secrets.tokenSecret, config.publicBaseUrl, config.console.firstOperator);
   const lines = [
     '',
     'OKR cycle orchestrator is running.',
+    `  Console        ${consoleLink.url}`,
+    `                 (signs in ${consoleLink.email} once, within 15 minutes; then ${config.publicBaseUrl}/console/sign-in)`,
     `  API            ${stack.apiUrl}`,
     `  API docs       ${stack.apiUrl}/docs`,
     stack.mailCatcher ? `  Mailbox        ${stack.apiUrl}/dev/mailbox   (SMTP on 127.0.0.1:${stack.mailCatcher.port})` : `  Mail           via ${new URL(config.smtp.url!).host}`,

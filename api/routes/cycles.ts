@@ -6,6 +6,7 @@ import { getCycleView, listCycleSummaries, listCycleTaskPage, startCycle } from 
 import { requireCycleByKey } from '../../db/cycles';
 import { type AuthEnv, type createAuthenticator, requireRole } from '../auth';
 import type { ApiDeps } from '../deps';
+import { workflowUiUrl } from '../temporal-ui';
 import { validationHook } from '../errors';
 import { keyRoute } from '../openapi-responses';
 import { cycleSummarySchema, cycleViewSchema, errorSchema, json, taskSchema } from '../schemas';
@@ -229,9 +230,7 @@ export function cycleRoutes(deps: ApiDeps, auth: ReturnType<typeof createAuthent
 
   app.openapi(getRoute, async (c) => {
     const view = await getCycleView(cycleDeps, c.req.valid('param').key);
-    const ui = deps.temporal.uiUrl;
-    const workflowUrl = ui ? `${ui}/namespaces/${encodeURIComponent(deps.temporal.namespace)}/workflows/${encodeURIComponent(view.workflowId)}` : null;
-    return c.json({ ...view, workflowUrl }, 200);
+    return c.json({ ...view, workflowUrl: workflowUiUrl(deps.temporal, view.workflowId) }, 200);
   });
 
   app.openapi(tasksRoute, async (c) => {

@@ -1,5 +1,5 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { MAX_IMPORT_ROWS, emailSchema, peopleImportSchema } from '../../contract';
+import { MAX_IMPORT_ROWS, absenceWeekSchema, emailSchema, peopleImportSchema } from '../../contract';
 import { csvToPeopleRows, importPeople, listPeople, markAbsent, validatePeopleRows } from '../../core/people';
 import { type AuthEnv, type createAuthenticator, requireRole } from '../auth';
 import type { ApiDeps } from '../deps';
@@ -51,10 +51,7 @@ const absencesRoute = createRoute({
       content: {
         'application/json': {
           schema: z.object({
-            weeks: z
-              .array(z.iso.date({ message: 'a date as YYYY-MM-DD' }).refine((d) => new Date(`${d}T00:00:00Z`).getUTCDay() === 1, 'must be a Monday (the start of the week)'))
-              .min(1)
-              .max(60),
+            weeks: z.array(absenceWeekSchema).min(1).max(60),
           }),
         },
       },

@@ -5,6 +5,8 @@ import * as fullCycle from './2026_11_27_0002_full_cycle';
 import * as stalls from './2026_11_27_0003_stalls';
 import * as outbox from './2026_12_02_0030_outbox';
 import * as peopleTimeZone from './2026_12_02_0050_people_time_zone';
+import * as sessions from './2026_12_02_0060_sessions';
+import * as reminders from './2026_12_02_0070_reminders';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_27_0001_initial': initial,
@@ -12,4 +14,6 @@ export const migrations: Record<string, Migration> = {
   '2026_11_27_0003_stalls': stalls,
   '2026_12_02_0030_outbox': outbox,
   '2026_12_02_0050_people_time_zone': peopleTimeZone,
+  '2026_12_02_0060_sessions': sessions,
+  '2026_12_02_0070_reminders': reminders,
 };

@@ -78,6 +78,11 @@ describe('who may call what', () => {
     'POST /api/cycles/:key/tasks/:id/extend': { path: '/api/cycles/no-such-cycle/tasks/1/extend', json: { until: '2027-02-01T00:00:00Z' } },
     'POST /api/cycles/:key/participants': { path: '/api/cycles/no-such-cycle/participants', json: { emails: ['ana@example.com'] } },
     'DELETE /api/cycles/:key/participants/:email': { path: '/api/cycles/no-such-cycle/participants/ana@example.com' },
+    'POST /api/cycles/preview': { path: '/api/cycles/preview', json: { key: 'roles-preview', title: 'Preview', startsOn: '2027-01-04', endsOn: '2027-03-31' }, ok: [200] },
+    'GET /api/cycles/:key/dashboard': { path: '/api/cycles/no-such-cycle/dashboard' },
+    'GET /api/cycles/:key/alignment-tree': { path: '/api/cycles/roles/alignment-tree', ok: [200] },
+    'GET /api/cycles/:key/exports/:name': { path: '/api/cycles/roles/exports/scores.csv', ok: [200] },
+    'POST /api/cycles/:key/tasks/:id/remind': { path: '/api/cycles/no-such-cycle/tasks/1/remind' },
     'GET /api/admin/stalled': { path: '/api/admin/stalled', ok: [200] },
     'POST /api/admin/stalled/:id/retry': { path: '/api/admin/stalled/step-999999999/retry' },
     'POST /api/admin/stalled/:id/skip': { path: '/api/admin/stalled/step-999999999/skip', json: { reason: 'role matrix test' } },
@@ -121,6 +126,8 @@ describe('who may call what', () => {
     expect(gone, 'documented /api routes the app does not serve').toEqual([]);
     // Every /api route needs a key; every other route is public or uses its own token.
     for (const r of rules) {
+      // Console pages name the session's roles; test/console/roles.test.ts walks them.
+      if (r.route.startsWith('/console')) continue;
       if (r.route.startsWith('/api/')) expect(r.roles.length, `${id(r.method, r.route)} names no role`).toBeGreaterThan(0);
       else expect(r.roles, `${id(r.method, r.route)} is not an /api route: no API-key roles`).toEqual([]);
     }
@@ -169,6 +176,7 @@ describe('who may call what', () => {
   it('serves public routes without a key, and token routes by their token alone', async () => {
     for (const rule of rules.filter((r) => !r.route.startsWith('/api/'))) {
       if (rule.route.startsWith('/dev/')) continue; // embedded mode only; not mounted with SMTP_URL
+      if (rule.route.startsWith('/console')) continue; // sessions and sign-in links: test/console/
       const path = rule.route.replace(':token', 'A'.repeat(43)).replace(':file', 'swagger-ui.css');
       const res = await fetch(`${t.base}${path}`, { method: rule.method, headers: { accept: 'application/json', 'content-type': 'application/json' }, body: rule.method === 'POST' ? '{}' : undefined });
       const line = `${id(rule.method, rule.route)}: ${res.status}`;

@@ -8,7 +8,7 @@ import { type TaskKind, TASK_KINDS, submissionSchemas } from '../../contract';
 import { MAX_PERCENT } from '../../kinds/schema-parts';
 import { noteWords, translateNote } from '../../i18n';
 import { NOTE_CODES } from '../../kinds/notes';
-import { SUPPORTED_LOCALES, mailWords, pageStrings, translateIssue, validationWords } from '../../i18n';
+import { SUPPORTED_LOCALES, consoleWordsByLocale, cycleWords, mailWords, pageStrings, translateIssue, validationWords } from '../../i18n';
 import { kinds } from '../../kinds';
 
 const long = (n: number) => 'x'.repeat(n);
@@ -101,6 +101,8 @@ describe('the catalogue has every key in every language', () => {
       expect(shape(mailWords[locale]), locale).toEqual(shape(mailWords.en));
       expect(shape(validationWords[locale]), locale).toEqual(shape(validationWords.en));
       expect(shape(noteWords[locale]), locale).toEqual(shape(noteWords.en));
+      expect(shape(consoleWordsByLocale[locale]), locale).toEqual(shape(consoleWordsByLocale.en));
+      expect(shape(cycleWords[locale]), locale).toEqual(shape(cycleWords.en));
     }
   });
 

@@ -1,0 +1,71 @@
+/** The smaller cycle pages (pure: data → HTML): the list, a control's confirmation, the alignment tree. */
+import { html, raw } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
+import type { Locale, Phase } from '../../../contract';
+import type { AlignmentTree, TreeNode } from '../../../core/cycle-dashboard';
+import type { CycleSummary } from '../../../core/cycles';
+import { cycleWordsFor } from '../../../i18n/console-cycles';
+import { CYCLES_CSS } from './start-page';
+
+const enc = encodeURIComponent;
+
+export function listBody(cycles: CycleSummary[], locale: Locale) {
+  const w = cycleWordsFor(locale);
+  return html`${CYCLES_CSS}<h1>${w.list.title}</h1><p><a class="button" href="/console/cycles/new">${w.list.start}</a></p>
+${cycles.length
+  ? html`<div class="table-wrap"><table class="stack"><thead><tr><th scope="col">${w.list.name}</th><th scope="col">${w.list.key}</th><th scope="col">${w.list.dates}</th><th scope="col">${w.list.status}</th><th scope="col">${w.list.participants}</th></tr></thead><tbody>
+${cycles.map(
+  (c) => html`<tr><td><a href="/console/cycles/${enc(c.key)}">${c.title}</a></td><td data-label="${w.list.key}">${c.key}</td><td data-label="${w.list.dates}">${c.startsOn} – ${c.endsOn}</td><td data-label="${w.list.status}">${w.status[c.status] ?? c.status}</td><td data-label="${w.list.participants}">${c.participantCount}</td></tr>`,
+)}</tbody></table></div>`
+  : html`<p class="muted">${w.list.none}</p>`}`;
+}
+
+export type ControlAction = 'advance' | 'extend' | 'cancel';
+
+export interface ConfirmData {
+  locale: Locale;
+  key: string;
+  title: string;
+  action: ControlAction;
+  phase: Phase;
+  openTasks: number;
+  participants: number;
+  /** A refused try comes back with its reason. */
+  error?: string;
+}
+
+/** What the control will do, in words, and the form that does it. */
+export function confirmBody(d: ConfirmData) {
+  const w = cycleWordsFor(d.locale);
+  const phase = w.phase[d.phase];
+  const says = d.action === 'advance' ? w.confirm.advance(phase, d.openTasks) : d.action === 'extend' ? w.confirm.extend(phase, d.openTasks) : w.confirm.cancel(d.participants, d.openTasks);
+  const heading = d.action === 'advance' ? w.board.advance(phase) : d.action === 'extend' ? w.board.extendPhase(phase) : w.board.cancel;
+  return html`${CYCLES_CSS}<h1>${heading}</h1><p class="muted">${d.title}</p>
+${d.error ? html`<p class="banner" role="alert">${d.error}</p>` : ''}
+<p class="card">${says}</p>
+<form method="post" action="/console/cycles/${enc(d.key)}/${d.action}" class="card">
+<input type="hidden" name="phase" value="${d.phase}">
+${d.action === 'extend' ? html`<label for="until">${w.confirm.until}</label><input id="until" name="until" type="datetime-local" required>` : ''}
+${d.action === 'cancel' ? html`<label for="reason">${w.confirm.reason}</label><textarea id="reason" name="reason" required minlength="3" maxlength="500"></textarea>` : ''}
+<p class="inline"><button type="submit"${d.action === 'cancel' ? raw(' class="danger"') : ''}>${w.confirm.go}</button> <a href="/console/cycles/${enc(d.key)}">${w.confirm.back}</a></p>
+</form>`;
+}
+
+/** Children shown per objective; the rest are counted. */
+export const TREE_CHILDREN = 50;
+
+export function treeBody(key: string, title: string, tree: AlignmentTree, locale: Locale) {
+  const w = cycleWordsFor(locale);
+  const node = (n: TreeNode, depth: number): HtmlEscapedString | Promise<HtmlEscapedString> => {
+    const label = html`${n.title}${n.owner ? html` <span class="muted small">— ${n.owner.name}${n.owner.isManager ? html` <span class="tag">${w.tree.manager}</span>` : ''}</span>` : ''}`;
+    if (!n.children.length) return html`<li>${label}</li>`;
+    const shown = n.children.slice(0, TREE_CHILDREN);
+    const rest = n.children.length - shown.length;
+    return html`<li><details${depth < 1 ? ' open' : ''}><summary>${label} (${n.children.length})</summary><ul>${shown.map((c) => node(c, depth + 1))}${rest > 0 ? html`<li class="muted">${w.tree.more(rest)}</li>` : ''}</ul></details></li>`;
+  };
+  const list = (nodes: TreeNode[]) => (nodes.length ? html`<ul>${nodes.map((n) => node(n, 0))}</ul>` : html`<p class="muted">${w.tree.none}</p>`);
+  return html`${CYCLES_CSS}<h1>${w.tree.title}</h1><p class="muted">${title} · <a href="/console/cycles/${enc(key)}">${w.confirm.back}</a></p><p>${w.tree.intro}</p>
+<p>${w.board.coverage(`${tree.objectives ? Math.round((tree.aligned / tree.objectives) * 100) : 0}%`, tree.aligned, tree.objectives)}</p>
+<h2>${w.tree.company}</h2>${list(tree.company)}
+<h2>${w.tree.unaligned}</h2><div class="banner">${list(tree.unaligned)}</div>`;
+}

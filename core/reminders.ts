@@ -1,0 +1,88 @@
+/**
+ * "Remind now": HR sends one person a reminder of one open task, at most once a day per task.
+ * The outbox row's idempotency key carries the task and the day (in the cycle's time zone), so of
+ * two concurrent clicks one inserts it and the other is refused with 409; the audit row is written
+ * in the same transaction. The mail leaves through an `outboxDelivery` workflow named after the
+ * row, so a crash between the commit and the start is repaired by the next click (which finds the
+ * row still queued and starts the same workflow again).
+ */
+import type { Client } from '@temporalio/client';
+import type { Kysely } from 'kysely';
+import { ErrorCode, type Locale, type Schedule, type StepPolicy } from '../contract';
+import { emailRow } from '../activities/outbox';
+import type { EmailData } from '../mail/templates/data';
+import { writeAudit } from '../db/audit';
+import { requireCycleByKey } from '../db/cycles';
+import { taskForReminder } from '../db/dashboard';
+import type { DB } from '../db/schema';
+import type { outboxDelivery } from '../workflows/outbox-delivery';
+import { dayIn } from './cycle-preview';
+import { AppError } from './errors';
+
+export interface ReminderDeps {
+  db: Kysely<DB>;
+  client: Client;
+  taskQueue: string;
+  stepPolicy: StepPolicy;
+  /** The From address (it names the Message-ID's domain). */
+  mailFrom: string;
+}
+
+export interface RemindResult {
+  taskId: number;
+  emailId: string;
+  day: string;
+}
+
+/** Sends the owner of an open task a personal reminder; 409 when one went out today already. */
+export async function remindNow(deps: ReminderDeps, cycleKey: string, taskId: number, actor: string, now = new Date()): Promise<RemindResult> {
+  const cycle = await requireCycleByKey(deps.db, cycleKey);
+  const task = await taskForReminder(deps.db, cycle.id, taskId);
+  if (!task) throw new AppError(ErrorCode.notFound, `no task ${taskId} in cycle ${cycleKey}`);
+  if (task.status !== 'open') throw new AppError(ErrorCode.taskClosed, `task ${taskId} is ${task.status}: there is nothing to remind of`, { status: task.status });
+  const timeZone = (cycle.schedule as unknown as Schedule).timeZone ?? 'UTC';
+  const day = dayIn(now.toISOString(), timeZone);
+  const key = `task:${taskId}:remind-now:${day}`;
+  const senderRef = `remind-now:${taskId}:${day}`;
+  const data: EmailData['task-reminder'] = {
+    locale: (task.locale === 'zh-CN' ? 'zh-CN' : 'en') as Locale,
+    personName: task.name,
+    cycleTitle: task.title,
+    timeZone,
+    taskKind: task.kind,
+    dueAt: new Date(task.due_at).toISOString(),
+    round: task.round,
+    reminderNo: 0,
+    ...(task.subjectName ? { subjectName: task.subjectName } : {}),
+  };
+  const inserted = await deps.db.transaction().execute(async (tx) => {
+    const row = await tx
+      .insertInto('emails')
+      .values(emailRow({ key, kind: 'task-reminder', cycleId: cycle.id, taskId, person: { id: task.personId, name: task.name, email: task.email }, data, senderRef, from: deps.mailFrom }))
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (row) await writeAudit(tx, { actor, action: 'task.reminded', cycleId: cycle.id, subject: `task:${taskId}`, detail: { to: task.email, day } });
+    return row;
+  });
+  if (!inserted) {
+    const earlier = await deps.db.selectFrom('emails').select(['id', 'status']).where('idempotency_key', '=', key).executeTakeFirst();
+    if (earlier?.status === 'queued') await deliver(deps, senderRef, cycleKey).catch(() => {});
+    throw new AppError(ErrorCode.conflict, `${task.name} was already reminded of this task today (${day}); one personal reminder a day`, { day });
+  }
+  await deliver(deps, senderRef, cycleKey);
+  return { taskId, emailId: inserted.id, day };
+}
+
+async function deliver(deps: ReminderDeps, senderRef: string, cycleKey: string): Promise<void> {
+  try {
+    await deps.client.workflow.start<typeof outboxDelivery>('outboxDelivery', {
+      workflowId: senderRef,
+      taskQueue: deps.taskQueue,
+      args: [{ senderRef, cycleKey, stepPolicy: deps.stepPolicy }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
+  } catch (error) {
+    throw new AppError(ErrorCode.unavailable, `the reminder is queued but could not be handed to the sender (${(error as Error).message}); click again to retry`);
+  }
+}
