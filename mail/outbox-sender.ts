@@ -276,8 +276,6 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
   }
 
   return {
-    rowsOf,
-
     /**
      * Sends every queued row of `senderRef`, oldest first. Stops between messages when `signal` is
      * aborted (the rows not tried stay queued) and after GIVE_UP_AFTER temporary failures in a row.
@@ -291,7 +289,7 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
       let next = 0;
       const marks = sentMarks();
       const stop = () => options.signal?.aborted === true || failingInARow >= GIVE_UP_AFTER || marks.broken !== undefined;
-      // As many lanes as the process-wide bound lets compose at once; the bound is what limits memory.
+      // Lanes take rows in order; the shared limiter decides how many of them compose at once (that bounds memory).
       const lane = async () => {
         while (next < rows.length && !stop()) {
           const row = rows[next++]!;
@@ -304,7 +302,7 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
             progress[outcome.status]++;
             if (outcome.status !== 'untried') failingInARow = 0;
           }
-          options.onProgress?.(progress);
+          options.onProgress?.({ ...progress });
         }
       };
       try {
