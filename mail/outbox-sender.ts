@@ -105,8 +105,14 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
   const markIntervalMs = deps.markIntervalMs ?? 250;
   const replyDomain = mailer.replyDomain;
 
+  /** Never tried first, then the longest since their last attempt: rows that keep failing cannot starve the others. */
   function rowsOf(senderRef: string) {
-    return selectRows(db).where('e.sender_ref', '=', senderRef).where('e.status', '=', 'queued').orderBy('e.id').execute();
+    return selectRows(db)
+      .where('e.sender_ref', '=', senderRef)
+      .where('e.status', '=', 'queued')
+      .orderBy('e.last_attempt_at', (o) => o.asc().nullsFirst())
+      .orderBy('e.id')
+      .execute();
   }
 
   /** Why a queued email is no longer worth sending, if it is not. */
@@ -277,7 +283,7 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
 
   return {
     /**
-     * Sends every queued row of `senderRef`, oldest first. Stops between messages when `signal` is
+     * Sends every queued row of `senderRef` (see `rowsOf` for the order). Stops between messages when `signal` is
      * aborted (the rows not tried stay queued) and after GIVE_UP_AFTER temporary failures in a row.
      * `onProgress` runs after each message (the activity heartbeats there).
      */
