@@ -344,14 +344,14 @@ describe('sendQueuedEmails over SMTP', () => {
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
-      onRcptTo(address, _session, callback) {
+      onRcptTo(address, _connection, callback) {
         if (address.address.startsWith('bad')) return callback(Object.assign(new Error('4.2.2 Mailbox full, try later'), { responseCode: 451 }));
         callback();
       },
-      onData(stream, session, callback) {
+      onData(stream, connection, callback) {
         stream.resume();
         stream.on('end', () => {
-          accepted.push(session.envelope.rcptTo[0]!.address);
+          accepted.push(connection.envelope.rcptTo[0]!.address);
           callback();
         });
       },
