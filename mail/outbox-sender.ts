@@ -106,8 +106,14 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
   const markIntervalMs = deps.markIntervalMs ?? 250;
   const replyDomain = mailer.replyDomain;
 
+  /** Never tried first, then the longest since their last attempt: rows that keep failing cannot starve the others. */
   function rowsOf(senderRef: string) {
-    return selectRows(db).where('e.sender_ref', '=', senderRef).where('e.status', '=', 'queued').orderBy('e.id').execute();
+    return selectRows(db)
+      .where('e.sender_ref', '=', senderRef)
+      .where('e.status', '=', 'queued')
+      .orderBy('e.last_attempt_at', (o) => o.asc().nullsFirst())
+      .orderBy('e.id')
+      .execute();
   }
 
   /** Why a queued email is no longer worth sending, if it is not. */
@@ -285,10 +291,8 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
   }
 
   return {
-    rowsOf,
-
     /**
-     * Sends every queued row of `senderRef`, oldest first. Stops between messages when `signal` is
+     * Sends every queued row of `senderRef` (see `rowsOf` for the order). Stops between messages when `signal` is
      * aborted (the rows not tried stay queued) and after GIVE_UP_AFTER temporary failures in a row.
      * `onProgress` runs after each message (the activity heartbeats there).
      */
@@ -300,7 +304,7 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
       let next = 0;
       const marks = sentMarks();
       const stop = () => options.signal?.aborted === true || failingInARow >= GIVE_UP_AFTER || marks.broken !== undefined;
-      // As many lanes as the process-wide bound lets compose at once; the bound is what limits memory.
+      // Lanes take rows in order; the shared limiter decides how many of them compose at once (that bounds memory).
       const lane = async () => {
         while (next < rows.length && !stop()) {
           const row = rows[next++]!;
@@ -313,7 +317,7 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
             progress[outcome.status]++;
             if (outcome.status !== 'untried') failingInARow = 0;
           }
-          options.onProgress?.(progress);
+          options.onProgress?.({ ...progress });
         }
       };
       try {

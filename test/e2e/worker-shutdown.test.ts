@@ -24,7 +24,7 @@ beforeAll(async () => {
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
-    onData(stream, session, callback) {
+    onData(stream, connection, callback) {
       let raw = '';
       stream.on('data', (chunk: Buffer) => {
         raw += chunk.toString('utf8');
@@ -32,7 +32,7 @@ beforeAll(async () => {
       stream.on('end', () => {
         setTimeout(() => {
           const messageId = /^message-id:\s*(\S+)/im.exec(raw)?.[1] ?? '';
-          received.push({ messageId, to: session.envelope.rcptTo[0]?.address ?? '' });
+          received.push({ messageId, to: connection.envelope.rcptTo[0]?.address ?? '' });
           callback();
         }, DELAY_MS);
       });

@@ -336,4 +336,53 @@ describe('sendQueuedEmails over SMTP', () => {
     expect(worst).toBeLessThanOrEqual(markBatch + inFlight);
     expect((await statuses('window')).every((r) => r.status === 'sent')).toBe(true);
   });
+
+  it('recipients that keep failing temporarily do not starve the others: a pass that gives up leaves them behind the untried', async () => {
+    const accepted: string[] = [];
+    // An SMTP server that answers 451 for the "bad" mailboxes (greylisting, a full mailbox) and accepts the rest.
+    const front = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onRcptTo(address, _connection, callback) {
+        if (address.address.startsWith('bad')) return callback(Object.assign(new Error('4.2.2 Mailbox full, try later'), { responseCode: 451 }));
+        callback();
+      },
+      onData(stream, connection, callback) {
+        stream.resume();
+        stream.on('end', () => {
+          accepted.push(connection.envelope.rcptTo[0]!.address);
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (front.server.address() as { port: number }).port;
+      const people = await seedPeople(database.db, [
+        ...Array.from({ length: 30 }, (_, i) => ({ email: `bad${i}@example.com`, name: `Bad ${i}` })),
+        ...Array.from({ length: 4 }, (_, i) => ({ email: `good${i}@example.com`, name: `Good ${i}` })),
+      ]);
+      const cycle = await seedCycle(database.db, 'Q11', people.map((p) => p.id));
+      for (const p of people) {
+        const task = await seedTask(database.db, SECRET, { cycleId: cycle.id, personId: p.id, kind: 'draft' });
+        await queueInvite(database.db, { senderRef: 'starve', from: FROM, cycle, taskId: task.id, kind: 'draft', person: p });
+      }
+      const one = createMailer({ url: `smtp://127.0.0.1:${port}?tls=off`, from: FROM, maxConnections: 1, ratePerSecond: 0 });
+      mailers.push(one);
+      const first = (await send(one, 'starve').then(
+        () => undefined,
+        (e: unknown) => e,
+      )) as { message: string };
+      expect(first.message).toMatch(/could not be sent yet: .*451/);
+      expect(accepted).toEqual([]); // the pass gave up on the bad ones before reaching the good ones
+      await send(one, 'starve').catch(() => undefined);
+      expect(accepted.sort()).toEqual(['good0@example.com', 'good1@example.com', 'good2@example.com', 'good3@example.com']);
+      const rows = await statuses('starve');
+      expect(rows.filter((r) => r.status === 'sent').map((r) => r.to_address).sort()).toEqual(accepted);
+      expect(rows.filter((r) => r.status === 'queued').every((r) => /451/.test(r.last_error ?? ''))).toBe(true);
+    } finally {
+      await new Promise<void>((resolve) => front.close(() => resolve()));
+    }
+  });
 });
