@@ -18,6 +18,7 @@ import { keyRoutes } from './routes/keys';
 import { peopleRoutes } from './routes/people';
 import { systemRoutes } from './routes/system';
 import { taskPageRoutes } from './routes/task-page';
+import { assetRoutes } from './assets';
 
 export interface AppExtras {
   /** Extra routers mounted as they are (the dev mailbox in the embedded mode). */
@@ -67,6 +68,7 @@ export function createApp(deps: ApiDeps, extras: AppExtras = {}) {
   app.route('/api/audit', auditRoutes(deps, auth));
   app.route('/api/admin', adminRoutes(deps, auth));
   app.route('/t', taskPageRoutes(deps));
+  app.route('/assets', assetRoutes());
   for (const m of extras.mounts ?? []) app.route(m.path, m.app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'An API key' });

@@ -23,6 +23,10 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 export interface FieldIssue {
   path: string;
   message: string;
+  /** For rules the database checks: the key of the message in i18n/rules.ts (pages translate by it). */
+  code?: string;
+  /** Values the message names (a person's name). */
+  params?: Record<string, string>;
 }
 
 /** Turns zod issues into field issues with dotted paths. */

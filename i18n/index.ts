@@ -12,6 +12,7 @@ import type { Locale } from '../contract';
 export { type PageStrings, SUPPORTED_LOCALES, pageStrings } from './pages';
 export { type MailWords, mailWords } from './mail';
 export { localizedIssues, translateIssue, validationWords } from './validation';
+export { type RuleCode, localizedRule, ruleIssue } from './rules';
 
 interface Accept {
   type: string;

@@ -4,7 +4,7 @@
  * recordSubmission activity all go through these.
  */
 import type { Kysely, Transaction } from 'kysely';
-import type { FieldIssue, SubmissionOf, TaskKind } from '../contract';
+import type { FieldIssue, Locale, SubmissionOf, TaskKind } from '../contract';
 import type { DB } from '../db/schema';
 
 export interface TaskRef {
@@ -17,6 +17,8 @@ export interface TaskRef {
   /** Whom the task is about (the person reviewed or calibrated; the executive for strategy-review). */
   subjectPersonId: number | null;
   round: number;
+  /** The owner's language, for the words a handler puts on the page (notes, labels); English when absent. */
+  locale?: Locale;
 }
 
 export interface KeyResultOption {

@@ -7,6 +7,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { csrf } from 'hono/csrf';
+import { HTTPException } from 'hono/http-exception';
 import {
   ErrorCode,
   type FieldIssue,
@@ -28,12 +29,13 @@ import { kinds } from '../../kinds';
 import type { KindContext } from '../../kinds/types';
 import type { ApiDeps } from '../deps';
 import { errorBody, statusOf } from '../errors';
-import { localizedIssues, pageStrings, requestLocale } from '../../i18n';
+import { localizedIssues, localizedRule, pageStrings, requestLocale } from '../../i18n';
 import { type RateLimitOptions, rateLimit } from '../rate-limit';
 import { errorSchema } from '../schemas';
 import { cycleTimeZone, loadKindContext } from '../task-page/context';
 import { type FieldErrors, type FormValues, fieldErrors } from '../task-page/fields';
-import { closedPage, completedPage, notFoundPage, taskPage, tooManyRequestsPage } from '../task-page/view';
+import { closedPage, completedPage, forbiddenPage, notFoundPage, taskPage, tooManyRequestsPage } from '../task-page/view';
+import { editRows } from '../task-page/rows';
 
 /** Programs ask for JSON (Accept) or send it (Content-Type); browsers get HTML. */
 const wantsJson = (c: Context) =>
@@ -139,7 +141,8 @@ const SECURITY_HEADERS = {
   'Referrer-Policy': 'no-referrer',
   'Cache-Control': 'no-store',
   'X-Content-Type-Options': 'nosniff',
-  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  // Scripts and styles only as files from this app (/assets/): no inline script, no inline style.
+  'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 };
 
 /** Task pages' own settings; until ApiDeps carries them, the defaults apply (see rate-limit.ts). */
@@ -172,7 +175,17 @@ export function taskPageRoutes(deps: ApiDeps & TaskPageOptions) {
   }
   // Form posts must come from our own page (browsers send Origin or Sec-Fetch-Site); JSON posts
   // cannot be sent cross-site without a CORS preflight, which this app never grants.
-  app.use('*', csrf({ origin: [publicOrigin], secFetchSite: 'same-origin' }));
+  // A refusal is a page in the owner's language for people (JSON for programs), never raw JSON in a browser.
+  const sameSite = csrf({ origin: [publicOrigin], secFetchSite: 'same-origin' });
+  app.use('*', async (c, next) => {
+    try {
+      return await sameSite(c, next);
+    } catch (error) {
+      if (!(error instanceof HTTPException) || error.status !== 403 || wantsJson(c)) throw error;
+      const task = await findTaskByToken(deps.db, c.req.param('token') ?? c.req.path.split('/').pop() ?? '').catch(() => null);
+      return c.html(forbiddenPage(task?.locale ?? requestLocale(c)), 403);
+    }
+  });
   app.openAPIRegistry.registerPath(getRoute);
   app.openAPIRegistry.registerPath(postRoute);
 
@@ -206,7 +219,7 @@ export function taskPageRoutes(deps: ApiDeps & TaskPageOptions) {
         context,
       });
     }
-    if (task.status !== 'open') return c.html(closedPage(task));
+    if (task.status !== 'open') return c.html(closedPage(task, await cycleTimeZone(deps.db, task.cycleId)));
     const context = await loadKindContext(deps.db, task);
     const values = kinds[task.kind].form.toValues(context.values, context);
     return c.html(await renderTask(task, context, values, new Map()));
@@ -218,7 +231,7 @@ export function taskPageRoutes(deps: ApiDeps & TaskPageOptions) {
     const isJson = /^application\/json\b/i.test(c.req.header('content-type') ?? '');
     if (task.status !== 'open') {
       const error = closedTaskError(task.status);
-      return isJson ? c.json(errorBody(error.code, error.message), statusOf(error)) : c.html(closedPage(task), statusOf(error));
+      return isJson ? c.json(errorBody(error.code, error.message), statusOf(error)) : c.html(closedPage(task, await cycleTimeZone(deps.db, task.cycleId)), statusOf(error));
     }
     const schema = submissionSchemas[task.kind];
 
@@ -239,6 +252,9 @@ export function taskPageRoutes(deps: ApiDeps & TaskPageOptions) {
     const values: FormValues = {};
     for (const [k, v] of Object.entries(form)) if (typeof v === 'string') values[k] = v;
     const context = await loadKindContext(deps.db, task);
+    // "Add a key result", "Remove" (without JavaScript): the same page with the rows changed, nothing saved.
+    const edited = values.action ? editRows(values, values.action) : null;
+    if (edited) return c.html(await renderTask(task, context, edited, new Map()));
     const parsed = kinds[task.kind].form.parse(values, context, task.locale);
     const rerender = async (issues: FieldIssue[]) => c.html(await renderTask(task, context, values, fieldErrors(parsed, issues)), 400);
 
@@ -248,11 +264,12 @@ export function taskPageRoutes(deps: ApiDeps & TaskPageOptions) {
       await completeTask(completeDeps, task, checked.data, 'form');
     } catch (error) {
       if (error instanceof AppError && error.code === ErrorCode.validation) {
-        return rerender(((error.details as { issues?: FieldIssue[] } | undefined)?.issues ?? [{ path: '', message: error.message }]) as FieldIssue[]);
+        const issues = ((error.details as { issues?: FieldIssue[] } | undefined)?.issues ?? [{ path: '', message: error.message }]) as FieldIssue[];
+        return rerender(issues.map((i) => localizedRule(i, task.locale)));
       }
       if (error instanceof AppError && (error.code === ErrorCode.taskAlreadyCompleted || error.code === ErrorCode.taskClosed)) {
         const now = await findTaskByToken(deps.db, c.req.param('token'));
-        return c.html(closedPage(now ?? task), statusOf(error));
+        return c.html(closedPage(now ?? task, await cycleTimeZone(deps.db, task.cycleId)), statusOf(error));
       }
       if (error instanceof AppError && error.code === ErrorCode.unavailable) {
         // Not the person's fault: the same page, their answers kept, a banner that says so.

@@ -4,7 +4,9 @@
  * finalize: HR picks the winners.
  */
 import { type Kysely, sql } from 'kysely';
-import type { FieldIssue } from '../../contract';
+import type { FieldIssue, Locale } from '../../contract';
+import { pageStrings } from '../../i18n/pages';
+import { ruleIssue } from '../../i18n/rules';
 import type { DB } from '../../db/schema';
 import { emptyContext, hasRole, rejectIfAny } from '../shared';
 import { activeParticipants } from '../../db/participants';
@@ -12,7 +14,8 @@ import { type KindHandler, type NominationOption, SubmissionRejected, type TaskR
 import { isCurrentObjective } from '../../db/objectives';
 
 /** Every nomination of a cycle with its label and vote count, most votes first. */
-export async function nominationOptions(db: Kysely<DB>, cycleId: number): Promise<NominationOption[]> {
+export async function nominationOptions(db: Kysely<DB>, cycleId: number, locale: Locale = 'en'): Promise<NominationOption[]> {
+  const s = pageStrings(locale);
   const rows = await db
     .selectFrom('nominations as n')
     .innerJoin('people as nominator', 'nominator.id', 'n.nominator_id')
@@ -35,7 +38,7 @@ export async function nominationOptions(db: Kysely<DB>, cycleId: number): Promis
   return rows.map((r) => ({
     nominationId: r.id,
     nominator: r.nominator,
-    label: r.objective_title !== null ? `objective: ${r.objective_title} (${r.owner_name ?? 'Company'})` : `person: ${r.nominee_name ?? ''}`,
+    label: r.objective_title !== null ? s.awards.objectiveLabel(r.objective_title, r.owner_name ?? s.objectives.company) : s.awards.personLabel(r.nominee_name ?? ''),
     citation: r.citation,
     votes: Number(r.votes ?? 0),
   }));
@@ -66,7 +69,7 @@ export const nominateHandler: KindHandler<'nominate'> = {
       // Titles only: key results of every objective in the company would swamp the page.
       objectives: objectives.map((o) => ({ id: o.id, title: `${o.title} (${o.name})`, parent: o.parent_title ?? null, keyResults: [] })),
       people,
-      notes: ['Nominate up to 3 objectives or people, each with a citation that says why.'],
+      notes: [pageStrings(task.locale).notes.nominate],
     };
   },
 
@@ -97,16 +100,16 @@ export const nominateHandler: KindHandler<'nominate'> = {
     submission.nominations.forEach((n, i) => {
       if ('objectiveId' in n) {
         const path = `nominations.${i}.objectiveId`;
-        if (!objectives.has(n.objectiveId)) issues.push({ path, message: 'is not an objective of a participant in this cycle' });
-        else if (seen.has(`o${n.objectiveId}`)) issues.push({ path, message: 'appears twice' });
+        if (!objectives.has(n.objectiveId)) issues.push(ruleIssue(path, 'not-cycle-objective'));
+        else if (seen.has(`o${n.objectiveId}`)) issues.push(ruleIssue(path, 'appears-twice'));
         seen.add(`o${n.objectiveId}`);
         rows.push({ objective_id: n.objectiveId, person_id: null, citation: n.citation });
       } else {
         const path = `nominations.${i}.personEmail`;
         const personId = people.get(n.personEmail.trim().toLowerCase());
-        if (personId === undefined) issues.push({ path, message: 'is not a participant of this cycle' });
-        else if (personId === task.personId) issues.push({ path, message: 'you cannot nominate yourself' });
-        else if (seen.has(`p${personId}`)) issues.push({ path, message: 'appears twice' });
+        if (personId === undefined) issues.push(ruleIssue(path, 'not-participant'));
+        else if (personId === task.personId) issues.push(ruleIssue(path, 'self-nomination'));
+        else if (seen.has(`p${personId}`)) issues.push(ruleIssue(path, 'appears-twice'));
         if (personId !== undefined) seen.add(`p${personId}`);
         rows.push({ objective_id: null, person_id: personId ?? null, citation: n.citation });
       }
@@ -134,26 +137,26 @@ export async function mayVote(db: Kysely<DB>, task: TaskRef): Promise<boolean> {
 
 export const voteHandler: KindHandler<'vote'> = {
   async context(db, task) {
-    const nominations = await nominationOptions(db, task.cycleId);
+    const nominations = await nominationOptions(db, task.cycleId, task.locale);
     // This task's own votes once cast; an open ballot starts empty.
     const mine = await db.selectFrom('votes').select('nomination_id').where('task_id', '=', task.id).orderBy('nomination_id').execute();
     return {
       ...emptyContext(),
       nominations,
       values: { nominationIds: mine.map((v) => v.nomination_id) },
-      notes: nominations.length ? ['Vote for up to 3 nominations.'] : ['There are no nominations in this cycle.'],
+      notes: nominations.length ? [pageStrings(task.locale).notes.vote] : [pageStrings(task.locale).notes.noNominations],
     };
   },
   async record(tx, task, submission) {
-    if (!(await mayVote(tx, task))) throw new SubmissionRejected([{ path: 'nominationIds', message: 'only the award committee votes' }]);
+    if (!(await mayVote(tx, task))) throw new SubmissionRejected([ruleIssue('nominationIds', 'committee-only')]);
     const ofCycle = await nominationsOfCycle(tx, task.cycleId, submission.nominationIds);
     const already = new Set(
       (await tx.selectFrom('votes').select('nomination_id').where('voter_id', '=', task.personId).where('nomination_id', 'in', submission.nominationIds).execute()).map((v) => v.nomination_id),
     );
     const issues: FieldIssue[] = [];
     submission.nominationIds.forEach((id, i) => {
-      if (!ofCycle.has(id)) issues.push({ path: `nominationIds.${i}`, message: 'is not a nomination of this cycle' });
-      else if (already.has(id)) issues.push({ path: `nominationIds.${i}`, message: 'you have already voted for this nomination' });
+      if (!ofCycle.has(id)) issues.push(ruleIssue(`nominationIds.${i}`, 'not-cycle-nomination'));
+      else if (already.has(id)) issues.push(ruleIssue(`nominationIds.${i}`, 'already-voted'));
     });
     rejectIfAny(issues);
     await tx
@@ -166,7 +169,7 @@ export const voteHandler: KindHandler<'vote'> = {
 
 export const finalizeHandler: KindHandler<'finalize'> = {
   async context(db, task) {
-    const nominations = await nominationOptions(db, task.cycleId);
+    const nominations = await nominationOptions(db, task.cycleId, task.locale);
     const top = nominations[0]?.votes ?? 0;
     return {
       ...emptyContext(),
@@ -180,7 +183,7 @@ export const finalizeHandler: KindHandler<'finalize'> = {
     const ofCycle = await nominationsOfCycle(tx, task.cycleId, ids);
     const issues: FieldIssue[] = [];
     ids.forEach((id, i) => {
-      if (!ofCycle.has(id)) issues.push({ path: `winnerNominationIds.${i}`, message: 'is not a nomination of this cycle' });
+      if (!ofCycle.has(id)) issues.push(ruleIssue(`winnerNominationIds.${i}`, 'not-cycle-nomination'));
     });
     rejectIfAny(issues);
     await tx.updateTable('nominations').set({ winner: false }).where('cycle_id', '=', task.cycleId).execute();

@@ -5,6 +5,7 @@
 import type { FieldIssue } from '../../contract';
 import { currentKeyResults, emptyContext, rejectIfAny, repeatedIndexes } from '../shared';
 import type { KindHandler } from '../types';
+import { ruleIssue } from '../../i18n/rules';
 
 const DEFAULT_CONFIDENCE = 5;
 
@@ -42,19 +43,20 @@ export const checkinHandler: KindHandler<'checkin'> = {
     submission.keyResults.forEach((k, i) => {
       const kr = mine.get(k.keyResultId);
       if (!kr) {
-        issues.push({ path: `keyResults.${i}.keyResultId`, message: 'is not one of your key results' });
+        issues.push(ruleIssue(`keyResults.${i}.keyResultId`, 'not-your-key-result'));
       } else if (repeated.has(i)) {
-        issues.push({ path: `keyResults.${i}.keyResultId`, message: 'appears twice' });
+        issues.push(ruleIssue(`keyResults.${i}.keyResultId`, 'appears-twice'));
       } else if (kr.kind === 'milestone') {
-        if (k.done === undefined) issues.push({ path: `keyResults.${i}.done`, message: 'say whether it is done' });
+        if (k.done === undefined) issues.push(ruleIssue(`keyResults.${i}.done`, 'say-done'));
       } else if (k.value === undefined) {
-        issues.push({ path: `keyResults.${i}.value`, message: 'give the current value' });
-      } else if (kr.kind === 'percent' && (k.value < 0 || k.value > 100)) {
-        issues.push({ path: `keyResults.${i}.value`, message: 'from 0 to 100' });
+        issues.push(ruleIssue(`keyResults.${i}.value`, 'give-value'));
+      } else if (kr.kind === 'percent' && k.value < 0) {
+        // Above 100 is allowed: a target of 110 % (net revenue retention) can be passed.
+        issues.push(ruleIssue(`keyResults.${i}.value`, 'percent-negative'));
       }
     });
     submission.items.forEach((item, i) => {
-      if (!mine.has(item.keyResultId)) issues.push({ path: `items.${i}.keyResultId`, message: 'is not one of your key results' });
+      if (!mine.has(item.keyResultId)) issues.push(ruleIssue(`items.${i}.keyResultId`, 'not-your-key-result'));
     });
     rejectIfAny(issues);
 

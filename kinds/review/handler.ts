@@ -8,6 +8,7 @@ import type { DB } from '../../db/schema';
 import { companyObjectivesQuery, currentObjectivesOf, describeObjectives, emptyContext, latestReview, personById, subjectOf } from '../shared';
 import type { KindContext, KindHandler, RecordOutcome, TaskRef } from '../types';
 import { isCurrentObjective } from '../../db/objectives';
+import { pageStrings } from '../../i18n/pages';
 
 const STATUS_OF_DECISION = { approve: 'approved', changes: 'changes-requested' } as const;
 
@@ -27,11 +28,12 @@ async function recordDecision(tx: Transaction<DB>, task: TaskRef, submission: Re
 
 /** Notes for a reviewer: what was asked last time, and whether there is anything to review. */
 async function reviewNotes(db: Kysely<DB>, task: TaskRef, kind: 'review' | 'strategy-review', subjectName: string, objectives: KindContext['objectives']) {
+  const w = pageStrings(task.locale).notes;
   const notes: string[] = [];
-  if (!objectives.length) notes.push(`${subjectName} has not submitted objectives for this cycle yet.`);
+  if (!objectives.length) notes.push(w.notSubmitted(subjectName));
   const last = await latestReview(db, task.cycleId, subjectOf(task), kind);
   // Only a request from an earlier task, not this task's own decision shown back to it.
-  if (last?.decision === 'changes' && last.round < task.round) notes.push(`Changes were requested last round: ${last.comment ?? ''}`);
+  if (last?.decision === 'changes' && last.round < task.round) notes.push(w.changesLastRound(last.comment ?? ''));
   return notes;
 }
 
@@ -40,6 +42,7 @@ async function companyObjectives(db: Kysely<DB>, task: TaskRef) {
   return describeObjectives(
     db,
     rows.map((r) => ({ id: r.id, title: r.title, parent: null })),
+    task.locale,
   );
 }
 
@@ -58,7 +61,7 @@ export const strategyReviewHandler: KindHandler<'strategy-review'> = {
 export const reviewHandler: KindHandler<'review'> = {
   async context(db, task) {
     const subject = await personById(db, subjectOf(task));
-    const objectives = await currentObjectivesOf(db, task.cycleId, subjectOf(task));
+    const objectives = await currentObjectivesOf(db, task.cycleId, subjectOf(task), task.locale);
     return { ...emptyContext(), subject, objectives, notes: await reviewNotes(db, task, 'review', subject.name, objectives) };
   },
   async record(tx, task, submission) {

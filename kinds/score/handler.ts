@@ -8,15 +8,17 @@ import type { DB } from '../../db/schema';
 import { recomputeScores } from '../../core/scoring';
 import { currentKeyResults, emptyContext, personById, rejectIfAny, repeatedIndexes, subjectOf } from '../shared';
 import type { KindHandler } from '../types';
+import { ruleIssue } from '../../i18n/rules';
+import { pageStrings } from '../../i18n/pages';
 
 /** Every scored key result must be one of `ownerId`'s current ones, and scored once. */
-async function checkScores(tx: Transaction<DB>, cycleId: number, ownerId: number, submission: ScoreSubmission, notYours: string): Promise<void> {
+async function checkScores(tx: Transaction<DB>, cycleId: number, ownerId: number, submission: ScoreSubmission, notYours: (path: string) => FieldIssue): Promise<void> {
   const ids = new Set((await currentKeyResults(tx, cycleId, ownerId)).map((kr) => kr.keyResultId));
   const repeated = new Set(repeatedIndexes(submission.scores.map((s) => s.keyResultId)));
   const issues: FieldIssue[] = [];
   submission.scores.forEach((s, i) => {
-    if (!ids.has(s.keyResultId)) issues.push({ path: `scores.${i}.keyResultId`, message: notYours });
-    else if (repeated.has(i)) issues.push({ path: `scores.${i}.keyResultId`, message: 'appears twice' });
+    if (!ids.has(s.keyResultId)) issues.push(notYours(`scores.${i}.keyResultId`));
+    else if (repeated.has(i)) issues.push(ruleIssue(`scores.${i}.keyResultId`, 'appears-twice'));
   });
   rejectIfAny(issues);
 }
@@ -28,11 +30,11 @@ export const selfScoreHandler: KindHandler<'self-score'> = {
       ...emptyContext(),
       keyResults,
       values: { scores: keyResults.map((kr) => ({ keyResultId: kr.keyResultId, score: kr.selfScore ?? kr.suggestedScore ?? 0 })) },
-      notes: ['Score each key result from 0.0 to 1.0; 0.7 is a good result for an ambitious goal.'],
+      notes: [pageStrings(task.locale).notes.scoreScale],
     };
   },
   async record(tx, task, submission) {
-    await checkScores(tx, task.cycleId, task.personId, submission, 'is not one of your key results');
+    await checkScores(tx, task.cycleId, task.personId, submission, (path) => ruleIssue(path, 'not-your-key-result'));
     for (const s of submission.scores) {
       await tx
         .updateTable('key_results')
@@ -55,13 +57,13 @@ export const calibrateHandler: KindHandler<'calibrate'> = {
       subject,
       keyResults,
       values: { scores: keyResults.map((kr) => ({ keyResultId: kr.keyResultId, score: kr.score ?? kr.selfScore ?? kr.suggestedScore ?? 0 })) },
-      notes: unscored ? [`${subject.name} did not score ${unscored} of ${keyResults.length} key results; those start from the progress.`] : [],
+      notes: unscored ? [pageStrings(task.locale).notes.unscored(subject.name, unscored, keyResults.length)] : [],
     };
   },
   async record(tx, task, submission) {
     const subjectId = subjectOf(task);
     const subject = await personById(tx, subjectId);
-    await checkScores(tx, task.cycleId, subjectId, submission, `is not one of ${subject.name}’s key results`);
+    await checkScores(tx, task.cycleId, subjectId, submission, (path) => ruleIssue(path, 'not-their-key-result', { name: subject.name }));
     for (const s of submission.scores) {
       await tx.updateTable('key_results').set({ score: s.score }).where('id', '=', s.keyResultId).execute();
     }
