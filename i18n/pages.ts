@@ -45,6 +45,7 @@ const en = {
     addObjective: 'Add an objective',
     addKeyResult: 'Add a key result',
     remove: 'Remove',
+    removeObjective: 'Remove this objective',
     company: 'Company',
     parentOption: (owner: string, title: string) => `${owner}: ${title}`,
     achieve: 'We will achieve …',
@@ -58,8 +59,6 @@ const en = {
     milestone: 'Milestone',
     start: 'Start',
     target: 'Target',
-    startPercent: 'Start (%)',
-    targetPercent: 'Target (%)',
     unit: 'Unit',
   },
   review: {
@@ -104,7 +103,7 @@ const en = {
     reportHint: 'What moved, what is blocked, what is next.',
   },
   score: {
-    scale: '0.0 = no progress · 0.3 = some progress · 0.7 = good: what a stretch goal should reach · 1.0 = fully achieved',
+    scale: '0.0 = no progress · 0.3 = some progress · 0.7 = good: what a stretch goal should reach · 1.0 = fully achieved (scores to 0.01, e.g. 0.75)',
     keyResults: 'Key results',
     score: 'Score (0.00–1.00)',
     progress: 'Progress',
@@ -188,6 +187,7 @@ const zhCN: PageStrings = {
     addObjective: '添加目标',
     addKeyResult: '添加关键结果',
     remove: '删除',
+    removeObjective: '删除此目标',
     company: '公司',
     parentOption: (owner: string, title: string) => `${owner}：${title}`,
     achieve: '我们将实现……',
@@ -201,8 +201,6 @@ const zhCN: PageStrings = {
     milestone: '里程碑',
     start: '起始值',
     target: '目标值',
-    startPercent: '起始值（%）',
-    targetPercent: '目标值（%）',
     unit: '单位',
   },
   review: {
@@ -247,7 +245,7 @@ const zhCN: PageStrings = {
     reportHint: '有哪些进展，哪里受阻，下一步做什么。',
   },
   score: {
-    scale: '0.0 = 没有进展 · 0.3 = 有一些进展 · 0.7 = 良好：有挑战性的目标应达到的水平 · 1.0 = 完全达成',
+    scale: '0.0 = 没有进展 · 0.3 = 有一些进展 · 0.7 = 良好：有挑战性的目标应达到的水平 · 1.0 = 完全达成（分数可精确到 0.01，例如 0.75）',
     keyResults: '关键结果',
     score: '分数（0.00–1.00）',
     progress: '进展',

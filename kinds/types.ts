@@ -34,7 +34,7 @@ export interface KeyResultOption {
   done: boolean | null;
   selfScore: number | null;
   score: number | null;
-  /** Score suggested from progress (scoring tasks): 0.0–1.0, rounded to 0.1. */
+  /** Score suggested from progress (scoring tasks): 0.00–1.00, to 0.01. */
   suggestedScore: number | null;
 }
 

@@ -84,6 +84,8 @@ export interface Option {
 export interface FieldKit {
   s: PageStrings;
   locale: string;
+  /** Everything the page shows (typed or pre-filled). */
+  values: FormValues;
   v(name: string): string;
   /** True when the field has errors. */
   invalid(name: string): boolean;
@@ -119,6 +121,7 @@ export function fieldKit(values: FormValues, errors: FieldErrors, s: PageStrings
   };
   return {
     s,
+    values,
     labels,
     errorNames: () => [...errors.keys()],
     locale: s.lang,

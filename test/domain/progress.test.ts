@@ -171,7 +171,7 @@ describe('scores', () => {
     const ctx = await contextOf(f.db, task);
     const suggested = (id: number) => ctx.keyResults.find((k: KeyResultOption) => k.keyResultId === id)!.suggestedScore;
     expect(suggested(ann.users)).toBe(0.5); // 100 → 500, at 300
-    expect(suggested(ann.activation)).toBe(0.8); // 40 → 60, at 55: 0.75 rounds to 0.8
+    expect(suggested(ann.activation)).toBe(0.75); // 40 → 60, at 55: to 0.01, not silently 0.8
     expect(suggested(ann.churn)).toBe(0); // 10 → 5, at 12: worse than the start
     expect(suggested(ann.launch)).toBe(1); // done
     expect(suggested(ann.share)).toBeNull(); // never reported
