@@ -50,8 +50,9 @@
     var min = Number(block.getAttribute('data-min'));
     var max = Number(block.getAttribute('data-max'));
     rowsOf(block).forEach(function (row) {
-      var remove = row.querySelector('button.remove');
-      if (remove && remove.closest('[data-rows]') === block) remove.hidden = n <= min;
+      row.querySelectorAll('button.remove').forEach(function (remove) {
+        if (remove.closest('[data-rows]') === block) remove.hidden = n <= min;
+      });
     });
     var add = Array.prototype.filter.call(block.querySelectorAll('button.add'), function (b) {
       return b.closest('[data-rows]') === block;
@@ -168,9 +169,12 @@
       });
     });
     var first = form.querySelector('[aria-invalid="true"]');
+    var summary = document.getElementById('errors');
     if (first) {
       first.scrollIntoView({ block: 'center' });
       first.focus();
+    } else if (summary) {
+      summary.focus();
     }
   }
 
