@@ -20,6 +20,7 @@ const en = {
   },
   closed: {
     completedTitle: 'Already completed',
+    yourAnswer: 'What you sent',
     closedTitle: 'Task closed',
     completed: (when: string | null) => `This task is already completed${when ? ` (${when})` : ''}. Nothing more to do.`,
     closed: (status: string) => `This task is ${status} and can no longer be completed.`,
@@ -74,6 +75,7 @@ const en = {
   progress: {
     range: (start: string, target: string, unit: string) => `from ${start} to ${target}${unit ? ` ${unit}` : ''}`,
     current: 'Current value',
+    currentIn: (unit: string) => `Current value (${unit})`,
     done: 'Done',
     notDone: 'Not done',
     now: (value: string) => `now ${value}`,
@@ -162,6 +164,7 @@ const zhCN: PageStrings = {
   },
   closed: {
     completedTitle: '已完成',
+    yourAnswer: '你提交的内容',
     closedTitle: '任务已关闭',
     completed: (when: string | null) => `此任务已完成${when ? `（${when}）` : ''}，无需再做任何操作。`,
     closed: (status: string) => `此任务${status}，无法再完成。`,
@@ -216,6 +219,7 @@ const zhCN: PageStrings = {
   progress: {
     range: (start: string, target: string, unit: string) => `从 ${start} 到 ${target}${unit ? ` ${unit}` : ''}`,
     current: '当前值',
+    currentIn: (unit: string) => `当前值（${unit}）`,
     done: '已完成',
     notDone: '未完成',
     now: (value: string) => `当前 ${value}`,

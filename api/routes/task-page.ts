@@ -219,7 +219,10 @@ export function taskPageRoutes(deps: ApiDeps & TaskPageOptions) {
         context,
       });
     }
-    if (task.status !== 'open') return c.html(closedPage(task, await cycleTimeZone(deps.db, task.cycleId)));
+    if (task.status !== 'open') {
+      const answered = task.status === 'completed' && task.result !== null ? await loadKindContext(deps.db, task) : undefined;
+      return c.html(closedPage(task, await cycleTimeZone(deps.db, task.cycleId), answered));
+    }
     const context = await loadKindContext(deps.db, task);
     const values = kinds[task.kind].form.toValues(context.values, context);
     return c.html(await renderTask(task, context, values, new Map()));

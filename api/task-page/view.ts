@@ -49,8 +49,18 @@ function taskName(task: Pick<TaskContext, 'kind' | 'locale' | 'round'>): string 
   return task.kind === 'checkin' ? s.weekOf(title, task.round) : title;
 }
 
-/** A link that was completed, expired or cancelled: which task it was and what happened. */
-export function closedPage(task: TaskContext, timeZone = 'UTC'): string {
+/** What the person sent, shown with the task's own fields, read-only. */
+function answerShown(task: TaskContext, context: KindContext): Piece {
+  const s = pageStrings(task.locale);
+  const kit = fieldKit(kinds[task.kind].form.toValues(task.result, context), new Map(), s);
+  return html`<h2>${s.closed.yourAnswer}</h2><fieldset class="answer" disabled>${kinds[task.kind].form.fields(kit, context)}</fieldset>`;
+}
+
+/**
+ * A link that was completed, expired or cancelled: which task it was and what happened; once
+ * completed, with the answer as it was sent when the page has the task's context.
+ */
+export function closedPage(task: TaskContext, timeZone = 'UTC', context?: KindContext): string {
   const s = pageStrings(task.locale);
   const done = task.status === 'completed';
   return page(
@@ -59,7 +69,7 @@ export function closedPage(task: TaskContext, timeZone = 'UTC'): string {
 <p class="muted">${task.cycleTitle} · ${task.ownerName}</p>
 <p class="${done ? 'ok' : 'banner'}">${
       done ? s.closed.completed(task.completedAt ? formatDue(task.completedAt, task.locale, timeZone) : null) : s.closed.closed(s.closed.status[task.status] ?? task.status)
-    }</p>`,
+    }</p>${done && context && task.result !== null ? answerShown(task, context) : ''}`,
     task.locale,
   );
 }

@@ -95,7 +95,7 @@ export const checkinForm: TaskForm = {
           const input =
             kr.kind === 'milestone'
               ? kit.checkbox(`${name}.done`, s.progress.done)
-              : kit.input(`${name}.value`, unit ? `${s.progress.current} (${unit})` : s.progress.current, { inputmode: 'decimal' });
+              : kit.input(`${name}.value`, unit ? s.progress.currentIn(unit) : s.progress.current, { inputmode: 'decimal' });
           return html`${heading !== null ? html`<h2>${heading}</h2>` : ''}<div class="row"><div><strong>${kr.title}</strong><p class="muted">${progressText(kr, s)}</p></div><div>${input}</div></div>`;
         })
       : html`<p class="muted">${w.noKeyResults}</p>`;

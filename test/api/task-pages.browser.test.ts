@@ -86,8 +86,9 @@ async function expectAccessible(page: Page) {
   expect(violations, JSON.stringify(violations, null, 1)).toEqual([]);
 }
 
-const names = (page: Page, selector: string) => page.locator(selector).evaluateAll((els) => els.map((e) => (e as HTMLInputElement).name));
-const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? '');
+const names = (page: Page, selector: string) => page.locator(selector).evaluateAll((els) => els.map((e) => e.getAttribute('name') ?? ''));
+// The page's own globals (this project compiles without the DOM library).
+const focusedId = (page: Page) => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id ?? '');
 
 describe('task pages in Chromium', () => {
   it('draft with JavaScript: rows added and removed in place, fields by kind, Enter does not submit, focus on the first error', async () => {

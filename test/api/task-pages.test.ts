@@ -417,6 +417,19 @@ describe('task pages: status pages name the task', () => {
     expect(closedPage(task('review', { status: 'completed', completedAt: '2027-01-02T10:00:00Z' }))).toMatch(/<h1>[^<]*Review/);
     expect(forbiddenPage('zh-CN')).toContain('此表单未发送');
   });
+
+  it('already completed: shows what was sent, read-only', () => {
+    const sent = { keyResults: [{ keyResultId: 11, value: 57 }, { keyResultId: 12, done: true }], confidence: 8, items: [{ keyResultId: 11, kind: 'project', title: 'Referral page', status: 'done' }], report: 'Good week' };
+    const html = closedPage(task('checkin', { status: 'completed', completedAt: '2027-01-02T10:00:00Z', result: sent }), 'UTC', CONTEXT);
+    expect(html).toContain('<h2>What you sent</h2><fieldset class="answer" disabled>');
+    expect(tag(html, 'kr11.value')).toContain('value="57"');
+    expect(html).toMatch(/<option value="8" selected>/);
+    expect(tag(html, 'item0.title')).toContain('value="Referral page"');
+    expect(html).toContain('>Good week</textarea>');
+    expect(html).not.toContain('<form');
+    // Without the context (or with nothing stored) the page says only that it is done.
+    expect(closedPage(task('checkin', { status: 'completed', completedAt: '2027-01-02T10:00:00Z', result: sent }))).not.toContain('What you sent');
+  });
 });
 
 /**
