@@ -200,7 +200,7 @@ describe('task pages: field errors', () => {
     expect(tag(rerender('self-score', { 'kr11.score': '1.5', 'kr12.score': '1' }), 'kr11.score')).toMatch(/value="1\.5" class="invalid"/);
     expect(tag(rerender('nominate', { 'nom1.citation': 'Great work all quarter.' }), 'nom1.objective')).toContain('class="invalid"');
     const vote = rerender('vote', {});
-    expect(vote).toContain('<fieldset class="invalid"><legend>Nominations</legend><p class="err" id="nominations.err">vote for at least 1 nomination</p>');
+    expect(vote).toContain('<fieldset class="invalid" id="nominations"><legend>Nominations</legend><p class="err" id="nominations.err">vote for at least 1 nomination</p>');
     expect(vote).toContain('vote for at least 1 nomination');
     const draft = rerender('draft', { 'o1.title': 'Grow', 'o1.kr2.title': 'Revenue', 'o1.kr2.start': '1', 'o1.kr2.target': '1', 'o1.kr2.unit': 'k' });
     expect(draft).toMatch(/id="o1\.kr2\.target"[^>]*class="invalid"/);
