@@ -208,6 +208,18 @@ describe('task pages in Chromium', () => {
     await context.close();
   });
 
+  it('a cross-site form post is refused with a page in the owner’s language, and JSON to programs', async () => {
+    const html = await fetch(links['draft-li']!, { method: 'POST', headers: { origin: 'https://evil.example', accept: 'text/html' }, body: new URLSearchParams({ 'o0.title': 'x' }) });
+    expect(html.status).toBe(403);
+    expect(html.headers.get('content-type')).toMatch(/text\/html/);
+    const text = await html.text();
+    expect(text).toContain('<html lang="zh-CN">');
+    expect(text).toContain('此表单未发送');
+    const json = await fetch(links['draft-li']!, { method: 'POST', headers: { origin: 'https://evil.example', accept: 'application/json' }, body: new URLSearchParams({ 'o0.title': 'x' }) });
+    expect(json.status).toBe(403);
+    expect(await t.stack.database.db.selectFrom('objectives').select('id').where('title', '=', 'x').execute()).toEqual([]);
+  });
+
   it('screenshots: draft and check-in, en and zh-CN, desktop and phone (and axe on each)', async () => {
     process.env.SCREENSHOT_DIR = SCREENSHOTS;
     for (const [who, locale] of [
