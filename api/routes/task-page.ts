@@ -35,7 +35,7 @@ import { errorSchema } from '../schemas';
 import { cycleTimeZone, loadKindContext } from '../task-page/context';
 import { type FieldErrors, type FormValues, fieldErrors } from '../task-page/fields';
 import { closedPage, completedPage, forbiddenPage, notFoundPage, taskPage, tooManyRequestsPage } from '../task-page/view';
-import { editRows } from '../task-page/rows';
+import { addedRow, editRows } from '../task-page/rows';
 
 /** Programs ask for JSON (Accept) or send it (Content-Type); browsers get HTML. */
 const wantsJson = (c: Context) =>
@@ -195,8 +195,8 @@ export function taskPageRoutes(deps: ApiDeps & TaskPageOptions) {
       ? c.json(errorBody(ErrorCode.notFound, 'this link is not valid'), 404)
       : c.html(notFoundPage(requestLocale(c)), 404);
 
-  const renderTask = async (task: TaskContext, context: KindContext, values: FormValues, errors: FieldErrors, unavailable = false) =>
-    taskPage({ task, context, values, errors, unavailable, timeZone: await cycleTimeZone(deps.db, task.cycleId) });
+  const renderTask = async (task: TaskContext, context: KindContext, values: FormValues, errors: FieldErrors, unavailable = false, focusRow?: string) =>
+    taskPage({ task, context, values, errors, unavailable, focusRow, timeZone: await cycleTimeZone(deps.db, task.cycleId) });
 
   app.get('/:token', async (c) => {
     const task = await findTaskByToken(deps.db, c.req.param('token'));
@@ -257,7 +257,7 @@ export function taskPageRoutes(deps: ApiDeps & TaskPageOptions) {
     const context = await loadKindContext(deps.db, task);
     // "Add a key result", "Remove" (without JavaScript): the same page with the rows changed, nothing saved.
     const edited = values.action ? editRows(values, values.action) : null;
-    if (edited) return c.html(await renderTask(task, context, edited, new Map()));
+    if (edited) return c.html(await renderTask(task, context, edited, new Map(), false, addedRow(edited, values.action!)));
     const parsed = kinds[task.kind].form.parse(values, context, task.locale);
     const rerender = async (issues: FieldIssue[]) => c.html(await renderTask(task, context, values, fieldErrors(parsed, issues)), 400);
 

@@ -106,11 +106,18 @@ export interface FieldKit {
   radio(name: string, value: string, label: string): Piece;
 }
 
-export function fieldKit(values: FormValues, errors: FieldErrors, s: PageStrings): FieldKit {
+/** `focusRow`: the first field of this row ("o0.kr2") gets `autofocus` (the row just added without JavaScript). */
+export function fieldKit(values: FormValues, errors: FieldErrors, s: PageStrings, focusRow?: string): FieldKit {
   const v = (name: string) => values[name] ?? '';
   const invalid = (name: string) => errors.has(name);
   const cls = (name: string) => (invalid(name) ? 'invalid' : '');
-  const aria = (name: string): Attrs => (invalid(name) ? { 'aria-invalid': 'true', 'aria-describedby': `${name}.err` } : {});
+  let focusPending = focusRow !== undefined;
+  const focus = (name: string): Attrs => {
+    if (!focusPending || !name.startsWith(`${focusRow}.`)) return {};
+    focusPending = false;
+    return { autofocus: true };
+  };
+  const aria = (name: string): Attrs => ({ ...focus(name), ...(invalid(name) ? { 'aria-invalid': 'true', 'aria-describedby': `${name}.err` } : {}) });
   const errs = (...names: string[]) =>
     names.flatMap((name) => (errors.get(name) ?? []).map((m, i) => html`<p class="err"${i === 0 ? html` id="${name}.err"` : ''}>${m}</p>`));
   const labels = new Map<string, string>();

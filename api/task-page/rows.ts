@@ -70,6 +70,14 @@ export function editRows(values: FormValues, action: string): FormValues | null 
   return null;
 }
 
+/** The row an "add:<base>" action just made ("o0.kr2"), to put the focus in; undefined for other actions. */
+export function addedRow(edited: FormValues, action: string): string | undefined {
+  const add = /^add:([A-Za-z][\w.]*)$/.exec(action);
+  if (!add) return undefined;
+  const count = Number.parseInt(edited[countField(add[1]!)] ?? '', 10);
+  return Number.isFinite(count) && count > 0 ? `${add[1]}${count - 1}` : undefined;
+}
+
 function highestRow(values: FormValues, base: string): number {
   const re = rowKey(base);
   let highest = -1;

@@ -94,6 +94,19 @@ export interface TaskPageInput {
   timeZone: string;
   /** The answer could not be saved for a reason that is not the person's (the banner says so). */
   unavailable?: boolean;
+  /** A row just added without JavaScript: its first field gets the focus. */
+  focusRow?: string;
+}
+
+/** "Objective 1 · Key result 2 · Target": the labels of the rows a field sits in, then its own. */
+function whereIs(kit: FieldKit, name: string): string {
+  const parts = name.split('.');
+  const labels: string[] = [];
+  for (let i = 1; i <= parts.length; i++) {
+    const label = kit.labels.get(parts.slice(0, i).join('.'));
+    if (label && labels[labels.length - 1] !== label) labels.push(label);
+  }
+  return labels.join(' · ');
 }
 
 /** What went wrong, at the top: the banner and one link per field with an error (to its anchor). */
@@ -103,18 +116,18 @@ function errorSummary(kit: FieldKit, errors: FieldErrors): Piece {
   return html`<div class="banner" role="alert" tabindex="-1" id="errors"><p>${s.banner}</p>${kit.errs('form')}${
     items.length
       ? html`<ul>${items.map(([name, messages]) => {
-          const label = kit.labels.get(name);
-          return html`<li><a href="#${name}">${label ? `${label}${s.colon}` : ''}${messages.join(s.listSeparator)}</a></li>`;
+          const where = whereIs(kit, name);
+          return html`<li><a href="#${name}">${where ? `${where}${s.colon}` : ''}${messages.join(s.listSeparator)}</a></li>`;
         })}</ul>`
       : ''
   }</div>`;
 }
 
 /** The open task's page for any kind. */
-export function taskPage({ task, context, values, errors, timeZone, unavailable = false }: TaskPageInput): string {
+export function taskPage({ task, context, values, errors, timeZone, unavailable = false, focusRow }: TaskPageInput): string {
   const s = pageStrings(task.locale);
   const words = kinds[task.kind].words[task.locale].page;
-  const kit = fieldKit(values, errors, s);
+  const kit = fieldKit(values, errors, s, focusRow);
   const meta = [task.cycleTitle, task.ownerName, ...(context.subject ? [s.about(context.subject.name)] : [])];
   // The fields first: they record their labels, which the error summary above them names.
   const fields = kinds[task.kind].form.fields(kit, context);

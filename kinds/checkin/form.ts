@@ -100,7 +100,8 @@ export const checkinForm: TaskForm = {
         })
       : html`<p class="muted">${w.noKeyResults}</p>`;
     const krOptions = context.keyResults.map((kr) => ({ value: String(kr.keyResultId), label: kr.title }));
-    const item = (_n: number, p: string, remove: unknown) => {
+    const item = (n: number, p: string, remove: unknown) => {
+      kit.labels.set(p, w.item(n + 1));
       return html`<div class="item" data-row="${p}" id="${p}">
   <div>${kit.select(`${p}.kr`, w.keyResult, krOptions, { placeholder: '—' })}</div>
   <div>${kit.select(`${p}.kind`, w.kind, [

@@ -23,6 +23,7 @@ function objectivesFields(kit: FieldKit, context: KindContext, withParents: bool
   const w = s.objectives;
   const keyResult = (p: string, k: number, remove: unknown) => {
     const kind = kit.v(`${p}.kind`) || 'numeric';
+    kit.labels.set(p, w.keyResult(k + 1));
     const field = (f: keyof typeof USED_BY, label: string, attrs: Record<string, string | number>) =>
       html`<div data-kinds="${USED_BY[f]}"${USED_BY[f].split(' ').includes(kind) ? '' : html` hidden`}>${kit.input(`${p}.${f}`, label, attrs)}</div>`;
     return html`<div class="kr" data-row="${p}" id="${p}">
@@ -49,6 +50,7 @@ function objectivesFields(kit: FieldKit, context: KindContext, withParents: bool
         )
       : '';
     const spec = keyResultsOf(o);
+    kit.labels.set(prefix, w.objective(o + 1));
     return html`<fieldset class="objective${kit.invalid(prefix) ? ' invalid' : ''}" data-row="${prefix}" id="${prefix}"><legend data-num="${w.objective('#')}">${w.objective(o + 1)}</legend>
   ${errs(prefix)}
   ${kit.input(`${prefix}.title`, w.achieve, { maxlength: 200 })}

@@ -172,6 +172,7 @@ describe('task pages in Chromium', () => {
     await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Add a key result' }).click()]);
     expect(await names(page, '.kr input[name$=".title"]')).toEqual(['o0.kr0.title', 'o0.kr1.title', 'o0.kr2.title']);
     expect(await page.inputValue('#o0\\.kr0\\.title')).toBe('Weekly active users');
+    expect(await focusedId(page)).toBe('o0.kr2.title');
     expect(await page.inputValue('#o0\\.title')).toBe('Grow usage');
     expect(await page.locator('.banner').count()).toBe(0);
     await Promise.all([page.waitForNavigation(), page.locator('[data-row="o0.kr0"] button.remove').click()]);

@@ -10,7 +10,7 @@ import type { KeyResultOption, KindContext } from '../../kinds/types';
 import type { ApiDeps } from '../../api/deps';
 import { localeFromAcceptLanguage, localizedIssues, localizedRule, pageStrings, ruleIssue, type RuleCode } from '../../i18n';
 import { ruleWords } from '../../i18n/rules';
-import { editRows, rowCount } from '../../api/task-page/rows';
+import { addedRow, editRows, rowCount } from '../../api/task-page/rows';
 import { TokenBuckets, clientKey, normalizeAddress, rateLimit } from '../../api/rate-limit';
 import { taskPageRoutes } from '../../api/routes/task-page';
 import { type FieldErrors, type FormValues, fieldErrors } from '../../api/task-page/fields';
@@ -209,7 +209,7 @@ describe('task pages: field errors', () => {
     expect(draft).toMatch(/<fieldset class="objective" data-row="o1" id="o1"><legend data-num="Objective #">Objective 2<\/legend>/);
     expect(draft).not.toContain('data-row="o2"');
     // The error summary links to the field.
-    expect(draft).toMatch(/<li><a href="#o1\.kr2\.target">Target: must differ from start<\/a><\/li>/);
+    expect(draft).toMatch(/<li><a href="#o1\.kr2\.target">Objective 2 · Key result 3 · Target: must differ from start<\/a><\/li>/);
   });
 
   it('says so when saving failed for a reason that is not the person’s, keeping what they typed', () => {
@@ -371,6 +371,11 @@ describe('task pages: rows people add and remove', () => {
     const added = editRows({ 'o.count': '1', 'o0.title': 'Grow', 'o0.kr.count': '2', action: 'add:o0.kr' }, 'add:o0.kr')!;
     expect(added).toEqual({ 'o.count': '1', 'o0.title': 'Grow', 'o0.kr.count': '3' });
     expect(render('draft', added).match(/id="o0\.kr\d\.title"/g)).toHaveLength(3);
+    // The page that comes back puts the focus in the new row.
+    expect(addedRow(added, 'add:o0.kr')).toBe('o0.kr2');
+    const focused = taskPage({ task: task('draft'), context: CONTEXT, values: added, errors: new Map(), timeZone: 'UTC', focusRow: 'o0.kr2' });
+    expect(focused.match(/autofocus/g)).toHaveLength(1);
+    expect(tag(focused, 'o0.kr2.title')).toContain('autofocus');
     const removed = editRows(
       { 'o.count': '3', 'o0.title': 'A', 'o1.title': 'B', 'o1.kr0.title': 'B1', 'o1.kr.count': '2', 'o2.title': 'C', 'o2.kr1.target': '9', 'o2.kr.count': '2' },
       'remove:o1',
