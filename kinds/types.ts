@@ -87,6 +87,8 @@ export interface KindHandler<K extends TaskKind> {
   context(db: Kysely<DB>, task: TaskRef): Promise<KindContext>;
   /** Runs inside the transaction that completes the task; throws SubmissionRejected on a rule. */
   record(tx: Transaction<DB>, task: TaskRef, submission: SubmissionOf<K>): Promise<RecordOutcome>;
+  /** Kinds that can be corrected: removes what `record` wrote for this task, before it runs again. */
+  undo?(tx: Transaction<DB>, task: TaskRef): Promise<void>;
 }
 
 export type KindHandlers = { [K in TaskKind]: KindHandler<K> };

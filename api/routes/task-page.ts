@@ -24,7 +24,7 @@ import {
   voteSubmissionSchema,
 } from '../../contract';
 import { AppError } from '../../core/errors';
-import { type TaskContext, closedTaskError, completeTask, findTaskByToken } from '../../core/task-access';
+import { type TaskContext, closedTaskError, completeTask, correctTask, findTaskByToken, mayCorrect } from '../../core/task-access';
 import { kinds } from '../../kinds';
 import type { KindContext } from '../../kinds/types';
 import type { ApiDeps } from '../deps';
@@ -219,6 +219,11 @@ export function taskPageRoutes(deps: ApiDeps & TaskPageOptions) {
         context,
       });
     }
+    // A check-in sent this week can be corrected until its due time: the same page, with the answer sent.
+    if (mayCorrect(task)) {
+      const context = await loadKindContext(deps.db, task);
+      return c.html(await renderTask(task, context, kinds[task.kind].form.toValues(task.result, context), new Map()));
+    }
     if (task.status !== 'open') {
       const answered = task.status === 'completed' && task.result !== null ? await loadKindContext(deps.db, task) : undefined;
       return c.html(closedPage(task, await cycleTimeZone(deps.db, task.cycleId), answered));
@@ -232,7 +237,8 @@ export function taskPageRoutes(deps: ApiDeps & TaskPageOptions) {
     const task = await findTaskByToken(deps.db, c.req.param('token'));
     if (!task) return notFound(c);
     const isJson = /^application\/json\b/i.test(c.req.header('content-type') ?? '');
-    if (task.status !== 'open') {
+    // JSON clients keep the documented answer (409 once completed); the page can correct a check-in.
+    if (task.status !== 'open' && (isJson || !mayCorrect(task))) {
       const error = closedTaskError(task.status);
       return isJson ? c.json(errorBody(error.code, error.message), statusOf(error)) : c.html(closedPage(task, await cycleTimeZone(deps.db, task.cycleId)), statusOf(error));
     }
@@ -264,7 +270,8 @@ export function taskPageRoutes(deps: ApiDeps & TaskPageOptions) {
     const checked = schema.safeParse(parsed.submission);
     if (!checked.success || parsed.issues.length) return rerender(checked.success ? [] : localizedIssues(checked.error.issues, task.locale));
     try {
-      await completeTask(completeDeps, task, checked.data, 'form');
+      if (task.status === 'completed') await correctTask(completeDeps, task, checked.data, 'form');
+      else await completeTask(completeDeps, task, checked.data, 'form');
     } catch (error) {
       if (error instanceof AppError && error.code === ErrorCode.validation) {
         const issues = ((error.details as { issues?: FieldIssue[] } | undefined)?.issues ?? [{ path: '', message: error.message }]) as FieldIssue[];

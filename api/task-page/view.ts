@@ -84,7 +84,7 @@ export function completedPage(task: Pick<TaskContext, 'kind' | 'locale' | 'cycle
 }
 
 export interface TaskPageInput {
-  task: Pick<TaskContext, 'kind' | 'locale' | 'cycleTitle' | 'ownerName' | 'dueAt' | 'round'>;
+  task: Pick<TaskContext, 'kind' | 'locale' | 'cycleTitle' | 'ownerName' | 'dueAt' | 'round'> & { status?: TaskContext['status'] };
   context: KindContext;
   /** What the fields show: the person's typed values on a re-render, else the pre-filled ones. */
   values: FormValues;
@@ -137,6 +137,7 @@ export function taskPage({ task, context, values, errors, timeZone, unavailable 
 <p class="muted">${meta.map((m) => html`${m} · `)}<span class="due">${s.due(formatDue(task.dueAt, task.locale, timeZone))}</span></p>
 ${context.notes.length ? html`<div class="notes">${context.notes.map((n) => html`<p>${n}</p>`)}</div>` : ''}
 <p>${words.intro}</p>
+${task.status === 'completed' ? html`<p class="ok">${s.correctable(formatDue(task.dueAt, task.locale, timeZone))}</p>` : ''}
 ${unavailable ? html`<p class="banner" role="alert">${s.unavailable}</p>` : errors.size ? errorSummary(kit, errors) : ''}
 <form method="post" accept-charset="utf-8" data-task-form>
 <button type="submit" class="enter-guard" disabled hidden aria-hidden="true" tabindex="-1"></button>

@@ -57,6 +57,13 @@ export const checkinHandler: KindHandler<'checkin'> = {
     };
   },
 
+  /** A corrected check-in replaces the week's check-in and its items; key results take the new values. */
+  async undo(tx, task) {
+    const mine = tx.selectFrom('checkins').select('id').where('task_id', '=', task.id);
+    await tx.deleteFrom('execution_items').where('checkin_id', 'in', mine).execute();
+    await tx.deleteFrom('checkins').where('task_id', '=', task.id).execute();
+  },
+
   async record(tx, task, submission) {
     const mine = new Map((await currentKeyResults(tx, task.cycleId, task.personId)).map((kr) => [kr.keyResultId, kr]));
     const issues: FieldIssue[] = [];
