@@ -512,6 +512,10 @@ describe('task pages in zh-CN: no English left', () => {
     const failed = taskPage({ task: t, context, values: BAD[kind], errors, timeZone: 'Asia/Shanghai' });
     expect(leftover(failed)).toEqual([]);
     expect(leftover(taskPage({ task: t, context, values: {}, errors: new Map(), timeZone: 'Asia/Shanghai', unavailable: true }))).toEqual([]);
+    // A sent answer that can still be corrected (check-ins): the same page with a note.
+    const correcting = taskPage({ task: { ...t, status: 'completed' }, context, values: {}, errors: new Map(), timeZone: 'Asia/Shanghai' });
+    expect(correcting).toContain('前可以修改');
+    expect(leftover(correcting)).toEqual([]);
     expect(leftover(completedPage(t))).toEqual([]);
     for (const status of ['completed', 'expired', 'cancelled'] as const) expect(leftover(closedPage({ ...t, status, completedAt: '2027-01-02T10:00:00Z' }, 'Asia/Shanghai'))).toEqual([]);
   });
