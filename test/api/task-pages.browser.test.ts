@@ -8,6 +8,7 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assetPath } from '../../api/assets';
 import { hashToken } from '../../core/tokens';
 import { addCycle, addPerson, openTask } from '../domain/fixture';
 import { axeViolations, launchBrowser, newContext, screenshot } from '../support/browser';
@@ -207,6 +208,17 @@ describe('task pages in Chromium', () => {
     expect(await focusedId(page)).toBe('confidence');
     await expectAccessible(page);
     await context.close();
+  });
+
+  it('serves the script and the style sheet by their hashed names, cached for a year; other names are 404', async () => {
+    for (const [name, type] of [['task-page.js', /javascript/], ['task-page.css', /text\/css/]] as const) {
+      const res = await fetch(`${t.base}${assetPath(name)}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(type);
+      expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      await res.body?.cancel();
+    }
+    expect((await fetch(`${t.base}/assets/task-page.js`)).status).toBe(404);
   });
 
   it('a cross-site form post is refused with a page in the owner’s language, and JSON to programs', async () => {
