@@ -78,7 +78,7 @@ describe('HR controls and the rules of a running cycle', () => {
     const task = await openTask(t, 'other', 'a@c.example', 'draft');
     const refused = (await submit(task, draft(foreign.id), 400)) as ErrorJson;
     expect(refused.error.code).toBe('VALIDATION_FAILED');
-    expect(refused.error.details?.issues).toEqual([{ path: 'objectives.0.parentObjectiveId', message: expect.stringMatching(/not a company objective/) }]);
+    expect(refused.error.details?.issues).toMatchObject([{ path: 'objectives.0.parentObjectiveId', message: expect.stringMatching(/not a company objective/) }]);
     expect(await counts('other')).toMatchObject({ open: 1, completed: 0 });
     const objectives = await t.stack.database.db.selectFrom('objectives').select('id').execute();
     expect(objectives).toHaveLength(1);
