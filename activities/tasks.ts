@@ -2,6 +2,8 @@
  * Task activities. Every write is keyed by the task's business identity (cycle, kind, round,
  * owner, subject), so a retried activity finds its earlier work instead of doing it twice.
  */
+import type { Transaction } from 'kysely';
+import type { DB } from '../db/schema';
 import { type AnySubmission, type CompletionRefusal, ErrorCode, PHASE_OF_KIND, type TaskKind, type TaskStatus, personTimeZone } from '../contract';
 import { type KindHandler, type RecordOutcome, SubmissionRejected, type TaskRef, kindModule } from '../kinds';
 import { hashToken, taskToken } from '../core/tokens';
@@ -75,6 +77,8 @@ export interface RecordSubmissionInput {
   /** Already checked against the kind's schema by the workflow's update validator. */
   submission: AnySubmission;
   via: 'form' | 'json' | 'reply';
+  /** The answer of an already completed task, sent again while its window is open (correctTask). */
+  correction?: boolean;
 }
 export interface RecordSubmissionResult {
   completedAt: string;
@@ -217,6 +221,7 @@ export function createTaskActivities(deps: ActivityDeps) {
       if (!task) throw businessFailure(ErrorCode.notFound, `task ${input.taskId} does not exist`);
       // The workflow serialises completions of one task, so a completed row here is this same
       // submission's earlier attempt whose result was lost: report it, do nothing twice.
+      if (input.correction) return correctOne(tx, task, handler, input);
       if (task.status === 'completed' && task.completed_at) {
         return { completedAt: new Date(task.completed_at).toISOString(), outcome: ((task.result as { outcome?: RecordOutcome } | null)?.outcome ?? {}) };
       }
@@ -243,6 +248,31 @@ export function createTaskActivities(deps: ActivityDeps) {
       await writeAudit(tx, { actor: task.email, action: 'task.completed', cycleId: task.cycle_id, subject: `task:${task.id}`, detail: { via: input.via, kind: input.kind } });
       return { completedAt: new Date(completedAt).toISOString(), outcome, ...(queued ? { notices: queued } : {}) };
     });
+  }
+
+  /**
+   * A correction: the kind's `undo` removes what the earlier answer wrote, `record` writes the new
+   * one, the task keeps its completion time. A retry does the same again, with the same result.
+   */
+  async function correctOne(
+    tx: Transaction<DB>,
+    task: NonNullable<Awaited<ReturnType<typeof lockTaskForCompletion>>>,
+    handler: KindHandler<TaskKind>,
+    input: RecordSubmissionInput,
+  ): Promise<RecordSubmissionResult> {
+    if (task.status !== 'completed' || !task.completed_at || !handler.undo) throw businessFailure(ErrorCode.taskClosed, `task ${input.taskId} cannot be corrected`);
+    const ref: TaskRef = { id: task.id, kind: task.kind, cycleId: task.cycle_id, personId: task.person_id, ownerEmail: task.email, subjectPersonId: task.subject_person_id, round: task.round };
+    await handler.undo(tx, ref);
+    let outcome: RecordOutcome;
+    try {
+      outcome = await handler.record(tx, ref, input.submission);
+    } catch (error) {
+      if (error instanceof SubmissionRejected) throw businessFailure(ErrorCode.validation, 'the submission is not valid', error.issues);
+      throw error;
+    }
+    await tx.updateTable('tasks').set({ result: JSON.stringify({ submission: input.submission, outcome }) }).where('id', '=', task.id).execute();
+    await writeAudit(tx, { actor: task.email, action: 'task.corrected', cycleId: task.cycle_id, subject: `task:${task.id}`, detail: { via: input.via, kind: input.kind } });
+    return { completedAt: new Date(task.completed_at).toISOString(), outcome };
   }
 
   return {

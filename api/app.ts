@@ -20,6 +20,7 @@ import { peopleRoutes } from './routes/people';
 import { systemRoutes } from './routes/system';
 import { taskPageRoutes } from './routes/task-page';
 import { consoleRoutes } from './console';
+import { assetRoutes } from './assets';
 
 export interface AppExtras {
   /** Extra routers mounted as they are (the dev mailbox in the embedded mode). */
@@ -72,6 +73,7 @@ export function createApp(deps: ApiDeps, extras: AppExtras = {}) {
   app.route('/api/admin', adminRoutes(deps, auth));
   app.route('/t', taskPageRoutes(deps));
   if (deps.console) app.route('/console', consoleRoutes(deps, deps.console, auth));
+  app.route('/assets', assetRoutes());
   for (const m of extras.mounts ?? []) app.route(m.path, m.app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'An API key' });

@@ -24,7 +24,9 @@ export interface FieldIssue {
   path: string;
   /** In English; `code` (with `params`) lets other languages say the same (i18n/validation.ts). */
   message: string;
+  /** For rules the database checks: the rule's code (kinds/rules.ts), so every language can say it. */
   code?: string;
+  /** Values the message names (a person's name, a bound). */
   params?: Record<string, string | number>;
 }
 

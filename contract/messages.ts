@@ -5,7 +5,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CycleState, Phase } from './cycles';
 import type { ErrorCode, FieldIssue } from './errors';
-import type { TaskStatus } from './tasks';
+import type { TaskKind, TaskStatus } from './tasks';
 
 export const cycleStateQuery = defineQuery<CycleState>('cycleState');
 
@@ -26,6 +26,14 @@ export interface CompleteTaskResult {
  * still replay and still accept completions; the API sends `completeTasks`.
  */
 export const completeTaskUpdate = defineUpdate<CompleteTaskResult, [CompleteTaskInput]>('completeTask');
+
+/**
+ * A completed task's answer sent again while its window is open (kinds in CORRECTABLE_KINDS): the
+ * batch decides — refused once the task's due time has passed or the batch has closed.
+ */
+export const correctTaskUpdate = defineUpdate<CompleteTaskResult, [CompleteTaskInput]>('correctTask');
+/** Kinds whose answer can be corrected until the task's due time: a check-in, for its week. */
+export const CORRECTABLE_KINDS: readonly TaskKind[] = ['checkin'];
 
 /** Why one completion of a `completeTasks` update was refused: an ErrorCode and its details. */
 export interface CompletionRefusal {

@@ -25,7 +25,7 @@ const round = (x: number, places: number) => {
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
 
 /**
- * The score progress suggests, 0.0–1.0 rounded to 0.1: how far from start to target the current
+ * The score progress suggests, 0.00–1.00 (to 0.01, the precision scores are given in): how far from start to target the current
  * value is (either direction: "cut churn from 10 to 5" works too), or done / not done for a
  * milestone. Null when nothing has been reported.
  */
@@ -35,7 +35,7 @@ export function suggestScore(kr: ProgressInput): number | null {
     return (kr.done ?? (kr.current ?? 0) >= 1) ? 1 : 0;
   }
   if (kr.current === null || kr.start === null || kr.target === null || kr.target === kr.start) return null;
-  return round(clamp01((kr.current - kr.start) / (kr.target - kr.start)), 1);
+  return round(clamp01((kr.current - kr.start) / (kr.target - kr.start)), 2);
 }
 
 export interface RecomputedScores {

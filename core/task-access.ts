@@ -15,7 +15,9 @@ import {
   type Locale,
   type TaskKind,
   type TaskStatus,
+  CORRECTABLE_KINDS,
   completeTasksUpdate,
+  correctTaskUpdate,
   isRefusal,
   personTimeZone,
 } from '../contract';
@@ -187,6 +189,34 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
   );
+}
+
+/** A completed task whose answer may still be corrected, as far as the page can tell (the batch decides). */
+export function mayCorrect(task: Pick<TaskContext, 'kind' | 'status' | 'dueAt'>, now = Date.now()): boolean {
+  return task.status === 'completed' && CORRECTABLE_KINDS.includes(task.kind) && Date.parse(task.dueAt) > now;
+}
+
+/**
+ * Sends a completed task's corrected answer to its batch (correctTask update). The batch refuses
+ * once the window has closed; a batch that has ended (everyone answered, or the week closed)
+ * cannot take it either, which is the same answer: too late to correct.
+ */
+export async function correctTask(
+  deps: { db: Kysely<DB>; client: Client },
+  task: TaskContext,
+  submission: unknown,
+  via: CompleteTaskInput['via'],
+): Promise<CompleteTaskResult> {
+  const handle = deps.client.workflow.getHandle(task.workflowId);
+  try {
+    return await handle.executeUpdate(correctTaskUpdate, { args: [{ taskId: task.id, submission, via }] });
+  } catch (error) {
+    const cause = businessCause(error);
+    if (cause) throw new AppError(cause.type as ErrorCode, cause.message, cause.details?.[0] ?? undefined);
+    const running = await handle.describe().then((d) => d.status.name === 'RUNNING', () => false);
+    if (!running) throw new AppError(ErrorCode.taskClosed, 'this answer can no longer be corrected');
+    throw new AppError(ErrorCode.unavailable, `the correction could not be saved right now; nothing was saved, please try again (${(error as Error)?.message ?? 'unknown'})`);
+  }
 }
 
 /** Attempts of one update (with 0.5 s, 1 s, 2 s between them) before its completions fail. */

@@ -11,7 +11,6 @@ import type { Locale } from '../contract';
 
 export { type PageStrings, SUPPORTED_LOCALES, pageStrings } from './pages';
 export { type MailWords, mailWords } from './mail';
-export { noteWords, translateNote } from './notes';
 export { type ConsoleWords, consoleWords, consoleWordsByLocale } from './console';
 export { type CycleWords, cycleWords, cycleWordsFor } from './console-cycles';
 export { localizedIssues, translateFieldIssue, translateIssue, validationWords } from './validation';

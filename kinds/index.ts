@@ -39,7 +39,7 @@ export async function loadTaskRef(db: Kysely<DB>, taskId: number): Promise<TaskR
   const row = await db
     .selectFrom('tasks as t')
     .innerJoin('people as p', 'p.id', 't.person_id')
-    .select(['t.id', 't.kind', 't.cycle_id', 't.person_id', 't.subject_person_id', 't.round', 'p.email'])
+    .select(['t.id', 't.kind', 't.cycle_id', 't.person_id', 't.subject_person_id', 't.round', 'p.email', 'p.locale'])
     .where('t.id', '=', taskId)
     .executeTakeFirst();
   if (!row) return undefined;
@@ -51,6 +51,7 @@ export async function loadTaskRef(db: Kysely<DB>, taskId: number): Promise<TaskR
     ownerEmail: row.email,
     subjectPersonId: row.subject_person_id,
     round: row.round,
+    locale: row.locale === 'zh-CN' ? 'zh-CN' : 'en',
   };
 }
 

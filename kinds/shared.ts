@@ -1,6 +1,7 @@
 /** What several kinds of task read: key results, objectives under review, names, earlier submissions. */
 import { type Kysely, sql } from 'kysely';
-import type { FieldIssue, TaskKind } from '../contract';
+import type { FieldIssue, Locale, TaskKind } from '../contract';
+import { pageStrings } from '../i18n/pages';
 import type { DB } from '../db/schema';
 import { suggestScore } from '../core/scoring';
 import { type KeyResultOption, type KindContext, SubmissionRejected, type TaskRef } from './types';
@@ -80,15 +81,20 @@ export async function currentKeyResults(db: Kysely<DB>, cycleId: number, ownerId
   });
 }
 
-/** "40 → 60 %", "100 → 500 users", "done / not done". */
-export function measureOf(kr: { kind: string; start_value: number | null; target_value: number | null; unit: string | null }): string {
-  if (kr.kind === 'milestone') return 'done / not done';
+/** "40 → 60 %", "100 → 500 users", "done / not done", in the language. */
+export function measureOf(kr: { kind: string; start_value: number | null; target_value: number | null; unit: string | null }, locale: Locale = 'en'): string {
+  const w = pageStrings(locale).progress;
+  if (kr.kind === 'milestone') return w.doneOrNot;
   const unit = kr.unit ?? (kr.kind === 'percent' ? '%' : '');
-  return `${kr.start_value ?? '?'} → ${kr.target_value ?? '?'}${unit ? ` ${unit}` : ''}`;
+  return w.measure(String(kr.start_value ?? '?'), String(kr.target_value ?? '?'), unit);
 }
 
 /** Objectives (by id, in the given order) with their parent's title and their key results as measures. */
-export async function describeObjectives(db: Kysely<DB>, objectives: { id: number; title: string; parent: string | null }[]): Promise<KindContext['objectives']> {
+export async function describeObjectives(
+  db: Kysely<DB>,
+  objectives: { id: number; title: string; parent: string | null }[],
+  locale: Locale = 'en',
+): Promise<KindContext['objectives']> {
   if (!objectives.length) return [];
   const krs = await db
     .selectFrom('key_results')
@@ -103,12 +109,12 @@ export async function describeObjectives(db: Kysely<DB>, objectives: { id: numbe
     .execute();
   return objectives.map((o) => ({
     ...o,
-    keyResults: krs.filter((k) => k.objective_id === o.id).map((k) => ({ title: k.title, measure: measureOf(k) })),
+    keyResults: krs.filter((k) => k.objective_id === o.id).map((k) => ({ title: k.title, measure: measureOf(k, locale) })),
   }));
 }
 
 /** A person's own current objectives in a cycle (id, title, parent title). */
-export async function currentObjectivesOf(db: Kysely<DB>, cycleId: number, ownerId: number) {
+export async function currentObjectivesOf(db: Kysely<DB>, cycleId: number, ownerId: number, locale: Locale = 'en') {
   const rows = await db
     .selectFrom('objectives as o')
     .leftJoin('objectives as parent', 'parent.id', 'o.parent_objective_id')
@@ -122,6 +128,7 @@ export async function currentObjectivesOf(db: Kysely<DB>, cycleId: number, owner
   return describeObjectives(
     db,
     rows.map((r) => ({ id: r.id, title: r.title, parent: r.parent_title ?? null })),
+    locale,
   );
 }
 

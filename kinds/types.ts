@@ -4,10 +4,9 @@
  * recordSubmission activity all go through these.
  */
 import type { Kysely, Transaction } from 'kysely';
-import type { FieldIssue, SubmissionOf, TaskKind } from '../contract';
+import type { FieldIssue, Locale, SubmissionOf, TaskKind } from '../contract';
 import type { DB } from '../db/schema';
 import type { EmailData } from '../mail/templates/data';
-import type { ContextNote } from './notes';
 
 export interface TaskRef {
   id: number;
@@ -19,6 +18,8 @@ export interface TaskRef {
   /** Whom the task is about (the person reviewed or calibrated; the executive for strategy-review). */
   subjectPersonId: number | null;
   round: number;
+  /** The owner's language, for the words a handler puts on the page (notes, labels); English when absent. */
+  locale?: Locale;
 }
 
 export interface KeyResultOption {
@@ -34,7 +35,7 @@ export interface KeyResultOption {
   done: boolean | null;
   selfScore: number | null;
   score: number | null;
-  /** Score suggested from progress (scoring tasks): 0.0–1.0, rounded to 0.1. */
+  /** Score suggested from progress (scoring tasks): 0.00–1.00, to 0.01. */
   suggestedScore: number | null;
 }
 
@@ -57,8 +58,6 @@ export interface KindContext {
   values: unknown;
   /** Sentences shown above the form: the reviewer's comment, what the week is, … */
   notes: string[];
-  /** The same notes by code, for pages in other languages (i18n/notes.ts `translateNote`). */
-  noteKeys?: ContextNote[];
   /** For drafts: objectives to align to. */
   parents: { id: number; title: string; owner: string }[];
   /** For check-ins, scoring, calibration: the key results concerned. */
@@ -95,6 +94,8 @@ export interface KindHandler<K extends TaskKind> {
   record(tx: Transaction<DB>, task: TaskRef, submission: SubmissionOf<K>): Promise<RecordOutcome>;
   /** What the completion tells other people (the author of approved OKRs, a calibrated person), queued in the same transaction after `record`. */
   notices?(tx: Transaction<DB>, task: TaskRef, submission: SubmissionOf<K>): Promise<Notice[]>;
+  /** Kinds that can be corrected: removes what `record` wrote for this task, before it runs again. */
+  undo?(tx: Transaction<DB>, task: TaskRef): Promise<void>;
 }
 
 /** The words of a notice; the recipient's name, language, time zone and the cycle's title are added when it is queued. */

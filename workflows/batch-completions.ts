@@ -11,10 +11,12 @@ import {
   type CompleteTasksInput,
   type CompleteTasksResult,
   type CompletionOutcome,
+  CORRECTABLE_KINDS,
   ErrorCode,
   MAX_COMPLETIONS_PER_UPDATE,
   completeTaskUpdate,
   completeTasksUpdate,
+  correctTaskUpdate,
   submissionSchemas,
   toFieldIssues,
 } from '../contract';
@@ -108,6 +110,32 @@ export function registerCompletions(batch: BatchState): void {
       },
     },
   );
+  // A check-in corrected while its week is open: the answer is written again, the task stays
+  // completed. Only this batch knows whether the window is still open (due time, closing).
+  const correcting = new Set<number>();
+  setHandler(correctTaskUpdate, async ({ taskId, submission, via }: CompleteTaskInput): Promise<CompleteTaskResult> => {
+    await condition(() => batch.loaded);
+    const task = batch.tasks.get(taskId);
+    if (!task) throw ApplicationFailure.create({ type: ErrorCode.notFound, message: `task ${taskId} does not belong to this batch`, nonRetryable: true });
+    if (!CORRECTABLE_KINDS.includes(task.info.kind) || task.status !== 'completed' || batch.closeRequest || Date.now() >= task.due || correcting.has(taskId)) {
+      throw ApplicationFailure.create({ type: ErrorCode.taskClosed, message: 'this answer can no longer be corrected', nonRetryable: true });
+    }
+    const parsed = submissionSchemas[task.info.kind].safeParse(submission);
+    if (!parsed.success) {
+      throw ApplicationFailure.create({ type: ErrorCode.validation, message: 'the submission is not valid', nonRetryable: true, details: [{ issues: toFieldIssues(parsed.error.issues) }] });
+    }
+    correcting.add(taskId);
+    try {
+      const { outcomes } = await submissionActs.recordSubmissions({ items: [{ taskId, kind: task.info.kind, submission: parsed.data, via, correction: true }] });
+      const result = outcomes[0]!;
+      if ('error' in result) {
+        throw ApplicationFailure.create({ type: result.error.type, message: result.error.message, nonRetryable: true, details: result.error.issues ? [{ issues: result.error.issues }] : [] });
+      }
+      return { taskId, status: 'completed', completedAt: result.completedAt };
+    } finally {
+      correcting.delete(taskId);
+    }
+  });
 }
 
 function checkCompletable(status: LiveStatus | undefined, taskId: number): void {

@@ -7,6 +7,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { csrf } from 'hono/csrf';
+import { HTTPException } from 'hono/http-exception';
 import {
   ErrorCode,
   type FieldIssue,
@@ -23,7 +24,7 @@ import {
   voteSubmissionSchema,
 } from '../../contract';
 import { AppError } from '../../core/errors';
-import { COMPLETION_RETRY_AFTER_S, DEFAULT_COMPLETION_DEADLINE_MS, type TaskContext, closedTaskError, completeTask, findTaskByToken } from '../../core/task-access';
+import { COMPLETION_RETRY_AFTER_S, DEFAULT_COMPLETION_DEADLINE_MS, type TaskContext, closedTaskError, completeTask, correctTask, findTaskByToken, mayCorrect } from '../../core/task-access';
 import { kinds } from '../../kinds';
 import type { KindContext } from '../../kinds/types';
 import type { ApiDeps } from '../deps';
@@ -31,9 +32,10 @@ import { errorBody, statusOf } from '../errors';
 import { localizedIssues, pageStrings, requestLocale, translateFieldIssue } from '../../i18n';
 import { type RateLimitOptions, rateLimit } from '../rate-limit';
 import { errorSchema } from '../schemas';
-import { cycleTimeZone, loadKindContext } from '../task-page/context';
+import { loadKindContext } from '../task-page/context';
 import { type FieldErrors, type FormValues, fieldErrors } from '../task-page/fields';
-import { closedPage, completedPage, notFoundPage, taskPage, tooManyRequestsPage } from '../task-page/view';
+import { closedPage, completedPage, forbiddenPage, notFoundPage, taskPage, tooManyRequestsPage } from '../task-page/view';
+import { addedRow, editRows } from '../task-page/rows';
 
 /** Programs ask for JSON (Accept) or send it (Content-Type); browsers get HTML. */
 const wantsJson = (c: Context) =>
@@ -139,7 +141,8 @@ const SECURITY_HEADERS = {
   'Referrer-Policy': 'no-referrer',
   'Cache-Control': 'no-store',
   'X-Content-Type-Options': 'nosniff',
-  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  // Scripts and styles only as files from this app (/assets/): no inline script, no inline style.
+  'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 };
 
 /** Temporal or the database did not answer in time: answered 503 with Retry-After. */
@@ -176,7 +179,17 @@ export function taskPageRoutes(deps: ApiDeps) {
   }
   // Form posts must come from our own page (browsers send Origin or Sec-Fetch-Site); JSON posts
   // cannot be sent cross-site without a CORS preflight, which this app never grants.
-  app.use('*', csrf({ origin: [publicOrigin], secFetchSite: 'same-origin' }));
+  // A refusal is a page in the owner's language for people (JSON for programs), never raw JSON in a browser.
+  const sameSite = csrf({ origin: [publicOrigin], secFetchSite: 'same-origin' });
+  app.use('*', async (c, next) => {
+    try {
+      return await sameSite(c, next);
+    } catch (error) {
+      if (!(error instanceof HTTPException) || error.status !== 403 || wantsJson(c)) throw error;
+      const task = await findTaskByToken(deps.db, c.req.param('token') ?? c.req.path.split('/').pop() ?? '').catch(() => null);
+      return c.html(forbiddenPage(task?.locale ?? requestLocale(c)), 403);
+    }
+  });
   app.openAPIRegistry.registerPath(getRoute);
   app.openAPIRegistry.registerPath(postRoute);
 
@@ -186,8 +199,8 @@ export function taskPageRoutes(deps: ApiDeps) {
       ? c.json(errorBody(ErrorCode.notFound, 'this link is not valid'), 404)
       : c.html(notFoundPage(requestLocale(c)), 404);
 
-  const renderTask = async (task: TaskContext, context: KindContext, values: FormValues, errors: FieldErrors, unavailable = false) =>
-    taskPage({ task, context, values, errors, unavailable, timeZone: await cycleTimeZone(deps.db, task.cycleId) });
+  const renderTask = async (task: TaskContext, context: KindContext, values: FormValues, errors: FieldErrors, unavailable = false, focusRow?: string) =>
+    taskPage({ task, context, values, errors, unavailable, focusRow, timeZone: task.timeZone });
 
   app.get('/:token', async (c) => {
     const task = await findTaskByToken(deps.db, c.req.param('token'));
@@ -210,7 +223,15 @@ export function taskPageRoutes(deps: ApiDeps) {
         context,
       });
     }
-    if (task.status !== 'open') return c.html(closedPage(task));
+    // A check-in sent this week can be corrected until its due time: the same page, with the answer sent.
+    if (mayCorrect(task)) {
+      const context = await loadKindContext(deps.db, task);
+      return c.html(await renderTask(task, context, kinds[task.kind].form.toValues(task.result, context), new Map()));
+    }
+    if (task.status !== 'open') {
+      const answered = task.status === 'completed' && task.result !== null ? await loadKindContext(deps.db, task) : undefined;
+      return c.html(closedPage(task, task.timeZone, answered));
+    }
     const context = await loadKindContext(deps.db, task);
     const values = kinds[task.kind].form.toValues(context.values, context);
     return c.html(await renderTask(task, context, values, new Map()));
@@ -222,10 +243,12 @@ export function taskPageRoutes(deps: ApiDeps) {
     const isJson = /^application\/json\b/i.test(c.req.header('content-type') ?? '');
     const closed = () => {
       const error = closedTaskError(task.status);
-      return isJson ? c.json(errorBody(error.code, error.message), statusOf(error)) : c.html(closedPage(task), statusOf(error));
+      return isJson ? c.json(errorBody(error.code, error.message), statusOf(error)) : c.html(closedPage(task, task.timeZone), statusOf(error));
     };
-    // A completed task still hears its own submission again (a retry after a 503): it answers completed.
+    // A completed task still hears its own submission again (a retry after a 503): it answers
+    // completed. JSON clients keep the documented answer otherwise; the page can correct a check-in.
     if (task.status !== 'open' && task.status !== 'completed') return closed();
+    const correcting = task.status === 'completed' && !isJson && mayCorrect(task);
     const schema = submissionSchemas[task.kind];
 
     if (isJson) {
@@ -251,14 +274,18 @@ export function taskPageRoutes(deps: ApiDeps) {
     const values: FormValues = {};
     for (const [k, v] of Object.entries(form)) if (typeof v === 'string') values[k] = v;
     const context = await loadKindContext(deps.db, task);
+    // "Add a key result", "Remove" (without JavaScript): the same page with the rows changed, nothing saved.
+    const edited = values.action ? editRows(values, values.action) : null;
+    if (edited) return c.html(await renderTask(task, context, edited, new Map(), false, addedRow(edited, values.action!)));
     const parsed = kinds[task.kind].form.parse(values, context, task.locale);
     const rerender = async (issues: FieldIssue[]) => c.html(await renderTask(task, context, values, fieldErrors(parsed, issues)), 400);
 
     const checked = schema.safeParse(parsed.submission);
-    if (task.status !== 'open' && (!checked.success || parsed.issues.length)) return closed();
+    if (task.status !== 'open' && !correcting && (!checked.success || parsed.issues.length)) return closed();
     if (!checked.success || parsed.issues.length) return rerender(checked.success ? [] : localizedIssues(checked.error.issues, task.locale));
     try {
-      await completeTask(completeDeps, task, checked.data, 'form');
+      if (correcting) await correctTask(completeDeps, task, checked.data, 'form');
+      else await completeTask(completeDeps, task, checked.data, 'form');
     } catch (error) {
       if (error instanceof AppError && error.code === ErrorCode.validation) {
         const issues = (error.details as { issues?: FieldIssue[] } | undefined)?.issues ?? [{ path: '', message: error.message }];
@@ -267,7 +294,7 @@ export function taskPageRoutes(deps: ApiDeps) {
       }
       if (error instanceof AppError && (error.code === ErrorCode.taskAlreadyCompleted || error.code === ErrorCode.taskClosed)) {
         const now = await findTaskByToken(deps.db, c.req.param('token'));
-        return c.html(closedPage(now ?? task), statusOf(error));
+        return c.html(closedPage(now ?? task, task.timeZone), statusOf(error));
       }
       if (isUnavailable(error)) {
         // Not the person's fault: the same page, their answers kept, a banner that says so.

@@ -17,8 +17,3 @@ export async function loadKindContext(db: Kysely<DB>, task: TaskContext): Promis
   if (!ref) return emptyKindContext();
   return kinds[task.kind].handler.context(db, ref);
 }
-
-export async function cycleTimeZone(db: Kysely<DB>, cycleId: number): Promise<string> {
-  const row = await db.selectFrom('cycles').select('schedule').where('id', '=', cycleId).executeTakeFirst();
-  return (row?.schedule as { timeZone?: string } | null | undefined)?.timeZone ?? 'UTC';
-}

@@ -68,6 +68,13 @@ function attributes(attrs: Attrs | undefined): Piece[] {
     .map(([key, value]) => (value === true ? html` ${raw(key)}` : html` ${raw(key)}="${String(value)}"`));
 }
 
+/** A field's label: plain words, or words with a row number that follows the row ("Key result #"). */
+export type Label = string | { text: string; num: string };
+const labelText = (label: Label) => (typeof label === 'string' ? label : label.text);
+
+/** "Key result #" → "Key result 2". */
+export const numbered = (template: string, n: number): Label => ({ text: template.replace('#', String(n)), num: template });
+
 export interface Option {
   value: string;
   label: string;
@@ -77,6 +84,8 @@ export interface Option {
 export interface FieldKit {
   s: PageStrings;
   locale: string;
+  /** Everything the page shows (typed or pre-filled). */
+  values: FormValues;
   v(name: string): string;
   /** True when the field has errors. */
   invalid(name: string): boolean;
@@ -86,23 +95,42 @@ export interface FieldKit {
   errs(...names: string[]): Piece[];
   /** True when any value or error starts with the prefix (to open an optional row). */
   touched(prefix: string): boolean;
-  input(name: string, label: string | null, attrs?: Attrs): Piece;
-  textarea(name: string, label: string | null, attrs?: Attrs): Piece;
-  select(name: string, label: string | null, options: Option[], attrs?: Attrs & { placeholder?: string }): Piece;
+  /** Names of the fields that have errors (to show enough rows). */
+  errorNames(): string[];
+  /** Field name → the label it was rendered with (for the error summary). */
+  labels: Map<string, string>;
+  input(name: string, label: Label | null, attrs?: Attrs): Piece;
+  textarea(name: string, label: Label | null, attrs?: Attrs): Piece;
+  select(name: string, label: Label | null, options: Option[], attrs?: Attrs & { placeholder?: string }): Piece;
   checkbox(name: string, label: Piece | string, attrs?: Attrs): Piece;
   radio(name: string, value: string, label: string): Piece;
 }
 
-export function fieldKit(values: FormValues, errors: FieldErrors, s: PageStrings): FieldKit {
+/** `focusRow`: the first field of this row ("o0.kr2") gets `autofocus` (the row just added without JavaScript). */
+export function fieldKit(values: FormValues, errors: FieldErrors, s: PageStrings, focusRow?: string): FieldKit {
   const v = (name: string) => values[name] ?? '';
   const invalid = (name: string) => errors.has(name);
   const cls = (name: string) => (invalid(name) ? 'invalid' : '');
-  const aria = (name: string): Attrs => (invalid(name) ? { 'aria-invalid': 'true', 'aria-describedby': `${name}.err` } : {});
+  let focusPending = focusRow !== undefined;
+  const focus = (name: string): Attrs => {
+    if (!focusPending || !name.startsWith(`${focusRow}.`)) return {};
+    focusPending = false;
+    return { autofocus: true };
+  };
+  const aria = (name: string): Attrs => ({ ...focus(name), ...(invalid(name) ? { 'aria-invalid': 'true', 'aria-describedby': `${name}.err` } : {}) });
   const errs = (...names: string[]) =>
     names.flatMap((name) => (errors.get(name) ?? []).map((m, i) => html`<p class="err"${i === 0 ? html` id="${name}.err"` : ''}>${m}</p>`));
-  const labelFor = (name: string, label: string | null) => (label === null ? '' : html`<label for="${name}">${label}</label>`);
+  const labels = new Map<string, string>();
+  const labelFor = (name: string, label: Label | null) => {
+    if (label === null) return '';
+    labels.set(name, labelText(label));
+    return typeof label === 'string' ? html`<label for="${name}">${label}</label>` : html`<label for="${name}" data-num="${label.num}">${label.text}</label>`;
+  };
   return {
     s,
+    values,
+    labels,
+    errorNames: () => [...errors.keys()],
     locale: s.lang,
     v,
     invalid,
@@ -120,11 +148,13 @@ export function fieldKit(values: FormValues, errors: FieldErrors, s: PageStrings
         placeholder !== undefined ? html`<option value="">${String(placeholder)}</option>` : ''
       }${options.map((o) => html`<option value="${o.value}"${o.value === current ? raw(' selected') : ''}>${o.label}</option>`)}</select>${errs(name)}`;
     },
-    checkbox: (name, label, attrs) =>
-      html`<label class="check"><input type="checkbox" id="${name}" name="${name}" value="on" class="${cls(name)}"${ticked(values, name) ? raw(' checked') : ''}${attributes({
+    checkbox: (name, label, attrs) => {
+      if (typeof label === 'string') labels.set(name, label);
+      return html`<label class="check"><input type="checkbox" id="${name}" name="${name}" value="on" class="${cls(name)}"${ticked(values, name) ? raw(' checked') : ''}${attributes({
         ...attrs,
         ...aria(name),
-      })}> ${label}</label>${errs(name)}`,
+      })}> ${label}</label>${errs(name)}`;
+    },
     radio: (name, value, label) =>
       html`<label class="check"><input type="radio" id="${name}.${value}" name="${name}" value="${value}" class="${cls(name)}"${v(name) === value ? raw(' checked') : ''}> ${label}</label>`,
   };

@@ -3,7 +3,7 @@
  * One frame for every kind (heading, cycle, due date, notes, error banner, form, button); the
  * kind's form (kinds/<kind>/form.ts) brings the fields. Every value is escaped.
  */
-import { html, raw } from 'hono/html';
+import { html } from 'hono/html';
 import type { Locale } from '../../contract';
 import { toHtml } from '../../core/html';
 import type { TaskContext } from '../../core/task-access';
@@ -11,38 +11,16 @@ import { kinds } from '../../kinds';
 import type { KindContext } from '../../kinds/types';
 import { formatDue } from '../../mail/templates';
 import { pageStrings } from '../../i18n';
-import { type FieldErrors, type FormValues, type Piece, fieldKit } from './fields';
+import { assetPath } from '../assets';
+import { type FieldErrors, type FieldKit, type FormValues, type Piece, fieldKit } from './fields';
 
-const STYLE = `
-body{font-family:system-ui,-apple-system,'Segoe UI','PingFang SC','Microsoft YaHei',sans-serif;color:#1f2328;max-width:880px;margin:0 auto;padding:24px;line-height:1.45}
-h1{font-size:1.5rem;margin:0 0 4px} h2{font-size:1.15rem;margin:20px 0 8px} h3{font-size:1rem;margin:14px 0 4px}
-.muted{color:#59636e} .due{font-weight:600} .hint,.scale{color:#59636e;font-size:.9rem;margin:4px 0}
-.notes{background:#f6f8fa;border-radius:8px;padding:8px 14px;margin:12px 0} .notes p{margin:4px 0}
-fieldset{border:1px solid #d0d7de;border-radius:8px;margin:16px 0;padding:12px 16px} fieldset.invalid{border-color:#cf222e}
-legend{font-weight:600;padding:0 6px} label{display:block;font-size:.85rem;color:#59636e;margin-top:6px}
-label.check{display:flex;gap:8px;align-items:baseline;font-size:1rem;color:inherit}
-input,select,textarea{font:inherit;padding:6px 8px;border:1px solid #d0d7de;border-radius:6px;width:100%;box-sizing:border-box}
-input[type=checkbox],input[type=radio]{width:auto}
-.kr{display:grid;grid-template-columns:3fr 1.3fr 1fr 1fr 1fr;gap:8px;align-items:end;margin-top:4px}
-.item{display:grid;grid-template-columns:2fr 1fr 3fr 1.3fr;gap:8px;align-items:end;margin-top:4px}
-.row{display:grid;grid-template-columns:3fr 2fr;gap:12px;align-items:end;border-top:1px solid #eaeef2;padding:8px 0}
-.row.score{grid-template-columns:3fr 1.2fr 2.5fr} .row p{margin:2px 0}
-.pair{display:grid;grid-template-columns:1fr 1fr;gap:8px}
-.choice{border-top:1px solid #eaeef2;padding:6px 0} .citation{display:block;color:#59636e;white-space:pre-line;margin-top:2px}
-.review .objective{border-left:3px solid #d0d7de;padding-left:12px;margin:10px 0} .review ul{margin:4px 0}
-.err{color:#cf222e;font-size:.85rem;margin:2px 0} .invalid{border-color:#cf222e;background:#fff5f5}
-.banner{background:#fff5f5;border:1px solid #cf222e;border-radius:8px;padding:10px 14px;color:#82071e}
-.ok{background:#dafbe1;border:1px solid #1a7f37;border-radius:8px;padding:10px 14px;color:#0a3622}
-button{font:inherit;background:#0b57d0;color:#fff;border:0;border-radius:6px;padding:10px 20px;cursor:pointer;margin-top:8px}
-details>summary{cursor:pointer;font-weight:600;margin:12px 0}
-@media (max-width:640px){.kr,.item,.row,.row.score,.pair{grid-template-columns:1fr}}
-`;
-
+/** The frame of every page: language, the style sheet and script served as files, one `<main>`. */
 export function page(title: string, body: Piece, locale: Locale = 'en'): string {
   return toHtml(html`<!doctype html>
 <html lang="${pageStrings(locale).lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="referrer" content="no-referrer"><title>${title}</title><style>${raw(STYLE)}</style></head>
-<body>${body}</body></html>`);
+<meta name="referrer" content="no-referrer"><title>${title}</title>
+<link rel="stylesheet" href="${assetPath('task-page.css')}"><script src="${assetPath('task-page.js')}" defer></script></head>
+<body><main>${body}</main></body></html>`);
 }
 
 export function notFoundPage(locale: Locale = 'en'): string {
@@ -57,26 +35,56 @@ export function tooManyRequestsPage(retryAfterSeconds: number, locale: Locale = 
 <p class="muted">${s.tooMany.body(retryAfterSeconds)}</p>`, locale);
 }
 
-export function closedPage(task: TaskContext): string {
+/** A form post from another site: refused, in the person's language, with the way back. */
+export function forbiddenPage(locale: Locale = 'en'): string {
+  const s = pageStrings(locale);
+  return page(s.forbidden.title, html`<h1>${s.forbidden.heading}</h1>
+<p class="muted">${s.forbidden.body}</p>`, locale);
+}
+
+/** The task's name on status pages: "Weekly check-in (week 3)", "Review Bo's OKRs". */
+function taskName(task: Pick<TaskContext, 'kind' | 'locale' | 'round'>): string {
+  const s = pageStrings(task.locale);
+  const title = kinds[task.kind].words[task.locale].page.title;
+  return task.kind === 'checkin' ? s.weekOf(title, task.round) : title;
+}
+
+/** What the person sent, shown with the task's own fields, read-only. */
+function answerShown(task: TaskContext, context: KindContext): Piece {
+  const s = pageStrings(task.locale);
+  const kit = fieldKit(kinds[task.kind].form.toValues(task.result, context), new Map(), s);
+  return html`<h2>${s.closed.yourAnswer}</h2><fieldset class="answer" disabled>${kinds[task.kind].form.fields(kit, context)}</fieldset>`;
+}
+
+/**
+ * A link that was completed, expired or cancelled: which task it was and what happened; once
+ * completed, with the answer as it was sent when the page has the task's context.
+ */
+export function closedPage(task: TaskContext, timeZone = 'UTC', context?: KindContext): string {
   const s = pageStrings(task.locale);
   const done = task.status === 'completed';
   return page(
-    done ? s.closed.completedTitle : s.closed.closedTitle,
-    html`<h1>${task.cycleTitle}</h1>
+    `${done ? s.closed.completedTitle : s.closed.closedTitle} — ${task.cycleTitle}`,
+    html`<h1>${taskName(task)}</h1>
+<p class="muted">${task.cycleTitle} · ${task.ownerName}</p>
 <p class="${done ? 'ok' : 'banner'}">${
-      done ? s.closed.completed(task.completedAt ? formatDue(task.completedAt, task.locale, 'UTC') : null) : s.closed.closed(s.closed.status[task.status] ?? task.status)
-    }</p>`,
+      done ? s.closed.completed(task.completedAt ? formatDue(task.completedAt, task.locale, timeZone) : null) : s.closed.closed(s.closed.status[task.status] ?? task.status)
+    }</p>${done && context && task.result !== null ? answerShown(task, context) : ''}`,
     task.locale,
   );
 }
 
-export function completedPage(task: Pick<TaskContext, 'kind' | 'locale' | 'cycleTitle' | 'ownerName'>): string {
+export function completedPage(task: Pick<TaskContext, 'kind' | 'locale' | 'cycleTitle' | 'ownerName' | 'round'>): string {
   const s = pageStrings(task.locale);
-  return page(s.thanksTitle, html`<h1>${task.cycleTitle}</h1><p class="ok">${s.thanks(task.ownerName, kinds[task.kind].words[task.locale].page.done)}</p>`, task.locale);
+  return page(
+    s.thanksTitle,
+    html`<h1>${taskName(task)}</h1><p class="muted">${task.cycleTitle}</p><p class="ok">${s.thanks(task.ownerName, kinds[task.kind].words[task.locale].page.done)}</p>`,
+    task.locale,
+  );
 }
 
 export interface TaskPageInput {
-  task: Pick<TaskContext, 'kind' | 'locale' | 'cycleTitle' | 'ownerName' | 'dueAt'>;
+  task: Pick<TaskContext, 'kind' | 'locale' | 'cycleTitle' | 'ownerName' | 'dueAt' | 'round'> & { status?: TaskContext['status'] };
   context: KindContext;
   /** What the fields show: the person's typed values on a re-render, else the pre-filled ones. */
   values: FormValues;
@@ -86,23 +94,54 @@ export interface TaskPageInput {
   timeZone: string;
   /** The answer could not be saved for a reason that is not the person's (the banner says so). */
   unavailable?: boolean;
+  /** A row just added without JavaScript: its first field gets the focus. */
+  focusRow?: string;
+}
+
+/** "Objective 1 · Key result 2 · Target": the labels of the rows a field sits in, then its own. */
+function whereIs(kit: FieldKit, name: string): string {
+  const parts = name.split('.');
+  const labels: string[] = [];
+  for (let i = 1; i <= parts.length; i++) {
+    const label = kit.labels.get(parts.slice(0, i).join('.'));
+    if (label && labels[labels.length - 1] !== label) labels.push(label);
+  }
+  return labels.join(' · ');
+}
+
+/** What went wrong, at the top: the banner and one link per field with an error (to its anchor). */
+function errorSummary(kit: FieldKit, errors: FieldErrors): Piece {
+  const s = kit.s;
+  const items = [...errors.entries()].filter(([name]) => name !== 'form');
+  return html`<div class="banner" role="alert" tabindex="-1" id="errors"><p>${s.banner}</p>${kit.errs('form')}${
+    items.length
+      ? html`<ul>${items.map(([name, messages]) => {
+          const where = whereIs(kit, name);
+          return html`<li><a href="#${name}">${where ? `${where}${s.colon}` : ''}${messages.join(s.listSeparator)}</a></li>`;
+        })}</ul>`
+      : ''
+  }</div>`;
 }
 
 /** The open task's page for any kind. */
-export function taskPage({ task, context, values, errors, timeZone, unavailable = false }: TaskPageInput): string {
+export function taskPage({ task, context, values, errors, timeZone, unavailable = false, focusRow }: TaskPageInput): string {
   const s = pageStrings(task.locale);
   const words = kinds[task.kind].words[task.locale].page;
-  const kit = fieldKit(values, errors, s);
+  const kit = fieldKit(values, errors, s, focusRow);
   const meta = [task.cycleTitle, task.ownerName, ...(context.subject ? [s.about(context.subject.name)] : [])];
+  // The fields first: they record their labels, which the error summary above them names.
+  const fields = kinds[task.kind].form.fields(kit, context);
   return page(
     `${words.title} — ${task.cycleTitle}`,
     html`<h1>${words.title}</h1>
 <p class="muted">${meta.map((m) => html`${m} · `)}<span class="due">${s.due(formatDue(task.dueAt, task.locale, timeZone))}</span></p>
 ${context.notes.length ? html`<div class="notes">${context.notes.map((n) => html`<p>${n}</p>`)}</div>` : ''}
 <p>${words.intro}</p>
-${unavailable ? html`<p class="banner" role="alert">${s.unavailable}</p>` : errors.size ? html`<p class="banner" role="alert">${s.banner}</p>${kit.errs('form')}` : ''}
-<form method="post" accept-charset="utf-8">
-${kinds[task.kind].form.fields(kit, context)}
+${task.status === 'completed' ? html`<p class="ok">${s.correctable(formatDue(task.dueAt, task.locale, timeZone))}</p>` : ''}
+${unavailable ? html`<p class="banner" role="alert">${s.unavailable}</p>` : errors.size ? errorSummary(kit, errors) : ''}
+<form method="post" accept-charset="utf-8" data-task-form>
+<button type="submit" class="enter-guard" disabled hidden aria-hidden="true" tabindex="-1"></button>
+${fields}
 <button type="submit">${words.submit}</button>
 </form>`,
     task.locale,

@@ -25,7 +25,7 @@ function nominationList(kit: FieldKit, context: KindContext, prefix: string, gro
   const w = kit.s.awards;
   const label = (n: NominationOption) =>
     html`<strong>${n.label}</strong> <span class="muted">${w.by(n.nominator)}${withVotes ? html` · <span class="votes">${w.votes(n.votes)}</span>` : ''}</span><span class="citation">${n.citation}</span>`;
-  return html`<fieldset class="${kit.cls(group)}"><legend>${w.nominations}</legend>${kit.errs(group)}${
+  return html`<fieldset class="${kit.cls(group)}" id="${group}"><legend>${w.nominations}</legend>${kit.errs(group)}${
     context.nominations.length
       ? context.nominations.map((n) => html`<div class="choice">${kit.checkbox(`${prefix}${n.nominationId}`, label(n))}</div>`)
       : html`<p class="muted">${w.noNominations}</p>`

@@ -4,17 +4,18 @@
  * finalize: HR picks the winners.
  */
 import { type Kysely, type Transaction, sql } from 'kysely';
-import type { FieldIssue } from '../../contract';
+import type { FieldIssue, Locale } from '../../contract';
+import { pageStrings } from '../../i18n/pages';
 import type { DB } from '../../db/schema';
 import { emptyContext, hasRole, rejectIfAny } from '../shared';
 import { activeParticipants } from '../../db/participants';
 import { type KindHandler, type NominationOption, SubmissionRejected, type TaskRef } from '../types';
 import { isCurrentObjective } from '../../db/objectives';
-import { note, notesOf } from '../notes';
 import { ruleIssue } from '../rules';
 
 /** Every nomination of a cycle with its label, all its citations and vote count, most votes first. */
-export async function nominationOptions(db: Kysely<DB>, cycleId: number): Promise<NominationOption[]> {
+export async function nominationOptions(db: Kysely<DB>, cycleId: number, locale: Locale = 'en'): Promise<NominationOption[]> {
+  const s = pageStrings(locale);
   const rows = await db
     .selectFrom('nominations as n')
     .innerJoin('people as nominator', 'nominator.id', 'n.nominator_id')
@@ -42,7 +43,7 @@ export async function nominationOptions(db: Kysely<DB>, cycleId: number): Promis
     return {
       nominationId: r.id,
       nominator: citations.map((c) => c.nominator).join(', '),
-      label: r.objective_title !== null ? `objective: ${r.objective_title} (${r.owner_name ?? 'Company'})` : `person: ${r.nominee_name ?? ''}`,
+      label: r.objective_title !== null ? s.awards.objectiveLabel(r.objective_title, r.owner_name ?? s.objectives.company) : s.awards.personLabel(r.nominee_name ?? ''),
       citation: citations.map((c) => c.citation).join('\n'),
       citations,
       subject:
@@ -94,7 +95,7 @@ export const nominateHandler: KindHandler<'nominate'> = {
       // Titles only: key results of every objective in the company would swamp the page.
       objectives: objectives.map((o) => ({ id: o.id, title: `${o.title} (${o.name})`, parent: o.parent_title ?? null, keyResults: [] })),
       people,
-      ...notesOf(note('nominate-up-to')),
+      notes: [pageStrings(task.locale).notes.nominate],
     };
   },
 
@@ -205,14 +206,14 @@ async function nominationsTouching(db: Kysely<DB>, voterId: number, ids: number[
 
 export const voteHandler: KindHandler<'vote'> = {
   async context(db, task) {
-    const nominations = await nominationOptions(db, task.cycleId);
+    const nominations = await nominationOptions(db, task.cycleId, task.locale);
     // This task's own votes once cast; an open ballot starts empty.
     const mine = await db.selectFrom('votes').select('nomination_id').where('task_id', '=', task.id).orderBy('nomination_id').execute();
     return {
       ...emptyContext(),
       nominations,
       values: { nominationIds: mine.map((v) => v.nomination_id) },
-      ...notesOf(note(nominations.length ? 'vote-up-to' : 'no-nominations')),
+      notes: nominations.length ? [pageStrings(task.locale).notes.vote] : [pageStrings(task.locale).notes.noNominations],
     };
   },
   async record(tx, task, submission) {
@@ -240,7 +241,7 @@ export const voteHandler: KindHandler<'vote'> = {
 
 export const finalizeHandler: KindHandler<'finalize'> = {
   async context(db, task) {
-    const nominations = await nominationOptions(db, task.cycleId);
+    const nominations = await nominationOptions(db, task.cycleId, task.locale);
     const top = nominations[0]?.votes ?? 0;
     return {
       ...emptyContext(),

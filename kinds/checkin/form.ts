@@ -1,15 +1,18 @@
 /**
  * checkin: per key result "kr<id>.value" (numeric, percent) or "kr<id>.done" (milestone
- * checkbox); "confidence" (1–10); up to 5 execution items "item<n>.kr|kind|title|status";
- * "report".
+ * checkbox); "confidence" (1–10, never chosen for the person); execution items
+ * "item<n>.kr|kind|title|status" in rows the person adds and removes (one to start with, or last
+ * week's carried forward); "report".
  */
 import { html } from 'hono/html';
 import type { KindContext } from '../types';
 import { type FieldKit, type FormValues, numberOf, text, ticked } from '../../api/task-page/fields';
 import { progressText, withObjectiveHeadings } from '../progress';
 import { type TaskForm, list, prop, scalar } from '../form';
+import { type RowsSpec, rowCount, rowsBlock } from '../../api/task-page/rows';
 
-export const ITEM_SLOTS = 5;
+export const ITEM_SLOTS = 10;
+const ITEMS: RowsSpec = { base: 'item', min: 1, max: ITEM_SLOTS, initial: 1 };
 const ITEM_FIELDS: Record<string, string> = { keyResultId: 'kr', kind: 'kind', title: 'title', status: 'status' };
 
 export const checkinForm: TaskForm = {
@@ -92,14 +95,14 @@ export const checkinForm: TaskForm = {
           const input =
             kr.kind === 'milestone'
               ? kit.checkbox(`${name}.done`, s.progress.done)
-              : kit.input(`${name}.value`, unit ? `${s.progress.current} (${unit})` : s.progress.current, { inputmode: 'decimal' });
-          return html`${heading !== null ? html`<h3>${heading}</h3>` : ''}<div class="row"><div><strong>${kr.title}</strong><p class="muted">${progressText(kr, s)}</p></div><div>${input}</div></div>`;
+              : kit.input(`${name}.value`, unit ? s.progress.currentIn(unit) : s.progress.current, { inputmode: 'decimal' });
+          return html`${heading !== null ? html`<h2>${heading}</h2>` : ''}<div class="row"><div><strong>${kr.title}</strong><p class="muted">${progressText(kr, s)}</p></div><div>${input}</div></div>`;
         })
       : html`<p class="muted">${w.noKeyResults}</p>`;
     const krOptions = context.keyResults.map((kr) => ({ value: String(kr.keyResultId), label: kr.title }));
-    const item = (n: number) => {
-      const p = `item${n}`;
-      return html`<div class="item">
+    const item = (n: number, p: string, remove: unknown) => {
+      kit.labels.set(p, w.item(n + 1));
+      return html`<div class="item" data-row="${p}" id="${p}">
   <div>${kit.select(`${p}.kr`, w.keyResult, krOptions, { placeholder: '—' })}</div>
   <div>${kit.select(`${p}.kind`, w.kind, [
     { value: 'project', label: w.project },
@@ -111,6 +114,7 @@ export const checkinForm: TaskForm = {
     { value: 'planned', label: w.planned },
     { value: 'done', label: w.statusDone },
   ])}</div>
+  <div>${remove}</div>
 </div>`;
     };
     const confidence = Array.from({ length: 10 }, (_, i) => ({ value: String(i + 1), label: String(i + 1) }));
@@ -119,7 +123,7 @@ export const checkinForm: TaskForm = {
   <p class="hint">${w.confidenceHint}</p>
   ${kit.select('confidence', null, confidence, { placeholder: w.choose, 'aria-label': w.confidence })}
 </fieldset>
-<fieldset><legend>${s.optional(w.items)}</legend>${Array.from({ length: ITEM_SLOTS }, (_, n) => item(n))}</fieldset>
+<fieldset><legend>${s.optional(w.items)}</legend>${rowsBlock({ spec: ITEMS, count: rowCount(kit.values, ITEMS, kit.errorNames()), addLabel: w.addItem, removeLabel: w.remove, row: item })}</fieldset>
 ${kit.textarea('report', w.report, { maxlength: 5000, rows: 6, placeholder: w.reportHint })}`;
   },
 };

@@ -4,38 +4,65 @@
  */
 import type { FieldIssue } from '../../contract';
 import { currentKeyResults, emptyContext, rejectIfAny, repeatedIndexes } from '../shared';
-import { note, notesOf } from '../notes';
 import { ruleIssue } from '../rules';
 import { MAX_PERCENT } from '../schema-parts';
-import type { KindHandler } from '../types';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema';
+import type { KindHandler, TaskRef } from '../types';
+import { pageStrings } from '../../i18n/pages';
 
-const DEFAULT_CONFIDENCE = 5;
+/**
+ * The projects and tasks of the person's latest earlier check-in in the cycle that are not done
+ * yet: this week starts from them (OKR-E items carry forward until they are done or removed).
+ */
+async function carriedItems(db: Kysely<DB>, task: TaskRef, keyResultIds: Set<number>) {
+  const last = await db
+    .selectFrom('checkins')
+    .select('id')
+    .where('cycle_id', '=', task.cycleId)
+    .where('person_id', '=', task.personId)
+    .where('week', '<', task.round)
+    .orderBy('week', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!last) return [];
+  const rows = await db
+    .selectFrom('execution_items')
+    .select(['key_result_id', 'kind', 'title', 'status'])
+    .where('checkin_id', '=', last.id)
+    .where('status', '!=', 'done')
+    .orderBy('id')
+    .execute();
+  // Items of key results that were redrafted away have nothing to attach to.
+  return rows.filter((r) => keyResultIds.has(r.key_result_id)).map((r) => ({ keyResultId: r.key_result_id, kind: r.kind, title: r.title, status: r.status }));
+}
 
 export const checkinHandler: KindHandler<'checkin'> = {
   async context(db, task) {
     const keyResults = await currentKeyResults(db, task.cycleId, task.personId);
-    const last = await db
-      .selectFrom('checkins')
-      .select('confidence')
-      .where('cycle_id', '=', task.cycleId)
-      .where('person_id', '=', task.personId)
-      .orderBy('week', 'desc')
-      .orderBy('id', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+    const items = await carriedItems(db, task, new Set(keyResults.map((kr) => kr.keyResultId)));
+    const w = pageStrings(task.locale).notes;
     return {
       ...emptyContext(),
       keyResults,
+      // No confidence is chosen for the person: they say it each week.
       values: {
         keyResults: keyResults.map((kr) =>
           kr.kind === 'milestone' ? { keyResultId: kr.keyResultId, done: kr.done ?? false } : { keyResultId: kr.keyResultId, value: kr.current ?? kr.start },
         ),
-        confidence: last?.confidence ?? DEFAULT_CONFIDENCE,
-        items: [],
+        items,
         report: '',
       },
-      ...notesOf(note('week', { n: task.round })),
+      notes: [w.week(task.round), ...(items.length ? [w.carriedForward] : [])],
     };
+  },
+
+  /** A corrected check-in replaces the week's check-in and its items; key results take the new values. */
+  async undo(tx, task) {
+    const mine = tx.selectFrom('checkins').select('id').where('task_id', '=', task.id);
+    await tx.deleteFrom('execution_items').where('checkin_id', 'in', mine).execute();
+    await tx.deleteFrom('checkins').where('task_id', '=', task.id).execute();
   },
 
   async record(tx, task, submission) {

@@ -1,15 +1,15 @@
 /** drafting: a participant's 1–5 objectives, each aligned to a company objective or one of the manager's; strategy: an executive's 1–5 company objectives (no owner, no parent), approved by HR before anyone aligns to them. */
 import type { Kysely } from 'kysely';
-import type { DraftSubmission, FieldIssue, StrategySubmission } from '../../contract';
+import type { DraftSubmission, FieldIssue, Locale, StrategySubmission } from '../../contract';
 import type { DB } from '../../db/schema';
 import { changesRequested, emptyContext, previousSubmission } from '../shared';
 import { type KindHandler, SubmissionRejected, type TaskRef } from '../types';
 import { SUPERSEDED, isCurrentObjective } from '../../db/objectives';
-import { note, notesOf } from '../notes';
 import { ruleIssue } from '../rules';
+import { pageStrings } from '../../i18n/pages';
 
 /** Objectives a person may align to in a cycle: approved company objectives and their manager's current ones. */
-export async function alignmentParentsFor(db: Kysely<DB>, cycleId: number, personId: number) {
+export async function alignmentParentsFor(db: Kysely<DB>, cycleId: number, personId: number, locale: Locale = 'en') {
   const person = await db.selectFrom('people').select('manager_id').where('id', '=', personId).executeTakeFirst();
   const managerId = person?.manager_id ?? null;
   const rows = await db
@@ -25,7 +25,7 @@ export async function alignmentParentsFor(db: Kysely<DB>, cycleId: number, perso
     )
     .orderBy('o.id')
     .execute();
-  return rows.map((r) => ({ id: r.id, title: r.title, owner: r.owner_id === null ? 'Company' : (r.name ?? '') }));
+  return rows.map((r) => ({ id: r.id, title: r.title, owner: r.owner_id === null ? pageStrings(locale).objectives.company : (r.name ?? '') }));
 }
 
 export async function checkParents(db: Kysely<DB>, task: TaskRef, draft: DraftSubmission): Promise<void> {
@@ -110,13 +110,13 @@ function withoutStaleParents(draft: DraftSubmission, allowed: Set<number>): Draf
 export const draftHandler: KindHandler<'draft'> = {
   /** A re-draft starts from the previous draft and shows what the reviewer asked for. */
   async context(db, task) {
-    const parents = await alignmentParentsFor(db, task.cycleId, task.personId);
+    const parents = await alignmentParentsFor(db, task.cycleId, task.personId, task.locale);
     const previous = (await previousSubmission(db, task)) as DraftSubmission | null;
     const comment = await changesRequested(db, task.cycleId, task.personId, 'review');
     return {
       ...emptyContext(),
       values: previous ? withoutStaleParents(previous, new Set(parents.map((p) => p.id))) : null,
-      ...(comment === null ? notesOf() : notesOf(note('reviewer-asked', { comment }))),
+      notes: comment === null ? [] : [pageStrings(task.locale).notes.reviewerChanges(comment)],
       parents,
     };
   },
@@ -135,7 +135,7 @@ export const strategyHandler: KindHandler<'strategy'> = {
     return {
       ...emptyContext(),
       values: previous,
-      ...(comment === null ? notesOf() : notesOf(note('hr-asked', { comment }))),
+      notes: comment === null ? [] : [pageStrings(task.locale).notes.hrChanges(comment)],
     };
   },
   async record(tx, task, submission) {

@@ -9,6 +9,7 @@ export const keyResultSchema = z.discriminatedUnion(
     z
       .object({ kind: z.literal('numeric'), title, start: finite, target: finite, unit: text().trim().min(1, 'must not be empty').max(20) })
       .refine((kr) => kr.target !== kr.start, { path: ['target'], message: 'must differ from start', params: { code: 'key-result.differ' } }),
+    // Percentages may pass 100 (net revenue retention 95 → 110 %); below 0 they mean nothing.
     z
       .object({ kind: z.literal('percent'), title, start: percent.default(0), target: percent.default(100) })
       .refine((kr) => kr.target !== kr.start, { path: ['target'], message: 'must differ from start', params: { code: 'key-result.differ' } }),

@@ -42,7 +42,7 @@ export const reviewForm: TaskForm = {
   fields(kit, context) {
     const w = kit.s.review;
     return html`${objectivesUnderReview(kit, context)}
-<fieldset class="${kit.cls('decision')}"><legend>${w.decision}</legend>
+<fieldset class="${kit.cls('decision')}" id="decision"><legend>${w.decision}</legend>
   ${kit.radio('decision', 'approve', w.approve)}
   ${kit.radio('decision', 'changes', w.changes)}
   ${kit.errs('decision')}

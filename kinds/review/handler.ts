@@ -8,7 +8,7 @@ import type { DB } from '../../db/schema';
 import { companyObjectivesQuery, currentObjectivesOf, describeObjectives, emptyContext, latestReview, personById, subjectOf } from '../shared';
 import type { KindContext, KindHandler, Notice, RecordOutcome, TaskRef } from '../types';
 import { isCurrentObjective } from '../../db/objectives';
-import { type ContextNote, note, notesOf } from '../notes';
+import { pageStrings } from '../../i18n/pages';
 
 const STATUS_OF_DECISION = { approve: 'approved', changes: 'changes-requested' } as const;
 
@@ -28,12 +28,13 @@ async function recordDecision(tx: Transaction<DB>, task: TaskRef, submission: Re
 
 /** Notes for a reviewer: what was asked last time, and whether there is anything to review. */
 async function reviewNotes(db: Kysely<DB>, task: TaskRef, kind: 'review' | 'strategy-review', subjectName: string, objectives: KindContext['objectives']) {
-  const notes: ContextNote[] = [];
-  if (!objectives.length) notes.push(note('no-objectives', { name: subjectName }));
+  const w = pageStrings(task.locale).notes;
+  const notes: string[] = [];
+  if (!objectives.length) notes.push(w.notSubmitted(subjectName));
   const last = await latestReview(db, task.cycleId, subjectOf(task), kind);
   // Only a request from an earlier task, not this task's own decision shown back to it.
-  if (last?.decision === 'changes' && last.round < task.round) notes.push(note('changes-last-round', { comment: last.comment ?? '' }));
-  return notesOf(...notes);
+  if (last?.decision === 'changes' && last.round < task.round) notes.push(w.changesLastRound(last.comment ?? ''));
+  return notes;
 }
 
 /** An approval tells the author; changes requested reach them as the next round's task, which carries the comment. */
@@ -49,6 +50,7 @@ async function companyObjectives(db: Kysely<DB>, task: TaskRef) {
   return describeObjectives(
     db,
     rows.map((r) => ({ id: r.id, title: r.title, parent: null })),
+    task.locale,
   );
 }
 
@@ -56,7 +58,7 @@ export const strategyReviewHandler: KindHandler<'strategy-review'> = {
   async context(db, task) {
     const subject = await personById(db, subjectOf(task));
     const objectives = await companyObjectives(db, task);
-    return { ...emptyContext(), subject, objectives, ...(await reviewNotes(db, task, 'strategy-review', subject.name, objectives)) };
+    return { ...emptyContext(), subject, objectives, notes: await reviewNotes(db, task, 'strategy-review', subject.name, objectives) };
   },
   async record(tx, task, submission) {
     const ids = (await companyObjectivesQuery(tx, task.cycleId, subjectOf(task)).select('o.id').execute()).map((r) => r.id);
@@ -68,8 +70,8 @@ export const strategyReviewHandler: KindHandler<'strategy-review'> = {
 export const reviewHandler: KindHandler<'review'> = {
   async context(db, task) {
     const subject = await personById(db, subjectOf(task));
-    const objectives = await currentObjectivesOf(db, task.cycleId, subjectOf(task));
-    return { ...emptyContext(), subject, objectives, ...(await reviewNotes(db, task, 'review', subject.name, objectives)) };
+    const objectives = await currentObjectivesOf(db, task.cycleId, subjectOf(task), task.locale);
+    return { ...emptyContext(), subject, objectives, notes: await reviewNotes(db, task, 'review', subject.name, objectives) };
   },
   async record(tx, task, submission) {
     const ids = (

@@ -60,9 +60,9 @@ function scoreForm(mode: 'self' | 'calibrate'): TaskForm {
         ? withObjectiveHeadings(context.keyResults).map(({ kr, heading }) => {
             const name = `kr${kr.keyResultId}`;
             const hint = hints(kr);
-            return html`${heading !== null ? html`<h3>${heading}</h3>` : ''}<div class="row score">
-  <div><strong>${kr.title}</strong><p class="muted">${w.progress}: ${progressText(kr, s)}${hint ? html`<br>${hint}` : ''}</p></div>
-  <div>${kit.input(`${name}.score`, w.score, { type: 'number', min: 0, max: 1, step: 0.1, inputmode: 'decimal' })}</div>
+            return html`${heading !== null ? html`<h2>${heading}</h2>` : ''}<div class="row score">
+  <div><strong>${kr.title}</strong><p class="muted">${w.progress}${s.colon}${progressText(kr, s)}${hint ? html`<br>${hint}` : ''}</p></div>
+  <div>${kit.input(`${name}.score`, w.score, { type: 'number', min: 0, max: 1, step: 0.01, inputmode: 'decimal' })}</div>
   <div>${kit.input(`${name}.comment`, w.comment, { maxlength: 2000 })}</div>
 </div>`;
           })

@@ -7,9 +7,9 @@ import type { FieldIssue, ScoreSubmission } from '../../contract';
 import type { DB } from '../../db/schema';
 import { recomputeScores } from '../../core/scoring';
 import { currentKeyResults, emptyContext, personById, rejectIfAny, repeatedIndexes, subjectOf } from '../shared';
-import { note, notesOf } from '../notes';
 import { ruleIssue } from '../rules';
 import type { KindHandler } from '../types';
+import { pageStrings } from '../../i18n/pages';
 
 /** Every scored key result must be one of `ownerId`'s current ones, and scored once. */
 async function checkScores(tx: Transaction<DB>, cycleId: number, ownerId: number, submission: ScoreSubmission, notYours: (path: string) => FieldIssue): Promise<void> {
@@ -30,7 +30,7 @@ export const selfScoreHandler: KindHandler<'self-score'> = {
       ...emptyContext(),
       keyResults,
       values: { scores: keyResults.map((kr) => ({ keyResultId: kr.keyResultId, score: kr.selfScore ?? kr.suggestedScore ?? 0 })) },
-      ...notesOf(note('score-scale')),
+      notes: [pageStrings(task.locale).notes.scoreScale],
     };
   },
   async record(tx, task, submission) {
@@ -58,7 +58,7 @@ export const calibrateHandler: KindHandler<'calibrate'> = {
       subject,
       keyResults,
       values: { scores: keyResults.map((kr) => ({ keyResultId: kr.keyResultId, score: kr.score ?? kr.selfScore ?? kr.suggestedScore ?? 0 })) },
-      ...(unscored ? notesOf(note('unscored', { name: subject.name, n: unscored, total: keyResults.length })) : notesOf()),
+      notes: unscored ? [pageStrings(task.locale).notes.unscored(subject.name, unscored, keyResults.length)] : [],
     };
   },
   async record(tx, task, submission) {

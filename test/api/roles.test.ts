@@ -4,6 +4,7 @@
  * with no key, a wrong key, a revoked key, an hr key, an admin key and the bootstrap key,
  * expecting 401 / 403 / the route's own answer as the table says.
  */
+import { assetPath } from '../../api/assets';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -177,7 +178,8 @@ describe('who may call what', () => {
     for (const rule of rules.filter((r) => !r.route.startsWith('/api/'))) {
       if (rule.route.startsWith('/dev/')) continue; // embedded mode only; not mounted with SMTP_URL
       if (rule.route.startsWith('/console')) continue; // sessions and sign-in links: test/console/
-      const path = rule.route.replace(':token', 'A'.repeat(43)).replace(':file', 'swagger-ui.css');
+      // The task pages' assets are served by their hashed name only.
+      const path = rule.route === '/assets/:file' ? assetPath('task-page.js') : rule.route.replace(':token', 'A'.repeat(43)).replace(':file', 'swagger-ui.css');
       const res = await fetch(`${t.base}${path}`, { method: rule.method, headers: { accept: 'application/json', 'content-type': 'application/json' }, body: rule.method === 'POST' ? '{}' : undefined });
       const line = `${id(rule.method, rule.route)}: ${res.status}`;
       if (rule.route.startsWith('/t/')) expect(res.status, line).toBe(404); // unknown token, not 401

@@ -31,7 +31,7 @@ describe('security headers', () => {
 
   it('the task pages and the mailbox keep their own strict policies', async () => {
     const task = (await get('/t/not-a-token', { accept: 'text/html' })).headers.get('content-security-policy');
-    expect(task).toBe("default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+    expect(task).toBe("default-src 'none'; script-src 'self'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
     const mailbox = (await get('/dev/mailbox')).headers.get('content-security-policy');
     expect(mailbox).toContain("default-src 'none'");
     expect(mailbox).not.toContain('script-src');

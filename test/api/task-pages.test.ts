@@ -8,12 +8,15 @@ import { type TaskKind, TASK_KINDS, submissionSchemas, toFieldIssues } from '../
 import type { TaskContext } from '../../core/task-access';
 import type { KeyResultOption, KindContext } from '../../kinds/types';
 import type { ApiDeps } from '../../api/deps';
-import { localeFromAcceptLanguage, localizedIssues } from '../../i18n';
+import { localeFromAcceptLanguage, localizedIssues, pageStrings, translateFieldIssue } from '../../i18n';
+import { RULE_CODES, ruleIssue } from '../../kinds/rules';
+import { addedRow, editRows, rowCount } from '../../api/task-page/rows';
 import { TokenBuckets, clientKey, normalizeAddress, rateLimit } from '../../api/rate-limit';
 import { taskPageRoutes } from '../../api/routes/task-page';
 import { type FieldErrors, type FormValues, fieldErrors } from '../../api/task-page/fields';
 import { kinds } from '../../kinds';
-import { closedPage, completedPage, notFoundPage, taskPage } from '../../api/task-page/view';
+import { formatDue } from '../../mail/templates';
+import { closedPage, completedPage, forbiddenPage, notFoundPage, taskPage } from '../../api/task-page/view';
 
 const EVIL = '<script>alert(1)</script>';
 const ESCAPED = '&lt;script&gt;alert(1)&lt;/script&gt;';
@@ -148,14 +151,16 @@ describe('task pages: pre-filled values', () => {
     expect(html).toMatch(/<option value="6" selected>6<\/option>/);
     expect(html).toContain('from 0 to 100 signups');
     expect(html).toMatch(/<select id="item0\.kr"[^>]*>.*<option value="11">KR &lt;script&gt;/);
-    expect(html.match(/id="item\d\.title"/g)).toHaveLength(5);
+    // One empty item row to start with (nothing to carry forward), and a button for more.
+    expect(html.match(/id="item\d\.title"/g)).toHaveLength(1);
+    expect(html).toContain('value="add:item"');
   });
 
   it('scores: the context values, with the 0.0–1.0 input and the 0.7 guidance', () => {
     const context = { ...CONTEXT, values: { scores: [{ keyResultId: 11, score: 0.6 }, { keyResultId: 12, score: 1 }] } };
     for (const kind of ['self-score', 'calibrate'] as const) {
       const html = render(kind, undefined, new Map(), {}, context);
-      expect(tag(html, 'kr11.score')).toMatch(/value="0\.6"[^>]*type="number" min="0" max="1" step="0\.1"/);
+      expect(tag(html, 'kr11.score')).toMatch(/value="0\.6"[^>]*type="number" min="0" max="1" step="0\.01"/);
       expect(tag(html, 'kr12.score')).toContain('value="1"');
       expect(html).toContain('0.7 = good');
     }
@@ -196,12 +201,16 @@ describe('task pages: field errors', () => {
     expect(tag(rerender('self-score', { 'kr11.score': '1.5', 'kr12.score': '1' }), 'kr11.score')).toMatch(/value="1\.5" class="invalid"/);
     expect(tag(rerender('nominate', { 'nom1.citation': 'Great work all quarter.' }), 'nom1.objective')).toContain('class="invalid"');
     const vote = rerender('vote', {});
-    expect(vote).toContain('<fieldset class="invalid"><legend>Nominations</legend><p class="err" id="nominations.err">vote for at least 1 nomination</p>');
+    expect(vote).toContain('<fieldset class="invalid" id="nominations"><legend>Nominations</legend><p class="err" id="nominations.err">vote for at least 1 nomination</p>');
     expect(vote).toContain('vote for at least 1 nomination');
     const draft = rerender('draft', { 'o1.title': 'Grow', 'o1.kr2.title': 'Revenue', 'o1.kr2.start': '1', 'o1.kr2.target': '1', 'o1.kr2.unit': 'k' });
     expect(draft).toMatch(/id="o1\.kr2\.target"[^>]*class="invalid"/);
     expect(draft).toMatch(/id="o1\.title"[^>]*value="Grow"/);
-    expect(draft).toMatch(/<details open><summary>Objective 2 \(optional\)/);
+    // The second objective is shown because it has values; no other objective is expanded.
+    expect(draft).toMatch(/<fieldset class="objective" data-row="o1" id="o1"><legend data-num="Objective #">Objective 2<\/legend>/);
+    expect(draft).not.toContain('data-row="o2"');
+    // The error summary links to the field.
+    expect(draft).toMatch(/<li><a href="#o1\.kr2\.target">Objective 2 · Key result 3 · Target: must differ from start<\/a><\/li>/);
   });
 
   it('says so when saving failed for a reason that is not the person’s, keeping what they typed', () => {
@@ -225,7 +234,7 @@ describe('task pages: language', () => {
     expect(html).toContain('每周进展更新');
     expect(html).toContain('没有保存任何内容');
     expect(html).toContain('必须是数字');
-    expect(html).toContain('截止时间 2027年1月15日');
+    expect(html).toContain('截止：2027年1月15日');
     expect(render('vote', undefined, new Map(), { locale: 'zh-CN' })).toContain('由 Bo &lt;script&gt;');
   });
 
@@ -346,5 +355,174 @@ describe('rate limiting', () => {
 
     const off = taskPageRoutes({ ...deps, taskPageRateLimit: false });
     for (let i = 0; i < 40; i++) expect((await off.request('/not-a-token')).status).toBe(404);
+  });
+});
+
+describe('task pages: rows people add and remove', () => {
+  it('the draft starts with one objective of two key results, not 5 × 5', () => {
+    const html = render('draft', {});
+    expect(html.match(/data-row="o\d"/g)).toEqual(['data-row="o0"']);
+    expect(html.match(/id="o0\.kr\d\.title"/g)).toHaveLength(2);
+    expect(html).toContain('value="add:o"');
+    expect(html).toContain('value="add:o0.kr"');
+    expect(html).not.toContain('<details');
+  });
+
+  it('adds a row and removes one, moving the later rows up and keeping every value', () => {
+    const added = editRows({ 'o.count': '1', 'o0.title': 'Grow', 'o0.kr.count': '2', action: 'add:o0.kr' }, 'add:o0.kr')!;
+    expect(added).toEqual({ 'o.count': '1', 'o0.title': 'Grow', 'o0.kr.count': '3' });
+    expect(render('draft', added).match(/id="o0\.kr\d\.title"/g)).toHaveLength(3);
+    // The page that comes back puts the focus in the new row.
+    expect(addedRow(added, 'add:o0.kr')).toBe('o0.kr2');
+    const focused = taskPage({ task: task('draft'), context: CONTEXT, values: added, errors: new Map(), timeZone: 'UTC', focusRow: 'o0.kr2' });
+    expect(focused.match(/autofocus/g)).toHaveLength(1);
+    expect(tag(focused, 'o0.kr2.title')).toContain('autofocus');
+    const removed = editRows(
+      { 'o.count': '3', 'o0.title': 'A', 'o1.title': 'B', 'o1.kr0.title': 'B1', 'o1.kr.count': '2', 'o2.title': 'C', 'o2.kr1.target': '9', 'o2.kr.count': '2' },
+      'remove:o1',
+    )!;
+    expect(removed).toEqual({ 'o.count': '2', 'o0.title': 'A', 'o1.title': 'C', 'o1.kr1.target': '9', 'o1.kr.count': '2' });
+    expect(editRows({ 'item.count': '2', 'item0.title': 'x', 'item1.title': 'y' }, 'remove:item0')).toEqual({ 'item.count': '1', 'item0.title': 'y' });
+    expect(editRows({}, 'nonsense')).toBeNull();
+    // Never more rows than the schema takes, never fewer than one.
+    expect(rowCount({ 'o.count': '99' }, { base: 'o', min: 1, max: 5, initial: 1 })).toBe(5);
+    expect(rowCount({ 'o.count': '0' }, { base: 'o', min: 1, max: 5, initial: 1 })).toBe(1);
+    expect(rowCount({ 'o.count': '1', 'o3.title': 'x' }, { base: 'o', min: 1, max: 5, initial: 1 })).toBe(4);
+  });
+
+  it('shows the fields a key result’s kind uses', () => {
+    const html = render('draft', { 'o0.kr0.kind': 'milestone', 'o0.kr1.kind': 'percent', 'o0.kr2.kind': 'numeric', 'o0.kr.count': '3' });
+    const wrapper = (id: string) => new RegExp(`<div data-kinds="([a-z ]+)"( hidden)?><label for="${id.replace(/\./g, '\\.')}"`).exec(html)!;
+    expect(wrapper('o0.kr0.start')[2]).toBe(' hidden');
+    expect(wrapper('o0.kr0.unit')[2]).toBe(' hidden');
+    expect(wrapper('o0.kr1.target')[2]).toBeUndefined();
+    expect(wrapper('o0.kr1.unit')[2]).toBe(' hidden');
+    expect(wrapper('o0.kr2.unit')[2]).toBeUndefined();
+  });
+
+  it('accepts a percent target above 100', () => {
+    const parsed = kinds.draft.form.parse({ 'o0.title': 'Keep customers', 'o0.kr0.title': 'NRR', 'o0.kr0.kind': 'percent', 'o0.kr0.start': '95', 'o0.kr0.target': '110', 'o0.kr1.title': 'Launch', 'o0.kr1.kind': 'milestone' }, CONTEXT);
+    expect(submissionSchemas.draft.safeParse(parsed.submission).success).toBe(true);
+  });
+
+  it('check-in: no confidence chosen for the person, Enter cannot submit, scripts and styles are files', () => {
+    const html = render('checkin');
+    expect(html).not.toMatch(/<option value="\d+" selected>/);
+    expect(html).toMatch(/<form [^>]*data-task-form>\s*<button type="submit" class="enter-guard" disabled hidden/);
+    expect(html).not.toMatch(/<style|style="|<script>/);
+    expect(html).toMatch(/<script src="\/assets\/task-page\.[0-9a-f]{12}\.js" defer><\/script>/);
+    expect(html).toMatch(/<main>[\s\S]*<h1>/);
+  });
+});
+
+describe('task pages: status pages name the task', () => {
+  it('already completed: which task, which cycle, when, in the person’s time zone', () => {
+    const html = closedPage(task('checkin', { status: 'completed', completedAt: '2027-01-02T10:00:00Z', locale: 'zh-CN' }), 'Asia/Shanghai');
+    expect(html).toContain('<h1>每周进展更新（第 3 周）</h1>');
+    expect(html).toContain('18:00');
+    expect(closedPage(task('review', { status: 'completed', completedAt: '2027-01-02T10:00:00Z' }))).toMatch(/<h1>[^<]*Review/);
+    expect(forbiddenPage('zh-CN')).toContain('此表单未发送');
+  });
+
+  it('already completed: shows what was sent, read-only', () => {
+    const sent = { keyResults: [{ keyResultId: 11, value: 57 }, { keyResultId: 12, done: true }], confidence: 8, items: [{ keyResultId: 11, kind: 'project', title: 'Referral page', status: 'done' }], report: 'Good week' };
+    const html = closedPage(task('checkin', { status: 'completed', completedAt: '2027-01-02T10:00:00Z', result: sent }), 'UTC', CONTEXT);
+    expect(html).toContain('<h2>What you sent</h2><fieldset class="answer" disabled>');
+    expect(tag(html, 'kr11.value')).toContain('value="57"');
+    expect(html).toMatch(/<option value="8" selected>/);
+    expect(tag(html, 'item0.title')).toContain('value="Referral page"');
+    expect(html).toContain('>Good week</textarea>');
+    expect(html).not.toContain('<form');
+    // Without the context (or with nothing stored) the page says only that it is done.
+    expect(closedPage(task('checkin', { status: 'completed', completedAt: '2027-01-02T10:00:00Z', result: sent }))).not.toContain('What you sent');
+  });
+});
+
+/**
+ * Every page of every kind in Chinese, with every note, hint and error a page can show: after
+ * removing what came from the context (names, titles, values the person typed), no Latin letter
+ * is left, apart from the product's own words OKR and HR and the code point U+0000.
+ */
+describe('task pages in zh-CN: no English left', () => {
+  const zh = pageStrings('zh-CN');
+  // Dates come from mail/templates' formatter (the person's time zone is a value, like a name).
+  const dates = ['2027-01-15T17:00:00.000Z', '2027-01-02T10:00:00Z'].map((d) => formatDue(d, 'zh-CN', 'Asia/Shanghai'));
+  const names = [...dates, 'Ana Silva', 'Bo Chen', 'Cy Park', 'Dee Wu', 'dee@example.com', 'bo@example.com', 'Q1 Growth', 'Grow revenue', 'Weekly signups', 'Ship the tour', 'Referral page', 'Company goal'];
+  const context: KindContext = {
+    values: null,
+    notes: [
+      zh.notes.week(3),
+      zh.notes.carriedForward,
+      zh.notes.reviewerChanges('Grow revenue'),
+      zh.notes.hrChanges('Grow revenue'),
+      zh.notes.changesLastRound('Grow revenue'),
+      zh.notes.notSubmitted('Bo Chen'),
+      zh.notes.scoreScale,
+      zh.notes.unscored('Bo Chen', 1, 2),
+      zh.notes.nominate,
+      zh.notes.vote,
+      zh.notes.noNominations,
+    ],
+    parents: [{ id: 3, title: 'Company goal', owner: zh.objectives.company }],
+    keyResults: [
+      kr({ keyResultId: 11, kind: 'numeric', title: 'Weekly signups', objectiveTitle: 'Grow revenue', unit: null, current: 42, selfScore: 0.6, suggestedScore: 0.42 }),
+      kr({ keyResultId: 12, kind: 'milestone', title: 'Ship the tour', objectiveTitle: 'Grow revenue', start: null, target: null, done: true, suggestedScore: 1 }),
+    ],
+    objectives: [{ id: 21, title: 'Grow revenue', parent: 'Company goal', keyResults: [{ title: 'Weekly signups', measure: zh.progress.doneOrNot }] }],
+    nominations: [{ nominationId: 31, nominator: 'Bo Chen', label: zh.awards.objectiveLabel('Grow revenue', 'Cy Park'), citation: 'Referral page', votes: 2 }],
+    subject: { name: 'Bo Chen', email: 'bo@example.com' },
+    people: [{ name: 'Dee Wu', email: 'dee@example.com' }],
+  };
+  const over: Partial<TaskContext> = { locale: 'zh-CN', cycleTitle: 'Q1 Growth', ownerName: 'Ana Silva' };
+  /** Text a person reads: text nodes and the attributes browsers show or speak. */
+  function readable(html: string): string {
+    const attrs = [...html.matchAll(/\s(?:placeholder|aria-label|title|alt)="([^"]*)"/g)].map((m) => m[1]);
+    const body = html.replace(/<head>[\s\S]*<\/head>/, '').replace(/<[^>]+>/g, ' ');
+    const title = /<title>([^<]*)<\/title>/.exec(html)?.[1] ?? '';
+    return [title, body, ...attrs].join(' ').replace(/&[a-z]+;|&#\d+;/g, ' ');
+  }
+  function leftover(html: string): string[] {
+    let text = readable(html);
+    for (const n of names) text = text.split(n).join(' ');
+    text = text.replace(/\bOKR\b|\bHR\b|U\+0000|Unicode/g, ' ');
+    return [...new Set(text.match(/[A-Za-z][A-Za-z'’.-]*/g) ?? [])];
+  }
+  /** Bad answers for each kind: every field error the form and the schema can give. */
+  const BAD: Record<TaskKind, FormValues> = {
+    strategy: { 'o0.title': 'x', 'o0.kr0.title': 'Weekly signups', 'o0.kr0.start': 'abc', 'o0.kr0.target': '1', 'o0.kr0.unit': '', 'o1.kr0.title': 'y' },
+    draft: { 'o0.title': 'x', 'o0.parent': 'abc', 'o0.kr0.title': 'Weekly signups', 'o0.kr0.start': '1', 'o0.kr0.target': '1', 'o0.kr0.unit': 'k' },
+    'strategy-review': { decision: 'changes', comment: '不行' },
+    review: { comment: '好' },
+    checkin: { 'kr11.value': 'abc', confidence: '11', 'item0.title': 'Referral page', report: '' },
+    'self-score': { 'kr11.score': '1.5', 'kr12.score': 'abc' },
+    calibrate: { 'kr11.score': '-1' },
+    nominate: { 'nom0.citation': '很好', 'nom1.objective': '21', 'nom1.email': 'dee@example.com', 'nom1.citation': 'Referral page' },
+    vote: {},
+    finalize: { announcement: '好'.repeat(2001) },
+  };
+
+  it.each(TASK_KINDS)('%s: open, with errors, with a rule the database checks, completed and closed', (kind) => {
+    const t = task(kind, over);
+    const open = taskPage({ task: t, context, values: kinds[kind].form.toValues(context.values, context), errors: new Map(), timeZone: 'Asia/Shanghai' });
+    expect(leftover(open)).toEqual([]);
+    const parsed = kinds[kind].form.parse(BAD[kind], context, 'zh-CN');
+    const checked = submissionSchemas[kind].safeParse(parsed.submission);
+    const errors = fieldErrors(parsed, checked.success ? [] : localizedIssues(checked.error.issues, 'zh-CN'));
+    if (kind !== 'finalize') expect(errors.size).toBeGreaterThan(0);
+    for (const code of RULE_CODES) errors.set(`form`, [...(errors.get('form') ?? []), translateFieldIssue('zh-CN', ruleIssue('x', code, { name: 'Bo Chen', max: 1000 }))]);
+    const failed = taskPage({ task: t, context, values: BAD[kind], errors, timeZone: 'Asia/Shanghai' });
+    expect(leftover(failed)).toEqual([]);
+    expect(leftover(taskPage({ task: t, context, values: {}, errors: new Map(), timeZone: 'Asia/Shanghai', unavailable: true }))).toEqual([]);
+    // A sent answer that can still be corrected (check-ins): the same page with a note.
+    const correcting = taskPage({ task: { ...t, status: 'completed' }, context, values: {}, errors: new Map(), timeZone: 'Asia/Shanghai' });
+    expect(correcting).toContain('前可以修改');
+    expect(leftover(correcting)).toEqual([]);
+    expect(leftover(completedPage(t))).toEqual([]);
+    for (const status of ['completed', 'expired', 'cancelled'] as const) expect(leftover(closedPage({ ...t, status, completedAt: '2027-01-02T10:00:00Z' }, 'Asia/Shanghai'))).toEqual([]);
+  });
+
+  it('the pages that know no task, and the check catches English', () => {
+    for (const html of [notFoundPage('zh-CN'), forbiddenPage('zh-CN')]) expect(leftover(html)).toEqual([]);
+    expect(leftover(render('checkin'))).not.toEqual([]);
   });
 });

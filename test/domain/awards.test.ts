@@ -80,7 +80,7 @@ describe('nominate', () => {
           { objectiveId: o.company, citation },
         ],
       }),
-    ).toEqual([
+    ).toMatchObject([
       { path: 'nominations.0.personEmail', message: 'is not a participant of this cycle' },
       { path: 'nominations.1.personEmail', message: 'is not a participant of this cycle' },
       { path: 'nominations.2.objectiveId', message: 'is not an objective of a participant in this cycle' },
@@ -93,7 +93,7 @@ describe('nominate', () => {
           { personEmail: await emailOf(f.db, p.mgr), citation },
         ],
       }),
-    ).toEqual([
+    ).toMatchObject([
       { path: 'nominations.0.objectiveId', message: 'is not an objective of a participant in this cycle' },
       { path: 'nominations.1.objectiveId', message: 'is not an objective of a participant in this cycle' },
       { path: 'nominations.2.personEmail', message: 'you cannot nominate yourself' },
@@ -129,15 +129,15 @@ describe('nominate', () => {
 describe('vote', () => {
   it('refuses a voter who is not on the committee, and HR while the cycle has a committee', async () => {
     const annVote = await openTask(f.db, { cycleId: cycle, personId: p.ann, kind: 'vote' });
-    expect(await rejected(f.db, annVote, { nominationIds: [n.ben] })).toEqual([{ path: 'nominationIds', message: 'only the award committee votes' }]);
+    expect(await rejected(f.db, annVote, { nominationIds: [n.ben] })).toMatchObject([{ path: 'nominationIds', message: 'only the award committee votes' }]);
     const hrVote = await openTask(f.db, { cycleId: cycle, personId: p.hr, kind: 'vote' });
-    expect(await rejected(f.db, hrVote, { nominationIds: [n.ben] })).toEqual([{ path: 'nominationIds', message: 'only the award committee votes' }]);
+    expect(await rejected(f.db, hrVote, { nominationIds: [n.ben] })).toMatchObject([{ path: 'nominationIds', message: 'only the award committee votes' }]);
     expect(await f.db.selectFrom('votes').selectAll().execute()).toEqual([]);
   });
 
   it('refuses a nomination of another cycle', async () => {
     const task = await openTask(f.db, { cycleId: cycle, personId: p.judge, kind: 'vote', round: 9 });
-    expect(await rejected(f.db, task, { nominationIds: [n.ben, n.otherCycle] })).toEqual([{ path: 'nominationIds.1', message: 'is not a nomination of this cycle' }]);
+    expect(await rejected(f.db, task, { nominationIds: [n.ben, n.otherCycle] })).toMatchObject([{ path: 'nominationIds.1', message: 'is not a nomination of this cycle' }]);
   });
 
   it('records the committee’s votes and shows the counts', async () => {
@@ -156,7 +156,7 @@ describe('vote', () => {
     ]);
     const again = await openTask(f.db, { cycleId: cycle, personId: p.judge, kind: 'vote', round: 2 });
     expect((await contextOf(f.db, again)).values).toEqual({ nominationIds: [] });
-    expect(await rejected(f.db, again, { nominationIds: [n.annObjective, n.ben] })).toEqual([{ path: 'nominationIds.1', message: 'you have already voted for this nomination' }]);
+    expect(await rejected(f.db, again, { nominationIds: [n.annObjective, n.ben] })).toMatchObject([{ path: 'nominationIds.1', message: 'you have already voted for this nomination' }]);
   });
 
   it('lets HR vote in a cycle without a committee', async () => {
@@ -184,7 +184,7 @@ describe('finalize', () => {
     ]);
     expect(ctx.values).toEqual({ winnerNominationIds: [n.ben] });
 
-    expect(await rejected(f.db, task, { winnerNominationIds: [n.ben, n.otherCycle] })).toEqual([{ path: 'winnerNominationIds.1', message: 'is not a nomination of this cycle' }]);
+    expect(await rejected(f.db, task, { winnerNominationIds: [n.ben, n.otherCycle] })).toMatchObject([{ path: 'winnerNominationIds.1', message: 'is not a nomination of this cycle' }]);
     expect((await nominationRows()).filter((r) => r.winner)).toEqual([]);
 
     expect(await submit(f.db, task, { winnerNominationIds: [n.ben, n.annObjective] })).toEqual({ winners: [n.ben, n.annObjective] });

@@ -76,7 +76,7 @@ describe('check-ins', () => {
         { keyResultId: ann.launch, done: false },
         { keyResultId: ann.share, value: 0 },
       ],
-      confidence: 5,
+      // No confidence is chosen for the person.
       items: [],
       report: '',
     });
@@ -117,8 +117,11 @@ describe('check-ins', () => {
 
     const week2 = await openTask(f.db, { cycleId: cycle, personId: p.ann, kind: 'checkin', round: 2 });
     const ctx2 = await contextOf(f.db, week2);
-    expect(ctx2.notes).toEqual(['Week 2']);
-    expect(ctx2.values).toMatchObject({ confidence: 7, keyResults: [{ value: 300 }, { value: 55 }, { value: 12 }, { done: true }, { value: 0 }] });
+    // Week 1's open project carries forward (the done task does not); confidence is the person's to give again.
+    expect(ctx2.notes).toEqual(['Week 2', 'Last week’s projects and tasks are filled in below: update their status or remove them.']);
+    expect(ctx2.values).toMatchObject({ keyResults: [{ value: 300 }, { value: 55 }, { value: 12 }, { done: true }, { value: 0 }] });
+    expect(ctx2.values).not.toHaveProperty('confidence');
+    expect((ctx2.values as { items: unknown[] }).items).toEqual([{ keyResultId: ann.users, kind: 'project', title: 'Referral programme', status: 'in-progress' }]);
   });
 
   it('refuses someone else’s key result, a repeated one, a missing value, and writes nothing', async () => {
@@ -138,7 +141,7 @@ describe('check-ins', () => {
         { keyResultId: benUsers, kind: 'task', title: 'Not mine' },
       ],
     });
-    expect(issues).toEqual([
+    expect(issues).toMatchObject([
       { path: 'keyResults.0.keyResultId', message: 'is not one of your key results' },
       { path: 'keyResults.2.keyResultId', message: 'appears twice' },
       { path: 'keyResults.3.value', message: 'give the current value' },
@@ -159,7 +162,7 @@ describe('check-ins', () => {
       .where('o.status', '=', 'superseded')
       .execute();
     const week4 = await openTask(f.db, { cycleId: cycle, personId: p.ann, kind: 'checkin', round: 4 });
-    expect(await rejected(f.db, week4, { keyResults: [{ keyResultId: old!.id, value: 1 }], confidence: 5 })).toEqual([
+    expect(await rejected(f.db, week4, { keyResults: [{ keyResultId: old!.id, value: 1 }], confidence: 5 })).toMatchObject([
       { path: 'keyResults.0.keyResultId', message: 'is not one of your key results' },
     ]);
   });
@@ -171,14 +174,14 @@ describe('scores', () => {
     const ctx = await contextOf(f.db, task);
     const suggested = (id: number) => ctx.keyResults.find((k: KeyResultOption) => k.keyResultId === id)!.suggestedScore;
     expect(suggested(ann.users)).toBe(0.5); // 100 → 500, at 300
-    expect(suggested(ann.activation)).toBe(0.8); // 40 → 60, at 55: 0.75 rounds to 0.8
+    expect(suggested(ann.activation)).toBe(0.75); // 40 → 60, at 55: to 0.01, not silently 0.8
     expect(suggested(ann.churn)).toBe(0); // 10 → 5, at 12: worse than the start
     expect(suggested(ann.launch)).toBe(1); // done
     expect(suggested(ann.share)).toBeNull(); // never reported
     expect(ctx.values).toEqual({
       scores: [
         { keyResultId: ann.users, score: 0.5 },
-        { keyResultId: ann.activation, score: 0.8 },
+        { keyResultId: ann.activation, score: 0.75 },
         { keyResultId: ann.churn, score: 0 },
         { keyResultId: ann.launch, score: 1 },
         { keyResultId: ann.share, score: 0 },
@@ -192,7 +195,7 @@ describe('scores', () => {
 
   it('refuses a self score for someone else’s key result', async () => {
     const task = await openTask(f.db, { cycleId: cycle, personId: p.ann, kind: 'self-score', round: 2 });
-    expect(await rejected(f.db, task, { scores: [{ keyResultId: ann.users, score: 0.5 }, { keyResultId: benUsers, score: 0.9 }] })).toEqual([
+    expect(await rejected(f.db, task, { scores: [{ keyResultId: ann.users, score: 0.5 }, { keyResultId: benUsers, score: 0.9 }] })).toMatchObject([
       { path: 'scores.1.keyResultId', message: 'is not one of your key results' },
     ]);
     expect(await krRow(ann.users)).toMatchObject({ self_score: null });
@@ -232,7 +235,7 @@ describe('scores', () => {
       ],
     });
 
-    expect(await rejected(f.db, calibrate, { scores: [{ keyResultId: benUsers, score: 0.5 }] })).toEqual([
+    expect(await rejected(f.db, calibrate, { scores: [{ keyResultId: benUsers, score: 0.5 }] })).toMatchObject([
       { path: 'scores.0.keyResultId', message: 'is not one of Ann Analyst’s key results' },
     ]);
 

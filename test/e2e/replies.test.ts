@@ -99,7 +99,7 @@ describe('replies by email', () => {
       expect(verifyReplyKey(TEST_TOKEN_SECRET, key!), who).toBe(taskOf[who]);
     }
     expect(invite.bo!.text).toContain('KR3 — Tour live (Ship the guided tour): not done yet');
-    expect(invite.bo!.text).toContain('KR1: 40%\nKR2: 100\nKR3: not done\nconfidence: 5\n');
+    expect(invite.bo!.text).toContain('KR1: 40%\nKR2: 100\nKR3: not done\nconfidence: 7\n');
     expect(invite.cy!.subject).toContain('第 1 周');
   });
 

@@ -6,8 +6,6 @@
 import { describe, expect, it } from 'vitest';
 import { type TaskKind, TASK_KINDS, submissionSchemas } from '../../contract';
 import { MAX_PERCENT } from '../../kinds/schema-parts';
-import { noteWords, translateNote } from '../../i18n';
-import { NOTE_CODES } from '../../kinds/notes';
 import { SUPPORTED_LOCALES, consoleWordsByLocale, cycleWords, mailWords, pageStrings, translateIssue, validationWords } from '../../i18n';
 import { kinds } from '../../kinds';
 
@@ -100,7 +98,6 @@ describe('the catalogue has every key in every language', () => {
       expect(shape({ ...pageStrings(locale), lang: '' }), locale).toEqual(shape({ ...pageStrings('en'), lang: '' }));
       expect(shape(mailWords[locale]), locale).toEqual(shape(mailWords.en));
       expect(shape(validationWords[locale]), locale).toEqual(shape(validationWords.en));
-      expect(shape(noteWords[locale]), locale).toEqual(shape(noteWords.en));
       expect(shape(consoleWordsByLocale[locale]), locale).toEqual(shape(consoleWordsByLocale.en));
       expect(shape(cycleWords[locale]), locale).toEqual(shape(cycleWords.en));
     }
@@ -117,12 +114,3 @@ describe('the catalogue has every key in every language', () => {
   });
 });
 
-describe('the notes above a task form', () => {
-  it('read in Chinese without English words of ours, by code', () => {
-    for (const code of NOTE_CODES) {
-      const zh = translateNote('zh-CN', { code, params: { n: 3, total: 5, name: '王芳', comment: '请补充数字' } });
-      expect(zh.replace(/\bHR\b/g, ''), code).not.toMatch(/[A-Za-z]/);
-      expect(translateNote('en', { code, params: { n: 3, total: 5, name: 'Ann', comment: 'add numbers' } })).toBe(noteWords.en[code]({ n: 3, total: 5, name: 'Ann', comment: 'add numbers' }));
-    }
-  });
-});

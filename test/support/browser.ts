@@ -56,6 +56,11 @@ export interface AxeViolation {
  * axe is added through the DevTools protocol, so a strict CSP on the page does not block it.
  */
 export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
+  return (await axeViolations(page)).filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+}
+
+/** Every axe-core violation on the page as it is, whatever its impact. */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   const session = await page.context().newCDPSession(page);
   await session.send('Runtime.evaluate', { expression: axeSource });
   const { result } = await session.send('Runtime.evaluate', {
@@ -64,8 +69,7 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
     returnByValue: true,
   });
   await session.detach();
-  const violations = JSON.parse(String(result.value)) as AxeViolation[];
-  return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+  return JSON.parse(String(result.value)) as AxeViolation[];
 }
 
 /** Saves a full-page screenshot under SCREENSHOT_DIR (default: test-results/screenshots) and returns its path. */
