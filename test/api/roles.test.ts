@@ -60,6 +60,7 @@ describe('who may call what', () => {
   const samples = (): Record<string, Sample> => ({
     'POST /api/people': { path: '/api/people', json: [{ email: 'ana@example.com', name: 'Ana', roles: ['hr'] }], ok: [200] },
     'GET /api/people': { path: '/api/people', ok: [200] },
+    'POST /api/people/preview': { path: '/api/people/preview', json: [{ email: 'ana@example.com', name: 'Ana', roles: ['hr'] }], ok: [200] },
     // The same body as the cycle started in beforeAll: idempotent, starts nothing new.
     'POST /api/cycles': { path: '/api/cycles', json: CYCLE, ok: [200] },
     'GET /api/cycles': { path: '/api/cycles', ok: [200] },

@@ -148,6 +148,22 @@ describe('console people pages', () => {
     expect(await count()).toBe(before);
   });
 
+  it('offers the same preview as JSON (POST /api/people/preview), in the caller’s language, writing nothing', async () => {
+    const before = await count();
+    const res = await t.api('/api/people/preview', { method: 'POST', json: [{ email: 'new@example.com', name: 'New', managerEmail: 'ghost@example.com' }, { email: 'bad' }], headers: { 'accept-language': 'zh-CN' } });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { problems: { row: number; column: string; message: string }[]; counts: Record<string, number> };
+    expect(body.problems).toEqual([
+      { row: 1, line: null, column: 'managerEmail', message: '邮箱为 ghost@example.com 的人员不存在，也不在此文件中' },
+      { row: 2, line: null, column: 'email', message: expect.any(String) },
+      { row: 2, line: null, column: 'name', message: '必填（此列为空）' },
+    ]);
+    expect(await count()).toBe(before);
+    const csv = await t.api('/api/people/preview', { method: 'POST', body: `${HEADER}\nzed@example.com,Zed,,,,`, headers: { 'content-type': 'text/csv' } });
+    expect(((await csv.json()) as { counts: Record<string, number> }).counts.new).toBe(1);
+    expect(await count()).toBe(before);
+  });
+
   it('searches and filters by department, manager and role', async () => {
     const names = async (query: string) => [...(await (await consoleFetch(t, hr, `/console/people?${query}`)).text()).matchAll(/<a href="\/console\/people\/\d+">([^<]+)<\/a><\/td>/g)].map((m) => m[1]);
     expect(await names('q=seller')).toEqual(['Cy Seller']);
