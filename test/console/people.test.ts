@@ -63,6 +63,7 @@ describe('console people pages', () => {
         ['3', '4', 'name', 'is required (the column is empty)'],
         ['3', '4', 'roles', expect.any(String)],
         ['3', '4', 'locale', expect.any(String)],
+        ['3', '4', 'managerEmail', 'no person with email ghost@example.com exists or is in this file'],
         ['4', '5', 'email', 'dan@example.com also appears in row 1'],
       ]),
     );
