@@ -90,7 +90,11 @@ const previewRoute = createRoute({
   description: 'The same bodies as POST /api/people. Messages follow Accept-Language (en, zh-CN). The console’s import preview.',
   security: [{ bearer: [] }],
   request: { body: { content: { 'application/json': { schema: z.array(z.unknown()) }, 'text/csv': { schema: z.string() } } } },
-  responses: { ...keyRoute, 200: { description: 'The preview (problems may be empty)', content: { 'application/json': { schema: previewSchema } } } },
+  responses: {
+    ...keyRoute,
+    200: { description: 'The preview (problems may be empty)', content: { 'application/json': { schema: previewSchema } } },
+    400: { description: 'Neither JSON nor CSV', content: { 'application/json': { schema: errorSchema } } },
+  },
 });
 
 export function peopleRoutes(deps: ApiDeps, auth: ReturnType<typeof createAuthenticator>) {
