@@ -80,6 +80,7 @@ describe('who may call what', () => {
     'POST /api/cycles/:key/participants': { path: '/api/cycles/no-such-cycle/participants', json: { emails: ['ana@example.com'] } },
     'DELETE /api/cycles/:key/participants/:email': { path: '/api/cycles/no-such-cycle/participants/ana@example.com' },
     'GET /api/admin/stalled': { path: '/api/admin/stalled', ok: [200] },
+    'GET /api/admin/outbox': { path: '/api/admin/outbox?cycle=roles', ok: [200] },
     'POST /api/admin/stalled/:id/retry': { path: '/api/admin/stalled/step-999999999/retry' },
     'POST /api/admin/stalled/:id/skip': { path: '/api/admin/stalled/step-999999999/skip', json: { reason: 'role matrix test' } },
   });
