@@ -8,7 +8,7 @@
  * only if HR ticks the box when applying). Messages are in the person's language.
  */
 import type { Kysely } from 'kysely';
-import { type Locale, MAX_IMPORT_ROWS, type PersonInput, personInputSchema } from '../contract';
+import { type Locale, MAX_IMPORT_ROWS, type PersonInput, emailSchema, personInputSchema } from '../contract';
 import type { DB } from '../db/schema';
 import { consoleWords } from '../i18n/console';
 import { localizedIssues } from '../i18n';
@@ -118,8 +118,10 @@ export async function previewPeopleImport(db: Kysely<DB>, text: string, locale: 
   // Today's people: the file's and their managers', and the whole chart for loops.
   const chart = await db.selectFrom('people as p').leftJoin('people as m', 'm.id', 'p.manager_id').select(['p.email', 'p.name', 'p.department', 'p.roles', 'p.locale', 'p.active', 'm.email as managerEmail']).execute();
   const existing = new Map(chart.map((r) => [r.email, r]));
-  people.forEach((p, i) => {
-    if (p?.managerEmail && !firstRow.has(p.managerEmail) && !existing.has(p.managerEmail)) problems.push({ ...at(i), column: 'managerEmail', message: w.unknownManager(p.managerEmail) });
+  // Managers are checked on every row, also on rows with other problems (so one upload shows all).
+  rows.forEach((row, i) => {
+    const raw = people[i]?.managerEmail ?? emailSchema.safeParse((row as { managerEmail?: unknown } | null)?.managerEmail).data;
+    if (raw && !firstRow.has(raw) && !existing.has(raw)) problems.push({ ...at(i), column: 'managerEmail', message: w.unknownManager(raw) });
   });
   const managerOf = new Map<string, string | null>(chart.map((r) => [r.email, r.managerEmail]));
   for (const p of people) if (p) managerOf.set(p.email, p.managerEmail ?? null);
@@ -128,7 +130,7 @@ export async function previewPeopleImport(db: Kysely<DB>, text: string, locale: 
     const i = firstRow.get(loop[0]!);
     problems.push({ row: i === undefined ? null : i + 1, line: i === undefined || format !== 'csv' ? null : i + 2, column: 'managerEmail', message: w.loop(loop.join(' → ')) });
   }
-  problems.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
+  problems.sort((a, b) => (a.row ?? 0) - (b.row ?? 0) || a.column.localeCompare(b.column));
 
   const changes: ImportChange[] = [];
   people.forEach((p, i) => {

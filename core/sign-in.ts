@@ -6,9 +6,9 @@
  *   only its SHA-256 is stored, and only this installation can derive it again (to resend).
  *   It works once (the use is a conditional UPDATE, so one of two concurrent uses wins) and for
  *   15 minutes.
- * - Asking for a link answers the same whether or not the address belongs to someone (no
- *   enumeration); the email is sent after the answer, with a few retries, and each attempt is
- *   recorded on the link (sent_at, last_error).
+ * - Asking for a link answers the same, and as fast, whether or not the address belongs to
+ *   someone (no enumeration): the page answers first, then the link is made and emailed, with a
+ *   few retries, each attempt recorded on the link (sent_at, last_error).
  * - A session token is 256 random bits in an HttpOnly cookie; the database keeps its SHA-256,
  *   its last-seen time (the idle limit) and its absolute end.
  */

@@ -10,7 +10,7 @@ export async function unsentEmailsOfCycle(db: Db, cycleId: number, limit: number
     .selectFrom('emails')
     .select(['id', 'kind', 'to_address', 'to_name', 'status', 'attempts', 'last_error', 'updated_at'])
     .where('cycle_id', '=', cycleId)
-    .where('status', 'in', ['queued', 'failed'])
+    .where('status', 'in', ['queued', 'failed'] as const)
     .orderBy('status')
     .orderBy('updated_at')
     .limit(limit)

@@ -1,6 +1,9 @@
 /** The operator's view: stalled steps across cycles, and retry / skip. Admin only. */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { reasonSchema } from '../../contract';
+import { EMAIL_STATUSES, cycleKeySchema, reasonSchema } from '../../contract';
+import { requireCycleByKey } from '../../db/cycles';
+import { emailCountsByStatus } from '../../db/emails';
+import { unsentEmailsOfCycle } from '../../db/outbox-view';
 import { STALL_KINDS, listOutboxTroubles, listStalled, resolveStalled } from '../../core/stalls';
 import { type AuthEnv, type createAuthenticator, requireRole } from '../auth';
 import type { ApiDeps } from '../deps';
@@ -69,11 +72,52 @@ const skipRoute = createRoute({
   responses: { ...keyRoute, 200: json(outcome, 'Skipped'), ...errors },
 });
 
+const outboxEmailSchema = z
+  .object({
+    id: z.string(),
+    kind: z.string(),
+    to: z.object({ name: z.string(), address: z.string() }),
+    status: z.enum(['queued', 'failed']),
+    attempts: z.number().int(),
+    lastError: z.string().nullable(),
+    updatedAt: z.string(),
+    resend: z.string().nullable().openapi({ description: 'For a failed email: the stalled-step id to POST …/stalled/{id}/retry with' }),
+  })
+  .openapi('OutboxEmail');
+const outboxRoute = createRoute({
+  method: 'get',
+  path: '/outbox',
+  summary: 'One cycle’s queued and failed emails with the last error (failed first; at most 500), and the counts per status',
+  security: [{ bearer: [] }],
+  request: { query: z.object({ cycle: cycleKeySchema }) },
+  responses: {
+    ...keyRoute,
+    200: json(z.object({ counts: z.record(z.enum(EMAIL_STATUSES), z.number().int()), emails: z.array(outboxEmailSchema) }), 'The outbox'),
+    400: json(errorSchema, 'Not valid'),
+    404: json(errorSchema, 'No such cycle'),
+  },
+});
+
 export function adminRoutes(deps: ApiDeps, auth: ReturnType<typeof createAuthenticator>) {
   const app = new OpenAPIHono<AuthEnv>({ defaultHook: validationHook });
   app.use('*', requireRole(auth, 'admin'));
   const stallDeps = { db: deps.db, client: deps.temporal.client, taskQueue: deps.temporal.taskQueue, stepPolicy: deps.stepPolicy };
   app.openapi(listRoute, async (c) => c.json({ stalled: await listStalled(deps.db, deps.temporal.client), outbox: await listOutboxTroubles(deps.db) }, 200));
+  app.openapi(outboxRoute, async (c) => {
+    const cycle = await requireCycleByKey(deps.db, c.req.valid('query').cycle);
+    const [rows, counts] = await Promise.all([unsentEmailsOfCycle(deps.db, cycle.id, 500), emailCountsByStatus(deps.db, cycle.id)]);
+    const emails = rows.map((e) => ({
+      id: e.id,
+      kind: e.kind,
+      to: { name: e.to_name, address: e.to_address },
+      status: e.status as 'queued' | 'failed',
+      attempts: e.attempts,
+      lastError: e.last_error,
+      updatedAt: new Date(e.updated_at).toISOString(),
+      resend: e.status === 'failed' ? `email-${e.id}` : null,
+    }));
+    return c.json({ counts, emails }, 200);
+  });
   app.openapi(retryRoute, async (c) => c.json(await resolveStalled(stallDeps, c.req.valid('param').id, 'retry', c.get('principal').actor, undefined), 200));
   app.openapi(skipRoute, async (c) => c.json(await resolveStalled(stallDeps, c.req.valid('param').id, 'skip', c.get('principal').actor, c.req.valid('json').reason), 200));
   return app;

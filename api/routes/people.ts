@@ -1,6 +1,8 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { MAX_IMPORT_ROWS, absenceWeekSchema, emailSchema, peopleImportSchema } from '../../contract';
 import { csvToPeopleRows, importPeople, listPeople, markAbsent, validatePeopleRows } from '../../core/people';
+import { previewPeopleImport } from '../../core/people-preview';
+import { requestLocale } from '../../i18n';
 import { type AuthEnv, type createAuthenticator, requireRole } from '../auth';
 import type { ApiDeps } from '../deps';
 import { errorSchema, personSchema } from '../schemas';
@@ -64,6 +66,37 @@ const absencesRoute = createRoute({
   },
 });
 
+const problemSchema = z.object({
+  row: z.number().int().nullable().openapi({ description: '1-based data row; null for the file as a whole' }),
+  line: z.number().int().nullable().openapi({ description: 'CSV: the line in the file (the header is line 1)' }),
+  column: z.string(),
+  message: z.string(),
+});
+const previewSchema = z
+  .object({
+    format: z.enum(['csv', 'json']),
+    rowCount: z.number().int(),
+    problems: z.array(problemSchema),
+    changes: z.array(z.object({ row: z.number().int(), email: z.string(), name: z.string(), kind: z.enum(['new', 'updated', 'unchanged']), fields: z.array(z.string()) })),
+    missing: z.array(z.object({ email: z.string(), name: z.string() })).openapi({ description: 'Active people who are not in the file' }),
+    counts: z.object({ new: z.number().int(), updated: z.number().int(), unchanged: z.number().int(), missing: z.number().int() }),
+  })
+  .openapi('PeopleImportPreview');
+
+const previewRoute = createRoute({
+  method: 'post',
+  path: '/preview',
+  summary: 'Preview an import: every problem by row, line and column, and what would change; writes nothing',
+  description: 'The same bodies as POST /api/people. Messages follow Accept-Language (en, zh-CN). The console’s import preview.',
+  security: [{ bearer: [] }],
+  request: { body: { content: { 'application/json': { schema: z.array(z.unknown()) }, 'text/csv': { schema: z.string() } } } },
+  responses: {
+    ...keyRoute,
+    200: { description: 'The preview (problems may be empty)', content: { 'application/json': { schema: previewSchema } } },
+    400: { description: 'Neither JSON nor CSV', content: { 'application/json': { schema: errorSchema } } },
+  },
+});
+
 export function peopleRoutes(deps: ApiDeps, auth: ReturnType<typeof createAuthenticator>) {
   const app = new OpenAPIHono<AuthEnv>({ defaultHook: validationHook });
   // Reading is for HR and admins; changing is HR's.
@@ -99,6 +132,15 @@ export function peopleRoutes(deps: ApiDeps, auth: ReturnType<typeof createAuthen
   });
 
   app.openapi(listRoute, async (c) => c.json({ people: await listPeople(deps.db) }, 200));
+
+  app.openAPIRegistry.registerPath(previewRoute);
+  app.post('/preview', async (c) => {
+    const type = c.req.header('content-type') ?? '';
+    const format = /^text\/csv\b/i.test(type) ? 'csv' : /^application\/json\b/i.test(type) ? 'json' : undefined;
+    if (!format) throw new AppError(ErrorCode.validation, 'send application/json or text/csv');
+    const { people: _checked, ...preview } = await previewPeopleImport(deps.db, await c.req.text(), requestLocale(c), { format });
+    return c.json(preview, 200);
+  });
 
   app.openapi(absencesRoute, async (c) => {
     const { email } = c.req.valid('param');

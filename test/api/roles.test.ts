@@ -61,6 +61,7 @@ describe('who may call what', () => {
   const samples = (): Record<string, Sample> => ({
     'POST /api/people': { path: '/api/people', json: [{ email: 'ana@example.com', name: 'Ana', roles: ['hr'] }], ok: [200] },
     'GET /api/people': { path: '/api/people', ok: [200] },
+    'POST /api/people/preview': { path: '/api/people/preview', json: [{ email: 'ana@example.com', name: 'Ana', roles: ['hr'] }], ok: [200] },
     // The same body as the cycle started in beforeAll: idempotent, starts nothing new.
     'POST /api/cycles': { path: '/api/cycles', json: CYCLE, ok: [200] },
     'GET /api/cycles': { path: '/api/cycles', ok: [200] },
@@ -85,6 +86,7 @@ describe('who may call what', () => {
     'GET /api/cycles/:key/exports/:name': { path: '/api/cycles/roles/exports/scores.csv', ok: [200] },
     'POST /api/cycles/:key/tasks/:id/remind': { path: '/api/cycles/no-such-cycle/tasks/1/remind' },
     'GET /api/admin/stalled': { path: '/api/admin/stalled', ok: [200] },
+    'GET /api/admin/outbox': { path: '/api/admin/outbox?cycle=roles', ok: [200] },
     'POST /api/admin/stalled/:id/retry': { path: '/api/admin/stalled/step-999999999/retry' },
     'POST /api/admin/stalled/:id/skip': { path: '/api/admin/stalled/step-999999999/skip', json: { reason: 'role matrix test' } },
   });

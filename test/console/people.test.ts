@@ -63,6 +63,7 @@ describe('console people pages', () => {
         ['3', '4', 'name', 'is required (the column is empty)'],
         ['3', '4', 'roles', expect.any(String)],
         ['3', '4', 'locale', expect.any(String)],
+        ['3', '4', 'managerEmail', 'no person with email ghost@example.com exists or is in this file'],
         ['4', '5', 'email', 'dan@example.com also appears in row 1'],
       ]),
     );
@@ -145,6 +146,22 @@ describe('console people pages', () => {
     expect((await consoleFetch(t, admin, '/console/people')).status).toBe(200);
     expect((await consoleFetch(t, admin, '/console/people/import')).status).toBe(403);
     expect((await consoleFetch(t, admin, '/console/people/import/apply', { method: 'POST', form: { text: `${HEADER}\nz@example.com,Z,,,,` } })).status).toBe(403);
+    expect(await count()).toBe(before);
+  });
+
+  it('offers the same preview as JSON (POST /api/people/preview), in the caller’s language, writing nothing', async () => {
+    const before = await count();
+    const res = await t.api('/api/people/preview', { method: 'POST', json: [{ email: 'new@example.com', name: 'New', managerEmail: 'ghost@example.com' }, { email: 'bad' }], headers: { 'accept-language': 'zh-CN' } });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { problems: { row: number; column: string; message: string }[]; counts: Record<string, number> };
+    expect(body.problems).toEqual([
+      { row: 1, line: null, column: 'managerEmail', message: '邮箱为 ghost@example.com 的人员不存在，也不在此文件中' },
+      { row: 2, line: null, column: 'email', message: expect.any(String) },
+      { row: 2, line: null, column: 'name', message: '必填（此列为空）' },
+    ]);
+    expect(await count()).toBe(before);
+    const csv = await t.api('/api/people/preview', { method: 'POST', body: `${HEADER}\nzed@example.com,Zed,,,,`, headers: { 'content-type': 'text/csv' } });
+    expect(((await csv.json()) as { counts: Record<string, number> }).counts.new).toBe(1);
     expect(await count()).toBe(before);
   });
 

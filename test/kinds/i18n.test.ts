@@ -114,3 +114,20 @@ describe('the catalogue has every key in every language', () => {
   });
 });
 
+describe('the console’s Chinese words', () => {
+  /** Every text of a dictionary: strings as they are, functions called with sample arguments. */
+  const texts = (value: unknown, path = ''): [string, string][] => {
+    if (typeof value === 'string') return [[path, value]];
+    if (typeof value === 'function') return [[path, String((value as (...a: unknown[]) => unknown)(...Array(value.length).fill(2)))]];
+    if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => texts(v, `${path}.${k}`));
+    return [];
+  };
+  /** Names that stay as they are in Chinese: products, formats, the CSV's column names, language names. */
+  const KEPT = /\b(?:OKR|HR|API|UI|CSV|JSON|SMTP|Temporal|YYYY|MM|DD|email|name|managerEmail|department|roles|locale|English|ana|example|com)\b/g;
+
+  it('has no English words left in zh-CN', () => {
+    const zh = texts(consoleWordsByLocale['zh-CN']);
+    expect(zh.length).toBeGreaterThan(100);
+    for (const [path, text] of zh) expect(text.replace(KEPT, ''), path).not.toMatch(/\b[A-Za-z]{2,}\b/);
+  });
+});
