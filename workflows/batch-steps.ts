@@ -31,7 +31,9 @@ export function batchSteps(batch: BatchState, input: TaskBatchInput, step: Step,
       try {
         return await sending.run(() => acts.sendQueuedEmails({ senderRef: workflowId }));
       } catch (error) {
-        if (isCancellation(error)) return undefined;
+        // Only HR's close is ours to absorb; any other cancellation (an operator's retry of a
+        // stalled send cancels the probing attempt) belongs to the step around us.
+        if (isCancellation(error) && batch.closeRequest) return undefined;
         throw error;
       } finally {
         sending = undefined;

@@ -182,8 +182,8 @@ describe('replies by email', () => {
     const [explained] = await t.mail.waitFor(() => answersTo('<cy-reply-1@example.com>').length === 1).then(() => answersTo('<cy-reply-1@example.com>'));
     expect(await taskStatus(taskOf.cy!)).toBe('open');
     expect(explained!.subject).toBe('尚未记录：关于第 1 周进展更新的回复（Q1 2027）');
-    expect(explained!.text).toContain('第 1 行“KR1: 五十”: KR1 是百分比');
-    expect(explained!.text).toContain('第 3 行“confidence: 11”: 信心需为 1 到 10 的整数');
+    expect(explained!.text).toContain('第 1 行“KR1: 五十”：KR1 是百分比：请写 0 到 1,000 之间的数字');
+    expect(explained!.text).toContain('第 3 行“confidence: 11”：信心需为 1 到 10 的整数');
     expect(explained!.text).toContain(`${t.base}/t/`);
     expect(explained!.headers['reply-to']).toBe(invite.cy!.headers['reply-to']);
     expect(await keyResults(krIds.cy!)).toEqual(krIds.cy!.map((id) => ({ id, current_value: null, done: null, confidence: null })));
