@@ -27,6 +27,7 @@ import { type CpuDelta, type CpuSnapshot, type MailWave, cpuDelta, outboxSettled
 import { trackPostgresCpu } from './procs';
 import { note, progress } from './progress';
 import type { SmtpSink } from './smtp-sink';
+import { checkinKind } from '../kinds/checkin';
 
 const INSERT_CHUNK = 1_000;
 /** The check-in week the bench measures (round of the check-in batches). */
@@ -77,7 +78,7 @@ export interface CheckInsContext {
 export function checkInSubjectMatcher(cycleTitle: string, week = WEEK): (subject: string) => boolean {
   const dueAt = '2031-07-15T12:34:00.000Z';
   const shapes = (['en', 'zh-CN'] as const).map((locale) => {
-    const { subject } = renderEmail('task-invite', { locale, personName: 'x', cycleTitle, timeZone: 'UTC', taskKind: 'checkin', dueAt, round: week }, 'http://127.0.0.1/t/x');
+    const { subject } = renderEmail('task-invite', { locale, personName: 'x', cycleTitle, timeZone: 'UTC', taskKind: checkinKind.kind, dueAt, round: week }, 'http://127.0.0.1/t/x');
     const due = formatDue(dueAt, locale, 'UTC');
     const at = subject.indexOf(due);
     if (at < 0) throw new Error(`the check-in subject ${JSON.stringify(subject)} does not show its due time`);
@@ -259,7 +260,7 @@ export async function runCheckIns(x: CheckInsContext): Promise<CheckInsResult> {
   const outboxSettledSeconds = await outboxSettled(db, cycle.id, t0, 'check-ins');
   sink.endPhase();
 
-  const checkinTasks = await tasksOfKind(db, cycle.id, 'checkin', WEEK);
+  const checkinTasks = await tasksOfKind(db, cycle.id, checkinKind.kind, WEEK);
   if (checkinTasks !== expected) note(`check-ins: ${checkinTasks} check-in tasks for week ${WEEK}, expected ${expected}`);
 
   let reviewClosedSeconds = NaN;

@@ -25,6 +25,7 @@ import { startStack } from '../runtime/stack';
 import { openBenchDatabase } from './database';
 import { freePort } from './procs';
 import { startTemporalServer } from './temporal-server';
+import { checkinKind } from '../kinds/checkin';
 
 const BENCH_KEY = 'bench-console-key-0123456789abcdefghijklmnopqrstuv';
 const BIG_TABLES = new Set(['tasks', 'people', 'objectives', 'key_results', 'checkins', 'cycle_participants', 'emails']);
@@ -75,9 +76,9 @@ async function seedCycle(db: Kysely<DB>, key: string): Promise<void> {
   await sql`insert into key_results (objective_id, position, title, kind, target_value, self_score, score)
     select o.id, g, 'Key result ' || g, 'numeric', 100, (o.id % 10) / 10.0, (o.id % 11) / 10.0 from objectives o, generate_series(1, 2) g where o.cycle_id = ${c}`.execute(db);
   await sql`insert into tasks (cycle_id, person_id, kind, phase, round, batch_no, workflow_id, status, due_at, token_hash, completed_at)
-    select ${c}, p.id, 'checkin', 'checkins', 1, 0, ${`${key}:checkin`}, 'completed', now() - interval '10 days', md5(${key} || '-ci' || p.id), now() - interval '10 days' from people p`.execute(db);
+    select ${c}, p.id, ${checkinKind.kind}, 'checkins', 1, 0, ${`${key}:checkin`}, 'completed', now() - interval '10 days', md5(${key} || '-ci' || p.id), now() - interval '10 days' from people p`.execute(db);
   await sql`insert into checkins (task_id, cycle_id, person_id, week, confidence, values)
-    select t.id, ${c}, t.person_id, 1, 1 + t.person_id % 10, '[]' from tasks t where t.cycle_id = ${c} and t.kind = 'checkin'`.execute(db);
+    select t.id, ${c}, t.person_id, 1, 1 + t.person_id % 10, '[]' from tasks t where t.cycle_id = ${c} and t.kind = ${checkinKind.kind}`.execute(db);
   await sql`update cycle_participants set score = (person_id % 11) / 10.0 where cycle_id = ${c}`.execute(db);
 }
 

@@ -4,7 +4,7 @@
  * kind's form (kinds/<kind>/form.ts) brings the fields. Every value is escaped.
  */
 import { html } from 'hono/html';
-import type { Locale } from '../../contract';
+import { type Locale, PHASE_OF_KIND } from '../../contract';
 import { toHtml } from '../../core/html';
 import type { TaskContext } from '../../core/task-access';
 import { kinds } from '../../kinds';
@@ -46,7 +46,8 @@ export function forbiddenPage(locale: Locale = 'en'): string {
 function taskName(task: Pick<TaskContext, 'kind' | 'locale' | 'round'>): string {
   const s = pageStrings(task.locale);
   const title = kinds[task.kind].words[task.locale].page.title;
-  return task.kind === 'checkin' ? s.weekOf(title, task.round) : title;
+  // A check-in's round is its week.
+  return PHASE_OF_KIND[task.kind] === 'checkins' ? s.weekOf(title, task.round) : title;
 }
 
 /** What the person sent, shown with the task's own fields, read-only. */
