@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assetPath } from '../../api/assets';
 import { hashToken } from '../../core/tokens';
-import { addCycle, addPerson, openTask } from '../domain/fixture';
+import { addCycle, addPerson, openTask } from '../support/kinds-fixture';
 import { axeViolations, launchBrowser, newContext, screenshot } from '../support/browser';
 import { type TestStack, freePort, startTestStack } from '../support/stack';
 

@@ -5,7 +5,7 @@ import { AppError } from '../../core/errors';
 import { findCycleByKey, requireCycleByKey } from '../../db/cycles';
 import { currentObjectives, isCurrentObjective } from '../../db/objectives';
 import { participantsWithObjectives } from '../../db/participants';
-import { type Fixture, addCycle, addPerson, openFixture } from '../domain/fixture';
+import { type Fixture, addCycle, addPerson, openFixture } from '../support/kinds-fixture';
 
 let f: Fixture;
 let cycle: number;

@@ -12,7 +12,7 @@ import { searchNominees } from '../../kinds/awards/nominees';
 import { SubmissionRejected } from '../../kinds';
 import { createMailer } from '../../mail/mailer';
 import { createLogger } from '../../runtime/logger';
-import { type Fixture, addCycle, addPerson, emailOf, kr, openFixture, openTask, rejected, submit } from './fixture';
+import { type Fixture, addCycle, addPerson, emailOf, kr, openFixture, openTask, rejected, submit } from '../support/kinds-fixture';
 
 let f: Fixture;
 let cycle = 0;

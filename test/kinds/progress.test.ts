@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recomputeScores, suggestScore } from '../../core/scoring';
 import type { KeyResultOption } from '../../kinds';
-import { type Fixture, addCycle, addPerson, contextOf, kr, openFixture, openTask, rejected, submit } from './fixture';
+import { type Fixture, addCycle, addPerson, contextOf, kr, openFixture, openTask, rejected, submit } from '../support/kinds-fixture';
 
 let f: Fixture;
 let cycle: number;

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { submissionSchemas } from '../../contract';
 import { loadTaskRef } from '../../kinds';
-import { type Fixture, addCycle, addPerson, contextOf, kr, openFixture, openTask, rejected, submit } from './fixture';
+import { type Fixture, addCycle, addPerson, contextOf, kr, openFixture, openTask, rejected, submit } from '../support/kinds-fixture';
 
 let f: Fixture;
 let cycle: number;

@@ -1,7 +1,7 @@
 /** The submission schemas refuse what no handler should ever see. */
 import { describe, expect, it } from 'vitest';
 import { draftSubmissionSchema, scoreSubmissionSchema, submissionSchemas, toFieldIssues } from '../../contract';
-import { kr } from './fixture';
+import { kr } from '../support/kinds-fixture';
 
 const issuesOf = (result: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }) => {
   expect(result.success).toBe(false);

@@ -9,7 +9,7 @@ import { AppError } from '../../core/errors';
 import { findTaskById } from '../../core/task-access';
 import { localizedIssues } from '../../i18n/validation';
 import { personInputSchema } from '../../contract';
-import { type Fixture, addCycle, openFixture, openTask } from './fixture';
+import { type Fixture, addCycle, openFixture, openTask } from '../support/kinds-fixture';
 
 let f: Fixture;
 const row = (i: number) => `rows[${i}]`;

@@ -1,7 +1,7 @@
 /** nominate, vote and finalize against a real PostgreSQL. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ObjectiveStatus } from '../../contract';
-import { type Fixture, addCycle, addPerson, contextOf, emailOf, kr, openFixture, openTask, rejected, submit } from './fixture';
+import { type Fixture, addCycle, addPerson, contextOf, emailOf, kr, openFixture, openTask, rejected, submit } from '../support/kinds-fixture';
 
 let f: Fixture;
 let cycle: number;
