@@ -52,7 +52,11 @@ export function createEmailActivities(deps: ActivityDeps) {
         // Confirms a cancellation to Temporal (rejects with the CancelledFailure).
         if (ctx.cancellationSignal.aborted) await ctx.cancelled;
         // The rest stay queued; the retry (on this worker's successor) sends them.
-        throw ApplicationFailure.create({ message: `stopped after ${sent} of ${result.total} emails: the worker is stopping`, type: 'WORKER_STOPPING', details: [{ sent, untried }] });
+        throw ApplicationFailure.create({
+          message: `stopped after ${sent} of ${result.total} emails: the worker is stopping`,
+          type: 'WORKER_STOPPING',
+          details: [{ sent, untried }],
+        });
       }
       if (temporary > 0 || untried > 0) {
         const waiting = temporary + untried;

@@ -50,7 +50,10 @@ export function asDataRefusal(error: unknown, submission: unknown): Pick<Complet
   if (!isDataError(error)) return undefined;
   const text = pathsWhere(submission, (v) => typeof v === 'string' && !isStorableText(v)).map((path) => ({ path, message: UNSTORABLE_TEXT_MESSAGE }));
   const numbers = /integer/i.test(error.message)
-    ? pathsWhere(submission, (v) => typeof v === 'number' && Number.isInteger(v) && Math.abs(v) > INT4_MAX).map((path) => ({ path, message: `must be at most ${INT4_MAX}` }))
+    ? pathsWhere(submission, (v) => typeof v === 'number' && Number.isInteger(v) && Math.abs(v) > INT4_MAX).map((path) => ({
+        path,
+        message: `must be at most ${INT4_MAX}`,
+      }))
     : [];
   const issues: FieldIssue[] = [...text, ...numbers];
   return {

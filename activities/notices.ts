@@ -20,13 +20,32 @@ export async function queueNotices(tx: Transaction<DB>, task: TaskRef, notices: 
   const cycleZone = (cycle.schedule as { timeZone?: string } | null)?.timeZone ?? 'UTC';
   const ids = [...new Set(notices.map((n) => n.to))];
   const people = new Map(
-    (await tx.selectFrom('people').select(['id', 'name', 'email', 'locale', 'time_zone']).where('id', 'in', ids).where('active', '=', true).execute()).map((p) => [p.id, p]),
+    (await tx.selectFrom('people').select(['id', 'name', 'email', 'locale', 'time_zone']).where('id', 'in', ids).where('active', '=', true).execute()).map(
+      (p) => [p.id, p],
+    ),
   );
   const rows = notices.flatMap((n) => {
     const p = people.get(n.to);
     if (!p) return [];
-    const data = { ...n.data, locale: p.locale === 'zh-CN' ? 'zh-CN' : 'en', personName: p.name, cycleTitle: cycle.title, timeZone: personTimeZone(p.time_zone, cycleZone) } as OutboxData[typeof n.kind];
-    return [emailRow({ key: `task:${task.id}:notice:${n.kind}:${p.id}`, kind: n.kind, cycleId: task.cycleId, taskId: null, person: { id: p.id, name: p.name, email: p.email }, data, senderRef, from })];
+    const data = {
+      ...n.data,
+      locale: p.locale === 'zh-CN' ? 'zh-CN' : 'en',
+      personName: p.name,
+      cycleTitle: cycle.title,
+      timeZone: personTimeZone(p.time_zone, cycleZone),
+    } as OutboxData[typeof n.kind];
+    return [
+      emailRow({
+        key: `task:${task.id}:notice:${n.kind}:${p.id}`,
+        kind: n.kind,
+        cycleId: task.cycleId,
+        taskId: null,
+        person: { id: p.id, name: p.name, email: p.email },
+        data,
+        senderRef,
+        from,
+      }),
+    ];
   });
   await queueEmails(tx, rows);
   return rows.length;

@@ -91,7 +91,20 @@ export function createNotificationActivities({ db, mailer }: ActivityDeps) {
         .innerJoin('people as p', 'p.id', 't.person_id')
         .innerJoin('cycles as c', 'c.id', 't.cycle_id')
         .leftJoin('people as s', 's.id', 't.subject_person_id')
-        .select(['t.id', 't.kind', 't.round', 't.due_at', 't.cycle_id', 'p.id as person_id', 'p.name', 'p.email', 'p.locale', 'p.time_zone', 'c.title', 's.name as subject_name'])
+        .select([
+          't.id',
+          't.kind',
+          't.round',
+          't.due_at',
+          't.cycle_id',
+          'p.id as person_id',
+          'p.name',
+          'p.email',
+          'p.locale',
+          'p.time_zone',
+          'c.title',
+          's.name as subject_name',
+        ])
         .where('t.id', 'in', taskIds)
         .where('t.status', '=', 'open')
         .execute();
@@ -111,7 +124,16 @@ export function createNotificationActivities({ db, mailer }: ActivityDeps) {
               reminderNo,
               ...(t.subject_name ? { subjectName: t.subject_name } : {}),
             };
-            return emailRow({ key: `task:${t.id}:reminder:${reminderNo}:${new Date(t.due_at).toISOString()}`, kind: 'task-reminder', cycleId: t.cycle_id, taskId: t.id, person: { id: t.person_id, name: t.name, email: t.email }, data, senderRef: workflowId, from: mailer.from });
+            return emailRow({
+              key: `task:${t.id}:reminder:${reminderNo}:${new Date(t.due_at).toISOString()}`,
+              kind: 'task-reminder',
+              cycleId: t.cycle_id,
+              taskId: t.id,
+              person: { id: t.person_id, name: t.name, email: t.email },
+              data,
+              senderRef: workflowId,
+              from: mailer.from,
+            });
           }),
         )
         .onConflict((oc) => oc.column('idempotency_key').doNothing())
@@ -129,9 +151,24 @@ export function createNotificationActivities({ db, mailer }: ActivityDeps) {
         .leftJoin('people as m', 'm.id', 'p.manager_id')
         .leftJoin('people as h', 'h.id', 'c.hr_person_id')
         .select([
-          't.id', 't.kind', 't.round', 't.due_at', 't.cycle_id', 'p.name as owner_name', 'p.email as owner_email', 'c.title',
-          'm.id as m_id', 'm.name as m_name', 'm.email as m_email', 'm.locale as m_locale', 'm.time_zone as m_time_zone',
-          'h.id as h_id', 'h.name as h_name', 'h.email as h_email', 'h.locale as h_locale', 'h.time_zone as h_time_zone',
+          't.id',
+          't.kind',
+          't.round',
+          't.due_at',
+          't.cycle_id',
+          'p.name as owner_name',
+          'p.email as owner_email',
+          'c.title',
+          'm.id as m_id',
+          'm.name as m_name',
+          'm.email as m_email',
+          'm.locale as m_locale',
+          'm.time_zone as m_time_zone',
+          'h.id as h_id',
+          'h.name as h_name',
+          'h.email as h_email',
+          'h.locale as h_locale',
+          'h.time_zone as h_time_zone',
         ])
         .where('t.id', 'in', taskIds)
         .where('t.status', '=', 'open')
@@ -157,11 +194,31 @@ export function createNotificationActivities({ db, mailer }: ActivityDeps) {
           ownerEmail: t.owner_email,
           level: toManager ? 'manager' : 'hr',
         };
-        return [emailRow({ key: `task:${t.id}:escalation:${step}:${new Date(t.due_at).toISOString()}`, kind: 'task-escalation', cycleId: t.cycle_id, taskId: t.id, person: { id: to.id, name: to.name, email: to.email }, data, senderRef: workflowId, from: mailer.from })];
+        return [
+          emailRow({
+            key: `task:${t.id}:escalation:${step}:${new Date(t.due_at).toISOString()}`,
+            kind: 'task-escalation',
+            cycleId: t.cycle_id,
+            taskId: t.id,
+            person: { id: to.id, name: to.name, email: to.email },
+            data,
+            senderRef: workflowId,
+            from: mailer.from,
+          }),
+        ];
       });
       if (!values.length) return { queued: 0 };
-      const inserted = await db.insertInto('emails').values(values).onConflict((oc) => oc.column('idempotency_key').doNothing()).returning('id').execute();
-      await db.updateTable('tasks').set({ escalations_sent: sql`greatest(escalations_sent, ${step + 1})` }).where('id', 'in', taskIds).execute();
+      const inserted = await db
+        .insertInto('emails')
+        .values(values)
+        .onConflict((oc) => oc.column('idempotency_key').doNothing())
+        .returning('id')
+        .execute();
+      await db
+        .updateTable('tasks')
+        .set({ escalations_sent: sql`greatest(escalations_sent, ${step + 1})` })
+        .where('id', 'in', taskIds)
+        .execute();
       return { queued: inserted.length };
     },
 
@@ -189,7 +246,10 @@ export function createNotificationActivities({ db, mailer }: ActivityDeps) {
           .orderBy('n.id')
           .execute();
         // Every citation of a nomination (one nomination per subject), and the objective's owner in the reader's brackets.
-        const more = await citationsOf(db, rows.map((r) => r.id));
+        const more = await citationsOf(
+          db,
+          rows.map((r) => r.id),
+        );
         winnersIn = (l) =>
           rows.map((r) => ({
             label: r.person_name ?? `${r.title}${mailWords[l].aside(r.objective_owner ?? '')}`,
@@ -203,11 +263,29 @@ export function createNotificationActivities({ db, mailer }: ActivityDeps) {
           input.kind === 'awards-announcement'
             ? ({ ...base, winners: winnersIn(base.locale), ...(announcement ? { announcement } : {}) } satisfies EmailData['awards-announcement'])
             : ({ ...base, ...(input.reason ? { reason: input.reason } : {}) } satisfies EmailData['cycle-cancelled']);
-        return { ...emailRow({ key: `cycle:${cycle.id}:${input.kind}:${p.id}`, kind: input.kind, cycleId: cycle.id, taskId: null, person: { id: p.id, name: p.name, email: p.email }, data, senderRef: input.senderRef, from: mailer.from }) };
+        return {
+          ...emailRow({
+            key: `cycle:${cycle.id}:${input.kind}:${p.id}`,
+            kind: input.kind,
+            cycleId: cycle.id,
+            taskId: null,
+            person: { id: p.id, name: p.name, email: p.email },
+            data,
+            senderRef: input.senderRef,
+            from: mailer.from,
+          }),
+        };
       });
       let queued = 0;
       for (let i = 0; i < values.length; i += 1_000) {
-        queued += (await db.insertInto('emails').values(values.slice(i, i + 1_000)).onConflict((oc) => oc.column('idempotency_key').doNothing()).returning('id').execute()).length;
+        queued += (
+          await db
+            .insertInto('emails')
+            .values(values.slice(i, i + 1_000))
+            .onConflict((oc) => oc.column('idempotency_key').doNothing())
+            .returning('id')
+            .execute()
+        ).length;
       }
       return { queued };
     },
@@ -219,8 +297,12 @@ export function createNotificationActivities({ db, mailer }: ActivityDeps) {
         .selectFrom('cycle_participants as cp')
         .innerJoin('people as p', 'p.id', 'cp.person_id')
         .innerJoin('people as m', 'm.id', 'p.manager_id')
-        .innerJoin('cycle_participants as mp', (j) => j.onRef('mp.person_id', '=', 'm.id').onRef('mp.cycle_id', '=', 'cp.cycle_id').on('mp.removed_at', 'is', null))
-        .leftJoin('tasks as t', (j) => j.onRef('t.person_id', '=', 'p.id').onRef('t.cycle_id', '=', 'cp.cycle_id').on('t.kind', '=', checkinKind.kind).on('t.round', '=', week))
+        .innerJoin('cycle_participants as mp', (j) =>
+          j.onRef('mp.person_id', '=', 'm.id').onRef('mp.cycle_id', '=', 'cp.cycle_id').on('mp.removed_at', 'is', null),
+        )
+        .leftJoin('tasks as t', (j) =>
+          j.onRef('t.person_id', '=', 'p.id').onRef('t.cycle_id', '=', 'cp.cycle_id').on('t.kind', '=', checkinKind.kind).on('t.round', '=', week),
+        )
         .select(['p.id', 'p.name', 'm.id as manager_id', 'm.name as manager_name', 'm.email as manager_email', 'm.locale as manager_locale', 't.status'])
         .where('cp.cycle_id', '=', cycle.id)
         .where('cp.removed_at', 'is', null)
@@ -237,10 +319,22 @@ export function createNotificationActivities({ db, mailer }: ActivityDeps) {
         .where('c.confidence', '<=', 4)
         .orderBy('p.name')
         .execute();
-      const byManager = new Map<number, { manager: { id: number; name: string; email: string; locale: string }; reportIds: Set<number>; checkedIn: string[]; missed: string[] }>();
+      const byManager = new Map<
+        number,
+        { manager: { id: number; name: string; email: string; locale: string }; reportIds: Set<number>; checkedIn: string[]; missed: string[] }
+      >();
       for (const r of reports) {
         let entry = byManager.get(r.manager_id);
-        if (!entry) byManager.set(r.manager_id, (entry = { manager: { id: r.manager_id, name: r.manager_name, email: r.manager_email, locale: r.manager_locale }, reportIds: new Set(), checkedIn: [], missed: [] }));
+        if (!entry)
+          byManager.set(
+            r.manager_id,
+            (entry = {
+              manager: { id: r.manager_id, name: r.manager_name, email: r.manager_email, locale: r.manager_locale },
+              reportIds: new Set(),
+              checkedIn: [],
+              missed: [],
+            }),
+          );
         entry.reportIds.add(r.id);
         if (r.status === 'completed') entry.checkedIn.push(r.name);
         else if (r.status === 'expired' || r.status === 'open') entry.missed.push(r.name);
@@ -258,10 +352,24 @@ export function createNotificationActivities({ db, mailer }: ActivityDeps) {
             missed: e.missed,
             lowConfidence: low.filter((l) => e.reportIds.has(l.person_id)).map((l) => ({ person: l.name, confidence: l.confidence })),
           };
-          return emailRow({ key: `cycle:${cycle.id}:digest:${week}:${e.manager.id}`, kind: 'manager-digest', cycleId: cycle.id, taskId: null, person: e.manager, data, senderRef, from: mailer.from });
+          return emailRow({
+            key: `cycle:${cycle.id}:digest:${week}:${e.manager.id}`,
+            kind: 'manager-digest',
+            cycleId: cycle.id,
+            taskId: null,
+            person: e.manager,
+            data,
+            senderRef,
+            from: mailer.from,
+          });
         });
       if (!values.length) return { queued: 0 };
-      const inserted = await db.insertInto('emails').values(values).onConflict((oc) => oc.column('idempotency_key').doNothing()).returning('id').execute();
+      const inserted = await db
+        .insertInto('emails')
+        .values(values)
+        .onConflict((oc) => oc.column('idempotency_key').doNothing())
+        .returning('id')
+        .execute();
       return { queued: inserted.length };
     },
 

@@ -34,7 +34,15 @@ export function createStallActivities({ db, log }: ActivityDeps) {
     },
 
     async resolveStall({ stallKey, action, actor, reason }: ResolveStallActivityInput): Promise<void> {
-      await resolveStallRow(db, { stallKey }, { status: action === 'skip' ? 'skipped' : actor === 'auto-retry' || actor === 'auto-resume' ? 'auto-retried' : 'retried', resolvedBy: actor, resolution: reason });
+      await resolveStallRow(
+        db,
+        { stallKey },
+        {
+          status: action === 'skip' ? 'skipped' : actor === 'auto-retry' || actor === 'auto-resume' ? 'auto-retried' : 'retried',
+          resolvedBy: actor,
+          resolution: reason,
+        },
+      );
     },
   };
 }

@@ -142,16 +142,18 @@ export function createTaskActivities(deps: ActivityDeps) {
         const inserted = await insertTasksIfAbsent(
           tx,
           chunk.map((r) => ({
-              cycle_id: cycle.id,
-              person_id: r.personId,
-              subject_person_id: r.subjectPersonId,
-              kind: spec.kind,
-              phase,
-              round: spec.round,
-              batch_no: spec.batchNo,
-              workflow_id: spec.workflowId,
-              due_at: r.dueAt,
-            token_hash: hashToken(taskToken(tokenSecret, { cycleId: cycle.id, kind: spec.kind, round: spec.round, personId: r.personId, subjectPersonId: r.subjectPersonId })),
+            cycle_id: cycle.id,
+            person_id: r.personId,
+            subject_person_id: r.subjectPersonId,
+            kind: spec.kind,
+            phase,
+            round: spec.round,
+            batch_no: spec.batchNo,
+            workflow_id: spec.workflowId,
+            due_at: r.dueAt,
+            token_hash: hashToken(
+              taskToken(tokenSecret, { cycleId: cycle.id, kind: spec.kind, round: spec.round, personId: r.personId, subjectPersonId: r.subjectPersonId }),
+            ),
           })),
         );
         created += inserted.length;
@@ -178,7 +180,16 @@ export function createTaskActivities(deps: ActivityDeps) {
           tasks: g.map((x) => ({ taskId: x.id, subjectPersonId: x.subject_person_id, subjectName: x.subject_name ?? '' })),
         };
         const key = `tasks:${spec.workflowId}:${spec.kind}:${spec.round}:${t.person_id}:together`;
-        return emailRow({ key, kind: 'tasks-together', cycleId: cycle.id, taskId: null, person: { id: t.person_id, name: t.name, email: t.email }, data, senderRef: spec.workflowId, from: mailer.from });
+        return emailRow({
+          key,
+          kind: 'tasks-together',
+          cycleId: cycle.id,
+          taskId: null,
+          person: { id: t.person_id, name: t.name, email: t.email },
+          data,
+          senderRef: spec.workflowId,
+          from: mailer.from,
+        });
       });
       const invites = open
         .filter((t) => !inGroup.has(t.id))
@@ -194,7 +205,16 @@ export function createTaskActivities(deps: ActivityDeps) {
             ...(t.subject_name ? { subjectName: t.subject_name } : {}),
             ...(spec.comment ? { comment: spec.comment } : {}),
           };
-          return emailRow({ key: `task:${t.id}:invite`, kind: 'task-invite', cycleId: cycle.id, taskId: t.id, person: { id: t.person_id, name: t.name, email: t.email }, data, senderRef: spec.workflowId, from: mailer.from });
+          return emailRow({
+            key: `task:${t.id}:invite`,
+            kind: 'task-invite',
+            cycleId: cycle.id,
+            taskId: t.id,
+            person: { id: t.person_id, name: t.name, email: t.email },
+            data,
+            senderRef: spec.workflowId,
+            from: mailer.from,
+          });
         });
       await queueEmails(tx, [...invites, ...lists]);
       return {
@@ -223,7 +243,7 @@ export function createTaskActivities(deps: ActivityDeps) {
       // submission's earlier attempt whose result was lost: report it, do nothing twice.
       if (input.correction) return correctOne(tx, task, handler, input);
       if (task.status === 'completed' && task.completed_at) {
-        return { completedAt: new Date(task.completed_at).toISOString(), outcome: ((task.result as { outcome?: RecordOutcome } | null)?.outcome ?? {}) };
+        return { completedAt: new Date(task.completed_at).toISOString(), outcome: (task.result as { outcome?: RecordOutcome } | null)?.outcome ?? {} };
       }
       if (task.status !== 'open') throw businessFailure(ErrorCode.taskClosed, `task ${input.taskId} is ${task.status}`);
       const ref: TaskRef = {
@@ -244,8 +264,18 @@ export function createTaskActivities(deps: ActivityDeps) {
       }
       const notices = (await handler.notices?.(tx, ref, input.submission)) ?? [];
       const queued = await queueNotices(tx, ref, notices, mailer.from, task.workflow_id);
-      const completedAt = await markTaskCompleted(tx, task.id, { result: { submission: input.submission, outcome }, actor: task.email, detail: { via: input.via } });
-      await writeAudit(tx, { actor: task.email, action: 'task.completed', cycleId: task.cycle_id, subject: `task:${task.id}`, detail: { via: input.via, kind: input.kind } });
+      const completedAt = await markTaskCompleted(tx, task.id, {
+        result: { submission: input.submission, outcome },
+        actor: task.email,
+        detail: { via: input.via },
+      });
+      await writeAudit(tx, {
+        actor: task.email,
+        action: 'task.completed',
+        cycleId: task.cycle_id,
+        subject: `task:${task.id}`,
+        detail: { via: input.via, kind: input.kind },
+      });
       return { completedAt: new Date(completedAt).toISOString(), outcome, ...(queued ? { notices: queued } : {}) };
     });
   }
@@ -260,8 +290,17 @@ export function createTaskActivities(deps: ActivityDeps) {
     handler: KindHandler<TaskKind>,
     input: RecordSubmissionInput,
   ): Promise<RecordSubmissionResult> {
-    if (task.status !== 'completed' || !task.completed_at || !handler.undo) throw businessFailure(ErrorCode.taskClosed, `task ${input.taskId} cannot be corrected`);
-    const ref: TaskRef = { id: task.id, kind: task.kind, cycleId: task.cycle_id, personId: task.person_id, ownerEmail: task.email, subjectPersonId: task.subject_person_id, round: task.round };
+    if (task.status !== 'completed' || !task.completed_at || !handler.undo)
+      throw businessFailure(ErrorCode.taskClosed, `task ${input.taskId} cannot be corrected`);
+    const ref: TaskRef = {
+      id: task.id,
+      kind: task.kind,
+      cycleId: task.cycle_id,
+      personId: task.person_id,
+      ownerEmail: task.email,
+      subjectPersonId: task.subject_person_id,
+      round: task.round,
+    };
     await handler.undo(tx, ref);
     let outcome: RecordOutcome;
     try {
@@ -270,8 +309,18 @@ export function createTaskActivities(deps: ActivityDeps) {
       if (error instanceof SubmissionRejected) throw businessFailure(ErrorCode.validation, 'the submission is not valid', error.issues);
       throw error;
     }
-    await tx.updateTable('tasks').set({ result: JSON.stringify({ submission: input.submission, outcome }) }).where('id', '=', task.id).execute();
-    await writeAudit(tx, { actor: task.email, action: 'task.corrected', cycleId: task.cycle_id, subject: `task:${task.id}`, detail: { via: input.via, kind: input.kind } });
+    await tx
+      .updateTable('tasks')
+      .set({ result: JSON.stringify({ submission: input.submission, outcome }) })
+      .where('id', '=', task.id)
+      .execute();
+    await writeAudit(tx, {
+      actor: task.email,
+      action: 'task.corrected',
+      cycleId: task.cycle_id,
+      subject: `task:${task.id}`,
+      detail: { via: input.via, kind: input.kind },
+    });
     return { completedAt: new Date(task.completed_at).toISOString(), outcome };
   }
 
@@ -292,7 +341,11 @@ export function createTaskActivities(deps: ActivityDeps) {
       const kind = kindModule(input.kind);
       if (!active && !kind.subjectOutsideCycle) return null; // the subject left the cycle
       const owner =
-        kind.followUpOwner === 'hr' ? cycle.hrPersonId : kind.followUpOwner === 'reviewer' ? await reviewerOf(db, cycle.id, cycle.hrPersonId, input.subjectPersonId) : input.subjectPersonId;
+        kind.followUpOwner === 'hr'
+          ? cycle.hrPersonId
+          : kind.followUpOwner === 'reviewer'
+            ? await reviewerOf(db, cycle.id, cycle.hrPersonId, input.subjectPersonId)
+            : input.subjectPersonId;
       const recipient = { personId: owner, subjectPersonId: kind.hasSubject ? input.subjectPersonId : null, isManager: false, dueAt: input.dueAt };
       const { tasks } = await insertTasks(cycle, input, [recipient]);
       return tasks[0] ?? null;

@@ -52,7 +52,10 @@ export function handleError(err: Error, c: Context, log?: { error: (o: object, m
 }
 
 /** The zod-openapi validation hook: the same envelope, with field paths. */
-export function validationHook(result: { success: boolean; error?: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }; target?: string }, c: Context) {
+export function validationHook(
+  result: { success: boolean; error?: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }; target?: string },
+  c: Context,
+) {
   if (!result.success && result.error) {
     const err = validationError(toFieldIssues(result.error.issues), `the ${result.target === 'json' ? 'request body' : (result.target ?? 'request')}`);
     return c.json(errorBody(err.code, err.message, err.details), statusOf(err));

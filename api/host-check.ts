@@ -27,7 +27,12 @@ export function allowedHosts(port: number, publicBaseUrl: string): Set<string> {
 function misdirected(): Response {
   return new Response(JSON.stringify({ error: { code: 'FORBIDDEN', message: 'this server does not answer for that Host' } }), {
     status: 421,
-    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'content-security-policy': "default-src 'none'; frame-ancestors 'none'" },
+    headers: {
+      'content-type': 'application/json',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+    },
   });
 }
 

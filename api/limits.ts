@@ -40,7 +40,8 @@ export function bodyLimits(limits: BodyLimits): MiddlewareHandler {
   return (c, next) => {
     const path = c.req.path;
     if (path === '/t' || path.startsWith('/t/')) return taskLink(c, next);
-    if (path === '/api/people' || path === '/api/people/' || path === '/api/people/preview' || path.startsWith('/console/people/import')) return peopleImport(c, next);
+    if (path === '/api/people' || path === '/api/people/' || path === '/api/people/preview' || path.startsWith('/console/people/import'))
+      return peopleImport(c, next);
     return other(c, next);
   };
 }

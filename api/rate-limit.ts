@@ -130,7 +130,8 @@ export function clientKey(c: Context, trustProxy: boolean | number = false): str
 /** "::ffff:10.0.0.1" → "10.0.0.1"; IPv6 → its /64 (but ::1 stays ::1); anything else that is not an address → undefined. */
 export function normalizeAddress(address: string): string | undefined {
   let a = address.trim();
-  if (a.startsWith('[') && a.includes(']')) a = a.slice(1, a.indexOf(']')); // "[::1]:443"
+  if (a.startsWith('[') && a.includes(']'))
+    a = a.slice(1, a.indexOf(']')); // "[::1]:443"
   else if (/^\d+\.\d+\.\d+\.\d+:\d+$/.test(a)) a = a.slice(0, a.lastIndexOf(':')); // "1.2.3.4:5678"
   a = a.replace(/%.*$/, ''); // zone id
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(a);
@@ -160,7 +161,8 @@ export function rateLimit(options: RateLimitOptions = {}): MiddlewareHandler {
   const writes = new TokenBuckets(options.write ?? DEFAULT_WRITE_LIMIT, options.maxClients, options.now);
   const onLimited =
     options.onLimited ??
-    ((c: Context, seconds: number) => c.json(errorBody(ErrorCode.rateLimited, `too many requests; try again in ${seconds} second${seconds === 1 ? '' : 's'}`), 429));
+    ((c: Context, seconds: number) =>
+      c.json(errorBody(ErrorCode.rateLimited, `too many requests; try again in ${seconds} second${seconds === 1 ? '' : 's'}`), 429));
   return async (c, next) => {
     const key = clientKey(c, options.trustProxy ?? false);
     if (!options.limitLoopback && isLoopback(key)) return next();

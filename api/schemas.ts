@@ -2,9 +2,7 @@
 import { z } from '@hono/zod-openapi';
 import { LOCALES, PHASES, ROLES, TASK_KINDS, TASK_STATUSES } from '../contract';
 
-export const errorSchema = z
-  .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })
-  .openapi('Error');
+export const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) }).openapi('Error');
 
 export const personSchema = z
   .object({
@@ -48,7 +46,13 @@ export const outboxHealthSchema = z
   .object({
     queued: z.number().int().openapi({ description: 'Emails waiting to be sent (after a failed attempt or not yet tried)' }),
     failed: z.number().int().openapi({ description: 'Emails the SMTP server refused for good (see /api/admin/stalled)' }),
-    lastError: z.string().nullable().openapi({ description: 'What the SMTP server (or the connection) said at the most recent failed attempt of a waiting or refused email', example: 'EENVELOPE 421 Service not available' }),
+    lastError: z
+      .string()
+      .nullable()
+      .openapi({
+        description: 'What the SMTP server (or the connection) said at the most recent failed attempt of a waiting or refused email',
+        example: 'EENVELOPE 421 Service not available',
+      }),
     lastAttemptAt: z.string().nullable().openapi({ description: 'When that attempt was made' }),
   })
   .openapi('OutboxHealth');

@@ -50,7 +50,11 @@ export function clearSessionCookie(c: Context, secure: boolean): void {
 }
 
 /** The person signed in with this request's cookie, or undefined. */
-export async function sessionPerson(c: Context, db: Kysely<DB>, options: Pick<ConsoleOptions, 'secureCookie' | 'sessionPolicy'>): Promise<SignedInPerson | undefined> {
+export async function sessionPerson(
+  c: Context,
+  db: Kysely<DB>,
+  options: Pick<ConsoleOptions, 'secureCookie' | 'sessionPolicy'>,
+): Promise<SignedInPerson | undefined> {
   const token = readSessionToken(c, options.secureCookie);
   if (!token) return undefined;
   const found = await resolveSession(db, token, options.sessionPolicy);

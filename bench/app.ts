@@ -155,7 +155,9 @@ function combined(children: Child[]): Child {
   // `process.exitCode` is read to notice a crash: any worker's exit counts.
   const anyExited = Promise.race(children.map((c) => c.exited));
   const first = children[0]!;
-  const process = new Proxy(first.process, { get: (target, key) => (key === 'exitCode' ? (children.find((c) => c.process.exitCode !== null)?.process.exitCode ?? null) : Reflect.get(target, key)) });
+  const process = new Proxy(first.process, {
+    get: (target, key) => (key === 'exitCode' ? (children.find((c) => c.process.exitCode !== null)?.process.exitCode ?? null) : Reflect.get(target, key)),
+  });
   return {
     name: `${children.length} workers`,
     pid: first.pid,

@@ -78,7 +78,11 @@ export interface CheckInsContext {
 export function checkInSubjectMatcher(cycleTitle: string, week = WEEK): (subject: string) => boolean {
   const dueAt = '2031-07-15T12:34:00.000Z';
   const shapes = (['en', 'zh-CN'] as const).map((locale) => {
-    const { subject } = renderEmail('task-invite', { locale, personName: 'x', cycleTitle, timeZone: 'UTC', taskKind: checkinKind.kind, dueAt, round: week }, 'http://127.0.0.1/t/x');
+    const { subject } = renderEmail(
+      'task-invite',
+      { locale, personName: 'x', cycleTitle, timeZone: 'UTC', taskKind: checkinKind.kind, dueAt, round: week },
+      'http://127.0.0.1/t/x',
+    );
     const due = formatDue(dueAt, locale, 'UTC');
     const at = subject.indexOf(due);
     if (at < 0) throw new Error(`the check-in subject ${JSON.stringify(subject)} does not show its due time`);
@@ -110,7 +114,9 @@ async function until(what: string, timeoutS: number, ready: () => Promise<boolea
 }
 
 async function countWithObjectives(db: Kysely<DB>, cycleId: number): Promise<number> {
-  const row = await participantsWithObjectives(db, cycleId).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const row = await participantsWithObjectives(db, cycleId)
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -135,7 +141,20 @@ async function seedObjectives(db: Kysely<DB>, cycleId: number, only?: { limit: n
     for (let i = 0; i < owners.length; i += INSERT_CHUNK) {
       const rows = await tx
         .insertInto('objectives')
-        .values(owners.slice(i, i + INSERT_CHUNK).map((owner) => ({ cycle_id: cycleId, owner_id: owner, task_id: null, position: 0, title: SEED.title, parent_objective_id: null, status: 'approved', round: 1 })))
+        .values(
+          owners
+            .slice(i, i + INSERT_CHUNK)
+            .map((owner) => ({
+              cycle_id: cycleId,
+              owner_id: owner,
+              task_id: null,
+              position: 0,
+              title: SEED.title,
+              parent_objective_id: null,
+              status: 'approved',
+              round: 1,
+            })),
+        )
         .returning('id')
         .execute();
       await tx
@@ -148,7 +167,11 @@ async function seedObjectives(db: Kysely<DB>, cycleId: number, only?: { limit: n
 }
 
 async function tasksOfKind(db: Kysely<DB>, cycleId: number, kind: TaskKind, round?: number): Promise<number> {
-  let q = db.selectFrom('tasks').select((eb) => eb.fn.countAll<string>().as('n')).where('cycle_id', '=', cycleId).where('kind', '=', kind);
+  let q = db
+    .selectFrom('tasks')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('cycle_id', '=', cycleId)
+    .where('kind', '=', kind);
   if (round !== undefined) q = q.where('round', '=', round);
   return Number((await q.executeTakeFirstOrThrow()).n);
 }
@@ -182,7 +205,8 @@ async function driveToReview(x: CheckInsContext): Promise<void> {
     const state = await cycleState(x.app, x.cycleKey);
     const phase = state?.phase ?? null;
     if (phase === 'review') return;
-    if (phase !== 'strategy' && phase !== 'drafting') throw new Error(`expected the cycle in drafting before the review, found ${phase ?? `no phase (${state?.status ?? 'no state'})`}`);
+    if (phase !== 'strategy' && phase !== 'drafting')
+      throw new Error(`expected the cycle in drafting before the review, found ${phase ?? `no phase (${state?.status ?? 'no state'})`}`);
     await advance(x.app, x.cycleKey, phase);
     await until(`the cycle to leave ${phase}`, x.waitS, async () => (await cycleState(x.app, x.cycleKey))?.phase !== phase);
   }
@@ -192,7 +216,11 @@ export async function runCheckIns(x: CheckInsContext): Promise<CheckInsResult> {
   const { app, sink, db } = x;
   const cycle = await db.selectFrom('cycles').select(['id', 'hr_person_id']).where('key', '=', x.cycleKey).executeTakeFirstOrThrow();
   const participants = Number(
-    (await activeParticipants(db, cycle.id).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n,
+    (
+      await activeParticipants(db, cycle.id)
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
   );
 
   // ---- not timed: into the review, then objectives for everyone -----------------------------
@@ -205,7 +233,8 @@ export async function runCheckIns(x: CheckInsContext): Promise<CheckInsResult> {
   // Every review batch must have opened its tasks before objectives are seeded (or it would
   // open reviews of them), and the review's emails must be out before the clock starts.
   await until(`the review's ${reviewSubjects} tasks and their emails`, x.waitS, async () => {
-    if ((await cycleState(app, x.cycleKey))?.phase !== 'review') throw new Error('the cycle left the review before HR advanced it (a review with no tasks closes by itself)');
+    if ((await cycleState(app, x.cycleKey))?.phase !== 'review')
+      throw new Error('the cycle left the review before HR advanced it (a review with no tasks closes by itself)');
     return (await reviewBatchesOpened(x)) && (await tasksOfKind(db, cycle.id, 'review')) >= reviewSubjects && (await queuedEmails(db, cycle.id)) === 0;
   });
   const toReviewSeconds = (performance.now() - toReview) / 1000;
@@ -241,7 +270,8 @@ export async function runCheckIns(x: CheckInsContext): Promise<CheckInsResult> {
         lastChange = now;
       }
       if (now - lastChange > 120_000) throw new Error(`check-in fan-out stalled: no email for 120 s at ${phase.recipients}/${expected} (see worker.log)`);
-      if (now - t0 > x.timeoutS * 1000) throw new Error(`check-in fan-out timed out after ${x.timeoutS} s at ${phase.recipients}/${expected} (raise --launch-timeout)`);
+      if (now - t0 > x.timeoutS * 1000)
+        throw new Error(`check-in fan-out timed out after ${x.timeoutS} s at ${phase.recipients}/${expected} (raise --launch-timeout)`);
       if (app.worker.process.exitCode !== null) throw new Error('the worker exited during the check-in fan-out (see worker.log)');
     }
   } finally {

@@ -27,7 +27,13 @@ async function main(input: CompletionFloorInput): Promise<void> {
   const database = await openDatabase({ url: input.databaseUrl, poolSize: input.poolSize, dataDir: 'memory://' });
   const db = database.db;
   const unusedMailer = { send: () => Promise.reject(new Error('the completion floor sends no mail')), close: () => undefined } as unknown as Mailer;
-  const { recordSubmission } = createTaskActivities({ db, mailer: unusedMailer, publicBaseUrl: 'http://127.0.0.1', tokenSecret: 'unused', log: createLogger('silent') });
+  const { recordSubmission } = createTaskActivities({
+    db,
+    mailer: unusedMailer,
+    publicBaseUrl: 'http://127.0.0.1',
+    tokenSecret: 'unused',
+    log: createLogger('silent'),
+  });
 
   const app = new Hono();
   app.post('/t/:token', async (c) => {

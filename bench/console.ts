@@ -52,11 +52,23 @@ async function seedCycle(db: Kysely<DB>, key: string): Promise<void> {
   const schedule = scheduleSchema.parse({});
   const cycle = await db
     .insertInto('cycles')
-    .values({ key, title: `Cycle ${key}`, starts_on: '2027-01-04', ends_on: '2027-03-31', schedule: JSON.stringify(schedule), request_fingerprint: 'bench', workflow_id: `okr-cycle:${key}`, created_by: 'bench', hr_person_id: 1 })
+    .values({
+      key,
+      title: `Cycle ${key}`,
+      starts_on: '2027-01-04',
+      ends_on: '2027-03-31',
+      schedule: JSON.stringify(schedule),
+      request_fingerprint: 'bench',
+      workflow_id: `okr-cycle:${key}`,
+      created_by: 'bench',
+      hr_person_id: 1,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   const c = cycle.id;
-  await sql`insert into cycle_participants (cycle_id, person_id, batch_no) select ${c}, id, (row_number() over (order by id) - 1) / 250 from people`.execute(db);
+  await sql`insert into cycle_participants (cycle_id, person_id, batch_no) select ${c}, id, (row_number() over (order by id) - 1) / 250 from people`.execute(
+    db,
+  );
   // The open step: drafts, 60% completed, 30% open and overdue, 10% open and not yet due.
   await sql`insert into tasks (cycle_id, person_id, kind, phase, round, batch_no, workflow_id, status, due_at, token_hash, completed_at)
     select ${c}, p.id, 'draft', 'drafting', 1, cp.batch_no, ${`okr-cycle:${key}:drafting:r1:b`} || cp.batch_no,
@@ -64,19 +76,27 @@ async function seedCycle(db: Kysely<DB>, key: string): Promise<void> {
            case when p.id % 10 < 9 then now() - interval '1 day' else now() + interval '1 day' end,
            md5(${key} || p.id), case when p.id % 10 < 6 then now() - interval '2 days' else null end
     from people p join cycle_participants cp on cp.person_id = p.id and cp.cycle_id = ${c}`.execute(db);
-  await sql`insert into objectives (cycle_id, owner_id, position, title, status) select ${c}, null, g, 'Company objective ' || g, 'approved' from generate_series(1, 5) g`.execute(db);
+  await sql`insert into objectives (cycle_id, owner_id, position, title, status) select ${c}, null, g, 'Company objective ' || g, 'approved' from generate_series(1, 5) g`.execute(
+    db,
+  );
   // Two objectives per person: block heads align to a company objective, the others to their head's first one.
   await sql`insert into objectives (cycle_id, owner_id, position, title, status)
-    select ${c}, p.id, g, 'Objective ' || g || ' of ' || p.name, case when p.id % 7 = 0 then 'draft' else 'approved' end from people p, generate_series(1, 2) g`.execute(db);
+    select ${c}, p.id, g, 'Objective ' || g || ' of ' || p.name, case when p.id % 7 = 0 then 'draft' else 'approved' end from people p, generate_series(1, 2) g`.execute(
+    db,
+  );
   await sql`update objectives o set parent_objective_id = case
       when (p.id - 1) % 10 = 0 then (select id from objectives where cycle_id = ${c} and owner_id is null and position = 1 + p.id % 5)
       when p.id % 13 = 0 then null
       else (select m.id from objectives m where m.cycle_id = ${c} and m.owner_id = p.manager_id and m.position = 1) end
     from people p where o.owner_id = p.id and o.cycle_id = ${c}`.execute(db);
   await sql`insert into key_results (objective_id, position, title, kind, target_value, self_score, score)
-    select o.id, g, 'Key result ' || g, 'numeric', 100, (o.id % 10) / 10.0, (o.id % 11) / 10.0 from objectives o, generate_series(1, 2) g where o.cycle_id = ${c}`.execute(db);
+    select o.id, g, 'Key result ' || g, 'numeric', 100, (o.id % 10) / 10.0, (o.id % 11) / 10.0 from objectives o, generate_series(1, 2) g where o.cycle_id = ${c}`.execute(
+    db,
+  );
   await sql`insert into tasks (cycle_id, person_id, kind, phase, round, batch_no, workflow_id, status, due_at, token_hash, completed_at)
-    select ${c}, p.id, ${checkinKind.kind}, 'checkins', 1, 0, ${`${key}:checkin`}, 'completed', now() - interval '10 days', md5(${key} || '-ci' || p.id), now() - interval '10 days' from people p`.execute(db);
+    select ${c}, p.id, ${checkinKind.kind}, 'checkins', 1, 0, ${`${key}:checkin`}, 'completed', now() - interval '10 days', md5(${key} || '-ci' || p.id), now() - interval '10 days' from people p`.execute(
+    db,
+  );
   await sql`insert into checkins (task_id, cycle_id, person_id, week, confidence, values)
     select t.id, ${c}, t.person_id, 1, 1 + t.person_id % 10, '[]' from tasks t where t.cycle_id = ${c} and t.kind = ${checkinKind.kind}`.execute(db);
   await sql`update cycle_participants set score = (person_id % 11) / 10.0 where cycle_id = ${c}`.execute(db);
@@ -106,11 +126,14 @@ async function explainDashboard(url: string, deps: Parameters<typeof cycleDashbo
   const captured: CompiledQuery[] = [];
   const took = new Map<CompiledQuery, number>();
   const pool = new pg.Pool({ connectionString: url, max: 2 });
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: (e) => {
-    if (e.level !== 'query') return;
-    captured.push(e.query);
-    took.set(e.query, e.queryDurationMillis);
-  } });
+  const db = new Kysely<DB>({
+    dialect: new PostgresDialect({ pool }),
+    log: (e) => {
+      if (e.level !== 'query') return;
+      captured.push(e.query);
+      took.set(e.query, e.queryDurationMillis);
+    },
+  });
   await cycleDashboard({ ...deps, db }, key);
   const lines: string[] = [];
   for (const q of captured) {
@@ -121,7 +144,9 @@ async function explainDashboard(url: string, deps: Parameters<typeof cycleDashbo
     walk(plan, seq, idx);
     const bigSeq = [...seq].filter((t) => BIG_TABLES.has(t));
     const head = q.sql.replace(/\s+/g, ' ').slice(0, 70);
-    lines.push(`${String(Math.round(took.get(q) ?? 0)).padStart(4)} ms ${bigSeq.length ? 'SEQ  ' : 'index'} ${head}…  ${idx.size ? `indexes: ${[...idx].join(', ')}` : ''}${bigSeq.length ? `  seq scan on ${bigSeq.join(', ')}` : ''}`);
+    lines.push(
+      `${String(Math.round(took.get(q) ?? 0)).padStart(4)} ms ${bigSeq.length ? 'SEQ  ' : 'index'} ${head}…  ${idx.size ? `indexes: ${[...idx].join(', ')}` : ''}${bigSeq.length ? `  seq scan on ${bigSeq.join(', ')}` : ''}`,
+    );
   }
   await db.destroy();
   return lines;

@@ -58,7 +58,15 @@ async function main(input: FloorInput): Promise<FloorOutput> {
     const r0 = performance.now();
     const messages = input.emails.slice(0, input.n).map((address, i) => {
       const token = taskToken(input.tokenSecret, { cycleId, kind: draftKind.kind, round: 1, personId: i + 1 });
-      const data: EmailData['task-invite'] = { locale: i % 10 === 3 ? 'zh-CN' : 'en', personName: `Person ${i}`, cycleTitle: `Bench ${input.n}`, taskKind: draftKind.kind, dueAt, timeZone: 'UTC', round: 1 };
+      const data: EmailData['task-invite'] = {
+        locale: i % 10 === 3 ? 'zh-CN' : 'en',
+        personName: `Person ${i}`,
+        cycleTitle: `Bench ${input.n}`,
+        taskKind: draftKind.kind,
+        dueAt,
+        timeZone: 'UTC',
+        round: 1,
+      };
       const rendered = renderEmail('task-invite', data, taskLink(input.publicBaseUrl, token));
       return { to: { name: data.personName, address }, messageId: messageIdFor(hashToken(`floor:${i}`).slice(0, 40), input.from), ...rendered };
     });
@@ -82,7 +90,10 @@ async function main(input: FloorInput): Promise<FloorOutput> {
             token_hash: hashToken(taskToken(input.tokenSecret, { cycleId, kind: draftKind.kind, round: 1, personId: j + 1 })),
           });
         }
-        await tx.insertInto(SCRATCH as 'tasks').values(rows).execute();
+        await tx
+          .insertInto(SCRATCH as 'tasks')
+          .values(rows)
+          .execute();
       }
     });
     const t1 = performance.now();

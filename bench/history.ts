@@ -40,7 +40,10 @@ export async function executionSizes(
   } catch {
     ids = [];
   }
-  const expected = [prefix, ...phases.flatMap(({ phase, round }) => Array.from({ length: batchCount }, (_, b) => taskBatchWorkflowId(cycleKey, phase, round, b)))];
+  const expected = [
+    prefix,
+    ...phases.flatMap(({ phase, round }) => Array.from({ length: batchCount }, (_, b) => taskBatchWorkflowId(cycleKey, phase, round, b))),
+  ];
   if (ids.length < expected.length) {
     // Visibility is eventually consistent (or the query unsupported): add the ids we know.
     ids = [...new Set([...ids, ...expected])];
@@ -157,8 +160,14 @@ export function quantile(sorted: number[], q: number): number {
 }
 
 function stage(activities: ActivityTiming[], t0: number): StageStats {
-  const waits = activities.map((a) => a.startedAt - a.scheduledAt).filter(Number.isFinite).sort((a, b) => a - b);
-  const runs = activities.map((a) => a.closedAt - a.startedAt).filter(Number.isFinite).sort((a, b) => a - b);
+  const waits = activities
+    .map((a) => a.startedAt - a.scheduledAt)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
+  const runs = activities
+    .map((a) => a.closedAt - a.startedAt)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
   return {
     count: activities.length,
     waitP50: quantile(waits, 0.5) / 1000,

@@ -93,7 +93,10 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
 
   let sizes = [optional('people', v.people) ?? 10_000];
   if (v.sizes !== undefined) {
-    sizes = v.sizes.split(',').filter(Boolean).map((s) => positiveInt('--sizes', s.replace(/_/g, '')));
+    sizes = v.sizes
+      .split(',')
+      .filter(Boolean)
+      .map((s) => positiveInt('--sizes', s.replace(/_/g, '')));
     if (!sizes.length) throw new UsageError('--sizes needs a list such as 1000,5000,10000');
   }
 

@@ -79,7 +79,8 @@ export function formatProfile(title: string, s: ProfileSummary, top = 15): strin
   lines.push('  by area:');
   for (const a of s.areas.filter((a) => a.name !== '(idle)').slice(0, 12)) lines.push(`    ${pct(a.ms)}  ${(a.ms / 1000).toFixed(2).padStart(7)} s  ${a.name}`);
   lines.push('  top functions:');
-  for (const f of s.functions.filter((f) => !f.name.startsWith('(idle)')).slice(0, top)) lines.push(`    ${pct(f.ms)}  ${(f.ms / 1000).toFixed(2).padStart(7)} s  ${f.name}`);
+  for (const f of s.functions.filter((f) => !f.name.startsWith('(idle)')).slice(0, top))
+    lines.push(`    ${pct(f.ms)}  ${(f.ms / 1000).toFixed(2).padStart(7)} s  ${f.name}`);
   return lines.join('\n');
 }
 

@@ -38,7 +38,9 @@ async function runSize(o: BenchOptions, n: number, dir: string, bundlePath: stri
   let temporal: TemporalServer | undefined;
   let app: RunningApp | undefined;
   try {
-    note(`\n== N = ${n.toLocaleString('en-US')} (TASK_BATCH_SIZE ${o.batchSize}, SMTP_MAX_CONNECTIONS ${o.smtpMaxConnections}, ${o.workers} worker${o.workers === 1 ? '' : 's'}); logs in ${sizeDir}`);
+    note(
+      `\n== N = ${n.toLocaleString('en-US')} (TASK_BATCH_SIZE ${o.batchSize}, SMTP_MAX_CONNECTIONS ${o.smtpMaxConnections}, ${o.workers} worker${o.workers === 1 ? '' : 's'}); logs in ${sizeDir}`,
+    );
     note('starting PostgreSQL database, Temporal dev server, API and worker…');
     database = await openBenchDatabase(4);
     temporal = await startTemporalServer(sizeDir);
@@ -100,7 +102,16 @@ async function runSize(o: BenchOptions, n: number, dir: string, bundlePath: stri
       result.completions = await runCompletions(a.base, tokens, o.concurrency, db, result.launch.cycleKey, batches, cpu, databaseName(database.url));
       if (result.completions.firstFailure) result.notes.push(`completions: first non-200 answer: ${result.completions.firstFailure}`);
       const floorInput = { databaseUrl: database.url, poolSize: Number(o.childEnv.DATABASE_POOL_SIZE ?? 10) };
-      result.completionFloor = await runCompletionFloor(sizeDir, floorInput, floorLinks.tokens, o.concurrency, db, result.launch.cycleKey, floorLinks.batches, databaseName(database.url));
+      result.completionFloor = await runCompletionFloor(
+        sizeDir,
+        floorInput,
+        floorLinks.tokens,
+        o.concurrency,
+        db,
+        result.launch.cycleKey,
+        floorLinks.batches,
+        databaseName(database.url),
+      );
       if (result.completionFloor.firstFailure) result.errors.push(`completion floor: first non-200 answer: ${result.completionFloor.firstFailure}`);
     }
     if (o.parts.has('checkins') && result.launch) {
@@ -119,7 +130,8 @@ async function runSize(o: BenchOptions, n: number, dir: string, bundlePath: stri
           timeoutS: o.launchTimeoutS ?? Math.round(120 + n / 20),
           waitS: Math.round(120 + n / 50),
         });
-        if (result.checkins.recipients !== n) result.errors.push(`check-ins: the sink saw check-in emails for ${result.checkins.recipients} of ${n} participants`);
+        if (result.checkins.recipients !== n)
+          result.errors.push(`check-ins: the sink saw check-in emails for ${result.checkins.recipients} of ${n} participants`);
         if (result.checkins.other) {
           const top = result.checkins.otherSubjects.map(([subject, count]) => `${count}× ${JSON.stringify(subject)}`).join(', ');
           result.notes.push(`check-ins: ${result.checkins.other} other emails arrived during the fan-out (not counted), most often ${top}`);
@@ -220,7 +232,13 @@ async function main(): Promise<number> {
   }
   const header =
     `OKR bench — drafting launch${o.parts.has('checkins') ? ', check-in fan-out' : ''}; TASK_BATCH_SIZE ${o.batchSize}, SMTP_MAX_CONNECTIONS ${o.childEnv.SMTP_MAX_CONNECTIONS ?? o.smtpMaxConnections}, ` +
-    `${o.workers} worker process${o.workers === 1 ? '' : 'es'}, completion concurrency ${o.concurrency}${Object.keys(o.childEnv).length ? `, env ${Object.entries(o.childEnv).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}`;
+    `${o.workers} worker process${o.workers === 1 ? '' : 'es'}, completion concurrency ${o.concurrency}${
+      Object.keys(o.childEnv).length
+        ? `, env ${Object.entries(o.childEnv)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' ')}`
+        : ''
+    }`;
   console.log(renderTable(results, header));
   if (!interrupted.aborted && process.env.BENCH_CONSOLE !== '0') await runConsoleBench(10_000); // the console's pages at 10,000 people (BENCH_CONSOLE=0 skips)
   return results.some((r) => r.errors.length) ? 1 : 0;

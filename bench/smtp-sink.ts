@@ -152,7 +152,10 @@ export async function startSmtpSink(): Promise<SmtpSink> {
  */
 export function subjectOf(message: Buffer): string {
   const end = message.indexOf('\r\n\r\n');
-  const header = message.subarray(0, end >= 0 ? end : message.length).toString('latin1').replace(/\r\n(?=[ \t])/g, '');
+  const header = message
+    .subarray(0, end >= 0 ? end : message.length)
+    .toString('latin1')
+    .replace(/\r\n(?=[ \t])/g, '');
   const line = /^subject:[ \t]*(.*)$/im.exec(header)?.[1] ?? '';
   return decodeWords(line.trimEnd());
 }
@@ -179,7 +182,10 @@ function decodeWords(value: string): string {
       bytes.push(
         m[2]!.toUpperCase() === 'B'
           ? Buffer.from(m[3]!, 'base64')
-          : Buffer.from(m[3]!.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16))), 'latin1'),
+          : Buffer.from(
+              m[3]!.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16))),
+              'latin1',
+            ),
       );
       i = ENCODED_WORD.lastIndex;
       // Whitespace between two encoded words is not part of the text.

@@ -60,9 +60,15 @@ const ROWS: Row[] = [
   ['  outbox all marked sent after', (r) => r.launch && sec(r.launch.outboxSettledSeconds)],
   ['  emails accepted / distinct recipients', (r) => r.launch && `${int(r.launch.accepted)} / ${int(r.launch.recipients)}`],
   ['  cycle wf started / last batch started (+s)', (r) => r.breakdown && `${s1(r.breakdown.cycleStarted)} / ${s1(r.breakdown.lastChildStarted)}`],
-  ['  open tasks (activity): queue wait max | run p50/max', (r) => r.breakdown && `${s1(r.breakdown.openTasks.waitMax)} | ${s1(r.breakdown.openTasks.runP50)}/${s1(r.breakdown.openTasks.runMax)}`],
+  [
+    '  open tasks (activity): queue wait max | run p50/max',
+    (r) => r.breakdown && `${s1(r.breakdown.openTasks.waitMax)} | ${s1(r.breakdown.openTasks.runP50)}/${s1(r.breakdown.openTasks.runMax)}`,
+  ],
   ['  open tasks: last one done at (+s)', (r) => r.breakdown && s1(r.breakdown.openTasks.lastEnd)],
-  ['  sendQueuedEmails: queue wait max | run p50/max', (r) => r.breakdown && `${s1(r.breakdown.sendQueuedEmails.waitMax)} | ${s1(r.breakdown.sendQueuedEmails.runP50)}/${s1(r.breakdown.sendQueuedEmails.runMax)}`],
+  [
+    '  sendQueuedEmails: queue wait max | run p50/max',
+    (r) => r.breakdown && `${s1(r.breakdown.sendQueuedEmails.waitMax)} | ${s1(r.breakdown.sendQueuedEmails.runP50)}/${s1(r.breakdown.sendQueuedEmails.runMax)}`,
+  ],
   ['  workflow task queue wait p50 / max (s)', (r) => r.breakdown && `${s1(r.breakdown.workflowTaskWaitP50)} / ${s1(r.breakdown.workflowTaskWaitMax)}`],
   ['  activity retries / failed activities', (r) => r.breakdown && `${r.breakdown.activityRetries} / ${r.breakdown.activityFailures}`],
   ['  CPU s: worker / api / temporal / postgres / sink', (r) => r.launch && cpuRow(r.launch.cpu)],
@@ -75,42 +81,94 @@ const ROWS: Row[] = [
   ['RATIO launch / floor', (r) => s1(ratio(r))],
   ['COMPLETIONS: tasks at concurrency C', (r) => r.completions && `${int(r.completions.requested)} in ${r.completions.batchesTouched} batches`],
   ['  throughput (completions/s)', (r) => r.completions && s1(r.completions.perSecond)],
-  ['  latency p50 / p95 / p99 / max (ms)', (r) => r.completions && [r.completions.p50, r.completions.p95, r.completions.p99, r.completions.max].map(ms).join(' / ')],
-  ['  non-200 answers', (r) => r.completions && (r.completions.non200 === 0 ? '0' : `${r.completions.non200} (${Object.entries(r.completions.statuses).filter(([k]) => k !== '200').map(([k, v]) => `${k}×${v}`).join(', ')})`)],
+  [
+    '  latency p50 / p95 / p99 / max (ms)',
+    (r) => r.completions && [r.completions.p50, r.completions.p95, r.completions.p99, r.completions.max].map(ms).join(' / '),
+  ],
+  [
+    '  non-200 answers',
+    (r) =>
+      r.completions &&
+      (r.completions.non200 === 0
+        ? '0'
+        : `${r.completions.non200} (${Object.entries(r.completions.statuses)
+            .filter(([k]) => k !== '200')
+            .map(([k, v]) => `${k}×${v}`)
+            .join(', ')})`),
+  ],
   ['  tasks completed in the database', (r) => r.completions && int(r.completions.completedInDb)],
   ['  CPU s: worker / api / temporal / postgres / bench', (r) => r.completions && cpuRow(r.completions.cpu)],
   ['  CPU s: other load on the machine / machine busy', (r) => r.completions && loadRow(r.completions.cpu)],
   ['  CPU ms per completion, all processes', (r) => r.completions && s1(cpuPerCompletion(r.completions))],
   ['COMPLETION FLOOR: same, HTTP + same transaction, no Temporal', (r) => r.completionFloor && `${int(r.completionFloor.requested)} other tasks`],
   ['  throughput (completions/s)', (r) => r.completionFloor && s1(r.completionFloor.perSecond)],
-  ['  latency p50 / p95 / p99 / max (ms)', (r) => r.completionFloor && [r.completionFloor.p50, r.completionFloor.p95, r.completionFloor.p99, r.completionFloor.max].map(ms).join(' / ')],
+  [
+    '  latency p50 / p95 / p99 / max (ms)',
+    (r) => r.completionFloor && [r.completionFloor.p50, r.completionFloor.p95, r.completionFloor.p99, r.completionFloor.max].map(ms).join(' / '),
+  ],
   ['  non-200 answers / completed in the database', (r) => r.completionFloor && `${r.completionFloor.non200} / ${int(r.completionFloor.completedInDb)}`],
-  ['  CPU s: floor process / postgres / bench', (r) => r.completionFloor && ['floor', 'postgres', 'bench'].map((k) => s1(r.completionFloor!.cpu.byProcess[k])).join(' / ')],
+  [
+    '  CPU s: floor process / postgres / bench',
+    (r) => r.completionFloor && ['floor', 'postgres', 'bench'].map((k) => s1(r.completionFloor!.cpu.byProcess[k])).join(' / '),
+  ],
   ['  CPU ms per completion, all processes', (r) => r.completionFloor && s1(cpuPerCompletion(r.completionFloor))],
-  ['RATIO completions / floor: p99 | throughput', (r) => r.completions && r.completionFloor && `${s1(r.completions.p99 / r.completionFloor.p99)} | ${s1(r.completions.perSecond / r.completionFloor.perSecond)}`],
+  [
+    'RATIO completions / floor: p99 | throughput',
+    (r) =>
+      r.completions && r.completionFloor && `${s1(r.completions.p99 / r.completionFloor.p99)} | ${s1(r.completions.perSecond / r.completionFloor.perSecond)}`,
+  ],
   ['CHECK-IN FAN-OUT: POST advance → last email accepted', (r) => r.checkins && sec(r.checkins.seconds)],
   ['  (not timed) drafting → review, its mail out / seeding', (r) => r.checkins && `${sec(r.checkins.toReviewSeconds)} / ${sec(r.checkins.seedSeconds)}`],
-  ['  (not timed) review tasks / given objectives (before review)', (r) => r.checkins && `${int(r.checkins.reviewTasks)} / ${int(r.checkins.seeded + r.checkins.seededBeforeReview)} (${int(r.checkins.seededBeforeReview)})`],
+  [
+    '  (not timed) review tasks / given objectives (before review)',
+    (r) => r.checkins && `${int(r.checkins.reviewTasks)} / ${int(r.checkins.seeded + r.checkins.seededBeforeReview)} (${int(r.checkins.seededBeforeReview)})`,
+  ],
   ['  POST advance (review → checkins) answered after', (r) => r.checkins && sec(r.checkins.postSeconds)],
-  ['  review batches closed / check-in batches started (+s)', (r) => r.checkins && `${s1(r.checkins.reviewClosedSeconds)} / ${r.checkins.breakdown ? `${s1(r.checkins.breakdown.firstChildStarted)}–${s1(r.checkins.breakdown.lastChildStarted)}` : '–'}`],
+  [
+    '  review batches closed / check-in batches started (+s)',
+    (r) =>
+      r.checkins &&
+      `${s1(r.checkins.reviewClosedSeconds)} / ${r.checkins.breakdown ? `${s1(r.checkins.breakdown.firstChildStarted)}–${s1(r.checkins.breakdown.lastChildStarted)}` : '–'}`,
+  ],
   ['  first email accepted after', (r) => r.checkins && sec(r.checkins.firstMailSeconds)],
   ['  outbox all marked sent after', (r) => r.checkins && sec(r.checkins.outboxSettledSeconds)],
-  ['  emails/s: overall / first to last email', (r) => r.checkins && `${s1(r.checkins.recipients / r.checkins.seconds)} / ${s1((r.checkins.recipients - 1) / (r.checkins.seconds - r.checkins.firstMailSeconds))}`],
-  ['  emails accepted / distinct recipients; other mail', (r) => r.checkins && `${int(r.checkins.accepted)} / ${int(r.checkins.recipients)}; ${int(r.checkins.other)}`],
+  [
+    '  emails/s: overall / first to last email',
+    (r) =>
+      r.checkins &&
+      `${s1(r.checkins.recipients / r.checkins.seconds)} / ${s1((r.checkins.recipients - 1) / (r.checkins.seconds - r.checkins.firstMailSeconds))}`,
+  ],
+  [
+    '  emails accepted / distinct recipients; other mail',
+    (r) => r.checkins && `${int(r.checkins.accepted)} / ${int(r.checkins.recipients)}; ${int(r.checkins.other)}`,
+  ],
   ['  open tasks (activity): queue wait max | run p50/max', (r) => r.checkins?.breakdown && stageRow(r.checkins.breakdown.openTasks)],
   ['  open tasks: last one done at (+s)', (r) => r.checkins?.breakdown && s1(r.checkins.breakdown.openTasks.lastEnd)],
   ['  sendQueuedEmails: queue wait max | run p50/max', (r) => r.checkins?.breakdown && stageRow(r.checkins.breakdown.sendQueuedEmails)],
-  ['  workflow task queue wait p50 / max (s)', (r) => r.checkins?.breakdown && `${s1(r.checkins.breakdown.workflowTaskWaitP50)} / ${s1(r.checkins.breakdown.workflowTaskWaitMax)}`],
-  ['  activity retries / failed activities', (r) => r.checkins?.breakdown && `${r.checkins.breakdown.activityRetries} / ${r.checkins.breakdown.activityFailures}`],
+  [
+    '  workflow task queue wait p50 / max (s)',
+    (r) => r.checkins?.breakdown && `${s1(r.checkins.breakdown.workflowTaskWaitP50)} / ${s1(r.checkins.breakdown.workflowTaskWaitMax)}`,
+  ],
+  [
+    '  activity retries / failed activities',
+    (r) => r.checkins?.breakdown && `${r.checkins.breakdown.activityRetries} / ${r.checkins.breakdown.activityFailures}`,
+  ],
   ['  CPU s: worker / api / temporal / postgres / sink', (r) => r.checkins && cpuRow(r.checkins.cpu)],
   ['  CPU s: other load on the machine / machine busy', (r) => r.checkins && loadRow(r.checkins.cpu)],
-  ['  worker CPU ms per email: check-in / launch', (r) => r.checkins && `${s1(workerMsPerMail(r.checkins.cpu, r.checkins.accepted))} / ${r.launch ? s1(workerMsPerMail(r.launch.cpu, r.launch.accepted)) : '–'}`],
+  [
+    '  worker CPU ms per email: check-in / launch',
+    (r) =>
+      r.checkins && `${s1(workerMsPerMail(r.checkins.cpu, r.checkins.accepted))} / ${r.launch ? s1(workerMsPerMail(r.launch.cpu, r.launch.accepted)) : '–'}`,
+  ],
   ['RATIO check-in fan-out / launch', (r) => r.checkins && r.launch && s1(r.checkins.seconds / r.launch.seconds)],
   ['PEAK RSS worker (VmHWM) / after start', (r) => r.rss && `${mib(r.rss.workerPeak)} / ${mib(r.rss.workerStart)}`],
   ['  worker peak by the end of the launch', (r) => r.launch && mib(r.launch.workerPeakRss)],
   ['  worker peak by the end of the check-in fan-out', (r) => r.checkins && mib(r.checkins.workerPeakRss)],
   ['PEAK RSS api (VmHWM) / after start', (r) => r.rss && `${mib(r.rss.apiPeak)} / ${mib(r.rss.apiStart)}`],
-  ['MAX historyLength of an execution', (r) => r.history && `${int(r.history.max.historyLength)} (${r.history.max.workflowId.replace(/^okr-cycle:[^:]+/, '…').replace(/^…$/, 'the cycle')})`],
+  [
+    'MAX historyLength of an execution',
+    (r) => r.history && `${int(r.history.max.historyLength)} (${r.history.max.workflowId.replace(/^okr-cycle:[^:]+/, '…').replace(/^…$/, 'the cycle')})`,
+  ],
   ['  executions of the cycle', (r) => r.history && String(r.history.executions)],
   ['goal: launch ratio ≤ 3 (at 10,000)', (r) => met(ratio(r) === undefined ? undefined : ratio(r)! <= GOALS.ratio)],
   ['goal: no execution above 10,240 events', (r) => met(r.history && r.history.max.historyLength <= GOALS.history)],

@@ -24,15 +24,25 @@ export async function startTemporalServer(dir: string): Promise<TemporalServer> 
     name: 'temporal',
     command: cli.path,
     args: [
-      'server', 'start-dev', '--headless',
-      '--ip', '127.0.0.1',
-      '--port', String(port),
-      '--http-port', String(httpPort),
-      '--metrics-port', String(metricsPort),
-      '--db-filename', join(dir, 't.db'),
-      '--sqlite-pragma', 'journal_mode=WAL',
-      '--sqlite-pragma', 'synchronous=OFF',
-      '--log-level', 'warn',
+      'server',
+      'start-dev',
+      '--headless',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--http-port',
+      String(httpPort),
+      '--metrics-port',
+      String(metricsPort),
+      '--db-filename',
+      join(dir, 't.db'),
+      '--sqlite-pragma',
+      'journal_mode=WAL',
+      '--sqlite-pragma',
+      'synchronous=OFF',
+      '--log-level',
+      'warn',
     ],
     env: process.env,
     logFile: join(dir, 'temporal.log'),
@@ -42,7 +52,7 @@ export async function startTemporalServer(dir: string): Promise<TemporalServer> 
   let connection: Connection | undefined;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if ((await Promise.race([child.exited.then(() => true), sleep(0).then(() => false)]))) {
+    if (await Promise.race([child.exited.then(() => true), sleep(0).then(() => false)])) {
       throw new Error(`the Temporal dev server exited during start-up:\n${tailOf(child.logFile)}`);
     }
     try {

@@ -33,7 +33,12 @@ const url = (protocols: string[]) =>
   );
 
 /** A duration such as "30s" (checked by pattern alone, so a bad value is a plain configuration error). */
-const timeout = (fallback: string) => z.string().trim().regex(/^\d+(?:\.\d+)?\s*(?:ms|s|m|h|d|w)$/, 'a duration such as "30s" or "1500ms"').default(fallback);
+const timeout = (fallback: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+(?:\.\d+)?\s*(?:ms|s|m|h|d|w)$/, 'a duration such as "30s" or "1500ms"')
+    .default(fallback);
 
 const secret = (what: string) =>
   optionalString.refine((v) => v === undefined || v.length >= 32, {
@@ -84,13 +89,21 @@ export const envSchema = z.object({
    * listens for those replies on INBOUND_SMTP_PORT. On when MAIL_REPLY_DOMAIN is set, or in the
    * embedded mail mode (SMTP_URL unset), where it defaults to `localhost`.
    */
-  MAIL_REPLY_DOMAIN: optionalString.refine((v) => v === undefined || /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(v), {
-    message: 'must be a domain name such as replies.example.com',
-  }),
+  MAIL_REPLY_DOMAIN: optionalString.refine(
+    (v) => v === undefined || /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(v),
+    {
+      message: 'must be a domain name such as replies.example.com',
+    },
+  ),
   /** The inbound SMTP listener for replies (API role, on HOST); 0 = off. */
   INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
   /** Largest reply accepted (announced in EHLO as SIZE; larger ones get 552), in bytes. */
-  INBOUND_SMTP_MAX_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
+  INBOUND_SMTP_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
   /** Connections the reply listener serves at once; more are refused with 421. */
   INBOUND_SMTP_MAX_CLIENTS: z.coerce.number().int().min(1).max(1000).default(10),
 
@@ -101,7 +114,12 @@ export const envSchema = z.object({
   TASK_LINK_READS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   TASK_LINK_WRITES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   /** The largest people import (JSON or CSV) accepted, in bytes; other bodies have fixed limits (docs/deployment.md). */
-  PEOPLE_IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(16 * 1024 * 1024),
+  PEOPLE_IMPORT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024)
+    .default(16 * 1024 * 1024),
   /** How many reverse proxies in front of the API to trust for X-Forwarded-For (0 = none). */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /**
@@ -190,9 +208,7 @@ export class ConfigError extends Error {
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((i) => `${String(i.path[0] ?? '?')}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`),
-    );
+    throw new ConfigError(parsed.error.issues.map((i) => `${String(i.path[0] ?? '?')}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`));
   }
   const e = parsed.data;
   const problems: string[] = [];
@@ -210,7 +226,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     database: {
       url: e.DATABASE_URL,
       poolSize: e.DATABASE_POOL_SIZE,
-      timeouts: { statementMs: durationToMs(e.DATABASE_STATEMENT_TIMEOUT), queryMs: durationToMs(e.DATABASE_QUERY_TIMEOUT), connectMs: durationToMs(e.DATABASE_CONNECT_TIMEOUT) },
+      timeouts: {
+        statementMs: durationToMs(e.DATABASE_STATEMENT_TIMEOUT),
+        queryMs: durationToMs(e.DATABASE_QUERY_TIMEOUT),
+        connectMs: durationToMs(e.DATABASE_CONNECT_TIMEOUT),
+      },
     },
     temporal: {
       address: e.TEMPORAL_ADDRESS,
@@ -240,7 +260,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       mailboxPort: e.MAILBOX_PORT,
       from: e.MAIL_FROM,
     },
-    replies: { domain: e.MAIL_REPLY_DOMAIN ?? (e.SMTP_URL ? undefined : 'localhost'), inboundPort: e.INBOUND_SMTP_PORT, maxBytes: e.INBOUND_SMTP_MAX_BYTES, maxClients: e.INBOUND_SMTP_MAX_CLIENTS },
+    replies: {
+      domain: e.MAIL_REPLY_DOMAIN ?? (e.SMTP_URL ? undefined : 'localhost'),
+      inboundPort: e.INBOUND_SMTP_PORT,
+      maxBytes: e.INBOUND_SMTP_MAX_BYTES,
+      maxClients: e.INBOUND_SMTP_MAX_CLIENTS,
+    },
     bootstrapApiKey: e.BOOTSTRAP_API_KEY,
     tokenSecret: e.TOKEN_SECRET,
     taskBatchSize: e.TASK_BATCH_SIZE,
@@ -254,7 +279,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       firstOperator: e.CONSOLE_FIRST_OPERATOR?.toLowerCase(),
       secureCookie: (e.PUBLIC_BASE_URL ?? '').startsWith('https:'),
     },
-    stepPolicy: { maxAttempts: e.STEP_MAX_ATTEMPTS, initialInterval: e.STEP_RETRY_INITIAL, maxInterval: e.STEP_RETRY_MAX, autoRetryAfter: e.STEP_AUTO_RETRY_AFTER },
+    stepPolicy: {
+      maxAttempts: e.STEP_MAX_ATTEMPTS,
+      initialInterval: e.STEP_RETRY_INITIAL,
+      maxInterval: e.STEP_RETRY_MAX,
+      autoRetryAfter: e.STEP_AUTO_RETRY_AFTER,
+    },
   };
 }
 

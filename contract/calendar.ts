@@ -16,7 +16,20 @@ export function mondayOf(at: Date, timeZone: string): string {
 /** The instant when the wall clock in `timeZone` shows `date` (YYYY-MM-DD) at `hour`:00. */
 export function zonedTime(date: string, hour: number, timeZone: string): Date {
   const guess = new Date(`${date}T${String(hour).padStart(2, '0')}:00:00Z`);
-  const shown = new Date(new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(guess).replace(' ', 'T') + 'Z');
+  const shown = new Date(
+    new Intl.DateTimeFormat('sv-SE', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    })
+      .format(guess)
+      .replace(' ', 'T') + 'Z',
+  );
   return new Date(guess.getTime() - (shown.getTime() - guess.getTime()));
 }
 

@@ -53,10 +53,13 @@ export const scheduleSchema = z.object({
   /** Reminders this long before a task's due time (each one once). */
   reminders: z.array(durationSchema).max(5).default(['3d', '1d']),
   /** After the due time: tell the manager, then HR. */
-  escalations: z.array(escalationSchema).max(5).default([
-    { after: '1d', to: 'manager' },
-    { after: '2d', to: 'hr' },
-  ]),
+  escalations: z
+    .array(escalationSchema)
+    .max(5)
+    .default([
+      { after: '1d', to: 'manager' },
+      { after: '2d', to: 'hr' },
+    ]),
   /** An unfinished task expires this long after its due time (escalations come before). */
   expireAfter: nonNegativeDurationSchema.default('3d'),
 });

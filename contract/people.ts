@@ -43,7 +43,11 @@ export const personInputSchema = z.object({
   roles: z.array(z.enum(ROLES)).max(ROLES.length).optional(),
   locale: z.enum(LOCALES).optional(),
   /** The person's own time zone for every time they are shown; empty: the cycle's. */
-  timeZone: z.string().trim().refine((tz) => tz === '' || isTimeZone(tz), TIME_ZONE_RULE).optional(),
+  timeZone: z
+    .string()
+    .trim()
+    .refine((tz) => tz === '' || isTimeZone(tz), TIME_ZONE_RULE)
+    .optional(),
 });
 export type PersonInput = z.infer<typeof personInputSchema>;
 
@@ -54,10 +58,7 @@ export const absenceWeekSchema = z.iso
   .date({ message: 'a date as YYYY-MM-DD' })
   .refine((d) => new Date(`${d}T00:00:00Z`).getUTCDay() === 1, 'must be a Monday (the start of the week)');
 
-export const peopleImportSchema = z
-  .array(personInputSchema)
-  .min(1, 'at least one person')
-  .max(MAX_IMPORT_ROWS, `at most ${MAX_IMPORT_ROWS} people per import`);
+export const peopleImportSchema = z.array(personInputSchema).min(1, 'at least one person').max(MAX_IMPORT_ROWS, `at most ${MAX_IMPORT_ROWS} people per import`);
 
 export interface PersonView {
   id: number;

@@ -85,12 +85,20 @@ export function taskPolicy(schedule: Schedule): TaskPolicy {
 /** A check-in closes at the end of its window, a missed one is reported to the manager then. */
 export function checkInPolicy(schedule: Schedule): TaskPolicy {
   const windowMs = durationToMs(schedule.checkIns.window);
-  return { ...taskPolicy(schedule), escalations: [{ after: '0s', to: 'manager' }], expireAfter: '0s', reminders: schedule.reminders.filter((r) => durationToMs(r) < windowMs) };
+  return {
+    ...taskPolicy(schedule),
+    escalations: [{ after: '0s', to: 'manager' }],
+    expireAfter: '0s',
+    reminders: schedule.reminders.filter((r) => durationToMs(r) < windowMs),
+  };
 }
 
 export function taskEvents(dueAt: number, policy: TaskPolicy, openedAt: number): TaskEvents {
   return {
-    reminders: policy.reminders.map((r) => dueAt - durationToMs(r)).filter((at) => at > openedAt).map(iso),
+    reminders: policy.reminders
+      .map((r) => dueAt - durationToMs(r))
+      .filter((at) => at > openedAt)
+      .map(iso),
     escalations: policy.escalations.map((e) => ({ to: e.to, at: iso(dueAt + durationToMs(e.after)) })),
     expiresAt: iso(dueAt + durationToMs(policy.expireAfter)),
   };
@@ -121,7 +129,13 @@ export function scoringOpensAt(schedule: Schedule, endsOn: string, timeZone = sc
 }
 
 /** The check-in weeks still ahead at `from` (by the calendar: whose window has not closed), or compressed with `every`. */
-export function checkInWeeks(input: { schedule: Schedule; from: number; startsOn: string; endsOn: string; timeZone?: string }): { opensAt: string; weekStart: string }[] {
+export function checkInWeeks(input: {
+  schedule: Schedule;
+  from: number;
+  startsOn: string;
+  endsOn: string;
+  timeZone?: string;
+}): { opensAt: string; weekStart: string }[] {
   const { schedule, from } = input;
   const tz = input.timeZone ?? schedule.timeZone;
   const weeks: { opensAt: string; weekStart: string }[] = [];
@@ -162,7 +176,13 @@ export function planCycle(input: PlanCycleInput): CyclePlan {
   let at = Date.parse(input.startedAt);
   for (const phase of PLANNING_PHASES) {
     const { dueAt, managerDueAt } = planningDue(schedule, phase, at);
-    phases.push({ phase, opensAt: iso(at), dueAt: iso(dueAt), ...(managerDueAt ? { managerDueAt: iso(managerDueAt) } : {}), events: taskEvents(dueAt, policy, at) });
+    phases.push({
+      phase,
+      opensAt: iso(at),
+      dueAt: iso(dueAt),
+      ...(managerDueAt ? { managerDueAt: iso(managerDueAt) } : {}),
+      events: taskEvents(dueAt, policy, at),
+    });
     at = dueAt;
   }
   const planningEnd = at;
@@ -226,9 +246,19 @@ export function fitIssues(input: PlanCycleInput): PlanIssue[] {
 
 /** "6d 4h", "3h 20m", "45s": the two largest units that are not zero. */
 export function formatSpan(ms: number): string {
-  const units: [string, number][] = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1_000]];
+  const units: [string, number][] = [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1_000],
+  ];
   const parts = units.map(([unit, size]) => [Math.floor(ms / size) % (unit === 'd' ? Infinity : unit === 'h' ? 24 : 60), unit] as const).filter(([n]) => n > 0);
-  return parts.length ? parts.slice(0, 2).map(([n, unit]) => `${n}${unit}`).join(' ') : '0s';
+  return parts.length
+    ? parts
+        .slice(0, 2)
+        .map(([n, unit]) => `${n}${unit}`)
+        .join(' ')
+    : '0s';
 }
 
 function iso(ms: number): string {

@@ -44,14 +44,28 @@ function audit(db: Kysely<DB> | Transaction<DB>, actor: string, action: string, 
  * "refused" with the error's code). So no act is ever missing from the audit log, whatever fails
  * after it; input is validated before any of this (docs/operations.md).
  */
-async function auditedAct<T>(db: Kysely<DB>, entry: { actor: string; action: string; cycleId: number; subject: string; detail: Record<string, unknown> }, act: () => Promise<T>): Promise<T> {
+async function auditedAct<T>(
+  db: Kysely<DB>,
+  entry: { actor: string; action: string; cycleId: number; subject: string; detail: Record<string, unknown> },
+  act: () => Promise<T>,
+): Promise<T> {
   const row = await db
     .insertInto('audit_log')
-    .values({ actor: entry.actor, action: entry.action, cycle_id: entry.cycleId, subject: entry.subject, detail: JSON.stringify({ ...entry.detail, outcome: 'requested' }) })
+    .values({
+      actor: entry.actor,
+      action: entry.action,
+      cycle_id: entry.cycleId,
+      subject: entry.subject,
+      detail: JSON.stringify({ ...entry.detail, outcome: 'requested' }),
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   const outcome = (detail: Record<string, unknown>) =>
-    db.updateTable('audit_log').set({ detail: JSON.stringify({ ...entry.detail, ...detail }) }).where('id', '=', row.id).execute();
+    db
+      .updateTable('audit_log')
+      .set({ detail: JSON.stringify({ ...entry.detail, ...detail }) })
+      .where('id', '=', row.id)
+      .execute();
   let result: T;
   try {
     result = await act();
@@ -79,21 +93,30 @@ export async function advancePhase(deps: ControlDeps, key: string, phase: Phase,
   const cycle = await cycleRow(deps.db, key);
   const detail = scope === 'week' ? { phase, scope } : { phase };
   return auditedAct(deps.db, { actor, action: 'cycle.phase-advanced', cycleId: cycle.id, subject: `cycle:${key}`, detail }, () =>
-    deps.client.workflow.getHandle(cycle.workflow_id).executeUpdate(advancePhaseUpdate, { args: [{ phase, actor, ...(scope === 'week' ? { scope } : {}) }] }).catch(fromUpdateError),
+    deps.client.workflow
+      .getHandle(cycle.workflow_id)
+      .executeUpdate(advancePhaseUpdate, { args: [{ phase, actor, ...(scope === 'week' ? { scope } : {}) }] })
+      .catch(fromUpdateError),
   );
 }
 
 export async function extendPhase(deps: ControlDeps, key: string, phase: Phase, until: string, actor: string): Promise<ControlResult> {
   const cycle = await cycleRow(deps.db, key);
   return auditedAct(deps.db, { actor, action: 'cycle.phase-extended', cycleId: cycle.id, subject: `cycle:${key}`, detail: { phase, until } }, () =>
-    deps.client.workflow.getHandle(cycle.workflow_id).executeUpdate(extendPhaseUpdate, { args: [{ phase, until, actor }] }).catch(fromUpdateError),
+    deps.client.workflow
+      .getHandle(cycle.workflow_id)
+      .executeUpdate(extendPhaseUpdate, { args: [{ phase, until, actor }] })
+      .catch(fromUpdateError),
   );
 }
 
 export async function cancelCycle(deps: ControlDeps, key: string, reason: string, actor: string): Promise<ControlResult> {
   const cycle = await cycleRow(deps.db, key);
   return auditedAct(deps.db, { actor, action: 'cycle.cancelled', cycleId: cycle.id, subject: `cycle:${key}`, detail: { reason } }, () =>
-    deps.client.workflow.getHandle(cycle.workflow_id).executeUpdate(cancelCycleUpdate, { args: [{ reason, actor }] }).catch(fromUpdateError),
+    deps.client.workflow
+      .getHandle(cycle.workflow_id)
+      .executeUpdate(cancelCycleUpdate, { args: [{ reason, actor }] })
+      .catch(fromUpdateError),
   );
 }
 
@@ -104,13 +127,17 @@ export async function extendTask(deps: ControlDeps, key: string, taskId: number,
   if (!task) throw new AppError(ErrorCode.notFound, `no task ${taskId} in cycle ${key}`);
   if (task.status !== 'open') throw new AppError(ErrorCode.taskClosed, `task ${taskId} is ${task.status}`);
   if (Date.parse(until) <= Date.now()) throw validationError([{ path: 'until', message: 'must be in the future' }]);
-  await auditedAct(deps.db, { actor, action: 'task.extended', cycleId: cycle.id, subject: `task:${taskId}`, detail: { from: new Date(task.due_at).toISOString(), until } }, async () => {
-    try {
-      await deps.client.workflow.getHandle(task.workflow_id).signal(extendTasksSignal, { taskIds: [taskId], dueAt: until });
-    } catch (error) {
-      throw new AppError(ErrorCode.conflict, `the task's batch has already ended (${(error as Error).message})`);
-    }
-  });
+  await auditedAct(
+    deps.db,
+    { actor, action: 'task.extended', cycleId: cycle.id, subject: `task:${taskId}`, detail: { from: new Date(task.due_at).toISOString(), until } },
+    async () => {
+      try {
+        await deps.client.workflow.getHandle(task.workflow_id).signal(extendTasksSignal, { taskIds: [taskId], dueAt: until });
+      } catch (error) {
+        throw new AppError(ErrorCode.conflict, `the task's batch has already ended (${(error as Error).message})`);
+      }
+    },
+  );
   return { taskId, dueAt: until };
 }
 
@@ -131,7 +158,8 @@ export async function addParticipants(deps: ControlDeps, key: string, emails: st
     await audit(tx, actor, 'cycle.participants-added', cycle.id, `cycle:${key}`, { emails });
     return [...new Set(rows.map((r) => r.batch_no))];
   });
-  if (batchNos.length) await deps.client.workflow.getHandle(cycle.workflow_id).signal(participantsChangedSignal, { addedBatches: batchNos, removedPersonIds: [] });
+  if (batchNos.length)
+    await deps.client.workflow.getHandle(cycle.workflow_id).signal(participantsChangedSignal, { addedBatches: batchNos, removedPersonIds: [] });
   return { added: batchNos.length ? emails.length : 0 };
 }
 

@@ -50,13 +50,22 @@ export interface CycleDashboard {
 }
 
 function sum(rows: CompletionRow[]) {
-  return rows.reduce((t, r) => ({ total: t.total + r.total, completed: t.completed + r.completed, open: t.open + r.open, overdue: t.overdue + r.overdue, expired: t.expired + r.expired }), {
-    total: 0,
-    completed: 0,
-    open: 0,
-    overdue: 0,
-    expired: 0,
-  });
+  return rows.reduce(
+    (t, r) => ({
+      total: t.total + r.total,
+      completed: t.completed + r.completed,
+      open: t.open + r.open,
+      overdue: t.overdue + r.overdue,
+      expired: t.expired + r.expired,
+    }),
+    {
+      total: 0,
+      completed: 0,
+      open: 0,
+      overdue: 0,
+      expired: 0,
+    },
+  );
 }
 
 /** Completion of the most recent step of the current phase (or of the last phase that had tasks). */
@@ -65,12 +74,19 @@ export async function openStepCompletion(db: Kysely<DB>, cycleId: number, phase:
   if (!ofPhase) return null;
   const step = await latestStepOfPhase(db, cycleId, ofPhase);
   if (!step) return null;
-  const [byDepartment, byManager] = await Promise.all([stepCompletion(db, cycleId, step, 'department', now), stepCompletion(db, cycleId, step, 'manager', now)]);
+  const [byDepartment, byManager] = await Promise.all([
+    stepCompletion(db, cycleId, step, 'department', now),
+    stepCompletion(db, cycleId, step, 'manager', now),
+  ]);
   return { phase: ofPhase, kind: step.kind, round: step.round, total: sum(byDepartment), byDepartment, byManager };
 }
 
 /** Share of people's objectives whose parent chain reaches a company objective (pure; a loop reaches nothing). */
-export function alignmentCoverage(links: { id: number; parentId: number | null; ownerId: number | null }[]): { objectives: number; linked: number; coverage: number } {
+export function alignmentCoverage(links: { id: number; parentId: number | null; ownerId: number | null }[]): {
+  objectives: number;
+  linked: number;
+  coverage: number;
+} {
   const byId = new Map(links.map((l) => [l.id, l]));
   const reaches = new Map<number, boolean>();
   const walk = (id: number): boolean => {
@@ -151,10 +167,19 @@ export interface AlignmentTree {
 }
 
 /** Builds the tree from flat rows (pure): children under their parent, roots = company objectives. */
-export function buildAlignmentTree(rows: { id: number; title: string; status: string; parentId: number | null; ownerId: number | null; ownerName: string | null; ownerEmail: string | null }[], managers: Set<number>): AlignmentTree {
+export function buildAlignmentTree(
+  rows: { id: number; title: string; status: string; parentId: number | null; ownerId: number | null; ownerName: string | null; ownerEmail: string | null }[],
+  managers: Set<number>,
+): AlignmentTree {
   const nodes = new Map<number, TreeNode>();
   for (const r of rows) {
-    nodes.set(r.id, { id: r.id, title: r.title, status: r.status, owner: r.ownerId === null ? null : { name: r.ownerName ?? '', email: r.ownerEmail ?? '', isManager: managers.has(r.ownerId) }, children: [] });
+    nodes.set(r.id, {
+      id: r.id,
+      title: r.title,
+      status: r.status,
+      owner: r.ownerId === null ? null : { name: r.ownerName ?? '', email: r.ownerEmail ?? '', isManager: managers.has(r.ownerId) },
+      children: [],
+    });
   }
   const company: TreeNode[] = [];
   const orphans: TreeNode[] = [];
@@ -178,7 +203,12 @@ export function buildAlignmentTree(rows: { id: number; title: string; status: st
     unaligned.push(top);
     reach([top], covered);
   }
-  return { company, unaligned, objectives: rows.filter((r) => r.ownerId !== null).length, aligned: rows.filter((r) => r.ownerId !== null && reached.has(r.id)).length };
+  return {
+    company,
+    unaligned,
+    objectives: rows.filter((r) => r.ownerId !== null).length,
+    aligned: rows.filter((r) => r.ownerId !== null && reached.has(r.id)).length,
+  };
 }
 
 /** Every node under (and including) `from`, added to `seen`. */

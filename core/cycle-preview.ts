@@ -6,7 +6,21 @@
  * bounds (they go only to people who have not completed by then).
  */
 import { type Kysely, sql } from 'kysely';
-import { type AwardsStep, type CyclePlan, type FieldIssue, type Phase, type Schedule, type StartCycleInput, type TaskEvents, type TaskKind, fitIssues, planCycle, taskEvents, taskPolicy, toFieldIssues } from '../contract';
+import {
+  type AwardsStep,
+  type CyclePlan,
+  type FieldIssue,
+  type Phase,
+  type Schedule,
+  type StartCycleInput,
+  type TaskEvents,
+  type TaskKind,
+  fitIssues,
+  planCycle,
+  taskEvents,
+  taskPolicy,
+  toFieldIssues,
+} from '../contract';
 import { activePersonIdsByEmail } from '../db/people';
 import type { DB } from '../db/schema';
 import { validationError } from './errors';
@@ -74,7 +88,16 @@ function stepsOf(plan: CyclePlan, schedule: Schedule, a: PreviewAudience): Step[
   const policy = taskPolicy(schedule);
   const steps: Step[] = [];
   const add = (phase: Phase, kind: TaskKind, opensAt: string, dueAt: string, recipients: number, extra: { week?: number; events?: TaskEvents } = {}) => {
-    if (recipients > 0) steps.push({ phase, kind, opensAt, dueAt, recipients, events: extra.events ?? taskEvents(Date.parse(dueAt), policy, Date.parse(opensAt)), ...(extra.week ? { week: extra.week } : {}) });
+    if (recipients > 0)
+      steps.push({
+        phase,
+        kind,
+        opensAt,
+        dueAt,
+        recipients,
+        events: extra.events ?? taskEvents(Date.parse(dueAt), policy, Date.parse(opensAt)),
+        ...(extra.week ? { week: extra.week } : {}),
+      });
   };
   const phase = (p: Phase) => plan.phases.find((x) => x.phase === p)!;
   const strategy = phase('strategy');

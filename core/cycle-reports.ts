@@ -56,7 +56,12 @@ export async function alignmentReport(db: Kysely<DB>, cycleId: number): Promise<
     return [{ email: p.email, name: p.name, status: statuses.includes(CHANGES_REQUESTED) ? CHANGES_REQUESTED : DRAFT }];
   });
   const total = Number(objectives);
-  return { coverage: total ? Math.round((Number(linkedCount) / total) * 1000) / 1000 : 0, objectives: total, linkedToStrategy: Number(linkedCount), notApproved };
+  return {
+    coverage: total ? Math.round((Number(linkedCount) / total) * 1000) / 1000 : 0,
+    objectives: total,
+    linkedToStrategy: Number(linkedCount),
+    notApproved,
+  };
 }
 
 export interface PersonScore {
@@ -72,7 +77,17 @@ export async function scoresReport(db: Kysely<DB>, cycleId: number): Promise<Per
     .innerJoin('people as p', 'p.id', 'cp.person_id')
     .leftJoin('objectives as o', (j) => j.onRef('o.owner_id', '=', 'p.id').on('o.cycle_id', '=', cycleId).on(isCurrentObjective('o')))
     .leftJoin('key_results as k', 'k.objective_id', 'o.id')
-    .select(['p.email', 'p.name', 'cp.score as person_score', 'o.id as oid', 'o.title as otitle', 'o.score as oscore', 'k.title as ktitle', 'k.self_score', 'k.score as kscore'])
+    .select([
+      'p.email',
+      'p.name',
+      'cp.score as person_score',
+      'o.id as oid',
+      'o.title as otitle',
+      'o.score as oscore',
+      'k.title as ktitle',
+      'k.self_score',
+      'k.score as kscore',
+    ])
     .where('cp.cycle_id', '=', cycleId)
     .where('cp.removed_at', 'is', null)
     .orderBy('p.email')

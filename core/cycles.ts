@@ -75,7 +75,10 @@ export async function startCycle(deps: CycleDeps, input: StartCycleInput, actor:
     if (late.length) throw validationError(toFieldIssues(late));
     const participantIds = await resolveParticipants(db, input.participants);
     const [hrId] = await activePersonIdsWithRole(db, 'hr');
-    if (hrId === undefined) throw validationError([{ path: 'participants', message: 'import at least one person with role hr: HR owns the cycle, reviews people without a manager and finalises awards' }]);
+    if (hrId === undefined)
+      throw validationError([
+        { path: 'participants', message: 'import at least one person with role hr: HR owns the cycle, reviews people without a manager and finalises awards' },
+      ]);
     const inserted = await db.transaction().execute(async (tx) => {
       const row = await insertCycleIfAbsent(tx, {
         key: input.key,
@@ -108,13 +111,24 @@ export async function startCycle(deps: CycleDeps, input: StartCycleInput, actor:
     await deps.client.workflow.start<typeof okrCycle>('okrCycle', {
       workflowId,
       taskQueue: deps.taskQueue,
-      args: [{ cycleKey: input.key, schedule: input.schedule, calendar: { startsOn: input.startsOn, endsOn: input.endsOn }, stepPolicy: deps.stepPolicy, ...(deps.historyLimit ? { historyLimit: deps.historyLimit } : {}) }],
+      args: [
+        {
+          cycleKey: input.key,
+          schedule: input.schedule,
+          calendar: { startsOn: input.startsOn, endsOn: input.endsOn },
+          stepPolicy: deps.stepPolicy,
+          ...(deps.historyLimit ? { historyLimit: deps.historyLimit } : {}),
+        },
+      ],
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
     });
   } catch (error) {
     if ((error as Error).name !== 'WorkflowExecutionAlreadyStartedError') {
-      throw new AppError(ErrorCode.unavailable, `the cycle is saved but its workflow could not be started (${(error as Error).message}); post the same request again to finish`);
+      throw new AppError(
+        ErrorCode.unavailable,
+        `the cycle is saved but its workflow could not be started (${(error as Error).message}); post the same request again to finish`,
+      );
     }
   }
   return { cycle: (await getCycleSummary(db, input.key))!, created };
@@ -180,7 +194,10 @@ async function cycleWorkflowState(client: Client, workflowId: string): Promise<{
     client.workflow
       .getHandle(workflowId)
       .query(cycleStateQuery)
-      .then((s) => ({ state: s }), (e: Error) => ({ state: null, workflowError: e.message })),
+      .then(
+        (s) => ({ state: s }),
+        (e: Error) => ({ state: null, workflowError: e.message }),
+      ),
     abnormalEnd(client, workflowId),
   ]);
   if (!ended) return state;

@@ -23,4 +23,3 @@ export function validationError(issues: FieldIssue[], what = 'the request'): App
     .join('; ');
   return new AppError(ErrorCode.validation, `${what} is not valid: ${summary}${issues.length > 5 ? ` (and ${issues.length - 5} more)` : ''}`, { issues });
 }
-

@@ -38,8 +38,40 @@ export async function cycleExport(db: Kysely<DB>, cycleId: number, name: ExportN
     case 'key-results': {
       const rows = await exportKeyResults(db, cycleId);
       return toCsv(
-        ['key_result_id', 'objective_id', 'owner_email', 'objective', 'position', 'title', 'kind', 'start', 'target', 'unit', 'current', 'done', 'confidence', 'self_score', 'score'],
-        rows.map((r) => [r.id, r.objectiveId, r.email ?? 'company', r.objective, r.position, r.title, r.kind, r.start_value, r.target_value, r.unit, r.current_value, r.done, r.confidence, r.self_score, r.score]),
+        [
+          'key_result_id',
+          'objective_id',
+          'owner_email',
+          'objective',
+          'position',
+          'title',
+          'kind',
+          'start',
+          'target',
+          'unit',
+          'current',
+          'done',
+          'confidence',
+          'self_score',
+          'score',
+        ],
+        rows.map((r) => [
+          r.id,
+          r.objectiveId,
+          r.email ?? 'company',
+          r.objective,
+          r.position,
+          r.title,
+          r.kind,
+          r.start_value,
+          r.target_value,
+          r.unit,
+          r.current_value,
+          r.done,
+          r.confidence,
+          r.self_score,
+          r.score,
+        ]),
       );
     }
     case 'checkins': {

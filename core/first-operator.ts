@@ -20,8 +20,18 @@ export async function ensureFirstOperator(db: Kysely<DB>, email: string): Promis
     if (found) {
       const missing = OPERATOR_ROLES.filter((r) => !found.roles.includes(r));
       if (missing.length || !found.active) {
-        await tx.updateTable('people').set({ roles: [...found.roles, ...missing], active: true, updated_at: new Date() }).where('id', '=', found.id).execute();
-        await writeAudit(tx, { actor: 'configuration', action: 'person.first-operator', cycleId: null, subject: `person:${address}`, detail: { added: missing } });
+        await tx
+          .updateTable('people')
+          .set({ roles: [...found.roles, ...missing], active: true, updated_at: new Date() })
+          .where('id', '=', found.id)
+          .execute();
+        await writeAudit(tx, {
+          actor: 'configuration',
+          action: 'person.first-operator',
+          cycleId: null,
+          subject: `person:${address}`,
+          detail: { added: missing },
+        });
       }
       return { id: found.id, email: address, name: found.name, created: false };
     }

@@ -80,15 +80,29 @@ function readRows(text: string, format: ImportFormat, locale: Locale): { rows: u
 
 const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().every((v, i) => v === [...b].sort()[i]);
 
-export async function previewPeopleImport(db: Kysely<DB>, text: string, locale: Locale, options: { filename?: string; format?: ImportFormat } = {}): Promise<ImportPreview> {
+export async function previewPeopleImport(
+  db: Kysely<DB>,
+  text: string,
+  locale: Locale,
+  options: { filename?: string; format?: ImportFormat } = {},
+): Promise<ImportPreview> {
   const format = options.format ?? detectFormat(text, options.filename);
   const w = consoleWords(locale).people.problems;
-  const empty: ImportPreview = { format, rowCount: 0, problems: [], changes: [], missing: [], counts: { new: 0, updated: 0, unchanged: 0, missing: 0 }, people: [] };
+  const empty: ImportPreview = {
+    format,
+    rowCount: 0,
+    problems: [],
+    changes: [],
+    missing: [],
+    counts: { new: 0, updated: 0, unchanged: 0, missing: 0 },
+    people: [],
+  };
   const read = readRows(text, format, locale);
   if ('problem' in read) return { ...empty, problems: [{ row: null, line: null, column: '', message: read.problem }] };
   const { rows } = read;
   if (rows.length === 0) return { ...empty, problems: [{ row: null, line: null, column: '', message: w.empty }] };
-  if (rows.length > MAX_IMPORT_ROWS) return { ...empty, rowCount: rows.length, problems: [{ row: null, line: null, column: '', message: w.tooMany(MAX_IMPORT_ROWS) }] };
+  if (rows.length > MAX_IMPORT_ROWS)
+    return { ...empty, rowCount: rows.length, problems: [{ row: null, line: null, column: '', message: w.tooMany(MAX_IMPORT_ROWS) }] };
 
   const at = (i: number) => ({ row: i + 1, line: format === 'csv' ? i + 2 : null });
   const problems: ImportProblem[] = [];
@@ -116,7 +130,11 @@ export async function previewPeopleImport(db: Kysely<DB>, text: string, locale: 
   });
 
   // Today's people: the file's and their managers', and the whole chart for loops.
-  const chart = await db.selectFrom('people as p').leftJoin('people as m', 'm.id', 'p.manager_id').select(['p.email', 'p.name', 'p.department', 'p.roles', 'p.locale', 'p.active', 'm.email as managerEmail']).execute();
+  const chart = await db
+    .selectFrom('people as p')
+    .leftJoin('people as m', 'm.id', 'p.manager_id')
+    .select(['p.email', 'p.name', 'p.department', 'p.roles', 'p.locale', 'p.active', 'm.email as managerEmail'])
+    .execute();
   const existing = new Map(chart.map((r) => [r.email, r]));
   // Managers are checked on every row, also on rows with other problems (so one upload shows all).
   rows.forEach((row, i) => {
@@ -128,7 +146,12 @@ export async function previewPeopleImport(db: Kysely<DB>, text: string, locale: 
   const loop = managementLoop(managerOf);
   if (loop) {
     const i = firstRow.get(loop[0]!);
-    problems.push({ row: i === undefined ? null : i + 1, line: i === undefined || format !== 'csv' ? null : i + 2, column: 'managerEmail', message: w.loop(loop.join(' → ')) });
+    problems.push({
+      row: i === undefined ? null : i + 1,
+      line: i === undefined || format !== 'csv' ? null : i + 2,
+      column: 'managerEmail',
+      message: w.loop(loop.join(' → ')),
+    });
   }
   problems.sort((a, b) => (a.row ?? 0) - (b.row ?? 0) || a.column.localeCompare(b.column));
 
@@ -146,7 +169,10 @@ export async function previewPeopleImport(db: Kysely<DB>, text: string, locale: 
     if (!now.active) fields.push('active');
     changes.push({ row: i + 1, email: p.email, name: p.name, kind: fields.length ? 'updated' : 'unchanged', fields });
   });
-  const missing = chart.filter((r) => r.active && !firstRow.has(r.email)).map((r) => ({ email: r.email, name: r.name })).sort((a, b) => a.email.localeCompare(b.email));
+  const missing = chart
+    .filter((r) => r.active && !firstRow.has(r.email))
+    .map((r) => ({ email: r.email, name: r.name }))
+    .sort((a, b) => a.email.localeCompare(b.email));
   const count = (k: ChangeKind) => changes.filter((c) => c.kind === k).length;
   return {
     format,

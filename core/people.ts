@@ -7,7 +7,17 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import type { Kysely } from 'kysely';
 import { ErrorCode, type FieldIssue, type PersonInput, type PersonView, personInputSchema } from '../contract';
 import { writeAudit } from '../db/audit';
-import { absenceWeeks, addAbsences, existingEmails, listPeopleWithManagers, markLeftExcept, orgChart, requirePersonByEmail, setManagersByEmail, upsertPeople } from '../db/people';
+import {
+  absenceWeeks,
+  addAbsences,
+  existingEmails,
+  listPeopleWithManagers,
+  markLeftExcept,
+  orgChart,
+  requirePersonByEmail,
+  setManagersByEmail,
+  upsertPeople,
+} from '../db/people';
 import type { DB } from '../db/schema';
 import { AppError, validationError } from './errors';
 
@@ -24,7 +34,10 @@ export function csvToPeopleRows(text: string): Record<string, unknown>[] {
   const header = records.length ? Object.keys(records[0]!) : [];
   const unknown = header.filter((h) => !(CSV_COLUMNS as readonly string[]).includes(h));
   if (unknown.length) {
-    throw new AppError(ErrorCode.validation, `unknown CSV column(s): ${unknown.join(', ')}; expected ${CSV_COLUMNS.join(', ')}`, { unknownColumns: unknown, expected: CSV_COLUMNS });
+    throw new AppError(ErrorCode.validation, `unknown CSV column(s): ${unknown.join(', ')}; expected ${CSV_COLUMNS.join(', ')}`, {
+      unknownColumns: unknown,
+      expected: CSV_COLUMNS,
+    });
   }
   return records.map((r) => {
     const row: Record<string, unknown> = {};
@@ -61,7 +74,13 @@ export interface ImportOptions {
   markMissingAsLeft?: { keep: string[] };
 }
 
-export async function importPeople(db: Kysely<DB>, people: PersonInput[], actor: string, rowLabel: (index: number) => string, options: ImportOptions = {}): Promise<ImportResult> {
+export async function importPeople(
+  db: Kysely<DB>,
+  people: PersonInput[],
+  actor: string,
+  rowLabel: (index: number) => string,
+  options: ImportOptions = {},
+): Promise<ImportResult> {
   const issues: FieldIssue[] = [];
   const seen = new Map<string, number>();
   people.forEach((p, i) => {
@@ -87,7 +106,14 @@ export async function importPeople(db: Kysely<DB>, people: PersonInput[], actor:
     );
     await upsertPeople(
       tx,
-      people.map((p) => ({ email: p.email, name: p.name, department: p.department ?? null, roles: p.roles ?? [], locale: p.locale ?? 'en', time_zone: p.timeZone || null })),
+      people.map((p) => ({
+        email: p.email,
+        name: p.name,
+        department: p.department ?? null,
+        roles: p.roles ?? [],
+        locale: p.locale ?? 'en',
+        time_zone: p.timeZone || null,
+      })),
     );
     // Managers are set after every row exists, so rows may name managers that come later.
     await setManagersByEmail(
@@ -97,8 +123,18 @@ export async function importPeople(db: Kysely<DB>, people: PersonInput[], actor:
     const loop = await findManagementLoop(tx);
     if (loop) throw new AppError(ErrorCode.validation, `the import would create a management loop: ${loop.join(' → ')}`, { loop });
     const left = options.markMissingAsLeft ? await markLeftExcept(tx, [...seen.keys(), ...options.markMissingAsLeft.keep]) : [];
-    await writeAudit(tx, { actor, action: 'people.imported', cycleId: null, subject: null, detail: { rows: people.length, ...(options.markMissingAsLeft ? { left: left.length } : {}) } });
-    return { created: people.filter((p) => !before.has(p.email)).length, updated: people.filter((p) => before.has(p.email)).length, ...(options.markMissingAsLeft ? { left: left.length } : {}) };
+    await writeAudit(tx, {
+      actor,
+      action: 'people.imported',
+      cycleId: null,
+      subject: null,
+      detail: { rows: people.length, ...(options.markMissingAsLeft ? { left: left.length } : {}) },
+    });
+    return {
+      created: people.filter((p) => !before.has(p.email)).length,
+      updated: people.filter((p) => before.has(p.email)).length,
+      ...(options.markMissingAsLeft ? { left: left.length } : {}),
+    };
   });
 }
 

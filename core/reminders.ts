@@ -39,7 +39,8 @@ export async function remindNow(deps: ReminderDeps, cycleKey: string, taskId: nu
   const cycle = await requireCycleByKey(deps.db, cycleKey);
   const task = await taskForReminder(deps.db, cycle.id, taskId);
   if (!task) throw new AppError(ErrorCode.notFound, `no task ${taskId} in cycle ${cycleKey}`);
-  if (task.status !== 'open') throw new AppError(ErrorCode.taskClosed, `task ${taskId} is ${task.status}: there is nothing to remind of`, { status: task.status });
+  if (task.status !== 'open')
+    throw new AppError(ErrorCode.taskClosed, `task ${taskId} is ${task.status}: there is nothing to remind of`, { status: task.status });
   const timeZone = (cycle.schedule as unknown as Schedule).timeZone ?? 'UTC';
   const day = dayIn(now.toISOString(), timeZone);
   const key = `task:${taskId}:remind-now:${day}`;
@@ -58,7 +59,18 @@ export async function remindNow(deps: ReminderDeps, cycleKey: string, taskId: nu
   const inserted = await deps.db.transaction().execute(async (tx) => {
     const row = await tx
       .insertInto('emails')
-      .values(emailRow({ key, kind: 'task-reminder', cycleId: cycle.id, taskId, person: { id: task.personId, name: task.name, email: task.email }, data, senderRef, from: deps.mailFrom }))
+      .values(
+        emailRow({
+          key,
+          kind: 'task-reminder',
+          cycleId: cycle.id,
+          taskId,
+          person: { id: task.personId, name: task.name, email: task.email },
+          data,
+          senderRef,
+          from: deps.mailFrom,
+        }),
+      )
       .onConflict((oc) => oc.column('idempotency_key').doNothing())
       .returning('id')
       .executeTakeFirst();
@@ -83,6 +95,9 @@ async function deliver(deps: ReminderDeps, senderRef: string, cycleKey: string):
       workflowIdConflictPolicy: 'USE_EXISTING',
     });
   } catch (error) {
-    throw new AppError(ErrorCode.unavailable, `the reminder is queued but could not be handed to the sender (${(error as Error).message}); click again to retry`);
+    throw new AppError(
+      ErrorCode.unavailable,
+      `the reminder is queued but could not be handed to the sender (${(error as Error).message}); click again to retry`,
+    );
   }
 }

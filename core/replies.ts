@@ -87,7 +87,8 @@ export function completeThroughWorkflow(deps: { db: Kysely<DB>; client: Client }
 
 // ---- automatic replies -------------------------------------------------------------------------------------
 
-const AUTO_SUBJECT = /(?:^|[\s:：[(])(?:out of (?:the )?office|automatic reply|auto(?:matic)?[- ]?reply|auto[- ]?response|autoreply|abwesenheitsnotiz|réponse automatique)\b|^auto:|自动回复|自動回覆|自動回复|不在办公室|休假自动|外出/i;
+const AUTO_SUBJECT =
+  /(?:^|[\s:：[(])(?:out of (?:the )?office|automatic reply|auto(?:matic)?[- ]?reply|auto[- ]?response|autoreply|abwesenheitsnotiz|réponse automatique)\b|^auto:|自动回复|自動回覆|自動回复|不在办公室|休假自动|外出/i;
 
 /** RFC 3834 and the common vendor headers; out-of-office subjects; bounces (null sender, DSNs). */
 export function isAutomatic(reply: Pick<InboundReply, 'headers' | 'subject' | 'envelopeFrom'>): boolean {
@@ -194,7 +195,12 @@ export function createReplyHandler(deps: ReplyDeps): (reply: InboundReply) => Pr
         senderRef: `reply:${sha256(identity).slice(0, 32)}`,
         from: mailer.from,
       });
-      const inserted = await db.insertInto('emails').values(row).onConflict((oc) => oc.column('idempotency_key').doNothing()).returning('id').executeTakeFirst();
+      const inserted = await db
+        .insertInto('emails')
+        .values(row)
+        .onConflict((oc) => oc.column('idempotency_key').doNothing())
+        .returning('id')
+        .executeTakeFirst();
       if (inserted) await sendAnswer(inserted.id); // else a concurrent delivery of the same reply answers it
     };
 

@@ -105,7 +105,12 @@ async function sendSignInEmail(deps: SignInDeps, linkId: number, to: { name: str
   for (const delay of delays) {
     if (delay) await new Promise((r) => setTimeout(r, delay));
     try {
-      await deps.mailer.send({ to: { name: to.name, address: to.email }, messageId: messageIdFor(hashToken(`sign-in:${linkId}`).slice(0, 40), deps.mailer.from), headers: { 'Auto-Submitted': 'auto-generated' }, ...rendered });
+      await deps.mailer.send({
+        to: { name: to.name, address: to.email },
+        messageId: messageIdFor(hashToken(`sign-in:${linkId}`).slice(0, 40), deps.mailer.from),
+        headers: { 'Auto-Submitted': 'auto-generated' },
+        ...rendered,
+      });
       await recordSignInSend(deps.db, linkId, { sent: true }).catch(() => undefined);
       return;
     } catch (error) {
@@ -123,14 +128,25 @@ export async function peekSignInLink(db: Kysely<DB>, token: string, now = new Da
 }
 
 /** Uses the link and opens a session: the session token (for the cookie), or undefined when the link is not usable. */
-export async function signInWithLink(db: Kysely<DB>, token: string, policy: SessionPolicy, now = new Date()): Promise<{ sessionToken: string; expiresAt: Date } | undefined> {
+export async function signInWithLink(
+  db: Kysely<DB>,
+  token: string,
+  policy: SessionPolicy,
+  now = new Date(),
+): Promise<{ sessionToken: string; expiresAt: Date } | undefined> {
   if (!isWellFormedSignInToken(token)) return undefined;
   return db.transaction().execute(async (tx) => {
     const link = await useSignInLink(tx, hashToken(token), now);
     if (!link) return undefined;
     const opened = await openSession(tx, link.personId, policy, now);
     const person = await tx.selectFrom('people').select(['email', 'name']).where('id', '=', link.personId).executeTakeFirstOrThrow();
-    await writeAudit(tx, { actor: actorOf(person), action: 'console.signed-in', cycleId: null, subject: `person:${person.email}`, detail: { linkId: link.id } });
+    await writeAudit(tx, {
+      actor: actorOf(person),
+      action: 'console.signed-in',
+      cycleId: null,
+      subject: `person:${person.email}`,
+      detail: { linkId: link.id },
+    });
     return opened;
   });
 }

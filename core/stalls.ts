@@ -85,38 +85,34 @@ export async function listStalled(db: Kysely<DB>, client: Client): Promise<Stall
   const cycles = await failedCycleWorkflows(db, client);
   return [
     ...cycles,
-    ...steps.map(
-      (s): StalledView => ({
-        id: `step-${s.id}`,
-        kind: 'step',
-        cycleKey: s.key,
-        phase: s.phase,
-        where: s.workflow_id,
-        step: s.step,
-        since: new Date(s.since).toISOString(),
-        why: s.last_failure,
-        attempts: s.attempts,
-        nextRetryAt: new Date(s.auto_retry_at).toISOString(),
-        actions: ['retry', 'skip'],
-        skipMeans: SKIP_MEANS[s.step] ?? 'the step is treated as done without its effect',
-      }),
-    ),
-    ...emails.map(
-      (e): StalledView => ({
-        id: `email-${e.id}`,
-        kind: 'email',
-        cycleKey: e.key,
-        phase: e.phase,
-        where: e.to_address,
-        step: `email ${e.kind}`,
-        since: new Date(e.updated_at).toISOString(),
-        why: e.last_error ?? 'refused by the SMTP server',
-        attempts: e.attempts,
-        nextRetryAt: null,
-        actions: ['retry', 'skip'],
-        skipMeans: 'the email is not sent; it is marked skipped',
-      }),
-    ),
+    ...steps.map((s): StalledView => ({
+      id: `step-${s.id}`,
+      kind: 'step',
+      cycleKey: s.key,
+      phase: s.phase,
+      where: s.workflow_id,
+      step: s.step,
+      since: new Date(s.since).toISOString(),
+      why: s.last_failure,
+      attempts: s.attempts,
+      nextRetryAt: new Date(s.auto_retry_at).toISOString(),
+      actions: ['retry', 'skip'],
+      skipMeans: SKIP_MEANS[s.step] ?? 'the step is treated as done without its effect',
+    })),
+    ...emails.map((e): StalledView => ({
+      id: `email-${e.id}`,
+      kind: 'email',
+      cycleKey: e.key,
+      phase: e.phase,
+      where: e.to_address,
+      step: `email ${e.kind}`,
+      since: new Date(e.updated_at).toISOString(),
+      why: e.last_error ?? 'refused by the SMTP server',
+      attempts: e.attempts,
+      nextRetryAt: null,
+      actions: ['retry', 'skip'],
+      skipMeans: 'the email is not sent; it is marked skipped',
+    })),
   ];
 }
 
@@ -151,23 +147,38 @@ export interface StallDeps {
   stepPolicy: StepPolicy;
 }
 
-export async function resolveStalled(deps: StallDeps, id: string, action: 'retry' | 'skip', actor: string, reason: string | undefined): Promise<{ id: string; action: 'retry' | 'skip' }> {
+export async function resolveStalled(
+  deps: StallDeps,
+  id: string,
+  action: 'retry' | 'skip',
+  actor: string,
+  reason: string | undefined,
+): Promise<{ id: string; action: 'retry' | 'skip' }> {
   const { kind, n } = parseId(id);
-  if (action === 'skip' && !reason?.trim()) throw new AppError(ErrorCode.validation, 'a skip needs a reason', { issues: [{ path: 'reason', message: 'say why the step is skipped' }] });
+  if (action === 'skip' && !reason?.trim())
+    throw new AppError(ErrorCode.validation, 'a skip needs a reason', { issues: [{ path: 'reason', message: 'say why the step is skipped' }] });
   if (kind === 'cycle') return resetFailedCycle(deps, id, n, action, actor);
   if (kind === 'step') {
     const row = await findStallById(deps.db, n);
     if (!row) throw new AppError(ErrorCode.notFound, `no stalled step ${id}`);
     if (row.status !== 'stalled') throw new AppError(ErrorCode.conflict, `step ${id} is not stalled any more (${row.status})`);
     try {
-      await deps.client.workflow.getHandle(row.workflow_id).executeUpdate(resolveStallUpdate, { args: [{ stallKey: row.stall_key, action, actor, ...(reason ? { reason } : {}) }] });
+      await deps.client.workflow
+        .getHandle(row.workflow_id)
+        .executeUpdate(resolveStallUpdate, { args: [{ stallKey: row.stall_key, action, actor, ...(reason ? { reason } : {}) }] });
     } catch (error) {
       if (error instanceof WorkflowUpdateFailedError) throw new AppError(ErrorCode.conflict, `step ${id} is not stalled any more`);
       throw new AppError(ErrorCode.unavailable, `the workflow could not be reached: ${(error as Error).message}`);
     }
     // The workflow records the resolution too; this makes it visible at once.
     await resolveStallRow(deps.db, { id: n }, { status: action === 'skip' ? 'skipped' : 'retried', resolvedBy: actor, resolution: reason ?? null });
-    await writeAudit(deps.db, { actor, action: `stall.${action}`, cycleId: row.cycle_id, subject: id, detail: { stallKey: row.stall_key, reason: reason ?? null } });
+    await writeAudit(deps.db, {
+      actor,
+      action: `stall.${action}`,
+      cycleId: row.cycle_id,
+      subject: id,
+      detail: { stallKey: row.stall_key, reason: reason ?? null },
+    });
     return { id, action };
   }
 
@@ -194,10 +205,17 @@ export async function resolveStalled(deps: StallDeps, id: string, action: 'retry
 }
 
 /** Retry of a failed cycle workflow: reset its run to its first workflow task (once, whatever the clicks). */
-async function resetFailedCycle(deps: StallDeps, id: string, cycleId: number, action: 'retry' | 'skip', actor: string): Promise<{ id: string; action: 'retry' | 'skip' }> {
+async function resetFailedCycle(
+  deps: StallDeps,
+  id: string,
+  cycleId: number,
+  action: 'retry' | 'skip',
+  actor: string,
+): Promise<{ id: string; action: 'retry' | 'skip' }> {
   const cycle = (await listRunningCycles(deps.db)).find((c) => c.id === cycleId);
   if (!cycle) throw new AppError(ErrorCode.notFound, `no stalled step ${id}`);
-  if (action === 'skip') throw new AppError(ErrorCode.conflict, 'a failed cycle workflow cannot be skipped: retry resets it to its first workflow task, or cancel the cycle');
+  if (action === 'skip')
+    throw new AppError(ErrorCode.conflict, 'a failed cycle workflow cannot be skipped: retry resets it to its first workflow task, or cancel the cycle');
   const end = await abnormalEnd(deps.client, cycle.workflow_id);
   if (!end) throw new AppError(ErrorCode.conflict, `the workflow of cycle ${cycle.key} is not failed (any more)`);
   // One reset per failed run, whatever the clicks and replicas: the first to record it resets it.
@@ -225,6 +243,12 @@ async function resetFailedCycle(deps: StallDeps, id: string, cycleId: number, ac
     await forgetStall(deps.db, stallKey);
     throw new AppError(ErrorCode.unavailable, `the cycle workflow could not be reset: ${(error as Error).message}`);
   }
-  await writeAudit(deps.db, { actor, action: 'stall.retry', cycleId: cycle.id, subject: id, detail: { reset: { from: end.runId, to: runId }, cause: end.cause ?? null } });
+  await writeAudit(deps.db, {
+    actor,
+    action: 'stall.retry',
+    cycleId: cycle.id,
+    subject: id,
+    detail: { reset: { from: end.runId, to: runId }, cause: end.cause ?? null },
+  });
   return { id, action };
 }

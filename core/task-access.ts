@@ -152,7 +152,11 @@ async function submitCompletion(deps: CompletionDeps, task: TaskContext, submiss
     // task ended meanwhile; otherwise nothing was saved.
     const now = await findTaskStatus(deps.db, task.id);
     if (now && now !== 'open') throw closedTaskError(now);
-    throw new AppError(ErrorCode.unavailable, `the task could not be completed right now; nothing was saved, please try again (${(error as Error)?.message ?? 'unknown'})`, { retryAfterSeconds: COMPLETION_RETRY_AFTER_S });
+    throw new AppError(
+      ErrorCode.unavailable,
+      `the task could not be completed right now; nothing was saved, please try again (${(error as Error)?.message ?? 'unknown'})`,
+      { retryAfterSeconds: COMPLETION_RETRY_AFTER_S },
+    );
   }
   if (isRefusal(outcome)) {
     const { type, message, issues } = outcome.error;
@@ -169,10 +173,14 @@ async function submitCompletion(deps: CompletionDeps, task: TaskContext, submiss
 async function answerRepeat(db: Kysely<DB>, taskId: number, submission: unknown, message: string): Promise<CompleteTaskResult> {
   const now = await findTaskWithCycleAndOwner(db, taskId);
   if (now?.status === 'completed' && now.completed_at) {
-    if (sameSubmission((now.result as { submission?: unknown } | null)?.submission, submission)) return completedResult(taskId, new Date(now.completed_at).toISOString());
+    if (sameSubmission((now.result as { submission?: unknown } | null)?.submission, submission))
+      return completedResult(taskId, new Date(now.completed_at).toISOString());
     throw new AppError(ErrorCode.taskAlreadyCompleted, message);
   }
-  if (now?.status === 'open') throw new AppError(ErrorCode.unavailable, 'this task is being completed right now; send the same submission again in a moment for its result', { retryAfterSeconds: COMPLETION_RETRY_AFTER_S });
+  if (now?.status === 'open')
+    throw new AppError(ErrorCode.unavailable, 'this task is being completed right now; send the same submission again in a moment for its result', {
+      retryAfterSeconds: COMPLETION_RETRY_AFTER_S,
+    });
   throw closedTaskError(now?.status ?? 'completed');
 }
 
@@ -187,7 +195,9 @@ export function sameSubmission(stored: unknown, submitted: unknown): boolean {
 
 function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
   );
 }
 
@@ -213,9 +223,15 @@ export async function correctTask(
   } catch (error) {
     const cause = businessCause(error);
     if (cause) throw new AppError(cause.type as ErrorCode, cause.message, cause.details?.[0] ?? undefined);
-    const running = await handle.describe().then((d) => d.status.name === 'RUNNING', () => false);
+    const running = await handle.describe().then(
+      (d) => d.status.name === 'RUNNING',
+      () => false,
+    );
     if (!running) throw new AppError(ErrorCode.taskClosed, 'this answer can no longer be corrected');
-    throw new AppError(ErrorCode.unavailable, `the correction could not be saved right now; nothing was saved, please try again (${(error as Error)?.message ?? 'unknown'})`);
+    throw new AppError(
+      ErrorCode.unavailable,
+      `the correction could not be saved right now; nothing was saved, please try again (${(error as Error)?.message ?? 'unknown'})`,
+    );
   }
 }
 

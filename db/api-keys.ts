@@ -6,7 +6,11 @@ import type { DB } from './schema';
 type Db = Kysely<DB> | Transaction<DB>;
 
 export async function insertApiKey(db: Db, key: { name: string; role: ApiKeyRole; keyHash: string }) {
-  return db.insertInto('api_keys').values({ name: key.name, role: key.role, key_hash: key.keyHash }).returning(['id', 'name', 'role', 'created_at']).executeTakeFirstOrThrow();
+  return db
+    .insertInto('api_keys')
+    .values({ name: key.name, role: key.role, key_hash: key.keyHash })
+    .returning(['id', 'name', 'role', 'created_at'])
+    .executeTakeFirstOrThrow();
 }
 
 /** Every key, newest first, revoked ones included; never the hash. */

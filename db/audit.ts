@@ -16,7 +16,13 @@ export interface AuditRecord {
 export async function writeAudit(db: Db, entry: AuditRecord): Promise<void> {
   await db
     .insertInto('audit_log')
-    .values({ actor: entry.actor, action: entry.action, cycle_id: entry.cycleId, subject: entry.subject, detail: entry.detail === undefined ? null : JSON.stringify(entry.detail) })
+    .values({
+      actor: entry.actor,
+      action: entry.action,
+      cycle_id: entry.cycleId,
+      subject: entry.subject,
+      detail: entry.detail === undefined ? null : JSON.stringify(entry.detail),
+    })
     .execute();
 }
 

@@ -78,7 +78,12 @@ export async function listCycleSummaryRows(db: Db, key?: string): Promise<CycleS
       'c.status',
       'c.workflow_id',
       'c.created_at',
-      eb.selectFrom('cycle_participants as cp').whereRef('cp.cycle_id', '=', 'c.id').where('cp.removed_at', 'is', null).select(eb.fn.countAll<string>().as('n')).as('participants'),
+      eb
+        .selectFrom('cycle_participants as cp')
+        .whereRef('cp.cycle_id', '=', 'c.id')
+        .where('cp.removed_at', 'is', null)
+        .select(eb.fn.countAll<string>().as('n'))
+        .as('participants'),
     ])
     .orderBy('c.created_at', 'desc');
   if (key !== undefined) q = q.where('c.key', '=', key);

@@ -41,7 +41,13 @@ export interface CompletionRow {
  * One step's tasks counted per owner's department, or per owner's manager: counted first by the
  * owner's department or manager id (one pass over the step's tasks), names joined afterwards.
  */
-export async function stepCompletion(db: Db, cycleId: number, step: { kind: TaskKind; round: number }, by: 'department' | 'manager', now: Date): Promise<CompletionRow[]> {
+export async function stepCompletion(
+  db: Db,
+  cycleId: number,
+  step: { kind: TaskKind; round: number },
+  by: 'department' | 'manager',
+  now: Date,
+): Promise<CompletionRow[]> {
   const key = by === 'department' ? sql`p.department` : sql`p.manager_id`;
   const result = await sql<{ group: string | null; label: string | null; total: string; completed: string; open: string; overdue: string; expired: string }>`
     with x as (
@@ -54,11 +60,21 @@ export async function stepCompletion(db: Db, cycleId: number, step: { kind: Task
       from tasks t join people p on p.id = t.person_id
       where t.cycle_id = ${cycleId} and t.kind = ${step.kind} and t.round = ${step.round} and t.status <> 'cancelled'
       group by 1)
-    ${by === 'department'
-      ? sql`select x.k as "group", x.k as "label", x.total, x.completed, x.open, x.overdue, x.expired from x`
-      : sql`select m.email as "group", m.name as "label", x.total, x.completed, x.open, x.overdue, x.expired from x left join people m on m.id = x.k`}`.execute(db);
+    ${
+      by === 'department'
+        ? sql`select x.k as "group", x.k as "label", x.total, x.completed, x.open, x.overdue, x.expired from x`
+        : sql`select m.email as "group", m.name as "label", x.total, x.completed, x.open, x.overdue, x.expired from x left join people m on m.id = x.k`
+    }`.execute(db);
   return result.rows
-    .map((r) => ({ group: r.group, label: r.label, total: Number(r.total), completed: Number(r.completed), open: Number(r.open), overdue: Number(r.overdue), expired: Number(r.expired) }))
+    .map((r) => ({
+      group: r.group,
+      label: r.label,
+      total: Number(r.total),
+      completed: Number(r.completed),
+      open: Number(r.open),
+      overdue: Number(r.overdue),
+      expired: Number(r.expired),
+    }))
     .sort((a, b) => b.total - a.total || String(a.label).localeCompare(String(b.label)));
 }
 
@@ -107,7 +123,11 @@ export async function overdueTasks(db: Db, cycleId: number, now: Date, limit: nu
 
 /** The latest check-in week and how many check-ins gave each confidence (1–10). */
 export async function latestConfidence(db: Db, cycleId: number): Promise<{ week: number | null; counts: { confidence: number; n: number }[] }> {
-  const latest = await db.selectFrom('checkins').select(sql<number | null>`max(week)`.as('week')).where('cycle_id', '=', cycleId).executeTakeFirst();
+  const latest = await db
+    .selectFrom('checkins')
+    .select(sql<number | null>`max(week)`.as('week'))
+    .where('cycle_id', '=', cycleId)
+    .executeTakeFirst();
   const week = latest?.week ?? null;
   if (week === null) return { week, counts: [] };
   const rows = await db
@@ -147,15 +167,7 @@ export interface TreeObjectiveRow {
 export async function cycleObjectivesForTree(db: Db, cycleId: number): Promise<TreeObjectiveRow[]> {
   return currentObjectives(db, cycleId)
     .leftJoin('people as p', 'p.id', 'o.owner_id')
-    .select([
-      'o.id',
-      'o.title',
-      'o.status',
-      'o.parent_objective_id as parentId',
-      'o.owner_id as ownerId',
-      'p.name as ownerName',
-      'p.email as ownerEmail',
-    ])
+    .select(['o.id', 'o.title', 'o.status', 'o.parent_objective_id as parentId', 'o.owner_id as ownerId', 'p.name as ownerName', 'p.email as ownerEmail'])
     .orderBy('o.owner_id', (ob) => ob.nullsFirst())
     .orderBy('o.position')
     .execute();
@@ -194,7 +206,12 @@ export async function nominationsWithVotes(db: Db, cycleId: number): Promise<Nom
       'op.name as objectiveOwner',
       'n.citation',
       'n.winner',
-      (eb) => eb.selectFrom('votes as v').select(sql<string>`count(*)`.as('n')).whereRef('v.nomination_id', '=', 'n.id').as('votes'),
+      (eb) =>
+        eb
+          .selectFrom('votes as v')
+          .select(sql<string>`count(*)`.as('n'))
+          .whereRef('v.nomination_id', '=', 'n.id')
+          .as('votes'),
     ])
     .where('n.cycle_id', '=', cycleId)
     .execute();
@@ -220,7 +237,20 @@ export async function taskForReminder(db: Db, cycleId: number, taskId: number) {
     .innerJoin('people as p', 'p.id', 't.person_id')
     .innerJoin('cycles as c', 'c.id', 't.cycle_id')
     .leftJoin('people as s', 's.id', 't.subject_person_id')
-    .select(['t.id', 't.kind', 't.round', 't.status', 't.due_at', 'p.id as personId', 'p.name', 'p.email', 'p.locale', 'c.title', 'c.schedule', 's.name as subjectName'])
+    .select([
+      't.id',
+      't.kind',
+      't.round',
+      't.status',
+      't.due_at',
+      'p.id as personId',
+      'p.name',
+      'p.email',
+      'p.locale',
+      'c.title',
+      'c.schedule',
+      's.name as subjectName',
+    ])
     .where('t.id', '=', taskId)
     .where('t.cycle_id', '=', cycleId)
     .executeTakeFirst();
@@ -233,7 +263,18 @@ export async function exportObjectives(db: Db, cycleId: number) {
     .selectFrom('objectives as o')
     .leftJoin('people as p', 'p.id', 'o.owner_id')
     .leftJoin('objectives as parent', 'parent.id', 'o.parent_objective_id')
-    .select(['o.id', 'p.email', 'p.name', 'p.department', 'o.position', 'o.title', 'o.status', 'o.parent_objective_id as parentId', 'parent.title as parentTitle', 'o.score'])
+    .select([
+      'o.id',
+      'p.email',
+      'p.name',
+      'p.department',
+      'o.position',
+      'o.title',
+      'o.status',
+      'o.parent_objective_id as parentId',
+      'parent.title as parentTitle',
+      'o.score',
+    ])
     .where('o.cycle_id', '=', cycleId)
     .where(isCurrentObjective('o'))
     .orderBy('o.owner_id', (ob) => ob.nullsFirst())
@@ -246,7 +287,23 @@ export async function exportKeyResults(db: Db, cycleId: number) {
     .selectFrom('key_results as k')
     .innerJoin('objectives as o', 'o.id', 'k.objective_id')
     .leftJoin('people as p', 'p.id', 'o.owner_id')
-    .select(['k.id', 'o.id as objectiveId', 'p.email', 'o.title as objective', 'k.position', 'k.title', 'k.kind', 'k.start_value', 'k.target_value', 'k.unit', 'k.current_value', 'k.done', 'k.confidence', 'k.self_score', 'k.score'])
+    .select([
+      'k.id',
+      'o.id as objectiveId',
+      'p.email',
+      'o.title as objective',
+      'k.position',
+      'k.title',
+      'k.kind',
+      'k.start_value',
+      'k.target_value',
+      'k.unit',
+      'k.current_value',
+      'k.done',
+      'k.confidence',
+      'k.self_score',
+      'k.score',
+    ])
     .where('o.cycle_id', '=', cycleId)
     .where(isCurrentObjective('o'))
     .orderBy('o.owner_id', (ob) => ob.nullsFirst())
@@ -272,7 +329,18 @@ export async function exportScores(db: Db, cycleId: number) {
     .innerJoin('people as p', 'p.id', 'cp.person_id')
     .leftJoin('objectives as o', (j) => j.onRef('o.owner_id', '=', 'p.id').on('o.cycle_id', '=', cycleId).on(isCurrentObjective('o')))
     .leftJoin('key_results as k', 'k.objective_id', 'o.id')
-    .select(['p.email', 'p.name', 'p.department', 'cp.score as personScore', 'o.title as objective', 'o.score as objectiveScore', 'k.title as keyResult', 'k.self_score', 'k.score', 'k.score_comment'])
+    .select([
+      'p.email',
+      'p.name',
+      'p.department',
+      'cp.score as personScore',
+      'o.title as objective',
+      'o.score as objectiveScore',
+      'k.title as keyResult',
+      'k.self_score',
+      'k.score',
+      'k.score_comment',
+    ])
     .where('cp.cycle_id', '=', cycleId)
     .where('cp.removed_at', 'is', null)
     .orderBy('p.email')

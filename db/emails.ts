@@ -24,7 +24,12 @@ export async function queueEmails(db: Db, rows: Insertable<EmailsTable>[]): Prom
 
 /** How many of a cycle's emails are in each status (every status present, 0 when none). */
 export async function emailCountsByStatus(db: Db, cycleId: number): Promise<Record<EmailStatus, number>> {
-  const rows = await db.selectFrom('emails').select((eb) => ['status', eb.fn.countAll<string>().as('n')]).where('cycle_id', '=', cycleId).groupBy('status').execute();
+  const rows = await db
+    .selectFrom('emails')
+    .select((eb) => ['status', eb.fn.countAll<string>().as('n')])
+    .where('cycle_id', '=', cycleId)
+    .groupBy('status')
+    .execute();
   const counts = Object.fromEntries(EMAIL_STATUSES.map((s) => [s, 0])) as Record<EmailStatus, number>;
   for (const r of rows) counts[r.status] = Number(r.n);
   return counts;

@@ -64,7 +64,11 @@ export async function currentParticipantIds(db: Db, cycleId: number, personIds: 
 
 /** The batch a newly added participant would start: one after the highest so far (0 for none). */
 export async function nextBatchNo(db: Db, cycleId: number): Promise<number> {
-  const { max } = await db.selectFrom('cycle_participants').select((eb) => eb.fn.max('batch_no').as('max')).where('cycle_id', '=', cycleId).executeTakeFirstOrThrow();
+  const { max } = await db
+    .selectFrom('cycle_participants')
+    .select((eb) => eb.fn.max('batch_no').as('max'))
+    .where('cycle_id', '=', cycleId)
+    .executeTakeFirstOrThrow();
   return max === null ? 0 : Number(max) + 1;
 }
 
@@ -77,9 +81,12 @@ const CHUNK = 5_000;
 export async function addParticipantRows(db: Db, rows: { cycle_id: number; person_id: number; batch_no: number }[], rejoin = true): Promise<void> {
   for (let i = 0; i < rows.length; i += CHUNK) {
     const insert = db.insertInto('cycle_participants').values(rows.slice(i, i + CHUNK));
-    await (rejoin
-      ? insert.onConflict((oc) => oc.columns(['cycle_id', 'person_id']).doUpdateSet((eb) => ({ removed_at: null, batch_no: eb.ref('excluded.batch_no'), added_at: sql`now()` })))
-      : insert
+    await (
+      rejoin
+        ? insert.onConflict((oc) =>
+            oc.columns(['cycle_id', 'person_id']).doUpdateSet((eb) => ({ removed_at: null, batch_no: eb.ref('excluded.batch_no'), added_at: sql`now()` })),
+          )
+        : insert
     ).execute();
   }
 }

@@ -29,7 +29,18 @@ export async function searchPeople(db: Db, filter: PeopleFilter, page: { limit: 
   if (filter.status) q = q.where('p.active', '=', filter.status === 'active');
   const [rows, total] = await Promise.all([
     q
-      .select(['p.id', 'p.email', 'p.name', 'p.department', 'p.roles', 'p.locale', 'p.active', 'm.email as managerEmail', 'm.name as managerName', 'm.id as managerId'])
+      .select([
+        'p.id',
+        'p.email',
+        'p.name',
+        'p.department',
+        'p.roles',
+        'p.locale',
+        'p.active',
+        'm.email as managerEmail',
+        'm.name as managerName',
+        'm.id as managerId',
+      ])
       .orderBy('p.name')
       .orderBy('p.id')
       .limit(page.limit)
@@ -51,7 +62,18 @@ export async function findPersonWithManager(db: Db, id: number) {
   return db
     .selectFrom('people as p')
     .leftJoin('people as m', 'm.id', 'p.manager_id')
-    .select(['p.id', 'p.email', 'p.name', 'p.department', 'p.roles', 'p.locale', 'p.active', 'm.email as managerEmail', 'm.name as managerName', 'm.id as managerId'])
+    .select([
+      'p.id',
+      'p.email',
+      'p.name',
+      'p.department',
+      'p.roles',
+      'p.locale',
+      'p.active',
+      'm.email as managerEmail',
+      'm.name as managerName',
+      'm.id as managerId',
+    ])
     .where('p.id', '=', id)
     .executeTakeFirst();
 }

@@ -44,7 +44,13 @@ export async function activePersonIds(db: Db): Promise<number[]> {
 
 /** Ids of the active people with this role, in id order. */
 export async function activePersonIdsWithRole(db: Db, role: Role): Promise<number[]> {
-  const rows = await db.selectFrom('people').select('id').where('active', '=', true).where(sql<boolean>`${role} = any(roles)`).orderBy('id').execute();
+  const rows = await db
+    .selectFrom('people')
+    .select('id')
+    .where('active', '=', true)
+    .where(sql<boolean>`${role} = any(roles)`)
+    .orderBy('id')
+    .execute();
   return rows.map((r) => r.id);
 }
 

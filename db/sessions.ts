@@ -44,5 +44,10 @@ export async function touchSession(db: Db, tokenHash: string, now: Date, idleSin
 
 /** Ends the session (sign-out); an ended one stays as it is. */
 export async function endSession(db: Db, tokenHash: string): Promise<void> {
-  await db.updateTable('console_sessions').set({ ended_at: sql`now()` }).where('token_hash', '=', tokenHash).where('ended_at', 'is', null).execute();
+  await db
+    .updateTable('console_sessions')
+    .set({ ended_at: sql`now()` })
+    .where('token_hash', '=', tokenHash)
+    .where('ended_at', 'is', null)
+    .execute();
 }

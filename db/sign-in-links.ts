@@ -44,7 +44,11 @@ export async function findUsableSignInLink(db: Db, tokenHash: string, now: Date)
 export async function recordSignInSend(db: Db, id: number, outcome: { sent: true } | { sent: false; error: string }): Promise<void> {
   await db
     .updateTable('sign_in_links')
-    .set(outcome.sent ? { sent_at: new Date(), last_error: null, send_attempts: sql`send_attempts + 1` } : { last_error: outcome.error, send_attempts: sql`send_attempts + 1` })
+    .set(
+      outcome.sent
+        ? { sent_at: new Date(), last_error: null, send_attempts: sql`send_attempts + 1` }
+        : { last_error: outcome.error, send_attempts: sql`send_attempts + 1` },
+    )
     .where('id', '=', id)
     .execute();
 }

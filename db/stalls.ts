@@ -27,7 +27,13 @@ export async function openStalls(db: Db) {
 
 /** The steps of one cycle still stalled, in the order they stalled. */
 export async function openStallsOfCycle(db: Db, cycleId: number) {
-  return db.selectFrom('stalls').select(['id', 'step', 'since', 'last_failure']).where('cycle_id', '=', cycleId).where('status', '=', 'stalled').orderBy('id').execute();
+  return db
+    .selectFrom('stalls')
+    .select(['id', 'step', 'since', 'last_failure'])
+    .where('cycle_id', '=', cycleId)
+    .where('status', '=', 'stalled')
+    .orderBy('id')
+    .execute();
 }
 
 export async function findStallById(db: Db, id: number) {
@@ -42,7 +48,10 @@ export interface StallResolution {
 
 /** Resolves a stall that is still stalled (found by id or by stall key); a resolved one stays as it is. */
 export async function resolveStallRow(db: Db, which: { id: number } | { stallKey: string }, r: StallResolution): Promise<void> {
-  let q = db.updateTable('stalls').set({ status: r.status, resolved_by: r.resolvedBy, resolution: r.resolution, resolved_at: new Date() }).where('status', '=', 'stalled');
+  let q = db
+    .updateTable('stalls')
+    .set({ status: r.status, resolved_by: r.resolvedBy, resolution: r.resolution, resolved_at: new Date() })
+    .where('status', '=', 'stalled');
   q = 'id' in which ? q.where('id', '=', which.id) : q.where('stall_key', '=', which.stallKey);
   await q.execute();
 }
@@ -51,7 +60,10 @@ export async function resolveStallRow(db: Db, which: { id: number } | { stallKey
  * Records a stall that is resolved at once (a failed cycle workflow an operator resets): true for
  * the one caller that wrote it, false when its stall key was recorded already (a second click).
  */
-export async function claimResolvedStall(db: Db, stall: Omit<Insertable<StallsTable>, 'status' | 'resolved_at'> & { status: StallResolution['status'] }): Promise<boolean> {
+export async function claimResolvedStall(
+  db: Db,
+  stall: Omit<Insertable<StallsTable>, 'status' | 'resolved_at'> & { status: StallResolution['status'] },
+): Promise<boolean> {
   const inserted = await db
     .insertInto('stalls')
     .values({ ...stall, resolved_at: new Date() })

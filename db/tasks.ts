@@ -51,7 +51,19 @@ export async function lockTaskForCompletion(db: Transaction<DB>, taskId: number)
   return db
     .selectFrom('tasks')
     .innerJoin('people', 'people.id', 'tasks.person_id')
-    .select(['tasks.id', 'tasks.kind', 'tasks.cycle_id', 'tasks.person_id', 'tasks.subject_person_id', 'tasks.round', 'tasks.status', 'tasks.completed_at', 'tasks.result', 'tasks.workflow_id', 'people.email'])
+    .select([
+      'tasks.id',
+      'tasks.kind',
+      'tasks.cycle_id',
+      'tasks.person_id',
+      'tasks.subject_person_id',
+      'tasks.round',
+      'tasks.status',
+      'tasks.completed_at',
+      'tasks.result',
+      'tasks.workflow_id',
+      'people.email',
+    ])
     .where('tasks.id', '=', taskId)
     .forUpdate('tasks')
     .executeTakeFirst();
@@ -78,7 +90,11 @@ export interface CloseTasksWhere {
 }
 
 /** Closes open tasks (expired or cancelled) with the reason in their events; returns the ids closed. */
-export async function closeOpenTasks(db: Db, where: CloseTasksWhere, c: { status: Extract<TaskStatus, 'expired' | 'cancelled'>; actor: string; reason: string }): Promise<number[]> {
+export async function closeOpenTasks(
+  db: Db,
+  where: CloseTasksWhere,
+  c: { status: Extract<TaskStatus, 'expired' | 'cancelled'>; actor: string; reason: string },
+): Promise<number[]> {
   let q = db.updateTable('tasks').set({ status: c.status, closed_at: new Date() }).where('workflow_id', '=', where.workflowId).where('status', '=', 'open');
   if (where.taskIds) q = q.where('id', 'in', where.taskIds.length ? where.taskIds : [-1]);
   if (where.personIds) {
@@ -96,7 +112,9 @@ export async function closeOpenTasks(db: Db, where: CloseTasksWhere, c: { status
 /** Moves the due time of the tasks that are still open; returns the ids moved. */
 export async function setOpenTasksDue(db: Db, taskIds: number[], dueAt: string, actor: string): Promise<number[]> {
   if (!taskIds.length) return [];
-  const changed = (await db.updateTable('tasks').set({ due_at: dueAt }).where('id', 'in', taskIds).where('status', '=', 'open').returning('id').execute()).map((t) => t.id);
+  const changed = (await db.updateTable('tasks').set({ due_at: dueAt }).where('id', 'in', taskIds).where('status', '=', 'open').returning('id').execute()).map(
+    (t) => t.id,
+  );
   await addTaskEvents(
     db,
     changed.map((id) => ({ task_id: id, from_status: 'open', to_status: 'open', actor, detail: JSON.stringify({ extendedTo: dueAt }) })),
@@ -123,7 +141,12 @@ export async function findTaskInCycle(db: Db, cycleId: number, taskId: number) {
 
 /** How many of a cycle's tasks are in each status (every status present, 0 when none). */
 export async function taskCountsByStatus(db: Db, cycleId: number): Promise<Record<TaskStatus, number>> {
-  const rows = await db.selectFrom('tasks').select((eb) => ['status', eb.fn.countAll<string>().as('n')]).where('cycle_id', '=', cycleId).groupBy('status').execute();
+  const rows = await db
+    .selectFrom('tasks')
+    .select((eb) => ['status', eb.fn.countAll<string>().as('n')])
+    .where('cycle_id', '=', cycleId)
+    .groupBy('status')
+    .execute();
   const counts = Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as Record<TaskStatus, number>;
   for (const r of rows) counts[r.status] = Number(r.n);
   return counts;

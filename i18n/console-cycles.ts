@@ -17,7 +17,14 @@ const en = {
     participants: 'Participants',
   },
   status: { running: 'running', completed: 'completed', cancelled: 'cancelled' } as Record<string, string>,
-  phase: { strategy: 'Strategy', drafting: 'Drafting', review: 'Alignment review', checkins: 'Weekly check-ins', scoring: 'Scoring', awards: 'Awards' } satisfies Record<Phase, string>,
+  phase: {
+    strategy: 'Strategy',
+    drafting: 'Drafting',
+    review: 'Alignment review',
+    checkins: 'Weekly check-ins',
+    scoring: 'Scoring',
+    awards: 'Awards',
+  } satisfies Record<Phase, string>,
   kind: {
     strategy: 'strategy draft',
     'strategy-review': 'strategy review',
@@ -78,7 +85,8 @@ const en = {
     day: 'Day',
     certain: 'Certain',
     atMost: 'At most',
-    totals: (certain: number, atMost: number) => `${certain} emails for sure, at most ${atMost} (reminders and escalations go only to people who have not finished).`,
+    totals: (certain: number, atMost: number) =>
+      `${certain} emails for sure, at most ${atMost} (reminders and escalations go only to people who have not finished).`,
     event: {
       invite: (kind: string) => `New task: ${kind}`,
       reminder: (kind: string) => `Reminder: ${kind}`,
@@ -148,9 +156,12 @@ const en = {
   },
   confirm: {
     title: 'Please confirm',
-    advance: (phase: string, open: number) => `Close ${phase} now: its ${open} open tasks expire (nobody can complete them any more) and the next phase opens, sending its tasks by email.`,
-    extend: (phase: string, open: number) => `Every one of the ${open} open tasks of ${phase} becomes due at the new time; reminders and escalations move with it.`,
-    cancel: (participants: number, open: number) => `Cancel the whole cycle: its ${open} open tasks are cancelled and all ${participants} participants get an email saying so. This cannot be undone.`,
+    advance: (phase: string, open: number) =>
+      `Close ${phase} now: its ${open} open tasks expire (nobody can complete them any more) and the next phase opens, sending its tasks by email.`,
+    extend: (phase: string, open: number) =>
+      `Every one of the ${open} open tasks of ${phase} becomes due at the new time; reminders and escalations move with it.`,
+    cancel: (participants: number, open: number) =>
+      `Cancel the whole cycle: its ${open} open tasks are cancelled and all ${participants} participants get an email saying so. This cannot be undone.`,
     until: 'New due time',
     reason: 'Reason (told to everyone)',
     go: 'Confirm',

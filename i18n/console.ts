@@ -8,7 +8,14 @@ import type { Locale } from '../contract';
 const en = {
   product: 'OKR console',
   colon: ': ',
-  nav: { label: 'Console', people: 'People', cycles: 'Cycles', operations: 'Operations', signOut: 'Sign out', signedInAs: (name: string) => `Signed in as ${name}` },
+  nav: {
+    label: 'Console',
+    people: 'People',
+    cycles: 'Cycles',
+    operations: 'Operations',
+    signOut: 'Sign out',
+    signedInAs: (name: string) => `Signed in as ${name}`,
+  },
   skip: 'Skip to content',
   forbidden: {
     title: 'Not allowed',
@@ -65,7 +72,15 @@ const en = {
     active: 'active',
     left: 'left',
     importLink: 'Import people',
-    roleNames: { employee: 'employee', manager: 'manager', executive: 'executive', hr: 'HR', ambassador: 'ambassador', 'award-committee': 'award committee', admin: 'admin' } as Record<string, string>,
+    roleNames: {
+      employee: 'employee',
+      manager: 'manager',
+      executive: 'executive',
+      hr: 'HR',
+      ambassador: 'ambassador',
+      'award-committee': 'award committee',
+      admin: 'admin',
+    } as Record<string, string>,
     localeNames: { en: 'English', 'zh-CN': '简体中文' } as Record<string, string>,
     person: {
       back: 'All people',
@@ -81,7 +96,8 @@ const en = {
     },
     import: {
       title: 'Import people',
-      intro: 'Upload a CSV or JSON file with the columns email, name, managerEmail, department, roles (separated by ";"), locale. You see a preview first: nothing is written until you apply it.',
+      intro:
+        'Upload a CSV or JSON file with the columns email, name, managerEmail, department, roles (separated by ";"), locale. You see a preview first: nothing is written until you apply it.',
       file: 'File (CSV or JSON)',
       orPaste: 'Or paste the file’s text',
       preview: 'Preview',
@@ -171,7 +187,15 @@ const en = {
     noKeys: 'No keys yet.',
     keyNameRequired: 'must not be empty (at most 100 characters)',
     field: (label: string, why: string) => `${label}: ${why}`,
-    status: { running: 'running', completed: 'completed', cancelled: 'cancelled', queued: 'queued', failed: 'failed', sent: 'sent', skipped: 'skipped' } as Record<string, string>,
+    status: {
+      running: 'running',
+      completed: 'completed',
+      cancelled: 'cancelled',
+      queued: 'queued',
+      failed: 'failed',
+      sent: 'sent',
+      skipped: 'skipped',
+    } as Record<string, string>,
   },
 };
 

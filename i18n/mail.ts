@@ -104,7 +104,9 @@ const en: MailWords = {
   escalationSubject: (d, due, noun) => `${d.cycleTitle}: ${d.ownerName}’s ${noun} is overdue (due ${due})`,
   escalationBody: (d, due, noun) => [
     `${d.ownerName} (${d.ownerEmail}) has not completed their ${noun} for ${d.cycleTitle}, which was due ${due}.`,
-    d.level === 'manager' ? 'You receive this as their manager. Please check in with them.' : 'You receive this as the HR owner of the cycle. Please follow up.',
+    d.level === 'manager'
+      ? 'You receive this as their manager. Please check in with them.'
+      : 'You receive this as the HR owner of the cycle. Please follow up.',
   ],
   awardsSubject: (title) => `${title}: the award winners`,
   awardsIntro: (title) => `The awards of ${title} go to:`,
@@ -128,7 +130,9 @@ const en: MailWords = {
   answerCompleted: (noun, title) => `Your ${noun} for ${title} is recorded:`,
   answerRejected: (noun, title) => `Your reply about the ${noun} for ${title} could not be recorded, so the task is still open. What needs fixing:`,
   answerClosed: (noun, status) =>
-    status === 'completed' ? `Your ${noun} was already completed, so this reply changed nothing.` : `Your ${noun} is ${status ?? 'closed'} and can no longer be completed; this reply changed nothing.`,
+    status === 'completed'
+      ? `Your ${noun} was already completed, so this reply changed nothing.`
+      : `Your ${noun} is ${status ?? 'closed'} and can no longer be completed; this reply changed nothing.`,
   answerUnsupported: (noun) => `The ${noun} cannot be completed by replying to an email. Please use the link in the task email; this reply changed nothing.`,
   problemAt: (line, text) => `line ${line} “${text}”`,
   fixAndReply: 'Reply to this email with the corrected reply (all of it, not only the fixed lines), or open your task:',
@@ -199,7 +203,8 @@ const zh: MailWords = {
   },
   answerCompleted: (noun, title) => `你在 ${title} 的${noun}已记录：`,
   answerRejected: (noun, title) => `你关于 ${title} ${noun}的回复未能记录，任务仍未完成。需要修改的地方：`,
-  answerClosed: (noun, status) => (status === 'completed' ? `你的${noun}此前已完成，这封回复没有做任何更改。` : `你的${noun}已关闭，无法再完成；这封回复没有做任何更改。`),
+  answerClosed: (noun, status) =>
+    status === 'completed' ? `你的${noun}此前已完成，这封回复没有做任何更改。` : `你的${noun}已关闭，无法再完成；这封回复没有做任何更改。`,
   answerUnsupported: (noun) => `${noun}无法通过回复邮件完成，请使用任务邮件中的链接；这封回复没有做任何更改。`,
   problemAt: (line, text) => `第 ${line} 行“${text}”`,
   fixAndReply: '请回复本邮件并附上修改后的完整内容（不只是改动的行），或打开任务：',

@@ -301,4 +301,3 @@ export const SUPPORTED_LOCALES = Object.keys(dictionaries) as Locale[];
 export function pageStrings(locale: string | null | undefined): PageStrings {
   return dictionaries[locale as Locale] ?? en;
 }
-

@@ -89,7 +89,12 @@ const en: ValidationWords = {
   email: 'must be an email address',
   wholeNumber: 'a whole number',
   invalid: 'is not valid',
-  choice: { kind: 'kind must be project or task', decision: 'choose approve or request changes', keyResultKind: 'kind must be numeric, percent or milestone', other: 'is not one of the options' },
+  choice: {
+    kind: 'kind must be project or task',
+    decision: 'choose approve or request changes',
+    keyResultKind: 'kind must be numeric, percent or milestone',
+    other: 'is not one of the options',
+  },
   textMin: (n) => (n === 1 ? 'must not be empty' : `at least ${plural(n, 'character', 'characters')}`),
   textMax: (n) => `at most ${plural(n, 'character', 'characters')}`,
   commentMin: (n) => `say what should change (at least ${plural(n, 'character', 'characters')})`,
@@ -115,7 +120,8 @@ const en: ValidationWords = {
   valueOrDone: 'give a value or done',
   eachOnce: 'each nomination once',
   windowTooLong: (limit) => `must not be longer than the time between two check-ins (${limit})`,
-  planningTooLong: (needs, left) => `planning (strategy, drafting and review) takes ${needs} but only ${left} remain before startsOn: start earlier, shorten those phases or move startsOn`,
+  planningTooLong: (needs, left) =>
+    `planning (strategy, drafting and review) takes ${needs} but only ${left} remain before startsOn: start earlier, shorten those phases or move startsOn`,
   weekOnlyCheckins: 'scope "week" is only for phase checkins',
 };
 
@@ -175,7 +181,8 @@ const zhCN: ValidationWords = {
   valueOrDone: '请填写当前值或是否完成',
   eachOnce: '每项提名只能选一次',
   windowTooLong: (limit) => `不能长于两次进展更新之间的间隔（${zhSpan(limit)}）`,
-  planningTooLong: (needs, left) => `规划阶段（战略、起草和审核）需要 ${zhSpan(needs)}，但距开始日期只剩 ${zhSpan(left)}：请提前开始、缩短这些阶段或推迟开始日期`,
+  planningTooLong: (needs, left) =>
+    `规划阶段（战略、起草和审核）需要 ${zhSpan(needs)}，但距开始日期只剩 ${zhSpan(left)}：请提前开始、缩短这些阶段或推迟开始日期`,
   weekOnlyCheckins: '只有进展更新阶段可以只结束一周',
 };
 

@@ -47,7 +47,9 @@ export function plain(q: RecipientQuery, ids: number[]): Recipient[] {
  */
 export async function reviewersOfBatch(q: RecipientQuery): Promise<Recipient[]> {
   const subjects = await withObjectives(q.db, q.cycle.id, q.batchNo);
-  const standIn = subjects.some((s) => s.id === q.cycle.hrPersonId && !(s.manager_id !== null && q.managers.has(s.manager_id))) ? await hrReviewer(q.db, q.cycle.id, q.cycle.hrPersonId) : q.cycle.hrPersonId;
+  const standIn = subjects.some((s) => s.id === q.cycle.hrPersonId && !(s.manager_id !== null && q.managers.has(s.manager_id)))
+    ? await hrReviewer(q.db, q.cycle.id, q.cycle.hrPersonId)
+    : q.cycle.hrPersonId;
   return subjects.map((s) => ({
     personId: s.manager_id !== null && q.managers.has(s.manager_id) ? s.manager_id : s.id === q.cycle.hrPersonId ? standIn : q.cycle.hrPersonId,
     subjectPersonId: s.id,
@@ -77,6 +79,12 @@ export async function hrReviewer(db: Db, cycleId: number, hrPersonId: number): P
     .where('m.active', '=', true)
     .executeTakeFirst();
   if (manager) return manager.id;
-  const other = await activeParticipants(db, cycleId).select('p.id').where('p.id', '!=', hrPersonId).where(sql<boolean>`'hr' = any(p.roles)`).orderBy('p.id').limit(1).executeTakeFirst();
+  const other = await activeParticipants(db, cycleId)
+    .select('p.id')
+    .where('p.id', '!=', hrPersonId)
+    .where(sql<boolean>`'hr' = any(p.roles)`)
+    .orderBy('p.id')
+    .limit(1)
+    .executeTakeFirst();
   return other?.id ?? hrPersonId;
 }

@@ -139,7 +139,11 @@ export function companyObjectivesQuery(db: Kysely<DB>, cycleId: number, executiv
     .where('o.cycle_id', '=', cycleId)
     .where('o.owner_id', 'is', null)
     .where(isCurrentObjective('o'))
-    .where('o.task_id', 'in', db.selectFrom('tasks').select('id').where('cycle_id', '=', cycleId).where('kind', '=', 'strategy').where('person_id', '=', executiveId));
+    .where(
+      'o.task_id',
+      'in',
+      db.selectFrom('tasks').select('id').where('cycle_id', '=', cycleId).where('kind', '=', 'strategy').where('person_id', '=', executiveId),
+    );
 }
 
 /**
@@ -183,7 +187,12 @@ export async function latestReview(db: Kysely<DB>, cycleId: number, subjectId: n
 }
 
 /** The comment of the latest review if it asked for changes. */
-export async function changesRequested(db: Kysely<DB>, cycleId: number, subjectId: number, reviewKind: Extract<TaskKind, 'review' | 'strategy-review'>): Promise<string | null> {
+export async function changesRequested(
+  db: Kysely<DB>,
+  cycleId: number,
+  subjectId: number,
+  reviewKind: Extract<TaskKind, 'review' | 'strategy-review'>,
+): Promise<string | null> {
   const review = await latestReview(db, cycleId, subjectId, reviewKind);
   return review?.decision === 'changes' ? (review.comment ?? '') : null;
 }

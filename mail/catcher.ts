@@ -89,12 +89,7 @@ function smtpError(message: string, responseCode: number): Error {
 }
 
 function isAddressObject(value: unknown): value is AddressObject {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    Array.isArray((value as AddressObject).value) &&
-    typeof (value as AddressObject).text === 'string'
-  );
+  return typeof value === 'object' && value !== null && Array.isArray((value as AddressObject).value) && typeof (value as AddressObject).text === 'string';
 }
 
 /** Header values are single lines; decoded encoded-words may still carry CR/LF (e.g. a hostile display name). */

@@ -77,7 +77,8 @@ function headerText(value: HeaderValue): string {
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' ? v : isAddressObject(v) ? v.text : '')).join(', ');
   if (isAddressObject(value)) return value.text;
-  if (typeof value === 'object' && value !== null && 'value' in value && typeof (value as { value: unknown }).value === 'string') return (value as { value: string }).value;
+  if (typeof value === 'object' && value !== null && 'value' in value && typeof (value as { value: unknown }).value === 'string')
+    return (value as { value: string }).value;
   return String(value);
 }
 
@@ -91,7 +92,12 @@ function firstAddress(value: AddressObject | AddressObject[] | undefined): strin
  * The `RCPT TO` check for reply addresses: the shape and domain, the key's MAC, then one indexed
  * lookup of the task. Unknown, forged and long-closed tasks: 550. Database errors: 451.
  */
-export function replyRecipientCheck(deps: { db: Kysely<DB>; tokenSecret: string; domain: string; now?: () => number }): (address: string) => Promise<RecipientVerdict> {
+export function replyRecipientCheck(deps: {
+  db: Kysely<DB>;
+  tokenSecret: string;
+  domain: string;
+  now?: () => number;
+}): (address: string) => Promise<RecipientVerdict> {
   const refuse = (message: string): RecipientVerdict => ({ accept: false, code: 550, message });
   return async (address) => {
     const key = keyOfReplyAddress(address, deps.domain);
@@ -133,7 +139,13 @@ class MessageTooBig extends Error {}
  */
 function parseStream(stream: SMTPServerDataStream): Promise<ParsedReply> {
   return new Promise<ParsedReply>((resolve, reject) => {
-    const parser = new MailParser({ skipHtmlToText: false, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true, maxHtmlLengthToParse: MAX_HTML_TO_TEXT });
+    const parser = new MailParser({
+      skipHtmlToText: false,
+      skipTextToHtml: true,
+      skipTextLinks: true,
+      skipImageLinks: true,
+      maxHtmlLengthToParse: MAX_HTML_TO_TEXT,
+    });
     let failure: Error | undefined;
     let streamEnded = false;
     let text = '';

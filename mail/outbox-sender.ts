@@ -119,7 +119,8 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
   /** Why a queued email is no longer worth sending, if it is not. */
   function staleReason(row: Row): string | null {
     // An invitation or reminder of a task that closed before it went out (HR advanced or cancelled) says nothing true any more.
-    if ((row.kind === 'task-reminder' || row.kind === 'task-invite') && row.task_status !== null && row.task_status !== 'open') return `task is ${row.task_status}`;
+    if ((row.kind === 'task-reminder' || row.kind === 'task-invite') && row.task_status !== null && row.task_status !== 'open')
+      return `task is ${row.task_status}`;
     if (row.kind === 'task-escalation' && (row.task_status === 'completed' || row.task_status === 'cancelled')) return `task is ${row.task_status}`;
     return null;
   }
@@ -138,7 +139,10 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
   }
 
   const linkOf = (ref: Pick<TaskRef, 'cycleId' | 'kind' | 'round' | 'personId' | 'subjectPersonId'>) =>
-    taskLink(publicBaseUrl, taskToken(tokenSecret, { cycleId: ref.cycleId, kind: ref.kind, round: ref.round, personId: ref.personId, subjectPersonId: ref.subjectPersonId }));
+    taskLink(
+      publicBaseUrl,
+      taskToken(tokenSecret, { cycleId: ref.cycleId, kind: ref.kind, round: ref.round, personId: ref.personId, subjectPersonId: ref.subjectPersonId }),
+    );
 
   /** An answer to a reply: the task's link and reply address again only when the task is still open and the reply did not complete it. */
   async function composeAnswer(row: Row): Promise<OutgoingMessage> {
@@ -170,7 +174,9 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
   /** Each task's personal link in an email that lists several tasks of its recipient. */
   function togetherLinks(d: OutboxData['tasks-together'], personId: number | null, cycleId: number | null): Record<number, string> {
     if (personId === null || cycleId === null) return {};
-    return Object.fromEntries(d.tasks.map((t) => [t.taskId, linkOf({ cycleId, kind: d.taskKind, round: d.round, personId, subjectPersonId: t.subjectPersonId })]));
+    return Object.fromEntries(
+      d.tasks.map((t) => [t.taskId, linkOf({ cycleId, kind: d.taskKind, round: d.round, personId, subjectPersonId: t.subjectPersonId })]),
+    );
   }
 
   async function compose(row: Row): Promise<OutgoingMessage> {
@@ -183,7 +189,15 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
     let replyTo: string | undefined;
     let extras: RenderExtras = {};
     if (toOwner) {
-      const ref: TaskRef = { id: row.task_id!, kind: row.task_kind!, cycleId: row.cycle_id!, personId: row.task_person_id!, ownerEmail: row.to_address, subjectPersonId: row.subject_person_id, round: row.round! };
+      const ref: TaskRef = {
+        id: row.task_id!,
+        kind: row.task_kind!,
+        cycleId: row.cycle_id!,
+        personId: row.task_person_id!,
+        ownerEmail: row.to_address,
+        subjectPersonId: row.subject_person_id,
+        round: row.round!,
+      };
       link = linkOf(ref);
       if (replyDomain) replyTo = replyAddress(tokenSecret, row.task_id!, replyDomain);
       if (REPLY_KINDS.has(ref.kind)) extras = await extrasFor(ref);
@@ -233,7 +247,10 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
         .then(() => (broken === undefined ? mark(ids, 'sent', null) : undefined))
         .catch((error: unknown) => {
           broken ??= error;
-          log.error({ err: error instanceof Error ? error.message : String(error), unmarked: ids.length }, 'could not mark emails sent; they stay queued and the send stops');
+          log.error(
+            { err: error instanceof Error ? error.message : String(error), unmarked: ids.length },
+            'could not mark emails sent; they stay queued and the send stops',
+          );
         });
       return flushing;
     };

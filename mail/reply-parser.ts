@@ -72,7 +72,10 @@ type Messages = ReplyMessages;
 const MESSAGES: Record<Locale, Messages> = {
   en: {
     empty: 'the reply is empty (above the quoted email): write your answer at the top',
-    noSuchKr: (n: number, count: number) => (count ? `there is no KR${n}: this task has ${count} key result${count === 1 ? '' : 's'} (KR1–KR${count})` : `there is no KR${n}: this task has no key results`),
+    noSuchKr: (n: number, count: number) =>
+      count
+        ? `there is no KR${n}: this task has ${count} key result${count === 1 ? '' : 's'} (KR1–KR${count})`
+        : `there is no KR${n}: this task has no key results`,
     twice: (n: number, first: number) => `KR${n} is given twice (also on line ${first})`,
     noValue: (n: number) => `KR${n} has no value after the colon`,
     milestone: (n: number) => `KR${n} is a milestone: write "done" or "not done"`,
@@ -165,7 +168,11 @@ export function parseReply(kind: TaskKind, text: string, keyResults: ReplyKeyRes
 }
 
 /** Field issues from the server (e.g. "keyResults.1.value: from 0 to 100") as problems on the reply's lines. */
-export function problemsFromIssues(parsed: ParsedReply, issues: { path: string; message: string; code?: string; params?: Record<string, string | number> }[], locale: Locale = 'en'): ReplyProblem[] {
+export function problemsFromIssues(
+  parsed: ParsedReply,
+  issues: { path: string; message: string; code?: string; params?: Record<string, string | number> }[],
+  locale: Locale = 'en',
+): ReplyProblem[] {
   const m: Messages = MESSAGES[locale] ?? MESSAGES.en;
   return issues.map((issue) => {
     const line = parsed.locate(issue.path);

@@ -67,7 +67,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   try {
     secureDataDir(config.dataDir);
-    const database = await openDatabase({ url: config.database.url, poolSize: config.database.poolSize, dataDir: config.dataDir, timeouts: config.database.timeouts });
+    const database = await openDatabase({
+      url: config.database.url,
+      poolSize: config.database.poolSize,
+      dataDir: config.dataDir,
+      timeouts: config.database.timeouts,
+    });
     cleanups.push(() => database.close());
     await migrateToLatest(database.db);
 
@@ -77,7 +82,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       // Per-run credentials: only this process's mailers can put mail into the catcher.
       const auth = { user: 'okr', pass: randomBytes(18).toString('base64url') };
       const { startMailCatcher } = await import('../mail/catcher');
-      mailCatcher = await startMailCatcher({ port: config.smtp.mailboxPort, dir: config.dataDir === 'memory://' ? undefined : join(config.dataDir, 'mailbox'), auth });
+      mailCatcher = await startMailCatcher({
+        port: config.smtp.mailboxPort,
+        dir: config.dataDir === 'memory://' ? undefined : join(config.dataDir, 'mailbox'),
+        auth,
+      });
       cleanups.push(() => mailCatcher!.close());
       smtpUrl = `smtp://${auth.user}:${auth.pass}@127.0.0.1:${mailCatcher.port}?tls=off`;
     }
@@ -94,11 +103,24 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     let worker: Worker | undefined;
     if (roles.worker) {
       const [{ createActivities }, { createWorker }] = await Promise.all([import('../activities'), import('./worker')]);
-      const mailer: Mailer = createMailer({ url: smtpUrl, from: config.smtp.from, maxConnections: config.smtp.maxConnections, ratePerSecond: config.smtp.ratePerSecond, replyDomain: config.replies.domain });
+      const mailer: Mailer = createMailer({
+        url: smtpUrl,
+        from: config.smtp.from,
+        maxConnections: config.smtp.maxConnections,
+        ratePerSecond: config.smtp.ratePerSecond,
+        replyDomain: config.replies.domain,
+      });
       cleanups.push(() => mailer.close());
       // Aborted when the worker is asked to stop: sends stop between messages at once, not after the grace time.
       const stopping = new AbortController();
-      const activities = createActivities({ db: database.db, mailer, publicBaseUrl: config.publicBaseUrl, tokenSecret: options.secrets.tokenSecret, log, stopping: stopping.signal });
+      const activities = createActivities({
+        db: database.db,
+        mailer,
+        publicBaseUrl: config.publicBaseUrl,
+        tokenSecret: options.secrets.tokenSecret,
+        log,
+        stopping: stopping.signal,
+      });
       worker = await createWorker({
         connection: await temporal.workerConnection(),
         namespace: temporal.namespace,
@@ -157,11 +179,28 @@ export async function startStack(options: StackOptions): Promise<Stack> {
             smtpReachable: () => tcpReachable(smtpUrl!),
           },
           health: {
-            database: () => database.ping().then(() => true, () => false),
+            database: () =>
+              database.ping().then(
+                () => true,
+                () => false,
+              ),
             temporal: () => temporalReachable(access),
           },
         },
-        { mounts: mailCatcher ? [{ path: '/dev/mailbox', app: createMailboxRouter(mailCatcher, { basePath: '/dev/mailbox', allowedHosts: hosts, timeZoneOf: (emails) => timeZonesByEmail(database.db, emails) }) }] : [] },
+        {
+          mounts: mailCatcher
+            ? [
+                {
+                  path: '/dev/mailbox',
+                  app: createMailboxRouter(mailCatcher, {
+                    basePath: '/dev/mailbox',
+                    allowedHosts: hosts,
+                    timeZoneOf: (emails) => timeZonesByEmail(database.db, emails),
+                  }),
+                },
+              ]
+            : [],
+        },
       );
       const server = await listen(isLoopbackBind(config.host) ? guardHost(app.fetch, hosts) : app.fetch, config.host, config.port);
       cleanups.push(() => closeServer(server));
@@ -175,7 +214,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // INBOUND_SMTP_PORT is not 0: an SMTP listener for `tasks+<key>@<domain>` that completes tasks
     // through the same Temporal update as the task page, and answers each reply by email.
     if (roles.api && config.replies.domain && config.replies.inboundPort > 0) {
-      const [{ completeThroughWorkflow, createReplyHandler }, { replyRecipientCheck, startInboundServer }] = await Promise.all([import('../core/replies'), import('../mail/inbound')]);
+      const [{ completeThroughWorkflow, createReplyHandler }, { replyRecipientCheck, startInboundServer }] = await Promise.all([
+        import('../core/replies'),
+        import('../mail/inbound'),
+      ]);
       const replyDomain = config.replies.domain;
       const answers = createMailer({ url: smtpUrl, from: config.smtp.from, maxConnections: 1, ratePerSecond: config.smtp.ratePerSecond, replyDomain });
       cleanups.push(() => answers.close());

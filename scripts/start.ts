@@ -20,8 +20,12 @@ runMain(async () => {
     `                 (signs in ${consoleLink.email} once, within 15 minutes; then ${config.publicBaseUrl}/console/sign-in)`,
     `  API            ${stack.apiUrl}`,
     `  API docs       ${stack.apiUrl}/docs`,
-    stack.mailCatcher ? `  Mailbox        ${stack.apiUrl}/dev/mailbox   (SMTP on 127.0.0.1:${stack.mailCatcher.port})` : `  Mail           via ${new URL(config.smtp.url!).host}`,
-    config.replies.domain && config.replies.inboundPort ? `  Replies        tasks+…@${config.replies.domain} to SMTP port ${config.replies.inboundPort} complete tasks` : '  Replies        off (set MAIL_REPLY_DOMAIN)',
+    stack.mailCatcher
+      ? `  Mailbox        ${stack.apiUrl}/dev/mailbox   (SMTP on 127.0.0.1:${stack.mailCatcher.port})`
+      : `  Mail           via ${new URL(config.smtp.url!).host}`,
+    config.replies.domain && config.replies.inboundPort
+      ? `  Replies        tasks+…@${config.replies.domain} to SMTP port ${config.replies.inboundPort} complete tasks`
+      : '  Replies        off (set MAIL_REPLY_DOMAIN)',
     `  Temporal       ${stack.temporal.address}${stack.temporal.uiUrl ? `   Web UI ${stack.temporal.uiUrl}` : ''}`,
     `  Database       ${stack.database.kind === 'pglite' ? `embedded PostgreSQL (PGlite) in ${config.dataDir}/pglite` : 'DATABASE_URL'}`,
     `  API key        ${config.bootstrapApiKey ? '(BOOTSTRAP_API_KEY from the environment)' : secrets.bootstrapApiKey}`,

@@ -40,7 +40,10 @@ export function registerCompletions(batch: BatchState): void {
         }
         const parsed = submissionSchemas[task!.info.kind].safeParse(submission);
         if (!parsed.success) {
-          outcomes[index] = { taskId, error: { type: ErrorCode.validation, message: 'the submission is not valid', issues: toFieldIssues(parsed.error.issues) } };
+          outcomes[index] = {
+            taskId,
+            error: { type: ErrorCode.validation, message: 'the submission is not valid', issues: toFieldIssues(parsed.error.issues) },
+          };
           return;
         }
         task!.status = 'completing';
@@ -70,7 +73,11 @@ export function registerCompletions(batch: BatchState): void {
     {
       validator: ({ items }: CompleteTasksInput) => {
         if (!Array.isArray(items) || items.length < 1 || items.length > MAX_COMPLETIONS_PER_UPDATE) {
-          throw ApplicationFailure.create({ type: ErrorCode.validation, message: `items must hold 1 to ${MAX_COMPLETIONS_PER_UPDATE} completions`, nonRetryable: true });
+          throw ApplicationFailure.create({
+            type: ErrorCode.validation,
+            message: `items must hold 1 to ${MAX_COMPLETIONS_PER_UPDATE} completions`,
+            nonRetryable: true,
+          });
         }
       },
     },
@@ -122,14 +129,26 @@ export function registerCompletions(batch: BatchState): void {
     }
     const parsed = submissionSchemas[task.info.kind].safeParse(submission);
     if (!parsed.success) {
-      throw ApplicationFailure.create({ type: ErrorCode.validation, message: 'the submission is not valid', nonRetryable: true, details: [{ issues: toFieldIssues(parsed.error.issues) }] });
+      throw ApplicationFailure.create({
+        type: ErrorCode.validation,
+        message: 'the submission is not valid',
+        nonRetryable: true,
+        details: [{ issues: toFieldIssues(parsed.error.issues) }],
+      });
     }
     correcting.add(taskId);
     try {
-      const { outcomes } = await submissionActs.recordSubmissions({ items: [{ taskId, kind: task.info.kind, submission: parsed.data, via, correction: true }] });
+      const { outcomes } = await submissionActs.recordSubmissions({
+        items: [{ taskId, kind: task.info.kind, submission: parsed.data, via, correction: true }],
+      });
       const result = outcomes[0]!;
       if ('error' in result) {
-        throw ApplicationFailure.create({ type: result.error.type, message: result.error.message, nonRetryable: true, details: result.error.issues ? [{ issues: result.error.issues }] : [] });
+        throw ApplicationFailure.create({
+          type: result.error.type,
+          message: result.error.message,
+          nonRetryable: true,
+          details: result.error.issues ? [{ issues: result.error.issues }] : [],
+        });
       }
       return { taskId, status: 'completed', completedAt: result.completedAt };
     } finally {

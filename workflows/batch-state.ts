@@ -3,7 +3,16 @@
  * and HR's requests not applied yet (extensions, removals, a close). Plain state with no
  * Temporal calls, so the batch workflow reads as its steps (workflows/task-batch.ts).
  */
-import { type CloseBatchInput, type CompletionRefusal, ErrorCode, type ExtendTasksInput, type TaskBatchState, type TaskKind, type TaskPolicy, durationToMs } from '../contract';
+import {
+  type CloseBatchInput,
+  type CompletionRefusal,
+  ErrorCode,
+  type ExtendTasksInput,
+  type TaskBatchState,
+  type TaskKind,
+  type TaskPolicy,
+  durationToMs,
+} from '../contract';
 import type { RecordSubmissionResult, TaskInfo } from '../activities/tasks';
 import { type DueRules, type DueTask, dueNow, nextEventAt } from './due-events';
 import type { TaskBatchInput } from './task-batch';
@@ -76,7 +85,13 @@ export class BatchState {
   }
 
   snapshot(): TaskBatchState {
-    return { open: this.unfinished(), completed: this.count('completed'), expired: this.count('expired'), cancelled: this.count('cancelled'), dueAt: this.input.opening.dueAt };
+    return {
+      open: this.unfinished(),
+      completed: this.count('completed'),
+      expired: this.count('expired'),
+      cancelled: this.count('cancelled'),
+      dueAt: this.input.opening.dueAt,
+    };
   }
 
   /** A recorded completion: the task is done; a chain may owe a follow-up. */

@@ -25,20 +25,24 @@ export function batchSteps(batch: BatchState, input: TaskBatchInput, step: Step,
       await step('sendQueuedEmails', (acts) => acts.sendQueuedEmails({ senderRef: workflowId }), undefined);
       return;
     }
-    await step('sendQueuedEmails', async (acts) => {
-      if (batch.closeRequest) return undefined;
-      sending = new CancellationScope({ cancellable: true });
-      try {
-        return await sending.run(() => acts.sendQueuedEmails({ senderRef: workflowId }));
-      } catch (error) {
-        // Only HR's close is ours to absorb; any other cancellation (an operator's retry of a
-        // stalled send cancels the probing attempt) belongs to the step around us.
-        if (isCancellation(error) && batch.closeRequest) return undefined;
-        throw error;
-      } finally {
-        sending = undefined;
-      }
-    }, undefined);
+    await step(
+      'sendQueuedEmails',
+      async (acts) => {
+        if (batch.closeRequest) return undefined;
+        sending = new CancellationScope({ cancellable: true });
+        try {
+          return await sending.run(() => acts.sendQueuedEmails({ senderRef: workflowId }));
+        } catch (error) {
+          // Only HR's close is ours to absorb; any other cancellation (an operator's retry of a
+          // stalled send cancels the probing attempt) belongs to the step around us.
+          if (isCancellation(error) && batch.closeRequest) return undefined;
+          throw error;
+        } finally {
+          sending = undefined;
+        }
+      },
+      undefined,
+    );
   }
 
   return {
@@ -47,17 +51,22 @@ export function batchSteps(batch: BatchState, input: TaskBatchInput, step: Step,
       let opened = false;
       while (batch.followUps.length && !batch.closeRequest) {
         const f = batch.followUps.shift()!;
-        const info = await step('openFollowUpTask', (acts) => acts.openFollowUpTask({
-          cycleKey: input.cycleKey,
-          kind: f.kind,
-          round: f.round,
-          subjectPersonId: f.subjectPersonId,
-          batchNo: input.batchNo,
-          dueAt: input.followUpDueAt ?? input.opening.dueAt,
-          ...(f.comment ? { comment: f.comment } : {}),
-          timeZone: policy.timeZone,
-          workflowId,
-        }), null);
+        const info = await step(
+          'openFollowUpTask',
+          (acts) =>
+            acts.openFollowUpTask({
+              cycleKey: input.cycleKey,
+              kind: f.kind,
+              round: f.round,
+              subjectPersonId: f.subjectPersonId,
+              batchNo: input.batchNo,
+              dueAt: input.followUpDueAt ?? input.opening.dueAt,
+              ...(f.comment ? { comment: f.comment } : {}),
+              timeZone: policy.timeZone,
+              workflowId,
+            }),
+          null,
+        );
         if (info) {
           batch.track(info);
           opened = true;
@@ -69,7 +78,9 @@ export function batchSteps(batch: BatchState, input: TaskBatchInput, step: Step,
     async cancelRemoved(): Promise<void> {
       if (!batch.removals.length) return;
       const personIds = batch.removals.splice(0);
-      const { closed } = await step('closeTasks', (acts) => acts.closeTasks({ workflowId, personIds, status: 'cancelled', reason: 'left the cycle' }), { closed: [] });
+      const { closed } = await step('closeTasks', (acts) => acts.closeTasks({ workflowId, personIds, status: 'cancelled', reason: 'left the cycle' }), {
+        closed: [],
+      });
       batch.setStatus(closed, 'cancelled');
     },
 
@@ -99,10 +110,19 @@ export function batchSteps(batch: BatchState, input: TaskBatchInput, step: Step,
         await step('queueTaskReminders', (acts) => acts.queueTaskReminders({ workflowId, taskIds, reminderNo, timeZone: policy.timeZone }), { queued: 0 });
       }
       for (const [escalationStep, taskIds] of escalations) {
-        await step('queueEscalations', (acts) => acts.queueEscalations({ workflowId, taskIds, step: escalationStep, level: policy.escalations[escalationStep]!.to, timeZone: policy.timeZone }), { queued: 0 });
+        await step(
+          'queueEscalations',
+          (acts) =>
+            acts.queueEscalations({ workflowId, taskIds, step: escalationStep, level: policy.escalations[escalationStep]!.to, timeZone: policy.timeZone }),
+          { queued: 0 },
+        );
       }
       if (expiring.length) {
-        const { closed } = await step('closeTasks', (acts) => acts.closeTasks({ workflowId, taskIds: expiring, status: 'expired', reason: 'due time passed' }), { closed: [] });
+        const { closed } = await step(
+          'closeTasks',
+          (acts) => acts.closeTasks({ workflowId, taskIds: expiring, status: 'expired', reason: 'due time passed' }),
+          { closed: [] },
+        );
         batch.setStatus(closed, 'expired');
         batch.setStatus(expiring, 'expired', true);
       }

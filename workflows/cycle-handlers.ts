@@ -42,12 +42,16 @@ export function registerControls(cycle: CycleRun): void {
       validator: (i) => {
         checkPhase(i.phase);
         if (i.scope === 'week') {
-          if (i.phase !== 'checkins') throw reject(ErrorCode.validation, 'scope "week" ends one check-in week: phase must be checkins', [{ path: 'scope', message: 'only for phase checkins' }]);
+          if (i.phase !== 'checkins')
+            throw reject(ErrorCode.validation, 'scope "week" ends one check-in week: phase must be checkins', [
+              { path: 'scope', message: 'only for phase checkins' },
+            ]);
           if (!cycle.calendar) throw reject(ErrorCode.conflict, 'this cycle was started before single check-in weeks could be ended: advance the whole phase');
           if (cycle.openWeek === null) throw reject(ErrorCode.conflict, 'no check-in week is open now');
         }
         const key = advanceKey(i, cycle.advanceStep(i));
-        if (cycle.advancing === key) throw reject(ErrorCode.conflict, `${key === i.phase ? `phase ${i.phase}` : describe(i, cycle.advanceStep(i))} is already being advanced`);
+        if (cycle.advancing === key)
+          throw reject(ErrorCode.conflict, `${key === i.phase ? `phase ${i.phase}` : describe(i, cycle.advanceStep(i))} is already being advanced`);
       },
     },
   );
@@ -60,7 +64,8 @@ export function registerControls(cycle: CycleRun): void {
     {
       validator: (i) => {
         checkPhase(i.phase);
-        if (!(Date.parse(i.until) > Date.now())) throw reject(ErrorCode.validation, 'until must be in the future', [{ path: 'until', message: 'must be in the future' }]);
+        if (!(Date.parse(i.until) > Date.now()))
+          throw reject(ErrorCode.validation, 'until must be in the future', [{ path: 'until', message: 'must be in the future' }]);
       },
     },
   );
@@ -74,7 +79,8 @@ export function registerControls(cycle: CycleRun): void {
     },
     {
       validator: (_i: CancelCycleInput) => {
-        if (state.status !== 'running' || cycle.cancelled) throw reject(ErrorCode.conflict, `the cycle is already ${cycle.cancelled ? 'cancelled' : state.status}`);
+        if (state.status !== 'running' || cycle.cancelled)
+          throw reject(ErrorCode.conflict, `the cycle is already ${cycle.cancelled ? 'cancelled' : state.status}`);
       },
     },
   );

@@ -4,7 +4,16 @@
  * its batches while applying HR's controls, continue as new. The phases themselves are in
  * workflows/phases.ts; the story in workflows/okr-cycle.ts.
  */
-import { type ChildWorkflowHandle, type SignalDefinition, allHandlersFinished, condition, continueAsNew, patched, startChild, workflowInfo } from '@temporalio/workflow';
+import {
+  type ChildWorkflowHandle,
+  type SignalDefinition,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  patched,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
 import {
   type AdvancePhaseInput,
   type CancelCycleInput,
@@ -143,13 +152,20 @@ export class CycleRun {
   async handOver(): Promise<never> {
     await condition(allHandlersFinished);
     const { state, step, week, checkIns, controls, cancelled } = this;
-    return continueAsNew<(i: OkrCycleInput) => Promise<unknown>>({ ...this.input, resume: { state, step, week, checkIns, controls: [...controls], cancelled } });
+    return continueAsNew<(i: OkrCycleInput) => Promise<unknown>>({
+      ...this.input,
+      resume: { state, step, week, checkIns, controls: [...controls], cancelled },
+    });
   }
 
   /** Queues one of the cycle's own emails (announcement, cancellation) and sends it. */
   async sendCycleEmail(kind: 'awards-announcement' | 'cycle-cancelled', reason?: string): Promise<void> {
     const senderRef = workflowInfo().workflowId;
-    await this.run('queueCycleEmail', (acts) => acts.queueCycleEmail({ cycleKey: this.cycleKey, senderRef, timeZone: this.schedule.timeZone, kind, ...(reason ? { reason } : {}) }), { queued: 0 });
+    await this.run(
+      'queueCycleEmail',
+      (acts) => acts.queueCycleEmail({ cycleKey: this.cycleKey, senderRef, timeZone: this.schedule.timeZone, kind, ...(reason ? { reason } : {}) }),
+      { queued: 0 },
+    );
     await this.run('sendQueuedEmails', (acts) => acts.sendQueuedEmails({ senderRef }), undefined);
   }
 
@@ -157,7 +173,13 @@ export class CycleRun {
    * Starts one child per batch and waits for all of them, handling HR's controls meanwhile.
    * Batches added while the phase runs (new participants) get their own child.
    */
-  async runBatches(phase: Phase, perBatch: boolean, make: (batchNo: number) => BatchOpening, batchPolicy: TaskPolicy = this.policy, round = 1): Promise<TaskBatchResult[]> {
+  async runBatches(
+    phase: Phase,
+    perBatch: boolean,
+    make: (batchNo: number) => BatchOpening,
+    batchPolicy: TaskPolicy = this.policy,
+    round = 1,
+  ): Promise<TaskBatchResult[]> {
     const results: TaskBatchResult[] = [];
     const { cycleKey, active } = this;
     const stepPolicy = this.input.stepPolicy ?? DEFAULT_STEP_POLICY;
@@ -215,7 +237,15 @@ export class CycleRun {
           state.batchCount = Math.max(state.batchCount, b + 1);
           if (this.perPhaseStart) await this.perPhaseStart(b);
         }
-        if (addedBatches.length) state.participantCount = (await this.run('loadCycle', (acts) => acts.loadCycle({ cycleKey: this.cycleKey }), { cycleId: 0, title: '', participantCount: state.participantCount, batchCount: state.batchCount })).participantCount;
+        if (addedBatches.length)
+          state.participantCount = (
+            await this.run('loadCycle', (acts) => acts.loadCycle({ cycleKey: this.cycleKey }), {
+              cycleId: 0,
+              title: '',
+              participantCount: state.participantCount,
+              batchCount: state.batchCount,
+            })
+          ).participantCount;
       }
     }
   }

@@ -16,7 +16,11 @@ export const PHASE_TABLE: Record<Phase, PhaseRunner> = {
   async strategy(cycle, ps) {
     const due = iso(Date.parse(ps.openedAt!) + durationToMs(cycle.schedule.strategy));
     ps.dueAt = due;
-    await cycle.runBatches('strategy', false, () => ({ opening: { kind: 'strategy', round: 1, dueAt: due }, chain: { author: 'strategy', reviewer: 'strategy-review', loop: true }, followUpDueAt: due }));
+    await cycle.runBatches('strategy', false, () => ({
+      opening: { kind: 'strategy', round: 1, dueAt: due },
+      chain: { author: 'strategy', reviewer: 'strategy-review', loop: true },
+      followUpDueAt: due,
+    }));
   },
 
   /** Everyone drafts objectives aligned to a parent; managers' drafts are due earlier. */
@@ -25,14 +29,20 @@ export const PHASE_TABLE: Record<Phase, PhaseRunner> = {
     const dueMs = opened + durationToMs(cycle.schedule.drafting);
     const managerDue = dueMs - durationToMs(cycle.schedule.managerLead);
     ps.dueAt = iso(dueMs);
-    await cycle.runBatches('drafting', true, () => ({ opening: { kind: 'draft', round: 1, dueAt: ps.dueAt!, ...(managerDue > opened ? { managerDueAt: iso(managerDue) } : {}) } }));
+    await cycle.runBatches('drafting', true, () => ({
+      opening: { kind: 'draft', round: 1, dueAt: ps.dueAt!, ...(managerDue > opened ? { managerDueAt: iso(managerDue) } : {}) },
+    }));
   },
 
   /** Managers review their reports' drafts; "changes requested" opens the next drafting round. */
   async review(cycle, ps) {
     const due = iso(Date.parse(ps.openedAt!) + durationToMs(cycle.schedule.review));
     ps.dueAt = due;
-    await cycle.runBatches('review', true, () => ({ opening: { kind: 'review', round: 1, dueAt: due }, chain: { author: 'draft', reviewer: 'review', loop: true }, followUpDueAt: due }));
+    await cycle.runBatches('review', true, () => ({
+      opening: { kind: 'review', round: 1, dueAt: due },
+      chain: { author: 'draft', reviewer: 'review', loop: true },
+      followUpDueAt: due,
+    }));
   },
 
   /**
@@ -68,7 +78,9 @@ export const PHASE_TABLE: Record<Phase, PhaseRunner> = {
       // Added after the first recorded histories: older cycles replay without the digest.
       if ((calendar || patched('manager-digest-v1')) && !cycle.cancelled) {
         const senderRef = `${workflowInfo().workflowId}:digest:${week}`;
-        await cycle.run('queueManagerDigests', (acts) => acts.queueManagerDigests({ cycleKey: cycle.cycleKey, week, senderRef, timeZone: schedule.timeZone }), { queued: 0 });
+        await cycle.run('queueManagerDigests', (acts) => acts.queueManagerDigests({ cycleKey: cycle.cycleKey, week, senderRef, timeZone: schedule.timeZone }), {
+          queued: 0,
+        });
         await cycle.run('sendQueuedEmails', (acts) => acts.sendQueuedEmails({ senderRef }), undefined);
       }
       if (cycle.shouldContinueAsNew()) await cycle.handOver();
@@ -108,14 +120,19 @@ export const PHASE_TABLE: Record<Phase, PhaseRunner> = {
 /** Check-in weeks of cycles started before the calendar: planned by an activity from now on. */
 async function plannedByActivity(cycle: CycleRun) {
   const { schedule } = cycle;
-  const planned = await cycle.run('planCheckIns', (acts) => acts.planCheckIns({
-    cycleKey: cycle.cycleKey,
-    from: new Date().toISOString(),
-    timeZone: schedule.timeZone,
-    weekday: schedule.checkIns.weekday,
-    hour: schedule.checkIns.hour,
-    ...(schedule.checkIns.every ? { everyMs: durationToMs(schedule.checkIns.every) } : {}),
-    weeks: schedule.checkIns.weeks,
-  }), { weeks: [] });
+  const planned = await cycle.run(
+    'planCheckIns',
+    (acts) =>
+      acts.planCheckIns({
+        cycleKey: cycle.cycleKey,
+        from: new Date().toISOString(),
+        timeZone: schedule.timeZone,
+        weekday: schedule.checkIns.weekday,
+        hour: schedule.checkIns.hour,
+        ...(schedule.checkIns.every ? { everyMs: durationToMs(schedule.checkIns.every) } : {}),
+        weeks: schedule.checkIns.weeks,
+      }),
+    { weeks: [] },
+  );
   return planned.weeks;
 }

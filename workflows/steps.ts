@@ -21,15 +21,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import {
-  ErrorCode,
-  type ResolveStallInput,
-  type StalledStep,
-  type StepPolicy,
-  durationToMs,
-  resolveStallUpdate,
-  stalledStepsQuery,
-} from '../contract';
+import { ErrorCode, type ResolveStallInput, type StalledStep, type StepPolicy, durationToMs, resolveStallUpdate, stalledStepsQuery } from '../contract';
 
 export type Acts = ReturnType<typeof proxyActivities<Activities>>;
 
@@ -76,7 +68,12 @@ export function createSteps(policy: StepPolicy, ctx: StepContext) {
           throw ApplicationFailure.create({ type: ErrorCode.conflict, message: 'this step is not stalled (any more)', nonRetryable: true });
         }
         if (input.action === 'skip' && !input.reason?.trim()) {
-          throw ApplicationFailure.create({ type: ErrorCode.validation, message: 'a skip needs a reason', nonRetryable: true, details: [{ issues: [{ path: 'reason', message: 'say why the step is skipped' }] }] });
+          throw ApplicationFailure.create({
+            type: ErrorCode.validation,
+            message: 'a skip needs a reason',
+            nonRetryable: true,
+            details: [{ issues: [{ path: 'reason', message: 'say why the step is skipped' }] }],
+          });
         }
       },
     },
@@ -114,7 +111,11 @@ export function createSteps(policy: StepPolicy, ctx: StepContext) {
           if ('value' in probed) {
             // It succeeded by itself (or its last attempt did, while an operator's decision came in).
             const by = probed.decision;
-            await reportActs.resolveStall(by ? { stallKey, action: 'retry', actor: by.actor, reason: by.reason ?? null } : { stallKey, action: 'retry', actor: AUTO_RESUME, reason: 'the step succeeded again by itself' });
+            await reportActs.resolveStall(
+              by
+                ? { stallKey, action: 'retry', actor: by.actor, reason: by.reason ?? null }
+                : { stallKey, action: 'retry', actor: AUTO_RESUME, reason: 'the step succeeded again by itself' },
+            );
             return probed.value;
           }
           const decision = probed.decision;
@@ -126,7 +127,12 @@ export function createSteps(policy: StepPolicy, ctx: StepContext) {
         const decision = decisions.get(stallKey) ?? { stallKey, action: 'retry' as const, actor: 'auto-retry' };
         stalled.delete(stallKey);
         await recorded;
-        await reportActs.resolveStall({ stallKey, action: decision.action, actor: decision.actor, reason: decision.reason ?? (decided ? null : 'retried automatically') });
+        await reportActs.resolveStall({
+          stallKey,
+          action: decision.action,
+          actor: decision.actor,
+          reason: decision.reason ?? (decided ? null : 'retried automatically'),
+        });
         if (decision.action === 'skip') return onSkip;
       }
     }
@@ -137,12 +143,17 @@ export function createSteps(policy: StepPolicy, ctx: StepContext) {
    * is cancelled and its running attempt, if any, awaited: its success still counts). A business
    * failure while probing is thrown, as in `step`.
    */
-  async function probeUntilDecided<T>(stallKey: string, run: (a: Acts) => Promise<T>): Promise<{ value: T; decision?: ResolveStallInput } | { decision: ResolveStallInput }> {
+  async function probeUntilDecided<T>(
+    stallKey: string,
+    run: (a: Acts) => Promise<T>,
+  ): Promise<{ value: T; decision?: ResolveStallInput } | { decision: ResolveStallInput }> {
     const scope = new CancellationScope();
-    const probe = scope.run(() => run(probeActs)).then(
-      (value) => ({ value }),
-      (error: unknown) => ({ error }),
-    );
+    const probe = scope
+      .run(() => run(probeActs))
+      .then(
+        (value) => ({ value }),
+        (error: unknown) => ({ error }),
+      );
     const decided = condition(() => decisions.has(stallKey));
     const first = await Promise.race([probe, decided.then(() => ({ decided: true as const }))]);
     if ('value' in first) return { value: first.value };

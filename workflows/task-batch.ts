@@ -70,17 +70,22 @@ export async function taskBatch(input: TaskBatchInput): Promise<TaskBatchResult>
   });
   setHandler(batchChangesSignal, (c: BatchChangesInput) => batch.request('remove', c.removedPersonIds));
 
-  const opened = await step('openPhaseTasks', (acts) => acts.openPhaseTasks({
-    cycleKey: input.cycleKey,
-    kind: opening.kind,
-    round: opening.round,
-    batchNo: input.batchNo,
-    dueAt: opening.dueAt,
-    ...(opening.managerDueAt ? { managerDueAt: opening.managerDueAt } : {}),
-    ...(opening.weekStart ? { weekStart: opening.weekStart } : {}),
-    timeZone: policy.timeZone,
-    workflowId,
-  }), { tasks: [], created: 0 });
+  const opened = await step(
+    'openPhaseTasks',
+    (acts) =>
+      acts.openPhaseTasks({
+        cycleKey: input.cycleKey,
+        kind: opening.kind,
+        round: opening.round,
+        batchNo: input.batchNo,
+        dueAt: opening.dueAt,
+        ...(opening.managerDueAt ? { managerDueAt: opening.managerDueAt } : {}),
+        ...(opening.weekStart ? { weekStart: opening.weekStart } : {}),
+        timeZone: policy.timeZone,
+        workflowId,
+      }),
+    { tasks: [], created: 0 },
+  );
   for (const t of opened.tasks) batch.track(t);
   batch.loaded = true;
   let mailQueued = opened.tasks.length > 0;

@@ -80,7 +80,9 @@ export function respond(c: Context, page: string, status: 200 | 400 | 401 | 403 
 }
 
 /** A short page with a heading and one message (errors, confirmations). */
-export function messagePage(input: Omit<ConsolePageInput, 'body'> & { heading: string; message: string; tone?: 'ok' | 'error' | 'plain'; extra?: Piece }): string {
+export function messagePage(
+  input: Omit<ConsolePageInput, 'body'> & { heading: string; message: string; tone?: 'ok' | 'error' | 'plain'; extra?: Piece },
+): string {
   const cls = input.tone === 'ok' ? 'ok' : input.tone === 'error' ? 'banner' : 'muted';
   return consolePage({
     ...input,
@@ -91,5 +93,12 @@ export function messagePage(input: Omit<ConsolePageInput, 'body'> & { heading: s
 /** The 403 page in the person's language, naming the roles the page needs. */
 export function forbiddenPage(person: SignedInPerson, roles: readonly ApiRole[]): string {
   const w = consoleWords(person.locale);
-  return messagePage({ title: w.forbidden.title, locale: person.locale, person, heading: w.forbidden.heading, message: w.forbidden.body(roles.join(' / ')), tone: 'error' });
+  return messagePage({
+    title: w.forbidden.title,
+    locale: person.locale,
+    person,
+    heading: w.forbidden.heading,
+    message: w.forbidden.body(roles.join(' / ')),
+    tone: 'error',
+  });
 }

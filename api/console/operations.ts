@@ -68,20 +68,29 @@ ${body}`,
       listCycleSummaryRows(db),
     ]);
     const counts = await Promise.all(cycles.map(async (cy) => emailCountsByStatus(db, (await findCycleByKey(db, cy.key))!.id)));
-    const state = (ok: boolean | undefined) => (ok === undefined ? html`<span class="muted">${w.unknown}</span>` : ok ? html`<span class="up">${w.up}</span>` : html`<span class="down">${w.down}</span>`);
+    const state = (ok: boolean | undefined) =>
+      ok === undefined ? html`<span class="muted">${w.unknown}</span>` : ok ? html`<span class="up">${w.up}</span>` : html`<span class="down">${w.down}</span>`;
     const cols = w.cols;
     return page(
       c,
       'overview',
       html`${notice?.ok ? html`<p class="ok" role="status">${notice.ok}</p>` : ''}${notice?.error ? html`<p class="banner" role="alert">${notice.error}</p>` : ''}
 <h2>${w.health}</h2>
-<ul class="cards health">${([['database', database], ['temporal', temporal], ['smtp', smtp]] as const).map(([k, ok]) => html`<li class="card">${w.services[k]}${colon}${state(ok)}</li>`)}</ul>
+<ul class="cards health">${(
+        [
+          ['database', database],
+          ['temporal', temporal],
+          ['smtp', smtp],
+        ] as const
+      ).map(([k, ok]) => html`<li class="card">${w.services[k]}${colon}${state(ok)}</li>`)}</ul>
 <h2>${w.stalled}</h2>
 ${
   stalled.length
     ? html`<div class="table-wrap"><table class="stack"><thead><tr><th scope="col">${cols.step}</th><th scope="col">${cols.cycle}</th><th scope="col">${cols.where}</th><th scope="col">${cols.since}</th><th scope="col">${cols.why}</th><th scope="col">${cols.attempts}</th><th scope="col">${cols.actions}</th></tr></thead><tbody>
 ${stalled.map(
-  (s) => html`<tr id="${s.id}"><td data-label="${cols.step}">${s.step}<br><span class="muted small">${s.id}${s.phase ? ` · ${s.phase}` : ''}</span></td><td data-label="${cols.cycle}">${s.cycleKey ?? '—'}</td><td data-label="${cols.where}">${s.where}</td><td data-label="${cols.since}">${when(c, s.since)}</td><td data-label="${cols.why}">${s.why}</td><td data-label="${cols.attempts}">${s.attempts}</td>
+  (
+    s,
+  ) => html`<tr id="${s.id}"><td data-label="${cols.step}">${s.step}<br><span class="muted small">${s.id}${s.phase ? ` · ${s.phase}` : ''}</span></td><td data-label="${cols.cycle}">${s.cycleKey ?? '—'}</td><td data-label="${cols.where}">${s.where}</td><td data-label="${cols.since}">${when(c, s.since)}</td><td data-label="${cols.why}">${s.why}</td><td data-label="${cols.attempts}">${s.attempts}</td>
 <td data-label="${cols.actions}"><form method="post" action="/console/operations/stalled/${s.id}/retry"><button type="submit">${w.retry}</button></form>
 <form method="post" action="/console/operations/stalled/${s.id}/skip" class="skip-form"><label for="reason-${s.id}">${w.reason}</label><input id="reason-${s.id}" name="reason" maxlength="500"${
     notice?.stallId === s.id ? html` aria-invalid="true" aria-describedby="reason-error-${s.id}"` : ''
@@ -151,11 +160,12 @@ ${
   emails.length
     ? html`<div class="table-wrap"><table class="stack"><thead><tr><th scope="col">${cols.to}</th><th scope="col">${cols.kind}</th><th scope="col">${cols.status}</th><th scope="col">${cols.attempts}</th><th scope="col">${cols.lastError}</th><th scope="col">${cols.updated}</th><th scope="col">${cols.action}</th></tr></thead><tbody>
 ${emails.map(
-  (e) => html`<tr${e.status === 'failed' ? raw(' class="bad"') : ''}><td data-label="${cols.to}">${e.to_name} &lt;${e.to_address}&gt;</td><td data-label="${cols.kind}">${e.kind}</td><td data-label="${cols.status}">${w.status[e.status] ?? e.status}</td><td data-label="${cols.attempts}">${e.attempts}</td><td data-label="${cols.lastError}">${e.last_error ?? ''}</td><td data-label="${cols.updated}">${when(c, e.updated_at)}</td><td data-label="${cols.action}">${
-    e.status === 'failed'
-      ? html`<form method="post" action="/console/operations/stalled/email-${e.id}/retry"><input type="hidden" name="back" value="outbox"><input type="hidden" name="cycle" value="${cycle!.key}"><button type="submit">${w.resend}</button></form>`
-      : ''
-  }</td></tr>`,
+  (e) =>
+    html`<tr${e.status === 'failed' ? raw(' class="bad"') : ''}><td data-label="${cols.to}">${e.to_name} &lt;${e.to_address}&gt;</td><td data-label="${cols.kind}">${e.kind}</td><td data-label="${cols.status}">${w.status[e.status] ?? e.status}</td><td data-label="${cols.attempts}">${e.attempts}</td><td data-label="${cols.lastError}">${e.last_error ?? ''}</td><td data-label="${cols.updated}">${when(c, e.updated_at)}</td><td data-label="${cols.action}">${
+      e.status === 'failed'
+        ? html`<form method="post" action="/console/operations/stalled/email-${e.id}/retry"><input type="hidden" name="back" value="outbox"><input type="hidden" name="cycle" value="${cycle!.key}"><button type="submit">${w.resend}</button></form>`
+        : ''
+    }</td></tr>`,
 )}
 </tbody></table></div>`
     : html`<p>${w.noEmails}</p>`
@@ -177,8 +187,12 @@ ${emails.map(
       before: /^\d{1,15}$/.test(text(q.before)) ? Number(q.before) : undefined,
     };
     const cycleExists = filter.cycle ? Boolean(await findCycleByKey(db, filter.cycle)) : true;
-    const found = cycleExists ? await queryAudit(db, { ...filter, since: filter.since ? new Date(`${filter.since}T00:00:00Z`) : undefined, limit: 100 }) : { entries: [], next: null };
-    const keep = new URLSearchParams(Object.entries({ actor: filter.actor ?? '', action: filter.action ?? '', cycle: filter.cycle ?? '', since: filter.since ?? '' }).filter(([, v]) => v));
+    const found = cycleExists
+      ? await queryAudit(db, { ...filter, since: filter.since ? new Date(`${filter.since}T00:00:00Z`) : undefined, limit: 100 })
+      : { entries: [], next: null };
+    const keep = new URLSearchParams(
+      Object.entries({ actor: filter.actor ?? '', action: filter.action ?? '', cycle: filter.cycle ?? '', since: filter.since ?? '' }).filter(([, v]) => v),
+    );
     const cols = w.auditCols;
     return page(
       c,
@@ -194,7 +208,8 @@ ${
   found.entries.length
     ? html`<div class="table-wrap"><table class="stack"><thead><tr><th scope="col">${cols.at}</th><th scope="col">${cols.actor}</th><th scope="col">${cols.action}</th><th scope="col">${cols.cycle}</th><th scope="col">${cols.subject}</th><th scope="col">${cols.detail}</th></tr></thead><tbody>
 ${found.entries.map(
-  (e) => html`<tr><td data-label="${cols.at}">${when(c, e.at)}</td><td data-label="${cols.actor}">${e.actor}</td><td data-label="${cols.action}">${e.action}</td><td data-label="${cols.cycle}">${e.cycleKey ?? ''}</td><td data-label="${cols.subject}">${e.subject ?? ''}</td><td data-label="${cols.detail}" class="small">${e.detail ? JSON.stringify(e.detail).slice(0, 300) : ''}</td></tr>`,
+  (e) =>
+    html`<tr><td data-label="${cols.at}">${when(c, e.at)}</td><td data-label="${cols.actor}">${e.actor}</td><td data-label="${cols.action}">${e.action}</td><td data-label="${cols.cycle}">${e.cycleKey ?? ''}</td><td data-label="${cols.subject}">${e.subject ?? ''}</td><td data-label="${cols.detail}" class="small">${e.detail ? JSON.stringify(e.detail).slice(0, 300) : ''}</td></tr>`,
 )}
 </tbody></table></div>
 ${found.next ? html`<p><a href="/console/operations/audit?${new URLSearchParams([...keep, ['before', String(found.next)]]).toString()}">${w.older}</a></p>` : ''}`
@@ -223,9 +238,12 @@ ${
   keys.length
     ? html`<div class="table-wrap"><table class="stack"><thead><tr><th scope="col">${cols.name}</th><th scope="col">${cols.role}</th><th scope="col">${cols.created}</th><th scope="col">${cols.revoked}</th><th scope="col">${cols.action}</th></tr></thead><tbody>
 ${keys.map(
-  (k) => html`<tr><td data-label="${cols.name}">${k.name}</td><td data-label="${cols.role}">${k.role}</td><td data-label="${cols.created}">${when(c, k.createdAt)}</td><td data-label="${cols.revoked}">${k.revokedAt ? when(c, k.revokedAt) : ''}</td><td data-label="${cols.action}">${
-    k.revokedAt ? '' : html`<form method="post" action="/console/operations/keys/${k.id}/revoke" data-confirm="${w.revokeConfirm}"><button type="submit" class="danger">${w.revoke}</button></form>`
-  }</td></tr>`,
+  (k) =>
+    html`<tr><td data-label="${cols.name}">${k.name}</td><td data-label="${cols.role}">${k.role}</td><td data-label="${cols.created}">${when(c, k.createdAt)}</td><td data-label="${cols.revoked}">${k.revokedAt ? when(c, k.revokedAt) : ''}</td><td data-label="${cols.action}">${
+      k.revokedAt
+        ? ''
+        : html`<form method="post" action="/console/operations/keys/${k.id}/revoke" data-confirm="${w.revokeConfirm}"><button type="submit" class="danger">${w.revoke}</button></form>`
+    }</td></tr>`,
 )}
 </tbody></table></div>`
     : html`<p>${w.noKeys}</p>`
@@ -239,7 +257,11 @@ ${keys.map(
   app.post('/keys', async (c) => {
     const w = consoleWords(personOf(c).locale).ops;
     const form = await c.req.parseBody();
-    const checked = storableText().trim().min(1).max(100).safeParse(typeof form.name === 'string' ? form.name : '');
+    const checked = storableText()
+      .trim()
+      .min(1)
+      .max(100)
+      .safeParse(typeof form.name === 'string' ? form.name : '');
     const role = (API_KEY_ROLES as readonly string[]).includes(text(form.role)) ? (text(form.role) as ApiKeyRole) : undefined;
     if (!checked.success) return keysPage(c, { error: w.field(w.keyName, w.keyNameRequired) }, 400);
     const name = checked.data;

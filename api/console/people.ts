@@ -36,9 +36,23 @@ export function peopleConsoleRoutes(ctx: ConsoleContext) {
     const role = (ROLES as readonly string[]).includes(q.role ?? '') ? (q.role as Role) : undefined;
     const status = q.status === 'left' ? 'left' : q.status === 'any' ? undefined : 'active';
     const offset = Math.max(0, Math.min(1_000_000, Math.floor(Number(q.offset) || 0)));
-    const filter = { q: text(q.q).slice(0, 200) || undefined, department: text(q.department) || undefined, manager: text(q.manager).toLowerCase() || undefined, role, status } as const;
+    const filter = {
+      q: text(q.q).slice(0, 200) || undefined,
+      department: text(q.department) || undefined,
+      manager: text(q.manager).toLowerCase() || undefined,
+      role,
+      status,
+    } as const;
     const [found, depts] = await Promise.all([searchPeople(db, filter, { limit: PAGE_SIZE, offset }), departments(db)]);
-    const keep = new URLSearchParams(Object.entries({ q: filter.q ?? '', department: filter.department ?? '', manager: filter.manager ?? '', role: role ?? '', status: q.status ?? '' }).filter(([, v]) => v));
+    const keep = new URLSearchParams(
+      Object.entries({
+        q: filter.q ?? '',
+        department: filter.department ?? '',
+        manager: filter.manager ?? '',
+        role: role ?? '',
+        status: q.status ?? '',
+      }).filter(([, v]) => v),
+    );
     const pageLink = (o: number) => `/console/people?${new URLSearchParams([...keep, ['offset', String(o)]]).toString()}`;
     const canImport = person.roles.includes('hr');
     const cols = w.people.columns;
@@ -69,7 +83,8 @@ ${
   found.rows.length
     ? html`<div class="table-wrap"><table class="stack"><thead><tr><th scope="col">${cols.name}</th><th scope="col">${cols.email}</th><th scope="col">${cols.department}</th><th scope="col">${cols.manager}</th><th scope="col">${cols.roles}</th><th scope="col">${cols.status}</th></tr></thead><tbody>
 ${found.rows.map(
-  (p) => html`<tr><td data-label="${cols.name}"><a href="/console/people/${p.id}">${p.name}</a></td><td data-label="${cols.email}">${p.email}</td><td data-label="${cols.department}">${p.department ?? ''}</td><td data-label="${cols.manager}">${p.managerName ?? ''}</td><td data-label="${cols.roles}">${roleList(w, p.roles)}</td><td data-label="${cols.status}">${p.active ? w.people.active : html`<span class="tag left">${w.people.left}</span>`}</td></tr>`,
+  (p) =>
+    html`<tr><td data-label="${cols.name}"><a href="/console/people/${p.id}">${p.name}</a></td><td data-label="${cols.email}">${p.email}</td><td data-label="${cols.department}">${p.department ?? ''}</td><td data-label="${cols.manager}">${p.managerName ?? ''}</td><td data-label="${cols.roles}">${roleList(w, p.roles)}</td><td data-label="${cols.status}">${p.active ? w.people.active : html`<span class="tag left">${w.people.left}</span>`}</td></tr>`,
 )}
 </tbody></table></div>`
     : html`<p>${w.people.none}</p>`
@@ -80,7 +95,9 @@ ${found.rows.map(
   });
 
   // ---- Import: form → preview (writes nothing) → apply --------------------------------------
-  const importForm = (w: ConsoleWords) => html`<form method="post" action="/console/people/import" enctype="multipart/form-data" class="card" accept-charset="utf-8">
+  const importForm = (
+    w: ConsoleWords,
+  ) => html`<form method="post" action="/console/people/import" enctype="multipart/form-data" class="card" accept-charset="utf-8">
 <label for="import-file">${w.people.import.file}</label><input id="import-file" name="file" type="file" accept=".csv,.json,text/csv,application/json">
 <label for="import-text">${w.people.import.orPaste}</label><textarea id="import-text" name="text" spellcheck="false"></textarea>
 <p><button type="submit">${w.people.import.preview}</button></p></form>`;
@@ -88,7 +105,16 @@ ${found.rows.map(
   app.get('/import', (c) => {
     const person = personOf(c);
     const w = consoleWords(person.locale);
-    return respond(c, consolePage({ title: w.people.import.title, locale: person.locale, person, active: 'people', body: html`<h1>${w.people.import.title}</h1><p>${w.people.import.intro}</p>${importForm(w)}` }));
+    return respond(
+      c,
+      consolePage({
+        title: w.people.import.title,
+        locale: person.locale,
+        person,
+        active: 'people',
+        body: html`<h1>${w.people.import.title}</h1><p>${w.people.import.intro}</p>${importForm(w)}`,
+      }),
+    );
   });
 
   const previewBody = (w: ConsoleWords, preview: ImportPreview, source: string) => {
@@ -98,7 +124,8 @@ ${found.rows.map(
 <div class="banner" role="alert"><strong>${t.problemsHeading(preview.problems.length)}</strong><br>${t.problemsIntro}</div>
 <div class="table-wrap"><table class="stack problems"><thead><tr><th scope="col">${t.row}</th><th scope="col">${t.line}</th><th scope="col">${t.column}</th><th scope="col">${t.problem}</th></tr></thead><tbody>
 ${preview.problems.map(
-  (p) => html`<tr class="bad"><td data-label="${t.row}">${p.row ?? t.wholeFile}</td><td data-label="${t.line}">${p.line ?? ''}</td><td data-label="${t.column}">${p.column}</td><td data-label="${t.problem}">${p.message}</td></tr>`,
+  (p) =>
+    html`<tr class="bad"><td data-label="${t.row}">${p.row ?? t.wholeFile}</td><td data-label="${t.line}">${p.line ?? ''}</td><td data-label="${t.column}">${p.column}</td><td data-label="${t.problem}">${p.message}</td></tr>`,
 )}
 </tbody></table></div>
 <h2>${t.again}</h2>${importForm(w)}`;
@@ -113,7 +140,8 @@ ${
   shown.length
     ? html`<div class="table-wrap"><table class="stack"><thead><tr><th scope="col">${t.row}</th><th scope="col">${cols.name}</th><th scope="col">${cols.email}</th><th scope="col">${t.change}</th><th scope="col">${t.changedFields}</th></tr></thead><tbody>
 ${shown.map(
-  (ch) => html`<tr><td data-label="${t.row}">${ch.row}</td><td data-label="${cols.name}">${ch.name}</td><td data-label="${cols.email}">${ch.email}</td><td data-label="${t.change}"><span class="tag ${ch.kind}">${t.counts[ch.kind]}</span></td><td data-label="${t.changedFields}">${ch.fields.join(', ')}</td></tr>`,
+  (ch) =>
+    html`<tr><td data-label="${t.row}">${ch.row}</td><td data-label="${cols.name}">${ch.name}</td><td data-label="${cols.email}">${ch.email}</td><td data-label="${t.change}"><span class="tag ${ch.kind}">${t.counts[ch.kind]}</span></td><td data-label="${t.changedFields}">${ch.fields.join(', ')}</td></tr>`,
 )}
 </tbody></table></div>${hidden > 0 ? html`<p class="muted">${t.more(hidden)}</p>` : ''}`
     : ''
@@ -144,7 +172,11 @@ ${preview.missing.length ? html`<p><label class="check"><input type="checkbox" n
     const w = consoleWords(person.locale);
     const source = await sourceOf(await c.req.parseBody());
     const preview = await previewPeopleImport(db, source.text, person.locale, { filename: source.filename });
-    return respond(c, consolePage({ title: w.people.import.previewTitle, locale: person.locale, person, active: 'people', body: previewBody(w, preview, source.text) }), preview.problems.length ? 400 : 200);
+    return respond(
+      c,
+      consolePage({ title: w.people.import.previewTitle, locale: person.locale, person, active: 'people', body: previewBody(w, preview, source.text) }),
+      preview.problems.length ? 400 : 200,
+    );
   });
 
   app.post('/import/apply', async (c) => {
@@ -155,9 +187,20 @@ ${preview.missing.length ? html`<p><label class="check"><input type="checkbox" n
     const format = form.format === 'json' ? 'json' : 'csv';
     // Checked again: the page may be old, or the form edited.
     const preview = await previewPeopleImport(db, source, person.locale, { format });
-    if (preview.problems.length) return respond(c, consolePage({ title: w.people.import.previewTitle, locale: person.locale, person, active: 'people', body: previewBody(w, preview, source) }), 400);
+    if (preview.problems.length)
+      return respond(
+        c,
+        consolePage({ title: w.people.import.previewTitle, locale: person.locale, person, active: 'people', body: previewBody(w, preview, source) }),
+        400,
+      );
     const label = format === 'csv' ? (i: number) => `row ${i + 1} (line ${i + 2})` : (i: number) => `row ${i + 1}`;
-    const result = await importPeople(db, preview.people, c.var.principal.actor, label, form.markLeft === 'yes' ? { markMissingAsLeft: { keep: [person.email] } } : {});
+    const result = await importPeople(
+      db,
+      preview.people,
+      c.var.principal.actor,
+      label,
+      form.markLeft === 'yes' ? { markMissingAsLeft: { keep: [person.email] } } : {},
+    );
     return respond(
       c,
       consolePage({
@@ -176,7 +219,18 @@ ${preview.missing.length ? html`<p><label class="check"><input type="checkbox" n
     const person = personOf(c);
     const w = consoleWords(person.locale);
     const p = await findPersonWithManager(db, id);
-    if (!p) return respond(c, consolePage({ title: w.people.title, locale: person.locale, person, active: 'people', body: html`<h1>${w.people.title}</h1><p class="banner">${w.notFound}</p>` }), 404);
+    if (!p)
+      return respond(
+        c,
+        consolePage({
+          title: w.people.title,
+          locale: person.locale,
+          person,
+          active: 'people',
+          body: html`<h1>${w.people.title}</h1><p class="banner">${w.notFound}</p>`,
+        }),
+        404,
+      );
     const [weeks, reports] = await Promise.all([absenceWeeks(db, id), directReports(db, id)]);
     const cols = w.people.columns;
     const t = w.people.person;

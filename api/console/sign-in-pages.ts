@@ -43,7 +43,18 @@ export function signInRoutes(ctx: ConsoleContext) {
       read: { perMinute: limit.perMinute * 3, burst: limit.burst * 3 },
       write: limit,
       trustProxy: ctx.deps.taskPageRateLimit ? (ctx.deps.taskPageRateLimit.trustProxy ?? false) : false,
-      onLimited: (c, seconds) => respond(c, messagePage({ title: consoleWords(requestLocale(c)).signIn.title, locale: requestLocale(c), heading: consoleWords(requestLocale(c)).signIn.heading, message: consoleWords(requestLocale(c)).tooMany(seconds), tone: 'error' }), 429),
+      onLimited: (c, seconds) =>
+        respond(
+          c,
+          messagePage({
+            title: consoleWords(requestLocale(c)).signIn.title,
+            locale: requestLocale(c),
+            heading: consoleWords(requestLocale(c)).signIn.heading,
+            message: consoleWords(requestLocale(c)).tooMany(seconds),
+            tone: 'error',
+          }),
+          429,
+        ),
     });
     app.use('/sign-in', limited);
     app.use('/sign-in/*', limited);
@@ -67,7 +78,14 @@ export function signInRoutes(ctx: ConsoleContext) {
     if (perAddress.take(email) === 0) {
       // Not awaited: the answer must take as long for an unknown address as for a known one.
       void requestSignInLink(
-        { db, tokenSecret: ctx.options.tokenSecret, publicBaseUrl: ctx.deps.publicBaseUrl, mailer: ctx.options.mailer, log: ctx.deps.log, retryDelaysMs: ctx.options.mailRetryDelaysMs },
+        {
+          db,
+          tokenSecret: ctx.options.tokenSecret,
+          publicBaseUrl: ctx.deps.publicBaseUrl,
+          mailer: ctx.options.mailer,
+          log: ctx.deps.log,
+          retryDelaysMs: ctx.options.mailRetryDelaysMs,
+        },
         email,
       )
         .then(({ sending }) => sending)
@@ -75,12 +93,29 @@ export function signInRoutes(ctx: ConsoleContext) {
     } else {
       ctx.deps.log.warn({ client: clientKey(c) }, 'sign-in link not sent: too many for this address');
     }
-    return respond(c, messagePage({ title: w.sentTitle, locale, heading: w.sentTitle, message: w.sent(email), tone: 'ok', extra: html`<p><a href="/console/sign-in">${w.again}</a></p>` }));
+    return respond(
+      c,
+      messagePage({
+        title: w.sentTitle,
+        locale,
+        heading: w.sentTitle,
+        message: w.sent(email),
+        tone: 'ok',
+        extra: html`<p><a href="/console/sign-in">${w.again}</a></p>`,
+      }),
+    );
   });
 
   const invalid = (locale: Locale) => {
     const w = consoleWords(locale).signIn;
-    return messagePage({ title: w.invalidTitle, locale, heading: w.invalidTitle, message: w.invalid, tone: 'error', extra: html`<p><a href="/console/sign-in">${w.again}</a></p>` });
+    return messagePage({
+      title: w.invalidTitle,
+      locale,
+      heading: w.invalidTitle,
+      message: w.invalid,
+      tone: 'error',
+      extra: html`<p><a href="/console/sign-in">${w.again}</a></p>`,
+    });
   };
 
   app.get('/sign-in/:token', async (c) => {

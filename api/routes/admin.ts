@@ -35,7 +35,11 @@ const idParam = z.object({
     .refine((id) => !/\d$/.test(id) || Number(id.slice(id.indexOf('-') + 1)) <= 2_147_483_647, 'no such id (the number is too large)'),
 });
 const outcome = z.object({ id: z.string(), action: z.enum(['retry', 'skip']) });
-const errors = { 400: json(errorSchema, 'Not valid'), 404: json(errorSchema, 'No such stalled step'), 409: json(errorSchema, 'Not stalled any more (e.g. a second click)') };
+const errors = {
+  400: json(errorSchema, 'Not valid'),
+  404: json(errorSchema, 'No such stalled step'),
+  409: json(errorSchema, 'Not stalled any more (e.g. a second click)'),
+};
 
 const listRoute = createRoute({
   method: 'get',
@@ -48,7 +52,12 @@ const listRoute = createRoute({
       z.object({
         stalled: z.array(stalledSchema),
         outbox: z
-          .array(outboxHealthSchema.extend({ cycleKey: z.string().nullable(), summary: z.string().openapi({ example: '3 emails waiting, last error at 2027-01-04T09:00:00.000Z: 421 Service not available' }) }))
+          .array(
+            outboxHealthSchema.extend({
+              cycleKey: z.string().nullable(),
+              summary: z.string().openapi({ example: '3 emails waiting, last error at 2027-01-04T09:00:00.000Z: 421 Service not available' }),
+            }),
+          )
           .openapi({ description: 'Each cycle whose outbox has failures, from the first failed attempt on' }),
       }),
       'Stalled steps, and the cycles whose emails are waiting after a failure',
@@ -119,6 +128,8 @@ export function adminRoutes(deps: ApiDeps, auth: ReturnType<typeof createAuthent
     return c.json({ counts, emails }, 200);
   });
   app.openapi(retryRoute, async (c) => c.json(await resolveStalled(stallDeps, c.req.valid('param').id, 'retry', c.get('principal').actor, undefined), 200));
-  app.openapi(skipRoute, async (c) => c.json(await resolveStalled(stallDeps, c.req.valid('param').id, 'skip', c.get('principal').actor, c.req.valid('json').reason), 200));
+  app.openapi(skipRoute, async (c) =>
+    c.json(await resolveStalled(stallDeps, c.req.valid('param').id, 'skip', c.get('principal').actor, c.req.valid('json').reason), 200),
+  );
   return app;
 }

@@ -8,7 +8,6 @@ import { validationHook } from '../errors';
 import { keyRoute } from '../openapi-responses';
 import { errorSchema, json } from '../schemas';
 
-
 const filterText = text().min(1, 'must not be empty').max(200, 'at most 200 characters');
 
 const auditQuerySchema = z.object({
@@ -42,7 +41,8 @@ const auditRoute = createRoute({
   description: 'Who changed what: cycle starts, people imports, task completions, API key changes. Page with `before` = `next` until `next` is null.',
   security: [{ bearer: [] }],
   request: { query: auditQuerySchema },
-  responses: { ...keyRoute,
+  responses: {
+    ...keyRoute,
     200: json(z.object({ entries: z.array(auditEntrySchema), next: z.number().int().nullable() }), 'Entries'),
     400: json(errorSchema, 'A filter is not valid'),
     401: json(errorSchema, 'No valid API key'),

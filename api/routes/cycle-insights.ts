@@ -18,7 +18,15 @@ import { cycleViewSchema, errorSchema, json } from '../schemas';
 
 const keyParam = z.object({ key: cycleKeySchema });
 const count = z.number().int();
-const completionRow = z.object({ group: z.string().nullable(), label: z.string().nullable(), total: count, completed: count, open: count, overdue: count, expired: count });
+const completionRow = z.object({
+  group: z.string().nullable(),
+  label: z.string().nullable(),
+  total: count,
+  completed: count,
+  open: count,
+  overdue: count,
+  expired: count,
+});
 const totals = z.object({ total: count, completed: count, open: count, overdue: count, expired: count });
 
 export const previewSchema = z
@@ -50,16 +58,45 @@ export const dashboardSchema = z
   .object({
     cycle: cycleViewSchema,
     now: z.string(),
-    step: z.object({ phase: z.enum(PHASES), kind: z.enum(TASK_KINDS), round: count, total: totals, byDepartment: z.array(completionRow), byManager: z.array(completionRow) }).nullable(),
+    step: z
+      .object({
+        phase: z.enum(PHASES),
+        kind: z.enum(TASK_KINDS),
+        round: count,
+        total: totals,
+        byDepartment: z.array(completionRow),
+        byManager: z.array(completionRow),
+      })
+      .nullable(),
     overdue: z.object({
       total: count,
-      rows: z.array(z.object({ taskId: count, kind: z.enum(TASK_KINDS), round: count, dueAt: z.string(), email: z.string(), name: z.string(), department: z.string().nullable(), managerName: z.string().nullable() })),
+      rows: z.array(
+        z.object({
+          taskId: count,
+          kind: z.enum(TASK_KINDS),
+          round: count,
+          dueAt: z.string(),
+          email: z.string(),
+          name: z.string(),
+          department: z.string().nullable(),
+          managerName: z.string().nullable(),
+        }),
+      ),
     }),
     alignment: z.object({ coverage: z.number(), objectives: count, linkedToStrategy: count, notApproved: count }),
     confidence: z.object({ week: count.nullable(), counts: z.array(count).describe('check-ins per confidence 1…10') }),
     scores: z.array(count).describe('people per tenth of a score: index 0 is 0.0–0.09, index 10 is 1.0'),
     nominations: z.array(
-      z.object({ id: count, nominatorName: z.string(), personName: z.string().nullable(), objectiveTitle: z.string().nullable(), objectiveOwner: z.string().nullable(), citation: z.string(), winner: z.boolean(), votes: count }),
+      z.object({
+        id: count,
+        nominatorName: z.string(),
+        personName: z.string().nullable(),
+        objectiveTitle: z.string().nullable(),
+        objectiveOwner: z.string().nullable(),
+        citation: z.string(),
+        winner: z.boolean(),
+        votes: count,
+      }),
     ),
   })
   .openapi('CycleDashboard');
@@ -78,7 +115,8 @@ const previewRoute = createRoute({
   method: 'post',
   path: '/preview',
   summary: 'Preview a cycle before starting it (writes nothing)',
-  description: 'The same body as POST /api/cycles. Every phase’s dates, each check-in week, when reminders and escalations would fire, and how many emails go out on each day (reminders and escalations as upper bounds).',
+  description:
+    'The same body as POST /api/cycles. Every phase’s dates, each check-in week, when reminders and escalations would fire, and how many emails go out on each day (reminders and escalations as upper bounds).',
   security: [{ bearer: [] }],
   request: { body: { required: true, content: { 'application/json': { schema: startCycleSchema } } } },
   responses: { ...keyRoute, 200: json(previewSchema, 'The preview') },
@@ -87,7 +125,8 @@ const dashboardRoute = createRoute({
   method: 'get',
   path: '/{key}/dashboard',
   summary: "A cycle's dashboard aggregates",
-  description: 'Completion of the open step by department and by manager, overdue people (the 100 longest overdue), alignment coverage, the latest check-in week’s confidence, scores, nominations and votes.',
+  description:
+    'Completion of the open step by department and by manager, overdue people (the 100 longest overdue), alignment coverage, the latest check-in week’s confidence, scores, nominations and votes.',
   security: [{ bearer: [] }],
   request: { params: keyParam },
   responses: { ...keyRoute, 200: json(dashboardSchema, 'The dashboard'), 404: json(errorSchema, 'No such cycle') },
@@ -104,7 +143,8 @@ const exportRoute = createRoute({
   method: 'get',
   path: '/{key}/exports/{name}',
   summary: 'Export objectives, key results, check-ins or scores as CSV',
-  description: 'UTF-8 with a byte-order mark, CRLF lines. Cells starting with = + - @, a tab or a carriage return are prefixed with an apostrophe (no formula runs in a spreadsheet).',
+  description:
+    'UTF-8 with a byte-order mark, CRLF lines. Cells starting with = + - @, a tab or a carriage return are prefixed with an apostrophe (no formula runs in a spreadsheet).',
   security: [{ bearer: [] }],
   request: { params: keyParam.extend({ name: z.enum(EXPORTS.map((e) => `${e}.csv`) as [string, ...string[]]) }) },
   responses: { ...keyRoute, 200: { description: 'The CSV file', content: { 'text/csv': { schema: z.string() } } }, 404: json(errorSchema, 'No such cycle') },
@@ -159,7 +199,13 @@ export function cycleInsightRoutes(deps: ApiDeps, auth: ReturnType<typeof create
   app.openapi(remindRoute, async (c) => {
     const { key, id } = c.req.valid('param');
     const result = await remindNow(
-      { db: deps.db, client: deps.temporal.client, taskQueue: deps.temporal.taskQueue, stepPolicy: deps.stepPolicy, mailFrom: deps.mailFrom ?? 'OKR <okr@localhost>' },
+      {
+        db: deps.db,
+        client: deps.temporal.client,
+        taskQueue: deps.temporal.taskQueue,
+        stepPolicy: deps.stepPolicy,
+        mailFrom: deps.mailFrom ?? 'OKR <okr@localhost>',
+      },
       key,
       id,
       c.get('principal').actor,

@@ -1,5 +1,18 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { AWARDS_STEPS, ErrorCode, PHASES, TASK_KINDS, TASK_STATUSES, type TaskKind, type TaskStatus, PHASE_OF_KIND, cycleKeySchema, emailSchema, reasonSchema, startCycleSchema } from '../../contract';
+import {
+  AWARDS_STEPS,
+  ErrorCode,
+  PHASES,
+  TASK_KINDS,
+  TASK_STATUSES,
+  type TaskKind,
+  type TaskStatus,
+  PHASE_OF_KIND,
+  cycleKeySchema,
+  emailSchema,
+  reasonSchema,
+  startCycleSchema,
+} from '../../contract';
 import { addParticipants, advancePhase, cancelCycle, extendPhase, extendTask, removeParticipant } from '../../core/cycle-controls';
 import { NOT_APPROVED_STATUSES, alignmentReport, scoresReport } from '../../core/cycle-reports';
 import { getCycleView, listCycleSummaries, listCycleTaskPage, startCycle } from '../../core/cycles';
@@ -20,7 +33,8 @@ const startRoute = createRoute({
   description: 'Posting the same key with the same body again returns the same cycle and starts nothing; the same key with a different body is 409.',
   security: [{ bearer: [] }],
   request: { body: { required: true, content: { 'application/json': { schema: startCycleSchema } } } },
-  responses: { ...keyRoute,
+  responses: {
+    ...keyRoute,
     201: json(cycleSummarySchema, 'Started'),
     200: json(cycleSummarySchema, 'Already started with the same settings'),
     400: json(errorSchema, 'Not valid'),
@@ -71,7 +85,9 @@ const controlResultSchema = z.object({
   next: z
     .object({ phase: z.enum(PHASES).nullable(), step: z.enum(AWARDS_STEPS).optional(), week: z.number().int().optional(), opensAt: z.string().optional() })
     .optional()
-    .meta({ description: 'After an advance: what opens next — the next phase, awards step (nominate → vote → finalize) or check-in week, and when if not at once.' }),
+    .meta({
+      description: 'After an advance: what opens next — the next phase, awards step (nominate → vote → finalize) or check-in week, and when if not at once.',
+    }),
 });
 const phaseBody = z.object({ phase: z.enum(PHASES) });
 const advanceBody = phaseBody
@@ -79,9 +95,16 @@ const advanceBody = phaseBody
     scope: z
       .enum(['phase', 'week'])
       .default('phase')
-      .meta({ description: '"phase" (default): close the whole phase now and move on. "week": only for checkins — end the open check-in week; the next week opens on its day.' }),
+      .meta({
+        description:
+          '"phase" (default): close the whole phase now and move on. "week": only for checkins — end the open check-in week; the next week opens on its day.',
+      }),
   })
-  .refine((b) => b.scope === 'phase' || b.phase === 'checkins', { path: ['scope'], message: 'scope "week" is only for phase checkins', params: { code: 'advance.week-only-checkins' } });
+  .refine((b) => b.scope === 'phase' || b.phase === 'checkins', {
+    path: ['scope'],
+    message: 'scope "week" is only for phase checkins',
+    params: { code: 'advance.week-only-checkins' },
+  });
 const isoInstant = z.iso.datetime({ offset: true, message: 'an ISO date-time such as 2027-01-15T17:00:00Z' });
 const controlErrors = {
   400: json(errorSchema, 'Not valid'),
@@ -127,14 +150,22 @@ const extendTaskRoute = createRoute({
     params: keyParam.extend({ id: z.coerce.number().int().positive().max(2_147_483_647, 'no such task (the id is too large)') }),
     body: { required: true, content: { 'application/json': { schema: z.object({ until: isoInstant }) } } },
   },
-  responses: { ...keyRoute, 200: json(z.object({ taskId: z.number().int(), dueAt: z.string() }), 'Extended'), ...controlErrors, 410: json(errorSchema, 'The task has ended') },
+  responses: {
+    ...keyRoute,
+    200: json(z.object({ taskId: z.number().int(), dueAt: z.string() }), 'Extended'),
+    ...controlErrors,
+    410: json(errorSchema, 'The task has ended'),
+  },
 });
 const addParticipantsRoute = createRoute({
   method: 'post',
   path: '/{key}/participants',
   summary: 'Add participants mid-cycle (they receive the current phase’s task)',
   security: [{ bearer: [] }],
-  request: { params: keyParam, body: { required: true, content: { 'application/json': { schema: z.object({ emails: z.array(emailSchema).min(1).max(5000) }) } } } },
+  request: {
+    params: keyParam,
+    body: { required: true, content: { 'application/json': { schema: z.object({ emails: z.array(emailSchema).min(1).max(5000) }) } } },
+  },
   responses: { ...keyRoute, 200: json(z.object({ added: z.number().int() }), 'Added'), ...controlErrors },
 });
 const removeParticipantRoute = createRoute({
@@ -151,7 +182,8 @@ const alignmentRoute = createRoute({
   summary: 'Alignment coverage and who is not approved yet',
   security: [{ bearer: [] }],
   request: { params: keyParam },
-  responses: { ...keyRoute,
+  responses: {
+    ...keyRoute,
     200: json(
       z.object({
         coverage: z.number(),
@@ -170,7 +202,8 @@ const scoresRoute = createRoute({
   summary: 'Scores: per key result (self and calibrated), objective and person',
   security: [{ bearer: [] }],
   request: { params: keyParam },
-  responses: { ...keyRoute,
+  responses: {
+    ...keyRoute,
     200: json(
       z.object({
         people: z.array(
@@ -178,7 +211,13 @@ const scoresRoute = createRoute({
             email: z.string(),
             name: z.string(),
             score: z.number().nullable(),
-            objectives: z.array(z.object({ title: z.string(), score: z.number().nullable(), keyResults: z.array(z.object({ title: z.string(), selfScore: z.number().nullable(), score: z.number().nullable() })) })),
+            objectives: z.array(
+              z.object({
+                title: z.string(),
+                score: z.number().nullable(),
+                keyResults: z.array(z.object({ title: z.string(), selfScore: z.number().nullable(), score: z.number().nullable() })),
+              }),
+            ),
           }),
         ),
       }),
@@ -194,7 +233,13 @@ export function cycleRoutes(deps: ApiDeps, auth: ReturnType<typeof createAuthent
   const readers = requireRole(auth, 'hr', 'admin');
   const writers = requireRole(auth, 'hr');
   app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? readers : writers)(c, next));
-  const cycleDeps = { db: deps.db, client: deps.temporal.client, taskQueue: deps.temporal.taskQueue, batchSize: deps.taskBatchSize, stepPolicy: deps.stepPolicy };
+  const cycleDeps = {
+    db: deps.db,
+    client: deps.temporal.client,
+    taskQueue: deps.temporal.taskQueue,
+    batchSize: deps.taskBatchSize,
+    stepPolicy: deps.stepPolicy,
+  };
 
   app.openapi(startRoute, async (c) => {
     const { cycle, created } = await startCycle(cycleDeps, c.req.valid('json'), c.get('principal').actor);
@@ -218,7 +263,9 @@ export function cycleRoutes(deps: ApiDeps, auth: ReturnType<typeof createAuthent
     const { key, id } = c.req.valid('param');
     return c.json(await extendTask(controlDeps, key, id, new Date(c.req.valid('json').until).toISOString(), actor(c)), 200);
   });
-  app.openapi(addParticipantsRoute, async (c) => c.json(await addParticipants(controlDeps, c.req.valid('param').key, c.req.valid('json').emails, actor(c)), 200));
+  app.openapi(addParticipantsRoute, async (c) =>
+    c.json(await addParticipants(controlDeps, c.req.valid('param').key, c.req.valid('json').emails, actor(c)), 200),
+  );
   app.openapi(removeParticipantRoute, async (c) => {
     const { key, email } = c.req.valid('param');
     await removeParticipant(controlDeps, key, email, actor(c));

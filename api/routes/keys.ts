@@ -8,7 +8,6 @@ import { validationHook } from '../errors';
 import { keyRoute } from '../openapi-responses';
 import { errorSchema, json } from '../schemas';
 
-
 const createKeySchema = z
   .object({
     name: text().trim().min(1, 'must not be empty').max(100, 'at most 100 characters').openapi({ example: 'hris-sync' }),
@@ -37,7 +36,12 @@ const createdKeySchema = z
   .openapi('CreatedApiKey');
 
 const idParam = z.object({
-  id: z.coerce.number().int().min(1).max(2_147_483_647).openapi({ param: { name: 'id', in: 'path' }, example: 3 }),
+  id: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(2_147_483_647)
+    .openapi({ param: { name: 'id', in: 'path' }, example: 3 }),
 });
 
 const security = [{ bearer: [] }];

@@ -23,11 +23,16 @@ const importRoute = createRoute({
     body: {
       content: {
         'application/json': { schema: peopleImportSchema },
-        'text/csv': { schema: z.string().openapi({ example: 'email,name,managerEmail,department,roles,locale,timeZone\nana@example.com,Ana,,Sales,hr;manager,en,Europe/Berlin' }) },
+        'text/csv': {
+          schema: z
+            .string()
+            .openapi({ example: 'email,name,managerEmail,department,roles,locale,timeZone\nana@example.com,Ana,,Sales,hr;manager,en,Europe/Berlin' }),
+        },
       },
     },
   },
-  responses: { ...keyRoute,
+  responses: {
+    ...keyRoute,
     200: { description: 'Imported', content: { 'application/json': { schema: z.object({ created: z.number().int(), updated: z.number().int() }) } } },
     400: { description: 'A row is not valid', content: { 'application/json': { schema: errorSchema } } },
   },
@@ -59,7 +64,8 @@ const absencesRoute = createRoute({
       },
     },
   },
-  responses: { ...keyRoute,
+  responses: {
+    ...keyRoute,
     200: { description: 'Marked', content: { 'application/json': { schema: z.object({ weeks: z.array(z.string()) }) } } },
     400: { description: 'Not valid', content: { 'application/json': { schema: errorSchema } } },
     404: { description: 'No such person', content: { 'application/json': { schema: errorSchema } } },
@@ -77,7 +83,9 @@ const previewSchema = z
     format: z.enum(['csv', 'json']),
     rowCount: z.number().int(),
     problems: z.array(problemSchema),
-    changes: z.array(z.object({ row: z.number().int(), email: z.string(), name: z.string(), kind: z.enum(['new', 'updated', 'unchanged']), fields: z.array(z.string()) })),
+    changes: z.array(
+      z.object({ row: z.number().int(), email: z.string(), name: z.string(), kind: z.enum(['new', 'updated', 'unchanged']), fields: z.array(z.string()) }),
+    ),
     missing: z.array(z.object({ email: z.string(), name: z.string() })).openapi({ description: 'Active people who are not in the file' }),
     counts: z.object({ new: z.number().int(), updated: z.number().int(), unchanged: z.number().int(), missing: z.number().int() }),
   })

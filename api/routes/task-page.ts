@@ -24,7 +24,16 @@ import {
   voteSubmissionSchema,
 } from '../../contract';
 import { AppError } from '../../core/errors';
-import { COMPLETION_RETRY_AFTER_S, DEFAULT_COMPLETION_DEADLINE_MS, type TaskContext, closedTaskError, completeTask, correctTask, findTaskByToken, mayCorrect } from '../../core/task-access';
+import {
+  COMPLETION_RETRY_AFTER_S,
+  DEFAULT_COMPLETION_DEADLINE_MS,
+  type TaskContext,
+  closedTaskError,
+  completeTask,
+  correctTask,
+  findTaskByToken,
+  mayCorrect,
+} from '../../core/task-access';
 import { kinds } from '../../kinds';
 import type { KindContext } from '../../kinds/types';
 import type { ApiDeps } from '../deps';
@@ -64,7 +73,14 @@ const kindContextSchema = z.object({
   parents: z.array(z.object({ id: z.number().int(), title: z.string(), owner: z.string() })).openapi({ description: 'draft: objectives to align to' }),
   keyResults: z.array(keyResultOptionSchema).openapi({ description: 'checkin, self-score, calibrate: the key results concerned' }),
   objectives: z
-    .array(z.object({ id: z.number().int(), title: z.string(), parent: z.string().nullable(), keyResults: z.array(z.object({ title: z.string(), measure: z.string() })) }))
+    .array(
+      z.object({
+        id: z.number().int(),
+        title: z.string(),
+        parent: z.string().nullable(),
+        keyResults: z.array(z.object({ title: z.string(), measure: z.string() })),
+      }),
+    )
     .openapi({ description: 'reviews: the objectives under review; nominate: the objectives one may nominate' }),
   nominations: z
     .array(z.object({ nominationId: z.number().int(), nominator: z.string(), label: z.string(), citation: z.string(), votes: z.number().int() }))
@@ -125,11 +141,18 @@ const postRoute = createRoute({
   method: 'post',
   path: '/{token}',
   summary: 'Complete the task',
-  description: 'A form post from the task page, or JSON with the fields of the task’s kind. A different second submission is refused with 409 and changes nothing; the same submission again (a retry after a 503) answers 200 with the first completion.',
+  description:
+    'A form post from the task page, or JSON with the fields of the task’s kind. A different second submission is refused with 409 and changes nothing; the same submission again (a retry after a 503) answers 200 with the first completion.',
   request: { params: tokenParam, body: { content: { 'application/json': { schema: anySubmissionSchema } } } },
   responses: {
     ...linkResponses,
-    200: { description: 'Completed', content: { 'application/json': { schema: z.object({ taskId: z.number().int(), status: z.string(), completedAt: z.string() }) }, 'text/html': { schema: z.string() } } },
+    200: {
+      description: 'Completed',
+      content: {
+        'application/json': { schema: z.object({ taskId: z.number().int(), status: z.string(), completedAt: z.string() }) },
+        'text/html': { schema: z.string() },
+      },
+    },
     400: errorOrPage('Not valid, by field; nothing saved'),
     403: errorOrPage('A form post from another site'),
     409: errorOrPage('Already completed'),
@@ -195,9 +218,7 @@ export function taskPageRoutes(deps: ApiDeps) {
 
   const completeDeps = { db: deps.db, client: deps.temporal.client, deadlineMs: deps.completionDeadlineMs ?? DEFAULT_COMPLETION_DEADLINE_MS };
   const notFound = (c: Context) =>
-    wantsJson(c)
-      ? c.json(errorBody(ErrorCode.notFound, 'this link is not valid'), 404)
-      : c.html(notFoundPage(requestLocale(c)), 404);
+    wantsJson(c) ? c.json(errorBody(ErrorCode.notFound, 'this link is not valid'), 404) : c.html(notFoundPage(requestLocale(c)), 404);
 
   const renderTask = async (task: TaskContext, context: KindContext, values: FormValues, errors: FieldErrors, unavailable = false, focusRow?: string) =>
     taskPage({ task, context, values, errors, unavailable, focusRow, timeZone: task.timeZone });

@@ -150,10 +150,12 @@ export function fieldKit(values: FormValues, errors: FieldErrors, s: PageStrings
     },
     checkbox: (name, label, attrs) => {
       if (typeof label === 'string') labels.set(name, label);
-      return html`<label class="check"><input type="checkbox" id="${name}" name="${name}" value="on" class="${cls(name)}"${ticked(values, name) ? raw(' checked') : ''}${attributes({
-        ...attrs,
-        ...aria(name),
-      })}> ${label}</label>${errs(name)}`;
+      return html`<label class="check"><input type="checkbox" id="${name}" name="${name}" value="on" class="${cls(name)}"${ticked(values, name) ? raw(' checked') : ''}${attributes(
+        {
+          ...attrs,
+          ...aria(name),
+        },
+      )}> ${label}</label>${errs(name)}`;
     },
     radio: (name, value, label) =>
       html`<label class="check"><input type="radio" id="${name}.${value}" name="${name}" value="${value}" class="${cls(name)}"${v(name) === value ? raw(' checked') : ''}> ${label}</label>`,

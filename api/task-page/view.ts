@@ -25,21 +25,33 @@ export function page(title: string, body: Piece, locale: Locale = 'en'): string 
 
 export function notFoundPage(locale: Locale = 'en'): string {
   const s = pageStrings(locale);
-  return page(s.notFound.title, html`<h1>${s.notFound.heading}</h1>
-<p class="muted">${s.notFound.body}</p>`, locale);
+  return page(
+    s.notFound.title,
+    html`<h1>${s.notFound.heading}</h1>
+<p class="muted">${s.notFound.body}</p>`,
+    locale,
+  );
 }
 
 export function tooManyRequestsPage(retryAfterSeconds: number, locale: Locale = 'en'): string {
   const s = pageStrings(locale);
-  return page(s.tooMany.title, html`<h1>${s.tooMany.heading}</h1>
-<p class="muted">${s.tooMany.body(retryAfterSeconds)}</p>`, locale);
+  return page(
+    s.tooMany.title,
+    html`<h1>${s.tooMany.heading}</h1>
+<p class="muted">${s.tooMany.body(retryAfterSeconds)}</p>`,
+    locale,
+  );
 }
 
 /** A form post from another site: refused, in the person's language, with the way back. */
 export function forbiddenPage(locale: Locale = 'en'): string {
   const s = pageStrings(locale);
-  return page(s.forbidden.title, html`<h1>${s.forbidden.heading}</h1>
-<p class="muted">${s.forbidden.body}</p>`, locale);
+  return page(
+    s.forbidden.title,
+    html`<h1>${s.forbidden.heading}</h1>
+<p class="muted">${s.forbidden.body}</p>`,
+    locale,
+  );
 }
 
 /** The task's name on status pages: "Weekly check-in (week 3)", "Review Bo's OKRs". */
@@ -69,7 +81,9 @@ export function closedPage(task: TaskContext, timeZone = 'UTC', context?: KindCo
     html`<h1>${taskName(task)}</h1>
 <p class="muted">${task.cycleTitle} · ${task.ownerName}</p>
 <p class="${done ? 'ok' : 'banner'}">${
-      done ? s.closed.completed(task.completedAt ? formatDue(task.completedAt, task.locale, timeZone) : null) : s.closed.closed(s.closed.status[task.status] ?? task.status)
+      done
+        ? s.closed.completed(task.completedAt ? formatDue(task.completedAt, task.locale, timeZone) : null)
+        : s.closed.closed(s.closed.status[task.status] ?? task.status)
     }</p>${done && context && task.result !== null ? answerShown(task, context) : ''}`,
     task.locale,
   );

@@ -7,15 +7,27 @@
 import { type Kysely, sql } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable('tasks').addColumn('subject_person_id', 'integer', (c) => c.references('people.id')).execute();
+  await db.schema
+    .alterTable('tasks')
+    .addColumn('subject_person_id', 'integer', (c) => c.references('people.id'))
+    .execute();
   await db.schema.alterTable('tasks').dropConstraint('tasks_business_key').execute();
   await sql`alter table tasks add constraint tasks_identity unique nulls not distinct (cycle_id, kind, round, person_id, subject_person_id)`.execute(db);
-  await db.schema.alterTable('tasks').addColumn('escalations_sent', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('tasks')
+    .addColumn('escalations_sent', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
 
-  await db.schema.alterTable('cycles').addColumn('hr_person_id', 'integer', (c) => c.references('people.id')).execute();
+  await db.schema
+    .alterTable('cycles')
+    .addColumn('hr_person_id', 'integer', (c) => c.references('people.id'))
+    .execute();
   await db.schema.alterTable('cycle_participants').addColumn('score', 'double precision').execute();
   await db.schema.alterTable('objectives').addColumn('score', 'double precision').execute();
-  await db.schema.alterTable('objectives').addColumn('round', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+  await db.schema
+    .alterTable('objectives')
+    .addColumn('round', 'integer', (c) => c.notNull().defaultTo(1))
+    .execute();
   await db.schema.alterTable('key_results').addColumn('done', 'boolean').execute();
   await db.schema.alterTable('key_results').addColumn('score_comment', 'text').execute();
 

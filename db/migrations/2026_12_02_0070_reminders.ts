@@ -19,7 +19,14 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const name of ['people_department_idx', 'nominations_cycle_idx', 'checkins_cycle_week_idx', 'tasks_open_due_idx', 'tasks_cycle_phase_idx', 'tasks_cycle_kind_round_idx']) {
+  for (const name of [
+    'people_department_idx',
+    'nominations_cycle_idx',
+    'checkins_cycle_week_idx',
+    'tasks_open_due_idx',
+    'tasks_cycle_phase_idx',
+    'tasks_cycle_kind_round_idx',
+  ]) {
     await db.schema.dropIndex(name).ifExists().execute();
   }
 }

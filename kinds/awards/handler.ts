@@ -31,19 +31,29 @@ export async function nominationOptions(db: Kysely<DB>, cycleId: number, locale:
       'o.title as objective_title',
       'owner.name as owner_name',
       'nominee.name as nominee_name',
-      eb.selectFrom('votes as v').select(sql<number>`count(*)::int`.as('n')).whereRef('v.nomination_id', '=', 'n.id').as('votes'),
+      eb
+        .selectFrom('votes as v')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .whereRef('v.nomination_id', '=', 'n.id')
+        .as('votes'),
     ])
     .where('n.cycle_id', '=', cycleId)
     .orderBy('votes', 'desc')
     .orderBy('n.id')
     .execute();
-  const more = await citationsOf(db, rows.map((r) => r.id));
+  const more = await citationsOf(
+    db,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => {
     const citations = [{ nominator: r.nominator, citation: r.citation }, ...(more.get(r.id) ?? [])];
     return {
       nominationId: r.id,
       nominator: citations.map((c) => c.nominator).join(', '),
-      label: r.objective_title !== null ? s.awards.objectiveLabel(r.objective_title, r.owner_name ?? s.objectives.company) : s.awards.personLabel(r.nominee_name ?? ''),
+      label:
+        r.objective_title !== null
+          ? s.awards.objectiveLabel(r.objective_title, r.owner_name ?? s.objectives.company)
+          : s.awards.personLabel(r.nominee_name ?? ''),
       citation: citations.map((c) => c.citation).join('\n'),
       citations,
       subject:
@@ -88,7 +98,12 @@ export const nominateHandler: KindHandler<'nominate'> = {
       .orderBy('o.position')
       .orderBy('o.id')
       .execute();
-    const people = await activeParticipants(db, task.cycleId).select(['p.name', 'p.email']).where('p.id', '!=', task.personId).orderBy('p.name').orderBy('p.email').execute();
+    const people = await activeParticipants(db, task.cycleId)
+      .select(['p.name', 'p.email'])
+      .where('p.id', '!=', task.personId)
+      .orderBy('p.name')
+      .orderBy('p.email')
+      .execute();
     return {
       ...emptyContext(),
       values: { nominations: [] },
@@ -118,7 +133,14 @@ export const nominateHandler: KindHandler<'nominate'> = {
         )
       : new Map<number, number>();
     const people = emails.length
-      ? new Map((await activeParticipants(tx, task.cycleId).select(['p.id', 'p.email']).where(sql<string>`lower(p.email)`, 'in', emails).execute()).map((p) => [p.email.toLowerCase(), p.id]))
+      ? new Map(
+          (
+            await activeParticipants(tx, task.cycleId)
+              .select(['p.id', 'p.email'])
+              .where(sql<string>`lower(p.email)`, 'in', emails)
+              .execute()
+          ).map((p) => [p.email.toLowerCase(), p.id]),
+        )
       : new Map<string, number>();
 
     const rows: { objective_id: number | null; person_id: number | null; citation: string }[] = [];
@@ -163,7 +185,10 @@ async function nominateOnce(tx: Transaction<DB>, task: TaskRef, r: { objective_i
     .orderBy('id')
     .executeTakeFirst();
   if (!existing) {
-    await tx.insertInto('nominations').values({ ...r, cycle_id: task.cycleId, task_id: task.id, nominator_id: task.personId }).execute();
+    await tx
+      .insertInto('nominations')
+      .values({ ...r, cycle_id: task.cycleId, task_id: task.id, nominator_id: task.personId })
+      .execute();
   } else if (existing.nominator_id !== task.personId) {
     await tx
       .insertInto('nomination_citations')
@@ -194,7 +219,9 @@ async function nominationsTouching(db: Kysely<DB>, voterId: number, ids: number[
       'n.nominator_id',
       'n.person_id',
       'o.owner_id',
-      eb.exists(eb.selectFrom('nomination_citations as c').select('c.id').whereRef('c.nomination_id', '=', 'n.id').where('c.nominator_id', '=', voterId)).as('cited'),
+      eb
+        .exists(eb.selectFrom('nomination_citations as c').select('c.id').whereRef('c.nomination_id', '=', 'n.id').where('c.nominator_id', '=', voterId))
+        .as('cited'),
     ])
     .where('n.id', 'in', ids)
     .execute();
@@ -221,7 +248,14 @@ export const voteHandler: KindHandler<'vote'> = {
     const ofCycle = await nominationsOfCycle(tx, task.cycleId, submission.nominationIds);
     const { self, own } = await nominationsTouching(tx, task.personId, submission.nominationIds);
     const already = new Set(
-      (await tx.selectFrom('votes').select('nomination_id').where('voter_id', '=', task.personId).where('nomination_id', 'in', submission.nominationIds).execute()).map((v) => v.nomination_id),
+      (
+        await tx
+          .selectFrom('votes')
+          .select('nomination_id')
+          .where('voter_id', '=', task.personId)
+          .where('nomination_id', 'in', submission.nominationIds)
+          .execute()
+      ).map((v) => v.nomination_id),
     );
     const issues: FieldIssue[] = [];
     submission.nominationIds.forEach((id, i) => {

@@ -17,7 +17,10 @@ export const nominateKind: KindModule<'nominate'> = {
   /** Participants of the batch who manage other participants, and ambassadors. */
   async recipients(q) {
     const rows = await activeParticipants(q.db, q.cycle.id).select(['p.id', 'p.roles']).where('cp.batch_no', '=', q.batchNo).orderBy('p.id').execute();
-    return plain(q, rows.filter((r) => q.managers.has(r.id) || r.roles.includes('ambassador')).map((r) => r.id));
+    return plain(
+      q,
+      rows.filter((r) => q.managers.has(r.id) || r.roles.includes('ambassador')).map((r) => r.id),
+    );
   },
   hasSubject: false,
   followUpOwner: 'subject',
@@ -33,10 +36,29 @@ export const voteKind: KindModule<'vote'> = {
   /** The award committee, or HR when there is none; once per cycle (batch 0). */
   async recipients(q) {
     if (q.batchNo !== 0) return [];
-    const committee = await q.db.selectFrom('people').select('id').where('active', '=', true).where(sql<boolean>`'award-committee' = any(roles)`).orderBy('id').execute();
-    if (committee.length) return plain(q, committee.map((r) => r.id));
-    const hr = await q.db.selectFrom('people').select('id').where('active', '=', true).where(sql<boolean>`'hr' = any(roles)`).orderBy('id').execute();
-    return plain(q, hr.map((r) => r.id));
+    const committee = await q.db
+      .selectFrom('people')
+      .select('id')
+      .where('active', '=', true)
+      .where(sql<boolean>`'award-committee' = any(roles)`)
+      .orderBy('id')
+      .execute();
+    if (committee.length)
+      return plain(
+        q,
+        committee.map((r) => r.id),
+      );
+    const hr = await q.db
+      .selectFrom('people')
+      .select('id')
+      .where('active', '=', true)
+      .where(sql<boolean>`'hr' = any(roles)`)
+      .orderBy('id')
+      .execute();
+    return plain(
+      q,
+      hr.map((r) => r.id),
+    );
   },
   hasSubject: false,
   followUpOwner: 'subject',

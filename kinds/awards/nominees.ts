@@ -48,7 +48,11 @@ export async function searchNominees(db: Kysely<DB>, { cycleId, nominatorId, que
     .selectFrom('objectives')
     .select(['id', 'owner_id', 'title', 'score'])
     .where('cycle_id', '=', cycleId)
-    .where('owner_id', 'in', people.map((p) => p.id))
+    .where(
+      'owner_id',
+      'in',
+      people.map((p) => p.id),
+    )
     .where('status', '=', 'approved')
     .where(isCurrentObjective())
     .orderBy('position')

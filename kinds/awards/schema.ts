@@ -17,13 +17,20 @@ export type NominateSubmission = z.infer<typeof nominateSubmissionSchema>;
 
 /** vote: up to 3 nominations. */
 export const voteSubmissionSchema = z.object({
-  nominationIds: z.array(choiceOf('a nomination')).min(1, 'vote for at least 1 nomination').max(3, 'at most 3 votes').refine((a) => new Set(a).size === a.length, { message: 'each nomination once', params: { code: 'ids.unique' } }),
+  nominationIds: z
+    .array(choiceOf('a nomination'))
+    .min(1, 'vote for at least 1 nomination')
+    .max(3, 'at most 3 votes')
+    .refine((a) => new Set(a).size === a.length, { message: 'each nomination once', params: { code: 'ids.unique' } }),
 });
 export type VoteSubmission = z.infer<typeof voteSubmissionSchema>;
 
 /** finalize: the winning nominations. */
 export const finalizeSubmissionSchema = z.object({
-  winnerNominationIds: z.array(choiceOf('a nomination')).max(10, 'at most 10 winners').refine((a) => new Set(a).size === a.length, { message: 'each nomination once', params: { code: 'ids.unique' } }),
+  winnerNominationIds: z
+    .array(choiceOf('a nomination'))
+    .max(10, 'at most 10 winners')
+    .refine((a) => new Set(a).size === a.length, { message: 'each nomination once', params: { code: 'ids.unique' } }),
   announcement: comment.optional(),
 });
 export type FinalizeSubmission = z.infer<typeof finalizeSubmissionSchema>;

@@ -51,7 +51,12 @@ export const voteWords: KindWordsByLocale = {
 
 export const finalizeWords: KindWordsByLocale = {
   en: {
-    page: { title: 'Choose the award winners', intro: 'Tick the winning nominations and write the announcement.', submit: 'Record the winners', done: 'the winners are recorded' },
+    page: {
+      title: 'Choose the award winners',
+      intro: 'Tick the winning nominations and write the announcement.',
+      submit: 'Record the winners',
+      done: 'the winners are recorded',
+    },
     mail: {
       action: () => 'pick the award winners',
       noun: () => 'choice of award winners',

@@ -92,7 +92,11 @@ export const checkinHandler: KindHandler<'checkin'> = {
       const milestone = mine.get(k.keyResultId)!.kind === 'milestone';
       await tx
         .updateTable('key_results')
-        .set(milestone ? { current_value: k.done ? 1 : 0, done: k.done!, confidence: submission.confidence } : { current_value: k.value!, confidence: submission.confidence })
+        .set(
+          milestone
+            ? { current_value: k.done ? 1 : 0, done: k.done!, confidence: submission.confidence }
+            : { current_value: k.value!, confidence: submission.confidence },
+        )
         .where('id', '=', k.keyResultId)
         .execute();
     }

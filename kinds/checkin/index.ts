@@ -19,10 +19,15 @@ export const checkinKind: KindModule<'checkin'> = {
     let query = activeParticipants(q.db, q.cycle.id).select('p.id').where('cp.batch_no', '=', q.batchNo);
     if (q.weekStart) {
       const weekStart = q.weekStart;
-      query = query.where(({ not, exists, selectFrom }) => not(exists(selectFrom('absences as a').select('a.person_id').whereRef('a.person_id', '=', 'p.id').where('a.week_start', '=', weekStart))));
+      query = query.where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('absences as a').select('a.person_id').whereRef('a.person_id', '=', 'p.id').where('a.week_start', '=', weekStart))),
+      );
     }
     const ids = new Set((await withObjectives(q.db, q.cycle.id, q.batchNo)).map((r) => r.id));
-    return plain(q, (await query.orderBy('p.id').execute()).map((r) => r.id).filter((id) => ids.has(id)));
+    return plain(
+      q,
+      (await query.orderBy('p.id').execute()).map((r) => r.id).filter((id) => ids.has(id)),
+    );
   },
   hasSubject: false,
   followUpOwner: 'subject',

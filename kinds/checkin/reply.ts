@@ -5,7 +5,18 @@
  */
 import type { KeyResultOption } from '../types';
 import { MAX_PERCENT } from '../schema-parts';
-import { type Builder, type ReplyGrammar, type ReplyKeyResult, type ReplyLine, type ReplyMessages, freeText, krLabel, krLines, num, parseNumber } from '../reply-grammar';
+import {
+  type Builder,
+  type ReplyGrammar,
+  type ReplyKeyResult,
+  type ReplyLine,
+  type ReplyMessages,
+  freeText,
+  krLabel,
+  krLines,
+  num,
+  parseNumber,
+} from '../reply-grammar';
 
 const DONE = /^(?:done|complete|completed|finished|yes|已完成|完成|是)$/i;
 const NOT_DONE = /^(?:not done|not yet|not finished|open|pending|no|未完成|没完成|否)$/i;
@@ -19,7 +30,10 @@ const NOT_DONE_WORD = ['not done', '未完成'] as const;
 type Value = { value: number } | { done: boolean } | { error: string };
 
 function checkinValue(raw: string, kr: ReplyKeyResult, n: number, m: ReplyMessages): Value {
-  const v = raw.trim().replace(/[.。;；!！]+$/, '').trim();
+  const v = raw
+    .trim()
+    .replace(/[.。;；!！]+$/, '')
+    .trim();
   if (kr.kind === 'milestone') {
     if (DONE.test(v) || /^100\s*%$/.test(v)) return { done: true };
     if (NOT_DONE.test(v) || /^0\s*%?$/.test(v)) return { done: false };
@@ -66,7 +80,10 @@ function parse(lines: ReplyLine[], keyResults: ReplyKeyResult[], b: Builder, m: 
     }
     confidenceLine = line;
     b.where.set('confidence', line);
-    const raw = (match[1] ?? match[2] ?? '').trim().replace(/\s*\/\s*10$/, '').replace(/[.。]$/, '');
+    const raw = (match[1] ?? match[2] ?? '')
+      .trim()
+      .replace(/\s*\/\s*10$/, '')
+      .replace(/[.。]$/, '');
     const n = parseNumber(raw);
     if (n === null || !Number.isInteger(n) || n < 1 || n > 10) b.problem(line, m.confidenceValue);
     else confidence = n;
@@ -92,7 +109,10 @@ export const checkinReply: ReplyGrammar = {
     const { index, label } = krLabel(keyResults);
     const s = submission as { keyResults: { keyResultId: number; value?: number; done?: boolean }[]; confidence: number; report: string };
     return {
-      recorded: s.keyResults.map((k) => ({ ...label(k.keyResultId), ...(k.done !== undefined ? { done: k.done } : { value: formatValue(keyResults[index.get(k.keyResultId) ?? -1], k.value ?? 0) }) })),
+      recorded: s.keyResults.map((k) => ({
+        ...label(k.keyResultId),
+        ...(k.done !== undefined ? { done: k.done } : { value: formatValue(keyResults[index.get(k.keyResultId) ?? -1], k.value ?? 0) }),
+      })),
       confidence: s.confidence,
       ...(s.report ? { report: s.report.length > 1000 ? `${s.report.slice(0, 999)}…` : s.report } : {}),
     };
@@ -101,8 +121,17 @@ export const checkinReply: ReplyGrammar = {
     const zh = locale === 'zh-CN' ? 1 : 0;
     const colon = zh ? '：' : ': ';
     const lines = krs?.length
-      ? krs.map((kr, i) => `KR${i + 1}${colon}${kr.kind === 'milestone' ? (kr.done ? DONE_WORD[zh] : NOT_DONE_WORD[zh]) : kr.kind === 'percent' ? `${num(kr.current ?? kr.start ?? 0)}%` : num(kr.current ?? kr.start ?? 0)}`)
+      ? krs.map(
+          (kr, i) =>
+            `KR${i + 1}${colon}${kr.kind === 'milestone' ? (kr.done ? DONE_WORD[zh] : NOT_DONE_WORD[zh]) : kr.kind === 'percent' ? `${num(kr.current ?? kr.start ?? 0)}%` : num(kr.current ?? kr.start ?? 0)}`,
+        )
       : [`KR1${colon}60%`, `KR2${colon}12`, `KR3${colon}${DONE_WORD[zh]}`];
-    return [[...lines, `${zh ? '信心' : 'confidence'}${colon}${confidence ?? 7}`, locale === 'zh-CN' ? '本周上线了测试版，正在等待安全评审。' : 'Shipped the beta; waiting for the security review.']];
+    return [
+      [
+        ...lines,
+        `${zh ? '信心' : 'confidence'}${colon}${confidence ?? 7}`,
+        locale === 'zh-CN' ? '本周上线了测试版，正在等待安全评审。' : 'Shipped the beta; waiting for the security review.',
+      ],
+    ];
   },
 };

@@ -12,7 +12,8 @@ export const checkinWords: KindWordsByLocale = {
     mail: {
       action: (round) => `check in for week ${round}`,
       noun: (round) => `week ${round} check-in`,
-      intro: (title, _subject, round) => `It is week ${round} of ${title}: please update the progress of your key results and say how confident you are (1–10) that you will reach them.`,
+      intro: (title, _subject, round) =>
+        `It is week ${round} of ${title}: please update the progress of your key results and say how confident you are (1–10) that you will reach them.`,
       replyHow:
         'Write one line per key result — a percentage, a number, or done / not done — then your confidence from 1 to 10. Anything else you write is your weekly report. Key results you leave out keep their value.',
       overdueSubject: (cycleTitle, ownerName, round) => `${cycleTitle}: ${ownerName} missed the week ${round} check-in`,

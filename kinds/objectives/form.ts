@@ -28,11 +28,16 @@ function objectivesFields(kit: FieldKit, context: KindContext, withParents: bool
       html`<div data-kinds="${USED_BY[f]}"${USED_BY[f].split(' ').includes(kind) ? '' : html` hidden`}>${kit.input(`${p}.${f}`, label, attrs)}</div>`;
     return html`<div class="kr" data-row="${p}" id="${p}">
   <div>${kit.input(`${p}.title`, numbered(w.keyResult('#'), k + 1), { placeholder: k === 0 ? w.measuredBy : '', maxlength: 200 })}</div>
-  <div>${kit.select(`${p}.kind`, w.measure, [
-    { value: 'numeric', label: w.numeric },
-    { value: 'percent', label: w.percent },
-    { value: 'milestone', label: w.milestone },
-  ], { 'data-kind': true })}</div>
+  <div>${kit.select(
+    `${p}.kind`,
+    w.measure,
+    [
+      { value: 'numeric', label: w.numeric },
+      { value: 'percent', label: w.percent },
+      { value: 'milestone', label: w.milestone },
+    ],
+    { 'data-kind': true },
+  )}</div>
   ${field('start', w.start, { inputmode: 'decimal' })}
   ${field('target', w.target, { inputmode: 'decimal' })}
   ${field('unit', w.unit, { maxlength: 20 })}
@@ -74,7 +79,6 @@ function objectivesFields(kit: FieldKit, context: KindContext, withParents: bool
     row: objective,
   });
 }
-
 
 function objectivesForm(withParents: boolean): TaskForm {
   return {

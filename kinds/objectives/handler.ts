@@ -46,12 +46,7 @@ export async function checkParents(db: Kysely<DB>, task: TaskRef, draft: DraftSu
  * superseded. Company objectives (owner null) are told apart by the task that wrote them: the
  * ones this executive wrote through their tasks of this kind in the cycle.
  */
-export async function saveObjectives(
-  db: Kysely<DB>,
-  task: TaskRef,
-  objectives: DraftSubmission['objectives'],
-  owner: number | null,
-): Promise<void> {
+export async function saveObjectives(db: Kysely<DB>, task: TaskRef, objectives: DraftSubmission['objectives'], owner: number | null): Promise<void> {
   await db
     .updateTable('objectives')
     .set({ status: SUPERSEDED })
@@ -60,7 +55,11 @@ export async function saveObjectives(
       owner === null
         ? eb.and([
             eb('owner_id', 'is', null),
-            eb('task_id', 'in', eb.selectFrom('tasks').select('id').where('cycle_id', '=', task.cycleId).where('kind', '=', task.kind).where('person_id', '=', task.personId)),
+            eb(
+              'task_id',
+              'in',
+              eb.selectFrom('tasks').select('id').where('cycle_id', '=', task.cycleId).where('kind', '=', task.kind).where('person_id', '=', task.personId),
+            ),
           ])
         : eb('owner_id', '=', owner),
     )

@@ -16,8 +16,17 @@ export const strategyKind: KindModule<'strategy'> = {
   /** Every active executive, once per cycle (batch 0). */
   async recipients(q) {
     if (q.batchNo !== 0) return [];
-    const rows = await q.db.selectFrom('people').select('id').where('active', '=', true).where(sql<boolean>`'executive' = any(roles)`).orderBy('id').execute();
-    return plain(q, rows.map((r) => r.id));
+    const rows = await q.db
+      .selectFrom('people')
+      .select('id')
+      .where('active', '=', true)
+      .where(sql<boolean>`'executive' = any(roles)`)
+      .orderBy('id')
+      .execute();
+    return plain(
+      q,
+      rows.map((r) => r.id),
+    );
   },
   hasSubject: false,
   followUpOwner: 'subject',
@@ -34,7 +43,10 @@ export const draftKind: KindModule<'draft'> = {
   /** Every active participant of the batch. */
   async recipients(q) {
     const rows = await activeParticipants(q.db, q.cycle.id).select('p.id').where('cp.batch_no', '=', q.batchNo).orderBy('p.id').execute();
-    return plain(q, rows.map((r) => r.id));
+    return plain(
+      q,
+      rows.map((r) => r.id),
+    );
   },
   hasSubject: false,
   followUpOwner: 'subject',

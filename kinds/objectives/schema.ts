@@ -34,6 +34,9 @@ export type DraftSubmission = z.infer<typeof draftSubmissionSchema>;
 
 /** strategy: company objectives have no parent. */
 export const strategySubmissionSchema = z.object({
-  objectives: z.array(objectiveSchema.omit({ parentObjectiveId: true })).min(1, 'at least 1 objective').max(5, 'at most 5 objectives'),
+  objectives: z
+    .array(objectiveSchema.omit({ parentObjectiveId: true }))
+    .min(1, 'at least 1 objective')
+    .max(5, 'at most 5 objectives'),
 });
 export type StrategySubmission = z.infer<typeof strategySubmissionSchema>;

@@ -12,7 +12,8 @@ export const strategyWords: KindWordsByLocale = {
     mail: {
       action: () => 'draft the company objectives',
       noun: () => 'company objectives',
-      intro: (title) => `Please draft 1–5 company objectives for ${title}, each with 2–5 measurable key results. HR reviews them before everyone drafts their own.`,
+      intro: (title) =>
+        `Please draft 1–5 company objectives for ${title}, each with 2–5 measurable key results. HR reviews them before everyone drafts their own.`,
     },
   },
   'zh-CN': {

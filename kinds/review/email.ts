@@ -9,7 +9,8 @@ export function reviewEmailDetails(extras: RenderExtras, w: MailWords): Block[] 
     { heading: w.objectivesUnderReview },
     {
       list: extras.objectives.map(
-        (o, i) => `O${i + 1} ${o.title}${o.parent ? w.aside(`${w.alignedTo}${w.colon}${o.parent}`) : ''} — ${o.keyResults.map((k) => `${k.title}${w.colon}${k.measure}`).join(w.listSeparator)}`,
+        (o, i) =>
+          `O${i + 1} ${o.title}${o.parent ? w.aside(`${w.alignedTo}${w.colon}${o.parent}`) : ''} — ${o.keyResults.map((k) => `${k.title}${w.colon}${k.measure}`).join(w.listSeparator)}`,
       ),
     },
   ];

@@ -11,9 +11,10 @@ function objectivesUnderReview(kit: FieldKit, context: KindContext) {
   const w = kit.s.review;
   if (context.objectives.length === 0) return html`<p class="muted">${w.nothing}</p>`;
   return html`<section class="review"><h2>${w.underReview}</h2>${context.objectives.map(
-    (o, i) => html`<div class="objective"><h3>${i + 1}. ${o.title}</h3>${o.parent ? html`<p class="muted">${w.alignedTo(o.parent)}</p>` : ''}<ul>${o.keyResults.map(
-      (kr) => html`<li>${kr.title}${kr.measure ? html` <span class="muted">— ${kr.measure}</span>` : ''}</li>`,
-    )}</ul></div>`,
+    (o, i) =>
+      html`<div class="objective"><h3>${i + 1}. ${o.title}</h3>${o.parent ? html`<p class="muted">${w.alignedTo(o.parent)}</p>` : ''}<ul>${o.keyResults.map(
+        (kr) => html`<li>${kr.title}${kr.measure ? html` <span class="muted">— ${kr.measure}</span>` : ''}</li>`,
+      )}</ul></div>`,
   )}</section>`;
 }
 

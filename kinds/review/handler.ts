@@ -21,7 +21,15 @@ async function recordDecision(tx: Transaction<DB>, task: TaskRef, submission: Re
   const comment = submission.comment?.length ? submission.comment : null;
   await tx
     .insertInto('reviews')
-    .values({ task_id: task.id, cycle_id: task.cycleId, reviewer_id: task.personId, subject_id: subjectId, round: task.round, decision: submission.decision, comment })
+    .values({
+      task_id: task.id,
+      cycle_id: task.cycleId,
+      reviewer_id: task.personId,
+      subject_id: subjectId,
+      round: task.round,
+      decision: submission.decision,
+      comment,
+    })
     .execute();
   return comment === null ? { decision: submission.decision } : { decision: submission.decision, comment };
 }

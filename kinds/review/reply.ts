@@ -35,5 +35,7 @@ export const reviewReply: ReplyGrammar = {
     return { decision: s.decision, ...(s.comment ? { comment: s.comment } : {}) };
   },
   example: (_input, locale) =>
-    locale === 'zh-CN' ? [['批准'], ['修改：KR2 需要一个可衡量的数字；请把 O1 对齐到公司目标。']] : [['approve'], ['changes: KR2 needs a number to measure; please align O1 to the company goal.']],
+    locale === 'zh-CN'
+      ? [['批准'], ['修改：KR2 需要一个可衡量的数字；请把 O1 对齐到公司目标。']]
+      : [['approve'], ['changes: KR2 needs a number to measure; please align O1 to the company goal.']],
 };

@@ -53,7 +53,10 @@ function scoreForm(mode: 'self' | 'calibrate'): TaskForm {
       const { s } = kit;
       const w = s.score;
       const hints = (kr: KeyResultOption) =>
-        [mode === 'calibrate' && kr.selfScore !== null ? w.selfScore(formatNumber(kr.selfScore, s.lang)) : null, kr.suggestedScore !== null ? w.suggested(formatNumber(kr.suggestedScore, s.lang)) : null]
+        [
+          mode === 'calibrate' && kr.selfScore !== null ? w.selfScore(formatNumber(kr.selfScore, s.lang)) : null,
+          kr.suggestedScore !== null ? w.suggested(formatNumber(kr.suggestedScore, s.lang)) : null,
+        ]
           .filter((h): h is string => h !== null)
           .join(' · ');
       const rows = context.keyResults.length

@@ -12,7 +12,13 @@ import type { KindHandler } from '../types';
 import { pageStrings } from '../../i18n/pages';
 
 /** Every scored key result must be one of `ownerId`'s current ones, and scored once. */
-async function checkScores(tx: Transaction<DB>, cycleId: number, ownerId: number, submission: ScoreSubmission, notYours: (path: string) => FieldIssue): Promise<void> {
+async function checkScores(
+  tx: Transaction<DB>,
+  cycleId: number,
+  ownerId: number,
+  submission: ScoreSubmission,
+  notYours: (path: string) => FieldIssue,
+): Promise<void> {
   const ids = new Set((await currentKeyResults(tx, cycleId, ownerId)).map((kr) => kr.keyResultId));
   const repeated = new Set(repeatedIndexes(submission.scores.map((s) => s.keyResultId)));
   const issues: FieldIssue[] = [];
@@ -86,12 +92,24 @@ export const calibrateHandler: KindHandler<'calibrate'> = {
       o.keyResults.push({ title: kr.title, score: kr.score ?? kr.selfScore });
     }
     const comment = submission.comment?.length ? submission.comment : undefined;
-    return [{ kind: 'final-score', to: subjectId, data: { managerName: manager.name, overall: person, ...(comment ? { comment } : {}), objectives: [...byObjective.values()] } }];
+    return [
+      {
+        kind: 'final-score',
+        to: subjectId,
+        data: { managerName: manager.name, overall: person, ...(comment ? { comment } : {}), objectives: [...byObjective.values()] },
+      },
+    ];
   },
 };
 
 /** Keeps a score's overall comment on the participant's row (the self-score's, or the manager's calibration comment). */
-async function setScoreComment(tx: Transaction<DB>, cycleId: number, personId: number, column: 'self_score_comment' | 'calibration_comment', comment: string | undefined): Promise<void> {
+async function setScoreComment(
+  tx: Transaction<DB>,
+  cycleId: number,
+  personId: number,
+  column: 'self_score_comment' | 'calibration_comment',
+  comment: string | undefined,
+): Promise<void> {
   await tx
     .updateTable('cycle_participants')
     .set({ [column]: comment?.length ? comment : null })

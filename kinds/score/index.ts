@@ -14,7 +14,11 @@ export const selfScoreKind: KindModule<'self-score'> = {
   handler: selfScoreHandler,
   form: selfScoreForm,
   /** Participants of the batch with objectives. */
-  recipients: async (q) => plain(q, (await withObjectives(q.db, q.cycle.id, q.batchNo)).map((r) => r.id)),
+  recipients: async (q) =>
+    plain(
+      q,
+      (await withObjectives(q.db, q.cycle.id, q.batchNo)).map((r) => r.id),
+    ),
   hasSubject: false,
   followUpOwner: 'subject',
   subjectOutsideCycle: false,

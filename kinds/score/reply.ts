@@ -2,7 +2,18 @@
  * Scores by reply:   KR<n>: <0.0–1.0> [comment]
  *                    any other line: the overall comment
  */
-import { type Builder, type ReplyGrammar, type ReplyKeyResult, type ReplyLine, type ReplyMessages, freeText, krLabel, krLines, num, parseNumber } from '../reply-grammar';
+import {
+  type Builder,
+  type ReplyGrammar,
+  type ReplyKeyResult,
+  type ReplyLine,
+  type ReplyMessages,
+  freeText,
+  krLabel,
+  krLines,
+  num,
+  parseNumber,
+} from '../reply-grammar';
 
 const COMMENT_PREFIX = /^(?:comment|意见|说明|评论)\s*[:：]\s*/i;
 

@@ -46,7 +46,8 @@ export const calibrateWords: KindWordsByLocale = {
     mail: {
       action: (_round, subject) => `calibrate ${subject ? `${subject}’s` : 'the'} scores`,
       noun: (_round, subject) => `calibration of ${subject ? `${subject}’s` : 'the'} scores`,
-      intro: (title, subject) => `Please set the final score (0.0 to 1.0) of each of ${subject || 'your report'}’s key results for ${title}; it overrides their self-score.`,
+      intro: (title, subject) =>
+        `Please set the final score (0.0 to 1.0) of each of ${subject || 'your report'}’s key results for ${title}; it overrides their self-score.`,
       replyHow: replyHowEn,
     },
   },

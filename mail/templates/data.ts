@@ -45,13 +45,28 @@ export interface EmailData {
     objectives: { title: string; score: number | null; keyResults: { title: string; score: number | null }[] }[];
   };
   /** One email for several tasks of one kind that opened together (a manager's reviews); each task keeps its own link. */
-  'tasks-together': Base & { taskKind: TaskKind; round: number; dueAt: string; tasks: { taskId: number; subjectPersonId: number | null; subjectName: string }[] };
+  'tasks-together': Base & {
+    taskKind: TaskKind;
+    round: number;
+    dueAt: string;
+    tasks: { taskId: number; subjectPersonId: number | null; subjectName: string }[];
+  };
 }
 
 export type EmailKind = keyof EmailData;
 export const TASK_EMAIL_KINDS: readonly EmailKind[] = ['task-invite', 'task-reminder'];
 /** Every kind the outbox may hold (a row of another kind is a bug and fails to render). */
-export const EMAIL_KINDS: readonly EmailKind[] = ['task-invite', 'task-reminder', 'task-escalation', 'awards-announcement', 'cycle-cancelled', 'manager-digest', 'review-outcome', 'final-score', 'tasks-together'];
+export const EMAIL_KINDS: readonly EmailKind[] = [
+  'task-invite',
+  'task-reminder',
+  'task-escalation',
+  'awards-announcement',
+  'cycle-cancelled',
+  'manager-digest',
+  'review-outcome',
+  'final-score',
+  'tasks-together',
+];
 
 /** What the answer to a reply stores (`emails.data` of a 'reply-answer' row). */
 export interface ReplyAnswerData {

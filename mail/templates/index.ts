@@ -61,7 +61,11 @@ function whatIsThere(w: MailWords, kind: TaskKind, extras: RenderExtras): Block[
 // ---- rendering ------------------------------------------------------------------------------------
 
 /** The flow's notices: approval, final scores, several tasks opened together. */
-function noticeEmail(kind: 'review-outcome' | 'final-score' | 'tasks-together', data: EmailData['review-outcome'] | EmailData['final-score'] | EmailData['tasks-together'], extras: RenderExtras): { subject: string; blocks: Block[] } {
+function noticeEmail(
+  kind: 'review-outcome' | 'final-score' | 'tasks-together',
+  data: EmailData['review-outcome'] | EmailData['final-score'] | EmailData['tasks-together'],
+  extras: RenderExtras,
+): { subject: string; blocks: Block[] } {
   const w = wordsFor(data.locale);
   const blocks: Block[] = [{ p: w.hello(data.personName) }];
   if (kind === 'review-outcome') {
@@ -76,7 +80,10 @@ function noticeEmail(kind: 'review-outcome' | 'final-score' | 'tasks-together', 
     blocks.push({ p: w.finalScoreBody(d.cycleTitle, d.managerName, score) });
     if (d.comment) blocks.push({ strong: w.managerComment, value: d.comment });
     for (const o of d.objectives) {
-      blocks.push({ heading: w.objectiveScore(o.title, o.score === null ? '—' : num(o.score)) }, { list: o.keyResults.map((k) => w.keyResultScore(k.title, k.score === null ? null : num(k.score))) });
+      blocks.push(
+        { heading: w.objectiveScore(o.title, o.score === null ? '—' : num(o.score)) },
+        { list: o.keyResults.map((k) => w.keyResultScore(k.title, k.score === null ? null : num(k.score))) },
+      );
     }
     return { subject: w.finalScoreSubject(d.cycleTitle, score), blocks };
   }
@@ -93,7 +100,12 @@ function noticeEmail(kind: 'review-outcome' | 'final-score' | 'tasks-together', 
   return { subject: w.tasksTogetherSubject(d.cycleTitle, kw.action(d.round, ''), d.tasks.length, due), blocks };
 }
 
-function taskEmail(kind: 'task-invite' | 'task-reminder', d: EmailData['task-invite'] | EmailData['task-reminder'], link: string | undefined, extras: RenderExtras): { subject: string; blocks: Block[] } {
+function taskEmail(
+  kind: 'task-invite' | 'task-reminder',
+  d: EmailData['task-invite'] | EmailData['task-reminder'],
+  link: string | undefined,
+  extras: RenderExtras,
+): { subject: string; blocks: Block[] } {
   const w = wordsFor(d.locale);
   const subjectName = d.subjectName ?? '';
   const due = formatDue(d.dueAt, d.locale, d.timeZone);
@@ -131,7 +143,9 @@ function answerEmail(d: ReplyAnswerData, link: string | undefined, extras: Rende
     blocks.push({ p: w.nothingMore });
   } else if (d.outcome === 'rejected') {
     blocks.push({ p: w.answerRejected(noun, d.cycleTitle) });
-    blocks.push({ list: (d.problems ?? []).map((p) => (p.line !== null && p.text !== null ? `${w.problemAt(p.line, p.text)}${w.colon}${p.message}` : p.message)) });
+    blocks.push({
+      list: (d.problems ?? []).map((p) => (p.line !== null && p.text !== null ? `${w.problemAt(p.line, p.text)}${w.colon}${p.message}` : p.message)),
+    });
     if (link) blocks.push({ p: w.fixAndReply }, { textOnly: link }, { button: w.open, href: link });
     if (kw.replyHow) {
       blocks.push({ p: kw.replyHow });
@@ -198,7 +212,10 @@ export function renderEmail<K extends OutboxKind>(kind: K, data: OutboxData[K], 
         { strong: `${w.missed} (${d.missed.length})`, value: d.missed.join(', ') || w.none },
       ];
       if (d.lowConfidence.length) {
-        blocks.push({ heading: w.lowConfidence }, { list: d.lowConfidence.map((x) => `${x.person}${x.keyResult ? ` — ${x.keyResult}` : ''}${w.colon}${w.confidenceOf(x.confidence)}`) });
+        blocks.push(
+          { heading: w.lowConfidence },
+          { list: d.lowConfidence.map((x) => `${x.person}${x.keyResult ? ` — ${x.keyResult}` : ''}${w.colon}${w.confidenceOf(x.confidence)}`) },
+        );
       }
       break;
     }
@@ -220,7 +237,6 @@ export function renderEmail<K extends OutboxKind>(kind: K, data: OutboxData[K], 
   }
   return { subject, text: renderText(locale, blocks), html: renderHtml(locale, subject, blocks) };
 }
-
 
 /** Kinds whose email is addressed to the task's owner (and so may carry its link and reply address). */
 export const OWNER_TASK_EMAIL_KINDS: ReadonlySet<OutboxKind> = new Set<OutboxKind>(TASK_EMAIL_KINDS);

@@ -29,7 +29,8 @@ export function renderText(locale: Locale, blocks: Block[]): string {
     else if ('list' in b) out.push(b.list.map((item) => `  - ${item}`).join('\n'));
     else if ('heading' in b) out.push(`${b.heading}${colon.trim()}`);
     else if ('code' in b) out.push(b.code.join('\n'));
-    else if ('button' in b) continue; // the text carries the link in a textOnly block
+    else if ('button' in b)
+      continue; // the text carries the link in a textOnly block
     else if ('textOnly' in b) out.push(b.textOnly);
     else out.push(b.muted);
   }
@@ -43,7 +44,8 @@ export function renderHtml(locale: Locale, subject: string, blocks: Block[]): st
     if ('strong' in b) return html`<p><strong>${b.strong}${colon.trim()}</strong>${colon === ': ' ? ' ' : ''}${b.value}</p>`;
     if ('list' in b) return html`<ul>${b.list.map((item) => html`<li>${item}</li>`)}</ul>`;
     if ('heading' in b) return html`<p><strong>${b.heading}</strong></p>`;
-    if ('code' in b) return html`<pre style="background:#f6f8fa;border-radius:6px;padding:10px 14px;font-size:14px;white-space:pre-wrap">${b.code.join('\n')}</pre>`;
+    if ('code' in b)
+      return html`<pre style="background:#f6f8fa;border-radius:6px;padding:10px 14px;font-size:14px;white-space:pre-wrap">${b.code.join('\n')}</pre>`;
     if ('button' in b)
       return html`<p><a href="${b.href}" style="display:inline-block;background:#0b57d0;color:#fff;padding:10px 18px;border-radius:6px;text-decoration:none">${b.button}</a></p>`;
     if ('textOnly' in b) return html``;

@@ -8,7 +8,13 @@ type ErrorJson = { error: { code: string; message: string; details?: { issues?: 
 
 describe('bad input', () => {
   let t: TestStack;
-  const peopleCount = async () => (await t.stack.database.db.selectFrom('people').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n;
+  const peopleCount = async () =>
+    (
+      await t.stack.database.db
+        .selectFrom('people')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n;
 
   beforeAll(async () => {
     t = await startTestStack({ database: 'postgres' });
@@ -82,7 +88,9 @@ describe('bad input', () => {
       json: { key: 'bad', title: 'Bad', startsOn: '2027-01-01', endsOn: '2027-03-31', participants: ['ana@example.com', 'nobody@example.com'] },
     });
     expect(unknown.status).toBe(400);
-    expect(((await unknown.json()) as ErrorJson).error.details?.issues).toEqual([{ path: 'participants.1', message: 'no active person with email nobody@example.com' }]);
+    expect(((await unknown.json()) as ErrorJson).error.details?.issues).toEqual([
+      { path: 'participants.1', message: 'no active person with email nobody@example.com' },
+    ]);
 
     const badDate = await t.api('/api/cycles', { method: 'POST', json: { key: 'bad', title: 'Bad', startsOn: '2027-02-30', endsOn: '2027-03-31' } });
     expect(badDate.status).toBe(400);
@@ -128,7 +136,14 @@ describe('bad input', () => {
     const formPost = await fetch(link, {
       method: 'POST',
       headers: { origin: new URL(link).origin },
-      body: new URLSearchParams({ 'o1.title': 'Grow', 'o1.kr2.title': 'Revenue', 'o1.kr2.kind': 'numeric', 'o1.kr2.start': '1', 'o1.kr2.target': '1', 'o1.kr2.unit': 'k' }),
+      body: new URLSearchParams({
+        'o1.title': 'Grow',
+        'o1.kr2.title': 'Revenue',
+        'o1.kr2.kind': 'numeric',
+        'o1.kr2.start': '1',
+        'o1.kr2.target': '1',
+        'o1.kr2.unit': 'k',
+      }),
     });
     expect(formPost.status).toBe(400);
     const html = await formPost.text();

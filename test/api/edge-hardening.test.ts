@@ -17,11 +17,21 @@ const paths = async (res: Response) => ((await res.json()) as ErrorJson).error.d
 describe('the API edge', () => {
   let t: TestStack;
   const count = async (table: 'audit_log' | 'api_keys' | 'people' | 'cycles') =>
-    Number((await t.stack.database.db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await t.stack.database.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   beforeAll(async () => {
     t = await startTestStack({ database: 'postgres', env: { TASK_LINK_WRITES_PER_MINUTE: '1000' } });
-    const org = [{ email: 'hr@edge.example', name: 'Hana HR', roles: ['hr', 'manager'] }, ...[0, 1, 2, 3].map((i) => ({ email: email(i), name: `Person ${i}`, managerEmail: 'hr@edge.example' }))];
+    const org = [
+      { email: 'hr@edge.example', name: 'Hana HR', roles: ['hr', 'manager'] },
+      ...[0, 1, 2, 3].map((i) => ({ email: email(i), name: `Person ${i}`, managerEmail: 'hr@edge.example' })),
+    ];
     expect((await t.api('/api/people', { method: 'POST', json: org })).status).toBe(200);
     expect((await t.api('/api/cycles', { method: 'POST', json: { key: KEY, title: 'Edge', startsOn: '2027-01-04', endsOn: '2027-03-28' } })).status).toBe(201);
   });
@@ -35,7 +45,11 @@ describe('the API edge', () => {
     const json = await t.api('/api/people', { method: 'POST', json: [{ email: 'x@edge.example', name: 'Bad\u0000Name' }] });
     expect(json.status).toBe(400);
     expect(await paths(json)).toEqual(['row 1.name']);
-    const csv = await t.api('/api/people', { method: 'POST', body: 'email,name,department\nok@edge.example,Ok,Sales\ny@edge.example,Y,Sa\u0000les\n', headers: { 'content-type': 'text/csv' } });
+    const csv = await t.api('/api/people', {
+      method: 'POST',
+      body: 'email,name,department\nok@edge.example,Ok,Sales\ny@edge.example,Y,Sa\u0000les\n',
+      headers: { 'content-type': 'text/csv' },
+    });
     expect(csv.status).toBe(400);
     expect(await paths(csv)).toEqual(['row 2 (line 3).department']);
     const key = await t.api('/api/keys', { method: 'POST', json: { name: 'ci\ud800', role: 'hr' } });
@@ -76,7 +90,8 @@ describe('the API edge', () => {
     const task = await t.api(`/api/cycles/${KEY}/tasks/9999999999/extend`, { method: 'POST', json: { until: '2030-01-01T00:00:00Z' } });
     expect(task.status).toBe(400);
     expect(await paths(task)).toEqual(['id']);
-    const start = (schedule: unknown) => t.api('/api/cycles', { method: 'POST', json: { key: 'dur', title: 'Durations', startsOn: '2027-01-04', endsOn: '2027-03-28', schedule } });
+    const start = (schedule: unknown) =>
+      t.api('/api/cycles', { method: 'POST', json: { key: 'dur', title: 'Durations', startsOn: '2027-01-04', endsOn: '2027-03-28', schedule } });
     const soon = await start({ drafting: 'soon' });
     expect(soon.status).toBe(400);
     expect(await paths(soon)).toEqual(['schedule.drafting']);
@@ -102,7 +117,15 @@ describe('the API edge', () => {
 
   it('records the good completions of a group whose first item PostgreSQL refuses', { timeout: 60_000 }, async () => {
     const tasks = await Promise.all([0, 1, 2].map((i) => openTask(t, KEY, email(i), 'draft')));
-    const rows = await t.stack.database.db.selectFrom('tasks').select(['id', 'workflow_id']).where('id', 'in', tasks.map((x) => x.id)).execute();
+    const rows = await t.stack.database.db
+      .selectFrom('tasks')
+      .select(['id', 'workflow_id'])
+      .where(
+        'id',
+        'in',
+        tasks.map((x) => x.id),
+      )
+      .execute();
     expect(new Set(rows.map((r) => r.workflow_id)).size).toBe(1);
     // Passes the submission schema (an id is a positive integer), but is beyond PostgreSQL's integer.
     const poison = { objectives: [{ ...GOOD_DRAFT.objectives[0]!, parentObjectiveId: 9_999_999_999 }] };
@@ -152,7 +175,11 @@ describe('the API edge', () => {
     expect(res.status).toBe(413);
     expect(((await res.json()) as ErrorJson).error.code).toBe('PAYLOAD_TOO_LARGE');
     expect(process.memoryUsage().rss - rssBefore).toBeLessThan(30 * 1024 * 1024);
-    const declared = await fetch(task.link, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(70 * 1024) }, body: 'x'.repeat(70 * 1024) });
+    const declared = await fetch(task.link, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': String(70 * 1024) },
+      body: 'x'.repeat(70 * 1024),
+    });
     expect(declared.status).toBe(413);
     expect(await (await t.stack.database.db.selectFrom('tasks').select('status').where('id', '=', task.id).executeTakeFirstOrThrow()).status).toBe('open');
   });

@@ -48,7 +48,13 @@ describe('API keys and the audit log', () => {
 
   it('creates a key that works at once, lists it without the key, revokes it, and then refuses it', async () => {
     const created = await createKey('hris-sync', 'hr');
-    expect(created).toEqual({ id: expect.any(Number), name: 'hris-sync', role: 'hr', key: expect.stringMatching(/^okr_[A-Za-z0-9_-]{43}$/), createdAt: expect.any(String) });
+    expect(created).toEqual({
+      id: expect.any(Number),
+      name: 'hris-sync',
+      role: 'hr',
+      key: expect.stringMatching(/^okr_[A-Za-z0-9_-]{43}$/),
+      createdAt: expect.any(String),
+    });
     expect(new Date(created.createdAt).toISOString()).toBe(created.createdAt);
     const auth = `Bearer ${created.key}`;
 
@@ -89,8 +95,24 @@ describe('API keys and the audit log', () => {
     // Audited once each, by the caller, never with the key.
     const entries = (await audit(`?action=api-key.*&limit=1000`)).entries.filter((e) => e.subject === `api-key:${created.id}`);
     expect(entries).toEqual([
-      { id: expect.any(Number), at: expect.any(String), actor: 'bootstrap', action: 'api-key.revoked', cycleKey: null, subject: `api-key:${created.id}`, detail: { name: 'hris-sync', role: 'hr' } },
-      { id: expect.any(Number), at: expect.any(String), actor: 'bootstrap', action: 'api-key.created', cycleKey: null, subject: `api-key:${created.id}`, detail: { name: 'hris-sync', role: 'hr' } },
+      {
+        id: expect.any(Number),
+        at: expect.any(String),
+        actor: 'bootstrap',
+        action: 'api-key.revoked',
+        cycleKey: null,
+        subject: `api-key:${created.id}`,
+        detail: { name: 'hris-sync', role: 'hr' },
+      },
+      {
+        id: expect.any(Number),
+        at: expect.any(String),
+        actor: 'bootstrap',
+        action: 'api-key.created',
+        cycleKey: null,
+        subject: `api-key:${created.id}`,
+        detail: { name: 'hris-sync', role: 'hr' },
+      },
     ]);
     const auditRows = await t.stack.database.db.selectFrom('audit_log').selectAll().execute();
     expect(JSON.stringify(auditRows)).not.toContain(created.key);
@@ -253,9 +275,19 @@ describe('API keys and the audit log', () => {
     const lines = calls.map((c) => JSON.stringify({ level: c.level, obj: c.args[0], msg: c.args[1] }));
     const text = lines.join('\n');
     for (const secret of [key.key, TEST_API_KEY, token, encodeURIComponent(key.key)]) expect(text).not.toContain(secret);
-    const requests = calls.filter((c) => c.args[1] === 'request').map((c) => ({ level: c.level, ...(c.args[0] as Record<string, unknown>) }) as Record<string, unknown>);
+    const requests = calls
+      .filter((c) => c.args[1] === 'request')
+      .map((c) => ({ level: c.level, ...(c.args[0] as Record<string, unknown>) }) as Record<string, unknown>);
     expect(requests).toHaveLength(6);
-    expect(requests[0]).toMatchObject({ reqId: 'req-123', method: 'GET', path: '/api/keys', route: '/api/keys', status: 200, actor: `key:${key.id}:logged`, level: 'info' });
+    expect(requests[0]).toMatchObject({
+      reqId: 'req-123',
+      method: 'GET',
+      path: '/api/keys',
+      route: '/api/keys',
+      status: 200,
+      actor: `key:${key.id}:logged`,
+      level: 'info',
+    });
     expect(requests[1]).toMatchObject({ path: '/api/audit', status: 200, actor: 'bootstrap' });
     expect(requests[2]).toMatchObject({ path: '/api/keys', status: 401 });
     expect(requests[2]).not.toHaveProperty('actor');

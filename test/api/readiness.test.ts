@@ -59,7 +59,12 @@ describe('readiness', () => {
     expect(await people.json()).toMatchObject({ error: { code: 'SERVICE_UNAVAILABLE', message: expect.stringMatching(/database/) } });
 
     proxy.resume();
-    const after = await poll(() => probe('/readyz'), (r) => r.status === 200, 10_000, '/readyz to be 200 again');
+    const after = await poll(
+      () => probe('/readyz'),
+      (r) => r.status === 200,
+      10_000,
+      '/readyz to be 200 again',
+    );
     expect(after.body).toEqual({ status: 'ok', database: 'up', temporal: 'up' });
     expect((await t.api('/api/people')).status).toBe(200);
   });
@@ -85,7 +90,12 @@ describe('readiness', () => {
     } finally {
       proxy.resume();
     }
-    await poll(() => probe('/readyz'), (r) => r.status === 200, 10_000, '/readyz to be 200 again');
+    await poll(
+      () => probe('/readyz'),
+      (r) => r.status === 200,
+      10_000,
+      '/readyz to be 200 again',
+    );
   });
 
   // 2. db/connect.ts: a pg client that is checked out of the pool (Kysely holds it for the
@@ -108,6 +118,11 @@ describe('readiness', () => {
       process.off('uncaughtException', onUncaught);
       proxy.resume();
     }
-    await poll(() => probe('/readyz'), (r) => r.status === 200, 10_000, '/readyz to be 200 again');
+    await poll(
+      () => probe('/readyz'),
+      (r) => r.status === 200,
+      10_000,
+      '/readyz to be 200 again',
+    );
   });
 });

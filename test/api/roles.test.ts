@@ -80,7 +80,11 @@ describe('who may call what', () => {
     'POST /api/cycles/:key/tasks/:id/extend': { path: '/api/cycles/no-such-cycle/tasks/1/extend', json: { until: '2027-02-01T00:00:00Z' } },
     'POST /api/cycles/:key/participants': { path: '/api/cycles/no-such-cycle/participants', json: { emails: ['ana@example.com'] } },
     'DELETE /api/cycles/:key/participants/:email': { path: '/api/cycles/no-such-cycle/participants/ana@example.com' },
-    'POST /api/cycles/preview': { path: '/api/cycles/preview', json: { key: 'roles-preview', title: 'Preview', startsOn: '2027-01-04', endsOn: '2027-03-31' }, ok: [200] },
+    'POST /api/cycles/preview': {
+      path: '/api/cycles/preview',
+      json: { key: 'roles-preview', title: 'Preview', startsOn: '2027-01-04', endsOn: '2027-03-31' },
+      ok: [200],
+    },
     'GET /api/cycles/:key/dashboard': { path: '/api/cycles/no-such-cycle/dashboard' },
     'GET /api/cycles/:key/alignment-tree': { path: '/api/cycles/roles/alignment-tree', ok: [200] },
     'GET /api/cycles/:key/exports/:name': { path: '/api/cycles/roles/exports/scores.csv', ok: [200] },
@@ -182,9 +186,14 @@ describe('who may call what', () => {
       if (rule.route.startsWith('/console')) continue; // sessions and sign-in links: test/console/
       // The task pages' assets are served by their hashed name only.
       const path = rule.route === '/assets/:file' ? assetPath('task-page.js') : rule.route.replace(':token', 'A'.repeat(43)).replace(':file', 'swagger-ui.css');
-      const res = await fetch(`${t.base}${path}`, { method: rule.method, headers: { accept: 'application/json', 'content-type': 'application/json' }, body: rule.method === 'POST' ? '{}' : undefined });
+      const res = await fetch(`${t.base}${path}`, {
+        method: rule.method,
+        headers: { accept: 'application/json', 'content-type': 'application/json' },
+        body: rule.method === 'POST' ? '{}' : undefined,
+      });
       const line = `${id(rule.method, rule.route)}: ${res.status}`;
-      if (rule.route.startsWith('/t/')) expect(res.status, line).toBe(404); // unknown token, not 401
+      if (rule.route.startsWith('/t/'))
+        expect(res.status, line).toBe(404); // unknown token, not 401
       else expect(res.status, line).toBe(200);
       await res.body?.cancel();
     }

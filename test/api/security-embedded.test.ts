@@ -49,7 +49,11 @@ beforeAll(async () => {
   writeFileSync(join(dataDir, 'mailbox', '1700000000000-000001-abcdef.eml'), 'Subject: old\r\n\r\nhttp://localhost/t/secret\r\n', { mode: 0o644 });
   chmodSync(join(dataDir, 'mailbox', '1700000000000-000001-abcdef.eml'), 0o644);
   mailboxPort = await freePort();
-  t = await startTestStack({ database: 'pglite', reuse: { dataDir, taskQueue: `okr-embedded-${Date.now()}`, port: await freePort() }, env: { SMTP_URL: '', MAILBOX_PORT: String(mailboxPort), INBOUND_SMTP_PORT: '0' } });
+  t = await startTestStack({
+    database: 'pglite',
+    reuse: { dataDir, taskQueue: `okr-embedded-${Date.now()}`, port: await freePort() },
+    env: { SMTP_URL: '', MAILBOX_PORT: String(mailboxPort), INBOUND_SMTP_PORT: '0' },
+  });
 }, 180_000);
 
 afterAll(async () => {
@@ -84,13 +88,17 @@ describe('embedded mode', () => {
   it('the catcher refuses mail without the run’s credentials; the app’s own mail still arrives', async () => {
     const catcher = t.stack.mailCatcher!;
     const forged = createTransport({ host: '127.0.0.1', port: mailboxPort, secure: false, ignoreTLS: true });
-    await expect(forged.sendMail({ from: 'okr@localhost', to: 'ana@example.com', subject: 'Open your task', text: 'http://evil.example/t/x' })).rejects.toMatchObject({ responseCode: 530 });
+    await expect(
+      forged.sendMail({ from: 'okr@localhost', to: 'ana@example.com', subject: 'Open your task', text: 'http://evil.example/t/x' }),
+    ).rejects.toMatchObject({ responseCode: 530 });
     const guessed = createTransport({ host: '127.0.0.1', port: mailboxPort, secure: false, ignoreTLS: true, auth: { user: 'okr', pass: 'guess' } });
     await expect(guessed.sendMail({ from: 'okr@localhost', to: 'ana@example.com', subject: 'x', text: 'x' })).rejects.toMatchObject({ responseCode: 535 });
     expect(catcher.messages().filter((m) => m.subject === 'Open your task')).toEqual([]);
 
     // The app's own sending: people and a cycle through the API, the strategy task email arrives.
-    expect((await t.api('/api/people', { method: 'POST', json: [{ email: 'exec@example.com', name: 'Exe Cutive', roles: ['executive', 'hr'] }] })).status).toBeLessThan(300);
+    expect(
+      (await t.api('/api/people', { method: 'POST', json: [{ email: 'exec@example.com', name: 'Exe Cutive', roles: ['executive', 'hr'] }] })).status,
+    ).toBeLessThan(300);
     const start = await t.api('/api/cycles', { method: 'POST', json: { key: 'EMB-1', title: 'Embedded', startsOn: '2027-01-04', endsOn: '2027-03-31' } });
     expect(start.status, await start.clone().text()).toBeLessThan(300);
     const mails = await catcher.waitFor((all) => all.some((m) => m.envelopeTo.includes('exec@example.com')), 60_000);

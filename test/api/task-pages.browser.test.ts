@@ -21,8 +21,15 @@ const SCREENSHOTS = path.resolve('docs/screenshots');
 
 /** A task row with a link we know: the token is any well-formed string whose hash the row keeps. */
 async function link(name: string, task: { id: number }): Promise<string> {
-  const token = `${name.padEnd(8, 'x')}`.repeat(6).slice(0, 43).replace(/[^A-Za-z0-9_-]/g, 'x');
-  await t.stack.database.db.updateTable('tasks').set({ token_hash: hashToken(token) }).where('id', '=', task.id).execute();
+  const token = `${name.padEnd(8, 'x')}`
+    .repeat(6)
+    .slice(0, 43)
+    .replace(/[^A-Za-z0-9_-]/g, 'x');
+  await t.stack.database.db
+    .updateTable('tasks')
+    .set({ token_hash: hashToken(token) })
+    .where('id', '=', task.id)
+    .execute();
   return `${t.base}/t/${token}`;
 }
 
@@ -34,7 +41,10 @@ beforeAll(async () => {
   await db.updateTable('people').set({ locale: 'zh-CN' }).where('id', '=', li).execute();
   const cycle = await addCycle(db, 'q1-pages', [ana, li]);
   await db.updateTable('cycles').set({ title: 'Q1 2027' }).where('id', '=', cycle).execute();
-  await db.insertInto('objectives').values({ cycle_id: cycle, owner_id: null, task_id: null, position: 0, title: 'Win the mid-market', parent_objective_id: null, status: 'approved' }).execute();
+  await db
+    .insertInto('objectives')
+    .values({ cycle_id: cycle, owner_id: null, task_id: null, position: 0, title: 'Win the mid-market', parent_objective_id: null, status: 'approved' })
+    .execute();
   for (const [who, name] of [
     [ana, 'ana'],
     [li, 'li'],
@@ -42,15 +52,50 @@ beforeAll(async () => {
     links[`draft-${name}`] = await link(`draft${name}`, await openTask(db, { cycleId: cycle, personId: who, kind: 'draft', round: 1 }));
     const objective = await db
       .insertInto('objectives')
-      .values({ cycle_id: cycle, owner_id: who, task_id: null, position: 0, title: name === 'ana' ? 'Grow usage' : '提升用户活跃度', parent_objective_id: null, status: 'approved' })
+      .values({
+        cycle_id: cycle,
+        owner_id: who,
+        task_id: null,
+        position: 0,
+        title: name === 'ana' ? 'Grow usage' : '提升用户活跃度',
+        parent_objective_id: null,
+        status: 'approved',
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     const krs = await db
       .insertInto('key_results')
       .values([
-        { objective_id: objective.id, position: 0, title: name === 'ana' ? 'Weekly active users' : '周活跃用户', kind: 'numeric', start_value: 100, target_value: 500, unit: name === 'ana' ? 'users' : '人', current_value: 300 },
-        { objective_id: objective.id, position: 1, title: name === 'ana' ? 'Net revenue retention' : '净收入留存', kind: 'percent', start_value: 95, target_value: 110, unit: '%', current_value: 101 },
-        { objective_id: objective.id, position: 2, title: name === 'ana' ? 'Ship the guided tour' : '上线新手引导', kind: 'milestone', start_value: 0, target_value: 1, unit: null, done: false },
+        {
+          objective_id: objective.id,
+          position: 0,
+          title: name === 'ana' ? 'Weekly active users' : '周活跃用户',
+          kind: 'numeric',
+          start_value: 100,
+          target_value: 500,
+          unit: name === 'ana' ? 'users' : '人',
+          current_value: 300,
+        },
+        {
+          objective_id: objective.id,
+          position: 1,
+          title: name === 'ana' ? 'Net revenue retention' : '净收入留存',
+          kind: 'percent',
+          start_value: 95,
+          target_value: 110,
+          unit: '%',
+          current_value: 101,
+        },
+        {
+          objective_id: objective.id,
+          position: 2,
+          title: name === 'ana' ? 'Ship the guided tour' : '上线新手引导',
+          kind: 'milestone',
+          start_value: 0,
+          target_value: 1,
+          unit: null,
+          done: false,
+        },
       ])
       .returning('id')
       .execute();
@@ -65,7 +110,16 @@ beforeAll(async () => {
     await db
       .insertInto('execution_items')
       .values([
-        { cycle_id: cycle, person_id: who, key_result_id: krs[0]!.id, checkin_id: checkin.id, week: 1, kind: 'project', title: name === 'ana' ? 'Referral programme' : '推荐计划', status: 'in-progress' },
+        {
+          cycle_id: cycle,
+          person_id: who,
+          key_result_id: krs[0]!.id,
+          checkin_id: checkin.id,
+          week: 1,
+          kind: 'project',
+          title: name === 'ana' ? 'Referral programme' : '推荐计划',
+          status: 'in-progress',
+        },
         { cycle_id: cycle, person_id: who, key_result_id: krs[2]!.id, checkin_id: checkin.id, week: 1, kind: 'task', title: 'Done already', status: 'done' },
       ])
       .execute();
@@ -82,14 +136,21 @@ afterAll(async () => {
 /** axe-core: nothing serious or critical, and no landmark or heading-order issue of any impact. */
 async function expectAccessible(page: Page) {
   const violations = (await axeViolations(page)).filter(
-    (v) => v.impact === 'serious' || v.impact === 'critical' || v.id.startsWith('landmark') || v.id === 'region' || v.id === 'heading-order' || v.id === 'page-has-heading-one',
+    (v) =>
+      v.impact === 'serious' ||
+      v.impact === 'critical' ||
+      v.id.startsWith('landmark') ||
+      v.id === 'region' ||
+      v.id === 'heading-order' ||
+      v.id === 'page-has-heading-one',
   );
   expect(violations, JSON.stringify(violations, null, 1)).toEqual([]);
 }
 
 const names = (page: Page, selector: string) => page.locator(selector).evaluateAll((els) => els.map((e) => e.getAttribute('name') ?? ''));
 // The page's own globals (this project compiles without the DOM library).
-const focusedId = (page: Page) => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id ?? '');
+const focusedId = (page: Page) =>
+  page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id ?? '');
 
 describe('task pages in Chromium', () => {
   it('draft with JavaScript: rows added and removed in place, fields by kind, Enter does not submit, focus on the first error', async () => {
@@ -211,7 +272,10 @@ describe('task pages in Chromium', () => {
   });
 
   it('serves the script and the style sheet by their hashed names, cached for a year; other names are 404', async () => {
-    for (const [name, type] of [['task-page.js', /javascript/], ['task-page.css', /text\/css/]] as const) {
+    for (const [name, type] of [
+      ['task-page.js', /javascript/],
+      ['task-page.css', /text\/css/],
+    ] as const) {
       const res = await fetch(`${t.base}${assetPath(name)}`);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(type);
@@ -222,13 +286,21 @@ describe('task pages in Chromium', () => {
   });
 
   it('a cross-site form post is refused with a page in the owner’s language, and JSON to programs', async () => {
-    const html = await fetch(links['draft-li']!, { method: 'POST', headers: { origin: 'https://evil.example', accept: 'text/html' }, body: new URLSearchParams({ 'o0.title': 'x' }) });
+    const html = await fetch(links['draft-li']!, {
+      method: 'POST',
+      headers: { origin: 'https://evil.example', accept: 'text/html' },
+      body: new URLSearchParams({ 'o0.title': 'x' }),
+    });
     expect(html.status).toBe(403);
     expect(html.headers.get('content-type')).toMatch(/text\/html/);
     const text = await html.text();
     expect(text).toContain('<html lang="zh-CN">');
     expect(text).toContain('此表单未发送');
-    const json = await fetch(links['draft-li']!, { method: 'POST', headers: { origin: 'https://evil.example', accept: 'application/json' }, body: new URLSearchParams({ 'o0.title': 'x' }) });
+    const json = await fetch(links['draft-li']!, {
+      method: 'POST',
+      headers: { origin: 'https://evil.example', accept: 'application/json' },
+      body: new URLSearchParams({ 'o0.title': 'x' }),
+    });
     expect(json.status).toBe(403);
     expect(await t.stack.database.db.selectFrom('objectives').select('id').where('title', '=', 'x').execute()).toEqual([]);
   });

@@ -145,7 +145,19 @@ describe('task pages: every kind renders, escaped', () => {
 
 describe('task pages: pre-filled values', () => {
   it('check-in: current values, milestone ticked, the previous confidence', () => {
-    const html = render('checkin', kinds.checkin.form.toValues({ confidence: 6, keyResults: [{ keyResultId: 11, value: 42 }, { keyResultId: 12, done: true }] }, CONTEXT));
+    const html = render(
+      'checkin',
+      kinds.checkin.form.toValues(
+        {
+          confidence: 6,
+          keyResults: [
+            { keyResultId: 11, value: 42 },
+            { keyResultId: 12, done: true },
+          ],
+        },
+        CONTEXT,
+      ),
+    );
     expect(tag(html, 'kr11.value')).toContain('value="42"');
     expect(tag(html, 'kr12.done')).toContain(' checked');
     expect(html).toMatch(/<option value="6" selected>6<\/option>/);
@@ -157,7 +169,15 @@ describe('task pages: pre-filled values', () => {
   });
 
   it('scores: the context values, with the 0.0–1.0 input and the 0.7 guidance', () => {
-    const context = { ...CONTEXT, values: { scores: [{ keyResultId: 11, score: 0.6 }, { keyResultId: 12, score: 1 }] } };
+    const context = {
+      ...CONTEXT,
+      values: {
+        scores: [
+          { keyResultId: 11, score: 0.6 },
+          { keyResultId: 12, score: 1 },
+        ],
+      },
+    };
     for (const kind of ['self-score', 'calibrate'] as const) {
       const html = render(kind, undefined, new Map(), {}, context);
       expect(tag(html, 'kr11.score')).toMatch(/value="0\.6"[^>]*type="number" min="0" max="1" step="0\.01"/);
@@ -201,7 +221,9 @@ describe('task pages: field errors', () => {
     expect(tag(rerender('self-score', { 'kr11.score': '1.5', 'kr12.score': '1' }), 'kr11.score')).toMatch(/value="1\.5" class="invalid"/);
     expect(tag(rerender('nominate', { 'nom1.citation': 'Great work all quarter.' }), 'nom1.objective')).toContain('class="invalid"');
     const vote = rerender('vote', {});
-    expect(vote).toContain('<fieldset class="invalid" id="nominations"><legend>Nominations</legend><p class="err" id="nominations.err">vote for at least 1 nomination</p>');
+    expect(vote).toContain(
+      '<fieldset class="invalid" id="nominations"><legend>Nominations</legend><p class="err" id="nominations.err">vote for at least 1 nomination</p>',
+    );
     expect(vote).toContain('vote for at least 1 nomination');
     const draft = rerender('draft', { 'o1.title': 'Grow', 'o1.kr2.title': 'Revenue', 'o1.kr2.start': '1', 'o1.kr2.target': '1', 'o1.kr2.unit': 'k' });
     expect(draft).toMatch(/id="o1\.kr2\.target"[^>]*class="invalid"/);
@@ -214,7 +236,14 @@ describe('task pages: field errors', () => {
   });
 
   it('says so when saving failed for a reason that is not the person’s, keeping what they typed', () => {
-    const html = taskPage({ task: task('review'), context: CONTEXT, values: { decision: 'changes', comment: 'More numbers' }, errors: new Map(), timeZone: 'UTC', unavailable: true });
+    const html = taskPage({
+      task: task('review'),
+      context: CONTEXT,
+      values: { decision: 'changes', comment: 'More numbers' },
+      errors: new Map(),
+      timeZone: 'UTC',
+      unavailable: true,
+    });
     expect(html).toContain('could not be confirmed right now. Please send it again in a few seconds: it is never counted twice.');
     expect(html).not.toContain('Please correct the fields');
     expect(html).toMatch(/id="decision\.changes"[^>]*checked/);
@@ -401,7 +430,18 @@ describe('task pages: rows people add and remove', () => {
   });
 
   it('accepts a percent target above 100', () => {
-    const parsed = kinds.draft.form.parse({ 'o0.title': 'Keep customers', 'o0.kr0.title': 'NRR', 'o0.kr0.kind': 'percent', 'o0.kr0.start': '95', 'o0.kr0.target': '110', 'o0.kr1.title': 'Launch', 'o0.kr1.kind': 'milestone' }, CONTEXT);
+    const parsed = kinds.draft.form.parse(
+      {
+        'o0.title': 'Keep customers',
+        'o0.kr0.title': 'NRR',
+        'o0.kr0.kind': 'percent',
+        'o0.kr0.start': '95',
+        'o0.kr0.target': '110',
+        'o0.kr1.title': 'Launch',
+        'o0.kr1.kind': 'milestone',
+      },
+      CONTEXT,
+    );
     expect(submissionSchemas.draft.safeParse(parsed.submission).success).toBe(true);
   });
 
@@ -425,7 +465,15 @@ describe('task pages: status pages name the task', () => {
   });
 
   it('already completed: shows what was sent, read-only', () => {
-    const sent = { keyResults: [{ keyResultId: 11, value: 57 }, { keyResultId: 12, done: true }], confidence: 8, items: [{ keyResultId: 11, kind: 'project', title: 'Referral page', status: 'done' }], report: 'Good week' };
+    const sent = {
+      keyResults: [
+        { keyResultId: 11, value: 57 },
+        { keyResultId: 12, done: true },
+      ],
+      confidence: 8,
+      items: [{ keyResultId: 11, kind: 'project', title: 'Referral page', status: 'done' }],
+      report: 'Good week',
+    };
     const html = closedPage(task('checkin', { status: 'completed', completedAt: '2027-01-02T10:00:00Z', result: sent }), 'UTC', CONTEXT);
     expect(html).toContain('<h2>What you sent</h2><fieldset class="answer" disabled>');
     expect(tag(html, 'kr11.value')).toContain('value="57"');
@@ -447,7 +495,21 @@ describe('task pages in zh-CN: no English left', () => {
   const zh = pageStrings('zh-CN');
   // Dates come from mail/templates' formatter (the person's time zone is a value, like a name).
   const dates = ['2027-01-15T17:00:00.000Z', '2027-01-02T10:00:00Z'].map((d) => formatDue(d, 'zh-CN', 'Asia/Shanghai'));
-  const names = [...dates, 'Ana Silva', 'Bo Chen', 'Cy Park', 'Dee Wu', 'dee@example.com', 'bo@example.com', 'Q1 Growth', 'Grow revenue', 'Weekly signups', 'Ship the tour', 'Referral page', 'Company goal'];
+  const names = [
+    ...dates,
+    'Ana Silva',
+    'Bo Chen',
+    'Cy Park',
+    'Dee Wu',
+    'dee@example.com',
+    'bo@example.com',
+    'Q1 Growth',
+    'Grow revenue',
+    'Weekly signups',
+    'Ship the tour',
+    'Referral page',
+    'Company goal',
+  ];
   const context: KindContext = {
     values: null,
     notes: [
@@ -465,8 +527,26 @@ describe('task pages in zh-CN: no English left', () => {
     ],
     parents: [{ id: 3, title: 'Company goal', owner: zh.objectives.company }],
     keyResults: [
-      kr({ keyResultId: 11, kind: 'numeric', title: 'Weekly signups', objectiveTitle: 'Grow revenue', unit: null, current: 42, selfScore: 0.6, suggestedScore: 0.42 }),
-      kr({ keyResultId: 12, kind: 'milestone', title: 'Ship the tour', objectiveTitle: 'Grow revenue', start: null, target: null, done: true, suggestedScore: 1 }),
+      kr({
+        keyResultId: 11,
+        kind: 'numeric',
+        title: 'Weekly signups',
+        objectiveTitle: 'Grow revenue',
+        unit: null,
+        current: 42,
+        selfScore: 0.6,
+        suggestedScore: 0.42,
+      }),
+      kr({
+        keyResultId: 12,
+        kind: 'milestone',
+        title: 'Ship the tour',
+        objectiveTitle: 'Grow revenue',
+        start: null,
+        target: null,
+        done: true,
+        suggestedScore: 1,
+      }),
     ],
     objectives: [{ id: 21, title: 'Grow revenue', parent: 'Company goal', keyResults: [{ title: 'Weekly signups', measure: zh.progress.doneOrNot }] }],
     nominations: [{ nominationId: 31, nominator: 'Bo Chen', label: zh.awards.objectiveLabel('Grow revenue', 'Cy Park'), citation: 'Referral page', votes: 2 }],
@@ -509,7 +589,8 @@ describe('task pages in zh-CN: no English left', () => {
     const checked = submissionSchemas[kind].safeParse(parsed.submission);
     const errors = fieldErrors(parsed, checked.success ? [] : localizedIssues(checked.error.issues, 'zh-CN'));
     if (kind !== 'finalize') expect(errors.size).toBeGreaterThan(0);
-    for (const code of RULE_CODES) errors.set(`form`, [...(errors.get('form') ?? []), translateFieldIssue('zh-CN', ruleIssue('x', code, { name: 'Bo Chen', max: 1000 }))]);
+    for (const code of RULE_CODES)
+      errors.set(`form`, [...(errors.get('form') ?? []), translateFieldIssue('zh-CN', ruleIssue('x', code, { name: 'Bo Chen', max: 1000 }))]);
     const failed = taskPage({ task: t, context, values: BAD[kind], errors, timeZone: 'Asia/Shanghai' });
     expect(leftover(failed)).toEqual([]);
     expect(leftover(taskPage({ task: t, context, values: {}, errors: new Map(), timeZone: 'Asia/Shanghai', unavailable: true }))).toEqual([]);
@@ -518,7 +599,8 @@ describe('task pages in zh-CN: no English left', () => {
     expect(correcting).toContain('前可以修改');
     expect(leftover(correcting)).toEqual([]);
     expect(leftover(completedPage(t))).toEqual([]);
-    for (const status of ['completed', 'expired', 'cancelled'] as const) expect(leftover(closedPage({ ...t, status, completedAt: '2027-01-02T10:00:00Z' }, 'Asia/Shanghai'))).toEqual([]);
+    for (const status of ['completed', 'expired', 'cancelled'] as const)
+      expect(leftover(closedPage({ ...t, status, completedAt: '2027-01-02T10:00:00Z' }, 'Asia/Shanghai'))).toEqual([]);
   });
 
   it('the pages that know no task, and the check catches English', () => {

@@ -21,8 +21,23 @@ describe('bench options', () => {
 
   it('reads every flag, in both spellings (--flag value and --flag=value)', () => {
     const o = parseOptions([
-      '--people', '2000', '--parts=launch,completions', '--concurrency', '20', '--completions=500', '--batch-size', '100',
-      '--smtp-connections', '3', '--env', 'A=1', '--env=B=x=y', '--profile', '--keep', '--launch-timeout', '90',
+      '--people',
+      '2000',
+      '--parts=launch,completions',
+      '--concurrency',
+      '20',
+      '--completions=500',
+      '--batch-size',
+      '100',
+      '--smtp-connections',
+      '3',
+      '--env',
+      'A=1',
+      '--env=B=x=y',
+      '--profile',
+      '--keep',
+      '--launch-timeout',
+      '90',
     ]);
     expect(o).toEqual({
       sizes: [2000],

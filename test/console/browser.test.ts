@@ -119,7 +119,12 @@ describe('the console in a browser', () => {
     await page.goto(`${t.base}/console/people/import`);
     await page.fill('#import-text', [HEADER, 'pat@example.com,Pat,ghost@example.com,,,'].join('\n'));
     await page.getByRole('button', { name: 'Preview' }).click();
-    expect(await page.locator('tr.bad td').allTextContents()).toEqual(['1', '2', 'managerEmail', 'no person with email ghost@example.com exists or is in this file']);
+    expect(await page.locator('tr.bad td').allTextContents()).toEqual([
+      '1',
+      '2',
+      'managerEmail',
+      'no person with email ghost@example.com exists or is in this file',
+    ]);
     expect(await emails()).not.toContain('pat@example.com');
     await page.fill('#import-text', [HEADER, 'pat@example.com,Pat,mia@example.com,Sales,,'].join('\n'));
     await page.getByRole('button', { name: 'Preview' }).click();
@@ -152,7 +157,10 @@ describe('the console in a browser', () => {
 
   it('an admin resends a refused email from its button once SMTP is back', async () => {
     t.mail.setRefuse('permfail');
-    const started = await t.api('/api/cycles', { method: 'POST', json: { key: 'Q1-2027', title: 'Q1 2027', startsOn: '2027-01-04', endsOn: '2027-03-28', participants: ['oli@example.com'] } });
+    const started = await t.api('/api/cycles', {
+      method: 'POST',
+      json: { key: 'Q1-2027', title: 'Q1 2027', startsOn: '2027-01-04', endsOn: '2027-03-28', participants: ['oli@example.com'] },
+    });
     expect(started.status).toBe(201);
     const failedEmail = async () => db().selectFrom('emails').select(['id', 'status']).where('status', '=', 'failed').executeTakeFirst();
     await expect.poll(failedEmail, { timeout: 30_000 }).toBeDefined();
@@ -170,13 +178,22 @@ describe('the console in a browser', () => {
     t.mail.setRefuse('none');
     await page.getByRole('button', { name: 'Resend' }).click();
     await expect.poll(() => page.textContent('p.ok')).toBe(`email-${id}: retrying now.`);
-    await expect.poll(async () => (await db().selectFrom('emails').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status, { timeout: 30_000 }).toBe('sent');
+    await expect
+      .poll(async () => (await db().selectFrom('emails').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status, { timeout: 30_000 })
+      .toBe('sent');
     await context.close();
   });
 
   it('an admin’s operations pages pass axe-core, in English and Chinese, desktop and phone', async () => {
-    await db().updateTable('people').set({ roles: ['hr', 'admin'] }).where('email', '=', 'wei@example.com').execute();
-    for (const [email, lang] of [['oli@example.com', 'en'], ['wei@example.com', 'zh']] as const) {
+    await db()
+      .updateTable('people')
+      .set({ roles: ['hr', 'admin'] })
+      .where('email', '=', 'wei@example.com')
+      .execute();
+    for (const [email, lang] of [
+      ['oli@example.com', 'en'],
+      ['wei@example.com', 'zh'],
+    ] as const) {
       for (const viewport of ['desktop', 'phone'] as const) {
         const context = await newContext(browser, { viewport });
         await context.addCookies([{ name: 'okr_console', value: (await signInAs(t, email)).split('=')[1]!, url: t.base }]);

@@ -55,7 +55,11 @@ describe('the cycle dashboard API', () => {
     expect(JSON.stringify(await bad.json())).toContain('endsOn');
     const ghost = await t.api('/api/cycles/preview', { method: 'POST', json: body('q1', { participants: ['ghost@d.example'] }) });
     expect(((await ghost.json()) as Json).error.details.issues).toEqual([{ path: 'participants.0', message: 'no active person with email ghost@d.example' }]);
-    const admin = await fetch(`${t.base}/api/cycles/preview`, { method: 'POST', headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body('q1')) });
+    const admin = await fetch(`${t.base}/api/cycles/preview`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body('q1')),
+    });
     expect(admin.status).toBe(403);
   });
 
@@ -72,7 +76,17 @@ describe('the cycle dashboard API', () => {
     expect(board.step.byManager.find((r: Json) => r.group === 'mgr@d.example')).toMatchObject({ label: 'Mia Manager', total: 2 });
     expect(board.overdue.rows.map((r: Json) => r.email).sort()).toEqual(ORG.map((p) => p.email).sort());
 
-    await submit(await openTask(t, 'live', 'a@d.example', 'draft'), { objectives: [{ title: '=HYPERLINK("http://evil","x") grow', keyResults: [{ kind: 'milestone', title: 'Ship' }, { kind: 'milestone', title: '+Launch' }] }] });
+    await submit(await openTask(t, 'live', 'a@d.example', 'draft'), {
+      objectives: [
+        {
+          title: '=HYPERLINK("http://evil","x") grow',
+          keyResults: [
+            { kind: 'milestone', title: 'Ship' },
+            { kind: 'milestone', title: '+Launch' },
+          ],
+        },
+      ],
+    });
     const after = (await (await t.api('/api/cycles/live/dashboard')).json()) as Json;
     expect(after.step.total).toMatchObject({ total: 5, completed: 1 });
     expect(after.step.byDepartment.find((r: Json) => r.group === 'Eng')).toMatchObject({ completed: 1, open: 2 });
@@ -96,7 +110,12 @@ describe('the cycle dashboard API', () => {
     expect(((await again.json()) as Json).error.message).toContain('already reminded');
     const audit = await t.stack.database.db.selectFrom('audit_log').select(['actor', 'subject']).where('action', '=', 'task.reminded').execute();
     expect(audit).toEqual([{ actor: 'bootstrap', subject: `task:${task.id}` }]);
-    const done = await t.stack.database.db.selectFrom('tasks as t').innerJoin('people as p', 'p.id', 't.person_id').select('t.id').where('p.email', '=', 'a@d.example').executeTakeFirstOrThrow();
+    const done = await t.stack.database.db
+      .selectFrom('tasks as t')
+      .innerJoin('people as p', 'p.id', 't.person_id')
+      .select('t.id')
+      .where('p.email', '=', 'a@d.example')
+      .executeTakeFirstOrThrow();
     expect((await t.api(`/api/cycles/live/tasks/${done.id}/remind`, { method: 'POST' })).status).toBe(410);
     expect((await t.api(`/api/cycles/live/tasks/999999/remind`, { method: 'POST' })).status).toBe(404);
   });
@@ -121,7 +140,13 @@ describe('the cycle dashboard API', () => {
 
   it('serves the console pages to HR and refuses an employee on every page and action', async () => {
     const hr = await signInAs(t, 'hr@d.example');
-    for (const path of ['/console/cycles', '/console/cycles/new', '/console/cycles/live', '/console/cycles/live/alignment', '/console/cycles/live/confirm/advance']) {
+    for (const path of [
+      '/console/cycles',
+      '/console/cycles/new',
+      '/console/cycles/live',
+      '/console/cycles/live/alignment',
+      '/console/cycles/live/confirm/advance',
+    ]) {
       const res = await consoleFetch(t, hr, path);
       expect(res.status, path).toBe(200);
       const page = await res.text();
@@ -129,11 +154,28 @@ describe('the cycle dashboard API', () => {
     }
     const employee = await signInAs(t, 'c@d.example');
     const task = await openTask(t, 'live', 'c@d.example', 'draft');
-    for (const path of ['/console/cycles', '/console/cycles/new', '/console/cycles/live', '/console/cycles/live/alignment', '/console/cycles/live/exports/scores.csv', '/console/cycles/live/confirm/cancel']) {
+    for (const path of [
+      '/console/cycles',
+      '/console/cycles/new',
+      '/console/cycles/live',
+      '/console/cycles/live/alignment',
+      '/console/cycles/live/exports/scores.csv',
+      '/console/cycles/live/confirm/cancel',
+    ]) {
       expect((await consoleFetch(t, employee, path)).status, path).toBe(403);
     }
-    for (const path of ['/console/cycles/new', '/console/cycles/live/advance', '/console/cycles/live/cancel', `/console/cycles/live/tasks/${task.id}/remind`, `/console/cycles/live/tasks/${task.id}/extend`, '/console/cycles/live/participants/remove']) {
-      expect((await consoleFetch(t, employee, path, { method: 'POST', form: { phase: 'drafting', reason: 'no reason', email: 'a@d.example' } })).status, path).toBe(403);
+    for (const path of [
+      '/console/cycles/new',
+      '/console/cycles/live/advance',
+      '/console/cycles/live/cancel',
+      `/console/cycles/live/tasks/${task.id}/remind`,
+      `/console/cycles/live/tasks/${task.id}/extend`,
+      '/console/cycles/live/participants/remove',
+    ]) {
+      expect(
+        (await consoleFetch(t, employee, path, { method: 'POST', form: { phase: 'drafting', reason: 'no reason', email: 'a@d.example' } })).status,
+        path,
+      ).toBe(403);
     }
     expect((await consoleFetch(t, employee, '/api/cycles/live/dashboard')).status).toBe(403);
     expect((await consoleFetch(t, employee, `/api/cycles/live/tasks/${task.id}/remind`, { method: 'POST' })).status).toBe(403);

@@ -77,13 +77,30 @@ describe('HR steers a cycle from the console in a browser', () => {
 
     // An employee completes the draft through the real task link; the page follows by itself.
     const task = await openTask(t, 'q1-2027', 'a@e.example', 'draft');
-    await submit(task, { objectives: [{ title: 'Ship the new onboarding', keyResults: [{ kind: 'milestone', title: 'Beta live' }, { kind: 'numeric', title: 'Sign-ups', start: 0, target: 500, unit: 'people' }] }] });
+    await submit(task, {
+      objectives: [
+        {
+          title: 'Ship the new onboarding',
+          keyResults: [
+            { kind: 'milestone', title: 'Beta live' },
+            { kind: 'numeric', title: 'Sign-ups', start: 0, target: 500, unit: 'people' },
+          ],
+        },
+      ],
+    });
     await expect.poll(() => page.locator('[data-live="total"]').innerText(), { timeout: 15_000 }).toContain('1 of 6 completed');
-    await expect.poll(() => page.locator('table[data-table="department"] tr[data-group="Engineering"] [data-cell="completed"]').textContent(), { timeout: 5_000 }).toBe('1 / 3');
+    await expect
+      .poll(() => page.locator('table[data-table="department"] tr[data-group="Engineering"] [data-cell="completed"]').textContent(), { timeout: 5_000 })
+      .toBe('1 / 3');
     expect(await page.locator('tr[data-group="Engineering"] progress').evaluate((el) => (el as unknown as { value: number }).value)).toBe(1);
 
     // Once drafts are overdue, Bea is listed; one click reminds her, and the email arrives.
-    await poll(() => t.api('/api/cycles/q1-2027/dashboard').then((r) => r.json() as Promise<{ overdue: { total: number } }>), (b) => b.overdue.total === 5, 20_000, 'overdue drafts');
+    await poll(
+      () => t.api('/api/cycles/q1-2027/dashboard').then((r) => r.json() as Promise<{ overdue: { total: number } }>),
+      (b) => b.overdue.total === 5,
+      20_000,
+      'overdue drafts',
+    );
     await page.reload();
     const before = t.mail.messages().length;
     const bea = page.locator('tr', { hasText: 'b@e.example' });
@@ -99,7 +116,12 @@ describe('HR steers a cycle from the console in a browser', () => {
     await expectAccessible(page, 'confirm advance');
     await page.getByRole('button', { name: 'Confirm' }).click();
     await page.waitForURL(/done=control/);
-    await poll(() => t.api('/api/cycles/q1-2027').then((r) => r.json() as Promise<{ state: { phase: string } | null }>), (v) => v.state?.phase === 'review', 30_000, 'the review phase');
+    await poll(
+      () => t.api('/api/cycles/q1-2027').then((r) => r.json() as Promise<{ state: { phase: string } | null }>),
+      (v) => v.state?.phase === 'review',
+      30_000,
+      'the review phase',
+    );
 
     await page.goto(`${t.base}/console/cycles/q1-2027/alignment`);
     expect(await page.locator('main').innerText()).toContain('Ship the new onboarding');

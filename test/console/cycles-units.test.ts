@@ -65,7 +65,15 @@ describe('the cycle preview', () => {
 });
 
 describe('the alignment tree', () => {
-  const row = (id: number, parentId: number | null, ownerId: number | null) => ({ id, title: `O${id}`, status: 'approved', parentId, ownerId, ownerName: ownerId ? `P${ownerId}` : null, ownerEmail: ownerId ? `p${ownerId}@x` : null });
+  const row = (id: number, parentId: number | null, ownerId: number | null) => ({
+    id,
+    title: `O${id}`,
+    status: 'approved',
+    parentId,
+    ownerId,
+    ownerName: ownerId ? `P${ownerId}` : null,
+    ownerEmail: ownerId ? `p${ownerId}@x` : null,
+  });
 
   it('puts people’s objectives under the company objective they reach and the rest apart', () => {
     const tree = buildAlignmentTree([row(1, null, null), row(2, 1, 10), row(3, 2, 11), row(4, null, 12), row(5, 4, 13)], new Set([10]));

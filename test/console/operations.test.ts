@@ -51,9 +51,16 @@ describe('console operations pages', () => {
     expect(overview).toContain(`id="email-${email.id}"`);
     expect(overview).toContain('OPS-1');
 
-    const json = (await (await t.api('/api/admin/outbox?cycle=OPS-1')).json()) as { counts: Record<string, number>; emails: { id: string; status: string; lastError: string; resend: string | null }[] };
+    const json = (await (await t.api('/api/admin/outbox?cycle=OPS-1')).json()) as {
+      counts: Record<string, number>;
+      emails: { id: string; status: string; lastError: string; resend: string | null }[];
+    };
     expect(json.counts.failed).toBeGreaterThanOrEqual(1);
-    expect(json.emails.find((e) => e.id === email.id)).toMatchObject({ status: 'failed', resend: `email-${email.id}`, lastError: expect.stringContaining('550') });
+    expect(json.emails.find((e) => e.id === email.id)).toMatchObject({
+      status: 'failed',
+      resend: `email-${email.id}`,
+      lastError: expect.stringContaining('550'),
+    });
     expect((await t.api('/api/admin/outbox?cycle=NO-SUCH')).status).toBe(404);
 
     const noReason = await consoleFetch(t, admin, `/console/operations/stalled/email-${email.id}/skip`, { method: 'POST', form: { reason: '  ' } });

@@ -23,7 +23,15 @@ describe('console people pages', () => {
   let zh = '';
   let admin = '';
   const db = () => t.stack.database.db;
-  const count = async () => Number((await db().selectFrom('people').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+  const count = async () =>
+    Number(
+      (
+        await db()
+          .selectFrom('people')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   beforeAll(async () => {
     t = await startTestStack({ database: 'postgres' });
@@ -56,7 +64,9 @@ describe('console people pages', () => {
     expect(res.status).toBe(400);
     const page = await res.text();
     expect(page).toContain('problems — nothing was written');
-    const rows = [...page.matchAll(/<tr class="bad"><td[^>]*>([^<]*)<\/td><td[^>]*>([^<]*)<\/td><td[^>]*>([^<]*)<\/td><td[^>]*>([^<]*)<\/td><\/tr>/g)].map((m) => m.slice(1, 5));
+    const rows = [...page.matchAll(/<tr class="bad"><td[^>]*>([^<]*)<\/td><td[^>]*>([^<]*)<\/td><td[^>]*>([^<]*)<\/td><td[^>]*>([^<]*)<\/td><\/tr>/g)].map(
+      (m) => m.slice(1, 5),
+    );
     expect(rows).toEqual(
       expect.arrayContaining([
         ['2', '3', 'email', 'must be an email address'],
@@ -132,7 +142,12 @@ describe('console people pages', () => {
     const active = (await db().selectFrom('people').select('email').where('active', '=', true).orderBy('email').execute()).map((r) => r.email);
     expect(active).toEqual(['boss@example.com', 'cy@example.com', 'hana@example.com']);
     // Put them back for the tests below.
-    const back = [HEADER, 'wei@example.com,王伟,,People,hr,zh-CN', 'oli@example.com,Oli Ops,,,admin,en', 'dan@example.com,Dan,boss@example.com,Sales,employee,en'].join('\n');
+    const back = [
+      HEADER,
+      'wei@example.com,王伟,,People,hr,zh-CN',
+      'oli@example.com,Oli Ops,,,admin,en',
+      'dan@example.com,Dan,boss@example.com,Sales,employee,en',
+    ].join('\n');
     expect((await consoleFetch(t, hr, '/console/people/import/apply', { method: 'POST', form: { text: back, format: 'csv' } })).status).toBe(200);
     zh = await signInAs(t, 'wei@example.com');
     admin = await signInAs(t, 'oli@example.com');
@@ -145,13 +160,19 @@ describe('console people pages', () => {
     expect(await count()).toBe(before);
     expect((await consoleFetch(t, admin, '/console/people')).status).toBe(200);
     expect((await consoleFetch(t, admin, '/console/people/import')).status).toBe(403);
-    expect((await consoleFetch(t, admin, '/console/people/import/apply', { method: 'POST', form: { text: `${HEADER}\nz@example.com,Z,,,,` } })).status).toBe(403);
+    expect((await consoleFetch(t, admin, '/console/people/import/apply', { method: 'POST', form: { text: `${HEADER}\nz@example.com,Z,,,,` } })).status).toBe(
+      403,
+    );
     expect(await count()).toBe(before);
   });
 
   it('offers the same preview as JSON (POST /api/people/preview), in the caller’s language, writing nothing', async () => {
     const before = await count();
-    const res = await t.api('/api/people/preview', { method: 'POST', json: [{ email: 'new@example.com', name: 'New', managerEmail: 'ghost@example.com' }, { email: 'bad' }], headers: { 'accept-language': 'zh-CN' } });
+    const res = await t.api('/api/people/preview', {
+      method: 'POST',
+      json: [{ email: 'new@example.com', name: 'New', managerEmail: 'ghost@example.com' }, { email: 'bad' }],
+      headers: { 'accept-language': 'zh-CN' },
+    });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { problems: { row: number; column: string; message: string }[]; counts: Record<string, number> };
     expect(body.problems).toEqual([
@@ -166,7 +187,10 @@ describe('console people pages', () => {
   });
 
   it('searches and filters by department, manager and role', async () => {
-    const names = async (query: string) => [...(await (await consoleFetch(t, hr, `/console/people?${query}`)).text()).matchAll(/<a href="\/console\/people\/\d+">([^<]+)<\/a><\/td>/g)].map((m) => m[1]);
+    const names = async (query: string) =>
+      [...(await (await consoleFetch(t, hr, `/console/people?${query}`)).text()).matchAll(/<a href="\/console\/people\/\d+">([^<]+)<\/a><\/td>/g)].map(
+        (m) => m[1],
+      );
     expect(await names('q=seller')).toEqual(['Cy Seller']);
     expect(await names('department=Sales')).toEqual(['Bo Boss', 'Dan']);
     expect(await names('manager=boss%40example.com')).toEqual(['Cy Seller', 'Dan']);

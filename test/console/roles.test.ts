@@ -68,7 +68,10 @@ describe('console roles', () => {
     const lines: string[] = [];
     for (const r of rules) {
       for (const who of ['employee', 'hr', 'admin'] as const) {
-        const res = await consoleFetch(t, sessions[who], concrete(r.route), { method: r.method, ...(r.method === 'GET' ? {} : { form: { reason: 'roles test', confirm: 'yes' } }) });
+        const res = await consoleFetch(t, sessions[who], concrete(r.route), {
+          method: r.method,
+          ...(r.method === 'GET' ? {} : { form: { reason: 'roles test', confirm: 'yes' } }),
+        });
         const allowed = who !== 'employee' && r.roles.includes(who);
         const line = `${r.method} ${r.route} as ${who}: ${res.status}`;
         lines.push(line);

@@ -47,7 +47,12 @@ describe('console sign-in', () => {
     expect(message.subject).toBe('Your sign-in link for the OKR console');
     expect(message.headers['auto-submitted']).toBe('auto-generated');
     await new Promise((r) => setTimeout(r, 300));
-    expect(t.mail.messages().slice(before).filter((m) => m.to.includes('nobody@example.com'))).toEqual([]);
+    expect(
+      t.mail
+        .messages()
+        .slice(before)
+        .filter((m) => m.to.includes('nobody@example.com')),
+    ).toEqual([]);
     const link = await db().selectFrom('sign_in_links').select(['sent_at', 'send_attempts', 'token_hash']).orderBy('id', 'desc').executeTakeFirstOrThrow();
     expect(link.sent_at).not.toBeNull();
     // Only the hash is stored: the token in the email is not in the database.
@@ -98,7 +103,11 @@ describe('console sign-in', () => {
 
   it('says which field is wrong for a bad address, in the person’s language, and sends nothing', async () => {
     const before = t.mail.messages().length;
-    const res = await consoleFetch(t, undefined, '/console/sign-in', { method: 'POST', form: { email: 'not an email' }, headers: { 'accept-language': 'zh-CN' } });
+    const res = await consoleFetch(t, undefined, '/console/sign-in', {
+      method: 'POST',
+      form: { email: 'not an email' },
+      headers: { 'accept-language': 'zh-CN' },
+    });
     expect(res.status).toBe(400);
     const page = await res.text();
     expect(page).toContain('lang="zh-CN"');
@@ -108,7 +117,11 @@ describe('console sign-in', () => {
   });
 
   it('refuses a sign-in form posted from another site', async () => {
-    const res = await consoleFetch(t, undefined, '/console/sign-in', { method: 'POST', form: { email: 'hana@example.com' }, headers: { origin: 'https://evil.example' } });
+    const res = await consoleFetch(t, undefined, '/console/sign-in', {
+      method: 'POST',
+      form: { email: 'hana@example.com' },
+      headers: { origin: 'https://evil.example' },
+    });
     expect(res.status).toBe(403);
   });
 
@@ -119,7 +132,10 @@ describe('console sign-in', () => {
       expect(res.status).toBe(200);
     }
     await new Promise((r) => setTimeout(r, 1_000));
-    const sent = t.mail.messages().slice(before).filter((m) => m.to.includes('emil@example.com'));
+    const sent = t.mail
+      .messages()
+      .slice(before)
+      .filter((m) => m.to.includes('emil@example.com'));
     expect(sent.length).toBe(3);
   });
 
@@ -127,7 +143,11 @@ describe('console sign-in', () => {
     const hr = await signInByEmail(t, 'wei@example.com');
     expect((await consoleFetch(t, hr, '/api/people')).status).toBe(200);
     const body = JSON.stringify([{ email: 'new@example.com', name: 'New' }]);
-    const crossSite = await fetch(`${t.base}/api/people`, { method: 'POST', headers: { cookie: hr, 'content-type': 'application/json', origin: 'https://evil.example' }, body });
+    const crossSite = await fetch(`${t.base}/api/people`, {
+      method: 'POST',
+      headers: { cookie: hr, 'content-type': 'application/json', origin: 'https://evil.example' },
+      body,
+    });
     expect(crossSite.status).toBe(403);
     const noOrigin = await fetch(`${t.base}/api/people`, { method: 'POST', headers: { cookie: hr, 'content-type': 'application/json' }, body });
     expect(noOrigin.status).toBe(403);
@@ -161,7 +181,11 @@ describe('console sign-in', () => {
     await ensureFirstOperator(db(), 'emil@example.com');
     const emil = await db().selectFrom('people').select('roles').where('email', '=', 'emil@example.com').executeTakeFirstOrThrow();
     expect([...emil.roles].sort()).toEqual(['admin', 'employee', 'hr']);
-    await db().updateTable('people').set({ roles: ['employee'] }).where('email', '=', 'emil@example.com').execute();
+    await db()
+      .updateTable('people')
+      .set({ roles: ['employee'] })
+      .where('email', '=', 'emil@example.com')
+      .execute();
     const link = await consoleLinkForFirstOperator(db(), TEST_TOKEN_SECRET, t.config.publicBaseUrl, 'first.op@example.com');
     expect(link.email).toBe('first.op@example.com');
     const path = new URL(link.url).pathname;

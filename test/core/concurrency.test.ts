@@ -18,7 +18,10 @@ describe('createLimiter', () => {
         return i;
       });
     // Two "activities" sharing the one limiter.
-    const [a, b] = await Promise.all([Promise.all(Array.from({ length: 10 }, (_, i) => task(i))), Promise.all(Array.from({ length: 10 }, (_, i) => task(i + 10)))]);
+    const [a, b] = await Promise.all([
+      Promise.all(Array.from({ length: 10 }, (_, i) => task(i))),
+      Promise.all(Array.from({ length: 10 }, (_, i) => task(i + 10))),
+    ]);
     expect(peak).toBe(3);
     expect([...a, ...b]).toEqual(Array.from({ length: 20 }, (_, i) => i));
     expect(limit.active).toBe(0);
@@ -28,7 +31,11 @@ describe('createLimiter', () => {
   it('a failing task rejects its own promise and frees its place', async () => {
     const limit = createLimiter(1);
     await expect(limit(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-    await expect(limit(() => { throw new Error('sync'); })).rejects.toThrow('sync');
+    await expect(
+      limit(() => {
+        throw new Error('sync');
+      }),
+    ).rejects.toThrow('sync');
     expect(await limit(async () => 'next')).toBe('next');
   });
 

@@ -25,7 +25,18 @@ describe('people’s time zones', () => {
   it('imports a CSV timeZone column and JSON timeZone fields; empty means the cycle’s', async () => {
     const csv = 'email,name,managerEmail,locale,timeZone\nwang@tz.example,王芳,,zh-CN,Asia/Shanghai\neva@tz.example,Eva Müller,wang@tz.example,en,\n';
     await importPeople(f.db, validatePeopleRows(csvToPeopleRows(csv), row), 'test', row);
-    await importPeople(f.db, validatePeopleRows([{ email: 'bo@tz.example', name: 'Bo', timeZone: ' America/New_York ' }, { email: 'cy@tz.example', name: 'Cy', timeZone: '' }], row), 'test', row);
+    await importPeople(
+      f.db,
+      validatePeopleRows(
+        [
+          { email: 'bo@tz.example', name: 'Bo', timeZone: ' America/New_York ' },
+          { email: 'cy@tz.example', name: 'Cy', timeZone: '' },
+        ],
+        row,
+      ),
+      'test',
+      row,
+    );
     const zones = Object.fromEntries((await listPeople(f.db)).map((p) => [p.email, p.timeZone]));
     expect(zones).toEqual({ 'wang@tz.example': 'Asia/Shanghai', 'eva@tz.example': null, 'bo@tz.example': 'America/New_York', 'cy@tz.example': null });
     // a later import changes it
@@ -37,24 +48,38 @@ describe('people’s time zones', () => {
     const before = await listPeople(f.db);
     const error = (() => {
       try {
-        validatePeopleRows([{ email: 'ok@tz.example', name: 'Ok' }, { email: 'bad@tz.example', name: 'Bad', timeZone: 'Mars/Olympus' }], row);
+        validatePeopleRows(
+          [
+            { email: 'ok@tz.example', name: 'Ok' },
+            { email: 'bad@tz.example', name: 'Bad', timeZone: 'Mars/Olympus' },
+          ],
+          row,
+        );
       } catch (e) {
         return e;
       }
       return null;
     })();
     expect(error).toBeInstanceOf(AppError);
-    expect((error as AppError).details).toMatchObject({ issues: [{ path: 'rows[1].timeZone', message: 'an IANA time zone such as "Europe/Berlin" or "Asia/Shanghai"' }] });
+    expect((error as AppError).details).toMatchObject({
+      issues: [{ path: 'rows[1].timeZone', message: 'an IANA time zone such as "Europe/Berlin" or "Asia/Shanghai"' }],
+    });
     const parsed = personInputSchema.safeParse({ email: 'bad@tz.example', name: 'Bad', timeZone: 'GMT+1 please' });
     expect(parsed.success).toBe(false);
-    expect(localizedIssues(parsed.error!.issues, 'zh-CN')).toEqual([{ path: 'timeZone', message: '请填写 IANA 时区名称，例如 Asia/Shanghai 或 Europe/Berlin' }]);
+    expect(localizedIssues(parsed.error!.issues, 'zh-CN')).toEqual([
+      { path: 'timeZone', message: '请填写 IANA 时区名称，例如 Asia/Shanghai 或 Europe/Berlin' },
+    ]);
     expect(await listPeople(f.db)).toEqual(before);
   });
 
   it('the task context carries the owner’s zone, else the cycle’s', async () => {
     const ids = Object.fromEntries((await f.db.selectFrom('people').select(['id', 'email']).execute()).map((p) => [p.email, p.id]));
     const cycleId = await addCycle(f.db, 'tz', [ids['wang@tz.example']!, ids['eva@tz.example']!]);
-    await f.db.updateTable('cycles').set({ schedule: JSON.stringify({ timeZone: 'Europe/Lisbon' }) }).where('id', '=', cycleId).execute();
+    await f.db
+      .updateTable('cycles')
+      .set({ schedule: JSON.stringify({ timeZone: 'Europe/Lisbon' }) })
+      .where('id', '=', cycleId)
+      .execute();
     const wang = await openTask(f.db, { cycleId, personId: ids['wang@tz.example']!, kind: 'draft' });
     const eva = await openTask(f.db, { cycleId, personId: ids['eva@tz.example']!, kind: 'draft' });
     expect((await findTaskById(f.db, wang.id))!.timeZone).toBe('Europe/Berlin');

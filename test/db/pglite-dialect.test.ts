@@ -20,9 +20,13 @@ describe('the PGlite dialect', () => {
       order.push('tx-end');
       throw new Error('roll back');
     });
-    const outside = d.db.selectFrom('people').select('name').executeTakeFirstOrThrow().then((r) => {
-      order.push(`read:${r.name}`);
-    });
+    const outside = d.db
+      .selectFrom('people')
+      .select('name')
+      .executeTakeFirstOrThrow()
+      .then((r) => {
+        order.push(`read:${r.name}`);
+      });
     await expect(tx).rejects.toThrow('roll back');
     await outside;
     expect(order).toEqual(['tx-begin', 'tx-end', 'read:A']);

@@ -13,8 +13,16 @@ let other: number;
 const p = { ann: 0, ben: 0, cat: 0 };
 
 async function objective(cycleId: number, owner: number | null, title: string, status: ObjectiveStatus, withKeyResult = true): Promise<number> {
-  const row = await f.db.insertInto('objectives').values({ cycle_id: cycleId, owner_id: owner, task_id: null, position: 0, title, parent_objective_id: null, status }).returning('id').executeTakeFirstOrThrow();
-  if (withKeyResult) await f.db.insertInto('key_results').values({ objective_id: row.id, position: 0, title: 'Ship it', kind: 'milestone', start_value: null, target_value: null, unit: null }).execute();
+  const row = await f.db
+    .insertInto('objectives')
+    .values({ cycle_id: cycleId, owner_id: owner, task_id: null, position: 0, title, parent_objective_id: null, status })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  if (withKeyResult)
+    await f.db
+      .insertInto('key_results')
+      .values({ objective_id: row.id, position: 0, title: 'Ship it', kind: 'milestone', start_value: null, target_value: null, unit: null })
+      .execute();
   return row.id;
 }
 

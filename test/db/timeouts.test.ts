@@ -47,7 +47,11 @@ afterAll(async () => {
 describe('database timeouts', () => {
   it('are read from the configuration, with defaults, and a bad value names the variable', () => {
     expect(loadConfig({}).database.timeouts).toEqual({ statementMs: 30_000, queryMs: 35_000, connectMs: 5_000 });
-    expect(loadConfig({ DATABASE_STATEMENT_TIMEOUT: '2s', DATABASE_QUERY_TIMEOUT: '2500ms', DATABASE_CONNECT_TIMEOUT: '1s' }).database.timeouts).toEqual({ statementMs: 2_000, queryMs: 2_500, connectMs: 1_000 });
+    expect(loadConfig({ DATABASE_STATEMENT_TIMEOUT: '2s', DATABASE_QUERY_TIMEOUT: '2500ms', DATABASE_CONNECT_TIMEOUT: '1s' }).database.timeouts).toEqual({
+      statementMs: 2_000,
+      queryMs: 2_500,
+      connectMs: 1_000,
+    });
     expect(() => loadConfig({ DATABASE_STATEMENT_TIMEOUT: 'soon' })).toThrow(/DATABASE_STATEMENT_TIMEOUT/);
   });
 

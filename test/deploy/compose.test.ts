@@ -167,10 +167,7 @@ describe('docker-compose.yml', () => {
     const needsEverything = new Proxy({}, { get: () => true }) as Parameters<typeof requireExternalServices>[1];
     for (const name of APP_SERVICES) {
       const env = Object.fromEntries(
-        Object.entries(environment(service(name))).map(([k, v]) => [
-          k,
-          withDefaults(v.replace(/(?<!\$)\$\{[A-Za-z_][A-Za-z0-9_]*:?\?[^}]*\}/g, secret)),
-        ]),
+        Object.entries(environment(service(name))).map(([k, v]) => [k, withDefaults(v.replace(/(?<!\$)\$\{[A-Za-z_][A-Za-z0-9_]*:?\?[^}]*\}/g, secret))]),
       );
       const config = loadConfig(env);
       expect(() => requireExternalServices(config, needsEverything), name).not.toThrow();
@@ -239,7 +236,7 @@ describe('docker-compose.yml', () => {
     expect(cmd).toMatch(/process\.exit\(r\.ok\?0:1\)/);
   });
 
-  it("checks the worker with the heartbeat script that exists and is copied into the image", () => {
+  it('checks the worker with the heartbeat script that exists and is copied into the image', () => {
     const cmd = healthcheckCommand(service('worker'));
     expect(cmd).toEqual(['CMD', 'node', '/app/scripts/healthcheck-worker.cjs']);
     expect(existsSync(join(root, 'scripts/healthcheck-worker.cjs'))).toBe(true);
@@ -530,9 +527,7 @@ describe('Dockerfile', () => {
   });
 
   it('copies every source folder into the build and the final stage', () => {
-    const folders = [
-      ...new Set([...sourceFolders(), 'activities', 'api', 'config', 'contract', 'db', 'mail', 'runtime', 'scripts', 'workflows']),
-    ];
+    const folders = [...new Set([...sourceFolders(), 'activities', 'api', 'config', 'contract', 'db', 'mail', 'runtime', 'scripts', 'workflows'])];
     const build = stages.find((s) => s.runs.some((r) => r.includes('build:bundle')))!;
     const copiedInto = (s: Stage) => [...stages.filter((x) => x.name === s.base), s].flatMap((x) => x.copies.filter((c) => !c.from).map((c) => c.src));
     for (const folder of folders) {

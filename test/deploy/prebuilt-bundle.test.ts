@@ -32,7 +32,9 @@ describe('a worker from a prebuilt workflow bundle', () => {
     t = await startTestStack({ database: 'postgres', env: { WORKFLOW_BUNDLE_PATH: bundle } });
     expect(t.config.temporal.workflowBundlePath).toBe(bundle);
     expect((await t.api('/api/people', { method: 'POST', json: ORG })).status).toBe(200);
-    expect((await t.api('/api/cycles', { method: 'POST', json: { key: 'bundled', title: 'Bundled', startsOn: '2027-01-01', endsOn: '2027-03-31' } })).status).toBe(201);
+    expect(
+      (await t.api('/api/cycles', { method: 'POST', json: { key: 'bundled', title: 'Bundled', startsOn: '2027-01-01', endsOn: '2027-03-31' } })).status,
+    ).toBe(201);
     const mails = await t.mail.waitFor((all) => all.length >= 3, 30_000);
     const ana = mails.find((m) => m.envelopeTo[0] === 'ana@example.com')!;
     const done = await fetch(linkIn(ana), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(GOOD_DRAFT) });

@@ -28,7 +28,9 @@ const kr = (title: string) => [
 const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 type Control = { phase: string | null; status: string; next?: { phase: string | null; step?: string; week?: number; opensAt?: string } };
-type View = { state: { status: string; phase: string | null; phases: { phase: string; openedAt: string | null; closedAt: string | null; round?: number }[] } | null };
+type View = {
+  state: { status: string; phase: string | null; phases: { phase: string; openedAt: string | null; closedAt: string | null; round?: number }[] } | null;
+};
 
 describe('the cycle follows its calendar (time-skipping server)', () => {
   let t: TestStack;
@@ -40,14 +42,22 @@ describe('the cycle follows its calendar (time-skipping server)', () => {
     t = await startTestStack({ database: 'postgres', temporal: ts.access });
   });
   afterAll(async () => {
-    const batches: [Phase, number][] = [['strategy', 1], ['drafting', 1], ['review', 1], ...[1, 2, 3, 4].map((w): [Phase, number] => ['checkins', w]), ['scoring', 1], ...[1, 2, 3].map((s): [Phase, number] => ['awards', s])];
+    const batches: [Phase, number][] = [
+      ['strategy', 1],
+      ['drafting', 1],
+      ['review', 1],
+      ...[1, 2, 3, 4].map((w): [Phase, number] => ['checkins', w]),
+      ['scoring', 1],
+      ...[1, 2, 3].map((s): [Phase, number] => ['awards', s]),
+    ];
     if (t) await recordHistoriesOf(t.temporal.client, [`okr-cycle:${KEY}`, ...batches.map(([p, r]) => taskBatchWorkflowId(KEY, p, r, 0))], 'calendar');
     await t?.stop();
     await env?.teardown();
   });
 
   const view = async () => (await (await t.api(`/api/cycles/${KEY}`)).json()) as View;
-  const phaseIs = (phase: string | null, status = 'running') => poll(view, (v) => v.state?.phase === phase && v.state?.status === status, 30_000, `phase ${phase}`);
+  const phaseIs = (phase: string | null, status = 'running') =>
+    poll(view, (v) => v.state?.phase === phase && v.state?.status === status, 30_000, `phase ${phase}`);
   const virtualNow = async () => Number(await env.currentTimeMs());
   const advance = async (json: Record<string, unknown>, expected = 200) => {
     const res = await t.api(`/api/cycles/${KEY}/advance`, { method: 'POST', json });
@@ -56,7 +66,14 @@ describe('the cycle follows its calendar (time-skipping server)', () => {
     return body;
   };
   const tasksOf = (kind: string) =>
-    t.stack.database.db.selectFrom('tasks as t').innerJoin('people as p', 'p.id', 't.person_id').select(['t.round', 't.status', 't.due_at', 'p.email']).where('t.kind', '=', kind as never).orderBy('t.round').orderBy('p.email').execute();
+    t.stack.database.db
+      .selectFrom('tasks as t')
+      .innerJoin('people as p', 'p.id', 't.person_id')
+      .select(['t.round', 't.status', 't.due_at', 'p.email'])
+      .where('t.kind', '=', kind as never)
+      .orderBy('t.round')
+      .orderBy('p.email')
+      .execute();
   /** Sleeps virtual time in steps of at most a week, so every timer on the way fires in order. */
   const sleepUntil = async (at: number) => {
     for (let now = await virtualNow(); now < at; now = await virtualNow()) await env.sleep(Math.min(7 * DAY, at - now));
@@ -65,19 +82,35 @@ describe('the cycle follows its calendar (time-skipping server)', () => {
   it('refuses schedules that cannot fit, naming the field, and creates nothing', async () => {
     expect((await t.api('/api/people', { method: 'POST', json: ORG })).status).toBe(200);
     const now = await virtualNow();
-    const tooLong = await t.api('/api/cycles', { method: 'POST', json: { key: 'bad-window', title: 'Bad', startsOn: isoDate(now + 30 * DAY), endsOn: isoDate(now + 120 * DAY), schedule: { checkIns: { window: '8d' } } } });
+    const tooLong = await t.api('/api/cycles', {
+      method: 'POST',
+      json: { key: 'bad-window', title: 'Bad', startsOn: isoDate(now + 30 * DAY), endsOn: isoDate(now + 120 * DAY), schedule: { checkIns: { window: '8d' } } },
+    });
     expect(tooLong.status).toBe(400);
     expect(((await tooLong.json()) as { error: { details: { issues: unknown[] } } }).error.details.issues).toEqual([
       { path: 'schedule.checkIns.window', message: 'must not be longer than the time between two check-ins (a week)' },
     ]);
-    const late = await t.api('/api/cycles', { method: 'POST', json: { key: 'bad-fit', title: 'Late', startsOn: isoDate(now + 6 * DAY), endsOn: isoDate(now + 90 * DAY), schedule: { fitBeforeStart: true } } });
+    const late = await t.api('/api/cycles', {
+      method: 'POST',
+      json: { key: 'bad-fit', title: 'Late', startsOn: isoDate(now + 6 * DAY), endsOn: isoDate(now + 90 * DAY), schedule: { fitBeforeStart: true } },
+    });
     expect(late.status).toBe(400);
     const issues = ((await late.json()) as { error: { details: { issues: { path: string; message: string }[] } } }).error.details.issues;
     expect(issues.map((i) => i.path)).toEqual(['startsOn']);
     expect(issues[0]!.message).toMatch(/^planning \(strategy, drafting and review\) takes 17d but only \d+d( \d+h)? remain before startsOn/);
     expect((await t.api('/api/cycles/bad-window')).status).toBe(404);
     // The OpenAPI document says how to end one week and what an advance opens next.
-    const doc = (await (await fetch(`${t.base}/openapi.json`)).json()) as { paths: Record<string, { post: { requestBody: { content: Record<string, { schema: { properties: Record<string, { enum?: string[] }> } }> }; responses: Record<string, { content: Record<string, { schema: { properties: Record<string, unknown> } }> }> } }> };
+    const doc = (await (await fetch(`${t.base}/openapi.json`)).json()) as {
+      paths: Record<
+        string,
+        {
+          post: {
+            requestBody: { content: Record<string, { schema: { properties: Record<string, { enum?: string[] }> } }> };
+            responses: Record<string, { content: Record<string, { schema: { properties: Record<string, unknown> } }> }>;
+          };
+        }
+      >;
+    };
     const advanceDoc = doc.paths['/api/cycles/{key}/advance']!.post;
     expect(advanceDoc.requestBody.content['application/json']!.schema.properties.scope!.enum).toEqual(['phase', 'week']);
     expect(Object.keys(advanceDoc.responses['200']!.content['application/json']!.schema.properties)).toContain('next');
@@ -92,7 +125,10 @@ describe('the cycle follows its calendar (time-skipping server)', () => {
     const endsOn = isoDate(monday + 24 * DAY);
     const weekOpens = (w: number) => Date.parse(`${startsOn}T10:00:00Z`) + (w - 1) * 7 * DAY;
     const scoringAt = Date.parse(`${endsOn}T10:00:00Z`);
-    const started = await t.api('/api/cycles', { method: 'POST', json: { key: KEY, title: 'Calendar', startsOn, endsOn, participants: PARTICIPANTS, schedule: { fitBeforeStart: true } } });
+    const started = await t.api('/api/cycles', {
+      method: 'POST',
+      json: { key: KEY, title: 'Calendar', startsOn, endsOn, participants: PARTICIPANTS, schedule: { fitBeforeStart: true } },
+    });
     expect(started.status).toBe(201);
 
     // Planning, done at once by everyone.
@@ -101,8 +137,12 @@ describe('the cycle follows its calendar (time-skipping server)', () => {
     await submit(await openTask(t, KEY, 'hana@cal.example', 'strategy-review', { subjectEmail: 'eve@cal.example' }), { decision: 'approve' });
     await phaseIs('drafting');
     const company = (await taskJson<{ context: { parents: { id: number }[] } }>(await openTask(t, KEY, 'eve@cal.example', 'draft'))).context.parents[0]!.id;
-    await submit(await openTask(t, KEY, 'eve@cal.example', 'draft'), { objectives: [{ title: 'Open Lisbon', parentObjectiveId: company, keyResults: kr('Lisbon') }] });
-    await submit(await openTask(t, KEY, 'ann@cal.example', 'draft'), { objectives: [{ title: 'Hire for Lisbon', parentObjectiveId: company, keyResults: kr('Hiring') }] });
+    await submit(await openTask(t, KEY, 'eve@cal.example', 'draft'), {
+      objectives: [{ title: 'Open Lisbon', parentObjectiveId: company, keyResults: kr('Lisbon') }],
+    });
+    await submit(await openTask(t, KEY, 'ann@cal.example', 'draft'), {
+      objectives: [{ title: 'Hire for Lisbon', parentObjectiveId: company, keyResults: kr('Hiring') }],
+    });
     await phaseIs('review');
     await submit(await openTask(t, KEY, 'hana@cal.example', 'review', { subjectEmail: 'eve@cal.example' }), { decision: 'approve' });
     await submit(await openTask(t, KEY, 'eve@cal.example', 'review', { subjectEmail: 'ann@cal.example' }), { decision: 'approve' });
@@ -122,7 +162,12 @@ describe('the cycle follows its calendar (time-skipping server)', () => {
     // HR ends week 1 only: its tasks expire, the phase stays, week 2 opens on its day.
     const ended = await advance({ phase: 'checkins', scope: 'week' });
     expect(ended).toEqual({ phase: 'checkins', status: 'running', next: { phase: 'checkins', week: 2, opensAt: new Date(weekOpens(2)).toISOString() } });
-    await poll(() => tasksOf('checkin'), (rows) => rows.length === 2 && rows.every((r) => r.status === 'expired'), 20_000, 'week 1 expired');
+    await poll(
+      () => tasksOf('checkin'),
+      (rows) => rows.length === 2 && rows.every((r) => r.status === 'expired'),
+      20_000,
+      'week 1 expired',
+    );
     expect((await advance({ phase: 'checkins', scope: 'week' }, 409)).error!.message).toBe('no check-in week is open now');
     expect((await view()).state?.phase).toBe('checkins');
 
@@ -130,7 +175,11 @@ describe('the cycle follows its calendar (time-skipping server)', () => {
     await sleepUntil(weekOpens(2) + 60_000);
     const week2 = await openTask(t, KEY, 'ann@cal.example', 'checkin', { round: 2 });
     const page = await taskJson<{ context: { keyResults: { keyResultId: number }[] } }>(week2);
-    await submit(week2, { keyResults: page.context.keyResults.map((k) => ({ keyResultId: k.keyResultId, done: false })), confidence: 6, report: 'Two interviews this week.' });
+    await submit(week2, {
+      keyResults: page.context.keyResults.map((k) => ({ keyResultId: k.keyResultId, done: false })),
+      confidence: 6,
+      report: 'Two interviews this week.',
+    });
     await sleepUntil(weekOpens(4) + 2 * DAY + 3_600_000); // week 4 has closed; endsOn is a day later
     expect((await view()).state?.phase).toBe('checkins');
     await sleepUntil(scoringAt + 60_000);
@@ -140,10 +189,14 @@ describe('the cycle follows its calendar (time-skipping server)', () => {
     expect(Date.parse(phases.checkins!.closedAt!)).toBeGreaterThanOrEqual(scoringAt);
     const checkins = await tasksOf('checkin');
     expect(checkins.map((r) => [r.round, r.email, r.status])).toEqual([
-      [1, 'ann@cal.example', 'expired'], [1, 'eve@cal.example', 'expired'],
-      [2, 'ann@cal.example', 'completed'], [2, 'eve@cal.example', 'expired'],
-      [3, 'ann@cal.example', 'expired'], [3, 'eve@cal.example', 'expired'],
-      [4, 'ann@cal.example', 'expired'], [4, 'eve@cal.example', 'expired'],
+      [1, 'ann@cal.example', 'expired'],
+      [1, 'eve@cal.example', 'expired'],
+      [2, 'ann@cal.example', 'completed'],
+      [2, 'eve@cal.example', 'expired'],
+      [3, 'ann@cal.example', 'expired'],
+      [3, 'eve@cal.example', 'expired'],
+      [4, 'ann@cal.example', 'expired'],
+      [4, 'eve@cal.example', 'expired'],
     ]);
     // No check-in before the quarter's first week.
     for (const r of checkins) expect(new Date(r.due_at).getTime()).toBeGreaterThanOrEqual(weekOpens(1) + 2 * DAY);

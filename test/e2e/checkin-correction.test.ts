@@ -22,7 +22,11 @@ beforeAll(async () => {
     { email: 'ana@example.com', name: 'Ana HR' },
   ]);
   const participants = people.filter((p) => p.email !== 'ana@example.com');
-  cycle = await seedCycle(db(), 'Q1 2027', participants.map((p) => p.id));
+  cycle = await seedCycle(
+    db(),
+    'Q1 2027',
+    participants.map((p) => p.id),
+  );
   await db().updateTable('cycles').set({ hr_person_id: people[2]!.id }).where('id', '=', cycle.id).execute();
   for (const p of participants) {
     krs[p.email] = await seedObjective(db(), cycle.id, p.id, 'Grow usage', [
@@ -54,7 +58,11 @@ const post = (task: FoundTask, form: Record<string, string>) =>
 
 async function weekOf(taskId: number) {
   const checkins = await db().selectFrom('checkins').select(['id', 'confidence']).where('task_id', '=', taskId).execute();
-  const items = await db().selectFrom('execution_items').select(['title', 'checkin_id']).where('checkin_id', 'in', checkins.length ? checkins.map((c) => c.id) : [0]).execute();
+  const items = await db()
+    .selectFrom('execution_items')
+    .select(['title', 'checkin_id'])
+    .where('checkin_id', 'in', checkins.length ? checkins.map((c) => c.id) : [0])
+    .execute();
   const task = await db().selectFrom('tasks').select(['status', 'completed_at', 'result']).where('id', '=', taskId).executeTakeFirstOrThrow();
   const kr = await db().selectFrom('key_results').select('current_value').where('id', '=', krs['bo@example.com']![0]!).executeTakeFirstOrThrow();
   return { checkins, items, task, value: kr.current_value };
@@ -64,7 +72,15 @@ describe('correcting a check-in', () => {
   it('is possible from the page while the week is open, and replaces the week’s answer', async () => {
     const bo = await openTask(t, cycle.key, 'bo@example.com', 'checkin');
     const [teams, tour] = krs['bo@example.com']!;
-    const first = await post(bo, { [`kr${teams}.value`]: '150', [`kr${tour}.done`]: 'on', confidence: '6', 'item0.kr': String(teams), 'item0.kind': 'project', 'item0.title': 'Referral programme', 'item0.status': 'in-progress' });
+    const first = await post(bo, {
+      [`kr${teams}.value`]: '150',
+      [`kr${tour}.done`]: 'on',
+      confidence: '6',
+      'item0.kr': String(teams),
+      'item0.kind': 'project',
+      'item0.title': 'Referral programme',
+      'item0.status': 'in-progress',
+    });
     expect(first.status, await first.clone().text()).toBe(200);
     const before = await weekOf(bo.id);
     expect(before.checkins).toMatchObject([{ confidence: 6 }]);
@@ -76,7 +92,14 @@ describe('correcting a check-in', () => {
     expect(page).toMatch(/<option value="6" selected>/);
     expect(page).toMatch(/id="item0\.title"[^>]*value="Referral programme"/);
 
-    const again = await post(bo, { [`kr${teams}.value`]: '180', confidence: '8', 'item0.kr': String(teams), 'item0.kind': 'task', 'item0.title': 'Partner webinar', 'item0.status': 'planned' });
+    const again = await post(bo, {
+      [`kr${teams}.value`]: '180',
+      confidence: '8',
+      'item0.kr': String(teams),
+      'item0.kind': 'task',
+      'item0.title': 'Partner webinar',
+      'item0.status': 'planned',
+    });
     expect(again.status).toBe(200);
     expect(await again.text()).toContain('your check-in is saved');
     const after = await weekOf(bo.id);
@@ -95,17 +118,43 @@ describe('correcting a check-in', () => {
     expect(bad.status).toBe(400);
     expect((await weekOf(bo.id)).value).toBe(180);
     // JSON clients keep the documented answer: a second submission is refused.
-    await submit(bo, { keyResults: [{ keyResultId: teams, value: 1 }, { keyResultId: tour, done: false }], confidence: 1 }, 409);
+    await submit(
+      bo,
+      {
+        keyResults: [
+          { keyResultId: teams, value: 1 },
+          { keyResultId: tour, done: false },
+        ],
+        confidence: 1,
+      },
+      409,
+    );
   });
 
   it('is refused once the batch has closed, and nothing changes', async () => {
     const dee = await openTask(t, cycle.key, 'dee@example.com', 'checkin');
     const [teams, tour] = krs['dee@example.com']!;
-    await submit(dee, { keyResults: [{ keyResultId: teams, value: 120 }, { keyResultId: tour, done: false }], confidence: 5 });
+    await submit(dee, {
+      keyResults: [
+        { keyResultId: teams, value: 120 },
+        { keyResultId: tour, done: false },
+      ],
+      confidence: 5,
+    });
     // Everyone has checked in: the week's batch ends.
     const handle = t.temporal.client.workflow.getHandle(`okr-cycle:${cycle.key}:checkins:w1:b0`);
-    await poll(async () => (await handle.describe()).status.name, (s) => s === 'COMPLETED', 30_000, 'the batch to end');
-    const bo = await db().selectFrom('tasks as t').innerJoin('people as p', 'p.id', 't.person_id').select('t.id').where('p.email', '=', 'bo@example.com').executeTakeFirstOrThrow();
+    await poll(
+      async () => (await handle.describe()).status.name,
+      (s) => s === 'COMPLETED',
+      30_000,
+      'the batch to end',
+    );
+    const bo = await db()
+      .selectFrom('tasks as t')
+      .innerJoin('people as p', 'p.id', 't.person_id')
+      .select('t.id')
+      .where('p.email', '=', 'bo@example.com')
+      .executeTakeFirstOrThrow();
     const boTask = { id: bo.id, link: (await openTaskLink('bo@example.com')).link } as FoundTask;
     const [boTeams] = krs['bo@example.com']!;
     const late = await post(boTask, { [`kr${boTeams}.value`]: '999', confidence: '2' });

@@ -57,7 +57,9 @@ const form = new URLSearchParams({
 
 it('answers 503 with Retry-After when Temporal hangs, and the same submission later answers completed, once', { timeout: 120_000 }, async () => {
   expect((await t.api('/api/people', { method: 'POST', json: ORG })).status).toBe(200);
-  expect((await t.api('/api/cycles', { method: 'POST', json: { key: 'SLOW-1', title: 'Q1 2027', startsOn: '2027-01-01', endsOn: '2027-03-31' } })).status).toBe(201);
+  expect((await t.api('/api/cycles', { method: 'POST', json: { key: 'SLOW-1', title: 'Q1 2027', startsOn: '2027-01-01', endsOn: '2027-03-31' } })).status).toBe(
+    201,
+  );
   const mails = await t.mail.waitFor((all) => all.length >= 3, 30_000);
   const cyLink = linkIn(mails.find((m) => m.envelopeTo[0] === 'cy@example.com')!);
   const anaLink = linkIn(mails.find((m) => m.envelopeTo[0] === 'ana@example.com')!);
@@ -87,13 +89,24 @@ it('answers 503 with Retry-After when Temporal hangs, and the same submission la
 
   proxy.resume();
   // The same submissions again, as a client honouring Retry-After would (sooner, to keep the test short).
-  const answered = await poll(async () => postJson(GOOD_DRAFT).then(async (r) => ({ status: r.status, body: (await r.json()) as { status?: string; taskId?: number; completedAt?: string } })), (r) => r.status !== 503, 60_000, 'the JSON retry answered');
+  const answered = await poll(
+    async () =>
+      postJson(GOOD_DRAFT).then(async (r) => ({ status: r.status, body: (await r.json()) as { status?: string; taskId?: number; completedAt?: string } })),
+    (r) => r.status !== 503,
+    60_000,
+    'the JSON retry answered',
+  );
   expect(answered.status).toBe(200);
   expect(answered.body).toMatchObject({ status: 'completed', taskId: expect.any(Number) });
   const again = await postJson(GOOD_DRAFT);
   expect(again.status).toBe(200);
   expect(await again.json()).toEqual(answered.body);
-  const formAgain = await poll(async () => postForm().then(async (r) => ({ status: r.status, html: await r.text() })), (r) => r.status !== 503, 30_000, 'the form retry answered');
+  const formAgain = await poll(
+    async () => postForm().then(async (r) => ({ status: r.status, html: await r.text() })),
+    (r) => r.status !== 503,
+    30_000,
+    'the form retry answered',
+  );
   expect(formAgain.status).toBe(200);
   expect(formAgain.html).toContain('your OKRs are submitted');
 
@@ -105,6 +118,11 @@ it('answers 503 with Retry-After when Temporal hangs, and the same submission la
   const events = await t.stack.database.db.selectFrom('task_events').select(['task_id']).where('to_status', '=', 'completed').execute();
   expect(events).toHaveLength(2);
   expect(new Set(events.map((e) => e.task_id)).size).toBe(2);
-  const view = await poll(() => cycleView(t, 'SLOW-1'), (v) => v.taskCounts.completed === 2, 10_000, 'two completed');
+  const view = await poll(
+    () => cycleView(t, 'SLOW-1'),
+    (v) => v.taskCounts.completed === 2,
+    10_000,
+    'two completed',
+  );
   expect(view.taskCounts).toMatchObject({ open: 1, completed: 2 });
 });

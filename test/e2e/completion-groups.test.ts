@@ -21,7 +21,9 @@ describe('completions in groups', () => {
   beforeAll(async () => {
     // All requests come from 127.0.0.1: lift the per-address limit on task-link posts.
     t = await startTestStack({ database: 'postgres', env: { TASK_LINK_WRITES_PER_MINUTE: '1000' } });
-    const org: { email: string; name: string; roles?: string[]; managerEmail?: string }[] = [{ email: 'hr@groups.example', name: 'Hana HR', roles: ['hr', 'manager'] }];
+    const org: { email: string; name: string; roles?: string[]; managerEmail?: string }[] = [
+      { email: 'hr@groups.example', name: 'Hana HR', roles: ['hr', 'manager'] },
+    ];
     for (let i = 0; i < PEOPLE; i++) org.push({ email: email(i), name: `Person ${i}`, managerEmail: 'hr@groups.example' });
     expect((await t.api('/api/people', { method: 'POST', json: org })).status).toBe(200);
     const started = await t.api('/api/cycles', { method: 'POST', json: { key: KEY, title: 'Groups', startsOn: '2027-01-01', endsOn: '2027-03-31' } });
@@ -36,7 +38,10 @@ describe('completions in groups', () => {
   it('answers each of many simultaneous completions on its own, in fewer updates than completions', { timeout: 60_000 }, async () => {
     const tasks = await Promise.all(Array.from({ length: 20 }, (_, i) => openTask(t, KEY, email(i), 'draft')));
     const post = (link: string, body: unknown) =>
-      fetch(link, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, body: (await r.json()) as { error?: { code: string; details?: { issues?: { path: string }[] } } } }));
+      fetch(link, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(async (r) => ({
+        status: r.status,
+        body: (await r.json()) as { error?: { code: string; details?: { issues?: { path: string }[] } } },
+      }));
     // 16 good drafts, 2 that break a rule only the database knows, and 2 people who click twice.
     const answers = await Promise.all([
       ...tasks.slice(0, 16).map((task) => post(task.link, GOOD_DRAFT)),

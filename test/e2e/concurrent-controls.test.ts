@@ -29,10 +29,22 @@ const schedule = {
   expireAfter: '1s',
 };
 const draft = {
-  objectives: [{ title: 'Ship the thing', keyResults: [{ kind: 'milestone', title: 'Launched' }, { kind: 'numeric', title: 'Users', start: 0, target: 100, unit: 'users' }] }],
+  objectives: [
+    {
+      title: 'Ship the thing',
+      keyResults: [
+        { kind: 'milestone', title: 'Launched' },
+        { kind: 'numeric', title: 'Users', start: 0, target: 100, unit: 'users' },
+      ],
+    },
+  ],
 };
 
-type View = { status: string; state: { status: string; phase: string | null; activeBatches: string[]; phases: { phase: string; status: string; note?: string }[] } | null; workflowError?: string };
+type View = {
+  status: string;
+  state: { status: string; phase: string | null; activeBatches: string[]; phases: { phase: string; status: string; note?: string }[] } | null;
+  workflowError?: string;
+};
 
 describe('concurrent HR controls', () => {
   let t: TestStack;
@@ -67,7 +79,12 @@ describe('concurrent HR controls', () => {
     expect(startAdvances.filter((s) => s === 200).length).toBeLessThanOrEqual(1);
 
     // Strategy open with its batch running (unless an advance above already closed it).
-    const strategy = await poll(() => view(key), (v) => v.state?.phase !== 'strategy' || v.state.activeBatches.length > 0, 30_000, 'strategy batch running');
+    const strategy = await poll(
+      () => view(key),
+      (v) => v.state?.phase !== 'strategy' || v.state.activeBatches.length > 0,
+      30_000,
+      'strategy batch running',
+    );
     let strategyAdvances = startAdvances.filter((s) => s === 200).length;
     if (strategy.state?.phase === 'strategy') {
       const [advances, extendsMid] = await Promise.all([burst(key, 'advance', 'strategy'), burst(key, 'extend', 'strategy')]);
@@ -77,14 +94,24 @@ describe('concurrent HR controls', () => {
     expect(strategyAdvances).toBe(1);
 
     // Mid-drafting: one person has completed, the others' tasks are open.
-    await poll(() => view(key), (v) => v.state?.phase === 'drafting', 30_000, 'drafting');
+    await poll(
+      () => view(key),
+      (v) => v.state?.phase === 'drafting',
+      30_000,
+      'drafting',
+    );
     await submit(await openTask(t, key, 'a@cc.example', 'draft'), draft);
     const [advances, extendsMid] = await Promise.all([burst(key, 'advance', 'drafting'), burst(key, 'extend', 'drafting')]);
     expect(advances.filter((s) => s === 200)).toHaveLength(1);
     expect(advances.filter((s) => s === 409)).toHaveLength(9);
     for (const s of extendsMid) expect([200, 409]).toContain(s);
 
-    const done = await poll(() => view(key), (v) => v.status !== 'running' || v.workflowError !== undefined, 120_000, 'the cycle to end');
+    const done = await poll(
+      () => view(key),
+      (v) => v.status !== 'running' || v.workflowError !== undefined,
+      120_000,
+      'the cycle to end',
+    );
     expect(done.workflowError).toBeUndefined();
     expect(done.status).toBe('completed');
     expect(done.state?.status).toBe('completed');
@@ -96,18 +123,56 @@ describe('concurrent HR controls', () => {
 
   it('a cycle workflow that ended abnormally shows its cause, and `temporal workflow reset` recovers it', { timeout: 120_000 }, async () => {
     const key = 'broken';
-    expect((await t.api('/api/cycles', { method: 'POST', json: { key, title: key, startsOn: '2027-01-01', endsOn: '2027-03-31', schedule: { ...schedule, strategy: '3s', drafting: '3s' } } })).status).toBe(201);
-    await poll(() => view(key), (v) => v.state?.phase === 'strategy' && v.state.activeBatches.length > 0, 30_000, 'strategy running');
+    expect(
+      (
+        await t.api('/api/cycles', {
+          method: 'POST',
+          json: { key, title: key, startsOn: '2027-01-01', endsOn: '2027-03-31', schedule: { ...schedule, strategy: '3s', drafting: '3s' } },
+        })
+      ).status,
+    ).toBe(201);
+    await poll(
+      () => view(key),
+      (v) => v.state?.phase === 'strategy' && v.state.activeBatches.length > 0,
+      30_000,
+      'strategy running',
+    );
     await t.temporal.client.workflow.getHandle(`okr-cycle:${key}`).terminate('operator mistake');
-    const failed = await poll(() => view(key), (v) => v.workflowError !== undefined, 20_000, 'the workflow error');
+    const failed = await poll(
+      () => view(key),
+      (v) => v.workflowError !== undefined,
+      20_000,
+      'the workflow error',
+    );
     expect(failed.status).toBe('running');
     expect(failed.workflowError).toMatch(/terminated: operator mistake/);
 
     // The recovery documented in docs/operations.md.
     const cli = locateTemporalCli(undefined);
     if (cli.type !== 'existing-path') throw new Error('the Temporal CLI is needed');
-    execFileSync(cli.path, ['workflow', 'reset', '--address', t.temporal.address, '--workflow-id', `okr-cycle:${key}`, '--type', 'FirstWorkflowTask', '--reason', 'recover after terminate', '--yes'], { stdio: 'pipe' });
-    const done = await poll(() => view(key), (v) => v.status !== 'running', 90_000, 'the reset cycle to end');
+    execFileSync(
+      cli.path,
+      [
+        'workflow',
+        'reset',
+        '--address',
+        t.temporal.address,
+        '--workflow-id',
+        `okr-cycle:${key}`,
+        '--type',
+        'FirstWorkflowTask',
+        '--reason',
+        'recover after terminate',
+        '--yes',
+      ],
+      { stdio: 'pipe' },
+    );
+    const done = await poll(
+      () => view(key),
+      (v) => v.status !== 'running',
+      90_000,
+      'the reset cycle to end',
+    );
     expect(done.status).toBe('completed');
     expect(done.workflowError).toBeUndefined();
   });

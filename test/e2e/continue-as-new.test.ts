@@ -33,7 +33,14 @@ describe('continue-as-new keeps the cycle and HR controls', () => {
 
   const start = (key: string, schedule: Record<string, unknown>) =>
     startCycle(
-      { db: t.stack.database.db, client: t.temporal.client, taskQueue: t.taskQueue, batchSize: t.config.taskBatchSize, stepPolicy: t.config.stepPolicy, historyLimit: 1 },
+      {
+        db: t.stack.database.db,
+        client: t.temporal.client,
+        taskQueue: t.taskQueue,
+        batchSize: t.config.taskBatchSize,
+        stepPolicy: t.config.stepPolicy,
+        historyLimit: 1,
+      },
       { key, title: key, startsOn: '2027-01-01', endsOn: '2027-03-31', participants: ['mgr@can.example', 'emp@can.example'], schedule } as never,
       'test',
     );
@@ -47,10 +54,23 @@ describe('continue-as-new keeps the cycle and HR controls', () => {
   it('continues as new in every phase and still completes all six', { timeout: 120_000 }, async () => {
     const key = 'can-all';
     await start(key, {
-      strategy: '2s', drafting: '2s', managerLead: '1s', review: '2s', checkIns: { every: '2s', weeks: 2, window: '1s' },
-      scoring: '2s', awards: '3s', reminders: [], escalations: [], expireAfter: '1s',
+      strategy: '2s',
+      drafting: '2s',
+      managerLead: '1s',
+      review: '2s',
+      checkIns: { every: '2s', weeks: 2, window: '1s' },
+      scoring: '2s',
+      awards: '3s',
+      reminders: [],
+      escalations: [],
+      expireAfter: '1s',
     });
-    const done = await poll(() => view(key), (v) => v.status !== 'running', 90_000, 'the cycle to end');
+    const done = await poll(
+      () => view(key),
+      (v) => v.status !== 'running',
+      90_000,
+      'the cycle to end',
+    );
     expect(done.status).toBe('completed');
     expect(done.state?.phases.map((p) => p.status)).toEqual(['closed', 'closed', 'closed', 'closed', 'closed', 'closed']);
     // One run per phase at least (a hand-over after each phase and each check-in week).
@@ -60,8 +80,16 @@ describe('continue-as-new keeps the cycle and HR controls', () => {
   it('honours a cancel accepted while the digests are sent, right before a hand-over', { timeout: 150_000 }, async () => {
     const key = 'can-cancel';
     await start(key, {
-      strategy: '2s', drafting: '60s', managerLead: '1s', review: '60s', checkIns: { every: '40s', weeks: 3, window: '30s' },
-      scoring: '2s', awards: '3s', reminders: [], escalations: [], expireAfter: '1s',
+      strategy: '2s',
+      drafting: '60s',
+      managerLead: '1s',
+      review: '60s',
+      checkIns: { every: '40s', weeks: 3, window: '30s' },
+      scoring: '2s',
+      awards: '3s',
+      reminders: [],
+      escalations: [],
+      expireAfter: '1s',
     });
     for (const email of ['mgr@can.example', 'emp@can.example']) {
       await submit(await openTask(t, key, email, 'draft'), { objectives: [{ title: `Goal of ${email}`, keyResults: kr }] });
@@ -76,7 +104,9 @@ describe('continue-as-new keeps the cycle and HR controls', () => {
       const page = await taskJson<{ context: { keyResults: { keyResultId: number; kind: string }[] } }>(task);
       if (i === checkIns.length - 1) t.mail.setRefuse('connect');
       await submit(task, {
-        keyResults: page.context.keyResults.map((k) => (k.kind === 'milestone' ? { keyResultId: k.keyResultId, done: false } : { keyResultId: k.keyResultId, value: 3 })),
+        keyResults: page.context.keyResults.map((k) =>
+          k.kind === 'milestone' ? { keyResultId: k.keyResultId, done: false } : { keyResultId: k.keyResultId, value: 3 },
+        ),
         confidence: 6,
       });
     }
@@ -90,7 +120,12 @@ describe('continue-as-new keeps the cycle and HR controls', () => {
     expect(cancelled.status).toBe(200);
     t.mail.setRefuse('none');
 
-    const done = await poll(() => view(key), (v) => v.status !== 'running', 60_000, 'the cycle to end');
+    const done = await poll(
+      () => view(key),
+      (v) => v.status !== 'running',
+      60_000,
+      'the cycle to end',
+    );
     expect(done.status).toBe('cancelled');
     expect(done.state?.status).toBe('cancelled');
     expect(await runs(key)).toBeGreaterThanOrEqual(3);

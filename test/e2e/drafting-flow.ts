@@ -61,7 +61,12 @@ export async function runDraftingFlow(t: TestStack, key: string): Promise<void> 
   expect(cy.html).toContain('Cy &lt;b&gt;Bold&lt;/b&gt;');
   expect(cy.html).not.toContain('<b>Bold</b>');
 
-  await poll(() => cycleView(t, key), (v) => v.emailCounts.sent === 3, 10_000, 'three emails marked sent');
+  await poll(
+    () => cycleView(t, key),
+    (v) => v.emailCounts.sent === 3,
+    10_000,
+    'three emails marked sent',
+  );
   const before = await cycleView(t, key);
   expect(before.state?.phase).toBe('drafting');
   expect(before.taskCounts).toEqual({ open: 3, completed: 0, expired: 0, cancelled: 0 });

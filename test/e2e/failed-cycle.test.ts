@@ -35,12 +35,22 @@ afterAll(async () => {
 });
 
 const stalled = async () => ((await (await t.api('/api/admin/stalled')).json()) as { stalled: Stalled[] }).stalled;
-const view = async (key: string) => (await (await t.api(`/api/cycles/${key}`)).json()) as { status: string; workflowError?: string; state: { phase: string | null; activeBatches: string[] } | null };
+const view = async (key: string) =>
+  (await (await t.api(`/api/cycles/${key}`)).json()) as {
+    status: string;
+    workflowError?: string;
+    state: { phase: string | null; activeBatches: string[] } | null;
+  };
 
 it('lists a terminated cycle workflow with its cause, and a retry resets it once; the cycle completes', { timeout: 150_000 }, async () => {
   const key = 'broken';
   expect((await t.api('/api/cycles', { method: 'POST', json: { key, title: key, startsOn: '2027-01-01', endsOn: '2027-03-31', schedule } })).status).toBe(201);
-  await poll(() => view(key), (v) => v.state?.phase === 'strategy' && v.state.activeBatches.length > 0, 30_000, 'strategy running');
+  await poll(
+    () => view(key),
+    (v) => v.state?.phase === 'strategy' && v.state.activeBatches.length > 0,
+    30_000,
+    'strategy running',
+  );
   expect(await stalled()).toEqual([]);
 
   await t.temporal.client.workflow.getHandle(`okr-cycle:${key}`).terminate('operator mistake');
@@ -61,7 +71,12 @@ it('lists a terminated cycle workflow with its cause, and a retry resets it once
   const audit = (await (await t.api('/api/audit?action=stall.retry')).json()) as { entries: { subject: string }[] };
   expect(audit.entries.map((e) => e.subject)).toEqual([entry!.id]);
 
-  const done = await poll(() => view(key), (v) => v.status !== 'running', 100_000, 'the reset cycle to end');
+  const done = await poll(
+    () => view(key),
+    (v) => v.status !== 'running',
+    100_000,
+    'the reset cycle to end',
+  );
   expect(done.status).toBe('completed');
   expect(done.workflowError).toBeUndefined();
 });

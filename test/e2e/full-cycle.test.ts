@@ -35,7 +35,12 @@ describe('the whole cycle on the dev server', () => {
     await t?.stop();
   });
 
-  const cycle = async () => (await (await t.api(`/api/cycles/${KEY}`)).json()) as { status: string; state: { status: string; phase: string | null } | null; taskCounts: Record<string, number> };
+  const cycle = async () =>
+    (await (await t.api(`/api/cycles/${KEY}`)).json()) as {
+      status: string;
+      state: { status: string; phase: string | null } | null;
+      taskCounts: Record<string, number>;
+    };
   const phaseIs = (phase: string) => poll(cycle, (v) => v.state?.phase === phase, 30_000, `phase ${phase}`);
 
   it('runs all six phases and announces the winners', { timeout: 240_000 }, async () => {
@@ -52,7 +57,10 @@ describe('the whole cycle on the dev server', () => {
       escalations: [{ after: '0s', to: 'manager' }],
       expireAfter: '1s',
     };
-    const started = await t.api('/api/cycles', { method: 'POST', json: { key: KEY, title: 'FY27 Q1', startsOn: '2027-01-01', endsOn: '2027-03-31', participants: PARTICIPANTS, schedule } });
+    const started = await t.api('/api/cycles', {
+      method: 'POST',
+      json: { key: KEY, title: 'FY27 Q1', startsOn: '2027-01-01', endsOn: '2027-03-31', participants: PARTICIPANTS, schedule },
+    });
     expect(started.status).toBe(201);
 
     // 1. Strategy: Eve drafts, HR asks for changes, Eve redrafts, HR approves.
@@ -104,7 +112,10 @@ describe('the whole cycle on the dev server', () => {
 
     // 3. Alignment review: Max asks Ann for changes, she redrafts, he approves; HR reviews Eve.
     await phaseIs('review');
-    await submit(await openTask(t, KEY, 'max@org.example', 'review', { subjectEmail: 'ann@org.example' }), { decision: 'changes', comment: 'Make the hiring target measurable by month' });
+    await submit(await openTask(t, KEY, 'max@org.example', 'review', { subjectEmail: 'ann@org.example' }), {
+      decision: 'changes',
+      comment: 'Make the hiring target measurable by month',
+    });
     const annRedraft = await openTask(t, KEY, 'ann@org.example', 'draft', { round: 2 });
     const annPage = await taskJson<{ context: { notes: string[] }; values: { objectives: { title: string }[] } }>(annRedraft);
     expect(annPage.context.notes.join(' ')).toContain('Make the hiring target measurable by month');
@@ -124,7 +135,9 @@ describe('the whole cycle on the dev server', () => {
       const task = await openTask(t, KEY, email, 'checkin', { round: 1 });
       const page = await taskJson<{ context: { keyResults: { keyResultId: number; kind: string }[] } }>(task);
       await submit(task, {
-        keyResults: page.context.keyResults.map((k) => (k.kind === 'milestone' ? { keyResultId: k.keyResultId, done: true } : { keyResultId: k.keyResultId, value: 7 })),
+        keyResults: page.context.keyResults.map((k) =>
+          k.kind === 'milestone' ? { keyResultId: k.keyResultId, done: true } : { keyResultId: k.keyResultId, value: 7 },
+        ),
         confidence: email === 'ann@org.example' ? 3 : 8,
         items: [{ keyResultId: page.context.keyResults[0]!.keyResultId, kind: 'project', title: 'Weekly pipeline review' }],
         report: 'Good week.',
@@ -134,7 +147,13 @@ describe('the whole cycle on the dev server', () => {
     expect(missed.length).toBeGreaterThan(0);
     // After the week, each manager gets a digest: who checked in, who did not, low confidence.
     const digest = await poll(
-      () => t.stack.database.db.selectFrom('emails').select(['data', 'status']).where('kind', '=', 'manager-digest').where('to_address', '=', 'max@org.example').executeTakeFirst(),
+      () =>
+        t.stack.database.db
+          .selectFrom('emails')
+          .select(['data', 'status'])
+          .where('kind', '=', 'manager-digest')
+          .where('to_address', '=', 'max@org.example')
+          .executeTakeFirst(),
       (r) => r?.status === 'sent',
       30_000,
       "Max's week-1 digest",
@@ -174,20 +193,33 @@ describe('the whole cycle on the dev server', () => {
     // 6. Awards: managers and ambassadors nominate, the committee votes, HR finalises.
     await phaseIs('awards');
     const annObjective = { id: await approvedObjectiveId(t, 'ann@org.example') };
-    await submit(await openTask(t, KEY, 'max@org.example', 'nominate'), { nominations: [{ objectiveId: annObjective.id, citation: 'Hired both reps a month early.' }] });
-    await submit(await openTask(t, KEY, 'eve@org.example', 'nominate'), { nominations: [{ personEmail: 'cat@org.example', citation: 'Churn halved in one quarter.' }] });
+    await submit(await openTask(t, KEY, 'max@org.example', 'nominate'), {
+      nominations: [{ objectiveId: annObjective.id, citation: 'Hired both reps a month early.' }],
+    });
+    await submit(await openTask(t, KEY, 'eve@org.example', 'nominate'), {
+      nominations: [{ personEmail: 'cat@org.example', citation: 'Churn halved in one quarter.' }],
+    });
     await submit(await openTask(t, KEY, 'ben@org.example', 'nominate'), { nominations: [] });
     const vote = await openTask(t, KEY, 'cat@org.example', 'vote');
     const ballot = await taskJson<{ context: { nominations: { nominationId: number; citation: string }[] } }>(vote);
     const annNomination = ballot.context.nominations.find((n) => n.citation.startsWith('Hired'))!;
     await submit(vote, { nominationIds: [annNomination.nominationId] });
-    await submit(await openTask(t, KEY, 'hana@org.example', 'finalize'), { winnerNominationIds: [annNomination.nominationId], announcement: 'Congratulations!' });
+    await submit(await openTask(t, KEY, 'hana@org.example', 'finalize'), {
+      winnerNominationIds: [annNomination.nominationId],
+      announcement: 'Congratulations!',
+    });
 
     // The workflow reports itself completed a moment before its last step writes the cycle's row.
     const done = await poll(cycle, (v) => v.state?.status === 'completed' && v.status === 'completed', 60_000, 'the cycle to complete');
     expect(done.status).toBe('completed');
-    const announcements = await t.mail.waitFor((all) => all.filter((m) => m.text.includes('Hired both reps a month early.')).length >= PARTICIPANTS.length, 30_000);
-    const toAll = announcements.filter((m) => m.text.includes('Hired both reps a month early.')).map((m) => m.envelopeTo[0]).sort();
+    const announcements = await t.mail.waitFor(
+      (all) => all.filter((m) => m.text.includes('Hired both reps a month early.')).length >= PARTICIPANTS.length,
+      30_000,
+    );
+    const toAll = announcements
+      .filter((m) => m.text.includes('Hired both reps a month early.'))
+      .map((m) => m.envelopeTo[0])
+      .sort();
     expect(toAll).toEqual([...PARTICIPANTS].sort());
     expect(done.taskCounts.open).toBe(0);
     // Ben's missed check-in expired; week 2's open check-ins expired when HR advanced.

@@ -78,7 +78,9 @@ describe('HR controls and the rules of a running cycle', () => {
     const task = await openTask(t, 'other', 'a@c.example', 'draft');
     const refused = (await submit(task, draft(foreign.id), 400)) as ErrorJson;
     expect(refused.error.code).toBe('VALIDATION_FAILED');
-    expect(refused.error.details?.issues).toEqual([{ path: 'objectives.0.parentObjectiveId', message: expect.stringMatching(/not a company objective/), code: 'rule.not-a-parent', params: {} }]);
+    expect(refused.error.details?.issues).toEqual([
+      { path: 'objectives.0.parentObjectiveId', message: expect.stringMatching(/not a company objective/), code: 'rule.not-a-parent', params: {} },
+    ]);
     expect(await counts('other')).toMatchObject({ open: 1, completed: 0 });
     const objectives = await t.stack.database.db.selectFrom('objectives').select('id').execute();
     expect(objectives).toHaveLength(1);
@@ -100,11 +102,21 @@ describe('HR controls and the rules of a running cycle', () => {
     t.mail.clear();
     const cancelled = await t.api('/api/cycles/join/cancel', { method: 'POST', json: { reason: 'The company reorganised' } });
     expect(cancelled.status).toBe(200);
-    await poll(async () => (await (await t.api('/api/cycles/join')).json()) as { status: string }, (v) => v.status === 'cancelled', 30_000, 'cycle cancelled');
+    await poll(
+      async () => (await (await t.api('/api/cycles/join')).json()) as { status: string },
+      (v) => v.status === 'cancelled',
+      30_000,
+      'cycle cancelled',
+    );
     expect((await counts('join')).open).toBe(0);
     const told = await t.mail.waitFor((all) => all.filter((m) => m.text.includes('The company reorganised')).length >= 2, 20_000);
     // Amy and Lee are participants; Bob left before.
-    expect(told.filter((m) => m.text.includes('The company reorganised')).map((m) => m.envelopeTo[0]).sort()).toEqual(['a@c.example', 'late@c.example']);
+    expect(
+      told
+        .filter((m) => m.text.includes('The company reorganised'))
+        .map((m) => m.envelopeTo[0])
+        .sort(),
+    ).toEqual(['a@c.example', 'late@c.example']);
     const again = await t.api('/api/cycles/join/cancel', { method: 'POST', json: { reason: 'Again please' } });
     expect([409]).toContain(again.status);
   });

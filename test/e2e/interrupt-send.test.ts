@@ -19,7 +19,10 @@ beforeAll(async () => {
   smtp = await startMailCatcher({ port: 0 });
   proxy = await startTcpProxy({ port: smtp.port });
   // Many quick retries: without the interruption the send would hold the batch for minutes.
-  t = await startTestStack({ database: 'postgres', env: { SMTP_URL: `smtp://127.0.0.1:${proxy.port}?tls=off`, STEP_RETRY_INITIAL: '500ms', STEP_RETRY_MAX: '1s', STEP_MAX_ATTEMPTS: '100' } });
+  t = await startTestStack({
+    database: 'postgres',
+    env: { SMTP_URL: `smtp://127.0.0.1:${proxy.port}?tls=off`, STEP_RETRY_INITIAL: '500ms', STEP_RETRY_MAX: '1s', STEP_MAX_ATTEMPTS: '100' },
+  });
 });
 
 afterAll(async () => {
@@ -41,13 +44,22 @@ it('an advance or a cancel during a hung send ends the batch at once; the unsent
   // The strategy batch is inside its send, held by the silent SMTP server.
   const batch = t.temporal.client.workflow.getHandle('okr-cycle:hung:strategy:r1:b0');
   const sending = await poll(
-    () => batch.describe().then((d) => d.raw.pendingActivities ?? [], () => []),
+    () =>
+      batch.describe().then(
+        (d) => d.raw.pendingActivities ?? [],
+        () => [],
+      ),
     (acts) => acts.some((a) => a.activityType?.name === 'sendQueuedEmails'),
     30_000,
     'the strategy batch sending',
   );
   expect(sending.length).toBe(1);
-  await poll(async () => proxy.openConnections(), (n) => n > 0, 10_000, 'the send connected to the silent SMTP server');
+  await poll(
+    async () => proxy.openConnections(),
+    (n) => n > 0,
+    10_000,
+    'the send connected to the silent SMTP server',
+  );
 
   const asked = Date.now();
   expect((await t.api('/api/cycles/hung/advance', { method: 'POST', json: { phase: 'strategy' } })).status).toBe(200);
@@ -64,21 +76,35 @@ it('an advance or a cancel during a hung send ends the batch at once; the unsent
 
   const strategyTask = await t.stack.database.db.selectFrom('tasks').select(['status']).where('kind', '=', 'strategy').executeTakeFirstOrThrow();
   expect(strategyTask.status).toBe('expired');
-  const invite = await t.stack.database.db.selectFrom('emails').select(['status', 'last_error']).where('kind', '=', 'task-invite').where('to_address', '=', 'eve@send.example').executeTakeFirstOrThrow();
+  const invite = await t.stack.database.db
+    .selectFrom('emails')
+    .select(['status', 'last_error'])
+    .where('kind', '=', 'task-invite')
+    .where('to_address', '=', 'eve@send.example')
+    .executeTakeFirstOrThrow();
   expect(invite).toEqual({ status: 'skipped', last_error: 'task is expired' });
   expect(smtp.messages()).toHaveLength(0);
 
   // Drafting's batch is sending into the same silent server; HR cancels the cycle: the batch ends at once.
   const drafting = t.temporal.client.workflow.getHandle('okr-cycle:hung:drafting:r1:b0');
   await poll(
-    () => drafting.describe().then((d) => d.raw.pendingActivities ?? [], () => []),
+    () =>
+      drafting.describe().then(
+        (d) => d.raw.pendingActivities ?? [],
+        () => [],
+      ),
     (acts) => acts.some((a) => a.activityType?.name === 'sendQueuedEmails'),
     30_000,
     'the drafting batch sending',
   );
   const cancelAsked = Date.now();
   expect((await t.api('/api/cycles/hung/cancel', { method: 'POST', json: { reason: 'Wrong quarter' } })).status).toBe(200);
-  await poll(() => drafting.describe().then((d) => d.status.name), (s) => s === 'COMPLETED', 20_000, 'the drafting batch to end');
+  await poll(
+    () => drafting.describe().then((d) => d.status.name),
+    (s) => s === 'COMPLETED',
+    20_000,
+    'the drafting batch to end',
+  );
   expect(Date.now() - cancelAsked).toBeLessThan(8_000);
   const drafts = await t.stack.database.db.selectFrom('tasks').select(['status']).where('kind', '=', 'draft').execute();
   expect(drafts.length).toBeGreaterThan(0);

@@ -40,8 +40,10 @@ describe('a quarter in seconds (time-skipping server)', () => {
     await env?.teardown();
   });
 
-  const view = async () => (await (await t.api(`/api/cycles/${KEY}`)).json()) as { state: { status: string; phase: string | null } | null; taskCounts: Record<string, number> };
-  const phaseIs = (phase: string | null, status = 'running') => poll(view, (v) => v.state?.phase === phase && v.state?.status === status, 30_000, `phase ${phase}`);
+  const view = async () =>
+    (await (await t.api(`/api/cycles/${KEY}`)).json()) as { state: { status: string; phase: string | null } | null; taskCounts: Record<string, number> };
+  const phaseIs = (phase: string | null, status = 'running') =>
+    poll(view, (v) => v.state?.phase === phase && v.state?.status === status, 30_000, `phase ${phase}`);
   const virtualNow = async () => Number(await env.currentTimeMs());
   /** Emails of one kind marked sent in the outbox, each also received by the SMTP server. */
   const sentEmails = async (kind: string, to?: string) => {
@@ -59,7 +61,14 @@ describe('a quarter in seconds (time-skipping server)', () => {
     expect((await t.api('/api/people', { method: 'POST', json: ORG })).status).toBe(200);
     const started = await t.api('/api/cycles', {
       method: 'POST',
-      json: { key: KEY, title: 'Q1', startsOn: '2027-01-01', endsOn: '2027-03-31', participants: PARTICIPANTS, schedule: { checkIns: { every: '7d', weeks: 13, window: '2d' } } },
+      json: {
+        key: KEY,
+        title: 'Q1',
+        startsOn: '2027-01-01',
+        endsOn: '2027-03-31',
+        participants: PARTICIPANTS,
+        schedule: { checkIns: { every: '7d', weeks: 13, window: '2d' } },
+      },
     });
     expect(started.status).toBe(201);
 
@@ -71,10 +80,18 @@ describe('a quarter in seconds (time-skipping server)', () => {
     // Drafting (7 days; managers 2 days earlier). Ben never drafts.
     await phaseIs('drafting');
     const company = (await taskJson<{ context: { parents: { id: number }[] } }>(await openTask(t, KEY, 'eve@q.example', 'draft'))).context.parents[0]!.id;
-    await submit(await openTask(t, KEY, 'eve@q.example', 'draft'), { objectives: [{ title: 'Open Singapore', parentObjectiveId: company, keyResults: kr('SG') }] });
-    await submit(await openTask(t, KEY, 'max@q.example', 'draft'), { objectives: [{ title: 'Staff Singapore', parentObjectiveId: company, keyResults: kr('Staff') }] });
-    const maxObjective = (await taskJson<{ context: { parents: { id: number; title: string }[] } }>(await openTask(t, KEY, 'ann@q.example', 'draft'))).context.parents.find((p) => p.title === 'Staff Singapore')!.id;
-    await submit(await openTask(t, KEY, 'ann@q.example', 'draft'), { objectives: [{ title: 'Hire the first team', parentObjectiveId: maxObjective, keyResults: kr('Hiring') }] });
+    await submit(await openTask(t, KEY, 'eve@q.example', 'draft'), {
+      objectives: [{ title: 'Open Singapore', parentObjectiveId: company, keyResults: kr('SG') }],
+    });
+    await submit(await openTask(t, KEY, 'max@q.example', 'draft'), {
+      objectives: [{ title: 'Staff Singapore', parentObjectiveId: company, keyResults: kr('Staff') }],
+    });
+    const maxObjective = (
+      await taskJson<{ context: { parents: { id: number; title: string }[] } }>(await openTask(t, KEY, 'ann@q.example', 'draft'))
+    ).context.parents.find((p) => p.title === 'Staff Singapore')!.id;
+    await submit(await openTask(t, KEY, 'ann@q.example', 'draft'), {
+      objectives: [{ title: 'Hire the first team', parentObjectiveId: maxObjective, keyResults: kr('Hiring') }],
+    });
     const benDraft = await openTask(t, KEY, 'ben@q.example', 'draft');
     // HR extends the drafting phase by two days: Ben's due time moves, and so do his reminders.
     const extendedUntil = new Date(benDraft.dueAt.getTime() + 2 * DAY).toISOString();
@@ -90,7 +107,11 @@ describe('a quarter in seconds (time-skipping server)', () => {
     // after), to HR (2 days after), expiry (3 days after).
     await env.sleep(12 * DAY);
     await phaseIs('review');
-    const benTask = await t.stack.database.db.selectFrom('tasks').select(['status', 'escalations_sent']).where('id', '=', benDraft.id).executeTakeFirstOrThrow();
+    const benTask = await t.stack.database.db
+      .selectFrom('tasks')
+      .select(['status', 'escalations_sent'])
+      .where('id', '=', benDraft.id)
+      .executeTakeFirstOrThrow();
     expect(benTask).toEqual({ status: 'expired', escalations_sent: 2 });
     expect(await sentEmails('task-reminder', 'ben@q.example')).toHaveLength(2);
     expect(await sentEmails('task-escalation', 'max@q.example')).toHaveLength(1);
@@ -100,7 +121,9 @@ describe('a quarter in seconds (time-skipping server)', () => {
     // Review: Max requests changes from Ann, she redrafts, he approves; Eve approves Max;
     // HR advances the phase instead of reviewing Eve.
     await submit(await openTask(t, KEY, 'max@q.example', 'review', { subjectEmail: 'ann@q.example' }), { decision: 'changes', comment: 'Say how many people' });
-    await submit(await openTask(t, KEY, 'ann@q.example', 'draft', { round: 2 }), { objectives: [{ title: 'Hire a team of four', parentObjectiveId: maxObjective, keyResults: kr('Hiring') }] });
+    await submit(await openTask(t, KEY, 'ann@q.example', 'draft', { round: 2 }), {
+      objectives: [{ title: 'Hire a team of four', parentObjectiveId: maxObjective, keyResults: kr('Hiring') }],
+    });
     await submit(await openTask(t, KEY, 'max@q.example', 'review', { subjectEmail: 'ann@q.example', round: 2 }), { decision: 'approve' });
     await submit(await openTask(t, KEY, 'eve@q.example', 'review', { subjectEmail: 'max@q.example' }), { decision: 'approve' });
     await openTask(t, KEY, 'hana@q.example', 'review', { subjectEmail: 'eve@q.example' });
@@ -114,12 +137,16 @@ describe('a quarter in seconds (time-skipping server)', () => {
     const annAway = mondayOf(new Date(week1.dueAt.getTime() - 2 * DAY + 2 * 7 * DAY), 'UTC');
     expect((await t.api('/api/people/ann@q.example/absences', { method: 'POST', json: { weeks: [annAway] } })).status).toBe(200);
     for (let week = 1; week <= 13; week++) {
-      const owners = ['eve@q.example', 'max@q.example', 'ann@q.example'].filter((e) => !(week === 3 && e === 'ann@q.example') && !(week === 5 && e === 'max@q.example'));
+      const owners = ['eve@q.example', 'max@q.example', 'ann@q.example'].filter(
+        (e) => !(week === 3 && e === 'ann@q.example') && !(week === 5 && e === 'max@q.example'),
+      );
       for (const email of owners) {
         const task = await openTask(t, KEY, email, 'checkin', { round: week });
         const page = await taskJson<{ context: { keyResults: { keyResultId: number; kind: string }[] } }>(task);
         await submit(task, {
-          keyResults: page.context.keyResults.map((k) => (k.kind === 'milestone' ? { keyResultId: k.keyResultId, done: week >= 10 } : { keyResultId: k.keyResultId, value: 10 + week * 2 })),
+          keyResults: page.context.keyResults.map((k) =>
+            k.kind === 'milestone' ? { keyResultId: k.keyResultId, done: week >= 10 } : { keyResultId: k.keyResultId, value: 10 + week * 2 },
+          ),
           confidence: 7,
           report: `Week ${week} done.`,
         });
@@ -128,7 +155,10 @@ describe('a quarter in seconds (time-skipping server)', () => {
       if (week < 13) await env.sleep(7 * DAY); // week 13 ends as soon as everyone has checked in
     }
     await phaseIs('scoring');
-    const checkins = await t.stack.database.db.selectFrom('checkins').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    const checkins = await t.stack.database.db
+      .selectFrom('checkins')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(checkins.n)).toBe(13 * 3 - 2);
     const annWeek3 = await t.stack.database.db
       .selectFrom('tasks as t')
@@ -152,13 +182,25 @@ describe('a quarter in seconds (time-skipping server)', () => {
       await submit(task, page.values);
     }
     await submit(await openTask(t, KEY, 'max@q.example', 'calibrate', { subjectEmail: 'ann@q.example' }), {
-      scores: (await taskJson<{ context: { keyResults: { keyResultId: number }[] } }>(await openTask(t, KEY, 'max@q.example', 'calibrate', { subjectEmail: 'ann@q.example' }))).context.keyResults.map((k) => ({ keyResultId: k.keyResultId, score: 0.8 })),
+      scores: (
+        await taskJson<{ context: { keyResults: { keyResultId: number }[] } }>(
+          await openTask(t, KEY, 'max@q.example', 'calibrate', { subjectEmail: 'ann@q.example' }),
+        )
+      ).context.keyResults.map((k) => ({ keyResultId: k.keyResultId, score: 0.8 })),
     });
     await submit(await openTask(t, KEY, 'eve@q.example', 'calibrate', { subjectEmail: 'max@q.example' }), {
-      scores: (await taskJson<{ context: { keyResults: { keyResultId: number }[] } }>(await openTask(t, KEY, 'eve@q.example', 'calibrate', { subjectEmail: 'max@q.example' }))).context.keyResults.map((k) => ({ keyResultId: k.keyResultId, score: 0.5 })),
+      scores: (
+        await taskJson<{ context: { keyResults: { keyResultId: number }[] } }>(
+          await openTask(t, KEY, 'eve@q.example', 'calibrate', { subjectEmail: 'max@q.example' }),
+        )
+      ).context.keyResults.map((k) => ({ keyResultId: k.keyResultId, score: 0.5 })),
     });
     await submit(await openTask(t, KEY, 'hana@q.example', 'calibrate', { subjectEmail: 'eve@q.example' }), {
-      scores: (await taskJson<{ context: { keyResults: { keyResultId: number }[] } }>(await openTask(t, KEY, 'hana@q.example', 'calibrate', { subjectEmail: 'eve@q.example' }))).context.keyResults.map((k) => ({ keyResultId: k.keyResultId, score: 1 })),
+      scores: (
+        await taskJson<{ context: { keyResults: { keyResultId: number }[] } }>(
+          await openTask(t, KEY, 'hana@q.example', 'calibrate', { subjectEmail: 'eve@q.example' }),
+        )
+      ).context.keyResults.map((k) => ({ keyResultId: k.keyResultId, score: 1 })),
     });
     const scores = (await (await t.api(`/api/cycles/${KEY}/scores`)).json()) as { people: { email: string; score: number | null }[] };
     expect(Object.fromEntries(scores.people.map((p) => [p.email, p.score]))).toEqual({
@@ -171,7 +213,9 @@ describe('a quarter in seconds (time-skipping server)', () => {
     // Awards: Eve and Max nominate (managers); no committee, so HR votes and finalises.
     await phaseIs('awards');
     const annObjective = { id: await approvedObjectiveId(t, 'ann@q.example') };
-    await submit(await openTask(t, KEY, 'max@q.example', 'nominate'), { nominations: [{ objectiveId: annObjective.id, citation: 'Built the Singapore team from zero.' }] });
+    await submit(await openTask(t, KEY, 'max@q.example', 'nominate'), {
+      nominations: [{ objectiveId: annObjective.id, citation: 'Built the Singapore team from zero.' }],
+    });
     await submit(await openTask(t, KEY, 'eve@q.example', 'nominate'), { nominations: [] });
     const vote = await openTask(t, KEY, 'hana@q.example', 'vote');
     const nomination = (await taskJson<{ context: { nominations: { nominationId: number }[] } }>(vote)).context.nominations[0]!.nominationId;
@@ -179,8 +223,16 @@ describe('a quarter in seconds (time-skipping server)', () => {
     await submit(await openTask(t, KEY, 'hana@q.example', 'finalize'), { winnerNominationIds: [nomination] });
 
     await phaseIs(null, 'completed');
-    const announced = await t.mail.waitFor((all) => all.filter((m) => m.text.includes('Built the Singapore team from zero.')).length >= PARTICIPANTS.length, 20_000);
-    expect(announced.filter((m) => m.text.includes('Built the Singapore team from zero.')).map((m) => m.envelopeTo[0]).sort()).toEqual([...PARTICIPANTS].sort());
+    const announced = await t.mail.waitFor(
+      (all) => all.filter((m) => m.text.includes('Built the Singapore team from zero.')).length >= PARTICIPANTS.length,
+      20_000,
+    );
+    expect(
+      announced
+        .filter((m) => m.text.includes('Built the Singapore team from zero.'))
+        .map((m) => m.envelopeTo[0])
+        .sort(),
+    ).toEqual([...PARTICIPANTS].sort());
     const elapsedDays = ((await virtualNow()) - checkinsStart) / DAY;
     expect(elapsedDays).toBeGreaterThan(12 * 7); // 13 weekly check-ins span 12 weeks
     const counts = (await view()).taskCounts;

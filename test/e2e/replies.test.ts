@@ -35,13 +35,22 @@ async function deliver(message: Mail.Options): Promise<void> {
 
 function replyTo(who: string, extra: Mail.Options): Mail.Options {
   const m = invite[who]!;
-  return { from: `${person[who]!.name} <${person[who]!.email}>`, to: m.headers['reply-to'], subject: `Re: ${m.subject}`, inReplyTo: m.messageId ?? undefined, references: m.messageId ?? undefined, ...extra };
+  return {
+    from: `${person[who]!.name} <${person[who]!.email}>`,
+    to: m.headers['reply-to'],
+    subject: `Re: ${m.subject}`,
+    inReplyTo: m.messageId ?? undefined,
+    references: m.messageId ?? undefined,
+    ...extra,
+  };
 }
 
 const answersTo = (messageId: string) => t.mail.messages().filter((m) => m.headers['in-reply-to'] === messageId);
 const taskStatus = async (id: number) => (await db().selectFrom('tasks').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
-const keyResults = (ids: number[]) => db().selectFrom('key_results').select(['id', 'current_value', 'done', 'confidence']).where('id', 'in', ids).orderBy('id').execute();
-const answerRows = (taskId: number) => db().selectFrom('emails').select(['status', 'idempotency_key']).where('task_id', '=', taskId).where('kind', '=', 'reply-answer').execute();
+const keyResults = (ids: number[]) =>
+  db().selectFrom('key_results').select(['id', 'current_value', 'done', 'confidence']).where('id', 'in', ids).orderBy('id').execute();
+const answerRows = (taskId: number) =>
+  db().selectFrom('emails').select(['status', 'idempotency_key']).where('task_id', '=', taskId).where('kind', '=', 'reply-answer').execute();
 
 beforeAll(async () => {
   inboundPort = await freePort();
@@ -54,7 +63,11 @@ beforeAll(async () => {
     { email: 'eli@example.com', name: 'Eli Elsewhere' },
   ]);
   for (const r of rows) person[r.email.split('@')[0]!] = r;
-  cycle = await seedCycle(db(), 'Q1 2027', ['bo', 'cy', 'dee'].map((w) => person[w]!.id));
+  cycle = await seedCycle(
+    db(),
+    'Q1 2027',
+    ['bo', 'cy', 'dee'].map((w) => person[w]!.id),
+  );
   await db().updateTable('cycles').set({ hr_person_id: person.ana!.id }).where('id', '=', cycle.id).execute();
   for (const who of ['bo', 'cy', 'dee', 'eli']) {
     // Two objectives, so KR numbers run across objectives in the context's order: KR3 is O2's first.
@@ -110,12 +123,18 @@ describe('replies by email', () => {
       await deliver(replyTo('dee', { text: check, headers, messageId: `<auto-${i}@example.com>` }));
     }
     await deliver(replyTo('dee', { subject: 'Automatic reply: Out of office until Monday', text: check, messageId: '<ooo@example.com>' }));
-    await expect(deliver(replyTo('dee', { to: `tasks+${taskOf.dee}.AAAAAAAAAAAAAAAAAAAAAA@${DOMAIN}`, text: check, messageId: '<forged-key@example.com>' }))).rejects.toMatchObject({ responseCode: 550 });
+    await expect(
+      deliver(replyTo('dee', { to: `tasks+${taskOf.dee}.AAAAAAAAAAAAAAAAAAAAAA@${DOMAIN}`, text: check, messageId: '<forged-key@example.com>' })),
+    ).rejects.toMatchObject({ responseCode: 550 });
     // bo's task id with dee's MAC: a tampered key
     const deeMac = keyOfReplyAddress(invite.dee!.headers['reply-to']!, DOMAIN)!.split('.')[1];
-    await expect(deliver(replyTo('dee', { to: `tasks+${taskOf.bo}.${deeMac}@${DOMAIN}`, from: person.bo!.email, text: check, messageId: '<tampered@example.com>' }))).rejects.toMatchObject({ responseCode: 550 });
+    await expect(
+      deliver(replyTo('dee', { to: `tasks+${taskOf.bo}.${deeMac}@${DOMAIN}`, from: person.bo!.email, text: check, messageId: '<tampered@example.com>' })),
+    ).rejects.toMatchObject({ responseCode: 550 });
     await expect(deliver(replyTo('dee', { to: `okr@${DOMAIN}`, text: check }))).rejects.toMatchObject({ responseCode: 550 });
-    await expect(deliver(replyTo('dee', { to: replyAddress(TEST_TOKEN_SECRET, taskOf.dee!, 'elsewhere.test'), text: check }))).rejects.toMatchObject({ responseCode: 550 });
+    await expect(deliver(replyTo('dee', { to: replyAddress(TEST_TOKEN_SECRET, taskOf.dee!, 'elsewhere.test'), text: check }))).rejects.toMatchObject({
+      responseCode: 550,
+    });
 
     await new Promise((r) => setTimeout(r, 500));
     expect(await taskStatus(taskOf.dee!)).toBe('open');
@@ -153,7 +172,12 @@ describe('replies by email', () => {
     ]);
     const checkin = await db().selectFrom('checkins').select(['confidence', 'report', 'week']).where('task_id', '=', taskOf.bo!).executeTakeFirstOrThrow();
     expect(checkin).toEqual({ confidence: 8, report: 'Onboarding emails shipped.', week: 1 });
-    const event = await db().selectFrom('task_events').select(['detail', 'actor']).where('task_id', '=', taskOf.bo!).where('to_status', '=', 'completed').executeTakeFirstOrThrow();
+    const event = await db()
+      .selectFrom('task_events')
+      .select(['detail', 'actor'])
+      .where('task_id', '=', taskOf.bo!)
+      .where('to_status', '=', 'completed')
+      .executeTakeFirstOrThrow();
     expect(event).toEqual({ detail: { via: 'reply' }, actor: 'bo@example.com' });
 
     const [answer] = await t.mail.waitFor(() => answersTo('<bo-reply-1@example.com>').length === 1).then(() => answersTo('<bo-reply-1@example.com>'));
@@ -178,7 +202,12 @@ describe('replies by email', () => {
   });
 
   it('a garbled reply gets an explanation (line by line, in the owner’s language) and leaves the task open; the corrected HTML reply completes it', async () => {
-    await deliver(replyTo('cy', { messageId: '<cy-reply-1@example.com>', text: 'KR1: 五十\nKR2: 120\nconfidence: 11\n\n在 2027年1月18日 09:00，OKR <okr@localhost> 写道：\n> KR1: 40%' }));
+    await deliver(
+      replyTo('cy', {
+        messageId: '<cy-reply-1@example.com>',
+        text: 'KR1: 五十\nKR2: 120\nconfidence: 11\n\n在 2027年1月18日 09:00，OKR <okr@localhost> 写道：\n> KR1: 40%',
+      }),
+    );
     const [explained] = await t.mail.waitFor(() => answersTo('<cy-reply-1@example.com>').length === 1).then(() => answersTo('<cy-reply-1@example.com>'));
     expect(await taskStatus(taskOf.cy!)).toBe('open');
     expect(explained!.subject).toBe('尚未记录：关于第 1 周进展更新的回复（Q1 2027）');
@@ -208,10 +237,22 @@ describe('replies by email', () => {
 
   it('a reply that cannot be completed right now is refused with 451 (the sender retries later) and changes nothing', async () => {
     // A task whose batch workflow is not running: Temporal cannot take the completion.
-    const task = await seedTask(db(), TEST_TOKEN_SECRET, { cycleId: cycle.id, personId: person.eli!.id, kind: 'checkin', round: 7, workflowId: 'no-such-workflow' });
+    const task = await seedTask(db(), TEST_TOKEN_SECRET, {
+      cycleId: cycle.id,
+      personId: person.eli!.id,
+      kind: 'checkin',
+      round: 7,
+      workflowId: 'no-such-workflow',
+    });
     const before = t.mail.messages().length;
     await expect(
-      deliver({ from: person.eli!.email, to: replyAddress(TEST_TOKEN_SECRET, task.id, DOMAIN), subject: 'Re: check-in', text: 'KR1: 50%\nconfidence: 6', messageId: '<eli-1@example.com>' }),
+      deliver({
+        from: person.eli!.email,
+        to: replyAddress(TEST_TOKEN_SECRET, task.id, DOMAIN),
+        subject: 'Re: check-in',
+        text: 'KR1: 50%\nconfidence: 6',
+        messageId: '<eli-1@example.com>',
+      }),
     ).rejects.toMatchObject({ responseCode: 451 });
     expect(await taskStatus(task.id)).toBe('open');
     expect(await answerRows(task.id)).toEqual([]);

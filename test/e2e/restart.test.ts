@@ -9,7 +9,9 @@ describe('restart', () => {
     let second: Awaited<ReturnType<typeof startTestStack>> | undefined;
     try {
       expect((await first.api('/api/people', { method: 'POST', json: ORG })).status).toBe(200);
-      expect((await first.api('/api/cycles', { method: 'POST', json: { key: 'rs', title: 'Restart', startsOn: '2027-01-01', endsOn: '2027-03-31' } })).status).toBe(201);
+      expect(
+        (await first.api('/api/cycles', { method: 'POST', json: { key: 'rs', title: 'Restart', startsOn: '2027-01-01', endsOn: '2027-03-31' } })).status,
+      ).toBe(201);
       const mails = await first.mail.waitFor((all) => all.length >= 3);
       await first.stop({ keepData: true });
 

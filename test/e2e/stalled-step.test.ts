@@ -28,7 +28,8 @@ describe('stalled steps', () => {
   });
 
   const stalled = async () => ((await (await t.api('/api/admin/stalled')).json()) as { stalled: Stalled[] }).stalled;
-  const startCycle = (key: string) => t.api('/api/cycles', { method: 'POST', json: { key, title: `Cycle ${key}`, startsOn: '2027-01-01', endsOn: '2027-03-31' } });
+  const startCycle = (key: string) =>
+    t.api('/api/cycles', { method: 'POST', json: { key, title: `Cycle ${key}`, startsOn: '2027-01-01', endsOn: '2027-03-31' } });
 
   it('shows a send step stalled while SMTP is down, and retries it once on request', async () => {
     t.mail.setRefuse('connect');
@@ -65,7 +66,10 @@ describe('stalled steps', () => {
     expect(step!.skipMeans).toMatch(/stay unsent/);
     const noReason = await t.api(`/api/admin/stalled/${step!.id}/skip`, { method: 'POST', json: {} });
     expect(noReason.status).toBe(400);
-    const skipped = await t.api(`/api/admin/stalled/${step!.id}/skip`, { method: 'POST', json: { reason: 'mail relay is being replaced; HR will send links by chat' } });
+    const skipped = await t.api(`/api/admin/stalled/${step!.id}/skip`, {
+      method: 'POST',
+      json: { reason: 'mail relay is being replaced; HR will send links by chat' },
+    });
     expect(skipped.status).toBe(200);
     expect(await stalled()).toEqual([]);
     t.mail.setRefuse('none');

@@ -41,7 +41,11 @@ beforeAll(async () => {
   await new Promise<void>((done) => sink.listen(0, '127.0.0.1', done));
   sinkPort = (sink.server.address() as { port: number }).port;
   // Only the API runs here; the workers are child processes, as in production.
-  t = await startTestStack({ database: 'postgres', roles: { api: true, worker: false }, env: { STEP_RETRY_INITIAL: '200ms', STEP_RETRY_MAX: '1s', STEP_MAX_ATTEMPTS: '100' } });
+  t = await startTestStack({
+    database: 'postgres',
+    roles: { api: true, worker: false },
+    env: { STEP_RETRY_INITIAL: '200ms', STEP_RETRY_MAX: '1s', STEP_MAX_ATTEMPTS: '100' },
+  });
 });
 
 afterAll(async () => {
@@ -84,9 +88,16 @@ it('SIGTERM mid-send: the worker exits within 15 s, a new worker finishes, every
   ];
   expect((await t.api('/api/people', { method: 'POST', json: people })).status).toBe(200);
   const first = startWorker();
-  expect((await t.api('/api/cycles', { method: 'POST', json: { key: 'SIGTERM-1', title: 'Q1', startsOn: '2027-01-01', endsOn: '2027-03-31' } })).status).toBe(201);
+  expect((await t.api('/api/cycles', { method: 'POST', json: { key: 'SIGTERM-1', title: 'Q1', startsOn: '2027-01-01', endsOn: '2027-03-31' } })).status).toBe(
+    201,
+  );
 
-  await poll(async () => received.length, (n) => n >= 12, 60_000, `a dozen emails at the sink (worker log: ${first.log().slice(-2000)})`);
+  await poll(
+    async () => received.length,
+    (n) => n >= 12,
+    60_000,
+    `a dozen emails at the sink (worker log: ${first.log().slice(-2000)})`,
+  );
   const stoppedAt = Date.now();
   const atSignal = received.length;
   first.child.kill('SIGTERM');
@@ -101,7 +112,12 @@ it('SIGTERM mid-send: the worker exits within 15 s, a new worker finishes, every
   // What the first worker left is still queued, nothing is lost; a new worker sends the rest.
   const second = startWorker();
   const expected = await t.stack.database.db.selectFrom('emails').select(['message_id', 'to_address']).execute();
-  await poll(async () => received.length, (n) => n >= expected.length, 90_000, `every email at the sink (worker log: ${second.log().slice(-2000)})`);
+  await poll(
+    async () => received.length,
+    (n) => n >= expected.length,
+    90_000,
+    `every email at the sink (worker log: ${second.log().slice(-2000)})`,
+  );
   await poll(
     () => t.stack.database.db.selectFrom('emails').select('status').where('status', '!=', 'sent').execute(),
     (rows) => rows.length === 0,

@@ -20,8 +20,15 @@ const p = { hr: 0, max: 0, amy: 0, ann: 0, ben: 0, judge: 0 };
 const o = { max: 0, ann: 0, annDraft: 0, judge: 0 };
 
 async function objective(owner: number, title: string, status: 'approved' | 'draft', score: number | null = null): Promise<number> {
-  const row = await f.db.insertInto('objectives').values({ cycle_id: cycle, owner_id: owner, task_id: null, position: 0, title, parent_objective_id: null, status, score }).returning('id').executeTakeFirstOrThrow();
-  await f.db.insertInto('key_results').values({ objective_id: row.id, position: 0, title: kr.launch.title, kind: 'milestone', start_value: 0, target_value: 1, unit: null }).execute();
+  const row = await f.db
+    .insertInto('objectives')
+    .values({ cycle_id: cycle, owner_id: owner, task_id: null, position: 0, title, parent_objective_id: null, status, score })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await f.db
+    .insertInto('key_results')
+    .values({ objective_id: row.id, position: 0, title: kr.launch.title, kind: 'milestone', start_value: 0, target_value: 1, unit: null })
+    .execute();
   return row.id;
 }
 
@@ -48,7 +55,9 @@ const citation = 'Carried the whole launch on time';
 describe('fair nominations', () => {
   it('refuses one’s own objective, with the rule’s code so it reads in Chinese too', async () => {
     const task = await openTask(f.db, { cycleId: cycle, personId: p.max, kind: 'nominate', round: 7 });
-    expect(await rejected(f.db, task, { nominations: [{ objectiveId: o.max, citation }] })).toEqual([{ path: 'nominations.0.objectiveId', message: 'you cannot nominate your own objective' }]);
+    expect(await rejected(f.db, task, { nominations: [{ objectiveId: o.max, citation }] })).toEqual([
+      { path: 'nominations.0.objectiveId', message: 'you cannot nominate your own objective' },
+    ]);
     const error = await submit(f.db, task, { nominations: [{ objectiveId: o.max, citation }] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SubmissionRejected);
     const [issue] = (error as SubmissionRejected).issues;
@@ -89,8 +98,15 @@ describe('fair nominations', () => {
 
   it('the committee cannot vote for themselves, their own objective, or a nomination they made', async () => {
     // Jo Judge puts Ann's objective forward too, so Jo is one of its nominators.
-    await submit(f.db, await openTask(f.db, { cycleId: cycle, personId: p.judge, kind: 'nominate' }), { nominations: [{ objectiveId: o.ann, citation: 'Best onboarding in years' }] });
-    const ids = new Map((await nominationOptions(f.db, cycle)).map((x) => [x.subject?.kind === 'person' ? `p${x.subject.personId}` : `o${x.subject?.kind === 'objective' ? x.subject.objectiveId : 0}`, x.nominationId]));
+    await submit(f.db, await openTask(f.db, { cycleId: cycle, personId: p.judge, kind: 'nominate' }), {
+      nominations: [{ objectiveId: o.ann, citation: 'Best onboarding in years' }],
+    });
+    const ids = new Map(
+      (await nominationOptions(f.db, cycle)).map((x) => [
+        x.subject?.kind === 'person' ? `p${x.subject.personId}` : `o${x.subject?.kind === 'objective' ? x.subject.objectiveId : 0}`,
+        x.nominationId,
+      ]),
+    );
     const vote = await openTask(f.db, { cycleId: cycle, personId: p.judge, kind: 'vote' });
     expect(await rejected(f.db, vote, { nominationIds: [ids.get(`p${p.judge}`)!, ids.get(`o${o.judge}`)!, ids.get(`o${o.ann}`)!] })).toEqual([
       { path: 'nominationIds.0', message: 'you cannot vote for yourself or your own objective' },
@@ -102,11 +118,21 @@ describe('fair nominations', () => {
 
   it('the nominate picker searches participants by name, never offering the nominator, with their approved objectives and scores', async () => {
     expect(await searchNominees(f.db, { cycleId: cycle, nominatorId: p.max, query: '  ANN ' })).toEqual([
-      { personId: p.ann, name: 'Ann Analyst', email: await emailOf(f.db, p.ann), department: null, score: null, objectives: [{ objectiveId: o.ann, title: 'Delight new users', score: 0.8 }] },
+      {
+        personId: p.ann,
+        name: 'Ann Analyst',
+        email: await emailOf(f.db, p.ann),
+        department: null,
+        score: null,
+        objectives: [{ objectiveId: o.ann, title: 'Delight new users', score: 0.8 }],
+      },
     ]);
     expect(await searchNominees(f.db, { cycleId: cycle, nominatorId: p.max, query: 'max' })).toEqual([]);
     expect((await searchNominees(f.db, { cycleId: cycle, nominatorId: p.max, query: '%' })).map((x) => x.name)).toEqual([]);
-    expect((await searchNominees(f.db, { cycleId: cycle, nominatorId: p.max, query: 'example.com', limit: 2 })).map((x) => x.name)).toEqual(['Amy Ambassador', 'Ann Analyst']);
+    expect((await searchNominees(f.db, { cycleId: cycle, nominatorId: p.max, query: 'example.com', limit: 2 })).map((x) => x.name)).toEqual([
+      'Amy Ambassador',
+      'Ann Analyst',
+    ]);
   });
 
   it('HR’s announcement written with the winners reaches everyone’s email', async () => {
@@ -117,7 +143,12 @@ describe('fair nominations', () => {
     try {
       const acts = createNotificationActivities({ db: f.db, mailer, publicBaseUrl: 'http://x', tokenSecret: 's'.repeat(40), log: createLogger('silent') });
       // The cycle workflow queues the announcement without the text (it never had it).
-      const result = await new MockActivityEnvironment().run(acts.queueCycleEmail, { cycleKey: 'fair', senderRef: 'okr-cycle:fair', timeZone: 'UTC', kind: 'awards-announcement' as const });
+      const result = await new MockActivityEnvironment().run(acts.queueCycleEmail, {
+        cycleKey: 'fair',
+        senderRef: 'okr-cycle:fair',
+        timeZone: 'UTC',
+        kind: 'awards-announcement' as const,
+      });
       expect(result).toEqual({ queued: Object.values(p).length });
       const rows = await f.db.selectFrom('emails').select('data').where('kind', '=', 'awards-announcement').execute();
       for (const r of rows) expect((r.data as { announcement?: string }).announcement).toBe('Thank you all — see you at Friday’s team meeting.');

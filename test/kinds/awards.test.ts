@@ -11,7 +11,11 @@ const o = { annApproved: 0, annDraft: 0, annSuperseded: 0, company: 0, otherCycl
 const n = { annObjective: 0, ben: 0, benObjective: 0, otherCycle: 0 };
 
 async function objective(cycleId: number, owner: number | null, title: string, status: ObjectiveStatus): Promise<number> {
-  const row = await f.db.insertInto('objectives').values({ cycle_id: cycleId, owner_id: owner, task_id: null, position: 0, title, parent_objective_id: null, status }).returning('id').executeTakeFirstOrThrow();
+  const row = await f.db
+    .insertInto('objectives')
+    .values({ cycle_id: cycleId, owner_id: owner, task_id: null, position: 0, title, parent_objective_id: null, status })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   await f.db
     .insertInto('key_results')
     .values([
@@ -23,7 +27,11 @@ async function objective(cycleId: number, owner: number | null, title: string, s
 }
 
 const nominationRows = () =>
-  f.db.selectFrom('nominations').select(['id', 'cycle_id', 'task_id', 'nominator_id', 'objective_id', 'person_id', 'citation', 'winner']).orderBy('id').execute();
+  f.db
+    .selectFrom('nominations')
+    .select(['id', 'cycle_id', 'task_id', 'nominator_id', 'objective_id', 'person_id', 'citation', 'winner'])
+    .orderBy('id')
+    .execute();
 
 beforeAll(async () => {
   f = await openFixture();
@@ -117,10 +125,42 @@ describe('nominate', () => {
 
     const rows = await nominationRows();
     expect(rows.map(({ id: _id, ...r }) => r)).toEqual([
-      { cycle_id: cycle, task_id: mgrTask.id, nominator_id: p.mgr, objective_id: o.annApproved, person_id: null, citation: 'Activation went from 40 to 58 %', winner: false },
-      { cycle_id: cycle, task_id: mgrTask.id, nominator_id: p.mgr, objective_id: null, person_id: p.ben, citation: 'Mentored two new engineers', winner: false },
-      { cycle_id: cycle, task_id: ambTask.id, nominator_id: p.amb, objective_id: o.benApproved, person_id: null, citation: 'Halved the release time', winner: false },
-      { cycle_id: noCommitteeCycle, task_id: otherTask.id, nominator_id: p.mgr, objective_id: o.otherCycle, person_id: null, citation: 'Planned the next quarter', winner: false },
+      {
+        cycle_id: cycle,
+        task_id: mgrTask.id,
+        nominator_id: p.mgr,
+        objective_id: o.annApproved,
+        person_id: null,
+        citation: 'Activation went from 40 to 58 %',
+        winner: false,
+      },
+      {
+        cycle_id: cycle,
+        task_id: mgrTask.id,
+        nominator_id: p.mgr,
+        objective_id: null,
+        person_id: p.ben,
+        citation: 'Mentored two new engineers',
+        winner: false,
+      },
+      {
+        cycle_id: cycle,
+        task_id: ambTask.id,
+        nominator_id: p.amb,
+        objective_id: o.benApproved,
+        person_id: null,
+        citation: 'Halved the release time',
+        winner: false,
+      },
+      {
+        cycle_id: noCommitteeCycle,
+        task_id: otherTask.id,
+        nominator_id: p.mgr,
+        objective_id: o.otherCycle,
+        person_id: null,
+        citation: 'Planned the next quarter',
+        winner: false,
+      },
     ]);
     [n.annObjective, n.ben, n.benObjective, n.otherCycle] = rows.map((r) => r.id) as [number, number, number, number];
   });
@@ -137,7 +177,9 @@ describe('vote', () => {
 
   it('refuses a nomination of another cycle', async () => {
     const task = await openTask(f.db, { cycleId: cycle, personId: p.judge, kind: 'vote', round: 9 });
-    expect(await rejected(f.db, task, { nominationIds: [n.ben, n.otherCycle] })).toMatchObject([{ path: 'nominationIds.1', message: 'is not a nomination of this cycle' }]);
+    expect(await rejected(f.db, task, { nominationIds: [n.ben, n.otherCycle] })).toMatchObject([
+      { path: 'nominationIds.1', message: 'is not a nomination of this cycle' },
+    ]);
   });
 
   it('records the committee’s votes and shows the counts', async () => {
@@ -156,7 +198,9 @@ describe('vote', () => {
     ]);
     const again = await openTask(f.db, { cycleId: cycle, personId: p.judge, kind: 'vote', round: 2 });
     expect((await contextOf(f.db, again)).values).toEqual({ nominationIds: [] });
-    expect(await rejected(f.db, again, { nominationIds: [n.annObjective, n.ben] })).toMatchObject([{ path: 'nominationIds.1', message: 'you have already voted for this nomination' }]);
+    expect(await rejected(f.db, again, { nominationIds: [n.annObjective, n.ben] })).toMatchObject([
+      { path: 'nominationIds.1', message: 'you have already voted for this nomination' },
+    ]);
   });
 
   it('lets HR vote in a cycle without a committee', async () => {
@@ -172,19 +216,37 @@ describe('vote', () => {
 describe('finalize', () => {
   it('lists nominations by votes and marks the winners', async () => {
     // One more vote for Ben so the order is clear: Ben 2, Ben's objective 1, Ann's objective 0.
-    await f.db.updateTable('people').set({ roles: ['award-committee'] }).where('id', '=', p.amb).execute();
+    await f.db
+      .updateTable('people')
+      .set({ roles: ['award-committee'] })
+      .where('id', '=', p.amb)
+      .execute();
     await submit(f.db, await openTask(f.db, { cycleId: cycle, personId: p.amb, kind: 'vote' }), { nominationIds: [n.ben] });
 
     const task = await openTask(f.db, { cycleId: cycle, personId: p.hr, kind: 'finalize' });
     const ctx = await contextOf(f.db, task);
     expect(ctx.nominations.map(({ citations: _c, subject: _s, ...rest }) => rest)).toEqual([
       { nominationId: n.ben, nominator: 'Max Manager', label: 'person: Ben Builder', citation: 'Mentored two new engineers', votes: 2 },
-      { nominationId: n.benObjective, nominator: 'Amy Ambassador', label: 'objective: Ship faster (Ben Builder)', citation: 'Halved the release time', votes: 1 },
-      { nominationId: n.annObjective, nominator: 'Max Manager', label: 'objective: Delight new users (Ann Analyst)', citation: 'Activation went from 40 to 58 %', votes: 0 },
+      {
+        nominationId: n.benObjective,
+        nominator: 'Amy Ambassador',
+        label: 'objective: Ship faster (Ben Builder)',
+        citation: 'Halved the release time',
+        votes: 1,
+      },
+      {
+        nominationId: n.annObjective,
+        nominator: 'Max Manager',
+        label: 'objective: Delight new users (Ann Analyst)',
+        citation: 'Activation went from 40 to 58 %',
+        votes: 0,
+      },
     ]);
     expect(ctx.values).toEqual({ winnerNominationIds: [n.ben] });
 
-    expect(await rejected(f.db, task, { winnerNominationIds: [n.ben, n.otherCycle] })).toMatchObject([{ path: 'winnerNominationIds.1', message: 'is not a nomination of this cycle' }]);
+    expect(await rejected(f.db, task, { winnerNominationIds: [n.ben, n.otherCycle] })).toMatchObject([
+      { path: 'winnerNominationIds.1', message: 'is not a nomination of this cycle' },
+    ]);
     expect((await nominationRows()).filter((r) => r.winner)).toEqual([]);
 
     expect(await submit(f.db, task, { winnerNominationIds: [n.ben, n.annObjective] })).toEqual({ winners: [n.ben, n.annObjective] });

@@ -16,7 +16,15 @@ describe('the drafting form', () => {
       'o2.kr4.kind': 'milestone',
     });
     expect(parsed.draft).toEqual({
-      objectives: [{ title: 'Grow', keyResults: [{ kind: 'numeric', title: 'Revenue', start: 1, target: 1, unit: 'k' }, { kind: 'milestone', title: 'Launch' }] }],
+      objectives: [
+        {
+          title: 'Grow',
+          keyResults: [
+            { kind: 'numeric', title: 'Revenue', start: 1, target: 1, unit: 'k' },
+            { kind: 'milestone', title: 'Launch' },
+          ],
+        },
+      ],
     });
     const result = draftSubmissionSchema.safeParse(parsed.draft);
     expect(result.success).toBe(false);
@@ -34,7 +42,16 @@ describe('the drafting form', () => {
   });
 
   it('round-trips a stored draft into form values', () => {
-    const values = draftToFormValues({ objectives: [{ title: 'Grow', parentObjectiveId: 7, keyResults: [{ kind: 'percent', title: 'Share', start: 0, target: 100 }] }] });
-    expect(values).toEqual({ 'o0.title': 'Grow', 'o0.parent': '7', 'o0.kr0.title': 'Share', 'o0.kr0.kind': 'percent', 'o0.kr0.start': '0', 'o0.kr0.target': '100' });
+    const values = draftToFormValues({
+      objectives: [{ title: 'Grow', parentObjectiveId: 7, keyResults: [{ kind: 'percent', title: 'Share', start: 0, target: 100 }] }],
+    });
+    expect(values).toEqual({
+      'o0.title': 'Grow',
+      'o0.parent': '7',
+      'o0.kr0.title': 'Share',
+      'o0.kr0.kind': 'percent',
+      'o0.kr0.start': '0',
+      'o0.kr0.target': '100',
+    });
   });
 });

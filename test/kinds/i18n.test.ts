@@ -21,8 +21,29 @@ const BAD: Record<TaskKind, unknown[]> = {
     { objectives: Array(6).fill(objective) },
     { objectives: [{ title: 'ab', keyResults: [kr] }] },
     { objectives: [{ title: long(201), keyResults: Array(6).fill(kr) }] },
-    { objectives: [{ title: 'Grow\u0000', keyResults: [{ ...kr, kind: 'zz' }, { ...kr, start: 'a', target: 'a', unit: '' }] }] },
-    { objectives: [{ title: 'Grow', keyResults: [{ ...kr, target: 1 }, { kind: 'percent', title: 'Share', start: -1, target: 101 }, { ...kr, unit: long(21) }] }] },
+    {
+      objectives: [
+        {
+          title: 'Grow\u0000',
+          keyResults: [
+            { ...kr, kind: 'zz' },
+            { ...kr, start: 'a', target: 'a', unit: '' },
+          ],
+        },
+      ],
+    },
+    {
+      objectives: [
+        {
+          title: 'Grow',
+          keyResults: [
+            { ...kr, target: 1 },
+            { kind: 'percent', title: 'Share', start: -1, target: 101 },
+            { ...kr, unit: long(21) },
+          ],
+        },
+      ],
+    },
   ],
   'strategy-review': [{ decision: 'maybe' }, { decision: 'changes', comment: 'a' }, { decision: 'approve', comment: long(2001) }],
   draft: [{ objectives: [{ ...objective, parentObjectiveId: 'a' }] }, { objectives: [{ ...objective, parentObjectiveId: 1.5 }] }],
@@ -34,7 +55,17 @@ const BAD: Record<TaskKind, unknown[]> = {
     { keyResults: [{ keyResultId: 1, value: 'a' }], confidence: 0, items: [{ keyResultId: 1, kind: 'x', title: '', status: 'zz' }] },
     { keyResults: [{ keyResultId: 1, done: true }], confidence: 5, items: Array(51).fill({ keyResultId: 1, kind: 'task', title: 'a' }) },
   ],
-  'self-score': [{ scores: [] }, { scores: [{ keyResultId: 1, score: 1.5 }, { keyResultId: 1, score: -1 }, { keyResultId: 1, score: 'a' }] }, { scores: Array(26).fill({ keyResultId: 1, score: 1 }) }],
+  'self-score': [
+    { scores: [] },
+    {
+      scores: [
+        { keyResultId: 1, score: 1.5 },
+        { keyResultId: 1, score: -1 },
+        { keyResultId: 1, score: 'a' },
+      ],
+    },
+    { scores: Array(26).fill({ keyResultId: 1, score: 1 }) },
+  ],
   calibrate: [{ scores: [{ keyResultId: 'x', score: 0.5, comment: long(2001) }], comment: long(2001) }],
   nominate: [
     { nominations: [{ personEmail: 'x', citation: 'short' }, { objectiveId: 'a', citation: 'long enough text' }, {}, {}] },
@@ -79,10 +110,25 @@ describe('validation messages in every language', () => {
     const en = validationWords.en;
     const written = TASK_KINDS.flatMap(issuesOf).filter((i) => !/^(?:Invalid|Too (?:big|small))\b/.test(i.message));
     const catalogue = new Set<string>([
-      en.unstorable, en.number, en.id, en.email, en.wholeNumber, ...Object.values(en.choice), en.differFromStart, en.valueOrDone, en.eachOnce, ...Object.values(en.range),
-      ...Object.values(en.choose), en.title, en.timeZone, en.percent(MAX_PERCENT),
-      ...[1, 3, 10].map(en.textMin), ...[200, 2000, 5000].map(en.textMax), en.commentMin(3),
-      ...Object.values(en.listMin).flatMap((f) => [1, 2].map(f)), ...Object.values(en.listMax).flatMap((f) => [3, 5, 10].map(f)),
+      en.unstorable,
+      en.number,
+      en.id,
+      en.email,
+      en.wholeNumber,
+      ...Object.values(en.choice),
+      en.differFromStart,
+      en.valueOrDone,
+      en.eachOnce,
+      ...Object.values(en.range),
+      ...Object.values(en.choose),
+      en.title,
+      en.timeZone,
+      en.percent(MAX_PERCENT),
+      ...[1, 3, 10].map(en.textMin),
+      ...[200, 2000, 5000].map(en.textMax),
+      en.commentMin(3),
+      ...Object.values(en.listMin).flatMap((f) => [1, 2].map(f)),
+      ...Object.values(en.listMax).flatMap((f) => [3, 5, 10].map(f)),
     ]);
     for (const issue of written) expect(catalogue, issue.message).toContain(issue.message);
   });
@@ -91,7 +137,15 @@ describe('validation messages in every language', () => {
 describe('the catalogue has every key in every language', () => {
   /** The shape of a dictionary: its keys, recursively, and which values are functions. */
   const shape = (value: unknown): unknown =>
-    typeof value === 'function' ? 'fn' : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).sort().map(([k, v]) => [k, shape(v)])) : typeof value;
+    typeof value === 'function'
+      ? 'fn'
+      : value && typeof value === 'object'
+        ? Object.fromEntries(
+            Object.entries(value)
+              .sort()
+              .map(([k, v]) => [k, shape(v)]),
+          )
+        : typeof value;
 
   it('pages, emails and validation', () => {
     for (const locale of SUPPORTED_LOCALES) {
@@ -108,7 +162,8 @@ describe('the catalogue has every key in every language', () => {
       for (const locale of SUPPORTED_LOCALES) {
         const words = kinds[kind].words[locale];
         expect(shape(words), `${kind} ${locale}`).toEqual(shape(kinds[kind].words.en));
-        for (const text of [...Object.values(words.page), words.mail.action(2, 'Bo'), words.mail.noun(2, 'Bo'), words.mail.intro('Q1', 'Bo', 2)]) expect(text.length).toBeGreaterThan(0);
+        for (const text of [...Object.values(words.page), words.mail.action(2, 'Bo'), words.mail.noun(2, 'Bo'), words.mail.intro('Q1', 'Bo', 2)])
+          expect(text.length).toBeGreaterThan(0);
       }
     }
   });

@@ -60,7 +60,12 @@ describe('strategy and its review', () => {
       ['Win the mid-market', 'draft', 1],
       ['Be the easiest to start with', 'draft', 1],
     ]);
-    const krs = await f.db.selectFrom('key_results').select(['title', 'kind', 'start_value', 'target_value', 'unit']).where('objective_id', '=', eve[0]!.id).orderBy('position').execute();
+    const krs = await f.db
+      .selectFrom('key_results')
+      .select(['title', 'kind', 'start_value', 'target_value', 'unit'])
+      .where('objective_id', '=', eve[0]!.id)
+      .orderBy('position')
+      .execute();
     expect(krs).toEqual([
       { title: 'Weekly active users', kind: 'numeric', start_value: 100, target_value: 500, unit: 'users' },
       { title: 'Activation rate', kind: 'percent', start_value: 40, target_value: 60, unit: '%' },
@@ -89,7 +94,10 @@ describe('strategy and its review', () => {
         ],
       },
     ]);
-    expect(await submit(f.db, review1, { decision: 'changes', comment: 'Make the second one measurable' })).toEqual({ decision: 'changes', comment: 'Make the second one measurable' });
+    expect(await submit(f.db, review1, { decision: 'changes', comment: 'Make the second one measurable' })).toEqual({
+      decision: 'changes',
+      comment: 'Make the second one measurable',
+    });
     eve = (await objectivesOf(null)).filter((o) => o.task_id === round1.id);
     expect(eve.map((o) => o.status)).toEqual(['changes-requested', 'changes-requested']);
     expect(await f.db.selectFrom('reviews').select(['task_id', 'cycle_id', 'reviewer_id', 'subject_id', 'round', 'decision', 'comment']).execute()).toEqual([
@@ -129,7 +137,9 @@ describe('draft and review', () => {
     const [oldObjective] = await objectivesOf(p.mgr, otherCycle);
 
     const draft = await openTask(f.db, { cycleId: cycle, personId: p.ben, kind: 'draft' });
-    const issues = await rejected(f.db, draft, { objectives: [{ title: 'Ship faster', parentObjectiveId: oldObjective!.id, keyResults: [kr.users, kr.launch] }] });
+    const issues = await rejected(f.db, draft, {
+      objectives: [{ title: 'Ship faster', parentObjectiveId: oldObjective!.id, keyResults: [kr.users, kr.launch] }],
+    });
     expect(issues).toMatchObject([{ path: 'objectives.0.parentObjectiveId', message: expect.stringContaining('is not a company objective') }]);
     expect(await objectivesOf(p.ben)).toEqual([]);
   });
@@ -144,7 +154,9 @@ describe('draft and review', () => {
     ]);
     expect(ctx.values).toBeNull();
     expect(ctx.notes).toEqual([]);
-    await submit(f.db, draft, { objectives: [{ title: 'Grow the team’s pipeline', parentObjectiveId: ctx.parents[0]!.id, keyResults: [kr.users, kr.launch] }] });
+    await submit(f.db, draft, {
+      objectives: [{ title: 'Grow the team’s pipeline', parentObjectiveId: ctx.parents[0]!.id, keyResults: [kr.users, kr.launch] }],
+    });
   });
 
   it('asks for changes, shows the comment and the previous draft, and a re-draft supersedes the first one', async () => {
@@ -187,7 +199,10 @@ describe('draft and review', () => {
         ],
       },
     ]);
-    expect(await submit(f.db, review1, { decision: 'changes', comment: 'Align "Keep customers" to churn' })).toEqual({ decision: 'changes', comment: 'Align "Keep customers" to churn' });
+    expect(await submit(f.db, review1, { decision: 'changes', comment: 'Align "Keep customers" to churn' })).toEqual({
+      decision: 'changes',
+      comment: 'Align "Keep customers" to churn',
+    });
     expect((await objectivesOf(p.ann)).map((o) => o.status)).toEqual(['changes-requested', 'changes-requested']);
     // The manager's own objective is untouched by a review of Ann.
     expect((await objectivesOf(p.mgr)).map((o) => o.status)).toEqual(['draft']);

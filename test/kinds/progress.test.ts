@@ -12,7 +12,11 @@ const ann = { users: 0, activation: 0, churn: 0, launch: 0, share: 0 };
 let benUsers = 0;
 
 const krRow = (id: number) =>
-  f.db.selectFrom('key_results').select(['current_value', 'done', 'confidence', 'self_score', 'score', 'score_comment']).where('id', '=', id).executeTakeFirstOrThrow();
+  f.db
+    .selectFrom('key_results')
+    .select(['current_value', 'done', 'confidence', 'self_score', 'score', 'score_comment'])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
 const objectiveScores = (owner: number) =>
   f.db.selectFrom('objectives').select(['title', 'score']).where('owner_id', '=', owner).where('status', '!=', 'superseded').orderBy('position').execute();
 const personScore = async (person: number) =>
@@ -67,7 +71,15 @@ describe('check-ins', () => {
     const ctx = await contextOf(f.db, week1);
     expect(ctx.notes).toEqual(['Week 1']);
     expect(ctx.keyResults.map((k) => k.keyResultId)).toEqual([ann.users, ann.activation, ann.churn, ann.launch, ann.share]);
-    expect(ctx.keyResults[0]).toMatchObject({ objectiveTitle: 'Grow usage', title: 'Weekly active users', kind: 'numeric', start: 100, target: 500, unit: 'users', current: null });
+    expect(ctx.keyResults[0]).toMatchObject({
+      objectiveTitle: 'Grow usage',
+      title: 'Weekly active users',
+      kind: 'numeric',
+      start: 100,
+      target: 500,
+      unit: 'users',
+      current: null,
+    });
     expect(ctx.values).toEqual({
       keyResults: [
         { keyResultId: ann.users, value: 100 },
@@ -109,7 +121,11 @@ describe('check-ins', () => {
       { keyResultId: ann.churn, value: 12 },
       { keyResultId: ann.launch, done: true, value: 7 },
     ]);
-    const items = await f.db.selectFrom('execution_items').select(['key_result_id', 'checkin_id', 'person_id', 'week', 'kind', 'title', 'status']).orderBy('id').execute();
+    const items = await f.db
+      .selectFrom('execution_items')
+      .select(['key_result_id', 'checkin_id', 'person_id', 'week', 'kind', 'title', 'status'])
+      .orderBy('id')
+      .execute();
     expect(items).toEqual([
       { key_result_id: ann.users, checkin_id: checkins[0]!.id, person_id: p.ann, week: 1, kind: 'project', title: 'Referral programme', status: 'in-progress' },
       { key_result_id: ann.launch, checkin_id: checkins[0]!.id, person_id: p.ann, week: 1, kind: 'task', title: 'Write the tour copy', status: 'done' },
@@ -121,7 +137,9 @@ describe('check-ins', () => {
     expect(ctx2.notes).toEqual(['Week 2', 'Last week’s projects and tasks are filled in below: update their status or remove them.']);
     expect(ctx2.values).toMatchObject({ keyResults: [{ value: 300 }, { value: 55 }, { value: 12 }, { done: true }, { value: 0 }] });
     expect(ctx2.values).not.toHaveProperty('confidence');
-    expect((ctx2.values as { items: unknown[] }).items).toEqual([{ keyResultId: ann.users, kind: 'project', title: 'Referral programme', status: 'in-progress' }]);
+    expect((ctx2.values as { items: unknown[] }).items).toEqual([
+      { keyResultId: ann.users, kind: 'project', title: 'Referral programme', status: 'in-progress' },
+    ]);
   });
 
   it('refuses someone else’s key result, a repeated one, a missing value, and writes nothing', async () => {
@@ -195,9 +213,14 @@ describe('scores', () => {
 
   it('refuses a self score for someone else’s key result', async () => {
     const task = await openTask(f.db, { cycleId: cycle, personId: p.ann, kind: 'self-score', round: 2 });
-    expect(await rejected(f.db, task, { scores: [{ keyResultId: ann.users, score: 0.5 }, { keyResultId: benUsers, score: 0.9 }] })).toMatchObject([
-      { path: 'scores.1.keyResultId', message: 'is not one of your key results' },
-    ]);
+    expect(
+      await rejected(f.db, task, {
+        scores: [
+          { keyResultId: ann.users, score: 0.5 },
+          { keyResultId: benUsers, score: 0.9 },
+        ],
+      }),
+    ).toMatchObject([{ path: 'scores.1.keyResultId', message: 'is not one of your key results' }]);
     expect(await krRow(ann.users)).toMatchObject({ self_score: null });
     expect(await krRow(benUsers)).toMatchObject({ self_score: null });
   });

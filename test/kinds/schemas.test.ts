@@ -31,7 +31,15 @@ describe('submission schemas', () => {
 
   it('refuses a target equal to the start, for numeric and percent key results', () => {
     const result = draftSubmissionSchema.safeParse({
-      objectives: [{ title: 'Grow the business', keyResults: [{ ...kr.users, target: 100 }, { kind: 'percent', title: 'Share', start: 30, target: 30 }] }],
+      objectives: [
+        {
+          title: 'Grow the business',
+          keyResults: [
+            { ...kr.users, target: 100 },
+            { kind: 'percent', title: 'Share', start: 30, target: 30 },
+          ],
+        },
+      ],
     });
     expect(issuesOf(result)).toEqual([
       { path: 'objectives.0.keyResults.0.target', message: 'must differ from start' },
@@ -40,7 +48,17 @@ describe('submission schemas', () => {
   });
 
   it('refuses a score above 1.0 or below 0.0', () => {
-    expect(issuesOf(scoreSubmissionSchema.safeParse({ scores: [{ keyResultId: 1, score: 0.7 }, { keyResultId: 2, score: 1.2 }, { keyResultId: 3, score: -0.1 }] }))).toEqual([
+    expect(
+      issuesOf(
+        scoreSubmissionSchema.safeParse({
+          scores: [
+            { keyResultId: 1, score: 0.7 },
+            { keyResultId: 2, score: 1.2 },
+            { keyResultId: 3, score: -0.1 },
+          ],
+        }),
+      ),
+    ).toEqual([
       { path: 'scores.1.score', message: 'from 0.0 to 1.0' },
       { path: 'scores.2.score', message: 'from 0.0 to 1.0' },
     ]);

@@ -250,12 +250,16 @@ describe('task forms: a bad body maps its errors to the right fields', () => {
       'nom1.objective': ['choose an objective or enter an email address'],
       'nom2.email': ['choose an objective or enter an email address, not both'],
     });
-    expect(submit('nominate', { 'nom1.email': 'not-an-email', 'nom1.citation': 'A long enough citation.' }).errors).toEqual({ 'nom1.email': ['must be an email address'] });
+    expect(submit('nominate', { 'nom1.email': 'not-an-email', 'nom1.citation': 'A long enough citation.' }).errors).toEqual({
+      'nom1.email': ['must be an email address'],
+    });
   });
 
   it('vote', () => {
     expect(submit('vote', {}).errors).toEqual({ nominations: ['vote for at least 1 nomination'] });
-    expect(submit('vote', { nomination31: 'on', nomination32: 'on', nomination33: 'on', nomination34: 'on' }).errors).toEqual({ nominations: ['at most 3 votes'] });
+    expect(submit('vote', { nomination31: 'on', nomination32: 'on', nomination33: 'on', nomination34: 'on' }).errors).toEqual({
+      nominations: ['at most 3 votes'],
+    });
   });
 
   it('finalize', () => {
@@ -291,6 +295,10 @@ describe('task forms: pre-filling', () => {
   it('starts check-ins from the current progress and scores from the self score or the suggestion', () => {
     expect(kinds.checkin.form.toValues(null, CONTEXT)).toEqual({ 'kr11.value': '40', 'kr12.value': '55' });
     expect(kinds['self-score'].form.toValues(null, CONTEXT)).toEqual({ 'kr11.score': '0.4', 'kr12.score': '0.5', 'kr13.score': '0' });
-    expect(kinds.calibrate.form.toValues({ scores: [{ keyResultId: 11, score: 0.7 }] }, CONTEXT)).toEqual({ 'kr11.score': '0.7', 'kr12.score': '0.5', 'kr13.score': '0' });
+    expect(kinds.calibrate.form.toValues({ scores: [{ keyResultId: 11, score: 0.7 }] }, CONTEXT)).toEqual({
+      'kr11.score': '0.7',
+      'kr12.score': '0.5',
+      'kr13.score': '0',
+    });
   });
 });

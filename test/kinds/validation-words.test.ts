@@ -11,7 +11,9 @@ const words = (kind: keyof typeof submissionSchemas, body: unknown) => {
   if (parsed.success) return { en: [], zh: [] };
   return { en: localizedIssues(parsed.error.issues, 'en'), zh: localizedIssues(parsed.error.issues, 'zh-CN') };
 };
-const draft = (kr: Record<string, unknown>, title = 'Grow revenue') => ({ objectives: [{ title, keyResults: [kr, { kind: 'milestone', title: 'Launch the plan' }] }] });
+const draft = (kr: Record<string, unknown>, title = 'Grow revenue') => ({
+  objectives: [{ title, keyResults: [kr, { kind: 'milestone', title: 'Launch the plan' }] }],
+});
 
 describe('specific validation messages', () => {
   it('a percent target above 100 is allowed (NRR 95 → 110 %), up to 1,000', () => {

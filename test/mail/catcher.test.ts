@@ -141,9 +141,10 @@ describe('mail catcher (SMTP)', () => {
     const catcher = await start();
     const t = transport(catcher);
     catcher.setRefuse('connect');
-    const err = await t
-      .sendMail({ from: 'a@example.com', to: 'b@example.com', subject: 'during outage', text: 'x' })
-      .then(() => null, (e: unknown) => e as { responseCode?: number; message: string });
+    const err = await t.sendMail({ from: 'a@example.com', to: 'b@example.com', subject: 'during outage', text: 'x' }).then(
+      () => null,
+      (e: unknown) => e as { responseCode?: number; message: string },
+    );
     expect(err).not.toBeNull();
     expect(err!.responseCode).toBe(421);
     expect(catcher.messages()).toHaveLength(0);
@@ -175,17 +176,19 @@ describe('mail catcher (SMTP)', () => {
     const catcher = await start();
     const t = transport(catcher);
     catcher.setRefuse('permfail');
-    const perm = await t
-      .sendMail({ from: 'a@example.com', to: 'b@example.com', subject: 'perm', text: 'x' })
-      .then(() => null, (e: unknown) => e as { responseCode?: number });
+    const perm = await t.sendMail({ from: 'a@example.com', to: 'b@example.com', subject: 'perm', text: 'x' }).then(
+      () => null,
+      (e: unknown) => e as { responseCode?: number },
+    );
     expect(perm).not.toBeNull();
     expect(perm!.responseCode).toBeGreaterThanOrEqual(500);
     expect(perm!.responseCode).toBe(550);
 
     catcher.setRefuse('tempfail');
-    const temp = await t
-      .sendMail({ from: 'a@example.com', to: 'b@example.com', subject: 'temp', text: 'x' })
-      .then(() => null, (e: unknown) => e as { responseCode?: number });
+    const temp = await t.sendMail({ from: 'a@example.com', to: 'b@example.com', subject: 'temp', text: 'x' }).then(
+      () => null,
+      (e: unknown) => e as { responseCode?: number },
+    );
     expect(temp!.responseCode).toBe(451);
     expect(catcher.messages()).toHaveLength(0);
 
@@ -244,7 +247,9 @@ describe('mail catcher (SMTP)', () => {
     const n = 1000;
     try {
       // warm up connections and JIT, then measure
-      await Promise.all(Array.from({ length: 50 }, (_, i) => pool.sendMail({ from: 'okr@example.com', to: `w${i}@example.com`, subject: `warm ${i}`, text: 'w' })));
+      await Promise.all(
+        Array.from({ length: 50 }, (_, i) => pool.sendMail({ from: 'okr@example.com', to: `w${i}@example.com`, subject: `warm ${i}`, text: 'w' })),
+      );
       catcher.clear();
       const started = Date.now();
       const results = await Promise.all(
@@ -281,7 +286,16 @@ describe('mailbox router', () => {
     await t.sendMail({ from: 'a@example.com', to: 'eva@example.com', subject: 'to Eva', text: 'x' });
     const [toWang, toEva] = catcher.messages();
     const wall = (iso: string, timeZone: string) =>
-      new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
+      new Intl.DateTimeFormat('sv-SE', {
+        timeZone,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+        hourCycle: 'h23',
+      }).format(new Date(iso));
     const list = await (await app.request('/dev/mailbox')).text();
     expect(list).toContain(`${wall(toWang!.receivedAt, 'Asia/Shanghai')} Asia/Shanghai`);
     expect(list).toContain(`${wall(toEva!.receivedAt, 'UTC')} UTC`);
@@ -351,9 +365,7 @@ describe('mailbox router', () => {
     expect(body).toContain('Review &lt;b&gt;now&lt;/b&gt;');
     expect(body).toContain('&lt;m-1@okr.example.com&gt;');
     expect(body).toContain('<dd>&quot;Bob&quot; &lt;bob@example.com&gt;</dd>');
-    expect(body).toContain(
-      'sandbox="allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation"',
-    );
+    expect(body).toContain('sandbox="allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation"');
     // html body only appears attribute-escaped inside srcdoc
     expect(body).not.toContain('<script>');
     expect(body).not.toContain('<p onclick');
@@ -362,7 +374,9 @@ describe('mailbox router', () => {
     expect(srcdoc).toBeDefined();
     expect(srcdoc).toContain('&lt;base target=&quot;_blank&quot;&gt;');
     // text links are clickable, everything else escaped
-    expect(body).toContain('<a href="https://okr.example.com/r?a=1&amp;b=2" target="_blank" rel="noopener noreferrer">https://okr.example.com/r?a=1&amp;b=2</a>. Or &lt;javascript:alert(1)&gt;');
+    expect(body).toContain(
+      '<a href="https://okr.example.com/r?a=1&amp;b=2" target="_blank" rel="noopener noreferrer">https://okr.example.com/r?a=1&amp;b=2</a>. Or &lt;javascript:alert(1)&gt;',
+    );
     expect(body).toContain('<a href="https://example.com/x" target="_blank" rel="noopener noreferrer">https://example.com/x</a>)');
     expect(body).not.toContain('href="javascript');
     expect(body).toContain(`href="/dev/mailbox/${m.id}/raw"`);

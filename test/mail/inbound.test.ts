@@ -119,8 +119,16 @@ beforeAll(async () => {
   task.open = (await seedTask(database.db, SECRET, { cycleId: cycle.id, personId: bo!.id, kind: 'checkin', round: 1 })).id;
   task.closedLongAgo = (await seedTask(database.db, SECRET, { cycleId: cycle.id, personId: bo!.id, kind: 'checkin', round: 2 })).id;
   task.closedToday = (await seedTask(database.db, SECRET, { cycleId: cycle.id, personId: bo!.id, kind: 'checkin', round: 3 })).id;
-  await database.db.updateTable('tasks').set({ status: 'expired', closed_at: new Date(Date.now() - 30 * 24 * 3600_000) }).where('id', '=', task.closedLongAgo).execute();
-  await database.db.updateTable('tasks').set({ status: 'completed', completed_at: new Date(Date.now() - 3600_000) }).where('id', '=', task.closedToday).execute();
+  await database.db
+    .updateTable('tasks')
+    .set({ status: 'expired', closed_at: new Date(Date.now() - 30 * 24 * 3600_000) })
+    .where('id', '=', task.closedLongAgo)
+    .execute();
+  await database.db
+    .updateTable('tasks')
+    .set({ status: 'completed', completed_at: new Date(Date.now() - 3600_000) })
+    .where('id', '=', task.closedToday)
+    .execute();
   server = await startInboundServer({
     host: '127.0.0.1',
     port: 0,
@@ -176,7 +184,9 @@ describe('inbound SMTP: the reply key is checked at RCPT TO', () => {
   });
 
   it('answers 451 (try later) at RCPT TO when the database cannot be asked', async () => {
-    const unreachable = new Kysely<DB>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: 'postgres://postgres@127.0.0.1:1/none', connectionTimeoutMillis: 500 }) }) });
+    const unreachable = new Kysely<DB>({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: 'postgres://postgres@127.0.0.1:1/none', connectionTimeoutMillis: 500 }) }),
+    });
     try {
       const check = replyRecipientCheck({ db: unreachable, tokenSecret: SECRET, domain: DOMAIN });
       expect(await check(address(task.open))).toMatchObject({ accept: false, code: 451 });
@@ -245,7 +255,13 @@ describe('inbound SMTP: size, connections and what a retry cannot fix', () => {
     // MAX_CLIENTS at a time, as a relay would queue them.
     const results: { final?: string }[] = [];
     for (let i = 0; i < 8; i += MAX_CLIENTS) {
-      results.push(...(await Promise.all(Array.from({ length: MAX_CLIENTS }, (_, j) => sendOne(address(task.open), message(address(task.open), { text: `KR1: ${i + j}%`, attachmentBytes: size }))))));
+      results.push(
+        ...(await Promise.all(
+          Array.from({ length: MAX_CLIENTS }, (_, j) =>
+            sendOne(address(task.open), message(address(task.open), { text: `KR1: ${i + j}%`, attachmentBytes: size })),
+          ),
+        )),
+      );
     }
     clearInterval(sampler);
     expect(results.map((r) => code(r.final!))).toEqual(new Array(8).fill(250));

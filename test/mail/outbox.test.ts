@@ -39,7 +39,12 @@ function mailerTo(port: number, replyDomain?: string): Mailer {
 }
 const send = (mailer: Mailer, senderRef: string) => new MockActivityEnvironment().run(activities(mailer).sendQueuedEmails, { senderRef });
 const statuses = (senderRef: string) =>
-  database.db.selectFrom('emails').select(['to_address', 'status', 'attempts', 'last_error', 'message_id']).where('sender_ref', '=', senderRef).orderBy('id').execute();
+  database.db
+    .selectFrom('emails')
+    .select(['to_address', 'status', 'attempts', 'last_error', 'message_id'])
+    .where('sender_ref', '=', senderRef)
+    .orderBy('id')
+    .execute();
 
 beforeAll(async () => {
   testDb = await createTestDatabase();
@@ -99,7 +104,9 @@ describe('sendQueuedEmails over SMTP', () => {
 
     // the link is the task's (its token hashes to the stored hash); Reply-To is the task's reply address
     const link = /(http:\/\/okr\.example\.com\/t\/[A-Za-z0-9_-]{43})/.exec(m!.text)![1]!;
-    expect(hashToken(link.slice(link.lastIndexOf('/') + 1))).toBe((await database.db.selectFrom('tasks').select('token_hash').where('id', '=', task.id).executeTakeFirstOrThrow()).token_hash);
+    expect(hashToken(link.slice(link.lastIndexOf('/') + 1))).toBe(
+      (await database.db.selectFrom('tasks').select('token_hash').where('id', '=', task.id).executeTakeFirstOrThrow()).token_hash,
+    );
     const replyTo = /^tasks\+([^@]+)@replies\.test$/.exec(m!.headers['reply-to']!)!;
     expect(verifyReplyKey(SECRET, replyTo[1]!)).toBe(task.id);
     // the key results are numbered and pre-filled in the reply example; the confidence is the
@@ -129,12 +136,56 @@ describe('sendQueuedEmails over SMTP', () => {
     const cycle = await seedCycle(database.db, 'Q4', [gus!.id, hal!.id]);
     const task = await seedTask(database.db, SECRET, { cycleId: cycle.id, personId: gus!.id, kind: 'checkin' });
     const b = (locale: 'en' | 'zh-CN', personName: string) => ({ locale, personName, cycleTitle: cycle.title, timeZone: 'UTC' });
-    const escalation: EmailData['task-escalation'] = { ...b('zh-CN', 'Hal 经理'), taskKind: 'checkin', dueAt: '2027-01-18T17:00:00.000Z', round: 1, ownerName: 'Gus', ownerEmail: 'gus@example.com', level: 'manager' };
+    const escalation: EmailData['task-escalation'] = {
+      ...b('zh-CN', 'Hal 经理'),
+      taskKind: 'checkin',
+      dueAt: '2027-01-18T17:00:00.000Z',
+      round: 1,
+      ownerName: 'Gus',
+      ownerEmail: 'gus@example.com',
+      level: 'manager',
+    };
     const rows = [
-      emailRow({ key: `t:${task.id}:esc`, kind: 'task-escalation', cycleId: cycle.id, taskId: task.id, person: hal!, data: escalation, senderRef: 'kinds', from: FROM }),
-      emailRow({ key: 'c:awards', kind: 'awards-announcement', cycleId: cycle.id, taskId: null, person: gus!, data: { ...b('en', 'Gus'), winners: [{ label: 'Hal', citation: 'for calm' }] }, senderRef: 'kinds', from: FROM }),
-      emailRow({ key: 'c:cancel', kind: 'cycle-cancelled', cycleId: cycle.id, taskId: null, person: gus!, data: { ...b('en', 'Gus'), reason: 'reorg' }, senderRef: 'kinds', from: FROM }),
-      emailRow({ key: 'c:digest', kind: 'manager-digest', cycleId: cycle.id, taskId: null, person: hal!, data: { ...b('zh-CN', 'Hal 经理'), week: 1, checkedIn: [], missed: ['Gus'], lowConfidence: [] }, senderRef: 'kinds', from: FROM }),
+      emailRow({
+        key: `t:${task.id}:esc`,
+        kind: 'task-escalation',
+        cycleId: cycle.id,
+        taskId: task.id,
+        person: hal!,
+        data: escalation,
+        senderRef: 'kinds',
+        from: FROM,
+      }),
+      emailRow({
+        key: 'c:awards',
+        kind: 'awards-announcement',
+        cycleId: cycle.id,
+        taskId: null,
+        person: gus!,
+        data: { ...b('en', 'Gus'), winners: [{ label: 'Hal', citation: 'for calm' }] },
+        senderRef: 'kinds',
+        from: FROM,
+      }),
+      emailRow({
+        key: 'c:cancel',
+        kind: 'cycle-cancelled',
+        cycleId: cycle.id,
+        taskId: null,
+        person: gus!,
+        data: { ...b('en', 'Gus'), reason: 'reorg' },
+        senderRef: 'kinds',
+        from: FROM,
+      }),
+      emailRow({
+        key: 'c:digest',
+        kind: 'manager-digest',
+        cycleId: cycle.id,
+        taskId: null,
+        person: hal!,
+        data: { ...b('zh-CN', 'Hal 经理'), week: 1, checkedIn: [], missed: ['Gus'], lowConfidence: [] },
+        senderRef: 'kinds',
+        from: FROM,
+      }),
     ];
     await database.db.insertInto('emails').values(rows).execute();
     expect(await send(mailerTo(catcher.port, 'replies.test'), 'kinds')).toEqual({ sent: 4, failed: 0, skipped: 0 });
@@ -143,7 +194,12 @@ describe('sendQueuedEmails over SMTP', () => {
       expect(m.text, m.subject).not.toContain('/t/');
       expect(m.headers['reply-to'], m.subject).toBeUndefined();
     }
-    expect(all.map((m) => m.subject).sort()).toEqual(['Q4 has been cancelled', 'Q4: the award winners', 'Q4：Gus 未完成第 1 周进展更新', 'Q4：第 1 周进展更新 — 0 人已更新，1 人未更新']);
+    expect(all.map((m) => m.subject).sort()).toEqual([
+      'Q4 has been cancelled',
+      'Q4: the award winners',
+      'Q4：Gus 未完成第 1 周进展更新',
+      'Q4：第 1 周进展更新 — 0 人已更新，1 人未更新',
+    ]);
   });
 
   it('a reminder for a task that is no longer open is skipped, not sent', async () => {
@@ -152,8 +208,31 @@ describe('sendQueuedEmails over SMTP', () => {
     const cycle = await seedCycle(database.db, 'Q5', [ida!.id]);
     const task = await seedTask(database.db, SECRET, { cycleId: cycle.id, personId: ida!.id, kind: 'draft' });
     await database.db.updateTable('tasks').set({ status: 'completed', completed_at: new Date() }).where('id', '=', task.id).execute();
-    const data: EmailData['task-reminder'] = { locale: 'en', personName: 'Ida', cycleTitle: 'Q5', timeZone: 'UTC', taskKind: 'draft', dueAt: '2027-01-18T17:00:00.000Z', round: 1, reminderNo: 0 };
-    await database.db.insertInto('emails').values(emailRow({ key: `task:${task.id}:reminder:0`, kind: 'task-reminder', cycleId: cycle.id, taskId: task.id, person: ida!, data, senderRef: 'skip', from: FROM })).execute();
+    const data: EmailData['task-reminder'] = {
+      locale: 'en',
+      personName: 'Ida',
+      cycleTitle: 'Q5',
+      timeZone: 'UTC',
+      taskKind: 'draft',
+      dueAt: '2027-01-18T17:00:00.000Z',
+      round: 1,
+      reminderNo: 0,
+    };
+    await database.db
+      .insertInto('emails')
+      .values(
+        emailRow({
+          key: `task:${task.id}:reminder:0`,
+          kind: 'task-reminder',
+          cycleId: cycle.id,
+          taskId: task.id,
+          person: ida!,
+          data,
+          senderRef: 'skip',
+          from: FROM,
+        }),
+      )
+      .execute();
     expect(await send(mailerTo(catcher.port), 'skip')).toEqual({ sent: 0, failed: 0, skipped: 1 });
     expect(catcher.messages()).toHaveLength(0);
   });
@@ -164,7 +243,11 @@ describe('sendQueuedEmails over SMTP', () => {
       { email: 'jo@example.com', name: 'Jo' },
       { email: 'kim@example.com', name: 'Kim' },
     ]);
-    const cycle = await seedCycle(database.db, 'Q6', people.map((p) => p.id));
+    const cycle = await seedCycle(
+      database.db,
+      'Q6',
+      people.map((p) => p.id),
+    );
     for (const p of people) {
       const task = await seedTask(database.db, SECRET, { cycleId: cycle.id, personId: p.id, kind: 'draft' });
       await queueInvite(database.db, { senderRef: 'temp', from: FROM, cycle, taskId: task.id, kind: 'draft', person: p });
@@ -209,7 +292,10 @@ describe('sendQueuedEmails over SMTP', () => {
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
           relay
-            .sendMail({ envelope: { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address) }, raw: Buffer.concat(chunks) })
+            .sendMail({
+              envelope: { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address) },
+              raw: Buffer.concat(chunks),
+            })
             .then(() => callback(), callback);
         });
       },
@@ -222,7 +308,11 @@ describe('sendQueuedEmails over SMTP', () => {
         { email: 'gone@example.com', name: 'Gone' },
         { email: 'max@example.com', name: 'Max' },
       ]);
-      const cycle = await seedCycle(database.db, 'Q7', people.map((p) => p.id));
+      const cycle = await seedCycle(
+        database.db,
+        'Q7',
+        people.map((p) => p.id),
+      );
       for (const p of people) {
         const task = await seedTask(database.db, SECRET, { cycleId: cycle.id, personId: p.id, kind: 'draft' });
         await queueInvite(database.db, { senderRef: 'perm', from: FROM, cycle, taskId: task.id, kind: 'draft', person: p });
@@ -247,8 +337,15 @@ describe('sendQueuedEmails over SMTP', () => {
 
   it('heartbeats after each message and stops between messages when cancelled; the rest stay queued and a later run sends them once', async () => {
     catcher.clear();
-    const people = await seedPeople(database.db, Array.from({ length: 24 }, (_, i) => ({ email: `c${i}@example.com`, name: `C ${i}` })));
-    const cycle = await seedCycle(database.db, 'Q8', people.map((p) => p.id));
+    const people = await seedPeople(
+      database.db,
+      Array.from({ length: 24 }, (_, i) => ({ email: `c${i}@example.com`, name: `C ${i}` })),
+    );
+    const cycle = await seedCycle(
+      database.db,
+      'Q8',
+      people.map((p) => p.id),
+    );
     for (const p of people) {
       const task = await seedTask(database.db, SECRET, { cycleId: cycle.id, personId: p.id, kind: 'draft' });
       await queueInvite(database.db, { senderRef: 'cancel', from: FROM, cycle, taskId: task.id, kind: 'draft', person: p });
@@ -296,7 +393,11 @@ describe('sendQueuedEmails over SMTP', () => {
     } finally {
       catcher.setRefuse('none');
     }
-    const row = await database.db.selectFrom('emails').select(['status', 'attempts', 'last_error', 'last_attempt_at']).where('sender_ref', '=', 'words').executeTakeFirstOrThrow();
+    const row = await database.db
+      .selectFrom('emails')
+      .select(['status', 'attempts', 'last_error', 'last_attempt_at'])
+      .where('sender_ref', '=', 'words')
+      .executeTakeFirstOrThrow();
     expect(row.status).toBe('queued');
     expect(row.attempts).toBe(1);
     expect(row.last_error).toMatch(/45\d /);
@@ -305,8 +406,15 @@ describe('sendQueuedEmails over SMTP', () => {
 
   it('marks accepted emails in batches: never more than one batch plus the messages in flight accepted but unmarked (the crash window)', async () => {
     catcher.clear();
-    const people = await seedPeople(database.db, Array.from({ length: 30 }, (_, i) => ({ email: `w${i}@example.com`, name: `W ${i}` })));
-    const cycle = await seedCycle(database.db, 'Q10', people.map((p) => p.id));
+    const people = await seedPeople(
+      database.db,
+      Array.from({ length: 30 }, (_, i) => ({ email: `w${i}@example.com`, name: `W ${i}` })),
+    );
+    const cycle = await seedCycle(
+      database.db,
+      'Q10',
+      people.map((p) => p.id),
+    );
     for (const p of people) {
       const task = await seedTask(database.db, SECRET, { cycleId: cycle.id, personId: p.id, kind: 'draft' });
       await queueInvite(database.db, { senderRef: 'window', from: FROM, cycle, taskId: task.id, kind: 'draft', person: p });
@@ -316,7 +424,16 @@ describe('sendQueuedEmails over SMTP', () => {
     const markBatch = 5;
     const inFlight = 2;
     // A long interval: only the batch size makes marks, so the bound is the batch's.
-    const sender = createOutboxSender({ db: database.db, mailer: paced, publicBaseUrl: BASE, tokenSecret: SECRET, log: createLogger('silent'), composeLimit: createLimiter(inFlight), markBatch, markIntervalMs: 60_000 });
+    const sender = createOutboxSender({
+      db: database.db,
+      mailer: paced,
+      publicBaseUrl: BASE,
+      tokenSecret: SECRET,
+      log: createLogger('silent'),
+      composeLimit: createLimiter(inFlight),
+      markBatch,
+      markIntervalMs: 60_000,
+    });
     let worst = 0;
     let marksSeen = 0;
     let sampling = true;
@@ -364,7 +481,11 @@ describe('sendQueuedEmails over SMTP', () => {
         ...Array.from({ length: 30 }, (_, i) => ({ email: `bad${i}@example.com`, name: `Bad ${i}` })),
         ...Array.from({ length: 4 }, (_, i) => ({ email: `good${i}@example.com`, name: `Good ${i}` })),
       ]);
-      const cycle = await seedCycle(database.db, 'Q11', people.map((p) => p.id));
+      const cycle = await seedCycle(
+        database.db,
+        'Q11',
+        people.map((p) => p.id),
+      );
       for (const p of people) {
         const task = await seedTask(database.db, SECRET, { cycleId: cycle.id, personId: p.id, kind: 'draft' });
         await queueInvite(database.db, { senderRef: 'starve', from: FROM, cycle, taskId: task.id, kind: 'draft', person: p });
@@ -380,7 +501,12 @@ describe('sendQueuedEmails over SMTP', () => {
       await send(one, 'starve').catch(() => undefined);
       expect(accepted.sort()).toEqual(['good0@example.com', 'good1@example.com', 'good2@example.com', 'good3@example.com']);
       const rows = await statuses('starve');
-      expect(rows.filter((r) => r.status === 'sent').map((r) => r.to_address).sort()).toEqual(accepted);
+      expect(
+        rows
+          .filter((r) => r.status === 'sent')
+          .map((r) => r.to_address)
+          .sort(),
+      ).toEqual(accepted);
       expect(rows.filter((r) => r.status === 'queued').every((r) => /451/.test(r.last_error ?? ''))).toBe(true);
     } finally {
       await new Promise<void>((resolve) => front.close(() => resolve()));

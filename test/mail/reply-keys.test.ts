@@ -23,7 +23,17 @@ describe('reply keys', () => {
       if (c === key.at(-1)) continue;
       expect(verifyReplyKey(SECRET, key.slice(0, -1) + c), c).toBeNull();
     }
-    for (const bad of ['', '42', '42.', `042.${mac}`, `42.${mac}A`, `42.${mac.slice(1)}`, `-1.${mac}`, `42.${mac.slice(0, -1)}=`, `99999999999999999999.${mac}`]) {
+    for (const bad of [
+      '',
+      '42',
+      '42.',
+      `042.${mac}`,
+      `42.${mac}A`,
+      `42.${mac.slice(1)}`,
+      `-1.${mac}`,
+      `42.${mac.slice(0, -1)}=`,
+      `99999999999999999999.${mac}`,
+    ]) {
       expect(verifyReplyKey(SECRET, bad), bad).toBeNull();
     }
   });

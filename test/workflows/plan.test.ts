@@ -8,7 +8,12 @@ const DAY = 86_400_000;
 
 describe('planCycle', () => {
   it('runs planning from the start, check-ins from the week of startsOn to endsOn, scoring at endsOn, awards after', () => {
-    const plan = planCycle({ startsOn: '2027-01-04', endsOn: '2027-03-31', schedule: schedule({ timeZone: 'Europe/Berlin' }), startedAt: '2026-12-01T09:00:00.000Z' });
+    const plan = planCycle({
+      startsOn: '2027-01-04',
+      endsOn: '2027-03-31',
+      schedule: schedule({ timeZone: 'Europe/Berlin' }),
+      startedAt: '2026-12-01T09:00:00.000Z',
+    });
     expect(plan.phases.map((p) => [p.phase, p.opensAt, p.dueAt])).toEqual([
       ['strategy', '2026-12-01T09:00:00.000Z', '2026-12-06T09:00:00.000Z'],
       ['drafting', '2026-12-06T09:00:00.000Z', '2026-12-13T09:00:00.000Z'],
@@ -24,7 +29,11 @@ describe('planCycle', () => {
     expect(plan.checkinWeeks).toHaveLength(13);
     expect(plan.checkinWeeks[0]).toMatchObject({ week: 1, weekStart: '2027-01-04', opensAt: '2027-01-04T09:00:00.000Z', dueAt: '2027-01-06T09:00:00.000Z' });
     expect(plan.checkinWeeks[12]).toMatchObject({ week: 13, weekStart: '2027-03-29', opensAt: '2027-03-29T08:00:00.000Z' });
-    expect(plan.scoring).toEqual({ opensAt: '2027-03-31T08:00:00.000Z', selfScoreDueAt: new Date(Date.parse('2027-03-31T08:00:00.000Z') + (14 * DAY) / 3).toISOString(), dueAt: '2027-04-07T08:00:00.000Z' });
+    expect(plan.scoring).toEqual({
+      opensAt: '2027-03-31T08:00:00.000Z',
+      selfScoreDueAt: new Date(Date.parse('2027-03-31T08:00:00.000Z') + (14 * DAY) / 3).toISOString(),
+      dueAt: '2027-04-07T08:00:00.000Z',
+    });
     expect(plan.awards.steps.map((s) => [s.step, s.opensAt, s.dueAt])).toEqual([
       ['nominate', '2027-04-07T08:00:00.000Z', '2027-04-10T08:00:00.000Z'],
       ['vote', '2027-04-10T08:00:00.000Z', '2027-04-13T08:00:00.000Z'],
@@ -36,21 +45,42 @@ describe('planCycle', () => {
     const plan = planCycle({ startsOn: '2027-01-04', endsOn: '2027-03-31', schedule: schedule(), startedAt: '2026-12-01T00:00:00.000Z' });
     expect(plan.phases[0]!.events).toEqual({
       reminders: ['2026-12-03T00:00:00.000Z', '2026-12-05T00:00:00.000Z'],
-      escalations: [{ to: 'manager', at: '2026-12-07T00:00:00.000Z' }, { to: 'hr', at: '2026-12-08T00:00:00.000Z' }],
+      escalations: [
+        { to: 'manager', at: '2026-12-07T00:00:00.000Z' },
+        { to: 'hr', at: '2026-12-08T00:00:00.000Z' },
+      ],
       expiresAt: '2026-12-09T00:00:00.000Z',
     });
     // Self-scores are due after two thirds of scoring (its reminders count from then); each awards step has its own.
-    expect(plan.phases[4]!.events!.reminders).toEqual([new Date(Date.parse(plan.scoring.selfScoreDueAt) - 3 * DAY).toISOString(), new Date(Date.parse(plan.scoring.selfScoreDueAt) - DAY).toISOString()]);
+    expect(plan.phases[4]!.events!.reminders).toEqual([
+      new Date(Date.parse(plan.scoring.selfScoreDueAt) - 3 * DAY).toISOString(),
+      new Date(Date.parse(plan.scoring.selfScoreDueAt) - DAY).toISOString(),
+    ]);
     expect(plan.awards.steps[1]!.events.escalations[0]).toEqual({ to: 'manager', at: new Date(Date.parse(plan.awards.steps[1]!.dueAt) + DAY).toISOString() });
     expect(plan.phases[3]!.events).toBeUndefined();
     // A 2-day window: the 3-day reminder would come before the check-in opens, the 1-day one is kept.
-    expect(plan.checkinWeeks[0]!.events).toEqual({ reminders: ['2027-01-05T10:00:00.000Z'], escalations: [{ to: 'manager', at: '2027-01-06T10:00:00.000Z' }], expiresAt: '2027-01-06T10:00:00.000Z' });
+    expect(plan.checkinWeeks[0]!.events).toEqual({
+      reminders: ['2027-01-05T10:00:00.000Z'],
+      escalations: [{ to: 'manager', at: '2027-01-06T10:00:00.000Z' }],
+      expiresAt: '2027-01-06T10:00:00.000Z',
+    });
   });
 
   it('in Asia/Shanghai opens each check-in at 10:00 local time, and a week on another weekday', () => {
-    const plan = planCycle({ startsOn: '2027-01-01', endsOn: '2027-01-31', schedule: schedule({ timeZone: 'Asia/Shanghai', checkIns: { weekday: 3, hour: 10 } }), startedAt: '2026-12-01T00:00:00.000Z' });
+    const plan = planCycle({
+      startsOn: '2027-01-01',
+      endsOn: '2027-01-31',
+      schedule: schedule({ timeZone: 'Asia/Shanghai', checkIns: { weekday: 3, hour: 10 } }),
+      startedAt: '2026-12-01T00:00:00.000Z',
+    });
     // 1 January 2027 is a Friday: its week's Wednesday (30 December) is before the quarter's first day but in its week.
-    expect(plan.checkinWeeks.map((w) => w.opensAt)).toEqual(['2026-12-30T02:00:00.000Z', '2027-01-06T02:00:00.000Z', '2027-01-13T02:00:00.000Z', '2027-01-20T02:00:00.000Z', '2027-01-27T02:00:00.000Z']);
+    expect(plan.checkinWeeks.map((w) => w.opensAt)).toEqual([
+      '2026-12-30T02:00:00.000Z',
+      '2027-01-06T02:00:00.000Z',
+      '2027-01-13T02:00:00.000Z',
+      '2027-01-20T02:00:00.000Z',
+      '2027-01-27T02:00:00.000Z',
+    ]);
     expect(plan.checkinWeeks[0]!.weekStart).toBe('2026-12-28');
     expect(plan.scoring.opensAt).toBe('2027-01-31T02:00:00.000Z');
   });
@@ -88,8 +118,16 @@ describe('schedules that cannot fit', () => {
   it('refuses a check-in window longer than the interval, with the field and why, in English and Chinese', () => {
     expect(scheduleIssues(schedule({ checkIns: { window: '7d' } }))).toEqual([]);
     const weekly = scheduleIssues(schedule({ checkIns: { window: '8d' } }));
-    expect(weekly.map((i) => [i.path.join('.'), i.message])).toEqual([['schedule.checkIns.window', 'must not be longer than the time between two check-ins (a week)']]);
-    const compressed = startCycleSchema.safeParse({ key: 'k', title: 'T', startsOn: '2027-01-04', endsOn: '2027-03-31', schedule: { checkIns: { every: '10s', window: '20s' } } });
+    expect(weekly.map((i) => [i.path.join('.'), i.message])).toEqual([
+      ['schedule.checkIns.window', 'must not be longer than the time between two check-ins (a week)'],
+    ]);
+    const compressed = startCycleSchema.safeParse({
+      key: 'k',
+      title: 'T',
+      startsOn: '2027-01-04',
+      endsOn: '2027-03-31',
+      schedule: { checkIns: { every: '10s', window: '20s' } },
+    });
     expect(compressed.success).toBe(false);
     const issue = compressed.error!.issues[0]!;
     expect(issue.path).toEqual(['schedule', 'checkIns', 'window']);
@@ -103,13 +141,22 @@ describe('schedules that cannot fit', () => {
     const [issue, ...rest] = fitIssues({ ...input, schedule: schedule({ fitBeforeStart: true }) });
     expect(rest).toEqual([]);
     expect(issue!.path).toEqual(['startsOn']);
-    expect(issue!.message).toBe('planning (strategy, drafting and review) takes 17d but only 7d remain before startsOn: start earlier, shorten those phases or move startsOn');
+    expect(issue!.message).toBe(
+      'planning (strategy, drafting and review) takes 17d but only 7d remain before startsOn: start earlier, shorten those phases or move startsOn',
+    );
     expect(translateIssue('zh-CN', issue!)).toBe('规划阶段（战略、起草和审核）需要 17 天，但距开始日期只剩 7 天：请提前开始、缩短这些阶段或推迟开始日期');
     expect(fitIssues({ ...input, schedule: schedule({ fitBeforeStart: true, strategy: '2d', drafting: '3d', review: '2d' }) })).toEqual([]);
   });
 
   it('words the advance scope rule in Chinese too', () => {
-    expect(translateIssue('zh-CN', { code: 'custom', path: ['scope'], message: 'scope "week" is only for phase checkins', params: { code: 'advance.week-only-checkins' } })).toBe('只有进展更新阶段可以只结束一周');
+    expect(
+      translateIssue('zh-CN', {
+        code: 'custom',
+        path: ['scope'],
+        message: 'scope "week" is only for phase checkins',
+        params: { code: 'advance.week-only-checkins' },
+      }),
+    ).toBe('只有进展更新阶段可以只结束一周');
   });
 
   it('formats spans with their two largest units', () => {

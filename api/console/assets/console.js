@@ -25,7 +25,9 @@
       var f = file.files && file.files[0];
       if (!f) return;
       var reader = new FileReader();
-      reader.onload = function () { area.value = String(reader.result || ''); };
+      reader.onload = function () {
+        area.value = String(reader.result || '');
+      };
       reader.readAsText(f);
     });
   }

@@ -32,22 +32,31 @@
   }
   function tick() {
     fetch(url, { credentials: 'same-origin', headers: { accept: 'application/json' } })
-      .then(function (res) { return res.ok ? res.json() : null; })
+      .then(function (res) {
+        return res.ok ? res.json() : null;
+      })
       .then(function (board) {
         if (!board) return;
         var now = board.step ? board.step.kind + ':' + board.step.round : '';
-        if (now !== step) { window.location.reload(); return; }
+        if (now !== step) {
+          window.location.reload();
+          return;
+        }
         if (!board.step) return;
         var t = board.step.total;
         if (totalText) {
           // "3 of 5 completed" / "已完成 3 / 5": the two numbers in the sentence, in its order.
           var n = 0;
-          totalText.textContent = template.replace(/\d+/g, function () { return String(n++ === 0 ? t.completed : t.total); });
+          totalText.textContent = template.replace(/\d+/g, function () {
+            return String(n++ === 0 ? t.completed : t.total);
+          });
         }
         update(board.step.byDepartment.concat(board.step.byManager));
       })
       .catch(function () {})
-      .then(function () { window.setTimeout(tick, 3000); });
+      .then(function () {
+        window.setTimeout(tick, 3000);
+      });
   }
   window.setTimeout(tick, 3000);
 })();

@@ -33,7 +33,8 @@ const enc = encodeURIComponent;
 function completionTable(rows: CompletionRow[], none: string, w: CycleWords, id: string, caption: string) {
   return html`<div class="table-wrap"><table class="stack completion" data-table="${id}"><caption class="muted small">${caption}</caption><thead><tr><th scope="col">${w.board.group}</th><th scope="col">${w.board.done}</th><th scope="col">${w.board.open}</th><th scope="col">${w.board.overdue}</th><th scope="col">${w.board.expired}</th></tr></thead><tbody>
 ${rows.map(
-  (r) => html`<tr data-group="${r.group ?? ''}"><th scope="row">${r.label ?? none}</th><td data-label="${w.board.done}"><progress data-cell="progress" max="${Math.max(1, r.total)}" value="${r.completed}" aria-label="${r.label ?? none}: ${w.board.done}"></progress> <span data-cell="completed">${r.completed} / ${r.total}</span></td><td data-label="${w.board.open}" data-cell="open">${r.open}</td><td data-label="${w.board.overdue}" data-cell="overdue">${r.overdue}</td><td data-label="${w.board.expired}" data-cell="expired">${r.expired}</td></tr>`,
+  (r) =>
+    html`<tr data-group="${r.group ?? ''}"><th scope="row">${r.label ?? none}</th><td data-label="${w.board.done}"><progress data-cell="progress" max="${Math.max(1, r.total)}" value="${r.completed}" aria-label="${r.label ?? none}: ${w.board.done}"></progress> <span data-cell="completed">${r.completed} / ${r.total}</span></td><td data-label="${w.board.open}" data-cell="open">${r.open}</td><td data-label="${w.board.overdue}" data-cell="overdue">${r.overdue}</td><td data-label="${w.board.expired}" data-cell="expired">${r.expired}</td></tr>`,
 )}</tbody></table></div>`;
 }
 
@@ -64,17 +65,20 @@ ${c.workflowError ? html`<p class="banner" role="alert">${w.board.workflowError}
 
 <section aria-labelledby="step-h" id="live" data-live-url="/api/cycles/${enc(key)}/dashboard" data-step="${step ? `${step.kind}:${step.round}` : ''}">
 <h2 id="step-h">${step ? w.board.openStep(kindWord(step.kind), step.round) : w.board.noStep}</h2>
-${step
-  ? html`<p class="stat" data-live="total">${w.board.completed(step.total.completed, step.total.total)}</p><p class="muted small">${w.board.live}</p>
+${
+  step
+    ? html`<p class="stat" data-live="total">${w.board.completed(step.total.completed, step.total.total)}</p><p class="muted small">${w.board.live}</p>
 <h3>${w.board.byDepartment}</h3>${completionTable(step.byDepartment, w.board.noDepartment, w, 'department', w.board.chartLabel(w.board.byDepartment))}
 <h3>${w.board.byManager}</h3>${completionTable(step.byManager.slice(0, MANAGER_ROWS), w.board.noManager, w, 'manager', w.board.chartLabel(w.board.byManager))}`
-  : ''}
+    : ''
+}
 </section>
 
 <section aria-labelledby="od-h"><h2 id="od-h">${w.board.overduePeople}</h2>
-${board.overdue.total === 0
-  ? html`<p class="muted">${w.board.noOverdue}</p>`
-  : html`${board.overdue.total > board.overdue.rows.length ? html`<p class="muted">${w.board.overdueMore(board.overdue.rows.length, board.overdue.total)}</p>` : ''}
+${
+  board.overdue.total === 0
+    ? html`<p class="muted">${w.board.noOverdue}</p>`
+    : html`${board.overdue.total > board.overdue.rows.length ? html`<p class="muted">${w.board.overdueMore(board.overdue.rows.length, board.overdue.total)}</p>` : ''}
 <div class="table-wrap"><table class="stack"><thead><tr><th scope="col">${w.board.person}</th><th scope="col">${w.board.task}</th><th scope="col">${w.board.dueAt}</th><th scope="col">${w.board.actions}</th></tr></thead><tbody>
 ${board.overdue.rows.map(
   (r) => html`<tr><td>${r.name}<br><span class="muted small">${r.email}${r.department ? ` · ${r.department}` : ''}</span></td>
@@ -82,37 +86,56 @@ ${board.overdue.rows.map(
 <td data-label="${w.board.actions}" class="actions"><form method="post" action="/console/cycles/${enc(key)}/tasks/${r.taskId}/remind"><button type="submit" class="secondary">${w.board.remind}</button></form>
 <form method="post" action="/console/cycles/${enc(key)}/tasks/${r.taskId}/extend" class="inline"><div><label for="until-${r.taskId}">${w.board.extendTask}</label><input id="until-${r.taskId}" name="until" type="datetime-local" required></div><button type="submit" class="secondary">${w.board.extend}</button></form>
 <form method="post" action="/console/cycles/${enc(key)}/participants/remove"><input type="hidden" name="email" value="${r.email}"><button type="submit" class="link" data-confirm="${w.board.confirmRemove(r.name)}">${w.board.remove}</button></form></td></tr>`,
-)}</tbody></table></div>`}
+)}</tbody></table></div>`
+}
 </section>
 
-${c.status === 'running' && phase
-  ? html`<section aria-labelledby="ctl-h"><h2 id="ctl-h">${w.board.controls}</h2><p class="inline">
+${
+  c.status === 'running' && phase
+    ? html`<section aria-labelledby="ctl-h"><h2 id="ctl-h">${w.board.controls}</h2><p class="inline">
 <a class="button" href="/console/cycles/${enc(key)}/confirm/advance">${w.board.advance(w.phase[phase])}</a>
 <a class="button" href="/console/cycles/${enc(key)}/confirm/extend">${w.board.extendPhase(w.phase[phase])}</a>
 <a class="button danger" href="/console/cycles/${enc(key)}/confirm/cancel">${w.board.cancel}</a></p></section>`
-  : ''}
+    : ''
+}
 
 <section aria-labelledby="al-h"><h2 id="al-h">${w.board.alignment}</h2>
 <p>${w.board.coverage(`${Math.round(board.alignment.coverage * 100)}%`, board.alignment.linkedToStrategy, board.alignment.objectives)} ${w.board.notApproved(board.alignment.notApproved)}</p>
 <p><a href="/console/cycles/${enc(key)}/alignment">${w.board.tree}</a></p></section>
 
 <section aria-labelledby="cf-h"><h2 id="cf-h">${board.confidence.week ? w.board.confidence(board.confidence.week) : w.board.confidenceTitle}</h2>
-${board.confidence.week
-  ? histogram(board.confidence.counts, board.confidence.counts.map((_, i) => String(i + 1)), w.board.chartLabel(w.board.confidence(board.confidence.week)))
-  : html`<p class="muted">${w.board.noConfidence}</p>`}</section>
+${
+  board.confidence.week
+    ? histogram(
+        board.confidence.counts,
+        board.confidence.counts.map((_, i) => String(i + 1)),
+        w.board.chartLabel(w.board.confidence(board.confidence.week)),
+      )
+    : html`<p class="muted">${w.board.noConfidence}</p>`
+}</section>
 
 <section aria-labelledby="sc-h"><h2 id="sc-h">${w.board.scores}</h2>
-${board.scores.some((n) => n > 0)
-  ? histogram(board.scores, board.scores.map((_, i) => (i / 10).toFixed(1)), w.board.chartLabel(w.board.scores), '#1a7f37')
-  : html`<p class="muted">${w.board.noScores}</p>`}</section>
+${
+  board.scores.some((n) => n > 0)
+    ? histogram(
+        board.scores,
+        board.scores.map((_, i) => (i / 10).toFixed(1)),
+        w.board.chartLabel(w.board.scores),
+        '#1a7f37',
+      )
+    : html`<p class="muted">${w.board.noScores}</p>`
+}</section>
 
 <section aria-labelledby="aw-h"><h2 id="aw-h">${w.board.awards}</h2>
-${board.nominations.length
-  ? html`<div class="table-wrap"><table class="stack"><thead><tr><th scope="col">${w.board.nominee}</th><th scope="col">${w.board.by}</th><th scope="col">${w.board.citation}</th><th scope="col">${w.board.votes}</th></tr></thead><tbody>
+${
+  board.nominations.length
+    ? html`<div class="table-wrap"><table class="stack"><thead><tr><th scope="col">${w.board.nominee}</th><th scope="col">${w.board.by}</th><th scope="col">${w.board.citation}</th><th scope="col">${w.board.votes}</th></tr></thead><tbody>
 ${board.nominations.map(
-  (n) => html`<tr><td>${n.personName ?? `${n.objectiveTitle ?? ''}${n.objectiveOwner ? ` (${n.objectiveOwner})` : ''}`}${n.winner ? html` <span class="tag new">${w.board.winner}</span>` : ''}</td><td data-label="${w.board.by}">${n.nominatorName}</td><td data-label="${w.board.citation}">${n.citation}</td><td data-label="${w.board.votes}">${n.votes}</td></tr>`,
+  (n) =>
+    html`<tr><td>${n.personName ?? `${n.objectiveTitle ?? ''}${n.objectiveOwner ? ` (${n.objectiveOwner})` : ''}`}${n.winner ? html` <span class="tag new">${w.board.winner}</span>` : ''}</td><td data-label="${w.board.by}">${n.nominatorName}</td><td data-label="${w.board.citation}">${n.citation}</td><td data-label="${w.board.votes}">${n.votes}</td></tr>`,
 )}</tbody></table></div>`
-  : html`<p class="muted">${w.board.noNominations}</p>`}</section>
+    : html`<p class="muted">${w.board.noNominations}</p>`
+}</section>
 
 <section aria-labelledby="ex-h"><h2 id="ex-h">${w.board.exports}</h2><ul>${EXPORTS.map(
     (e) => html`<li><a href="/console/cycles/${enc(key)}/exports/${e}.csv" download>${w.board.export[e]}</a></li>`,

@@ -56,11 +56,42 @@ export function consoleCycleRoutes(ctx: ConsoleContext) {
     const w = cycleWordsFor(person.locale);
     const cw = consoleWords(person.locale);
     if (!(error instanceof AppError)) throw error;
-    const status = ({ [ErrorCode.conflict]: 409, [ErrorCode.taskClosed]: 410, [ErrorCode.notFound]: 404, [ErrorCode.validation]: 400, [ErrorCode.unavailable]: 503 } as Record<string, 400 | 404 | 409 | 410 | 503>)[error.code];
+    const status = (
+      {
+        [ErrorCode.conflict]: 409,
+        [ErrorCode.taskClosed]: 410,
+        [ErrorCode.notFound]: 404,
+        [ErrorCode.validation]: 400,
+        [ErrorCode.unavailable]: 503,
+      } as Record<string, 400 | 404 | 409 | 410 | 503>
+    )[error.code];
     if (!status) throw error;
     const message =
-      status === 410 ? w.errors.closed : status === 404 ? cw.notFound : status === 503 ? cw.unavailable : status === 409 ? (error.details as { day?: string } | undefined)?.day ? w.errors.remindedToday : w.errors.phaseMoved : localized(error, person.locale);
-    return respond(c, messagePage({ title: w.confirm.title, locale: person.locale, person, active: 'cycles', heading: w.confirm.title, message, tone: 'error', extra: backLink(key, w.confirm.back) }), status);
+      status === 410
+        ? w.errors.closed
+        : status === 404
+          ? cw.notFound
+          : status === 503
+            ? cw.unavailable
+            : status === 409
+              ? (error.details as { day?: string } | undefined)?.day
+                ? w.errors.remindedToday
+                : w.errors.phaseMoved
+              : localized(error, person.locale);
+    return respond(
+      c,
+      messagePage({
+        title: w.confirm.title,
+        locale: person.locale,
+        person,
+        active: 'cycles',
+        heading: w.confirm.title,
+        message,
+        tone: 'error',
+        extra: backLink(key, w.confirm.back),
+      }),
+      status,
+    );
   };
   /** A refused input: the field's sentence in the person's language where there is one. */
   const localized = (error: AppError, locale: Locale) => {
@@ -76,10 +107,20 @@ export function consoleCycleRoutes(ctx: ConsoleContext) {
     return respond(c, page(c, w.list.title, listBody(await listCycleSummaries(db), personOf(c).locale)));
   });
 
-  const startPage = async (c: Context<ConsoleEnv>, form: StartForm, issues: string[], preview?: Awaited<ReturnType<typeof previewCycle>>, status: 200 | 400 = 200) => {
+  const startPage = async (
+    c: Context<ConsoleEnv>,
+    form: StartForm,
+    issues: string[],
+    preview?: Awaited<ReturnType<typeof previewCycle>>,
+    status: 200 | 400 = 200,
+  ) => {
     const locale = personOf(c).locale;
     const [groups, everyone] = await Promise.all([departments(db), activePersonIds(db)]);
-    return respond(c, page(c, cycleWordsFor(locale).start.title, startPageBody({ locale, form, departments: groups, everyone: everyone.length, issues, preview })), status);
+    return respond(
+      c,
+      page(c, cycleWordsFor(locale).start.title, startPageBody({ locale, form, departments: groups, everyone: everyone.length, issues, preview })),
+      status,
+    );
   };
   app.get('/new', (c) => startPage(c, EMPTY_FORM, []));
   app.post('/new', async (c) => {
@@ -118,7 +159,19 @@ export function consoleCycleRoutes(ctx: ConsoleContext) {
     const done = c.req.query('done');
     return respond(
       c,
-      page(c, board.cycle.title, dashboardBody({ locale: person.locale, board, timeZone: schedule.timeZone ?? 'UTC', plan, workflowUrl: workflowUrl(deps, board.cycle.workflowId), ...(done ? { done } : {}) }), ['cycles-live.js']),
+      page(
+        c,
+        board.cycle.title,
+        dashboardBody({
+          locale: person.locale,
+          board,
+          timeZone: schedule.timeZone ?? 'UTC',
+          plan,
+          workflowUrl: workflowUrl(deps, board.cycle.workflowId),
+          ...(done ? { done } : {}),
+        }),
+        ['cycles-live.js'],
+      ),
     );
   });
 
@@ -134,7 +187,11 @@ export function consoleCycleRoutes(ctx: ConsoleContext) {
     if (!EXPORTS.includes(name)) throw new AppError(ErrorCode.notFound, 'no such export');
     const key = c.req.param('key');
     const row = await requireCycleByKey(db, key);
-    return c.body(await cycleExport(db, row.id, name), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${key}-${name}.csv"`, 'cache-control': 'no-store' });
+    return c.body(await cycleExport(db, row.id, name), 200, {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="${key}-${name}.csv"`,
+      'cache-control': 'no-store',
+    });
   });
 
   app.get('/:key/confirm/:action', async (c) => {
@@ -149,9 +206,29 @@ export function consoleCycleRoutes(ctx: ConsoleContext) {
     if (!phase || view.status !== 'running') return c.redirect(`/console/cycles/${encodeURIComponent(key)}`, 303);
     const row = await requireCycleByKey(db, key);
     const open = await openTaskCountsByKind(db, row.id);
-    const openTasks = action === 'cancel' ? Object.values(open).reduce((a, b) => a + b, 0) : Object.entries(open).reduce((n, [k, v]) => n + (PHASE_OF_KIND[k as TaskKind] === phase ? v : 0), 0);
+    const openTasks =
+      action === 'cancel'
+        ? Object.values(open).reduce((a, b) => a + b, 0)
+        : Object.entries(open).reduce((n, [k, v]) => n + (PHASE_OF_KIND[k as TaskKind] === phase ? v : 0), 0);
     const w = cycleWordsFor(person.locale);
-    return respond(c, page(c, w.confirm.title, confirmBody({ locale: person.locale, key, title: view.title, action, phase, openTasks, participants: view.participantCount, ...(error ? { error } : {}) })), error ? 400 : 200);
+    return respond(
+      c,
+      page(
+        c,
+        w.confirm.title,
+        confirmBody({
+          locale: person.locale,
+          key,
+          title: view.title,
+          action,
+          phase,
+          openTasks,
+          participants: view.participantCount,
+          ...(error ? { error } : {}),
+        }),
+      ),
+      error ? 400 : 200,
+    );
   };
 
   for (const action of CONTROLS) {
@@ -197,7 +274,8 @@ export function consoleCycleRoutes(ctx: ConsoleContext) {
     try {
       const row = await requireCycleByKey(db, key);
       const until = localInstant(String((await c.req.parseBody()).until ?? ''), (row.schedule as unknown as Schedule).timeZone ?? 'UTC');
-      if (!until || Date.parse(until) <= Date.now()) throw new AppError(ErrorCode.validation, w.errors.until, { issues: [{ path: 'until', message: w.errors.until }] });
+      if (!until || Date.parse(until) <= Date.now())
+        throw new AppError(ErrorCode.validation, w.errors.until, { issues: [{ path: 'until', message: w.errors.until }] });
       await extendTask(controlDeps, key, taskIdOf(c.req.param('id')), until, c.var.principal.actor);
     } catch (error) {
       return refused(c, key, error);
@@ -208,7 +286,14 @@ export function consoleCycleRoutes(ctx: ConsoleContext) {
   app.post('/:key/participants/remove', async (c) => {
     const key = c.req.param('key');
     try {
-      await removeParticipant(controlDeps, key, String((await c.req.parseBody()).email ?? '').trim().toLowerCase(), c.var.principal.actor);
+      await removeParticipant(
+        controlDeps,
+        key,
+        String((await c.req.parseBody()).email ?? '')
+          .trim()
+          .toLowerCase(),
+        c.var.principal.actor,
+      );
     } catch (error) {
       return refused(c, key, error);
     }

@@ -12,12 +12,15 @@ const enc = encodeURIComponent;
 export function listBody(cycles: CycleSummary[], locale: Locale) {
   const w = cycleWordsFor(locale);
   return html`${CYCLES_CSS}<h1>${w.list.title}</h1><p><a class="button" href="/console/cycles/new">${w.list.start}</a></p>
-${cycles.length
-  ? html`<div class="table-wrap"><table class="stack"><thead><tr><th scope="col">${w.list.name}</th><th scope="col">${w.list.key}</th><th scope="col">${w.list.dates}</th><th scope="col">${w.list.status}</th><th scope="col">${w.list.participants}</th></tr></thead><tbody>
+${
+  cycles.length
+    ? html`<div class="table-wrap"><table class="stack"><thead><tr><th scope="col">${w.list.name}</th><th scope="col">${w.list.key}</th><th scope="col">${w.list.dates}</th><th scope="col">${w.list.status}</th><th scope="col">${w.list.participants}</th></tr></thead><tbody>
 ${cycles.map(
-  (c) => html`<tr><td><a href="/console/cycles/${enc(c.key)}">${c.title}</a></td><td data-label="${w.list.key}">${c.key}</td><td data-label="${w.list.dates}">${c.startsOn} – ${c.endsOn}</td><td data-label="${w.list.status}">${w.status[c.status] ?? c.status}</td><td data-label="${w.list.participants}">${c.participantCount}</td></tr>`,
+  (c) =>
+    html`<tr><td><a href="/console/cycles/${enc(c.key)}">${c.title}</a></td><td data-label="${w.list.key}">${c.key}</td><td data-label="${w.list.dates}">${c.startsOn} – ${c.endsOn}</td><td data-label="${w.list.status}">${w.status[c.status] ?? c.status}</td><td data-label="${w.list.participants}">${c.participantCount}</td></tr>`,
 )}</tbody></table></div>`
-  : html`<p class="muted">${w.list.none}</p>`}`;
+    : html`<p class="muted">${w.list.none}</p>`
+}`;
 }
 
 export type ControlAction = 'advance' | 'extend' | 'cancel';
@@ -38,7 +41,12 @@ export interface ConfirmData {
 export function confirmBody(d: ConfirmData) {
   const w = cycleWordsFor(d.locale);
   const phase = w.phase[d.phase];
-  const says = d.action === 'advance' ? w.confirm.advance(phase, d.openTasks) : d.action === 'extend' ? w.confirm.extend(phase, d.openTasks) : w.confirm.cancel(d.participants, d.openTasks);
+  const says =
+    d.action === 'advance'
+      ? w.confirm.advance(phase, d.openTasks)
+      : d.action === 'extend'
+        ? w.confirm.extend(phase, d.openTasks)
+        : w.confirm.cancel(d.participants, d.openTasks);
   const heading = d.action === 'advance' ? w.board.advance(phase) : d.action === 'extend' ? w.board.extendPhase(phase) : w.board.cancel;
   return html`${CYCLES_CSS}<h1>${heading}</h1><p class="muted">${d.title}</p>
 ${d.error ? html`<p class="banner" role="alert">${d.error}</p>` : ''}

@@ -147,7 +147,8 @@ ${d.issues.length ? html`<div class="banner" role="alert" id="form-errors"><ul>$
 <label class="check"><input type="radio" name="who" value="all"${f.who === 'all' ? raw(' checked') : ''}> ${w.start.everyone} (${w.start.people(d.everyone)})</label>
 <label class="check"><input type="radio" name="who" value="departments"${f.who === 'departments' ? raw(' checked') : ''}> ${w.start.departments}</label>
 <ul class="choices">${d.departments.map(
-    (dep) => html`<li><label class="check"><input type="checkbox" name="departments" value="${dep.department}"${f.departments.includes(dep.department) ? raw(' checked') : ''}> ${dep.department} (${w.start.people(dep.people)})</label></li>`,
+    (dep) =>
+      html`<li><label class="check"><input type="checkbox" name="departments" value="${dep.department}"${f.departments.includes(dep.department) ? raw(' checked') : ''}> ${dep.department} (${w.start.people(dep.people)})</label></li>`,
   )}</ul>
 </fieldset>
 <p class="inline"><button type="submit" name="do" value="preview" class="secondary">${w.start.preview}</button>
@@ -160,7 +161,7 @@ ${d.preview ? previewSection(d.preview, d.locale, w) : ''}`;
 export function previewSection(p: CyclePreview, locale: Locale, w: CycleWords = cycleWordsFor(locale)) {
   const when = (at: string) => formatDue(at, locale, p.timeZone);
   const now = Date.parse(p.phases[0]?.opensAt ?? new Date().toISOString());
-  const kindWord = (k: string | undefined) => (k ? (w.kind as Record<string, string>)[k] ?? k : '');
+  const kindWord = (k: string | undefined) => (k ? ((w.kind as Record<string, string>)[k] ?? k) : '');
   const what = (e: CyclePreview['events'][number]) =>
     e.type === 'invite'
       ? w.preview.event.invite(kindWord(e.kind))
@@ -175,11 +176,11 @@ export function previewSection(p: CyclePreview, locale: Locale, w: CycleWords = 
 <p class="${p.planningFits ? 'ok' : 'banner'}">${p.planningFits ? w.preview.planningFits : w.preview.planningLate} ${w.preview.audience(p.audience.participants, p.audience.managers)}</p>
 <p>${w.preview.totals(p.totals.certain, p.totals.atMost)}</p>
 ${timeline(
-    p.phases.map((ph) => ({ label: w.phase[ph.phase], start: Date.parse(ph.opensAt), end: Date.parse(ph.dueAt), state: 'pending' as const })),
-    now,
-    w.board.today,
-    w.board.chartLabel(w.board.timeline),
-  )}
+  p.phases.map((ph) => ({ label: w.phase[ph.phase], start: Date.parse(ph.opensAt), end: Date.parse(ph.dueAt), state: 'pending' as const })),
+  now,
+  w.board.today,
+  w.board.chartLabel(w.board.timeline),
+)}
 <h3>${w.preview.phases}</h3>
 <div class="table-wrap"><table class="stack"><thead><tr><th scope="col">${w.preview.phases}</th><th scope="col">${w.preview.opens}</th><th scope="col">${w.preview.due}</th></tr></thead><tbody>
 ${p.phases.map((ph) => html`<tr><td>${w.phase[ph.phase]}</td><td data-label="${w.preview.opens}">${when(ph.opensAt)}</td><td data-label="${w.preview.due}">${when(ph.dueAt)}</td></tr>`)}
