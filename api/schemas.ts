@@ -46,13 +46,10 @@ export const outboxHealthSchema = z
   .object({
     queued: z.number().int().openapi({ description: 'Emails waiting to be sent (after a failed attempt or not yet tried)' }),
     failed: z.number().int().openapi({ description: 'Emails the SMTP server refused for good (see /api/admin/stalled)' }),
-    lastError: z
-      .string()
-      .nullable()
-      .openapi({
-        description: 'What the SMTP server (or the connection) said at the most recent failed attempt of a waiting or refused email',
-        example: 'EENVELOPE 421 Service not available',
-      }),
+    lastError: z.string().nullable().openapi({
+      description: 'What the SMTP server (or the connection) said at the most recent failed attempt of a waiting or refused email',
+      example: 'EENVELOPE 421 Service not available',
+    }),
     lastAttemptAt: z.string().nullable().openapi({ description: 'When that attempt was made' }),
   })
   .openapi('OutboxHealth');

@@ -142,18 +142,16 @@ async function seedObjectives(db: Kysely<DB>, cycleId: number, only?: { limit: n
       const rows = await tx
         .insertInto('objectives')
         .values(
-          owners
-            .slice(i, i + INSERT_CHUNK)
-            .map((owner) => ({
-              cycle_id: cycleId,
-              owner_id: owner,
-              task_id: null,
-              position: 0,
-              title: SEED.title,
-              parent_objective_id: null,
-              status: 'approved',
-              round: 1,
-            })),
+          owners.slice(i, i + INSERT_CHUNK).map((owner) => ({
+            cycle_id: cycleId,
+            owner_id: owner,
+            task_id: null,
+            position: 0,
+            title: SEED.title,
+            parent_objective_id: null,
+            status: 'approved',
+            round: 1,
+          })),
         )
         .returning('id')
         .execute();

@@ -13,11 +13,13 @@ export function mondayOf(at: Date, timeZone: string): string {
   return day.toISOString().slice(0, 10);
 }
 
-/** The instant when the wall clock in `timeZone` shows `date` (YYYY-MM-DD) at `hour`:00. */
-export function zonedTime(date: string, hour: number, timeZone: string): Date {
-  const guess = new Date(`${date}T${String(hour).padStart(2, '0')}:00:00Z`);
-  const shown = new Date(
-    new Intl.DateTimeFormat('sv-SE', {
+const wallClocks = new Map<string, Intl.DateTimeFormat>();
+
+/** What the wall clock in `timeZone` shows at `at`: "2027-01-04 10:00:00". */
+export function wallClock(at: Date, timeZone: string): string {
+  let format = wallClocks.get(timeZone);
+  if (!format) {
+    const options = {
       timeZone,
       year: 'numeric',
       month: '2-digit',
@@ -26,10 +28,17 @@ export function zonedTime(date: string, hour: number, timeZone: string): Date {
       minute: '2-digit',
       second: '2-digit',
       hourCycle: 'h23',
-    })
-      .format(guess)
-      .replace(' ', 'T') + 'Z',
-  );
+    } as const;
+    format = new Intl.DateTimeFormat('sv-SE', options);
+    wallClocks.set(timeZone, format);
+  }
+  return format.format(at);
+}
+
+/** The instant when the wall clock in `timeZone` shows `date` (YYYY-MM-DD) at `hour`:00. */
+export function zonedTime(date: string, hour: number, timeZone: string): Date {
+  const guess = new Date(`${date}T${String(hour).padStart(2, '0')}:00:00Z`);
+  const shown = new Date(wallClock(guess, timeZone).replace(' ', 'T') + 'Z');
   return new Date(guess.getTime() - (shown.getTime() - guess.getTime()));
 }
 

@@ -10,7 +10,7 @@ import type { Context } from 'hono';
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import { hostCheck } from '../api/host-check';
-import { isTimeZone } from '../contract';
+import { isTimeZone, wallClock } from '../contract';
 import type { CaughtMessage, MailCatcher } from './catcher';
 
 export interface MailboxRouterOptions {
@@ -63,26 +63,10 @@ function normalizeBasePath(basePath: string | undefined): string {
   return trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
 }
 
-const wallClocks = new Map<string, Intl.DateTimeFormat>();
-
 /** 2024-05-01 12:34:56 UTC, or in the recipient's zone: 2024-05-01 20:34:56 Asia/Shanghai */
 function formatTime(iso: string, zone?: string): string {
   const timeZone = zone && isTimeZone(zone) ? zone : 'UTC';
-  let format = wallClocks.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('sv-SE', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    });
-    wallClocks.set(timeZone, format);
-  }
-  return `${format.format(new Date(iso))} ${timeZone}`;
+  return `${wallClock(new Date(iso), timeZone)} ${timeZone}`;
 }
 
 /** The first recipient's address (the one a task email is for). */

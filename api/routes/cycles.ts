@@ -92,13 +92,10 @@ const controlResultSchema = z.object({
 const phaseBody = z.object({ phase: z.enum(PHASES) });
 const advanceBody = phaseBody
   .extend({
-    scope: z
-      .enum(['phase', 'week'])
-      .default('phase')
-      .meta({
-        description:
-          '"phase" (default): close the whole phase now and move on. "week": only for checkins — end the open check-in week; the next week opens on its day.',
-      }),
+    scope: z.enum(['phase', 'week']).default('phase').meta({
+      description:
+        '"phase" (default): close the whole phase now and move on. "week": only for checkins — end the open check-in week; the next week opens on its day.',
+    }),
   })
   .refine((b) => b.scope === 'phase' || b.phase === 'checkins', {
     path: ['scope'],

@@ -6,6 +6,7 @@ import { createTransport } from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startMailCatcher, type MailCatcher } from '../../mail/catcher';
 import { createMailboxRouter } from '../../mail/mailbox-routes';
+import { wallClock } from '../../contract';
 
 const open: MailCatcher[] = [];
 const tempDirs: string[] = [];
@@ -285,17 +286,7 @@ describe('mailbox router', () => {
     await t.sendMail({ from: 'a@example.com', to: 'wang@example.com', subject: 'to Wang', text: 'x' });
     await t.sendMail({ from: 'a@example.com', to: 'eva@example.com', subject: 'to Eva', text: 'x' });
     const [toWang, toEva] = catcher.messages();
-    const wall = (iso: string, timeZone: string) =>
-      new Intl.DateTimeFormat('sv-SE', {
-        timeZone,
-        year: 'numeric',
-        month: '2-digit',
-        day: '2-digit',
-        hour: '2-digit',
-        minute: '2-digit',
-        second: '2-digit',
-        hourCycle: 'h23',
-      }).format(new Date(iso));
+    const wall = (iso: string, timeZone: string) => wallClock(new Date(iso), timeZone);
     const list = await (await app.request('/dev/mailbox')).text();
     expect(list).toContain(`${wall(toWang!.receivedAt, 'Asia/Shanghai')} Asia/Shanghai`);
     expect(list).toContain(`${wall(toEva!.receivedAt, 'UTC')} UTC`);
