@@ -74,10 +74,13 @@ export function notFoundOrNotAllowed(routes: () => readonly { method: string; pa
   const methodsFor = (path: string): string[] => {
     if (!router) {
       router = new LinearRouter<string>();
-      for (const r of routes()) if (r.method !== 'ALL') router.add('ALL', r.path, r.method.toUpperCase());
+      for (const r of routes()) if (r.method !== 'ALL') router.add('ALL', r.path, `${r.method.toUpperCase()} ${r.path}`);
     }
     const found = new Set<string>();
-    for (const [method] of router.match('ALL', path)[0] as [string, unknown][]) {
+    const matches = (router.match('ALL', path)[0] as [string, unknown][]).map(([value]) => value.split(' ') as [string, string]);
+    // A path spelled out (/api/cycles/preview) is not also the parameterised one (/api/cycles/:key).
+    const exact = matches.filter(([, routePath]) => routePath === path);
+    for (const [method] of exact.length ? exact : matches) {
       found.add(method);
       for (const extra of IMPLICIT[method] ?? []) found.add(extra);
     }

@@ -78,6 +78,7 @@ export const startCycleSchema = z
     schedule: scheduleSchema.default(scheduleSchema.parse({})),
   })
   .refine((c) => c.endsOn > c.startsOn, { path: ['endsOn'], message: 'must be after startsOn' })
+  .refine((c) => Date.parse(c.endsOn) - Date.parse(c.startsOn) <= 400 * 86_400_000, { path: ['endsOn'], message: 'a cycle lasts at most 400 days' })
   .superRefine((c, ctx) => {
     for (const issue of scheduleIssues(c.schedule)) ctx.addIssue({ ...issue });
   })

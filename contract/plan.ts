@@ -228,7 +228,13 @@ export interface PlanIssue {
 /** Rules of the schedule alone: a check-in window may not be longer than the time between check-ins. */
 export function scheduleIssues(schedule: Schedule): PlanIssue[] {
   const limit = schedule.checkIns.every ?? '7d';
-  if (durationToMs(schedule.checkIns.window) <= durationToMs(limit)) return [];
+  let fits: boolean;
+  try {
+    fits = durationToMs(schedule.checkIns.window) <= durationToMs(limit);
+  } catch {
+    return []; // a duration that does not parse is the field's own error
+  }
+  if (fits) return [];
   const message = `must not be longer than the time between two check-ins (${schedule.checkIns.every ? `checkIns.every, ${limit}` : 'a week'})`;
   return [{ code: 'custom', path: ['schedule', 'checkIns', 'window'], message, params: { code: 'schedule.window-too-long', limit } }];
 }
