@@ -119,6 +119,36 @@ export interface SetTaskDueInput {
 
 const INSERT_CHUNK = 1_000;
 
+type LockedTask = NonNullable<Awaited<ReturnType<typeof lockTaskForCompletion>>>;
+
+/** The task as the kinds' handlers see it. */
+function refOf(task: LockedTask): TaskRef {
+  return {
+    id: task.id,
+    kind: task.kind,
+    cycleId: task.cycle_id,
+    personId: task.person_id,
+    ownerEmail: task.email,
+    subjectPersonId: task.subject_person_id,
+    round: task.round,
+  };
+}
+
+/** The handler writes the submission; a rule it refuses is a validation failure naming the fields. */
+async function recordWith(
+  tx: Transaction<DB>,
+  handler: KindHandler<TaskKind>,
+  ref: TaskRef,
+  submission: Parameters<KindHandler<TaskKind>['record']>[2],
+): Promise<RecordOutcome> {
+  try {
+    return await handler.record(tx, ref, submission);
+  } catch (error) {
+    if (error instanceof SubmissionRejected) throw businessFailure(ErrorCode.validation, 'the submission is not valid', error.issues);
+    throw error;
+  }
+}
+
 export function createTaskActivities(deps: ActivityDeps) {
   const { db, tokenSecret, mailer } = deps;
 
@@ -246,22 +276,8 @@ export function createTaskActivities(deps: ActivityDeps) {
         return { completedAt: new Date(task.completed_at).toISOString(), outcome: (task.result as { outcome?: RecordOutcome } | null)?.outcome ?? {} };
       }
       if (task.status !== 'open') throw businessFailure(ErrorCode.taskClosed, `task ${input.taskId} is ${task.status}`);
-      const ref: TaskRef = {
-        id: task.id,
-        kind: task.kind,
-        cycleId: task.cycle_id,
-        personId: task.person_id,
-        ownerEmail: task.email,
-        subjectPersonId: task.subject_person_id,
-        round: task.round,
-      };
-      let outcome: RecordOutcome;
-      try {
-        outcome = await handler.record(tx, ref, input.submission);
-      } catch (error) {
-        if (error instanceof SubmissionRejected) throw businessFailure(ErrorCode.validation, 'the submission is not valid', error.issues);
-        throw error;
-      }
+      const ref = refOf(task);
+      const outcome = await recordWith(tx, handler, ref, input.submission);
       const notices = (await handler.notices?.(tx, ref, input.submission)) ?? [];
       const queued = await queueNotices(tx, ref, notices, mailer.from, task.workflow_id);
       const completedAt = await markTaskCompleted(tx, task.id, {
@@ -286,29 +302,15 @@ export function createTaskActivities(deps: ActivityDeps) {
    */
   async function correctOne(
     tx: Transaction<DB>,
-    task: NonNullable<Awaited<ReturnType<typeof lockTaskForCompletion>>>,
+    task: LockedTask,
     handler: KindHandler<TaskKind>,
     input: RecordSubmissionInput,
   ): Promise<RecordSubmissionResult> {
     if (task.status !== 'completed' || !task.completed_at || !handler.undo)
       throw businessFailure(ErrorCode.taskClosed, `task ${input.taskId} cannot be corrected`);
-    const ref: TaskRef = {
-      id: task.id,
-      kind: task.kind,
-      cycleId: task.cycle_id,
-      personId: task.person_id,
-      ownerEmail: task.email,
-      subjectPersonId: task.subject_person_id,
-      round: task.round,
-    };
+    const ref = refOf(task);
     await handler.undo(tx, ref);
-    let outcome: RecordOutcome;
-    try {
-      outcome = await handler.record(tx, ref, input.submission);
-    } catch (error) {
-      if (error instanceof SubmissionRejected) throw businessFailure(ErrorCode.validation, 'the submission is not valid', error.issues);
-      throw error;
-    }
+    const outcome = await recordWith(tx, handler, ref, input.submission);
     await tx
       .updateTable('tasks')
       .set({ result: JSON.stringify({ submission: input.submission, outcome }) })
