@@ -8,7 +8,7 @@
  */
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
-import { ErrorCode, type Locale, type Schedule, type StepPolicy } from '../contract';
+import { ErrorCode, type Locale, type Schedule, type StepPolicy, personTimeZone } from '../contract';
 import { emailRow } from '../activities/outbox';
 import type { EmailData } from '../mail/templates/data';
 import { writeAudit } from '../db/audit';
@@ -34,8 +34,19 @@ export interface RemindResult {
   day: string;
 }
 
-/** Sends the owner of an open task a personal reminder; 409 when one went out today already. */
-export async function remindNow(deps: ReminderDeps, cycleKey: string, taskId: number, actor: string, now = new Date()): Promise<RemindResult> {
+/**
+ * Sends the owner of an open task a personal reminder; 409 when one went out today already.
+ * `remindedBy` (the signed-in person's name) is named in the email; a key's reminder names nobody.
+ * The due time is in the owner's time zone; the "one a day" day is the cycle's.
+ */
+export async function remindNow(
+  deps: ReminderDeps,
+  cycleKey: string,
+  taskId: number,
+  actor: string,
+  remindedBy?: string,
+  now = new Date(),
+): Promise<RemindResult> {
   const cycle = await requireCycleByKey(deps.db, cycleKey);
   const task = await taskForReminder(deps.db, cycle.id, taskId);
   if (!task) throw new AppError(ErrorCode.notFound, `no task ${taskId} in cycle ${cycleKey}`);
@@ -49,12 +60,13 @@ export async function remindNow(deps: ReminderDeps, cycleKey: string, taskId: nu
     locale: (task.locale === 'zh-CN' ? 'zh-CN' : 'en') as Locale,
     personName: task.name,
     cycleTitle: task.title,
-    timeZone,
+    timeZone: personTimeZone(task.time_zone, timeZone),
     taskKind: task.kind,
     dueAt: new Date(task.due_at).toISOString(),
     round: task.round,
     reminderNo: 0,
     ...(task.subjectName ? { subjectName: task.subjectName } : {}),
+    ...(remindedBy ? { remindedBy } : {}),
   };
   const inserted = await deps.db.transaction().execute(async (tx) => {
     const row = await tx

@@ -247,6 +247,7 @@ export async function taskForReminder(db: Db, cycleId: number, taskId: number) {
       'p.name',
       'p.email',
       'p.locale',
+      'p.time_zone',
       'c.title',
       'c.schedule',
       's.name as subjectName',

@@ -26,6 +26,8 @@ export interface MailWords {
   tasksTogetherBody(count: number): string;
   inviteSubject(title: string, action: string, due: string): string;
   reminderSubject(title: string, action: string, due: string): string;
+  /** The line of a reminder someone sent by hand (HR's "remind now"): who asked. */
+  remindedBy(name: string): string;
   due: string;
   commentFrom: string;
   open: string;
@@ -87,6 +89,7 @@ const en: MailWords = {
   tasksTogetherBody: (count) => `You have ${count} tasks of the same kind; each has its own link:`,
   inviteSubject: (title, action, due) => `${title}: ${action} by ${due}`,
   reminderSubject: (title, action, due) => `Reminder — ${title}: ${action} by ${due}`,
+  remindedBy: (name) => `${name} asked us to remind you of this task personally.`,
   due: 'Due',
   commentFrom: 'Comment from your reviewer',
   open: 'Open your task',
@@ -163,6 +166,7 @@ const zh: MailWords = {
   tasksTogetherBody: (count) => `你有 ${count} 项同类任务，每项都有自己的链接：`,
   inviteSubject: (title, action, due) => `${title}：请在 ${due}前${action}`,
   reminderSubject: (title, action, due) => `提醒 — ${title}：请在 ${due}前${action}`,
+  remindedBy: (name) => `${name} 特意请我们提醒你完成这项任务。`,
   due: '截止时间',
   commentFrom: '审核人的意见',
   open: '打开任务',

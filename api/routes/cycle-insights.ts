@@ -209,6 +209,7 @@ export function cycleInsightRoutes(deps: ApiDeps, auth: ReturnType<typeof create
       key,
       id,
       c.get('principal').actor,
+      c.get('principal').person?.name,
     );
     return c.json(result, 202);
   });

@@ -115,7 +115,10 @@ function taskEmail(
   // The invite of a later round says what changed (a reminder keeps its own "Reminder —").
   const again = kind === 'task-invite' && d.round > 1 ? kindModule(d.taskKind).laterRounds : undefined;
   const subject = again ? w.againSubject(again, plain) : plain;
-  const blocks: Block[] = [{ p: w.hello(d.personName) }, { p: kw.intro(d.cycleTitle, subjectName, d.round) }, { strong: w.due, value: due }];
+  const blocks: Block[] = [{ p: w.hello(d.personName) }];
+  const remindedBy = 'remindedBy' in d ? d.remindedBy : undefined;
+  if (remindedBy) blocks.push({ p: w.remindedBy(remindedBy) });
+  blocks.push({ p: kw.intro(d.cycleTitle, subjectName, d.round) }, { strong: w.due, value: due });
   const comment = 'comment' in d ? d.comment : undefined;
   if (comment) blocks.push({ strong: w.commentFrom, value: comment });
   blocks.push(...whatIsThere(w, d.taskKind, extras), ...howToComplete(w, d.locale, d.taskKind, link, extras));

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestStack, poll, startTestStack } from '../support/stack';
 import { consoleFetch, signInAs } from '../support/console';
 import { openTask, submit } from '../support/tasks';
+import { formatDue } from '../../mail/templates/format';
 
 type Json = Record<string, any>;
 const ORG = [
@@ -16,7 +17,7 @@ const ORG = [
   { email: 'mgr@d.example', name: 'Mia Manager', department: 'Eng' },
   { email: 'a@d.example', name: 'Ari', managerEmail: 'mgr@d.example', department: 'Eng' },
   { email: 'b@d.example', name: 'Bea', managerEmail: 'mgr@d.example', department: 'Eng', locale: 'zh-CN' },
-  { email: 'c@d.example', name: 'Cai', managerEmail: 'hr@d.example', department: 'Sales' },
+  { email: 'c@d.example', name: 'Cai', managerEmail: 'hr@d.example', department: 'Sales', timeZone: 'Asia/Shanghai' },
 ];
 // Drafts are due at once (overdue), expire much later: the dashboard has overdue people to show.
 const schedule = { drafting: '3s', managerLead: '1s', reminders: [], escalations: [], expireAfter: '600s' };
@@ -118,6 +119,21 @@ describe('the cycle dashboard API', () => {
       .executeTakeFirstOrThrow();
     expect((await t.api(`/api/cycles/live/tasks/${done.id}/remind`, { method: 'POST' })).status).toBe(410);
     expect((await t.api(`/api/cycles/live/tasks/999999/remind`, { method: 'POST' })).status).toBe(404);
+  });
+
+  it("names the HR person who sent a reminder by hand, with the due time in the recipient's own time zone", async () => {
+    const task = await openTask(t, 'live', 'c@d.example', 'draft');
+    const row = await t.stack.database.db.selectFrom('tasks').select('due_at').where('id', '=', task.id).executeTakeFirstOrThrow();
+    const hr = await signInAs(t, 'hr@d.example');
+    const before = t.mail.messages().length;
+    const res = await consoleFetch(t, hr, `/api/cycles/live/tasks/${task.id}/remind`, { method: 'POST' });
+    expect(res.status).toBe(202);
+    const mail = await t.mail.waitFor((all) => all.slice(before).some((m) => m.envelopeTo[0] === 'c@d.example'), 20_000);
+    const text = mail.slice(before).find((m) => m.envelopeTo[0] === 'c@d.example')!.text;
+    expect(text).toContain('Hana HR asked us to remind you of this task personally.');
+    // Cai works from Shanghai; the cycle runs on UTC.
+    expect(text).toContain(formatDue(new Date(row.due_at).toISOString(), 'en', 'Asia/Shanghai'));
+    expect(text).not.toContain(formatDue(new Date(row.due_at).toISOString(), 'en', 'UTC'));
   });
 
   it('exports CSV with formula cells neutralised, and the alignment tree marks the unaligned', async () => {

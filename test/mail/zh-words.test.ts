@@ -69,6 +69,7 @@ function everyEmail(): [string, OutboxKind, OutboxData[OutboxKind], string | und
       all.push([`invite ${taskKind} ${round}`, 'task-invite', t, LINK]);
       all.push([`invite ${taskKind} ${round} comment`, 'task-invite', { ...t, comment: '请把关键结果二改成可衡量的' }, LINK]);
       all.push([`reminder ${taskKind} ${round}`, 'task-reminder', { ...t, reminderNo: 0 }, LINK]);
+      all.push([`reminder ${taskKind} ${round} by hand`, 'task-reminder', { ...t, reminderNo: 0, remindedBy: '张伟' }, LINK]);
       for (const level of ['manager', 'hr'] as const) {
         all.push([
           `escalation ${taskKind} ${round} ${level}`,

@@ -261,7 +261,13 @@ export function consoleCycleRoutes(ctx: ConsoleContext) {
   app.post('/:key/tasks/:id/remind', async (c) => {
     const key = c.req.param('key');
     try {
-      await remindNow({ ...cycleDeps, mailFrom: deps.mailFrom ?? 'OKR <okr@localhost>' }, key, taskIdOf(c.req.param('id')), c.var.principal.actor);
+      await remindNow(
+        { ...cycleDeps, mailFrom: deps.mailFrom ?? 'OKR <okr@localhost>' },
+        key,
+        taskIdOf(c.req.param('id')),
+        c.var.principal.actor,
+        c.var.principal.person?.name,
+      );
     } catch (error) {
       return refused(c, key, error);
     }
