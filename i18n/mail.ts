@@ -166,7 +166,7 @@ const zh: MailWords = {
   tasksTogetherBody: (count) => `你有 ${count} 项同类任务，每项都有自己的链接：`,
   inviteSubject: (title, action, due) => `${title}：请在 ${due}前${action}`,
   reminderSubject: (title, action, due) => `提醒 — ${title}：请在 ${due}前${action}`,
-  remindedBy: (name) => `${name} 特意请我们提醒你完成这项任务。`,
+  remindedBy: (name) => `${name}特意请我们提醒你完成这项任务。`,
   due: '截止时间',
   commentFrom: '审核人的意见',
   open: '打开任务',
