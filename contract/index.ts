@@ -7,6 +7,7 @@ export * from './ids';
 export * from './messages';
 export * from './people';
 export * from './plan';
+export * from './plan-steps';
 export * from './records';
 export * from './tasks';
 export * from './text';

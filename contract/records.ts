@@ -15,6 +15,10 @@ export type EmailStatus = (typeof EMAIL_STATUSES)[number];
 export const OBJECTIVE_STATUSES = ['draft', 'approved', 'changes-requested', 'superseded'] as const;
 export type ObjectiveStatus = (typeof OBJECTIVE_STATUSES)[number];
 
+/** Where a participant who is not approved stands: no objective yet, or the status of their furthest-behind objective. */
+export const NOT_APPROVED_STATUSES = ['no-draft', 'draft', 'changes-requested'] as const satisfies readonly ('no-draft' | ObjectiveStatus)[];
+export type NotApprovedStatus = (typeof NOT_APPROVED_STATUSES)[number];
+
 /** stalled → retried | skipped (an operator) | auto-retried (the workflow's own retry). */
 export const STALL_STATUSES = ['stalled', 'retried', 'skipped', 'auto-retried'] as const;
 export type StallStatus = (typeof STALL_STATUSES)[number];

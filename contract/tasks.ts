@@ -42,6 +42,13 @@ export const PHASE_OF_KIND: Record<TaskKind, Phase> = {
   finalize: 'awards',
 };
 
+/** What each review kind decides on: an executive's strategy, a participant's draft. */
+export const REVIEW_OF = { 'strategy-review': 'strategy', review: 'draft' } as const satisfies Partial<Record<TaskKind, TaskKind>>;
+export type ReviewKind = keyof typeof REVIEW_OF;
+export type ReviewedKind = (typeof REVIEW_OF)[ReviewKind];
+/** The review kind that decides on each reviewed kind. */
+export const REVIEWED_BY = { strategy: 'strategy-review', draft: 'review' } as const satisfies { [K in ReviewedKind]: ReviewKind };
+
 /** Kinds whose task is about another person (the one reviewed or calibrated). */
 export const KINDS_WITH_SUBJECT: readonly TaskKind[] = ['strategy-review', 'review', 'calibrate'];
 

@@ -7,16 +7,17 @@
  */
 import { type Kysely, sql } from 'kysely';
 import {
-  type AwardsStep,
   type CyclePlan,
   type FieldIssue,
   type Phase,
   type Schedule,
+  type StepAudience,
   type StartCycleInput,
   type TaskEvents,
   type TaskKind,
   fitIssues,
   planCycle,
+  planSteps,
   taskEvents,
   taskPolicy,
   toFieldIssues,
@@ -83,38 +84,26 @@ export function dayIn(at: string, timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(at));
 }
 
-/** The steps each phase opens, with their dates, their due events and how many people get each. */
+/** The steps each phase opens (the contract's `planSteps`), with their due events and how many people get each. */
 function stepsOf(plan: CyclePlan, schedule: Schedule, a: PreviewAudience): Step[] {
   const policy = taskPolicy(schedule);
-  const steps: Step[] = [];
-  const add = (phase: Phase, kind: TaskKind, opensAt: string, dueAt: string, recipients: number, extra: { week?: number; events?: TaskEvents } = {}) => {
-    if (recipients > 0)
-      steps.push({
-        phase,
-        kind,
-        opensAt,
-        dueAt,
-        recipients,
-        events: extra.events ?? taskEvents(Date.parse(dueAt), policy, Date.parse(opensAt)),
-        ...(extra.week ? { week: extra.week } : {}),
-      });
-  };
-  const phase = (p: Phase) => plan.phases.find((x) => x.phase === p)!;
-  const strategy = phase('strategy');
-  add('strategy', 'strategy', strategy.opensAt, strategy.dueAt, a.executives);
-  const drafting = phase('drafting');
-  const early = drafting.managerDueAt ? a.managers : 0;
-  if (drafting.managerDueAt) add('drafting', 'draft', drafting.opensAt, drafting.managerDueAt, early);
-  add('drafting', 'draft', drafting.opensAt, drafting.dueAt, a.participants - early);
-  const review = phase('review');
-  add('review', 'review', review.opensAt, review.dueAt, a.participants);
-  for (const w of plan.checkinWeeks) add('checkins', 'checkin', w.opensAt, w.dueAt, a.participants, { week: w.week, events: w.events });
-  add('scoring', 'self-score', plan.scoring.opensAt, plan.scoring.selfScoreDueAt, a.participants);
-  // Calibrations open as self-scores arrive; at the latest when self-scores are due.
-  add('scoring', 'calibrate', plan.scoring.selfScoreDueAt, plan.scoring.dueAt, a.participants);
-  const recipients: Record<AwardsStep, number> = { nominate: a.nominators, vote: a.voters, finalize: 1 };
-  for (const s of plan.awards.steps) add('awards', s.step, s.opensAt, s.dueAt, recipients[s.step]);
-  return steps;
+  const early = plan.phases.some((p) => p.managerDueAt) ? a.managers : 0;
+  const count: Record<StepAudience, number> = { ...a, nonManagers: a.participants - early, hr: 1 };
+  return planSteps(plan).flatMap((s) =>
+    count[s.audience] > 0
+      ? [
+          {
+            phase: s.phase,
+            kind: s.kind,
+            opensAt: s.opensAt,
+            dueAt: s.dueAt,
+            recipients: count[s.audience],
+            events: s.events ?? taskEvents(Date.parse(s.dueAt), policy, Date.parse(s.opensAt)),
+            ...(s.week ? { week: s.week } : {}),
+          },
+        ]
+      : [],
+  );
 }
 
 /** The preview from a plan and the audience (pure). */

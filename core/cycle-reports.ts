@@ -1,17 +1,12 @@
 /** What HR reads about a cycle's content: alignment coverage, who is not approved, scores. */
 import { type Kysely, sql } from 'kysely';
-import type { ObjectiveStatus } from '../contract';
+import { NOT_APPROVED_STATUSES, type NotApprovedStatus, type ObjectiveStatus } from '../contract';
 import { currentObjectives, isCurrentObjective } from '../db/objectives';
 import type { DB } from '../db/schema';
 
-/** Where a participant who is not approved stands: no objective yet, or the contract's status of the furthest-behind one. */
-export const NOT_APPROVED_STATUSES = ['no-draft', 'draft', 'changes-requested'] as const satisfies readonly ('no-draft' | ObjectiveStatus)[];
-export type NotApprovedStatus = (typeof NOT_APPROVED_STATUSES)[number];
 // The contract's statuses this report reads (typed by ObjectiveStatus: a renamed status fails to compile).
 const APPROVED: ObjectiveStatus = 'approved';
-const CHANGES_REQUESTED = 'changes-requested' satisfies ObjectiveStatus & NotApprovedStatus;
-const DRAFT = 'draft' satisfies ObjectiveStatus & NotApprovedStatus;
-const NO_DRAFT = 'no-draft' satisfies NotApprovedStatus;
+const [NO_DRAFT, DRAFT, CHANGES_REQUESTED] = NOT_APPROVED_STATUSES;
 
 export interface AlignmentReport {
   /** Share (0–1) of participants' current objectives whose parent chain reaches a company objective. */

@@ -3,7 +3,7 @@
  * dashboard, the alignment tree, the confirmations) in every supported language. English is the
  * reference; the other languages are typed against it, and test/kinds/i18n.test.ts compares shapes.
  */
-import type { Locale, Phase, TaskKind } from '../contract';
+import type { Locale, Phase } from '../contract';
 
 const en = {
   list: {
@@ -25,18 +25,6 @@ const en = {
     scoring: 'Scoring',
     awards: 'Awards',
   } satisfies Record<Phase, string>,
-  kind: {
-    strategy: 'strategy draft',
-    'strategy-review': 'strategy review',
-    draft: 'OKR draft',
-    review: 'OKR review',
-    checkin: 'check-in',
-    'self-score': 'self-score',
-    calibrate: 'calibration',
-    nominate: 'nominations',
-    vote: 'votes',
-    finalize: 'final choice',
-  } satisfies Record<TaskKind, string>,
   start: {
     title: 'Start a cycle',
     intro: 'Set the dates and the schedule, preview the whole cycle, then start it. The preview writes nothing and sends nothing.',
@@ -191,18 +179,6 @@ const zh: CycleWords = {
   list: { title: '周期', start: '发起周期', none: '尚未发起任何周期。', key: '标识', name: '标题', dates: '日期', status: '状态', participants: '参与人数' },
   status: { running: '进行中', completed: '已完成', cancelled: '已取消' },
   phase: { strategy: '战略制定', drafting: '起草 OKR', review: '对齐审核', checkins: '每周进展', scoring: '评分', awards: '评奖' },
-  kind: {
-    strategy: '战略草稿',
-    'strategy-review': '战略审核',
-    draft: 'OKR 草稿',
-    review: 'OKR 审核',
-    checkin: '周进展',
-    'self-score': '自评',
-    calibrate: '校准',
-    nominate: '提名',
-    vote: '投票',
-    finalize: '最终评定',
-  },
   start: {
     title: '发起周期',
     intro: '设置日期和日程，预览整个周期，然后发起。预览不写入任何数据，也不发送任何邮件。',

@@ -25,6 +25,8 @@ export interface KindMailWords {
 }
 
 export interface KindWords {
+  /** The kind's name in lists: the console's timeline, dashboard and preview ("OKR review"). */
+  label: string;
   page: KindPageWords;
   mail: KindMailWords;
 }

@@ -3,7 +3,7 @@
  * `kinds[task.kind]` for the kind's schema, handler, form, recipients, email and reply grammar.
  */
 import type { Kysely } from 'kysely';
-import type { TaskKind } from '../contract';
+import type { Locale, TaskKind } from '../contract';
 import type { DB } from '../db/schema';
 import { finalizeKind, nominateKind, voteKind } from './awards';
 import { checkinKind } from './checkin';
@@ -13,22 +13,34 @@ import { reviewKind, strategyReviewKind } from './review';
 import { calibrateKind, selfScoreKind } from './score';
 import type { KindHandlers, TaskRef } from './types';
 
-export const kinds: { [K in TaskKind]: KindModule<K> } = {
-  strategy: strategyKind,
-  'strategy-review': strategyReviewKind,
-  draft: draftKind,
-  review: reviewKind,
-  checkin: checkinKind,
-  'self-score': selfScoreKind,
-  calibrate: calibrateKind,
-  nominate: nominateKind,
-  vote: voteKind,
-  finalize: finalizeKind,
-};
+const MODULES = [
+  strategyKind,
+  strategyReviewKind,
+  draftKind,
+  reviewKind,
+  checkinKind,
+  selfScoreKind,
+  calibrateKind,
+  nominateKind,
+  voteKind,
+  finalizeKind,
+] as const;
+
+type Missing = Exclude<TaskKind, (typeof MODULES)[number]['kind']>;
+/** A kind without a module is a compile error here, naming the kind. */
+const everyKindHasAModule: [Missing] extends [never] ? true : Missing = true;
+void everyKindHasAModule;
+
+export const kinds = Object.fromEntries(MODULES.map((m) => [m.kind, m])) as { [K in TaskKind]: KindModule<K> };
 
 /** The kind's module, for a kind known only at run time. */
 export function kindModule(kind: TaskKind): KindModule {
   return kinds[kind] as unknown as KindModule;
+}
+
+/** The kind's name in lists (console timelines, dashboards, previews), in the person's language. */
+export function kindLabel(kind: TaskKind, locale: Locale): string {
+  return kindModule(kind).words[locale].label;
 }
 
 /** Each kind's database handler (context + record). */

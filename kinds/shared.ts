@@ -1,6 +1,6 @@
 /** What several kinds of task read: key results, objectives under review, names, earlier submissions. */
 import { type Kysely, sql } from 'kysely';
-import type { FieldIssue, Locale, TaskKind } from '../contract';
+import type { FieldIssue, Locale, ReviewKind, ReviewedKind } from '../contract';
 import { pageStrings } from '../i18n/pages';
 import type { DB } from '../db/schema';
 import { suggestScore } from '../core/scoring';
@@ -132,8 +132,8 @@ export async function currentObjectivesOf(db: Kysely<DB>, cycleId: number, owner
   );
 }
 
-/** Ids of the current company objectives an executive drafted in a cycle (through their strategy tasks). */
-export function companyObjectivesQuery(db: Kysely<DB>, cycleId: number, executiveId: number) {
+/** Ids of the current company objectives an executive drafted in a cycle (through their tasks of `draftedBy`, the strategy). */
+export function companyObjectivesQuery(db: Kysely<DB>, cycleId: number, executiveId: number, draftedBy: ReviewedKind) {
   return db
     .selectFrom('objectives as o')
     .where('o.cycle_id', '=', cycleId)
@@ -142,7 +142,7 @@ export function companyObjectivesQuery(db: Kysely<DB>, cycleId: number, executiv
     .where(
       'o.task_id',
       'in',
-      db.selectFrom('tasks').select('id').where('cycle_id', '=', cycleId).where('kind', '=', 'strategy').where('person_id', '=', executiveId),
+      db.selectFrom('tasks').select('id').where('cycle_id', '=', cycleId).where('kind', '=', draftedBy).where('person_id', '=', executiveId),
     );
 }
 
@@ -169,11 +169,11 @@ export async function previousSubmission(db: Kysely<DB>, task: TaskRef): Promise
 }
 
 /**
- * The latest decision about a person in a cycle by tasks of `reviewKind` ('review' for their own
- * objectives, 'strategy-review' for an executive's company objectives). The latest one only: a
+ * The latest decision about a person in a cycle by tasks of `reviewKind` (the review of their own
+ * objectives, or the strategy review of an executive's company objectives). The latest one only: a
  * request for changes that a later approval settled is no longer news.
  */
-export async function latestReview(db: Kysely<DB>, cycleId: number, subjectId: number, reviewKind: Extract<TaskKind, 'review' | 'strategy-review'>) {
+export async function latestReview(db: Kysely<DB>, cycleId: number, subjectId: number, reviewKind: ReviewKind) {
   return db
     .selectFrom('reviews as r')
     .innerJoin('tasks as t', 't.id', 'r.task_id')
@@ -187,12 +187,7 @@ export async function latestReview(db: Kysely<DB>, cycleId: number, subjectId: n
 }
 
 /** The comment of the latest review if it asked for changes. */
-export async function changesRequested(
-  db: Kysely<DB>,
-  cycleId: number,
-  subjectId: number,
-  reviewKind: Extract<TaskKind, 'review' | 'strategy-review'>,
-): Promise<string | null> {
+export async function changesRequested(db: Kysely<DB>, cycleId: number, subjectId: number, reviewKind: ReviewKind): Promise<string | null> {
   const review = await latestReview(db, cycleId, subjectId, reviewKind);
   return review?.decision === 'changes' ? (review.comment ?? '') : null;
 }

@@ -2,6 +2,7 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import {
   AWARDS_STEPS,
   ErrorCode,
+  NOT_APPROVED_STATUSES,
   PHASES,
   TASK_KINDS,
   TASK_STATUSES,
@@ -14,7 +15,7 @@ import {
   startCycleSchema,
 } from '../../contract';
 import { addParticipants, advancePhase, cancelCycle, extendPhase, extendTask, removeParticipant } from '../../core/cycle-controls';
-import { NOT_APPROVED_STATUSES, alignmentReport, scoresReport } from '../../core/cycle-reports';
+import { alignmentReport, scoresReport } from '../../core/cycle-reports';
 import { getCycleView, listCycleSummaries, listCycleTaskPage, startCycle } from '../../core/cycles';
 import { requireCycleByKey } from '../../db/cycles';
 import { type AuthEnv, type createAuthenticator, requireRole } from '../auth';

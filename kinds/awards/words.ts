@@ -3,6 +3,7 @@ import type { KindWordsByLocale } from '../../i18n/kind-words';
 
 export const nominateWords: KindWordsByLocale = {
   en: {
+    label: 'nominations',
     page: {
       title: 'Nominate for the OKR awards',
       intro: 'Nominate up to 3 objectives or people, each with a citation that says why. Leave the rows empty to nominate nobody.',
@@ -16,6 +17,7 @@ export const nominateWords: KindWordsByLocale = {
     },
   },
   'zh-CN': {
+    label: '提名',
     page: {
       title: 'OKR 奖项提名',
       intro: '最多提名 3 个目标或人，每项附上说明理由的推荐语。全部留空表示不提名。',
@@ -32,6 +34,7 @@ export const nominateWords: KindWordsByLocale = {
 
 export const voteWords: KindWordsByLocale = {
   en: {
+    label: 'votes',
     page: { title: 'Vote for the OKR awards', intro: 'Choose up to 3 nominations.', submit: 'Vote', done: 'your vote is recorded' },
     mail: {
       action: () => 'vote for the awards',
@@ -40,6 +43,7 @@ export const voteWords: KindWordsByLocale = {
     },
   },
   'zh-CN': {
+    label: '投票',
     page: { title: 'OKR 奖项投票', intro: '最多选择 3 项提名。', submit: '投票', done: '你的投票已记录' },
     mail: {
       action: () => '为奖项投票',
@@ -51,6 +55,7 @@ export const voteWords: KindWordsByLocale = {
 
 export const finalizeWords: KindWordsByLocale = {
   en: {
+    label: 'final choice',
     page: {
       title: 'Choose the award winners',
       intro: 'Tick the winning nominations and write the announcement.',
@@ -64,6 +69,7 @@ export const finalizeWords: KindWordsByLocale = {
     },
   },
   'zh-CN': {
+    label: '最终评定',
     page: { title: '确定获奖者', intro: '勾选获奖的提名，并撰写公告。', submit: '记录获奖者', done: '获奖者已记录' },
     mail: {
       action: () => '确定获奖名单',

@@ -3,6 +3,7 @@ import type { KindWordsByLocale } from '../../i18n/kind-words';
 
 export const checkinWords: KindWordsByLocale = {
   en: {
+    label: 'check-in',
     page: {
       title: 'Weekly check-in',
       intro: 'Update the progress of each key result, say how confident you are, and list what you are working on.',
@@ -20,6 +21,7 @@ export const checkinWords: KindWordsByLocale = {
     },
   },
   'zh-CN': {
+    label: '周进展',
     page: {
       title: '每周进展更新',
       intro: '更新每个关键结果的进展，说明你的信心，并列出你正在做的事情。',

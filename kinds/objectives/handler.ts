@@ -1,6 +1,6 @@
 /** drafting: a participant's 1–5 objectives, each aligned to a company objective or one of the manager's; strategy: an executive's 1–5 company objectives (no owner, no parent), approved by HR before anyone aligns to them. */
 import type { Kysely } from 'kysely';
-import type { DraftSubmission, FieldIssue, Locale, StrategySubmission } from '../../contract';
+import { type DraftSubmission, type FieldIssue, type Locale, REVIEWED_BY, type StrategySubmission } from '../../contract';
 import type { DB } from '../../db/schema';
 import { changesRequested, emptyContext, previousSubmission } from '../shared';
 import { type KindHandler, SubmissionRejected, type TaskRef } from '../types';
@@ -111,7 +111,7 @@ export const draftHandler: KindHandler<'draft'> = {
   async context(db, task) {
     const parents = await alignmentParentsFor(db, task.cycleId, task.personId, task.locale);
     const previous = (await previousSubmission(db, task)) as DraftSubmission | null;
-    const comment = await changesRequested(db, task.cycleId, task.personId, 'review');
+    const comment = await changesRequested(db, task.cycleId, task.personId, REVIEWED_BY.draft);
     return {
       ...emptyContext(),
       values: previous ? withoutStaleParents(previous, new Set(parents.map((p) => p.id))) : null,
@@ -130,7 +130,7 @@ export const strategyHandler: KindHandler<'strategy'> = {
   /** A new round starts from the executive's previous submission and shows HR's comment. */
   async context(db, task) {
     const previous = (await previousSubmission(db, task)) as StrategySubmission | null;
-    const comment = await changesRequested(db, task.cycleId, task.personId, 'strategy-review');
+    const comment = await changesRequested(db, task.cycleId, task.personId, REVIEWED_BY.strategy);
     return {
       ...emptyContext(),
       values: previous,

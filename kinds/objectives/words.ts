@@ -3,6 +3,7 @@ import type { KindWordsByLocale } from '../../i18n/kind-words';
 
 export const strategyWords: KindWordsByLocale = {
   en: {
+    label: 'strategy draft',
     page: {
       title: 'Draft the company OKRs',
       intro: 'Write 1–5 company objectives, each with 2–5 measurable key results: “We will achieve (objective), as measured by (key results)”.',
@@ -17,6 +18,7 @@ export const strategyWords: KindWordsByLocale = {
     },
   },
   'zh-CN': {
+    label: '战略草稿',
     page: {
       title: '制定公司 OKR',
       intro: '写出 1–5 个公司目标，每个目标包含 2–5 个可衡量的关键结果：“我们将实现（目标），以（关键结果）来衡量”。',
@@ -33,6 +35,7 @@ export const strategyWords: KindWordsByLocale = {
 
 export const draftWords: KindWordsByLocale = {
   en: {
+    label: 'OKR draft',
     page: {
       title: 'Draft your OKRs',
       intro: 'Write 1–5 objectives, each with 2–5 measurable key results: “We will achieve (objective), as measured by (key results)”.',
@@ -47,6 +50,7 @@ export const draftWords: KindWordsByLocale = {
     },
   },
   'zh-CN': {
+    label: 'OKR 草稿',
     page: {
       title: '制定你的 OKR',
       intro: '写出 1–5 个目标，每个目标包含 2–5 个可衡量的关键结果：“我们将实现（目标），以（关键结果）来衡量”。',

@@ -3,7 +3,7 @@
  * strategy-review: HR does the same for an executive's company objectives.
  */
 import type { Kysely, Transaction } from 'kysely';
-import type { ReviewSubmission } from '../../contract';
+import { REVIEW_OF, type ReviewKind, type ReviewSubmission } from '../../contract';
 import type { DB } from '../../db/schema';
 import { companyObjectivesQuery, currentObjectivesOf, describeObjectives, emptyContext, latestReview, personById, subjectOf } from '../shared';
 import type { KindContext, KindHandler, Notice, RecordOutcome, TaskRef } from '../types';
@@ -35,7 +35,7 @@ async function recordDecision(tx: Transaction<DB>, task: TaskRef, submission: Re
 }
 
 /** Notes for a reviewer: what was asked last time, and whether there is anything to review. */
-async function reviewNotes(db: Kysely<DB>, task: TaskRef, kind: 'review' | 'strategy-review', subjectName: string, objectives: KindContext['objectives']) {
+async function reviewNotes(db: Kysely<DB>, task: TaskRef, kind: ReviewKind, subjectName: string, objectives: KindContext['objectives']) {
   const w = pageStrings(task.locale).notes;
   const notes: string[] = [];
   if (!objectives.length) notes.push(w.notSubmitted(subjectName));
@@ -54,7 +54,11 @@ async function approvalNotice(tx: Transaction<DB>, task: TaskRef, submission: Re
 }
 
 async function companyObjectives(db: Kysely<DB>, task: TaskRef) {
-  const rows = await companyObjectivesQuery(db, task.cycleId, subjectOf(task)).select(['o.id', 'o.title']).orderBy('o.position').orderBy('o.id').execute();
+  const rows = await companyObjectivesQuery(db, task.cycleId, subjectOf(task), REVIEW_OF['strategy-review'])
+    .select(['o.id', 'o.title'])
+    .orderBy('o.position')
+    .orderBy('o.id')
+    .execute();
   return describeObjectives(
     db,
     rows.map((r) => ({ id: r.id, title: r.title, parent: null })),
@@ -69,7 +73,7 @@ export const strategyReviewHandler: KindHandler<'strategy-review'> = {
     return { ...emptyContext(), subject, objectives, notes: await reviewNotes(db, task, 'strategy-review', subject.name, objectives) };
   },
   async record(tx, task, submission) {
-    const ids = (await companyObjectivesQuery(tx, task.cycleId, subjectOf(task)).select('o.id').execute()).map((r) => r.id);
+    const ids = (await companyObjectivesQuery(tx, task.cycleId, subjectOf(task), REVIEW_OF['strategy-review']).select('o.id').execute()).map((r) => r.id);
     return recordDecision(tx, task, submission, ids);
   },
   notices: approvalNotice,

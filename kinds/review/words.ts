@@ -6,6 +6,7 @@ const replyHowZh = '写“批准”（可在后面附上意见），或写“修
 
 export const strategyReviewWords: KindWordsByLocale = {
   en: {
+    label: 'strategy review',
     page: {
       title: 'Review the company OKRs',
       intro: 'Approve the company objectives below, or send them back with a comment that says what should change.',
@@ -20,6 +21,7 @@ export const strategyReviewWords: KindWordsByLocale = {
     },
   },
   'zh-CN': {
+    label: '战略审核',
     page: {
       title: '审核公司 OKR',
       intro: '批准下面的公司目标，或附上说明需要修改什么的意见将其退回。',
@@ -37,6 +39,7 @@ export const strategyReviewWords: KindWordsByLocale = {
 
 export const reviewWords: KindWordsByLocale = {
   en: {
+    label: 'OKR review',
     page: {
       title: 'Review OKRs',
       intro: 'Approve the objectives below, or request changes with a comment that says what should change.',
@@ -51,6 +54,7 @@ export const reviewWords: KindWordsByLocale = {
     },
   },
   'zh-CN': {
+    label: 'OKR 审核',
     page: {
       title: '审核 OKR',
       intro: '批准下面的目标，或附上说明需要修改什么的意见要求修改。',

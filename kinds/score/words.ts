@@ -6,6 +6,7 @@ const replyHowZh = '每个关键结果写一行，分数范围 0.0 到 1.0，分
 
 export const selfScoreWords: KindWordsByLocale = {
   en: {
+    label: 'self-score',
     page: {
       title: 'Score your key results',
       intro: 'Give each key result a score from 0.0 to 1.0.',
@@ -20,6 +21,7 @@ export const selfScoreWords: KindWordsByLocale = {
     },
   },
   'zh-CN': {
+    label: '自评',
     page: {
       title: '为你的关键结果评分',
       intro: '为每个关键结果打 0.0 到 1.0 的分数。',
@@ -37,6 +39,7 @@ export const selfScoreWords: KindWordsByLocale = {
 
 export const calibrateWords: KindWordsByLocale = {
   en: {
+    label: 'calibration',
     page: {
       title: 'Calibrate scores',
       intro: 'Check each self score and set the final score from 0.0 to 1.0.',
@@ -52,6 +55,7 @@ export const calibrateWords: KindWordsByLocale = {
     },
   },
   'zh-CN': {
+    label: '校准',
     page: {
       title: '校准评分',
       intro: '查看每个自评分数，并给出 0.0 到 1.0 的最终分数。',

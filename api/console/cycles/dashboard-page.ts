@@ -5,12 +5,13 @@
  * the exports. Every action is a plain form; the page works without JavaScript.
  */
 import { html } from 'hono/html';
-import { type CyclePlan, type Locale, PHASES } from '../../../contract';
+import { type CyclePlan, type Locale, PHASES, type TaskKind } from '../../../contract';
 import type { CycleDashboard } from '../../../core/cycle-dashboard';
 import type { CompletionRow } from '../../../db/dashboard';
 import { EXPORTS } from '../../../core/exports';
 import { type CycleWords, cycleWordsFor } from '../../../i18n/console-cycles';
 import { formatDue } from '../../../mail/templates/format';
+import { kindLabel } from '../../../kinds';
 import { histogram, timeline } from './charts';
 import { CYCLES_CSS } from './start-page';
 
@@ -44,7 +45,7 @@ export function dashboardBody(d: DashboardPageData) {
   const c = board.cycle;
   const key = c.key;
   const when = (at: string) => formatDue(at, d.locale, d.timeZone);
-  const kindWord = (k: string) => (w.kind as Record<string, string>)[k] ?? k;
+  const kindWord = (k: TaskKind) => kindLabel(k, d.locale);
   const phase = c.state?.phase ?? null;
   const now = Date.parse(board.now);
   const states = c.state?.phases ?? [];

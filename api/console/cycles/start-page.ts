@@ -4,9 +4,10 @@
  * "Start" starts the cycle with the same body as POST /api/cycles.
  */
 import { html, raw } from 'hono/html';
-import { type Locale, type StartCycleInput, fitIssues, startCycleSchema } from '../../../contract';
+import { type Locale, PLANNING_PHASES, type PlanningPhase, type StartCycleInput, type TaskKind, fitIssues, startCycleSchema } from '../../../contract';
 import type { CyclePreview } from '../../../core/cycle-preview';
 import { translateIssue } from '../../../i18n';
+import { kindLabel } from '../../../kinds';
 import { type CycleWords, cycleWordsFor } from '../../../i18n/console-cycles';
 import { formatDue } from '../../../mail/templates/format';
 import { dayBars, timeline } from './charts';
@@ -70,9 +71,7 @@ export function readStartForm(body: Record<string, string | File | (string | Fil
     startsOn: one('startsOn'),
     endsOn: one('endsOn'),
     timeZone: one('timeZone') || 'UTC',
-    strategy: one('strategy'),
-    drafting: one('drafting'),
-    review: one('review'),
+    ...(Object.fromEntries(PLANNING_PHASES.map((p) => [p, one(p)])) as Record<PlanningPhase, string>),
     weekday: one('weekday'),
     hour: one('hour'),
     window: one('window'),
@@ -136,7 +135,7 @@ ${d.issues.length ? html`<div class="banner" role="alert" id="form-errors"><ul>$
 <div class="inline">${field('key', w.start.key, f.key, 'text', ' required maxlength="64" autocomplete="off"')}${field('title', w.start.name, f.title, 'text', ' required maxlength="200"')}</div>
 <div class="inline">${field('startsOn', w.start.startsOn, f.startsOn, 'date', ' required')}${field('endsOn', w.start.endsOn, f.endsOn, 'date', ' required')}${field('timeZone', w.start.timeZone, f.timeZone, 'text', ' required')}</div>
 <fieldset><legend>${w.start.schedule}</legend>
-<div class="inline">${field('strategy', w.start.strategy, f.strategy)}${field('drafting', w.start.drafting, f.drafting)}${field('review', w.start.review, f.review)}</div>
+<div class="inline">${PLANNING_PHASES.map((p) => field(p, w.start[p], f[p]))}</div>
 <div class="inline"><div><label for="f-weekday">${w.start.weekday}</label><select id="f-weekday" name="weekday">${w.start.weekdays.map(
     (name, i) => html`<option value="${i + 1}"${String(i + 1) === f.weekday ? raw(' selected') : ''}>${name}</option>`,
   )}</select></div>${field('hour', w.start.hour, f.hour, 'number', ' min="0" max="23"')}${field('window', w.start.window, f.window)}</div>
@@ -161,7 +160,7 @@ ${d.preview ? previewSection(d.preview, d.locale, w) : ''}`;
 export function previewSection(p: CyclePreview, locale: Locale, w: CycleWords = cycleWordsFor(locale)) {
   const when = (at: string) => formatDue(at, locale, p.timeZone);
   const now = Date.parse(p.phases[0]?.opensAt ?? new Date().toISOString());
-  const kindWord = (k: string | undefined) => (k ? ((w.kind as Record<string, string>)[k] ?? k) : '');
+  const kindWord = (k: TaskKind | undefined) => (k ? kindLabel(k, locale) : '');
   const what = (e: CyclePreview['events'][number]) =>
     e.type === 'invite'
       ? w.preview.event.invite(kindWord(e.kind))
