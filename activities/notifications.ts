@@ -13,6 +13,8 @@ import { citationsOf } from '../kinds/awards/handler';
 import { mailWords } from '../i18n/mail';
 import { checkinKind } from '../kinds/checkin';
 import { requireCycleByKey } from '../db/cycles';
+import { queueEmails } from '../db/emails';
+import { openTasksWithOwner } from '../db/tasks';
 
 export interface QueueTaskRemindersInput {
   workflowId: string;
@@ -86,79 +88,42 @@ export function createNotificationActivities({ db, mailer }: ActivityDeps) {
   return {
     async queueTaskReminders({ workflowId, taskIds, reminderNo, timeZone }: QueueTaskRemindersInput): Promise<QueuedResult> {
       if (!taskIds.length) return { queued: 0 };
-      const rows = await db
-        .selectFrom('tasks as t')
-        .innerJoin('people as p', 'p.id', 't.person_id')
-        .innerJoin('cycles as c', 'c.id', 't.cycle_id')
-        .leftJoin('people as s', 's.id', 't.subject_person_id')
-        .select([
-          't.id',
-          't.kind',
-          't.round',
-          't.due_at',
-          't.cycle_id',
-          'p.id as person_id',
-          'p.name',
-          'p.email',
-          'p.locale',
-          'p.time_zone',
-          'c.title',
-          's.name as subject_name',
-        ])
-        .where('t.id', 'in', taskIds)
-        .where('t.status', '=', 'open')
-        .execute();
-      if (!rows.length) return { queued: 0 };
-      const inserted = await db
-        .insertInto('emails')
-        .values(
-          rows.map((t) => {
-            const data: EmailData['task-reminder'] = {
-              locale: locale(t.locale),
-              personName: t.name,
-              cycleTitle: t.title,
-              timeZone: personTimeZone(t.time_zone, timeZone),
-              taskKind: t.kind,
-              dueAt: new Date(t.due_at).toISOString(),
-              round: t.round,
-              reminderNo,
-              ...(t.subject_name ? { subjectName: t.subject_name } : {}),
-            };
-            return emailRow({
-              key: `task:${t.id}:reminder:${reminderNo}:${new Date(t.due_at).toISOString()}`,
-              kind: 'task-reminder',
-              cycleId: t.cycle_id,
-              taskId: t.id,
-              person: { id: t.person_id, name: t.name, email: t.email },
-              data,
-              senderRef: workflowId,
-              from: mailer.from,
-            });
-          }),
-        )
-        .onConflict((oc) => oc.column('idempotency_key').doNothing())
-        .returning('id')
-        .execute();
-      return { queued: inserted.length };
+      const rows = await openTasksWithOwner(db, taskIds).leftJoin('people as s', 's.id', 't.subject_person_id').select('s.name as subject_name').execute();
+      const queued = await queueEmails(
+        db,
+        rows.map((t) => {
+          const data: EmailData['task-reminder'] = {
+            locale: locale(t.locale),
+            personName: t.name,
+            cycleTitle: t.title,
+            timeZone: personTimeZone(t.time_zone, timeZone),
+            taskKind: t.kind,
+            dueAt: new Date(t.due_at).toISOString(),
+            round: t.round,
+            reminderNo,
+            ...(t.subject_name ? { subjectName: t.subject_name } : {}),
+          };
+          return emailRow({
+            key: `task:${t.id}:reminder:${reminderNo}:${new Date(t.due_at).toISOString()}`,
+            kind: 'task-reminder',
+            cycleId: t.cycle_id,
+            taskId: t.id,
+            person: { id: t.person_id, name: t.name, email: t.email },
+            data,
+            senderRef: workflowId,
+            from: mailer.from,
+          });
+        }),
+      );
+      return { queued };
     },
 
     async queueEscalations({ workflowId, taskIds, step, level, timeZone }: QueueEscalationsInput): Promise<QueuedResult> {
       if (!taskIds.length) return { queued: 0 };
-      const rows = await db
-        .selectFrom('tasks as t')
-        .innerJoin('people as p', 'p.id', 't.person_id')
-        .innerJoin('cycles as c', 'c.id', 't.cycle_id')
+      const rows = await openTasksWithOwner(db, taskIds)
         .leftJoin('people as m', 'm.id', 'p.manager_id')
         .leftJoin('people as h', 'h.id', 'c.hr_person_id')
         .select([
-          't.id',
-          't.kind',
-          't.round',
-          't.due_at',
-          't.cycle_id',
-          'p.name as owner_name',
-          'p.email as owner_email',
-          'c.title',
           'm.id as m_id',
           'm.name as m_name',
           'm.email as m_email',
@@ -170,12 +135,10 @@ export function createNotificationActivities({ db, mailer }: ActivityDeps) {
           'h.locale as h_locale',
           'h.time_zone as h_time_zone',
         ])
-        .where('t.id', 'in', taskIds)
-        .where('t.status', '=', 'open')
         .execute();
       const values = rows.flatMap((t) => {
         // Without a manager (or when the manager is the owner), the escalation goes to HR.
-        const toManager = level === 'manager' && t.m_id !== null && t.m_email !== t.owner_email;
+        const toManager = level === 'manager' && t.m_id !== null && t.m_email !== t.email;
         const to = toManager
           ? { id: t.m_id!, name: t.m_name!, email: t.m_email!, locale: t.m_locale!, timeZone: t.m_time_zone }
           : t.h_id !== null
@@ -190,8 +153,8 @@ export function createNotificationActivities({ db, mailer }: ActivityDeps) {
           taskKind: t.kind,
           dueAt: new Date(t.due_at).toISOString(),
           round: t.round,
-          ownerName: t.owner_name,
-          ownerEmail: t.owner_email,
+          ownerName: t.name,
+          ownerEmail: t.email,
           level: toManager ? 'manager' : 'hr',
         };
         return [
@@ -207,19 +170,13 @@ export function createNotificationActivities({ db, mailer }: ActivityDeps) {
           }),
         ];
       });
-      if (!values.length) return { queued: 0 };
-      const inserted = await db
-        .insertInto('emails')
-        .values(values)
-        .onConflict((oc) => oc.column('idempotency_key').doNothing())
-        .returning('id')
-        .execute();
+      const queued = await queueEmails(db, values);
       await db
         .updateTable('tasks')
         .set({ escalations_sent: sql`greatest(escalations_sent, ${step + 1})` })
         .where('id', 'in', taskIds)
         .execute();
-      return { queued: inserted.length };
+      return { queued };
     },
 
     async queueCycleEmail(input: QueueCycleEmailInput): Promise<QueuedResult> {
@@ -276,18 +233,7 @@ export function createNotificationActivities({ db, mailer }: ActivityDeps) {
           }),
         };
       });
-      let queued = 0;
-      for (let i = 0; i < values.length; i += 1_000) {
-        queued += (
-          await db
-            .insertInto('emails')
-            .values(values.slice(i, i + 1_000))
-            .onConflict((oc) => oc.column('idempotency_key').doNothing())
-            .returning('id')
-            .execute()
-        ).length;
-      }
-      return { queued };
+      return { queued: await queueEmails(db, values) };
     },
 
     /** After a check-in week: each manager hears who checked in, who did not, and low confidence. */
@@ -363,14 +309,7 @@ export function createNotificationActivities({ db, mailer }: ActivityDeps) {
             from: mailer.from,
           });
         });
-      if (!values.length) return { queued: 0 };
-      const inserted = await db
-        .insertInto('emails')
-        .values(values)
-        .onConflict((oc) => oc.column('idempotency_key').doNothing())
-        .returning('id')
-        .execute();
-      return { queued: inserted.length };
+      return { queued: await queueEmails(db, values) };
     },
 
     async planCheckIns(input: PlanCheckInsInput): Promise<PlanCheckInsResult> {

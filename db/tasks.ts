@@ -194,6 +194,17 @@ export async function listCycleTasks(db: Db, cycleId: number, filter: CycleTasks
   return { rows, total: Number(total.n) };
 }
 
+/** The open ones of `taskIds` with their owner and cycle, as reminders and escalations address them. */
+export function openTasksWithOwner(db: Db, taskIds: number[]) {
+  return db
+    .selectFrom('tasks as t')
+    .innerJoin('people as p', 'p.id', 't.person_id')
+    .innerJoin('cycles as c', 'c.id', 't.cycle_id')
+    .select(['t.id', 't.kind', 't.round', 't.due_at', 't.cycle_id', 'p.id as person_id', 'p.name', 'p.email', 'p.locale', 'p.time_zone', 'c.title'])
+    .where('t.id', 'in', taskIds)
+    .where('t.status', '=', 'open');
+}
+
 /** A task with its cycle and owner, as task pages and replies read it. */
 function taskWithCycleAndOwner(db: Db) {
   return db
