@@ -5,6 +5,20 @@ import type { DB } from './schema';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
+/** A person's columns with their manager's (`people as p` left-joined to `people as m`). */
+const PERSON_WITH_MANAGER = [
+  'p.id',
+  'p.email',
+  'p.name',
+  'p.department',
+  'p.roles',
+  'p.locale',
+  'p.active',
+  'm.email as managerEmail',
+  'm.name as managerName',
+  'm.id as managerId',
+] as const;
+
 export interface PeopleFilter {
   /** Part of the name or email (case-insensitive). */
   q?: string;
@@ -28,24 +42,7 @@ export async function searchPeople(db: Db, filter: PeopleFilter, page: { limit: 
   if (filter.role) q = q.where(sql<boolean>`${filter.role} = any(p.roles)`);
   if (filter.status) q = q.where('p.active', '=', filter.status === 'active');
   const [rows, total] = await Promise.all([
-    q
-      .select([
-        'p.id',
-        'p.email',
-        'p.name',
-        'p.department',
-        'p.roles',
-        'p.locale',
-        'p.active',
-        'm.email as managerEmail',
-        'm.name as managerName',
-        'm.id as managerId',
-      ])
-      .orderBy('p.name')
-      .orderBy('p.id')
-      .limit(page.limit)
-      .offset(page.offset)
-      .execute(),
+    q.select(PERSON_WITH_MANAGER).orderBy('p.name').orderBy('p.id').limit(page.limit).offset(page.offset).execute(),
     q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(total.n) };
@@ -59,23 +56,7 @@ export async function departments(db: Db): Promise<string[]> {
 
 /** One person with their manager, or undefined. */
 export async function findPersonWithManager(db: Db, id: number) {
-  return db
-    .selectFrom('people as p')
-    .leftJoin('people as m', 'm.id', 'p.manager_id')
-    .select([
-      'p.id',
-      'p.email',
-      'p.name',
-      'p.department',
-      'p.roles',
-      'p.locale',
-      'p.active',
-      'm.email as managerEmail',
-      'm.name as managerName',
-      'm.id as managerId',
-    ])
-    .where('p.id', '=', id)
-    .executeTakeFirst();
+  return db.selectFrom('people as p').leftJoin('people as m', 'm.id', 'p.manager_id').select(PERSON_WITH_MANAGER).where('p.id', '=', id).executeTakeFirst();
 }
 
 /** A person's direct reports, by name. */
