@@ -10,7 +10,9 @@ import type { Block } from '../mail/templates/layout';
 import type { TaskForm } from './form';
 import type { Recipient, RecipientQuery } from './recipients';
 import type { ReplyGrammar } from './reply-grammar';
-import type { KindHandler } from './types';
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema';
+import type { KindHandler, TaskRef } from './types';
 
 export interface KindModule<K extends TaskKind = TaskKind> {
   kind: K;
@@ -39,4 +41,10 @@ export interface KindModule<K extends TaskKind = TaskKind> {
   words: KindWordsByLocale;
   /** What the task's email lists from the task's current state (key results, objectives under review). */
   emailDetails?: (extras: RenderExtras, w: MailWords) => Block[];
+  /**
+   * What the emails of many tasks of this kind need from their state, read at once (a batch's
+   * invitations), by task id; the same as each task's `handler.context` would give the email.
+   * Without it, each email reads its task's context on its own.
+   */
+  emailExtras?: (db: Kysely<DB>, tasks: TaskRef[]) => Promise<Map<number, RenderExtras>>;
 }

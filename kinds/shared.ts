@@ -34,6 +34,13 @@ const asKind = (k: string): KeyResultKind => (k === 'percent' || k === 'mileston
 
 /** The current key results of a person's own objectives in a cycle, in the order they were drafted. */
 export async function currentKeyResults(db: Kysely<DB>, cycleId: number, ownerId: number): Promise<KeyResultOption[]> {
+  return (await currentKeyResultsOf(db, cycleId, [ownerId])).get(ownerId) ?? [];
+}
+
+/** The current key results of several people in a cycle (one query: a batch's emails), by owner. */
+export async function currentKeyResultsOf(db: Kysely<DB>, cycleId: number, ownerIds: number[]): Promise<Map<number, KeyResultOption[]>> {
+  const byOwner = new Map<number, KeyResultOption[]>();
+  if (!ownerIds.length) return byOwner;
   const rows = await db
     .selectFrom('key_results as k')
     .innerJoin('objectives as o', 'o.id', 'k.objective_id')
@@ -50,15 +57,16 @@ export async function currentKeyResults(db: Kysely<DB>, cycleId: number, ownerId
       'k.done',
       'k.self_score',
       'k.score',
+      'o.owner_id',
     ])
     .where('o.cycle_id', '=', cycleId)
-    .where('o.owner_id', '=', ownerId)
+    .where('o.owner_id', 'in', ownerIds)
     .where(isCurrentObjective('o'))
     .orderBy('o.position')
     .orderBy('o.id')
     .orderBy('k.position')
     .execute();
-  return rows.map((r) => {
+  for (const r of rows) {
     const kind = asKind(r.kind);
     const milestone = kind === 'milestone';
     const option: KeyResultOption = {
@@ -77,8 +85,11 @@ export async function currentKeyResults(db: Kysely<DB>, cycleId: number, ownerId
       suggestedScore: null,
     };
     option.suggestedScore = suggestScore({ kind, start: r.start_value, target: r.target_value, current: r.current_value, done: r.done });
-    return option;
-  });
+    const list = byOwner.get(r.owner_id!) ?? [];
+    list.push(option);
+    byOwner.set(r.owner_id!, list);
+  }
+  return byOwner;
 }
 
 /** "40 → 60 %", "100 → 500 users", "done / not done", in the language. */

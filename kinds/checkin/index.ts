@@ -3,6 +3,8 @@ import { activeParticipants } from '../../db/participants';
 import { checkinEmailDetails } from './email';
 import { checkinWords } from './words';
 import type { KindModule } from '../module';
+import type { RenderExtras } from '../../mail/templates/data';
+import { currentKeyResultsOf } from '../shared';
 import { plain, withObjectives } from '../recipients';
 import { checkinForm } from './form';
 import { checkinHandler } from './handler';
@@ -35,4 +37,14 @@ export const checkinKind: KindModule<'checkin'> = {
   reply: checkinReply,
   words: checkinWords,
   emailDetails: checkinEmailDetails,
+  /** A week's invitations list each person's key results: one query per cycle for the whole batch. */
+  async emailExtras(db, tasks) {
+    const extras = new Map<number, RenderExtras>();
+    for (const cycleId of new Set(tasks.map((t) => t.cycleId))) {
+      const mine = tasks.filter((t) => t.cycleId === cycleId);
+      const keyResults = await currentKeyResultsOf(db, cycleId, [...new Set(mine.map((t) => t.personId))]);
+      for (const t of mine) extras.set(t.id, { keyResults: keyResults.get(t.personId) ?? [], objectives: [] });
+    }
+    return extras;
+  },
 };
