@@ -52,7 +52,8 @@ export interface Stack {
 export async function startStack(options: StackOptions): Promise<Stack> {
   const { config, roles } = options;
   const log = options.log ?? createLogger(config.logLevel);
-  installTemporalLogging(log);
+  // Only a process that runs a worker or the embedded server loads the SDK's native runtime.
+  if (roles.worker || (!options.temporal && !config.temporal.address)) installTemporalLogging(log);
   const cleanups: (() => Promise<void> | void)[] = [];
   const stop = async () => {
     for (const fn of cleanups.reverse()) {

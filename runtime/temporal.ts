@@ -6,8 +6,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { NativeConnection } from '@temporalio/worker';
+import type { NativeConnection } from '@temporalio/worker';
 import type { TemporalConfig } from '../config';
 import { type BinarySource, INSTALL_HINT, findTemporalBinary, withTemporalBinary } from './temporal-binaries';
 
@@ -36,7 +35,9 @@ export function locateTemporalCli(cliPath: string | undefined): CliSource {
 export async function startEmbeddedTemporal(config: TemporalConfig, dataDir: string): Promise<TemporalAccess> {
   const dir = resolve(dataDir);
   mkdirSync(dir, { recursive: true });
-  let env: TestWorkflowEnvironment;
+  // The SDK's testing and worker packages load the native bridge: only the processes that run the embedded server load them.
+  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+  let env: Awaited<ReturnType<typeof TestWorkflowEnvironment.createLocal>>;
   try {
     env = await withTemporalBinary('temporal', config.cliPath, (executable) =>
       TestWorkflowEnvironment.createLocal({
@@ -91,6 +92,8 @@ export async function connectTemporal(config: TemporalConfig & { address: string
     uiUrl: config.uiUrl,
     client,
     workerConnection: async () => {
+      // Loaded on first use: an API process connects with the client alone.
+      const { NativeConnection } = await import('@temporalio/worker');
       native ??= await NativeConnection.connect({ address: config.address, ...options });
       return native;
     },
