@@ -97,6 +97,8 @@ export interface PhaseState {
   openedAt: string | null;
   dueAt: string | null;
   closedAt: string | null;
+  /** A planning phase waiting for its planned date (calendar-v2): when it opens. */
+  opensAt?: string;
   /** Check-ins: how many weeks have opened so far. */
   round?: number;
   /** Why it closed early, if it did: "advanced by HR", "skipped: no executives", … */

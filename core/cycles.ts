@@ -20,7 +20,11 @@ import {
   type Phase,
   cycleStateQuery,
   cycleWorkflowId,
+  CALENDAR_VERSION,
   fitIssues,
+  type PlanWarning,
+  planCycle,
+  planWarnings,
   type TaskView,
   toFieldIssues,
 } from '../contract';
@@ -62,7 +66,11 @@ export function fingerprint(input: StartCycleInput): string {
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }
 
-export async function startCycle(deps: CycleDeps, input: StartCycleInput, actor: string): Promise<{ cycle: CycleSummary; created: boolean }> {
+export async function startCycle(
+  deps: CycleDeps,
+  input: StartCycleInput,
+  actor: string,
+): Promise<{ cycle: CycleSummary; created: boolean; warnings: PlanWarning[] }> {
   const { db } = deps;
   const print = fingerprint(input);
   const workflowId = cycleWorkflowId(input.key);
@@ -115,7 +123,7 @@ export async function startCycle(deps: CycleDeps, input: StartCycleInput, actor:
         {
           cycleKey: input.key,
           schedule: input.schedule,
-          calendar: { startsOn: input.startsOn, endsOn: input.endsOn },
+          calendar: { startsOn: input.startsOn, endsOn: input.endsOn, version: CALENDAR_VERSION },
           stepPolicy: deps.stepPolicy,
           ...(deps.historyLimit ? { historyLimit: deps.historyLimit } : {}),
         },
@@ -131,7 +139,10 @@ export async function startCycle(deps: CycleDeps, input: StartCycleInput, actor:
       );
     }
   }
-  return { cycle: (await getCycleSummary(db, input.key))!, created };
+  const cycle = (await getCycleSummary(db, input.key))!;
+  // Planning that cannot be due by startsOn runs anyway (without fitBeforeStart): the answer says by how much it ends later.
+  const warnings = planWarnings(planCycle({ startsOn: input.startsOn, endsOn: input.endsOn, schedule: input.schedule, startedAt: cycle.createdAt }));
+  return { cycle, created, warnings };
 }
 
 async function resolveParticipants(db: Kysely<DB>, emails: string[] | undefined): Promise<number[]> {

@@ -69,7 +69,8 @@ const en = {
   },
   preview: {
     heading: 'Preview',
-    planningLate: 'Planning is not due by the start date: it ends after it.',
+    planningLate: (span: string) =>
+      `Planning ends ${span} after the start date: too little time remains before it, so each planning phase opens at once and runs for its full length.`,
     planningFits: 'Planning is due before the start date.',
     audience: (p: number, m: number) => `${p} participants, ${m} managers.`,
     phases: 'Phases',
@@ -235,7 +236,7 @@ const zh: CycleWords = {
   },
   preview: {
     heading: '预览',
-    planningLate: '规划无法在开始日期前完成：它在开始日期之后才结束。',
+    planningLate: (span) => `规划将在开始日期之后 ${span}才结束：开始日期前的时间不够，因此各规划阶段会立即开始，并按完整时长进行。`,
     planningFits: '规划会在开始日期前完成。',
     audience: (p, m) => `参与者 ${p} 人，经理 ${m} 人。`,
     phases: '阶段',

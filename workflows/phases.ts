@@ -14,7 +14,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export const PHASE_TABLE: Record<Phase, PhaseRunner> = {
   /** Executives write company objectives; HR reviews each, with rounds until approved. */
   async strategy(cycle, ps) {
-    const due = iso(Date.parse(ps.openedAt!) + durationToMs(cycle.schedule.strategy));
+    const due = iso(cycle.plannedDue?.dueAt ?? Date.parse(ps.openedAt!) + durationToMs(cycle.schedule.strategy));
     ps.dueAt = due;
     await cycle.runBatches('strategy', false, () => ({
       opening: { kind: 'strategy', round: 1, dueAt: due },
@@ -26,7 +26,7 @@ export const PHASE_TABLE: Record<Phase, PhaseRunner> = {
   /** Everyone drafts objectives aligned to a parent; managers' drafts are due earlier. */
   async drafting(cycle, ps) {
     const opened = Date.parse(ps.openedAt!);
-    const dueMs = opened + durationToMs(cycle.schedule.drafting);
+    const dueMs = cycle.plannedDue?.dueAt ?? opened + durationToMs(cycle.schedule.drafting);
     const managerDue = dueMs - durationToMs(cycle.schedule.managerLead);
     ps.dueAt = iso(dueMs);
     await cycle.runBatches('drafting', true, () => ({
@@ -36,7 +36,7 @@ export const PHASE_TABLE: Record<Phase, PhaseRunner> = {
 
   /** Managers review their reports' drafts; "changes requested" opens the next drafting round. */
   async review(cycle, ps) {
-    const due = iso(Date.parse(ps.openedAt!) + durationToMs(cycle.schedule.review));
+    const due = iso(cycle.plannedDue?.dueAt ?? Date.parse(ps.openedAt!) + durationToMs(cycle.schedule.review));
     ps.dueAt = due;
     await cycle.runBatches('review', true, () => ({
       opening: { kind: 'review', round: 1, dueAt: due },

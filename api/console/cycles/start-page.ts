@@ -7,6 +7,7 @@ import { html, raw } from 'hono/html';
 import { type Locale, type StartCycleInput, fitIssues, startCycleSchema } from '../../../contract';
 import type { CyclePreview } from '../../../core/cycle-preview';
 import { translateIssue } from '../../../i18n';
+import { spanIn } from '../../../i18n/validation';
 import { type CycleWords, cycleWordsFor } from '../../../i18n/console-cycles';
 import { formatDue } from '../../../mail/templates/format';
 import { dayBars, timeline } from './charts';
@@ -173,7 +174,7 @@ export function previewSection(p: CyclePreview, locale: Locale, w: CycleWords = 
             ? w.preview.event.digest
             : w.preview.event.announcement;
   return html`<section aria-labelledby="preview-h" id="preview"><h2 id="preview-h">${w.preview.heading}</h2>
-<p class="${p.planningFits ? 'ok' : 'banner'}">${p.planningFits ? w.preview.planningFits : w.preview.planningLate} ${w.preview.audience(p.audience.participants, p.audience.managers)}</p>
+<p class="${p.planningFits ? 'ok' : 'banner'}">${p.planningFits ? w.preview.planningFits : w.preview.planningLate(spanIn(locale, p.planningLateByMs))} ${w.preview.audience(p.audience.participants, p.audience.managers)}</p>
 <p>${w.preview.totals(p.totals.certain, p.totals.atMost)}</p>
 ${timeline(
   p.phases.map((ph) => ({ label: w.phase[ph.phase], start: Date.parse(ph.opensAt), end: Date.parse(ph.dueAt), state: 'pending' as const })),
