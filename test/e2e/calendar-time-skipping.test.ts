@@ -1,6 +1,6 @@
 /**
  * The cycle follows its calendar, on the time-skipping server with the real database and SMTP:
- * planning runs before startsOn, the check-in weeks open on their Mondays from the week of
+ * planning runs before startsOn (each planning phase opens at its planned date), the check-in weeks open on their Mondays from the week of
  * startsOn to endsOn (not right after the review), scoring opens at endsOn. HR ends one
  * check-in week (not the phase), and advancing awards moves nominate → vote → finalize.
  * Schedules that cannot fit are refused with the field and why, and nothing is created.
@@ -131,11 +131,14 @@ describe('the cycle follows its calendar (time-skipping server)', () => {
     });
     expect(started.status).toBe(201);
 
-    // Planning, done at once by everyone.
+    // Planning, planned backwards from startsOn: each phase opens at its date and is done at once by everyone.
+    const planned = (daysBefore: number) => Date.parse(`${startsOn}T00:00:00Z`) - daysBefore * DAY;
     await phaseIs('strategy');
+    await sleepUntil(planned(17) + 60_000);
     await submit(await openTask(t, KEY, 'eve@cal.example', 'strategy'), { objectives: [{ title: 'Grow', keyResults: kr('Growth') }] });
     await submit(await openTask(t, KEY, 'hana@cal.example', 'strategy-review', { subjectEmail: 'eve@cal.example' }), { decision: 'approve' });
     await phaseIs('drafting');
+    await sleepUntil(planned(12) + 60_000);
     const company = (await taskJson<{ context: { parents: { id: number }[] } }>(await openTask(t, KEY, 'eve@cal.example', 'draft'))).context.parents[0]!.id;
     await submit(await openTask(t, KEY, 'eve@cal.example', 'draft'), {
       objectives: [{ title: 'Open Lisbon', parentObjectiveId: company, keyResults: kr('Lisbon') }],
@@ -144,12 +147,13 @@ describe('the cycle follows its calendar (time-skipping server)', () => {
       objectives: [{ title: 'Hire for Lisbon', parentObjectiveId: company, keyResults: kr('Hiring') }],
     });
     await phaseIs('review');
+    await sleepUntil(planned(5) + 60_000);
     await submit(await openTask(t, KEY, 'hana@cal.example', 'review', { subjectEmail: 'eve@cal.example' }), { decision: 'approve' });
     await submit(await openTask(t, KEY, 'eve@cal.example', 'review', { subjectEmail: 'ann@cal.example' }), { decision: 'approve' });
 
     // The check-in phase waits for the week of startsOn: no check-in yet, and no week to end.
     await phaseIs('checkins');
-    expect(await virtualNow()).toBeLessThan(weekOpens(1) - 7 * DAY);
+    expect(await virtualNow()).toBeLessThan(weekOpens(1) - 4 * DAY);
     expect(await tasksOf('checkin')).toEqual([]);
     expect((await advance({ phase: 'checkins', scope: 'week' }, 409)).error!.message).toBe('no check-in week is open now');
     expect((await advance({ phase: 'drafting', scope: 'week' }, 400)).error!.code).toBe('VALIDATION_FAILED');
