@@ -73,7 +73,15 @@ export const PHASE_TABLE: Record<Phase, PhaseRunner> = {
       const due = iso(calendar ? weekDueAt(Date.parse(opensAt), Date.now(), windowMs) : Math.max(Date.parse(opensAt), Date.now()) + windowMs);
       // A missed check-in is reported to the manager when it closes.
       cycle.openWeek = week;
-      await cycle.runBatches('checkins', true, () => ({ opening: { kind: 'checkin', round: week, dueAt: due, weekStart } }), checkInPolicy(schedule), week);
+      // On the calendar a week's answers stay correctable until its window closes, even once everyone has answered.
+      const holdUntilDue = calendar !== undefined && !schedule.checkIns.every;
+      await cycle.runBatches(
+        'checkins',
+        true,
+        () => ({ opening: { kind: 'checkin', round: week, dueAt: due, weekStart }, ...(holdUntilDue ? { holdUntilDue } : {}) }),
+        checkInPolicy(schedule),
+        week,
+      );
       cycle.openWeek = null;
       // Added after the first recorded histories: older cycles replay without the digest.
       if ((calendar || patched('manager-digest-v1')) && !cycle.cancelled) {
