@@ -44,6 +44,12 @@ export const scheduleSchema = z.object({
       window: durationSchema.default('2d'),
     })
     .default({ weekday: 1, hour: 10, weeks: 13, window: '2d' }),
+  /**
+   * When planning (strategy, drafting, review) opens: "before-start" plans it backwards so the
+   * review is due at `startsOn`, each phase opening at its planned date; "at-once" opens it when
+   * the cycle starts, back to back (demos, tests, or a deliberate early start).
+   */
+  planning: z.enum(['before-start', 'at-once']).default('before-start'),
   /** Refuse the cycle unless strategy, drafting and review, started now, are due by `startsOn`. */
   fitBeforeStart: z.boolean().optional(),
   /** Self-scores are due after two thirds of it; managers' calibrations at its end. */

@@ -195,11 +195,11 @@ export interface PlanningSlot {
  * calendar-v2: the planning phases planned backwards from `startsOn` 00:00 in the time zone —
  * review due then, drafting due when review opens, strategy due when drafting opens. Whole-day
  * lengths step back calendar days (the wall clock stays at midnight across a DST change); other
- * lengths step back exactly. Undefined for compressed schedules (`checkIns.every`): they plan
- * back to back from the start, as before.
+ * lengths step back exactly. Undefined for compressed schedules (`checkIns.every`) and with
+ * `planning: "at-once"`: those plan back to back from the start, as before.
  */
 export function planningSlots(schedule: Schedule, startsOn: string, timeZone = schedule.timeZone): Record<PlanningPhase, PlanningSlot> | undefined {
-  if (schedule.checkIns.every) return undefined;
+  if (schedule.checkIns.every || schedule.planning === 'at-once') return undefined;
   let due = zonedTime(startsOn, 0, timeZone).getTime();
   const slots = {} as Record<PlanningPhase, PlanningSlot>;
   for (const phase of [...PLANNING_PHASES].reverse()) {

@@ -58,6 +58,7 @@ describe('HR steers a cycle from the console in a browser', () => {
     await page.fill('#f-endsOn', '2027-03-31');
     await page.fill('#f-timeZone', 'Europe/Berlin');
     await page.fill('#f-drafting', '6s');
+    await page.check('input[name="atOnce"]');
     await page.fill('#f-reminders', '');
     await page.getByRole('button', { name: 'Preview' }).click();
     await expect.poll(() => page.locator('#preview').count()).toBe(1);

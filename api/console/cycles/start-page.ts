@@ -32,6 +32,8 @@ export interface StartForm {
   awards: string;
   reminders: string;
   fit: boolean;
+  /** Planning opens when the cycle starts instead of at its planned dates before startsOn. */
+  atOnce: boolean;
   who: 'all' | 'departments';
   departments: string[];
 }
@@ -52,6 +54,7 @@ export const EMPTY_FORM: StartForm = {
   awards: '9d',
   reminders: '3d, 1d',
   fit: false,
+  atOnce: false,
   who: 'all',
   departments: [],
 };
@@ -81,6 +84,7 @@ export function readStartForm(body: Record<string, string | File | (string | Fil
     awards: one('awards'),
     reminders: one('reminders'),
     fit: body.fit === 'on',
+    atOnce: body.atOnce === 'on',
     who: body.who === 'departments' ? 'departments' : 'all',
     departments,
   };
@@ -105,6 +109,7 @@ export function startInput(form: StartForm, participants: string[] | undefined, 
       awards: form.awards,
       reminders: form.reminders.split(/[,，\s]+/).filter(Boolean),
       ...(form.fit ? { fitBeforeStart: true } : {}),
+      ...(form.atOnce ? { planning: 'at-once' as const } : {}),
     },
   };
   const parsed = startCycleSchema.safeParse(candidate);
@@ -143,6 +148,7 @@ ${d.issues.length ? html`<div class="banner" role="alert" id="form-errors"><ul>$
   )}</select></div>${field('hour', w.start.hour, f.hour, 'number', ' min="0" max="23"')}${field('window', w.start.window, f.window)}</div>
 <div class="inline">${field('scoring', w.start.scoring, f.scoring)}${field('awards', w.start.awards, f.awards)}${field('reminders', w.start.reminders, f.reminders)}</div>
 <label class="check"><input type="checkbox" name="fit"${f.fit ? raw(' checked') : ''}> ${w.start.fit}</label>
+<label class="check"><input type="checkbox" name="atOnce"${f.atOnce ? raw(' checked') : ''}> ${w.start.atOnce}</label>
 </fieldset>
 <fieldset><legend>${w.start.participants}</legend>
 <label class="check"><input type="radio" name="who" value="all"${f.who === 'all' ? raw(' checked') : ''}> ${w.start.everyone} (${w.start.people(d.everyone)})</label>
