@@ -27,6 +27,7 @@ const phaseStateSchema = z.object({
   closedAt: z.string().nullable(),
   opensAt: z.string().optional().describe('a planning phase waiting for its planned date: when it opens (HR can advance it to open now)'),
   round: z.number().int().optional(),
+  nextOpensAt: z.string().optional().describe('check-ins: when the week after the current one opens'),
   note: z.string().optional(),
 });
 

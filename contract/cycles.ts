@@ -105,6 +105,8 @@ export interface PhaseState {
   closedAt: string | null;
   /** A planning phase waiting for its planned date (calendar-v2): when it opens. */
   opensAt?: string;
+  /** Check-ins: when the week after the current one opens (absent after the last week). */
+  nextOpensAt?: string;
   /** Check-ins: how many weeks have opened so far. */
   round?: number;
   /** Why it closed early, if it did: "advanced by HR", "skipped: no executives", … */

@@ -128,6 +128,7 @@ const en = {
     confirmRemove: (name: string) => `Remove ${name} from the cycle? Their open tasks are cancelled.`,
     controls: 'Steer the cycle',
     advance: (phase: string) => `Close ${phase} now`,
+    endWeek: (week: number) => `End check-in week ${week} now`,
     extendPhase: (phase: string) => `Extend ${phase}`,
     cancel: 'Cancel the cycle',
     alignment: 'Alignment',
@@ -160,6 +161,8 @@ const en = {
     title: 'Please confirm',
     advance: (phase: string, open: number) =>
       `Close ${phase} now: its ${open} open tasks expire (nobody can complete them any more) and the next phase opens, sending its tasks by email.`,
+    endWeek: (week: number, open: number, next: string | null) =>
+      `End only check-in week ${week}: its ${open} open check-ins expire (nobody can send or correct them any more). The check-in phase stays open: ${next ? `week ${week + 1} opens as planned, ${next}.` : 'the next week and scoring open as planned.'}`,
     extend: (phase: string, open: number) =>
       `Every one of the ${open} open tasks of ${phase} becomes due at the new time; reminders and escalations move with it.`,
     cancel: (participants: number, open: number) =>
@@ -294,6 +297,7 @@ const zh: CycleWords = {
     confirmRemove: (name) => `确定将 ${name} 移出周期吗？其未完成的任务将被取消。`,
     controls: '管理周期',
     advance: (phase) => `立即结束${phase}`,
+    endWeek: (week) => `立即结束第 ${week} 周的进展更新`,
     extendPhase: (phase) => `延长${phase}`,
     cancel: '取消周期',
     alignment: '对齐情况',
@@ -325,6 +329,8 @@ const zh: CycleWords = {
   confirm: {
     title: '请确认',
     advance: (phase, open) => `立即结束${phase}：其 ${open} 个未完成任务将过期（无法再提交），并开启下一阶段，通过邮件发送新任务。`,
+    endWeek: (week, open, next) =>
+      `只结束第 ${week} 周的进展更新：其 ${open} 份未提交的进展更新将过期（无法再提交或修改）。进展更新阶段继续进行：${next ? `第 ${week + 1} 周按计划于 ${next} 开始。` : '下一周和评分阶段按计划开始。'}`,
     extend: (phase, open) => `${phase}的 ${open} 个未完成任务都将改为新的截止时间，提醒和升级随之顺延。`,
     cancel: (participants, open) => `取消整个周期：${open} 个未完成任务将被取消，全部 ${participants} 名参与者会收到通知邮件。此操作无法撤销。`,
     until: '新的截止时间',

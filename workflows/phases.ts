@@ -70,6 +70,9 @@ export const PHASE_TABLE: Record<Phase, PhaseRunner> = {
       }
       const week = ++cycle.week;
       ps.round = week;
+      // What HR's "end this week" leaves: the next week opens at its planned time.
+      if (weeks[week]) ps.nextOpensAt = weeks[week]!.opensAt;
+      else delete ps.nextOpensAt;
       const due = iso(calendar ? weekDueAt(Date.parse(opensAt), Date.now(), windowMs) : Math.max(Date.parse(opensAt), Date.now()) + windowMs);
       // A missed check-in is reported to the manager when it closes.
       cycle.openWeek = week;

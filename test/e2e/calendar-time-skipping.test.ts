@@ -12,6 +12,8 @@ import { recordHistoriesOf } from '../support/histories';
 import { type TestStack, poll, startTestStack } from '../support/stack';
 import { openTask, submit, taskJson } from '../support/tasks';
 import { startTimeSkipping } from '../support/time-skipping';
+import { consoleFetch, signInAs } from '../support/console';
+import { formatDue } from '../../mail/templates/format';
 
 const KEY = 'cal';
 const DAY = 86_400_000;
@@ -184,6 +186,31 @@ describe('the cycle follows its calendar (time-skipping server)', () => {
       confidence: 6,
       report: 'Two interviews this week.',
     });
+
+    // HR ends week 2 from the console: the confirmation says what happens; Eve's open check-in
+    // expires, Ann's answer stays; the phase goes on and week 3 opens at its planned time.
+    const hr = await signInAs(t, 'hana@cal.example');
+    const confirm = await consoleFetch(t, hr, `/console/cycles/${KEY}/confirm/end-week`);
+    expect(confirm.status).toBe(200);
+    const says = await confirm.text();
+    expect(says).toContain('End check-in week 2 now');
+    expect(says).toContain('its 1 open check-ins expire');
+    expect(says).toContain(`week 3 opens as planned, ${formatDue(new Date(weekOpens(3)).toISOString(), 'en', 'UTC')}`);
+    const endWeek2 = await consoleFetch(t, hr, `/console/cycles/${KEY}/end-week`, { method: 'POST', form: { phase: 'checkins' } });
+    expect(endWeek2.status).toBe(303);
+    expect(endWeek2.headers.get('location')).toContain('done=control');
+    await poll(
+      () => tasksOf('checkin'),
+      (rows) => rows.filter((r) => r.round === 2).every((r) => r.status !== 'open'),
+      20_000,
+      'week 2 ended',
+    );
+    expect((await view()).state?.phase).toBe('checkins');
+    expect(await tasksOf('checkin').then((rows) => rows.filter((r) => r.round === 3))).toEqual([]);
+    await sleepUntil(weekOpens(3) + 60_000);
+    const week3 = await openTask(t, KEY, 'ann@cal.example', 'checkin', { round: 3 });
+    expect(week3.dueAt.toISOString()).toBe(new Date(weekOpens(3) + 2 * DAY).toISOString());
+
     await sleepUntil(weekOpens(4) + 2 * DAY + 3_600_000); // week 4 has closed; endsOn is a day later
     expect((await view()).state?.phase).toBe('checkins');
     await sleepUntil(scoringAt + 60_000);

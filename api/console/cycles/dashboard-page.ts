@@ -93,6 +93,7 @@ ${board.overdue.rows.map(
 ${
   c.status === 'running' && phase
     ? html`<section aria-labelledby="ctl-h"><h2 id="ctl-h">${w.board.controls}</h2><p class="inline">
+${phase === 'checkins' ? html`<a class="button" href="/console/cycles/${enc(key)}/confirm/end-week">${w.board.endWeek(states.find((p) => p.phase === 'checkins')?.round ?? 1)}</a>` : ''}
 <a class="button" href="/console/cycles/${enc(key)}/confirm/advance">${w.board.advance(w.phase[phase])}</a>
 <a class="button" href="/console/cycles/${enc(key)}/confirm/extend">${w.board.extendPhase(w.phase[phase])}</a>
 <a class="button danger" href="/console/cycles/${enc(key)}/confirm/cancel">${w.board.cancel}</a></p></section>`

@@ -23,7 +23,7 @@ ${cycles.map(
 }`;
 }
 
-export type ControlAction = 'advance' | 'extend' | 'cancel';
+export type ControlAction = 'advance' | 'extend' | 'cancel' | 'end-week';
 
 export interface ConfirmData {
   locale: Locale;
@@ -35,12 +35,16 @@ export interface ConfirmData {
   participants: number;
   /** A refused try comes back with its reason. */
   error?: string;
+  /** end-week: the check-in week it ends, and when the next one opens (formatted), if known. */
+  week?: number;
+  nextWeekOpens?: string;
 }
 
 /** What the control will do, in words, and the form that does it. */
 export function confirmBody(d: ConfirmData) {
   const w = cycleWordsFor(d.locale);
   const phase = w.phase[d.phase];
+  if (d.action === 'end-week') return endWeekBody(d);
   const says =
     d.action === 'advance'
       ? w.confirm.advance(phase, d.openTasks)
@@ -56,6 +60,19 @@ ${d.error ? html`<p class="banner" role="alert">${d.error}</p>` : ''}
 ${d.action === 'extend' ? html`<label for="until">${w.confirm.until}</label><input id="until" name="until" type="datetime-local" required>` : ''}
 ${d.action === 'cancel' ? html`<label for="reason">${w.confirm.reason}</label><textarea id="reason" name="reason" required minlength="3" maxlength="500"></textarea>` : ''}
 <p class="inline"><button type="submit"${d.action === 'cancel' ? raw(' class="danger"') : ''}>${w.confirm.go}</button> <a href="/console/cycles/${enc(d.key)}">${w.confirm.back}</a></p>
+</form>`;
+}
+
+/** Ending one check-in week (not the phase): what it does, and the form that does it. */
+function endWeekBody(d: ConfirmData) {
+  const w = cycleWordsFor(d.locale);
+  const week = d.week ?? 1;
+  return html`${CYCLES_CSS}<h1>${w.board.endWeek(week)}</h1><p class="muted">${d.title}</p>
+${d.error ? html`<p class="banner" role="alert">${d.error}</p>` : ''}
+<p class="card">${w.confirm.endWeek(week, d.openTasks, d.nextWeekOpens ?? null)}</p>
+<form method="post" action="/console/cycles/${enc(d.key)}/end-week" class="card">
+<input type="hidden" name="phase" value="checkins">
+<p class="inline"><button type="submit">${w.confirm.go}</button> <a href="/console/cycles/${enc(d.key)}">${w.confirm.back}</a></p>
 </form>`;
 }
 

@@ -1,0 +1,145 @@
+/**
+ * A manager whose calibration tasks open together gets one email listing them (each still its
+ * own task and link), as reviews do when their phase opens: on the real parts (Temporal dev
+ * server, PostgreSQL, the SMTP sink). Two reports' self-scores completed in one update open two
+ * calibrations in one activity; a third later gets its own invitation.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { completeTasksUpdate } from '../../contract';
+import { seedCycle, seedObjective, seedPeople } from '../mail/seed';
+import { type TestStack, linkIn, poll, startTestStack } from '../support/stack';
+
+let t: TestStack;
+let cycle: { id: number; key: string };
+const people: Record<string, number> = {};
+const krs: Record<string, number[]> = {};
+const db = () => t.stack.database.db;
+const workflowId = () => `okr-cycle:${cycle.key}:scoring:r1:b0`;
+const REPORTS = ['ria@cal13.example', 'sam@cal13.example', 'tao@cal13.example'];
+
+beforeAll(async () => {
+  t = await startTestStack({ database: 'postgres' });
+  const rows = await seedPeople(db(), [
+    { email: 'mia@cal13.example', name: 'Mia Manager' },
+    { email: 'ria@cal13.example', name: 'Ria Reyes' },
+    { email: 'sam@cal13.example', name: 'Sam Stone' },
+    { email: 'tao@cal13.example', name: 'Tao Tan' },
+    { email: 'hal@cal13.example', name: 'Hal HR' },
+  ]);
+  for (const r of rows) people[r.email] = r.id;
+  await db()
+    .updateTable('people')
+    .set({ manager_id: people['mia@cal13.example']! })
+    .where(
+      'id',
+      'in',
+      REPORTS.map((e) => people[e]!),
+    )
+    .execute();
+  cycle = await seedCycle(
+    db(),
+    'Q1 2027 cal13 scoring',
+    ['mia@cal13.example', ...REPORTS].map((e) => people[e]!),
+  );
+  await db().updateTable('cycles').set({ hr_person_id: people['hal@cal13.example']! }).where('id', '=', cycle.id).execute();
+  for (const e of REPORTS) krs[e] = await seedObjective(db(), cycle.id, people[e]!, `Ship ${e.slice(0, 3)}`, [{ title: 'Launch', kind: 'milestone' }]);
+  const hour = 3_600_000;
+  await t.temporal.client.workflow.start('taskBatch', {
+    taskQueue: t.taskQueue,
+    workflowId: workflowId(),
+    args: [
+      {
+        cycleKey: cycle.key,
+        phase: 'scoring',
+        batchNo: 0,
+        opening: { kind: 'self-score', round: 1, dueAt: new Date(Date.now() + hour).toISOString() },
+        chain: { author: 'self-score', reviewer: 'calibrate', loop: false },
+        followUpDueAt: new Date(Date.now() + 2 * hour).toISOString(),
+        policy: { reminders: [], escalations: [], expireAfter: '1d', timeZone: 'UTC' },
+      },
+    ],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await t?.stop();
+});
+
+const selfScores = () =>
+  poll(
+    () =>
+      db()
+        .selectFrom('tasks')
+        .select(['id', 'person_id'])
+        .where('cycle_id', '=', cycle.id)
+        .where('kind', '=', 'self-score')
+        .where('status', '=', 'open')
+        .execute(),
+    (r) => r.length === REPORTS.length,
+    30_000,
+    'self-score tasks',
+  );
+const calibrations = () =>
+  db().selectFrom('tasks').select(['id', 'person_id', 'subject_person_id']).where('cycle_id', '=', cycle.id).where('kind', '=', 'calibrate').execute();
+const item = (taskId: number, email: string) => ({ taskId, via: 'json' as const, submission: { scores: [{ keyResultId: krs[email]![0]!, score: 0.6 }] } });
+const toMia = () => t.mail.messages().filter((m) => m.envelopeTo.includes('mia@cal13.example'));
+
+describe('calibrations that open together', () => {
+  it('reach the manager as one email listing each report, each with its own task and link', { timeout: 60_000 }, async () => {
+    const tasks = await selfScores();
+    const taskOf = (email: string) => tasks.find((x) => x.person_id === people[email])!.id;
+    const before = toMia().length;
+    const handle = t.temporal.client.workflow.getHandle(workflowId());
+    const { outcomes } = await handle.executeUpdate(completeTasksUpdate, {
+      args: [{ items: [item(taskOf('ria@cal13.example'), 'ria@cal13.example'), item(taskOf('sam@cal13.example'), 'sam@cal13.example')] }],
+    });
+    expect(outcomes.map((o) => ('status' in o ? o.status : o.error.message))).toEqual(['completed', 'completed']);
+
+    const opened = await poll(calibrations, (r) => r.length === 2, 30_000, 'two calibrations');
+    expect(opened.every((c) => c.person_id === people['mia@cal13.example'])).toBe(true);
+    expect(opened.map((c) => c.subject_person_id).sort()).toEqual([people['ria@cal13.example'], people['sam@cal13.example']].sort());
+    const [list] = await t.mail.waitFor(() => toMia().length > before, 20_000).then(() => toMia().slice(before));
+    const emails = await db()
+      .selectFrom('emails')
+      .select(['kind', 'status'])
+      .where('person_id', '=', people['mia@cal13.example']!)
+      .where('cycle_id', '=', cycle.id)
+      .execute();
+    expect(emails).toEqual([{ kind: 'tasks-together', status: 'sent' }]);
+    expect(list!.text).toContain('Ria Reyes');
+    expect(list!.text).toContain('Sam Stone');
+    // Each calibration keeps its own link: two distinct task links in the one email.
+    const links = new Set(list!.text.match(/https?:\/\/\S+\/t\/[A-Za-z0-9_-]+/g) ?? []);
+    expect(links.size).toBe(2);
+    for (const link of links) expect((await fetch(link)).status).toBe(200);
+    // Nothing else arrives for these two.
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(toMia().length).toBe(before + 1);
+  });
+
+  it('a calibration that opens on its own still gets its own invitation', { timeout: 60_000 }, async () => {
+    const tao = (
+      await db()
+        .selectFrom('tasks')
+        .select('id')
+        .where('cycle_id', '=', cycle.id)
+        .where('kind', '=', 'self-score')
+        .where('person_id', '=', people['tao@cal13.example']!)
+        .executeTakeFirstOrThrow()
+    ).id;
+    const before = toMia().length;
+    const handle = t.temporal.client.workflow.getHandle(workflowId());
+    await handle.executeUpdate(completeTasksUpdate, { args: [{ items: [item(tao, 'tao@cal13.example')] }] });
+    await poll(calibrations, (r) => r.length === 3, 30_000, 'the third calibration');
+    await t.mail.waitFor(() => toMia().length > before, 20_000);
+    const kinds = await db()
+      .selectFrom('emails')
+      .select('kind')
+      .where('person_id', '=', people['mia@cal13.example']!)
+      .where('cycle_id', '=', cycle.id)
+      .orderBy('id')
+      .execute();
+    expect(kinds.map((k) => k.kind)).toEqual(['tasks-together', 'task-invite']);
+    expect(linkIn(toMia().at(-1)!)).toMatch(/\/t\//);
+  });
+});
