@@ -11,10 +11,11 @@
  * reached after its planned opening (too little time before `startsOn`, or the previous phase
  * overran) opens at once and runs for its full length: planning then ends after `startsOn`, and
  * the plan says by how much (`planningLateByMs`); with `fitBeforeStart` such a cycle is refused.
- * Cycles started under calendar-v1 keep planning back to back from the start. Weekly check-ins open on `checkIns.weekday` at `checkIns.hour` from the week of
- * `startsOn` until `endsOn`; scoring opens on `endsOn` at that hour; awards follow scoring.
- * With `checkIns.every` the cycle is compressed (tests, demos): `weeks` check-ins every `every`
- * from the end of the review, and scoring right after the last one.
+ * Cycles started under calendar-v1 keep planning back to back from the start. Weekly check-ins
+ * open on `checkIns.weekday` at `checkIns.hour` from the week of `startsOn` until `endsOn`;
+ * scoring opens on `endsOn` at that hour; awards follow scoring. With `checkIns.every` the cycle
+ * is compressed (tests, demos): planning back to back from the start, `weeks` check-ins every
+ * `every` from the end of the review, and scoring right after the last one.
  */
 import { addDays, mondayOf, wallClock, zonedTime } from './calendar';
 import type { Phase, Schedule } from './cycles';

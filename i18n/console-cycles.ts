@@ -330,7 +330,7 @@ const zh: CycleWords = {
     title: '请确认',
     advance: (phase, open) => `立即结束${phase}：其 ${open} 个未完成任务将过期（无法再提交），并开启下一阶段，通过邮件发送新任务。`,
     endWeek: (week, open, next) =>
-      `只结束第 ${week} 周的进展更新：其 ${open} 份未提交的进展更新将过期（无法再提交或修改）。进展更新阶段继续进行：${next ? `第 ${week + 1} 周按计划于 ${next} 开始。` : '下一周和评分阶段按计划开始。'}`,
+      `只结束第 ${week} 周的进展更新：其 ${open} 份未提交的进展更新将过期（无法再提交或修改）。进展更新阶段继续进行：${next ? `第 ${week + 1} 周按计划于 ${next}开始。` : '下一周和评分阶段按计划开始。'}`,
     extend: (phase, open) => `${phase}的 ${open} 个未完成任务都将改为新的截止时间，提醒和升级随之顺延。`,
     cancel: (participants, open) => `取消整个周期：${open} 个未完成任务将被取消，全部 ${participants} 名参与者会收到通知邮件。此操作无法撤销。`,
     until: '新的截止时间',

@@ -84,7 +84,7 @@ export function closedPage(task: TaskContext, timeZone = 'UTC', context?: KindCo
       done
         ? s.closed.completed(task.completedAt ? formatDue(task.completedAt, task.locale, timeZone) : null)
         : s.closed.closed(s.closed.status[task.status] ?? task.status)
-    }${done && CORRECTABLE_KINDS.includes(task.kind) ? ` ${correctionClosed(task, timeZone)}` : ''}</p>${done && context && task.result !== null ? answerShown(task, context) : ''}`,
+    }${done && CORRECTABLE_KINDS.includes(task.kind) ? `${task.locale === 'zh-CN' ? '' : ' '}${correctionClosed(task, timeZone)}` : ''}</p>${done && context && task.result !== null ? answerShown(task, context) : ''}`,
     task.locale,
   );
 }
