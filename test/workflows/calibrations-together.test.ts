@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeTasksUpdate } from '../../contract';
 import { seedCycle, seedObjective, seedPeople } from '../mail/seed';
+import { recordHistoriesOf } from '../support/histories';
 import { type TestStack, linkIn, poll, startTestStack } from '../support/stack';
 
 let t: TestStack;
@@ -62,6 +63,8 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  // RECORD_HISTORIES=1: the batch's history joins test/histories (the replay test replays it).
+  if (t && cycle) await recordHistoriesOf(t.temporal.client, [workflowId()], 'calibrations-together');
   await t?.stop();
 });
 

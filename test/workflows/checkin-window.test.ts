@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { seedCycle, seedObjective, seedPeople } from '../mail/seed';
+import { recordHistoriesOf } from '../support/histories';
 import { type TestStack, poll, startTestStack } from '../support/stack';
 import { type FoundTask, openTask, submit } from '../support/tasks';
 import { startTimeSkipping } from '../support/time-skipping';
@@ -61,6 +62,8 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  // RECORD_HISTORIES=1: the batch's history joins test/histories (the replay test replays it).
+  if (t && cycle) await recordHistoriesOf(t.temporal.client, [workflowId()], 'checkin-window');
   await t?.stop();
   await env?.teardown();
 });
