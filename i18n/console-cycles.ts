@@ -129,6 +129,7 @@ const en = {
     controls: 'Steer the cycle',
     advance: (phase: string) => `Close ${phase} now`,
     endWeek: (week: number) => `End check-in week ${week} now`,
+    openNow: (phase: string, at: string) => `Open ${phase} now (planned for ${at})`,
     extendPhase: (phase: string) => `Extend ${phase}`,
     cancel: 'Cancel the cycle',
     alignment: 'Alignment',
@@ -161,6 +162,8 @@ const en = {
     title: 'Please confirm',
     advance: (phase: string, open: number) =>
       `Close ${phase} now: its ${open} open tasks expire (nobody can complete them any more) and the next phase opens, sending its tasks by email.`,
+    openNow: (phase: string, at: string, due: string) =>
+      `Open ${phase} now instead of at its planned date (${at}): its tasks are created and sent by email at once, and it stays due ${due}.`,
     endWeek: (week: number, open: number, next: string | null) =>
       `End only check-in week ${week}: its ${open} open check-ins expire (nobody can send or correct them any more). The check-in phase stays open: ${next ? `week ${week + 1} opens as planned, ${next}.` : 'the next week and scoring open as planned.'}`,
     extend: (phase: string, open: number) =>
@@ -298,6 +301,7 @@ const zh: CycleWords = {
     controls: '管理周期',
     advance: (phase) => `立即结束${phase}`,
     endWeek: (week) => `立即结束第 ${week} 周的进展更新`,
+    openNow: (phase, at) => `立即开启${phase}（原计划于 ${at}）`,
     extendPhase: (phase) => `延长${phase}`,
     cancel: '取消周期',
     alignment: '对齐情况',
@@ -329,6 +333,7 @@ const zh: CycleWords = {
   confirm: {
     title: '请确认',
     advance: (phase, open) => `立即结束${phase}：其 ${open} 个未完成任务将过期（无法再提交），并开启下一阶段，通过邮件发送新任务。`,
+    openNow: (phase, at, due) => `立即开启${phase}，不再等到计划日期（${at}）：其任务会立即创建并通过邮件发送，截止时间仍为 ${due}。`,
     endWeek: (week, open, next) =>
       `只结束第 ${week} 周的进展更新：其 ${open} 份未提交的进展更新将过期（无法再提交或修改）。进展更新阶段继续进行：${next ? `第 ${week + 1} 周按计划于 ${next}开始。` : '下一周和评分阶段按计划开始。'}`,
     extend: (phase, open) => `${phase}的 ${open} 个未完成任务都将改为新的截止时间，提醒和升级随之顺延。`,

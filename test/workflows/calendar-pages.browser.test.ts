@@ -132,6 +132,44 @@ describe('the calendar’s pages in a browser', () => {
     await page.context().close();
   });
 
+  it('a planning phase waiting for its date can be opened now from the dashboard, after a confirmation', { timeout: 120_000 }, async () => {
+    const key = 'cal13-wait';
+    const started = await t.api('/api/cycles', {
+      method: 'POST',
+      json: {
+        key,
+        title: 'Q2 2027',
+        startsOn: isoDate(Date.now() + 40 * 86_400_000),
+        endsOn: isoDate(Date.now() + 130 * 86_400_000),
+        participants: ['ann@cal13p.example'],
+      },
+    });
+    expect(started.status).toBe(201);
+    type State = { state: { phases: { phase: string; status: string; opensAt?: string; note?: string }[] } | null };
+    const strategy = async () => ((await (await t.api(`/api/cycles/${key}`)).json()) as State).state?.phases.find((p) => p.phase === 'strategy');
+    await poll(strategy, (p) => p?.opensAt !== undefined, 30_000, 'strategy waiting');
+    for (const [locale, viewport, email] of [VIEWS[0], VIEWS[3]] as const) {
+      const page = await pageAs(email, viewport, locale);
+      await page.goto(`${t.base}/console/cycles/${key}`);
+      const open = page.getByRole('link', { name: locale === 'en' ? /^Open Strategy now \(planned for / : /^立即开启/ });
+      await expect.poll(() => open.count()).toBe(1);
+      await accessible(page, `dashboard waiting ${locale} ${viewport}`);
+      await screenshot(page, `console-cycle-dashboard-waiting-${locale}-${viewport}`);
+      await open.click();
+      await page.waitForURL(/confirm\/advance$/);
+      expect(await page.locator('main').innerText()).toContain(locale === 'en' ? 'instead of at its planned date' : '不再等到计划日期');
+      await accessible(page, `open now ${locale} ${viewport}`);
+      await screenshot(page, `console-cycle-open-now-${locale}-${viewport}`);
+      if (locale === 'en') {
+        await page.getByRole('button', { name: 'Confirm' }).click();
+        await page.waitForURL(/done=control/);
+      }
+      await page.context().close();
+    }
+    const opened = await poll(strategy, (p) => p?.status !== 'pending', 30_000, 'strategy opened');
+    expect(opened!.note).toMatch(/^opened early by /);
+  });
+
   it('a check-in link after its window closed says it can no longer be corrected, in the person’s language', { timeout: 120_000 }, async () => {
     const db = t.stack.database.db;
     const [bo, mei] = await seedPeople(db, [

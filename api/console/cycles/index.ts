@@ -228,6 +228,12 @@ export function consoleCycleRoutes(ctx: ConsoleContext) {
         w.confirm.title,
         confirmBody({
           ...week,
+          ...waitingOf(
+            view.state?.phases.find((p) => p.phase === phase),
+            action,
+            (row.schedule as unknown as Schedule).timeZone ?? 'UTC',
+            person.locale,
+          ),
           locale: person.locale,
           key,
           title: view.title,
@@ -319,6 +325,17 @@ export function consoleCycleRoutes(ctx: ConsoleContext) {
   });
 
   return app;
+}
+
+/** An advance of a planning phase that waits for its planned date opens it: when it would have opened, and its due time. */
+function waitingOf(
+  ps: { opensAt?: string; dueAt: string | null } | undefined,
+  action: ControlAction,
+  timeZone: string,
+  locale: Locale,
+): { waiting?: { opensAt: string; dueAt: string } } {
+  if (action !== 'advance' || !ps?.opensAt || !ps.dueAt) return {};
+  return { waiting: { opensAt: formatDue(ps.opensAt, locale, timeZone), dueAt: formatDue(ps.dueAt, locale, timeZone) } };
 }
 
 /** The check-in week an end-week would close, and when the next one opens (from the workflow's plan). */

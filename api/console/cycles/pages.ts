@@ -38,6 +38,8 @@ export interface ConfirmData {
   /** end-week: the check-in week it ends, and when the next one opens (formatted), if known. */
   week?: number;
   nextWeekOpens?: string;
+  /** advance of a planning phase still waiting for its date (formatted): when it would open, and its due time. */
+  waiting?: { opensAt: string; dueAt: string };
 }
 
 /** What the control will do, in words, and the form that does it. */
@@ -46,12 +48,21 @@ export function confirmBody(d: ConfirmData) {
   const phase = w.phase[d.phase];
   if (d.action === 'end-week') return endWeekBody(d);
   const says =
+    d.action === 'advance' && d.waiting
+      ? w.confirm.openNow(phase, d.waiting.opensAt, d.waiting.dueAt)
+      : d.action === 'advance'
+        ? w.confirm.advance(phase, d.openTasks)
+        : d.action === 'extend'
+          ? w.confirm.extend(phase, d.openTasks)
+          : w.confirm.cancel(d.participants, d.openTasks);
+  const heading =
     d.action === 'advance'
-      ? w.confirm.advance(phase, d.openTasks)
+      ? d.waiting
+        ? w.board.openNow(phase, d.waiting.opensAt)
+        : w.board.advance(phase)
       : d.action === 'extend'
-        ? w.confirm.extend(phase, d.openTasks)
-        : w.confirm.cancel(d.participants, d.openTasks);
-  const heading = d.action === 'advance' ? w.board.advance(phase) : d.action === 'extend' ? w.board.extendPhase(phase) : w.board.cancel;
+        ? w.board.extendPhase(phase)
+        : w.board.cancel;
   return html`${CYCLES_CSS}<h1>${heading}</h1><p class="muted">${d.title}</p>
 ${d.error ? html`<p class="banner" role="alert">${d.error}</p>` : ''}
 <p class="card">${says}</p>
