@@ -176,6 +176,14 @@ describe('planning opens at its planned dates before startsOn (time-skipping ser
     expect(warning!.lateByMs).toBeGreaterThan(7 * DAY);
     expect(warning!.lateByMs).toBeLessThanOrEqual(now + 17 * DAY - late + 60_000);
     expect(warning!.message).toMatch(/^planning \(strategy, drafting and review\) ends 7d( \d+h)? after startsOn/);
+    // The OpenAPI document says what a start may warn about.
+    const doc = (await (await fetch(`${t.base}/openapi.json`)).json()) as {
+      paths: Record<string, { post?: { responses: Record<string, { content: Record<string, { schema: { $ref?: string } }> }> } }>;
+      components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+    };
+    const ref = doc.paths['/api/cycles']!.post!.responses['201']!.content['application/json']!.schema.$ref!;
+    expect(Object.keys(doc.components.schemas[ref.split('/').pop()!]!.properties!)).toContain('warnings');
+    expect(JSON.stringify(doc.components.schemas.PlanWarning)).toContain('schedule.planning-late');
     // The workflow, past every planned date, opens strategy at once for its full length.
     const eve = await openTask(t, 'cal13-late', 'eve@cal13.example', 'strategy');
     const opened = (await phase('cal13-late', 'strategy'))!;
