@@ -182,7 +182,7 @@ describe('planning opens at its planned dates before startsOn (time-skipping ser
       components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
     };
     const ref = doc.paths['/api/cycles']!.post!.responses['201']!.content['application/json']!.schema.$ref!;
-    expect(Object.keys(doc.components.schemas[ref.split('/').pop()!]!.properties!)).toContain('warnings');
+    expect(JSON.stringify(doc.components.schemas[ref.split('/').pop()!])).toContain('"warnings"');
     expect(JSON.stringify(doc.components.schemas.PlanWarning)).toContain('schedule.planning-late');
     // The workflow, past every planned date, opens strategy at once for its full length.
     const eve = await openTask(t, 'cal13-late', 'eve@cal13.example', 'strategy');
