@@ -90,7 +90,7 @@ export const startCycleSchema = z
   })
   .meta({
     description:
-      'endsOn must be after startsOn; every participant must be an active person; a check-in window may not be longer than the time between check-ins; with schedule.fitBeforeStart, planning must be due by startsOn (else 400 naming the field).',
+      'endsOn must be after startsOn; every participant must be an active person; a check-in window may not be longer than the time between check-ins; with schedule.fitBeforeStart, planning must be due by startsOn (else 400 naming the field). By default (schedule.planning "before-start") planning is planned backwards so the review is due at startsOn and each planning phase opens at its planned date; when too little time remains it opens at once and the answer carries a warning saying by how much planning ends after startsOn.',
   });
 export type StartCycleInput = z.infer<typeof startCycleSchema>;
 

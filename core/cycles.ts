@@ -62,7 +62,10 @@ export interface CycleSummary {
 }
 
 export function fingerprint(input: StartCycleInput): string {
-  const canonical = { ...input, participants: input.participants ? [...new Set(input.participants)].sort() : null };
+  // The default planning (added later) is left out, so a cycle started before posts the same fingerprint again.
+  const { planning, ...rest } = input.schedule;
+  const schedule = planning === 'before-start' ? rest : input.schedule;
+  const canonical = { ...input, schedule, participants: input.participants ? [...new Set(input.participants)].sort() : null };
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }
 

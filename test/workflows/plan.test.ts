@@ -13,6 +13,7 @@ import {
   startCycleSchema,
 } from '../../contract';
 import { translateIssue } from '../../i18n/validation';
+import { fingerprint } from '../../core/cycles';
 
 const schedule = (over: Record<string, unknown> = {}) => scheduleSchema.parse(over);
 const DAY = 86_400_000;
@@ -215,6 +216,16 @@ describe('planCycle (calendar-v2: planning planned backwards from startsOn)', ()
     expect(planningSlots(s, '2027-01-04')).toBeUndefined();
     const plan = planCycle({ startsOn: '2027-01-04', endsOn: '2027-03-31', schedule: s, startedAt: '2026-12-01T00:00:00.000Z' });
     expect(plan.phases[0]).toMatchObject({ opensAt: '2026-12-01T00:00:00.000Z', dueAt: '2026-12-01T00:00:30.000Z' });
+  });
+});
+
+describe('the start request’s fingerprint', () => {
+  it('stays the same for a body posted before schedule.planning existed, and differs for at-once', () => {
+    const body = startCycleSchema.parse({ key: 'k', title: 'T', startsOn: '2027-01-04', endsOn: '2027-03-31' });
+    expect(body.schedule.planning).toBe('before-start');
+    const { planning: _default, ...before } = body.schedule;
+    expect(fingerprint(body)).toBe(fingerprint({ ...body, schedule: before as typeof body.schedule }));
+    expect(fingerprint({ ...body, schedule: { ...body.schedule, planning: 'at-once' } })).not.toBe(fingerprint(body));
   });
 });
 
