@@ -140,6 +140,8 @@ export class CycleRun {
     this.plannedDue = undefined;
     const slot = this.planning && (PLANNING_PHASES as readonly Phase[]).includes(ps.phase) ? this.planning[ps.phase as PlanningPhase] : undefined;
     if (!slot) return;
+    // The previous phase's advance is spent: only an advance of this phase opens it early.
+    this.advanceRequested = false;
     const reached = Date.now();
     const times = planningTimes(this.schedule, ps.phase as PlanningPhase, slot, reached);
     if (times.opensAt > reached) {

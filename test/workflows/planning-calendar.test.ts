@@ -161,6 +161,19 @@ describe('planning opens at its planned dates before startsOn (time-skipping ser
       'strategy closed',
     );
     expect((await tasks('cal13-early', 'strategy')).map((r) => r.status)).toEqual(['expired']);
+    // Drafting waits for its own date; a control that wakes the wait (someone joins) does not open it:
+    // the advance that closed strategy is spent.
+    await poll(
+      () => phase('cal13-early', 'drafting'),
+      (p) => p?.opensAt !== undefined,
+      30_000,
+      'drafting waiting',
+    );
+    const joined = await t.api('/api/cycles/cal13-early/participants', { method: 'POST', json: { emails: ['hana@cal13.example'] } });
+    expect(joined.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await phase('cal13-early', 'drafting')).toMatchObject({ status: 'pending', opensAt: new Date(q.strategyDue).toISOString() });
+    expect(await tasks('cal13-early', 'draft')).toEqual([]);
   });
 
   it('a cycle started too late opens planning at once and the answer says by how much it ends after startsOn', { timeout: 60_000 }, async () => {
