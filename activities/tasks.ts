@@ -71,6 +71,11 @@ export interface OpenFollowUpInput {
   workflowId: string;
 }
 
+/** Several follow-ups of one kind and round opened at once: a reviewer of several of them gets one email listing them. */
+export interface OpenFollowUpTasksInput extends Omit<OpenFollowUpInput, 'subjectPersonId'> {
+  subjectPersonIds: number[];
+}
+
 export interface RecordSubmissionInput {
   taskId: number;
   kind: TaskKind;
@@ -209,7 +214,8 @@ export function createTaskActivities(deps: ActivityDeps) {
           dueAt: new Date(t.due_at).toISOString(),
           tasks: g.map((x) => ({ taskId: x.id, subjectPersonId: x.subject_person_id, subjectName: x.subject_name ?? '' })),
         };
-        const key = `tasks:${spec.workflowId}:${spec.kind}:${spec.round}:${t.person_id}:together`;
+        // One list per group: a later group of the same kind and round (more calibrations) gets its own email.
+        const key = `tasks:${spec.workflowId}:${spec.kind}:${spec.round}:${t.person_id}:together:${Math.min(...g.map((x) => x.id))}`;
         return emailRow({
           key,
           kind: 'tasks-together',
@@ -351,6 +357,30 @@ export function createTaskActivities(deps: ActivityDeps) {
       const recipient = { personId: owner, subjectPersonId: kind.hasSubject ? input.subjectPersonId : null, isManager: false, dueAt: input.dueAt };
       const { tasks } = await insertTasks(cycle, input, [recipient]);
       return tasks[0] ?? null;
+    },
+
+    /**
+     * The follow-ups that came due together (calibrations after several self-scores, reviews after
+     * several drafts), in one transaction: the kinds whose tasks are about a subject group them by
+     * owner into one email (insertTasks), as when their phase opens. Subjects who left are skipped.
+     */
+    async openFollowUpTasks(input: OpenFollowUpTasksInput): Promise<TaskInfo[]> {
+      const cycle = await cycleByKey(input.cycleKey);
+      const kind = kindModule(input.kind);
+      const recipients: (Recipient & { dueAt: string })[] = [];
+      for (const subjectPersonId of input.subjectPersonIds) {
+        if (!kind.subjectOutsideCycle && !(await isParticipant(db, cycle.id, subjectPersonId))) continue;
+        const owner =
+          kind.followUpOwner === 'hr'
+            ? cycle.hrPersonId
+            : kind.followUpOwner === 'reviewer'
+              ? await reviewerOf(db, cycle.id, cycle.hrPersonId, subjectPersonId)
+              : subjectPersonId;
+        recipients.push({ personId: owner, subjectPersonId: kind.hasSubject ? subjectPersonId : null, isManager: false, dueAt: input.dueAt });
+      }
+      if (!recipients.length) return [];
+      const { subjectPersonIds: _ids, ...spec } = input;
+      return (await insertTasks(cycle, spec, recipients)).tasks;
     },
 
     async recordSubmission(input: RecordSubmissionInput): Promise<RecordSubmissionResult> {

@@ -25,9 +25,21 @@ const phaseStateSchema = z.object({
   openedAt: z.string().nullable(),
   dueAt: z.string().nullable(),
   closedAt: z.string().nullable(),
+  opensAt: z.string().optional().describe('a planning phase waiting for its planned date: when it opens (HR can advance it to open now)'),
   round: z.number().int().optional(),
+  nextOpensAt: z.string().optional().describe('check-ins: when the week after the current one opens'),
   note: z.string().optional(),
 });
+
+/** What a start (or its preview) warns about without refusing it: planning that ends after startsOn. */
+export const planWarningSchema = z
+  .object({
+    path: z.string(),
+    code: z.enum(['schedule.planning-late']),
+    message: z.string(),
+    lateByMs: z.number().int(),
+  })
+  .openapi('PlanWarning');
 
 export const cycleSummarySchema = z
   .object({

@@ -44,6 +44,12 @@ export const scheduleSchema = z.object({
       window: durationSchema.default('2d'),
     })
     .default({ weekday: 1, hour: 10, weeks: 13, window: '2d' }),
+  /**
+   * When planning (strategy, drafting, review) opens: "before-start" plans it backwards so the
+   * review is due at `startsOn`, each phase opening at its planned date; "at-once" opens it when
+   * the cycle starts, back to back (demos, tests, or a deliberate early start).
+   */
+  planning: z.enum(['before-start', 'at-once']).default('before-start'),
   /** Refuse the cycle unless strategy, drafting and review, started now, are due by `startsOn`. */
   fitBeforeStart: z.boolean().optional(),
   /** Self-scores are due after two thirds of it; managers' calibrations at its end. */
@@ -84,7 +90,7 @@ export const startCycleSchema = z
   })
   .meta({
     description:
-      'endsOn must be after startsOn; every participant must be an active person; a check-in window may not be longer than the time between check-ins; with schedule.fitBeforeStart, planning must be due by startsOn (else 400 naming the field).',
+      'endsOn must be after startsOn; every participant must be an active person; a check-in window may not be longer than the time between check-ins; with schedule.fitBeforeStart, planning must be due by startsOn (else 400 naming the field). By default (schedule.planning "before-start") planning is planned backwards so the review is due at startsOn and each planning phase opens at its planned date; when too little time remains it opens at once and the answer carries a warning saying by how much planning ends after startsOn.',
   });
 export type StartCycleInput = z.infer<typeof startCycleSchema>;
 
@@ -97,6 +103,10 @@ export interface PhaseState {
   openedAt: string | null;
   dueAt: string | null;
   closedAt: string | null;
+  /** A planning phase waiting for its planned date (calendar-v2): when it opens. */
+  opensAt?: string;
+  /** Check-ins: when the week after the current one opens (absent after the last week). */
+  nextOpensAt?: string;
   /** Check-ins: how many weeks have opened so far. */
   round?: number;
   /** Why it closed early, if it did: "advanced by HR", "skipped: no executives", … */

@@ -5,14 +5,19 @@
  * `planCycle` — the same code, so the preview is what will run. Workflow-safe: no Node imports,
  * no clock (every function is given its times).
  *
- * The rules: planning (strategy, drafting, review) runs back to back from the start, each phase
- * for its length, and should be due by `startsOn` (with `fitBeforeStart`, a plan that is not is
- * refused). Weekly check-ins open on `checkIns.weekday` at `checkIns.hour` from the week of
- * `startsOn` until `endsOn`; scoring opens on `endsOn` at that hour; awards follow scoring.
- * With `checkIns.every` the cycle is compressed (tests, demos): `weeks` check-ins every `every`
- * from the end of the review, and scoring right after the last one.
+ * The rules (calendar-v2): planning (strategy, drafting, review) is planned backwards from
+ * `startsOn` — review due at `startsOn` 00:00 in the cycle's time zone, drafting before it,
+ * strategy before that, each for its length — and each phase opens at its planned date. A phase
+ * reached after its planned opening (too little time before `startsOn`, or the previous phase
+ * overran) opens at once and runs for its full length: planning then ends after `startsOn`, and
+ * the plan says by how much (`planningLateByMs`); with `fitBeforeStart` such a cycle is refused.
+ * Cycles started under calendar-v1 keep planning back to back from the start. Weekly check-ins
+ * open on `checkIns.weekday` at `checkIns.hour` from the week of `startsOn` until `endsOn`;
+ * scoring opens on `endsOn` at that hour; awards follow scoring. With `checkIns.every` the cycle
+ * is compressed (tests, demos): planning back to back from the start, `weeks` check-ins every
+ * `every` from the end of the review, and scoring right after the last one.
  */
-import { addDays, mondayOf, zonedTime } from './calendar';
+import { addDays, mondayOf, wallClock, zonedTime } from './calendar';
 import type { Phase, Schedule } from './cycles';
 import { durationToMs } from './duration';
 
@@ -22,6 +27,14 @@ export type PlanningPhase = 'strategy' | 'drafting' | 'review';
 export const PLANNING_PHASES = ['strategy', 'drafting', 'review'] as const satisfies readonly PlanningPhase[];
 
 const MAX_WEEKS = 26;
+const DAY_MS = 86_400_000;
+
+/**
+ * The calendar a cycle follows, recorded in its workflow input: 1 ran planning back to back from
+ * the start; 2 plans it backwards from `startsOn`. New cycles take the current one.
+ */
+export type CalendarVersion = 1 | 2;
+export const CALENDAR_VERSION: CalendarVersion = 2;
 
 export interface PlanCycleInput {
   startsOn: string;
@@ -29,8 +42,10 @@ export interface PlanCycleInput {
   /** Defaults to the schedule's. */
   timeZone?: string;
   schedule: Schedule;
-  /** When the cycle starts (ISO): planning opens then. */
+  /** When the cycle starts (ISO): planning cannot open before. */
   startedAt: string;
+  /** Which calendar (default: the current one, CALENDAR_VERSION). */
+  version?: CalendarVersion;
 }
 
 /** When a task's reminders, escalations and expiry fire (ISO), for a task due at `dueAt`. */
@@ -64,6 +79,10 @@ export interface CyclePlan {
   /** When planning is due; `planningFits` says whether that is by `startsAt`. */
   planningEndsAt: string;
   planningFits: boolean;
+  /** How long after `startsAt` planning ends (0 when it fits). */
+  planningLateByMs: number;
+  /** The calendar the plan follows. */
+  version: CalendarVersion;
   phases: PlannedPhase[];
   checkinWeeks: PlannedWeek[];
   scoring: { opensAt: string; selfScoreDueAt: string; dueAt: string };
@@ -167,21 +186,77 @@ export function weekDueAt(opensAt: number, now: number, windowMs: number): numbe
   return opensAt + windowMs - now >= windowMs / 2 ? opensAt + windowMs : Math.max(opensAt, now) + windowMs;
 }
 
+/** A planning phase's place on the calendar (ISO): when it opens and is due if it runs on time. */
+export interface PlanningSlot {
+  opensAt: string;
+  dueAt: string;
+}
+
+/**
+ * calendar-v2: the planning phases planned backwards from `startsOn` 00:00 in the time zone —
+ * review due then, drafting due when review opens, strategy due when drafting opens. Whole-day
+ * lengths step back calendar days (the wall clock stays at midnight across a DST change); other
+ * lengths step back exactly. Undefined for compressed schedules (`checkIns.every`) and with
+ * `planning: "at-once"`: those plan back to back from the start, as before.
+ */
+export function planningSlots(schedule: Schedule, startsOn: string, timeZone = schedule.timeZone): Record<PlanningPhase, PlanningSlot> | undefined {
+  if (schedule.checkIns.every || schedule.planning === 'at-once') return undefined;
+  let due = zonedTime(startsOn, 0, timeZone).getTime();
+  const slots = {} as Record<PlanningPhase, PlanningSlot>;
+  for (const phase of [...PLANNING_PHASES].reverse()) {
+    const opens = before(due, durationToMs(schedule[phase]), timeZone);
+    slots[phase] = { opensAt: iso(opens), dueAt: iso(due) };
+    due = opens;
+  }
+  return slots;
+}
+
+/** `at` minus `ms`: whole days as calendar days at the same wall-clock time in the zone. */
+function before(at: number, ms: number, timeZone: string): number {
+  if (ms <= 0 || ms % DAY_MS !== 0) return at - ms;
+  const [date, time] = wallClock(new Date(at), timeZone).split(' ') as [string, string];
+  const [hour, minute, second] = time.split(':').map(Number) as [number, number, number];
+  const back = zonedTime(addDays(date, -ms / DAY_MS), hour, timeZone).getTime() + (minute * 60 + second) * 1000;
+  return back;
+}
+
+/**
+ * When a planning phase reached at `reachedAt` opens and is due (calendar-v2): at its slot when
+ * it is reached in time (the workflow waits for the slot's opening), else at once for its full
+ * length. The workflow and `planCycle` both decide with this.
+ */
+export function planningTimes(
+  schedule: Schedule,
+  phase: PlanningPhase,
+  slot: PlanningSlot,
+  reachedAt: number,
+): { opensAt: number; dueAt: number; managerDueAt?: number; onTime: boolean } {
+  const planned = Date.parse(slot.opensAt);
+  if (reachedAt <= planned) {
+    const dueAt = Date.parse(slot.dueAt);
+    const managerDueAt = phase === 'drafting' ? dueAt - durationToMs(schedule.managerLead) : undefined;
+    return { opensAt: planned, dueAt, ...(managerDueAt !== undefined && managerDueAt > planned ? { managerDueAt } : {}), onTime: true };
+  }
+  return { opensAt: reachedAt, ...planningDue(schedule, phase, reachedAt), onTime: false };
+}
+
 /** The whole cycle as it will run if every phase takes its full length. */
 export function planCycle(input: PlanCycleInput): CyclePlan {
   const { schedule } = input;
   const timeZone = input.timeZone ?? schedule.timeZone;
+  const version = input.version ?? CALENDAR_VERSION;
   const policy = taskPolicy(schedule);
   const phases: PlannedPhase[] = [];
+  const slots = version === 2 ? planningSlots(schedule, input.startsOn, timeZone) : undefined;
   let at = Date.parse(input.startedAt);
   for (const phase of PLANNING_PHASES) {
-    const { dueAt, managerDueAt } = planningDue(schedule, phase, at);
+    const { opensAt, dueAt, managerDueAt } = slots ? planningTimes(schedule, phase, slots[phase], at) : { opensAt: at, ...planningDue(schedule, phase, at) };
     phases.push({
       phase,
-      opensAt: iso(at),
+      opensAt: iso(opensAt),
       dueAt: iso(dueAt),
       ...(managerDueAt ? { managerDueAt: iso(managerDueAt) } : {}),
-      events: taskEvents(dueAt, policy, at),
+      events: taskEvents(dueAt, policy, opensAt),
     });
     at = dueAt;
   }
@@ -210,6 +285,8 @@ export function planCycle(input: PlanCycleInput): CyclePlan {
     startsAt: iso(startsAt),
     planningEndsAt: iso(planningEnd),
     planningFits: planningEnd <= startsAt,
+    planningLateByMs: Math.max(0, planningEnd - startsAt),
+    version,
     phases,
     checkinWeeks,
     scoring: { opensAt: iso(scoringAt), selfScoreDueAt: iso(score.selfScoreDueAt), dueAt: iso(score.dueAt) },
@@ -248,6 +325,28 @@ export function fitIssues(input: PlanCycleInput): PlanIssue[] {
   const leftMs = Math.max(0, Date.parse(plan.startsAt) - Date.parse(input.startedAt));
   const message = `planning (strategy, drafting and review) takes ${formatSpan(needsMs)} but ${leftMs ? `only ${formatSpan(leftMs)} remain` : 'no time remains'} before startsOn: start earlier, shorten those phases or move startsOn`;
   return [{ code: 'custom', path: ['startsOn'], message, params: { code: 'schedule.planning-too-long', needsMs, leftMs } }];
+}
+
+/** Something a started cycle should know about its plan, though nothing refuses it. */
+export interface PlanWarning {
+  path: string;
+  code: 'schedule.planning-late';
+  message: string;
+  lateByMs: number;
+}
+
+/** Without `fitBeforeStart`, planning that cannot be due by startsOn runs anyway: say by how much it ends later. */
+export function planWarnings(plan: CyclePlan): PlanWarning[] {
+  if (plan.planningFits) return [];
+  const span = formatSpan(plan.planningLateByMs);
+  return [
+    {
+      path: 'startsOn',
+      code: 'schedule.planning-late',
+      message: `planning (strategy, drafting and review) ends ${span} after startsOn: too little time remains before it, so each planning phase opens at once and runs for its full length (set schedule.fitBeforeStart to refuse such a cycle)`,
+      lateByMs: plan.planningLateByMs,
+    },
+  ];
 }
 
 /** "6d 4h", "3h 20m", "45s": the two largest units that are not zero. */

@@ -18,6 +18,8 @@ import {
   fitIssues,
   planCycle,
   planSteps,
+  type PlanWarning,
+  planWarnings,
   taskEvents,
   taskPolicy,
   toFieldIssues,
@@ -60,6 +62,9 @@ export interface CyclePreview {
   /** startsOn at 00:00 in the time zone, and whether planning is due by then. */
   startsAt: string;
   planningFits: boolean;
+  /** How long after startsAt planning ends (0 when it fits), and what a start now would warn. */
+  planningLateByMs: number;
+  warnings: PlanWarning[];
   phases: { phase: Phase; opensAt: string; dueAt: string }[];
   checkinWeeks: { week: number; opensAt: string; dueAt: string }[];
   audience: PreviewAudience;
@@ -135,6 +140,8 @@ export function buildPreview(plan: CyclePlan, schedule: Schedule, audience: Prev
     timeZone: tz,
     startsAt: plan.startsAt,
     planningFits: plan.planningFits,
+    planningLateByMs: plan.planningLateByMs,
+    warnings: planWarnings(plan),
     phases: plan.phases.map(({ phase, opensAt, dueAt }) => ({ phase, opensAt, dueAt })),
     checkinWeeks: plan.checkinWeeks.map(({ week, opensAt, dueAt }) => ({ week, opensAt, dueAt })),
     audience,

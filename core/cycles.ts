@@ -20,7 +20,11 @@ import {
   type Phase,
   cycleStateQuery,
   cycleWorkflowId,
+  CALENDAR_VERSION,
   fitIssues,
+  type PlanWarning,
+  planCycle,
+  planWarnings,
   type TaskView,
   toFieldIssues,
 } from '../contract';
@@ -58,11 +62,18 @@ export interface CycleSummary {
 }
 
 export function fingerprint(input: StartCycleInput): string {
-  const canonical = { ...input, participants: input.participants ? [...new Set(input.participants)].sort() : null };
+  // The default planning (added later) is left out, so a cycle started before posts the same fingerprint again.
+  const { planning, ...rest } = input.schedule;
+  const schedule = planning === 'before-start' ? rest : input.schedule;
+  const canonical = { ...input, schedule, participants: input.participants ? [...new Set(input.participants)].sort() : null };
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }
 
-export async function startCycle(deps: CycleDeps, input: StartCycleInput, actor: string): Promise<{ cycle: CycleSummary; created: boolean }> {
+export async function startCycle(
+  deps: CycleDeps,
+  input: StartCycleInput,
+  actor: string,
+): Promise<{ cycle: CycleSummary; created: boolean; warnings: PlanWarning[] }> {
   const { db } = deps;
   const print = fingerprint(input);
   const workflowId = cycleWorkflowId(input.key);
@@ -115,7 +126,7 @@ export async function startCycle(deps: CycleDeps, input: StartCycleInput, actor:
         {
           cycleKey: input.key,
           schedule: input.schedule,
-          calendar: { startsOn: input.startsOn, endsOn: input.endsOn },
+          calendar: { startsOn: input.startsOn, endsOn: input.endsOn, version: CALENDAR_VERSION },
           stepPolicy: deps.stepPolicy,
           ...(deps.historyLimit ? { historyLimit: deps.historyLimit } : {}),
         },
@@ -131,7 +142,10 @@ export async function startCycle(deps: CycleDeps, input: StartCycleInput, actor:
       );
     }
   }
-  return { cycle: (await getCycleSummary(db, input.key))!, created };
+  const cycle = (await getCycleSummary(db, input.key))!;
+  // Planning that cannot be due by startsOn runs anyway (without fitBeforeStart): the answer says by how much it ends later.
+  const warnings = planWarnings(planCycle({ startsOn: input.startsOn, endsOn: input.endsOn, schedule: input.schedule, startedAt: cycle.createdAt }));
+  return { cycle, created, warnings };
 }
 
 async function resolveParticipants(db: Kysely<DB>, emails: string[] | undefined): Promise<number[]> {

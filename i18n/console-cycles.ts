@@ -44,6 +44,7 @@ const en = {
     awards: 'Awards',
     reminders: 'Reminders before the due time (comma separated)',
     fit: 'Planning must be due by the start date',
+    atOnce: 'Open planning as soon as the cycle starts (instead of at its planned dates, ending on the start date)',
     weekdays: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'],
     participants: 'Participants',
     everyone: 'Everyone',
@@ -57,7 +58,8 @@ const en = {
   },
   preview: {
     heading: 'Preview',
-    planningLate: 'Planning is not due by the start date: it ends after it.',
+    planningLate: (span: string) =>
+      `Planning ends ${span} after the start date: too little time remains before it, so each planning phase opens at once and runs for its full length.`,
     planningFits: 'Planning is due before the start date.',
     audience: (p: number, m: number) => `${p} participants, ${m} managers.`,
     phases: 'Phases',
@@ -114,6 +116,8 @@ const en = {
     confirmRemove: (name: string) => `Remove ${name} from the cycle? Their open tasks are cancelled.`,
     controls: 'Steer the cycle',
     advance: (phase: string) => `Close ${phase} now`,
+    endWeek: (week: number) => `End check-in week ${week} now`,
+    openNow: (phase: string, at: string) => `Open ${phase} now (planned for ${at})`,
     extendPhase: (phase: string) => `Extend ${phase}`,
     cancel: 'Cancel the cycle',
     alignment: 'Alignment',
@@ -146,6 +150,10 @@ const en = {
     title: 'Please confirm',
     advance: (phase: string, open: number) =>
       `Close ${phase} now: its ${open} open tasks expire (nobody can complete them any more) and the next phase opens, sending its tasks by email.`,
+    openNow: (phase: string, at: string, due: string) =>
+      `Open ${phase} now instead of at its planned date (${at}): its tasks are created and sent by email at once, and it stays due ${due}.`,
+    endWeek: (week: number, open: number, next: string | null) =>
+      `End only check-in week ${week}: its ${open} open check-ins expire (nobody can send or correct them any more). The check-in phase stays open: ${next ? `week ${week + 1} opens as planned, ${next}.` : 'the next week and scoring open as planned.'}`,
     extend: (phase: string, open: number) =>
       `Every one of the ${open} open tasks of ${phase} becomes due at the new time; reminders and escalations move with it.`,
     cancel: (participants: number, open: number) =>
@@ -198,6 +206,7 @@ const zh: CycleWords = {
     awards: '评奖',
     reminders: '截止前提醒（用逗号分隔）',
     fit: '规划须在开始日期前完成',
+    atOnce: '周期发起后立即开始规划（而不是按计划日期进行、在开始日期结束）',
     weekdays: ['星期一', '星期二', '星期三', '星期四', '星期五', '星期六', '星期日'],
     participants: '参与者',
     everyone: '全员',
@@ -211,7 +220,7 @@ const zh: CycleWords = {
   },
   preview: {
     heading: '预览',
-    planningLate: '规划无法在开始日期前完成：它在开始日期之后才结束。',
+    planningLate: (span) => `规划将在开始日期之后 ${span}才结束：开始日期前的时间不够，因此各规划阶段会立即开始，并按完整时长进行。`,
     planningFits: '规划会在开始日期前完成。',
     audience: (p, m) => `参与者 ${p} 人，经理 ${m} 人。`,
     phases: '阶段',
@@ -267,6 +276,8 @@ const zh: CycleWords = {
     confirmRemove: (name) => `确定将 ${name} 移出周期吗？其未完成的任务将被取消。`,
     controls: '管理周期',
     advance: (phase) => `立即结束${phase}`,
+    endWeek: (week) => `立即结束第 ${week} 周的进展更新`,
+    openNow: (phase, at) => `立即开启${phase}（原计划于 ${at}）`,
     extendPhase: (phase) => `延长${phase}`,
     cancel: '取消周期',
     alignment: '对齐情况',
@@ -298,6 +309,9 @@ const zh: CycleWords = {
   confirm: {
     title: '请确认',
     advance: (phase, open) => `立即结束${phase}：其 ${open} 个未完成任务将过期（无法再提交），并开启下一阶段，通过邮件发送新任务。`,
+    openNow: (phase, at, due) => `立即开启${phase}，不再等到计划日期（${at}）：其任务会立即创建并通过邮件发送，截止时间仍为 ${due}。`,
+    endWeek: (week, open, next) =>
+      `只结束第 ${week} 周的进展更新：其 ${open} 份未提交的进展更新将过期（无法再提交或修改）。进展更新阶段继续进行：${next ? `第 ${week + 1} 周按计划于 ${next}开始。` : '下一周和评分阶段按计划开始。'}`,
     extend: (phase, open) => `${phase}的 ${open} 个未完成任务都将改为新的截止时间，提醒和升级随之顺延。`,
     cancel: (participants, open) => `取消整个周期：${open} 个未完成任务将被取消，全部 ${participants} 名参与者会收到通知邮件。此操作无法撤销。`,
     until: '新的截止时间',

@@ -24,6 +24,8 @@ const en = {
     closedTitle: 'Task closed',
     completed: (when: string | null) => `This task is already completed${when ? ` (${when})` : ''}. Nothing more to do.`,
     closed: (status: string) => `This task is ${status} and can no longer be completed.`,
+    correctionClosed: (when: string | null) =>
+      when ? `It can no longer be corrected: its window closed at ${when}.` : 'It can no longer be corrected: its check-in window has been closed.',
     status: { open: 'open', completed: 'completed', expired: 'expired', cancelled: 'cancelled' } as Record<string, string>,
   },
   forbidden: {
@@ -169,6 +171,7 @@ const zhCN: PageStrings = {
     closedTitle: '任务已关闭',
     completed: (when: string | null) => `此任务已完成${when ? `（${when}）` : ''}，无需再做任何操作。`,
     closed: (status: string) => `此任务${status}，无法再完成。`,
+    correctionClosed: (when: string | null) => (when ? `已无法修改：提交窗口已于 ${when}关闭。` : '已无法修改：本周的提交窗口已关闭。'),
     status: { open: '进行中', completed: '已完成', expired: '已过期', cancelled: '已取消' },
   },
   forbidden: {

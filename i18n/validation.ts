@@ -194,6 +194,11 @@ function zhSpan(span: string): string {
 
 export const validationWords: Record<Locale, ValidationWords> = { en, 'zh-CN': zhCN };
 
+/** A span of time in the person's language: "6d 4h" / "6 天 4 小时". */
+export function spanIn(locale: Locale, ms: number): string {
+  return locale === 'zh-CN' ? zhSpan(formatSpan(ms)) : formatSpan(ms);
+}
+
 /** The parts of a zod issue that choose its words. */
 export interface IssueLike {
   code: string;

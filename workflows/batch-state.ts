@@ -6,6 +6,7 @@
 import {
   type CloseBatchInput,
   type CompletionRefusal,
+  CORRECTABLE_KINDS,
   ErrorCode,
   type ExtendTasksInput,
   type TaskBatchState,
@@ -141,6 +142,13 @@ export class BatchState {
     const due = dueNow(views, this.dueRules, now);
     views.forEach((v, i) => (open[i]!.escalations = v.escalations));
     return due;
+  }
+
+  /** Until when a completed answer can still be corrected: the latest due time among completed tasks (0: none). */
+  correctableUntil(): number {
+    let until = 0;
+    for (const t of this.tasks.values()) if (t.status === 'completed' && CORRECTABLE_KINDS.includes(t.info.kind)) until = Math.max(until, t.due);
+    return until;
   }
 
   /** The earliest future reminder, escalation or expiry among open tasks. */

@@ -49,6 +49,31 @@ export function batchSteps(batch: BatchState, input: TaskBatchInput, step: Step,
     /** Follow-up tasks from completions (reviews, next drafting rounds); true if any opened. */
     async openFollowUps(): Promise<boolean> {
       let opened = false;
+      // Added later: follow-ups that came due together open in one activity per kind and round,
+      // so a manager with several calibrations (or reviews) gets one email listing them.
+      while (batch.followUps.length > 1 && !batch.closeRequest && patched('follow-ups-together-v1')) {
+        const first = batch.followUps[0]!;
+        const same = batch.followUps.filter((f) => f.kind === first.kind && f.round === first.round && f.comment === first.comment);
+        for (const f of same) batch.followUps.splice(batch.followUps.indexOf(f), 1);
+        const infos = await step(
+          'openFollowUpTasks',
+          (acts) =>
+            acts.openFollowUpTasks({
+              cycleKey: input.cycleKey,
+              kind: first.kind,
+              round: first.round,
+              subjectPersonIds: same.map((f) => f.subjectPersonId),
+              batchNo: input.batchNo,
+              dueAt: input.followUpDueAt ?? input.opening.dueAt,
+              ...(first.comment ? { comment: first.comment } : {}),
+              timeZone: policy.timeZone,
+              workflowId,
+            }),
+          [],
+        );
+        for (const info of infos) batch.track(info);
+        opened = infos.length > 0 || opened;
+      }
       while (batch.followUps.length && !batch.closeRequest) {
         const f = batch.followUps.shift()!;
         const info = await step(

@@ -64,6 +64,8 @@ export function registerControls(cycle: CycleRun): void {
     {
       validator: (i) => {
         checkPhase(i.phase);
+        const waiting = cycle.phaseState(i.phase).opensAt;
+        if (waiting) throw reject(ErrorCode.conflict, `phase ${i.phase} opens at ${waiting}: advance it to open it now, or extend it once it is open`);
         if (!(Date.parse(i.until) > Date.now()))
           throw reject(ErrorCode.validation, 'until must be in the future', [{ path: 'until', message: 'must be in the future' }]);
       },
@@ -91,6 +93,8 @@ export function registerControls(cycle: CycleRun): void {
 
 /** What opens after an advance: the next awards step or check-in week, else the next phase. */
 function nextAfter(cycle: CycleRun, i: AdvancePhaseInput, step: number | undefined): ControlResult['next'] {
+  // A planning phase waiting for its planned date: the advance opens it now.
+  if (cycle.phaseState(i.phase).status === 'pending') return { phase: i.phase };
   if (step !== undefined && i.phase === 'awards' && step < AWARDS_STEPS.length) return { phase: 'awards', step: AWARDS_STEPS[step]! };
   const weeks = cycle.checkIns ?? [];
   if (step !== undefined && i.scope === 'week' && step < weeks.length) {

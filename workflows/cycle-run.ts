@@ -24,11 +24,16 @@ import {
   type ParticipantsChangedInput,
   type Phase,
   type PhaseState,
+  PLANNING_PHASES,
+  type PlanningPhase,
+  type PlanningSlot,
   type TaskPolicy,
   batchChangesSignal,
   closeBatchSignal,
   extendTasksSignal,
   taskBatchWorkflowId,
+  planningSlots,
+  planningTimes,
   taskPolicy,
 } from '../contract';
 import type { OkrCycleInput } from './okr-cycle';
@@ -60,6 +65,10 @@ export class CycleRun {
   advancing: string | null;
   /** The cycle's quarter when it follows the calendar (contract/plan.ts); undefined for cycles started before. */
   readonly calendar: { startsOn: string; endsOn: string } | undefined;
+  /** calendar-v2: the planning phases' planned dates (undefined: planning back to back, as before). */
+  readonly planning: Record<PlanningPhase, PlanningSlot> | undefined;
+  /** The due times of the planning phase being opened, when it keeps to its planned dates. */
+  plannedDue: { dueAt: number; managerDueAt?: number } | undefined;
   /** The check-in week whose batches are running, if one is. */
   openWeek: number | null = null;
   /** Where the cycle stands, carried over by continue-as-new. */
@@ -86,6 +95,9 @@ export class CycleRun {
     this.advancing = this.controls.reduce<string | null>((p, c) => (c.type === 'advance' ? advanceKey(c.input, c.step) : p), null);
     // Added after the first recorded histories: cycles started before keep their own calendar.
     this.calendar = input.calendar && patched('calendar-v1') ? input.calendar : undefined;
+    // Added later still: cycles started under calendar-v2 plan their planning backwards from startsOn.
+    this.planning =
+      this.calendar && input.calendar?.version === 2 && patched('calendar-v2') ? planningSlots(input.schedule, this.calendar.startsOn) : undefined;
     this.step = resume?.step ?? 0;
     this.week = resume?.week ?? 0;
     this.checkIns = resume?.checkIns;
@@ -117,6 +129,35 @@ export class CycleRun {
     ps.status = 'closed';
     ps.closedAt = new Date().toISOString();
     if (note) ps.note = note;
+  }
+
+  /**
+   * calendar-v2: waits for a planning phase's planned opening (a durable timer HR's controls
+   * interrupt: an advance opens the phase at once, a cancel ends the cycle) and notes the phase's
+   * due times. A phase reached after its planned opening opens now, for its full length.
+   */
+  async awaitPlannedOpening(ps: PhaseState): Promise<void> {
+    this.plannedDue = undefined;
+    const slot = this.planning && (PLANNING_PHASES as readonly Phase[]).includes(ps.phase) ? this.planning[ps.phase as PlanningPhase] : undefined;
+    if (!slot) return;
+    // The previous phase's advance is spent: only an advance of this phase opens it early.
+    this.advanceRequested = false;
+    const reached = Date.now();
+    const times = planningTimes(this.schedule, ps.phase as PlanningPhase, slot, reached);
+    if (times.opensAt > reached) {
+      this.state.phase = ps.phase;
+      ps.opensAt = new Date(times.opensAt).toISOString();
+      ps.dueAt = new Date(times.dueAt).toISOString();
+      const onTime = await this.waitUntil(times.opensAt, ps.phase);
+      delete ps.opensAt;
+      if (this.cancelled) return;
+      if (!onTime) {
+        // HR opened it early: the phase opens now and keeps its planned due time.
+        this.advanceRequested = false;
+        this.advancing = null;
+      }
+    }
+    this.plannedDue = times.onTime ? { dueAt: times.dueAt, ...(times.managerDueAt !== undefined ? { managerDueAt: times.managerDueAt } : {}) } : undefined;
   }
 
   /** What an advance of `phase` (or of one week) would close now: the open week or awards step on calendar cycles. */
@@ -217,6 +258,10 @@ export class CycleRun {
       if (c.type === 'advance' && c.step !== undefined && c.step !== this.advanceStep(c.input)) continue;
       if (c.type === 'advance' && c.input.scope === 'week') {
         await this.signalAll(closeBatchSignal, { status: 'expired', reason: `check-in week ${c.step} ended by ${c.input.actor}` });
+      } else if (c.type === 'advance' && this.phaseState(phase).status === 'pending') {
+        // A planning phase waiting for its date: the advance opens it now.
+        this.advanceRequested = true;
+        this.phaseState(phase).note = `opened early by ${c.input.actor}`;
       } else if (c.type === 'advance') {
         this.advanceRequested = true;
         this.phaseState(phase).note = `advanced early by ${c.input.actor}`;

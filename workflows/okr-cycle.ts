@@ -6,7 +6,7 @@
  * participants join or leave (workflows/cycle-handlers.ts). It continues as new between steps
  * when its history grows.
  */
-import { PHASES, type CycleState, type PhaseState, type Schedule, type StepPolicy } from '../contract';
+import { type CalendarVersion, PHASES, type CycleState, type PhaseState, type Schedule, type StepPolicy } from '../contract';
 import { registerControls } from './cycle-handlers';
 import { type CheckInWeek, type Control, CycleRun } from './cycle-run';
 import { PHASE_TABLE } from './phases';
@@ -17,7 +17,12 @@ export interface OkrCycleInput {
   cycleKey: string;
   schedule: Schedule;
   /** The quarter the cycle covers (YYYY-MM-DD): check-ins and scoring follow it (contract/plan.ts). */
-  calendar?: { startsOn: string; endsOn: string };
+  calendar?: {
+    startsOn: string;
+    endsOn: string;
+    /** The calendar the cycle was started under (absent: 1, planning back to back from the start). */
+    version?: CalendarVersion;
+  };
   /** Set by continue-as-new: where the cycle stands. */
   resume?: {
     state: CycleState;
@@ -53,7 +58,12 @@ export async function okrCycle(input: OkrCycleInput): Promise<OkrCycleResult> {
 
   while (cycle.step < PHASES.length && !cycle.cancelled) {
     const ps = cycle.phaseState(PHASES[cycle.step]!);
-    if (ps.status === 'pending') cycle.open(ps);
+    if (ps.status === 'pending') {
+      // calendar-v2: a planning phase opens at its planned date (HR's advance opens it at once).
+      await cycle.awaitPlannedOpening(ps);
+      if (cycle.cancelled) break;
+      cycle.open(ps);
+    }
     cycle.advanceRequested = false;
     await PHASE_TABLE[ps.phase](cycle, ps);
     if (cycle.cancelled) break;

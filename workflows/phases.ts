@@ -14,7 +14,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export const PHASE_TABLE: Record<Phase, PhaseRunner> = {
   /** Executives write company objectives; HR reviews each, with rounds until approved. */
   async strategy(cycle, ps) {
-    const due = iso(Date.parse(ps.openedAt!) + durationToMs(cycle.schedule.strategy));
+    const due = iso(cycle.plannedDue?.dueAt ?? Date.parse(ps.openedAt!) + durationToMs(cycle.schedule.strategy));
     ps.dueAt = due;
     await cycle.runBatches('strategy', false, () => ({
       opening: { kind: 'strategy', round: 1, dueAt: due },
@@ -26,7 +26,7 @@ export const PHASE_TABLE: Record<Phase, PhaseRunner> = {
   /** Everyone drafts objectives aligned to a parent; managers' drafts are due earlier. */
   async drafting(cycle, ps) {
     const opened = Date.parse(ps.openedAt!);
-    const dueMs = opened + durationToMs(cycle.schedule.drafting);
+    const dueMs = cycle.plannedDue?.dueAt ?? opened + durationToMs(cycle.schedule.drafting);
     const managerDue = dueMs - durationToMs(cycle.schedule.managerLead);
     ps.dueAt = iso(dueMs);
     await cycle.runBatches('drafting', true, () => ({
@@ -36,7 +36,7 @@ export const PHASE_TABLE: Record<Phase, PhaseRunner> = {
 
   /** Managers review their reports' drafts; "changes requested" opens the next drafting round. */
   async review(cycle, ps) {
-    const due = iso(Date.parse(ps.openedAt!) + durationToMs(cycle.schedule.review));
+    const due = iso(cycle.plannedDue?.dueAt ?? Date.parse(ps.openedAt!) + durationToMs(cycle.schedule.review));
     ps.dueAt = due;
     await cycle.runBatches('review', true, () => ({
       opening: { kind: 'review', round: 1, dueAt: due },
@@ -70,10 +70,21 @@ export const PHASE_TABLE: Record<Phase, PhaseRunner> = {
       }
       const week = ++cycle.week;
       ps.round = week;
+      // What HR's "end this week" leaves: the next week opens at its planned time.
+      if (weeks[week]) ps.nextOpensAt = weeks[week]!.opensAt;
+      else delete ps.nextOpensAt;
       const due = iso(calendar ? weekDueAt(Date.parse(opensAt), Date.now(), windowMs) : Math.max(Date.parse(opensAt), Date.now()) + windowMs);
       // A missed check-in is reported to the manager when it closes.
       cycle.openWeek = week;
-      await cycle.runBatches('checkins', true, () => ({ opening: { kind: 'checkin', round: week, dueAt: due, weekStart } }), checkInPolicy(schedule), week);
+      // On the calendar a week's answers stay correctable until its window closes, even once everyone has answered.
+      const holdUntilDue = calendar !== undefined && !schedule.checkIns.every;
+      await cycle.runBatches(
+        'checkins',
+        true,
+        () => ({ opening: { kind: 'checkin', round: week, dueAt: due, weekStart }, ...(holdUntilDue ? { holdUntilDue } : {}) }),
+        checkInPolicy(schedule),
+        week,
+      );
       cycle.openWeek = null;
       // Added after the first recorded histories: older cycles replay without the digest.
       if ((calendar || patched('manager-digest-v1')) && !cycle.cancelled) {

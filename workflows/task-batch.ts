@@ -7,6 +7,8 @@
  * completions into follow-up tasks — a draft into its review, "changes requested" into a new
  * draft round — until approved or the deadline. HR's controls arrive as signals: extend, close
  * early (advance or cancel, which also interrupts a running send), people leaving the cycle.
+ * A check-in week's batch (`holdUntilDue`) stays open until its due time even when everyone has
+ * answered, so answers can be corrected (`correctTaskUpdate`) until the window closes.
  *
  * Every execution stays small: a batch of B people costs about 10 history events per task.
  */
@@ -44,6 +46,11 @@ export interface TaskBatchInput {
   policy: TaskPolicy;
   /** How hard each step is retried before it is reported stalled. */
   stepPolicy?: StepPolicy;
+  /**
+   * Answers stay correctable until their due time (check-in weeks): the batch ends then, or
+   * when HR closes it, not as soon as the last task is answered.
+   */
+  holdUntilDue?: boolean;
 }
 
 export interface TaskBatchResult {
@@ -108,7 +115,13 @@ export async function taskBatch(input: TaskBatchInput): Promise<TaskBatchResult>
       await steps.sendMail(patched('interruptible-send-v1'));
       mailQueued = false;
     }
-    if (batch.unfinished() === 0 && batch.followUps.length === 0) break;
+    if (batch.unfinished() === 0 && batch.followUps.length === 0) {
+      // Added later: everyone has answered, but a check-in can still be corrected until its window closes.
+      const until = input.holdUntilDue ? batch.correctableUntil() : 0;
+      if (until <= Date.now() || !patched('correct-until-due-v1')) break;
+      await condition(() => batch.changes !== seen, until - Date.now());
+      continue;
+    }
     const wait = batch.nextWake(Date.now()) - Date.now();
     if (wait > 0) await condition(() => batch.changes !== seen, wait);
   }

@@ -14,7 +14,7 @@ import { type AuthEnv, type createAuthenticator, requireRole } from '../auth';
 import type { ApiDeps } from '../deps';
 import { validationHook } from '../errors';
 import { keyRoute } from '../openapi-responses';
-import { cycleViewSchema, errorSchema, json } from '../schemas';
+import { cycleViewSchema, errorSchema, json, planWarningSchema } from '../schemas';
 
 const keyParam = z.object({ key: cycleKeySchema });
 const count = z.number().int();
@@ -34,6 +34,8 @@ export const previewSchema = z
     timeZone: z.string(),
     startsAt: z.string().describe('startsOn at 00:00 in the time zone'),
     planningFits: z.boolean().describe('whether strategy, drafting and review are due by startsAt'),
+    planningLateByMs: count.describe('how long after startsAt planning ends (0 when it fits)'),
+    warnings: z.array(planWarningSchema).describe('what a start now would warn about (planning that ends after startsOn)'),
     phases: z.array(z.object({ phase: z.enum(PHASES), opensAt: z.string(), dueAt: z.string() })),
     checkinWeeks: z.array(z.object({ week: count, opensAt: z.string(), dueAt: z.string() })),
     audience: z.object({ participants: count, executives: count, managers: count, nominators: count, voters: count }),

@@ -23,9 +23,18 @@ import type { ApiDeps } from '../deps';
 import { workflowUiUrl } from '../temporal-ui';
 import { validationHook } from '../errors';
 import { keyRoute } from '../openapi-responses';
-import { cycleSummarySchema, cycleViewSchema, errorSchema, json, taskSchema } from '../schemas';
+import { cycleSummarySchema, cycleViewSchema, errorSchema, json, planWarningSchema, taskSchema } from '../schemas';
 
 const keyParam = z.object({ key: cycleKeySchema });
+
+const startedCycleSchema = cycleSummarySchema
+  .extend({
+    warnings: z
+      .array(planWarningSchema)
+      .optional()
+      .describe('what the start warns about without refusing it: planning that, started now, ends after startsOn (and by how much)'),
+  })
+  .openapi('StartedCycle');
 
 const startRoute = createRoute({
   method: 'post',
@@ -36,8 +45,8 @@ const startRoute = createRoute({
   request: { body: { required: true, content: { 'application/json': { schema: startCycleSchema } } } },
   responses: {
     ...keyRoute,
-    201: json(cycleSummarySchema, 'Started'),
-    200: json(cycleSummarySchema, 'Already started with the same settings'),
+    201: json(startedCycleSchema, 'Started'),
+    200: json(startedCycleSchema, 'Already started with the same settings'),
     400: json(errorSchema, 'Not valid'),
     409: json(errorSchema, 'The key exists with different settings'),
     503: json(errorSchema, 'Saved, but Temporal could not be reached: post again'),
@@ -240,8 +249,8 @@ export function cycleRoutes(deps: ApiDeps, auth: ReturnType<typeof createAuthent
   };
 
   app.openapi(startRoute, async (c) => {
-    const { cycle, created } = await startCycle(cycleDeps, c.req.valid('json'), c.get('principal').actor);
-    return c.json(cycle, created ? 201 : 200);
+    const { cycle, created, warnings } = await startCycle(cycleDeps, c.req.valid('json'), c.get('principal').actor);
+    return c.json({ ...cycle, ...(warnings.length ? { warnings } : {}) }, created ? 201 : 200);
   });
 
   app.openapi(listRoute, async (c) => c.json({ cycles: await listCycleSummaries(deps.db) }, 200));

@@ -4,7 +4,7 @@
  * kind's form (kinds/<kind>/form.ts) brings the fields. Every value is escaped.
  */
 import { html } from 'hono/html';
-import { type Locale, PHASE_OF_KIND } from '../../contract';
+import { CORRECTABLE_KINDS, type Locale, PHASE_OF_KIND } from '../../contract';
 import { toHtml } from '../../core/html';
 import type { TaskContext } from '../../core/task-access';
 import { kinds } from '../../kinds';
@@ -84,9 +84,15 @@ export function closedPage(task: TaskContext, timeZone = 'UTC', context?: KindCo
       done
         ? s.closed.completed(task.completedAt ? formatDue(task.completedAt, task.locale, timeZone) : null)
         : s.closed.closed(s.closed.status[task.status] ?? task.status)
-    }</p>${done && context && task.result !== null ? answerShown(task, context) : ''}`,
+    }${done && CORRECTABLE_KINDS.includes(task.kind) ? `${task.locale === 'zh-CN' ? '' : ' '}${correctionClosed(task, timeZone)}` : ''}</p>${done && context && task.result !== null ? answerShown(task, context) : ''}`,
     task.locale,
   );
+}
+
+/** Why a correctable answer (a check-in) can no longer be corrected: its window closed (at its due time, or earlier when HR ended the week). */
+function correctionClosed(task: TaskContext, timeZone: string): string {
+  const s = pageStrings(task.locale);
+  return s.closed.correctionClosed(Date.parse(task.dueAt) <= Date.now() ? formatDue(task.dueAt, task.locale, timeZone) : null);
 }
 
 export function completedPage(task: Pick<TaskContext, 'kind' | 'locale' | 'cycleTitle' | 'ownerName' | 'round'>): string {

@@ -100,7 +100,10 @@ describe('bad input', () => {
   });
 
   it('answers unknown and malformed task links with 404 and changes nothing; refuses a second submission', async () => {
-    const started = await t.api('/api/cycles', { method: 'POST', json: { key: 'tok', title: 'Tokens', startsOn: '2027-01-01', endsOn: '2027-03-31' } });
+    const started = await t.api('/api/cycles', {
+      method: 'POST',
+      json: { key: 'tok', title: 'Tokens', startsOn: '2027-01-01', endsOn: '2027-03-31', schedule: { planning: 'at-once' } },
+    });
     expect(started.status).toBe(201);
     const mails = await t.mail.waitFor((all) => all.length >= 2);
     // Ana's page is in English (Bo's is in Chinese).

@@ -33,7 +33,14 @@ describe('the API edge', () => {
       ...[0, 1, 2, 3].map((i) => ({ email: email(i), name: `Person ${i}`, managerEmail: 'hr@edge.example' })),
     ];
     expect((await t.api('/api/people', { method: 'POST', json: org })).status).toBe(200);
-    expect((await t.api('/api/cycles', { method: 'POST', json: { key: KEY, title: 'Edge', startsOn: '2027-01-04', endsOn: '2027-03-28' } })).status).toBe(201);
+    expect(
+      (
+        await t.api('/api/cycles', {
+          method: 'POST',
+          json: { key: KEY, title: 'Edge', startsOn: '2027-01-04', endsOn: '2027-03-28', schedule: { planning: 'at-once' } },
+        })
+      ).status,
+    ).toBe(201);
   });
   afterAll(async () => {
     await t?.stop();
@@ -55,7 +62,10 @@ describe('the API edge', () => {
     const key = await t.api('/api/keys', { method: 'POST', json: { name: 'ci\ud800', role: 'hr' } });
     expect(key.status).toBe(400);
     expect(await paths(key)).toEqual(['name']);
-    const cycle = await t.api('/api/cycles', { method: 'POST', json: { key: 'nul', title: 'Q1 \u0000', startsOn: '2027-01-04', endsOn: '2027-03-28' } });
+    const cycle = await t.api('/api/cycles', {
+      method: 'POST',
+      json: { key: 'nul', title: 'Q1 \u0000', startsOn: '2027-01-04', endsOn: '2027-03-28', schedule: { planning: 'at-once' } },
+    });
     expect(await paths(cycle)).toEqual(['title']);
     const filter = await t.api(`/api/audit?actor=${encodeURIComponent('boot\u0000')}`);
     expect(filter.status).toBe(400);

@@ -153,7 +153,7 @@ describe('API keys and the audit log', () => {
     for (const key of ['audit-a', 'audit-b']) {
       const res = await t.api('/api/cycles', {
         method: 'POST',
-        json: { key, title: key, startsOn: '2027-01-01', endsOn: '2027-03-31', participants: ['bo@example.com'] },
+        json: { key, title: key, startsOn: '2027-01-01', endsOn: '2027-03-31', participants: ['bo@example.com'], schedule: { planning: 'at-once' } },
         headers: { authorization: `Bearer ${key === 'audit-a' ? hr.key : TEST_API_KEY}` },
       });
       expect(res.status).toBe(201);

@@ -50,7 +50,14 @@ interface Sample {
 
 const allowed = (sample: Sample, status: number) => (sample.ok ? sample.ok.includes(status) : status !== 401 && status !== 403 && status < 500);
 
-const CYCLE = { key: 'roles', title: 'Roles', startsOn: '2027-01-01', endsOn: '2027-03-31', participants: ['ana@example.com'] };
+const CYCLE = {
+  key: 'roles',
+  title: 'Roles',
+  startsOn: '2027-01-01',
+  endsOn: '2027-03-31',
+  participants: ['ana@example.com'],
+  schedule: { planning: 'at-once' },
+};
 
 describe('who may call what', () => {
   let t: TestStack;

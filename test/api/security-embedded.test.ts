@@ -99,7 +99,10 @@ describe('embedded mode', () => {
     expect(
       (await t.api('/api/people', { method: 'POST', json: [{ email: 'exec@example.com', name: 'Exe Cutive', roles: ['executive', 'hr'] }] })).status,
     ).toBeLessThan(300);
-    const start = await t.api('/api/cycles', { method: 'POST', json: { key: 'EMB-1', title: 'Embedded', startsOn: '2027-01-04', endsOn: '2027-03-31' } });
+    const start = await t.api('/api/cycles', {
+      method: 'POST',
+      json: { key: 'EMB-1', title: 'Embedded', startsOn: '2027-01-04', endsOn: '2027-03-31', schedule: { planning: 'at-once' } },
+    });
     expect(start.status, await start.clone().text()).toBeLessThan(300);
     const mails = await catcher.waitFor((all) => all.some((m) => m.envelopeTo.includes('exec@example.com')), 60_000);
     expect(mails.length).toBeGreaterThan(0);

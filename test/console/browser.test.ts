@@ -159,7 +159,14 @@ describe('the console in a browser', () => {
     t.mail.setRefuse('permfail');
     const started = await t.api('/api/cycles', {
       method: 'POST',
-      json: { key: 'Q1-2027', title: 'Q1 2027', startsOn: '2027-01-04', endsOn: '2027-03-28', participants: ['oli@example.com'] },
+      json: {
+        key: 'Q1-2027',
+        title: 'Q1 2027',
+        startsOn: '2027-01-04',
+        endsOn: '2027-03-28',
+        participants: ['oli@example.com'],
+        schedule: { planning: 'at-once' },
+      },
     });
     expect(started.status).toBe(201);
     const failedEmail = async () => db().selectFrom('emails').select(['id', 'status']).where('status', '=', 'failed').executeTakeFirst();

@@ -20,7 +20,7 @@ const ORG = [
   { email: 'c@d.example', name: 'Cai', managerEmail: 'hr@d.example', department: 'Sales', timeZone: 'Asia/Shanghai' },
 ];
 // Drafts are due at once (overdue), expire much later: the dashboard has overdue people to show.
-const schedule = { drafting: '3s', managerLead: '1s', reminders: [], escalations: [], expireAfter: '600s' };
+const schedule = { planning: 'at-once', drafting: '3s', managerLead: '1s', reminders: [], escalations: [], expireAfter: '600s' };
 const body = (key: string, extra: Json = {}) => ({ key, title: `Cycle ${key}`, startsOn: '2027-01-04', endsOn: '2027-03-31', schedule, ...extra });
 
 describe('the cycle dashboard API', () => {

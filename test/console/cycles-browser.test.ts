@@ -70,6 +70,8 @@ describe('HR steers a cycle from the console in a browser', () => {
     await screenshot(page, 'console-cycle-preview-en-desktop');
     expect(await t.stack.database.db.selectFrom('cycles').select('id').execute()).toEqual([]); // the preview wrote nothing
 
+    // The preview above plans planning backwards from the start date; this cycle opens it at once.
+    await page.check('input[name="atOnce"]');
     await page.getByRole('button', { name: 'Start the cycle' }).click();
     await page.waitForURL(/\/console\/cycles\/q1-2027$/);
     await expect.poll(() => page.locator('[data-live="total"]').innerText(), { timeout: 30_000 }).toContain('0 of 6 completed');

@@ -37,7 +37,10 @@ describe('console operations pages', () => {
 
   it('lists a refused email with its last error; skip needs a reason; resend acts once', async () => {
     t.mail.setRefuse('permfail');
-    const started = await t.api('/api/cycles', { method: 'POST', json: { key: 'OPS-1', title: 'Q1 2027', startsOn: '2027-01-01', endsOn: '2027-03-31' } });
+    const started = await t.api('/api/cycles', {
+      method: 'POST',
+      json: { key: 'OPS-1', title: 'Q1 2027', startsOn: '2027-01-01', endsOn: '2027-03-31', schedule: { planning: 'at-once' } },
+    });
     expect(started.status).toBe(201);
     const failed = await poll(emails, (rows) => rows.some((r) => r.status === 'failed'), 30_000, 'a failed email');
     const email = failed.find((r) => r.status === 'failed')!;

@@ -33,7 +33,12 @@ describe('a worker from a prebuilt workflow bundle', () => {
     expect(t.config.temporal.workflowBundlePath).toBe(bundle);
     expect((await t.api('/api/people', { method: 'POST', json: ORG })).status).toBe(200);
     expect(
-      (await t.api('/api/cycles', { method: 'POST', json: { key: 'bundled', title: 'Bundled', startsOn: '2027-01-01', endsOn: '2027-03-31' } })).status,
+      (
+        await t.api('/api/cycles', {
+          method: 'POST',
+          json: { key: 'bundled', title: 'Bundled', startsOn: '2027-01-01', endsOn: '2027-03-31', schedule: { planning: 'at-once' } },
+        })
+      ).status,
     ).toBe(201);
     const mails = await t.mail.waitFor((all) => all.length >= 3, 30_000);
     const ana = mails.find((m) => m.envelopeTo[0] === 'ana@example.com')!;

@@ -1,6 +1,6 @@
 /**
  * The cycle follows its calendar, on the time-skipping server with the real database and SMTP:
- * planning runs before startsOn, the check-in weeks open on their Mondays from the week of
+ * planning runs before startsOn (each planning phase opens at its planned date), the check-in weeks open on their Mondays from the week of
  * startsOn to endsOn (not right after the review), scoring opens at endsOn. HR ends one
  * check-in week (not the phase), and advancing awards moves nominate → vote → finalize.
  * Schedules that cannot fit are refused with the field and why, and nothing is created.
@@ -12,6 +12,8 @@ import { recordHistoriesOf } from '../support/histories';
 import { type TestStack, poll, startTestStack } from '../support/stack';
 import { openTask, submit, taskJson } from '../support/tasks';
 import { startTimeSkipping } from '../support/time-skipping';
+import { consoleFetch, signInAs } from '../support/console';
+import { formatDue } from '../../mail/templates/format';
 
 const KEY = 'cal';
 const DAY = 86_400_000;
@@ -131,11 +133,14 @@ describe('the cycle follows its calendar (time-skipping server)', () => {
     });
     expect(started.status).toBe(201);
 
-    // Planning, done at once by everyone.
+    // Planning, planned backwards from startsOn: each phase opens at its date and is done at once by everyone.
+    const planned = (daysBefore: number) => Date.parse(`${startsOn}T00:00:00Z`) - daysBefore * DAY;
     await phaseIs('strategy');
+    await sleepUntil(planned(17) + 60_000);
     await submit(await openTask(t, KEY, 'eve@cal.example', 'strategy'), { objectives: [{ title: 'Grow', keyResults: kr('Growth') }] });
     await submit(await openTask(t, KEY, 'hana@cal.example', 'strategy-review', { subjectEmail: 'eve@cal.example' }), { decision: 'approve' });
     await phaseIs('drafting');
+    await sleepUntil(planned(12) + 60_000);
     const company = (await taskJson<{ context: { parents: { id: number }[] } }>(await openTask(t, KEY, 'eve@cal.example', 'draft'))).context.parents[0]!.id;
     await submit(await openTask(t, KEY, 'eve@cal.example', 'draft'), {
       objectives: [{ title: 'Open Lisbon', parentObjectiveId: company, keyResults: kr('Lisbon') }],
@@ -144,12 +149,13 @@ describe('the cycle follows its calendar (time-skipping server)', () => {
       objectives: [{ title: 'Hire for Lisbon', parentObjectiveId: company, keyResults: kr('Hiring') }],
     });
     await phaseIs('review');
+    await sleepUntil(planned(5) + 60_000);
     await submit(await openTask(t, KEY, 'hana@cal.example', 'review', { subjectEmail: 'eve@cal.example' }), { decision: 'approve' });
     await submit(await openTask(t, KEY, 'eve@cal.example', 'review', { subjectEmail: 'ann@cal.example' }), { decision: 'approve' });
 
     // The check-in phase waits for the week of startsOn: no check-in yet, and no week to end.
     await phaseIs('checkins');
-    expect(await virtualNow()).toBeLessThan(weekOpens(1) - 7 * DAY);
+    expect(await virtualNow()).toBeLessThan(weekOpens(1) - 4 * DAY);
     expect(await tasksOf('checkin')).toEqual([]);
     expect((await advance({ phase: 'checkins', scope: 'week' }, 409)).error!.message).toBe('no check-in week is open now');
     expect((await advance({ phase: 'drafting', scope: 'week' }, 400)).error!.code).toBe('VALIDATION_FAILED');
@@ -180,6 +186,31 @@ describe('the cycle follows its calendar (time-skipping server)', () => {
       confidence: 6,
       report: 'Two interviews this week.',
     });
+
+    // HR ends week 2 from the console: the confirmation says what happens; Eve's open check-in
+    // expires, Ann's answer stays; the phase goes on and week 3 opens at its planned time.
+    const hr = await signInAs(t, 'hana@cal.example');
+    const confirm = await consoleFetch(t, hr, `/console/cycles/${KEY}/confirm/end-week`);
+    expect(confirm.status).toBe(200);
+    const says = await confirm.text();
+    expect(says).toContain('End check-in week 2 now');
+    expect(says).toContain('its 1 open check-ins expire');
+    expect(says).toContain(`week 3 opens as planned, ${formatDue(new Date(weekOpens(3)).toISOString(), 'en', 'UTC')}`);
+    const endWeek2 = await consoleFetch(t, hr, `/console/cycles/${KEY}/end-week`, { method: 'POST', form: { phase: 'checkins' } });
+    expect(endWeek2.status).toBe(303);
+    expect(endWeek2.headers.get('location')).toContain('done=control');
+    await poll(
+      () => tasksOf('checkin'),
+      (rows) => rows.filter((r) => r.round === 2).every((r) => r.status !== 'open'),
+      20_000,
+      'week 2 ended',
+    );
+    expect((await view()).state?.phase).toBe('checkins');
+    expect(await tasksOf('checkin').then((rows) => rows.filter((r) => r.round === 3))).toEqual([]);
+    await sleepUntil(weekOpens(3) + 60_000);
+    const week3 = await openTask(t, KEY, 'ann@cal.example', 'checkin', { round: 3 });
+    expect(week3.dueAt.toISOString()).toBe(new Date(weekOpens(3) + 2 * DAY).toISOString());
+
     await sleepUntil(weekOpens(4) + 2 * DAY + 3_600_000); // week 4 has closed; endsOn is a day later
     expect((await view()).state?.phase).toBe('checkins');
     await sleepUntil(scoringAt + 60_000);

@@ -26,7 +26,10 @@ describe('completions in groups', () => {
     ];
     for (let i = 0; i < PEOPLE; i++) org.push({ email: email(i), name: `Person ${i}`, managerEmail: 'hr@groups.example' });
     expect((await t.api('/api/people', { method: 'POST', json: org })).status).toBe(200);
-    const started = await t.api('/api/cycles', { method: 'POST', json: { key: KEY, title: 'Groups', startsOn: '2027-01-01', endsOn: '2027-03-31' } });
+    const started = await t.api('/api/cycles', {
+      method: 'POST',
+      json: { key: KEY, title: 'Groups', startsOn: '2027-01-01', endsOn: '2027-03-31', schedule: { planning: 'at-once' } },
+    });
     expect(started.status).toBe(201);
   });
   afterAll(async () => {

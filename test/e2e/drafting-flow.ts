@@ -43,7 +43,7 @@ export async function runDraftingFlow(t: TestStack, key: string): Promise<void> 
 
   const started = await t.api('/api/cycles', {
     method: 'POST',
-    json: { key, title: 'Q1 2027', startsOn: '2027-01-01', endsOn: '2027-03-31' },
+    json: { key, title: 'Q1 2027', startsOn: '2027-01-01', endsOn: '2027-03-31', schedule: { planning: 'at-once' } },
   });
   expect(started.status).toBe(201);
   expect(await started.json()).toMatchObject({ key, participantCount: 3, status: 'running', workflowId: `okr-cycle:${key}` });

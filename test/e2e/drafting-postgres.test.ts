@@ -17,7 +17,7 @@ describe('a first cycle on PostgreSQL, Temporal and SMTP', () => {
   });
 
   it('starts a cycle once however often the same key is posted', async () => {
-    const body = { key: 'pg-q1', title: 'Q1 2027', startsOn: '2027-01-01', endsOn: '2027-03-31' };
+    const body = { key: 'pg-q1', title: 'Q1 2027', startsOn: '2027-01-01', endsOn: '2027-03-31', schedule: { planning: 'at-once' } };
     const again = await t.api('/api/cycles', { method: 'POST', json: body });
     expect(again.status).toBe(200);
     const conflicting = await t.api('/api/cycles', { method: 'POST', json: { ...body, title: 'Another title' } });

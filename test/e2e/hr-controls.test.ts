@@ -15,7 +15,7 @@ const ORG = [
   { email: 'b@c.example', name: 'Bob' },
   { email: 'late@c.example', name: 'Lee Late' },
 ];
-const schedule = { drafting: '120s', managerLead: '1s', reminders: [], escalations: [], expireAfter: '1s' };
+const schedule = { planning: 'at-once', drafting: '120s', managerLead: '1s', reminders: [], escalations: [], expireAfter: '1s' };
 const draft = (parentObjectiveId?: number) => ({
   objectives: [
     {

@@ -39,7 +39,14 @@ it('an advance or a cancel during a hung send ends the batch at once; the unsent
   ];
   expect((await t.api('/api/people', { method: 'POST', json: people })).status).toBe(200);
   proxy.stall();
-  expect((await t.api('/api/cycles', { method: 'POST', json: { key: 'hung', title: 'Hung', startsOn: '2027-01-04', endsOn: '2027-03-31' } })).status).toBe(201);
+  expect(
+    (
+      await t.api('/api/cycles', {
+        method: 'POST',
+        json: { key: 'hung', title: 'Hung', startsOn: '2027-01-04', endsOn: '2027-03-31', schedule: { planning: 'at-once' } },
+      })
+    ).status,
+  ).toBe(201);
 
   // The strategy batch is inside its send, held by the silent SMTP server.
   const batch = t.temporal.client.workflow.getHandle('okr-cycle:hung:strategy:r1:b0');

@@ -10,7 +10,12 @@ describe('restart', () => {
     try {
       expect((await first.api('/api/people', { method: 'POST', json: ORG })).status).toBe(200);
       expect(
-        (await first.api('/api/cycles', { method: 'POST', json: { key: 'rs', title: 'Restart', startsOn: '2027-01-01', endsOn: '2027-03-31' } })).status,
+        (
+          await first.api('/api/cycles', {
+            method: 'POST',
+            json: { key: 'rs', title: 'Restart', startsOn: '2027-01-01', endsOn: '2027-03-31', schedule: { planning: 'at-once' } },
+          })
+        ).status,
       ).toBe(201);
       const mails = await first.mail.waitFor((all) => all.length >= 3);
       await first.stop({ keepData: true });

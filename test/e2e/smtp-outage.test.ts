@@ -27,7 +27,10 @@ it('SMTP refuses connections for a while: the emails are sent once it recovers, 
     { email: 'cy@example.com', name: 'Cy Coder', managerEmail: 'ana@example.com' },
   ];
   expect((await t.api('/api/people', { method: 'POST', json: people })).status).toBe(200);
-  const started = await t.api('/api/cycles', { method: 'POST', json: { key: 'OUTAGE-1', title: 'Q1 2027', startsOn: '2027-01-01', endsOn: '2027-03-31' } });
+  const started = await t.api('/api/cycles', {
+    method: 'POST',
+    json: { key: 'OUTAGE-1', title: 'Q1 2027', startsOn: '2027-01-01', endsOn: '2027-03-31', schedule: { planning: 'at-once' } },
+  });
   expect(started.status).toBe(201);
 
   // The invitations are queued and have been tried (and refused) at least twice.

@@ -25,7 +25,10 @@ const stalled = async () => ((await (await t.api('/api/admin/stalled')).json()) 
 it('sends the queued emails once SMTP answers again, without an admin', { timeout: 150_000 }, async () => {
   expect(t.config.stepPolicy.autoRetryAfter).toBe('30s');
   t.mail.setRefuse('connect');
-  const started = await t.api('/api/cycles', { method: 'POST', json: { key: 'AUTO-1', title: 'Q1 2027', startsOn: '2027-01-01', endsOn: '2027-03-31' } });
+  const started = await t.api('/api/cycles', {
+    method: 'POST',
+    json: { key: 'AUTO-1', title: 'Q1 2027', startsOn: '2027-01-01', endsOn: '2027-03-31', schedule: { planning: 'at-once' } },
+  });
   expect(started.status).toBe(201);
   const [step] = await poll(stalled, (s) => s.some((x) => x.cycleKey === 'AUTO-1'), 30_000, 'a stalled step');
   expect(step).toMatchObject({ cycleKey: 'AUTO-1', step: 'sendQueuedEmails' });

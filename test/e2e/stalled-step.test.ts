@@ -29,7 +29,10 @@ describe('stalled steps', () => {
 
   const stalled = async () => ((await (await t.api('/api/admin/stalled')).json()) as { stalled: Stalled[] }).stalled;
   const startCycle = (key: string) =>
-    t.api('/api/cycles', { method: 'POST', json: { key, title: `Cycle ${key}`, startsOn: '2027-01-01', endsOn: '2027-03-31' } });
+    t.api('/api/cycles', {
+      method: 'POST',
+      json: { key, title: `Cycle ${key}`, startsOn: '2027-01-01', endsOn: '2027-03-31', schedule: { planning: 'at-once' } },
+    });
 
   it('shows a send step stalled while SMTP is down, and retries it once on request', async () => {
     t.mail.setRefuse('connect');

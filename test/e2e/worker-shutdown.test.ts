@@ -88,9 +88,14 @@ it('SIGTERM mid-send: the worker exits within 15 s, a new worker finishes, every
   ];
   expect((await t.api('/api/people', { method: 'POST', json: people })).status).toBe(200);
   const first = startWorker();
-  expect((await t.api('/api/cycles', { method: 'POST', json: { key: 'SIGTERM-1', title: 'Q1', startsOn: '2027-01-01', endsOn: '2027-03-31' } })).status).toBe(
-    201,
-  );
+  expect(
+    (
+      await t.api('/api/cycles', {
+        method: 'POST',
+        json: { key: 'SIGTERM-1', title: 'Q1', startsOn: '2027-01-01', endsOn: '2027-03-31', schedule: { planning: 'at-once' } },
+      })
+    ).status,
+  ).toBe(201);
 
   await poll(
     async () => received.length,

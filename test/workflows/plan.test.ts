@@ -1,18 +1,31 @@
 /** The cycle's calendar (contract/plan.ts), without Temporal: what the workflow and the preview follow. */
 import { describe, expect, it } from 'vitest';
-import { checkInWeeks, fitIssues, formatSpan, planCycle, scheduleIssues, scheduleSchema, startCycleSchema } from '../../contract';
+import {
+  checkInWeeks,
+  fitIssues,
+  formatSpan,
+  planCycle,
+  planWarnings,
+  planningSlots,
+  planningTimes,
+  scheduleIssues,
+  scheduleSchema,
+  startCycleSchema,
+} from '../../contract';
 import { translateIssue } from '../../i18n/validation';
+import { fingerprint } from '../../core/cycles';
 
 const schedule = (over: Record<string, unknown> = {}) => scheduleSchema.parse(over);
 const DAY = 86_400_000;
 
-describe('planCycle', () => {
+describe('planCycle (calendar-v1, cycles started before planning was planned backwards)', () => {
   it('runs planning from the start, check-ins from the week of startsOn to endsOn, scoring at endsOn, awards after', () => {
     const plan = planCycle({
       startsOn: '2027-01-04',
       endsOn: '2027-03-31',
       schedule: schedule({ timeZone: 'Europe/Berlin' }),
       startedAt: '2026-12-01T09:00:00.000Z',
+      version: 1,
     });
     expect(plan.phases.map((p) => [p.phase, p.opensAt, p.dueAt])).toEqual([
       ['strategy', '2026-12-01T09:00:00.000Z', '2026-12-06T09:00:00.000Z'],
@@ -42,7 +55,7 @@ describe('planCycle', () => {
   });
 
   it('says when reminders, escalations and expiry fire; a check-in is escalated and closed at its window end', () => {
-    const plan = planCycle({ startsOn: '2027-01-04', endsOn: '2027-03-31', schedule: schedule(), startedAt: '2026-12-01T00:00:00.000Z' });
+    const plan = planCycle({ startsOn: '2027-01-04', endsOn: '2027-03-31', schedule: schedule(), startedAt: '2026-12-01T00:00:00.000Z', version: 1 });
     expect(plan.phases[0]!.events).toEqual({
       reminders: ['2026-12-03T00:00:00.000Z', '2026-12-05T00:00:00.000Z'],
       escalations: [
@@ -72,6 +85,7 @@ describe('planCycle', () => {
       endsOn: '2027-01-31',
       schedule: schedule({ timeZone: 'Asia/Shanghai', checkIns: { weekday: 3, hour: 10 } }),
       startedAt: '2026-12-01T00:00:00.000Z',
+      version: 1,
     });
     // 1 January 2027 is a Friday: its week's Wednesday (30 December) is before the quarter's first day but in its week.
     expect(plan.checkinWeeks.map((w) => w.opensAt)).toEqual([
@@ -111,6 +125,107 @@ describe('planCycle', () => {
     expect(all).toHaveLength(13);
     expect(later[0]).toEqual({ opensAt: '2027-02-01T10:00:00.000Z', weekStart: '2027-02-01' });
     expect(later).toEqual(all.slice(4));
+  });
+});
+
+describe('planCycle (calendar-v2: planning planned backwards from startsOn)', () => {
+  it('plans review due at startsOn, drafting before it, strategy before that, in the cycle’s time zone', () => {
+    const plan = planCycle({
+      startsOn: '2027-01-04',
+      endsOn: '2027-03-31',
+      schedule: schedule({ timeZone: 'Europe/Berlin' }),
+      startedAt: '2026-11-20T09:00:00.000Z',
+    });
+    expect(plan.version).toBe(2);
+    // Midnight in Berlin (23:00Z in winter): review 30 Dec – 4 Jan, drafting 23–30 Dec, strategy 18–23 Dec.
+    expect(plan.phases.slice(0, 4).map((p) => [p.phase, p.opensAt, p.dueAt])).toEqual([
+      ['strategy', '2026-12-17T23:00:00.000Z', '2026-12-22T23:00:00.000Z'],
+      ['drafting', '2026-12-22T23:00:00.000Z', '2026-12-29T23:00:00.000Z'],
+      ['review', '2026-12-29T23:00:00.000Z', '2027-01-03T23:00:00.000Z'],
+      ['checkins', '2027-01-03T23:00:00.000Z', '2027-03-31T08:00:00.000Z'],
+    ]);
+    expect(plan.phases[1]!.managerDueAt).toBe('2026-12-27T23:00:00.000Z');
+    expect(plan).toMatchObject({ planningFits: true, planningLateByMs: 0, planningEndsAt: '2027-01-03T23:00:00.000Z', startsAt: '2027-01-03T23:00:00.000Z' });
+    expect(planWarnings(plan)).toEqual([]);
+    // Reminders count back from each phase's own due time, never before it opens.
+    expect(plan.phases[0]!.events!.reminders).toEqual(['2026-12-19T23:00:00.000Z', '2026-12-21T23:00:00.000Z']);
+    // Check-ins still start on the Monday of startsOn.
+    expect(plan.checkinWeeks[0]).toMatchObject({ week: 1, opensAt: '2027-01-04T09:00:00.000Z', dueAt: '2027-01-06T09:00:00.000Z' });
+  });
+
+  it('keeps midnight across a DST change: whole days step back calendar days', () => {
+    // Berlin leaves summer time on 25 October 2026: strategy opens at local midnight before it, review is due at local midnight after it.
+    const plan = planCycle({
+      startsOn: '2026-11-02',
+      endsOn: '2027-01-29',
+      schedule: schedule({ timeZone: 'Europe/Berlin' }),
+      startedAt: '2026-09-01T00:00:00.000Z',
+    });
+    expect(plan.phases.slice(0, 3).map((p) => [p.phase, p.opensAt, p.dueAt])).toEqual([
+      ['strategy', '2026-10-15T22:00:00.000Z', '2026-10-20T22:00:00.000Z'],
+      ['drafting', '2026-10-20T22:00:00.000Z', '2026-10-27T23:00:00.000Z'],
+      ['review', '2026-10-27T23:00:00.000Z', '2026-11-01T23:00:00.000Z'],
+    ]);
+    // New York enters summer time on 14 March 2027: drafting spans it and is 7 calendar days (an hour short of 168 h).
+    const ny = planCycle({
+      startsOn: '2027-03-22',
+      endsOn: '2027-06-30',
+      schedule: schedule({ timeZone: 'America/New_York' }),
+      startedAt: '2027-01-01T00:00:00.000Z',
+    });
+    const drafting = ny.phases[1]!;
+    expect([drafting.opensAt, drafting.dueAt]).toEqual(['2027-03-10T05:00:00.000Z', '2027-03-17T04:00:00.000Z']);
+    expect(ny.phases[2]!.dueAt).toBe('2027-03-22T04:00:00.000Z');
+  });
+
+  it('starts at once for the full lengths when too little time remains, and says by how much planning ends late', () => {
+    const plan = planCycle({ startsOn: '2027-01-04', endsOn: '2027-03-31', schedule: schedule(), startedAt: '2026-12-28T00:00:00.000Z' });
+    expect(plan.phases.slice(0, 3).map((p) => [p.phase, p.opensAt, p.dueAt])).toEqual([
+      ['strategy', '2026-12-28T00:00:00.000Z', '2027-01-02T00:00:00.000Z'],
+      ['drafting', '2027-01-02T00:00:00.000Z', '2027-01-09T00:00:00.000Z'],
+      ['review', '2027-01-09T00:00:00.000Z', '2027-01-14T00:00:00.000Z'],
+    ]);
+    expect(plan).toMatchObject({ planningFits: false, planningLateByMs: 10 * DAY, planningEndsAt: '2027-01-14T00:00:00.000Z' });
+    expect(planWarnings(plan)).toEqual([
+      {
+        path: 'startsOn',
+        code: 'schedule.planning-late',
+        lateByMs: 10 * DAY,
+        message:
+          'planning (strategy, drafting and review) ends 10d after startsOn: too little time remains before it, so each planning phase opens at once and runs for its full length (set schedule.fitBeforeStart to refuse such a cycle)',
+      },
+    ]);
+    // Check-in weeks that planning overran are skipped: the first is the Monday after the review.
+    expect(plan.checkinWeeks[0]).toMatchObject({ week: 1, opensAt: '2027-01-18T10:00:00.000Z' });
+  });
+
+  it('opens at its planned time when the cycle starts a moment before it (the boundary)', () => {
+    const slots = planningSlots(schedule(), '2027-01-04')!;
+    expect(slots.strategy).toEqual({ opensAt: '2026-12-18T00:00:00.000Z', dueAt: '2026-12-23T00:00:00.000Z' });
+    const s = schedule();
+    expect(planningTimes(s, 'strategy', slots.strategy, Date.parse('2026-12-18T00:00:00.000Z'))).toMatchObject({ onTime: true });
+    expect(planningTimes(s, 'strategy', slots.strategy, Date.parse('2026-12-18T00:00:01.000Z'))).toEqual({
+      opensAt: Date.parse('2026-12-18T00:00:01.000Z'),
+      dueAt: Date.parse('2026-12-23T00:00:01.000Z'),
+      onTime: false,
+    });
+  });
+
+  it('compressed schedules (checkIns.every) keep planning back to back from the start', () => {
+    const s = schedule({ strategy: '30s', drafting: '30s', review: '30s', checkIns: { every: '10s', weeks: 1, window: '5s' } });
+    expect(planningSlots(s, '2027-01-04')).toBeUndefined();
+    const plan = planCycle({ startsOn: '2027-01-04', endsOn: '2027-03-31', schedule: s, startedAt: '2026-12-01T00:00:00.000Z' });
+    expect(plan.phases[0]).toMatchObject({ opensAt: '2026-12-01T00:00:00.000Z', dueAt: '2026-12-01T00:00:30.000Z' });
+  });
+});
+
+describe('the start request’s fingerprint', () => {
+  it('stays the same for a body posted before schedule.planning existed, and differs for at-once', () => {
+    const body = startCycleSchema.parse({ key: 'k', title: 'T', startsOn: '2027-01-04', endsOn: '2027-03-31' });
+    expect(body.schedule.planning).toBe('before-start');
+    const { planning: _default, ...before } = body.schedule;
+    expect(fingerprint(body)).toBe(fingerprint({ ...body, schedule: before as typeof body.schedule }));
+    expect(fingerprint({ ...body, schedule: { ...body.schedule, planning: 'at-once' } })).not.toBe(fingerprint(body));
   });
 });
 

@@ -49,10 +49,12 @@ export function dashboardBody(d: DashboardPageData) {
   const phase = c.state?.phase ?? null;
   const now = Date.parse(board.now);
   const states = c.state?.phases ?? [];
+  // A planning phase waiting for its planned date: HR can open it now (not close it, nor extend it).
+  const waiting = states.find((x) => x.phase === phase)?.opensAt;
   const phases = PHASES.map((p) => {
     const s = states.find((x) => x.phase === p);
     const planned = d.plan?.phases.find((x) => x.phase === p);
-    const start = Date.parse(s?.openedAt ?? planned?.opensAt ?? board.now);
+    const start = Date.parse(s?.openedAt ?? s?.opensAt ?? planned?.opensAt ?? board.now);
     const end = Date.parse(s?.closedAt ?? s?.dueAt ?? planned?.dueAt ?? board.now);
     return { label: w.phase[p], start, end: Math.max(end, start), state: s?.status ?? ('pending' as const) };
   });
@@ -94,8 +96,13 @@ ${board.overdue.rows.map(
 ${
   c.status === 'running' && phase
     ? html`<section aria-labelledby="ctl-h"><h2 id="ctl-h">${w.board.controls}</h2><p class="inline">
-<a class="button" href="/console/cycles/${enc(key)}/confirm/advance">${w.board.advance(w.phase[phase])}</a>
-<a class="button" href="/console/cycles/${enc(key)}/confirm/extend">${w.board.extendPhase(w.phase[phase])}</a>
+${phase === 'checkins' ? html`<a class="button" href="/console/cycles/${enc(key)}/confirm/end-week">${w.board.endWeek(states.find((p) => p.phase === 'checkins')?.round ?? 1)}</a>` : ''}
+${
+  waiting
+    ? html`<a class="button" href="/console/cycles/${enc(key)}/confirm/advance">${w.board.openNow(w.phase[phase], when(waiting))}</a>`
+    : html`<a class="button" href="/console/cycles/${enc(key)}/confirm/advance">${w.board.advance(w.phase[phase])}</a>
+<a class="button" href="/console/cycles/${enc(key)}/confirm/extend">${w.board.extendPhase(w.phase[phase])}</a>`
+}
 <a class="button danger" href="/console/cycles/${enc(key)}/confirm/cancel">${w.board.cancel}</a></p></section>`
     : ''
 }

@@ -7,6 +7,7 @@
 import { type Context, Hono } from 'hono';
 import { html } from 'hono/html';
 import { ErrorCode, type Locale, PHASE_OF_KIND, type Phase, PHASES, type Schedule, type TaskKind, planCycle, zonedTime } from '../../../contract';
+import { formatDue } from '../../../mail/templates/format';
 import { advancePhase, cancelCycle, extendPhase, extendTask, removeParticipant } from '../../../core/cycle-controls';
 import { cycleAlignmentTree, cycleDashboard } from '../../../core/cycle-dashboard';
 import { previewCycle } from '../../../core/cycle-preview';
@@ -26,7 +27,7 @@ import { dashboardBody } from './dashboard-page';
 import { type ControlAction, confirmBody, listBody, treeBody } from './pages';
 import { EMPTY_FORM, type StartForm, readStartForm, startInput, startPageBody } from './start-page';
 
-const CONTROLS: ControlAction[] = ['advance', 'extend', 'cancel'];
+const CONTROLS: ControlAction[] = ['advance', 'extend', 'cancel', 'end-week'];
 
 /** "2027-01-15T17:00" (a datetime-local field) as an instant on the wall clock of `timeZone`. */
 export function localInstant(value: string, timeZone: string): string | undefined {
@@ -211,12 +212,28 @@ export function consoleCycleRoutes(ctx: ConsoleContext) {
         ? Object.values(open).reduce((a, b) => a + b, 0)
         : Object.entries(open).reduce((n, [k, v]) => n + (PHASE_OF_KIND[k as TaskKind] === phase ? v : 0), 0);
     const w = cycleWordsFor(person.locale);
+    if (action === 'end-week' && phase !== 'checkins') return c.redirect(`/console/cycles/${encodeURIComponent(key)}`, 303);
+    const week =
+      action === 'end-week'
+        ? endWeekFacts(
+            view.state?.phases.find((p) => p.phase === 'checkins'),
+            (row.schedule as unknown as Schedule).timeZone ?? 'UTC',
+            person.locale,
+          )
+        : {};
     return respond(
       c,
       page(
         c,
         w.confirm.title,
         confirmBody({
+          ...week,
+          ...waitingOf(
+            view.state?.phases.find((p) => p.phase === phase),
+            action,
+            (row.schedule as unknown as Schedule).timeZone ?? 'UTC',
+            person.locale,
+          ),
           locale: person.locale,
           key,
           title: view.title,
@@ -241,6 +258,7 @@ export function consoleCycleRoutes(ctx: ConsoleContext) {
       if (!PHASES.includes(phase)) return confirmPage(c, key, action, w.errors.phaseMoved);
       try {
         if (action === 'advance') await advancePhase(controlDeps, key, phase, actor);
+        else if (action === 'end-week') await advancePhase(controlDeps, key, 'checkins', actor, 'week');
         else if (action === 'extend') {
           const row = await requireCycleByKey(db, key);
           const until = localInstant(String(body.until ?? ''), (row.schedule as unknown as Schedule).timeZone ?? 'UTC');
@@ -307,6 +325,27 @@ export function consoleCycleRoutes(ctx: ConsoleContext) {
   });
 
   return app;
+}
+
+/** An advance of a planning phase that waits for its planned date opens it: when it would have opened, and its due time. */
+function waitingOf(
+  ps: { opensAt?: string; dueAt: string | null } | undefined,
+  action: ControlAction,
+  timeZone: string,
+  locale: Locale,
+): { waiting?: { opensAt: string; dueAt: string } } {
+  if (action !== 'advance' || !ps?.opensAt || !ps.dueAt) return {};
+  return { waiting: { opensAt: formatDue(ps.opensAt, locale, timeZone), dueAt: formatDue(ps.dueAt, locale, timeZone) } };
+}
+
+/** The check-in week an end-week would close, and when the next one opens (from the workflow's plan). */
+function endWeekFacts(
+  checkins: { round?: number; nextOpensAt?: string } | undefined,
+  timeZone: string,
+  locale: Locale,
+): { week: number; nextWeekOpens?: string } {
+  const week = checkins?.round ?? 1;
+  return checkins?.nextOpensAt ? { week, nextWeekOpens: formatDue(checkins.nextOpensAt, locale, timeZone) } : { week };
 }
 
 function taskIdOf(raw: string): number {

@@ -23,7 +23,7 @@ ${cycles.map(
 }`;
 }
 
-export type ControlAction = 'advance' | 'extend' | 'cancel';
+export type ControlAction = 'advance' | 'extend' | 'cancel' | 'end-week';
 
 export interface ConfirmData {
   locale: Locale;
@@ -35,19 +35,34 @@ export interface ConfirmData {
   participants: number;
   /** A refused try comes back with its reason. */
   error?: string;
+  /** end-week: the check-in week it ends, and when the next one opens (formatted), if known. */
+  week?: number;
+  nextWeekOpens?: string;
+  /** advance of a planning phase still waiting for its date (formatted): when it would open, and its due time. */
+  waiting?: { opensAt: string; dueAt: string };
 }
 
 /** What the control will do, in words, and the form that does it. */
 export function confirmBody(d: ConfirmData) {
   const w = cycleWordsFor(d.locale);
   const phase = w.phase[d.phase];
+  if (d.action === 'end-week') return endWeekBody(d);
   const says =
+    d.action === 'advance' && d.waiting
+      ? w.confirm.openNow(phase, d.waiting.opensAt, d.waiting.dueAt)
+      : d.action === 'advance'
+        ? w.confirm.advance(phase, d.openTasks)
+        : d.action === 'extend'
+          ? w.confirm.extend(phase, d.openTasks)
+          : w.confirm.cancel(d.participants, d.openTasks);
+  const heading =
     d.action === 'advance'
-      ? w.confirm.advance(phase, d.openTasks)
+      ? d.waiting
+        ? w.board.openNow(phase, d.waiting.opensAt)
+        : w.board.advance(phase)
       : d.action === 'extend'
-        ? w.confirm.extend(phase, d.openTasks)
-        : w.confirm.cancel(d.participants, d.openTasks);
-  const heading = d.action === 'advance' ? w.board.advance(phase) : d.action === 'extend' ? w.board.extendPhase(phase) : w.board.cancel;
+        ? w.board.extendPhase(phase)
+        : w.board.cancel;
   return html`${CYCLES_CSS}<h1>${heading}</h1><p class="muted">${d.title}</p>
 ${d.error ? html`<p class="banner" role="alert">${d.error}</p>` : ''}
 <p class="card">${says}</p>
@@ -56,6 +71,19 @@ ${d.error ? html`<p class="banner" role="alert">${d.error}</p>` : ''}
 ${d.action === 'extend' ? html`<label for="until">${w.confirm.until}</label><input id="until" name="until" type="datetime-local" required>` : ''}
 ${d.action === 'cancel' ? html`<label for="reason">${w.confirm.reason}</label><textarea id="reason" name="reason" required minlength="3" maxlength="500"></textarea>` : ''}
 <p class="inline"><button type="submit"${d.action === 'cancel' ? raw(' class="danger"') : ''}>${w.confirm.go}</button> <a href="/console/cycles/${enc(d.key)}">${w.confirm.back}</a></p>
+</form>`;
+}
+
+/** Ending one check-in week (not the phase): what it does, and the form that does it. */
+function endWeekBody(d: ConfirmData) {
+  const w = cycleWordsFor(d.locale);
+  const week = d.week ?? 1;
+  return html`${CYCLES_CSS}<h1>${w.board.endWeek(week)}</h1><p class="muted">${d.title}</p>
+${d.error ? html`<p class="banner" role="alert">${d.error}</p>` : ''}
+<p class="card">${w.confirm.endWeek(week, d.openTasks, d.nextWeekOpens ?? null)}</p>
+<form method="post" action="/console/cycles/${enc(d.key)}/end-week" class="card">
+<input type="hidden" name="phase" value="checkins">
+<p class="inline"><button type="submit">${w.confirm.go}</button> <a href="/console/cycles/${enc(d.key)}">${w.confirm.back}</a></p>
 </form>`;
 }
 

@@ -8,6 +8,7 @@ import { type Locale, PLANNING_PHASES, type PlanningPhase, type StartCycleInput,
 import type { CyclePreview } from '../../../core/cycle-preview';
 import { translateIssue } from '../../../i18n';
 import { kindLabel } from '../../../kinds';
+import { spanIn } from '../../../i18n/validation';
 import { type CycleWords, cycleWordsFor } from '../../../i18n/console-cycles';
 import { formatDue } from '../../../mail/templates/format';
 import { dayBars, timeline } from './charts';
@@ -32,6 +33,8 @@ export interface StartForm {
   awards: string;
   reminders: string;
   fit: boolean;
+  /** Planning opens when the cycle starts instead of at its planned dates before startsOn. */
+  atOnce: boolean;
   who: 'all' | 'departments';
   departments: string[];
 }
@@ -52,6 +55,7 @@ export const EMPTY_FORM: StartForm = {
   awards: '9d',
   reminders: '3d, 1d',
   fit: false,
+  atOnce: false,
   who: 'all',
   departments: [],
 };
@@ -79,6 +83,7 @@ export function readStartForm(body: Record<string, string | File | (string | Fil
     awards: one('awards'),
     reminders: one('reminders'),
     fit: body.fit === 'on',
+    atOnce: body.atOnce === 'on',
     who: body.who === 'departments' ? 'departments' : 'all',
     departments,
   };
@@ -103,6 +108,7 @@ export function startInput(form: StartForm, participants: string[] | undefined, 
       awards: form.awards,
       reminders: form.reminders.split(/[,，\s]+/).filter(Boolean),
       ...(form.fit ? { fitBeforeStart: true } : {}),
+      ...(form.atOnce ? { planning: 'at-once' as const } : {}),
     },
   };
   const parsed = startCycleSchema.safeParse(candidate);
@@ -141,6 +147,7 @@ ${d.issues.length ? html`<div class="banner" role="alert" id="form-errors"><ul>$
   )}</select></div>${field('hour', w.start.hour, f.hour, 'number', ' min="0" max="23"')}${field('window', w.start.window, f.window)}</div>
 <div class="inline">${field('scoring', w.start.scoring, f.scoring)}${field('awards', w.start.awards, f.awards)}${field('reminders', w.start.reminders, f.reminders)}</div>
 <label class="check"><input type="checkbox" name="fit"${f.fit ? raw(' checked') : ''}> ${w.start.fit}</label>
+<label class="check"><input type="checkbox" name="atOnce"${f.atOnce ? raw(' checked') : ''}> ${w.start.atOnce}</label>
 </fieldset>
 <fieldset><legend>${w.start.participants}</legend>
 <label class="check"><input type="radio" name="who" value="all"${f.who === 'all' ? raw(' checked') : ''}> ${w.start.everyone} (${w.start.people(d.everyone)})</label>
@@ -172,7 +179,7 @@ export function previewSection(p: CyclePreview, locale: Locale, w: CycleWords = 
             ? w.preview.event.digest
             : w.preview.event.announcement;
   return html`<section aria-labelledby="preview-h" id="preview"><h2 id="preview-h">${w.preview.heading}</h2>
-<p class="${p.planningFits ? 'ok' : 'banner'}">${p.planningFits ? w.preview.planningFits : w.preview.planningLate} ${w.preview.audience(p.audience.participants, p.audience.managers)}</p>
+<p class="${p.planningFits ? 'ok' : 'banner'}">${p.planningFits ? w.preview.planningFits : w.preview.planningLate(spanIn(locale, p.planningLateByMs))} ${w.preview.audience(p.audience.participants, p.audience.managers)}</p>
 <p>${w.preview.totals(p.totals.certain, p.totals.atMost)}</p>
 ${timeline(
   p.phases.map((ph) => ({ label: w.phase[ph.phase], start: Date.parse(ph.opensAt), end: Date.parse(ph.dueAt), state: 'pending' as const })),
