@@ -134,12 +134,14 @@ describe('calibrations that open together', () => {
     expect(mias.map((c) => c.subject_person_id).sort()).toEqual([people['ria@cal13.example'], people['sam@cal13.example']].sort());
     expect(opened.filter((c) => c.person_id === people['wang@cal13.example'])).toHaveLength(2);
     const [list] = await t.mail.waitFor(() => toMia().length > before, 20_000).then(() => toMia().slice(before));
-    const emails = await db()
-      .selectFrom('emails')
-      .select(['kind', 'status'])
-      .where('person_id', '=', people['mia@cal13.example']!)
-      .where('cycle_id', '=', cycle.id)
-      .execute();
+    // Sent marks are written in batches a moment after the server accepted the message.
+    const emails = await poll(
+      () =>
+        db().selectFrom('emails').select(['kind', 'status']).where('person_id', '=', people['mia@cal13.example']!).where('cycle_id', '=', cycle.id).execute(),
+      (rows) => rows.every((r) => r.status !== 'queued'),
+      10_000,
+      "Mia's email marked",
+    );
     expect(emails).toEqual([{ kind: 'tasks-together', status: 'sent' }]);
     expect(list!.text).toContain('Ria Reyes');
     expect(list!.text).toContain('Sam Stone');
