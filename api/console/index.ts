@@ -25,7 +25,9 @@ import type { ApiDeps } from '../deps';
 import { handleError } from '../errors';
 import type { ConsoleOptions } from '../session';
 import { assetRoutes } from './assets';
+import { companyConsoleRoutes } from './company';
 import { consoleCycleRoutes } from './cycles';
+import { meConsoleRoutes } from './me';
 import { type ConsoleContext, type ConsoleEnv, type ConsoleSection, personOf, requireSession } from './context';
 import { consolePage, landingFor, messagePage, navFor, respond } from './layout';
 import { operationsConsoleRoutes } from './operations';
@@ -37,6 +39,8 @@ const SECTIONS: { path: string; routes: ConsoleSection }[] = [
   { path: '/people', routes: peopleConsoleRoutes },
   { path: '/operations', routes: operationsConsoleRoutes },
   { path: '/cycles', routes: consoleCycleRoutes },
+  { path: '/me', routes: meConsoleRoutes },
+  { path: '/company', routes: companyConsoleRoutes },
 ];
 
 export function consoleRoutes(deps: ApiDeps, options: ConsoleOptions, auth: Authenticate) {

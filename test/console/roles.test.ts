@@ -64,7 +64,7 @@ describe('console roles', () => {
     expect(rules.length).toBeGreaterThan(0);
     for (const r of rules) expect(r.everyone || r.roles.length > 0, `${r.method} ${r.route} names no role`).toBe(true);
     // The personal homes are documented as open to everyone signed in.
-    for (const home of ['/console']) expect(rules.find((r) => r.route === home)?.everyone, home).toBe(true);
+    for (const home of ['/console', '/console/me', '/console/company']) expect(rules.find((r) => r.route === home)?.everyone, home).toBe(true);
   });
 
   it('sends a caller without a session to the sign-in page, everywhere', async () => {
