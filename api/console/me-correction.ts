@@ -38,7 +38,7 @@ export class CorrectionRefused extends Error {
   }
 }
 
-/** The person's latest check-in task of its cycle, as the task page sees it; CorrectionRefused otherwise. */
+/** The person's latest answered check-in of its cycle (a later week may be open), as the task page sees it; CorrectionRefused otherwise. */
 export async function correctableCheckin(
   deps: Pick<CorrectionDeps, 'db' | 'tokenSecret'>,
   personId: number,
@@ -58,13 +58,14 @@ export async function correctableCheckin(
     .where('cycle_id', '=', row.cycle_id)
     .where('person_id', '=', personId)
     .where('kind', '=', 'checkin')
+    .where('status', '=', 'completed')
     .orderBy('round', 'desc')
     .limit(1)
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
   const token = taskToken(deps.tokenSecret, { cycleId: row.cycle_id, kind: row.kind, round: row.round, personId, subjectPersonId: row.subject_person_id });
   const task = await findTaskByToken(deps.db, token, now);
   if (!task) throw new CorrectionRefused('window-closed');
-  if (latest.id !== row.id) throw new CorrectionRefused('not-latest', task);
+  if (latest?.id !== row.id) throw new CorrectionRefused(latest ? 'not-latest' : 'window-closed', task);
   if (!mayCorrect(task, now)) throw new CorrectionRefused('window-closed', task);
   return task;
 }

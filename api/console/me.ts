@@ -207,8 +207,8 @@ export function meConsoleRoutes(ctx: ConsoleContext) {
   const { db } = ctx.deps;
   app.use('*', requireSession(ctx));
   const deps = { db, publicBaseUrl: ctx.deps.publicBaseUrl, tokenSecret: ctx.options.tokenSecret, visibility: ctx.deps.visibility };
-  // Corrections per person: a few at once, then one every 10 seconds (per API replica).
-  const corrections = new TokenBuckets({ perMinute: 6, burst: 5 });
+  // Corrections per person: ten at once, then one every 10 seconds (per API replica).
+  const corrections = new TokenBuckets({ perMinute: 6, burst: 10 });
 
   const page = async (c: Context<ConsoleEnv>, state: CorrectionState = {}, status: 200 | 400 | 409 | 429 = 200) => {
     const me = personOf(c);
