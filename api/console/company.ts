@@ -29,7 +29,7 @@ export function companyBody(home: CompanyHome, locale: Locale) {
     if (!n.children.length) return html`<li>${label}</li>`;
     const shown = n.children.slice(0, CHILDREN_SHOWN);
     const rest = n.children.length - shown.length;
-    return html`<li><details${depth < 1 ? raw(' open') : ''}><summary>${label} <span class="muted small">(${n.children.length})</span></summary><ul>${shown.map((c) => node(c, depth + 1))}${rest > 0 ? html`<li class="muted">+ ${rest}</li>` : ''}</ul></details></li>`;
+    return html`<li><details${depth < 2 ? raw(' open') : ''}><summary>${label} <span class="muted small">(${n.children.length})</span></summary><ul>${shown.map((c) => node(c, depth + 1))}${rest > 0 ? html`<li class="muted">+ ${rest}</li>` : ''}</ul></details></li>`;
   };
   const picker =
     home.cycles.length > 1
@@ -42,7 +42,7 @@ export function companyBody(home: CompanyHome, locale: Locale) {
   return html`${HOMES_CSS}<h1>${w.title}</h1>
 <p class="muted">${w.intro}</p>
 ${picker}
-<p class="small muted">${w.cycle}: ${home.cycle.title} (${home.cycle.startsOn} – ${home.cycle.endsOn})</p>
+<p class="small muted">${w.cycleLine(home.cycle.title, home.cycle.startsOn, home.cycle.endsOn)}</p>
 <p>${w.aligned(home.aligned, home.objectives, share)}</p>
 <section aria-labelledby="co-h" class="tree"><h2 id="co-h">${w.companyObjectives}</h2>${home.company.length ? html`<ul>${home.company.map((n) => node(n, 0))}</ul>` : html`<p class="muted">${w.noCompany}</p>`}</section>
 ${home.unaligned.length ? html`<section aria-labelledby="un-h" class="tree"><h2 id="un-h">${w.unaligned}</h2><ul>${home.unaligned.map((n) => node(n, 1))}</ul></section>` : ''}

@@ -21,7 +21,8 @@ export function confidenceTrend(
 ): HtmlEscapedString | Promise<HtmlEscapedString> | '' {
   if (!points.length) return '';
   const left = 28;
-  const right = 12;
+  // Room for the last week's label, centred on its point.
+  const right = 34;
   const top = 14;
   const bottom = H - 26;
   const span = Math.max(1, points.length - 1);

@@ -196,7 +196,7 @@ ${cyclePicker(home, locale, '/console/me')}
 ${tasksSection(home, locale)}
 ${
   home.cycle
-    ? html`<p class="small muted">${w.cycle}: ${home.cycle.title} (${home.cycle.startsOn} – ${home.cycle.endsOn})</p>
+    ? html`<p class="small muted">${w.cycleLine(home.cycle.title, home.cycle.startsOn, home.cycle.endsOn)}</p>
 ${objectivesSection(home, locale)}${trendSection(home, locale)}${correctionSection(home, locale, home.person.timeZone, state)}${scoresSection(home, locale)}`
     : html`<p class="muted">${w.noCycle}</p>`
 }`;

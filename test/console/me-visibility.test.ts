@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../config';
 import { safeReturnPath, signInPathFor } from '../../api/console/context';
 import { FACETS, type Viewer, managersAbove, managesAnyone, maySee, parseVisibility, viewerScope } from '../../core/visibility';
+import { homeWordsByLocale } from '../../i18n/homes';
 import { type Fixture, addPerson, openFixture } from '../support/kinds-fixture';
 
 describe('who sees what (core/visibility.ts)', () => {
@@ -112,5 +113,15 @@ describe('who sees what (core/visibility.ts)', () => {
     expect(signInPathFor('GET', 'http://h/console/me')).toBe('/console/sign-in?next=%2Fconsole%2Fme');
     expect(signInPathFor('GET', 'http://h/console')).toBe('/console/sign-in');
     expect(signInPathFor('POST', 'http://h/console/me/checkins/1/correct')).toBe('/console/sign-in');
+  });
+
+  it('has every word of the homes in English and Chinese, and the Chinese is not English', () => {
+    const shape = (v: unknown, at: string): string[] =>
+      v && typeof v === 'object'
+        ? Object.entries(v as Record<string, unknown>).flatMap(([k, x]) => [`${at}.${k}`, ...shape(x, `${at}.${k}`)])
+        : [`${at}:${typeof v}`];
+    expect(shape(homeWordsByLocale['zh-CN'], '')).toEqual(shape(homeWordsByLocale.en, ''));
+    expect(homeWordsByLocale['zh-CN'].me.title).not.toBe(homeWordsByLocale.en.me.title);
+    expect(homeWordsByLocale['zh-CN'].me.correct.closed(2, 'x')).toMatch(/第 2 周/);
   });
 });
