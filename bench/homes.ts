@@ -27,7 +27,7 @@ const BENCH_KEY = 'bench-homes-key-0123456789abcdefghijklmnopqrstuvw';
 const TOKEN_SECRET = 'bench-homes-token-secret-0123456789abcdefghijk';
 const WEEKS = 13;
 
-async function seed(db: Kysely<DB>, n: number): Promise<string> {
+export async function seedHomes(db: Kysely<DB>, n: number): Promise<string> {
   await sql`insert into people (email, name, department, roles, locale, time_zone)
     select 'p' || i || '@bench.example', 'Person ' || i, 'Department ' || (i % 20),
            case when i = 1 then array['hr','admin']::text[] when i % 10 = 1 then array['manager']::text[] else array['employee']::text[] end,
@@ -139,7 +139,7 @@ export async function runHomesBench(n: number, runs = 40): Promise<void> {
   try {
     const db = stack.database.db;
     const t0 = performance.now();
-    const key = await seed(db, n);
+    const key = await seedHomes(db, n);
     const counts = await sql<{
       checkins: string;
       items: string;
