@@ -154,6 +154,33 @@ describe('Me', () => {
     expect(benAfter.confidence).toBe(benBefore.confidence);
   });
 
+  it('shows my final scores with my manager’s comment', async () => {
+    const [teams] = w.krs.ana!;
+    await db()
+      .updateTable('cycle_participants')
+      .set({ score: 0.7, self_score_comment: `Proud of it ${TAG}`, calibration_comment: `Strong quarter ${TAG}` })
+      .where('cycle_id', '=', w.cycle.id)
+      .where('person_id', '=', w.ids.ana!)
+      .execute();
+    await db()
+      .updateTable('key_results')
+      .set({ self_score: 0.6, score: 0.8, score_comment: `Great growth ${TAG}` })
+      .where('id', '=', teams!)
+      .execute();
+    const page = await (await get('ana', '/console/me')).text();
+    expect(page).toMatch(/<dt>Overall<\/dt><dd>0\.7<\/dd>/);
+    expect(page).toContain(`<dt>My manager’s comment</dt><dd>Strong quarter ${TAG}</dd>`);
+    expect(page).toContain(`Great growth ${TAG}`);
+    const json = (await (await fetch(`${t.base}/api/me`, { headers: { cookie: cookies.ana! } })).json()) as {
+      scores: { overall: number; managerComment: string };
+    };
+    expect(json.scores).toMatchObject({ overall: 0.7, managerComment: `Strong quarter ${TAG}` });
+    // Her teammate sees none of it.
+    const ben = await (await fetch(`${t.base}/api/company?cycle=${w.cycle.key}`, { headers: { cookie: cookies.ben! } })).text();
+    expect(ben).not.toContain(`Strong quarter ${TAG}`);
+    expect(ben).not.toContain(`Great growth ${TAG}`);
+  });
+
   it('limits how often one person corrects', async () => {
     const ana = await anaWeek2();
     let limited = 0;
