@@ -18,7 +18,7 @@ export interface CompanyNode {
   title: string;
   status: string;
   owner: { name: string; email: string; isManager: boolean } | null;
-  /** 0–1: the mean of its key results' progress; null without a measurable key result. */
+  /** 0–1: the mean of its key results' progress; without a measurable key result, the mean of its children's; else null. */
   progress: number | null;
   /** The mean confidence of its key results (1–10), only where the viewer may see it. */
   confidence: number | null;
@@ -35,6 +35,12 @@ export interface CompanyHome {
 }
 
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
+
+/** An objective without measurable key results of its own (a company objective, say) shows the mean progress of what is aligned under it. */
+function rollUp(children: CompanyNode[]): number | null {
+  const known = children.map((c) => c.progress).filter((p): p is number => p !== null);
+  return known.length ? round3(known.reduce((a, b) => a + b, 0) / known.length) : null;
+}
 
 export async function companyHome(db: Kysely<DB>, viewer: Viewer, cycleKey: string | undefined, policy?: VisibilityPolicy): Promise<CompanyHome> {
   const cycles = await allCycles(db);
@@ -64,7 +70,7 @@ export async function companyHome(db: Kysely<DB>, viewer: Viewer, cycleKey: stri
           title: n.title,
           status: n.status,
           owner: n.owner,
-          progress: p?.progress === null || p?.progress === undefined ? null : round3(p.progress),
+          progress: p?.progress === null || p?.progress === undefined ? rollUp(children) : round3(p.progress),
           confidence: confidence !== null && (!owner || scope.may(owner, 'confidence')) ? round3(confidence) : null,
           children,
         },
