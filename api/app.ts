@@ -16,6 +16,7 @@ import { adminRoutes } from './routes/admin';
 import { cycleInsightRoutes } from './routes/cycle-insights';
 import { cycleRoutes } from './routes/cycles';
 import { keyRoutes } from './routes/keys';
+import { meApiRoutes } from './routes/me';
 import { peopleRoutes } from './routes/people';
 import { systemRoutes } from './routes/system';
 import { taskPageRoutes } from './routes/task-page';
@@ -65,6 +66,8 @@ export function createApp(deps: ApiDeps, extras: AppExtras = {}) {
   app.use('*', storableUrlText());
 
   app.route('/', systemRoutes(deps));
+  // The personal homes' JSON first: /api/people/{email}/checkins is open to sessions, ahead of the people routes' HR guard.
+  app.route('/api', meApiRoutes(deps, auth, deps.console?.tokenSecret));
   app.route('/api/people', peopleRoutes(deps, auth));
   app.route('/api/cycles', cycleInsightRoutes(deps, auth));
   app.route('/api/cycles', cycleRoutes(deps, auth));

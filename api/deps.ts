@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 import type { Logger } from '../runtime/logger';
 import type { ConsoleOptions } from './session';
+import type { VisibilityPolicy } from '../core/visibility';
 
 /** What the HTTP app needs; passed to `createApp`, never imported as singletons. */
 export interface ApiDeps {
@@ -27,6 +28,8 @@ export interface ApiDeps {
   log: Logger;
   /** Reachability checks for /healthz and /readyz. */
   health: { database(): Promise<boolean>; temporal(): Promise<boolean> };
+  /** Who sees what on the personal homes (core/visibility.ts); DEFAULT_VISIBILITY when absent. */
+  visibility?: VisibilityPolicy;
   /** The console (sign-in, sessions, pages under /console); absent: no console, API keys only. */
   console?: ConsoleOptions;
 }

@@ -33,6 +33,8 @@ export interface SignedInPerson {
   name: string;
   roles: Role[];
   locale: Locale;
+  /** Manages someone active (people.manager_id): the "My team" home is theirs. */
+  manages: boolean;
 }
 
 export const sessionCookieName = (secure: boolean) => (secure ? '__Host-okr_console' : 'okr_console');
@@ -58,7 +60,7 @@ export async function sessionPerson(
   const token = readSessionToken(c, options.secureCookie);
   if (!token) return undefined;
   const found = await resolveSession(db, token, options.sessionPolicy);
-  return found ? { id: found.personId, email: found.email, name: found.name, roles: found.roles, locale: found.locale } : undefined;
+  return found ? { id: found.personId, email: found.email, name: found.name, roles: found.roles, locale: found.locale, manages: found.manages } : undefined;
 }
 
 export const personActor = actorOf;

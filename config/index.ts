@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { type StepPolicy, durationSchema, durationToMs } from '../contract';
+import { FACETS, type VisibilityPolicy, parseVisibility } from '../core/visibility';
 
 const optionalString = z
   .string()
@@ -152,6 +153,15 @@ export const envSchema = z.object({
    * embedded setup: operator@okr.localhost.
    */
   CONSOLE_FIRST_OPERATOR: optionalString.pipe(z.email({ message: 'must be an email address' }).optional()),
+  /**
+   * What everyone signed in may see of everyone on the personal homes (Me, Company, My team, My
+   * department): a comma-separated list of facets (core/visibility.ts). The rest only the person,
+   * their manager chain, ambassadors of their department and HR see. Empty: nothing is public.
+   */
+  VISIBILITY_PUBLIC: z
+    .string()
+    .default('objectives')
+    .refine((v) => parseVisibility(v).ok, { message: `a comma-separated list of: ${FACETS.join(', ')}` }),
 });
 
 export type EnvInput = z.input<typeof envSchema>;
@@ -195,6 +205,8 @@ export interface AppConfig {
   /** Largest request bodies, in bytes. */
   bodyLimits: { taskLink: number; peopleImport: number; other: number };
   console: { sessionIdleMs: number; sessionMaxMs: number; signInPerMinute: number; firstOperator: string | undefined; secureCookie: boolean };
+  /** Who sees what on the personal homes (VISIBILITY_PUBLIC). */
+  visibility: VisibilityPolicy;
 }
 
 export class ConfigError extends Error {
@@ -279,6 +291,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       firstOperator: e.CONSOLE_FIRST_OPERATOR?.toLowerCase(),
       secureCookie: (e.PUBLIC_BASE_URL ?? '').startsWith('https:'),
     },
+    visibility: (parseVisibility(e.VISIBILITY_PUBLIC) as { ok: true; policy: VisibilityPolicy }).policy,
     stepPolicy: {
       maxAttempts: e.STEP_MAX_ATTEMPTS,
       initialInterval: e.STEP_RETRY_INITIAL,

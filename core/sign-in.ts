@@ -76,11 +76,12 @@ export function renderSignInEmail(locale: Locale, name: string, url: string) {
 }
 
 /**
- * Someone asks for a link for `email`. Resolves once the request is recorded; the email goes
+ * Someone asks for a link for `email` (`returnTo`: a console path, already checked, that the link
+ * comes back to after signing in). Resolves once the request is recorded; the email goes
  * out afterwards (`sending` resolves when it was sent or given up, for tests and the log).
  * Unknown, inactive and over-the-limit addresses get nothing, and the caller cannot tell.
  */
-export async function requestSignInLink(deps: SignInDeps, email: string, now = new Date()): Promise<{ sending: Promise<void> }> {
+export async function requestSignInLink(deps: SignInDeps, email: string, now = new Date(), returnTo?: string): Promise<{ sending: Promise<void> }> {
   const person = await findPersonByEmail(deps.db, email.trim().toLowerCase());
   if (!person || !person.active) {
     deps.log.info({ reason: person ? 'inactive' : 'unknown' }, 'sign-in link not sent');
@@ -92,7 +93,9 @@ export async function requestSignInLink(deps: SignInDeps, email: string, now = n
     return { sending: Promise.resolve() };
   }
   const link = await createSignInLink(deps.db, deps.tokenSecret, deps.publicBaseUrl, person.id, now);
-  return { sending: sendSignInEmail(deps, link.id, { name: person.name, email: person.email, locale: person.locale }, link.url) };
+  // The page the person asked for before signing in (a path checked by the caller) rides on the link.
+  const url = returnTo ? `${link.url}?next=${encodeURIComponent(returnTo)}` : link.url;
+  return { sending: sendSignInEmail(deps, link.id, { name: person.name, email: person.email, locale: person.locale }, url) };
 }
 
 async function sendSignInEmail(deps: SignInDeps, linkId: number, to: { name: string; email: string; locale: Locale }, url: string): Promise<void> {

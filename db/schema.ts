@@ -161,10 +161,17 @@ export interface ExecutionItemsTable {
   key_result_id: number;
   checkin_id: number | null;
   week: number;
-  kind: CheckinSubmission['items'][number]['kind'];
+  /** project / task from a check-in; an integration may also add a weekly report. */
+  kind: CheckinSubmission['items'][number]['kind'] | 'report';
   title: string;
   status: CheckinSubmission['items'][number]['status'];
   created_at: Generated<Date>;
+  /** Where the item lives elsewhere (an integration's link). */
+  url: ColumnType<string | null, string | null | undefined, string | null>;
+  /** `checkin` (recorded by a check-in) or `api` (POST /api/key-results/{id}/execution-items). */
+  source: ColumnType<'checkin' | 'api', 'checkin' | 'api' | undefined, 'checkin' | 'api'>;
+  /** The integration's own id of the item, unique per key result. */
+  external_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface AbsencesTable {

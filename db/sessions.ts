@@ -20,6 +20,8 @@ export interface SessionPerson {
   name: string;
   roles: Role[];
   locale: Locale;
+  /** Whether they manage someone active (the people table's manager relation): "My team" opens. */
+  manages: boolean;
 }
 
 /**
@@ -37,7 +39,15 @@ export async function touchSession(db: Db, tokenHash: string, now: Date, idleSin
     .where('s.expires_at', '>', now)
     .where('s.last_seen_at', '>', idleSince)
     .where('p.active', '=', true)
-    .returning(['s.id as sessionId', 'p.id as personId', 'p.email', 'p.name', 'p.roles', 'p.locale'])
+    .returning([
+      's.id as sessionId',
+      'p.id as personId',
+      'p.email',
+      'p.name',
+      'p.roles',
+      'p.locale',
+      sql<boolean>`exists (select 1 from people r where r.manager_id = p.id and r.active)`.as('manages'),
+    ])
     .executeTakeFirst();
   return row ?? undefined;
 }

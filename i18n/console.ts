@@ -10,6 +10,10 @@ const en = {
   colon: ': ',
   nav: {
     label: 'Console',
+    me: 'Me',
+    company: 'Company',
+    team: 'My team',
+    department: 'My department',
     people: 'People',
     cycles: 'Cycles',
     operations: 'Operations',
@@ -204,7 +208,18 @@ export type ConsoleWords = typeof en;
 const zh: ConsoleWords = {
   product: 'OKR 控制台',
   colon: '：',
-  nav: { label: '控制台', people: '人员', cycles: '周期', operations: '运维', signOut: '退出登录', signedInAs: (name) => `已登录：${name}` },
+  nav: {
+    label: '控制台',
+    me: '我的',
+    company: '公司',
+    team: '我的团队',
+    department: '我的部门',
+    people: '人员',
+    cycles: '周期',
+    operations: '运维',
+    signOut: '退出登录',
+    signedInAs: (name) => `已登录：${name}`,
+  },
   skip: '跳到正文',
   forbidden: {
     title: '无权访问',

@@ -34,6 +34,8 @@ export interface MailWords {
   twoWays: string;
   wayReply: string;
   personal: string;
+  /** The footer line of task emails: the link to the person's OKR home. */
+  homeLink: string;
   yourKeyResults: string;
   objectivesUnderReview: string;
   alignedTo: string;
@@ -96,6 +98,7 @@ const en: MailWords = {
   twoWays: 'Two ways to complete it:',
   wayReply: '2. Or reply to this email.',
   personal: 'The link and the reply address are personal: do not forward this email.',
+  homeLink: 'Your objectives, check-ins and tasks in one place: open “Me”',
   yourKeyResults: 'Key results',
   objectivesUnderReview: 'Objectives under review',
   alignedTo: 'aligned to',
@@ -173,6 +176,7 @@ const zh: MailWords = {
   twoWays: '两种完成方式：',
   wayReply: '2. 或直接回复本邮件。',
   personal: '此链接和回复地址仅供你本人使用，请勿转发此邮件。',
+  homeLink: '在“我的”页面查看你的目标、签到和任务',
   yourKeyResults: '关键结果',
   objectivesUnderReview: '待审核的目标',
   alignedTo: '对齐到',

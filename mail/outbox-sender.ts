@@ -235,6 +235,7 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
       }
       extras.replies = replyTo !== undefined;
     }
+    extras.homeUrl = `${publicBaseUrl}/console/me`;
     if (kind === 'tasks-together') extras.links = togetherLinks(row.data as unknown as OutboxData['tasks-together'], row.person_id, row.email_cycle_id);
     const rendered = renderEmail(kind, row.data as unknown as OutboxData[typeof kind], link, extras);
     return { to: { name: row.to_name, address: row.to_address }, messageId: row.message_id, ...(replyTo ? { replyTo } : {}), ...rendered };

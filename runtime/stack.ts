@@ -163,6 +163,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           bootstrapApiKey: options.secrets.bootstrapApiKey,
           taskBatchSize: config.taskBatchSize,
           stepPolicy: config.stepPolicy,
+          visibility: config.visibility,
           completionDeadlineMs: config.completionDeadlineMs,
           bodyLimits: config.bodyLimits,
           taskPageRateLimit: {

@@ -8,7 +8,9 @@
  * ADDING A SECTION: write `export function xyzConsoleRoutes(ctx: ConsoleContext) { const app =
  * new Hono<ConsoleEnv>(); app.use('*', requireSession(ctx, 'hr', 'admin')); … return app; }` in
  * api/console/<section>.ts and add one line to SECTIONS below with the path it answers under.
- * The navigation's "Cycles" entry points at /console/cycles.
+ * The navigation's "Cycles" entry points at /console/cycles. A personal home (Me, Company, My
+ * team, My department) uses `requireSession(ctx)` — any signed-in person — and asks
+ * core/visibility.ts what the viewer may see of each person; its nav entry is in layout.ts.
  */
 import { Hono } from 'hono';
 import { csrf } from 'hono/csrf';
@@ -23,9 +25,11 @@ import type { ApiDeps } from '../deps';
 import { handleError } from '../errors';
 import type { ConsoleOptions } from '../session';
 import { assetRoutes } from './assets';
+import { companyConsoleRoutes } from './company';
 import { consoleCycleRoutes } from './cycles';
+import { meConsoleRoutes } from './me';
 import { type ConsoleContext, type ConsoleEnv, type ConsoleSection, personOf, requireSession } from './context';
-import { consolePage, messagePage, navFor, respond } from './layout';
+import { consolePage, landingFor, messagePage, navFor, respond } from './layout';
 import { operationsConsoleRoutes } from './operations';
 import { peopleConsoleRoutes } from './people';
 import { signInRoutes } from './sign-in-pages';
@@ -35,6 +39,8 @@ const SECTIONS: { path: string; routes: ConsoleSection }[] = [
   { path: '/people', routes: peopleConsoleRoutes },
   { path: '/operations', routes: operationsConsoleRoutes },
   { path: '/cycles', routes: consoleCycleRoutes },
+  { path: '/me', routes: meConsoleRoutes },
+  { path: '/company', routes: companyConsoleRoutes },
 ];
 
 export function consoleRoutes(deps: ApiDeps, options: ConsoleOptions, auth: Authenticate) {
@@ -63,8 +69,12 @@ export function consoleRoutes(deps: ApiDeps, options: ConsoleOptions, auth: Auth
   app.use('*', csrf({ origin: [publicOrigin], secFetchSite: 'same-origin' }));
   app.route('/', signInRoutes(ctx));
 
-  app.get('/', requireSession(ctx, 'hr', 'admin'), (c) => {
+  // The landing page after signing in: HR and admins get the console home (with "Me" among its
+  // cards); everyone else their own home.
+  app.get('/', requireSession(ctx), (c) => {
     const person = personOf(c);
+    const landing = landingFor(person);
+    if (landing !== '/console') return c.redirect(landing, 303);
     const w = consoleWords(person.locale);
     return respond(
       c,

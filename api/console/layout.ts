@@ -1,6 +1,6 @@
 /**
  * The console's frame: every console page is `consolePage(...)` — the person's language, the
- * navigation (People, Cycles, Operations: the ones their roles open), their name, sign-out, the
+ * navigation (Me, Company, My team, My department, People, Cycles, Operations: the ones their roles open), their name, sign-out, the
  * stylesheet and scripts served as files from /console/assets/ (no inline script or style, so
  * the strict CSP below holds). Every value is escaped by hono's `html`.
  */
@@ -26,18 +26,42 @@ export const CONSOLE_HEADERS: Record<string, string> = {
   'X-Content-Type-Options': 'nosniff',
 };
 
-export type NavSection = 'home' | 'people' | 'cycles' | 'operations';
+export type NavSection = 'home' | 'me' | 'company' | 'team' | 'department' | 'people' | 'cycles' | 'operations';
 
-/** The navigation: each entry with the roles that open it. "Cycles" is the dashboard's pages. */
-const NAV: { section: Exclude<NavSection, 'home'>; href: string; roles: ApiRole[]; label: (w: ConsoleWords) => string }[] = [
-  { section: 'people', href: '/console/people', roles: ['hr', 'admin'], label: (w) => w.nav.people },
-  { section: 'cycles', href: '/console/cycles', roles: ['hr', 'admin'], label: (w) => w.nav.cycles },
-  { section: 'operations', href: '/console/operations', roles: ['admin'], label: (w) => w.nav.operations },
+/** Who a navigation entry is for: everyone signed in, people who manage someone, ambassadors (and HR), or API roles. */
+export type NavAudience = 'everyone' | 'managers' | 'ambassadors' | ApiRole[];
+
+/** Whether the signed-in person belongs to an entry's audience (the page itself checks again on the server). */
+export function inAudience(person: SignedInPerson, audience: NavAudience): boolean {
+  if (audience === 'everyone') return true;
+  if (audience === 'managers') return person.manages;
+  if (audience === 'ambassadors') return person.roles.includes('ambassador') || person.roles.includes('hr');
+  const roles = apiRolesOf(person.roles);
+  return audience.some((r) => roles.includes(r));
+}
+
+/**
+ * The navigation, in order. The personal homes come first: Me and Company for everyone, My team
+ * for people who manage someone (people.manager_id, whatever their roles), My department for
+ * ambassadors (HR sees every department); then HR's and admins' sections.
+ */
+const NAV: { section: Exclude<NavSection, 'home'>; href: string; audience: NavAudience; label: (w: ConsoleWords) => string }[] = [
+  { section: 'me', href: '/console/me', audience: 'everyone', label: (w) => w.nav.me },
+  { section: 'company', href: '/console/company', audience: 'everyone', label: (w) => w.nav.company },
+  { section: 'team', href: '/console/team', audience: 'managers', label: (w) => w.nav.team },
+  { section: 'department', href: '/console/department', audience: 'ambassadors', label: (w) => w.nav.department },
+  { section: 'people', href: '/console/people', audience: ['hr', 'admin'], label: (w) => w.nav.people },
+  { section: 'cycles', href: '/console/cycles', audience: ['hr', 'admin'], label: (w) => w.nav.cycles },
+  { section: 'operations', href: '/console/operations', audience: ['admin'], label: (w) => w.nav.operations },
 ];
 
 export function navFor(person: SignedInPerson) {
-  const roles = apiRolesOf(person.roles);
-  return NAV.filter((n) => n.roles.some((r) => roles.includes(r)));
+  return NAV.filter((n) => inAudience(person, n.audience));
+}
+
+/** Where a person lands after signing in: the console home for HR and admins, otherwise their own home. */
+export function landingFor(person: SignedInPerson): string {
+  return apiRolesOf(person.roles).length ? '/console' : '/console/me';
 }
 
 export interface ConsolePageInput {

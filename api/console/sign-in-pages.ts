@@ -13,11 +13,11 @@ import { consoleWords } from '../../i18n/console';
 import { requestLocale } from '../../i18n';
 import { TokenBuckets, clientKey, rateLimit } from '../rate-limit';
 import { clearSessionCookie, readSessionToken, sessionPerson, setSessionCookie } from '../session';
-import type { ConsoleContext, ConsoleEnv } from './context';
+import { type ConsoleContext, type ConsoleEnv, safeReturnPath } from './context';
 import { consolePage, messagePage, respond } from './layout';
 import type { Locale } from '../../contract';
 
-function signInForm(locale: Locale, options: { email?: string; error?: string; notice?: string } = {}) {
+function signInForm(locale: Locale, options: { email?: string; error?: string; notice?: string; next?: string } = {}) {
   const w = consoleWords(locale).signIn;
   return consolePage({
     title: w.title,
@@ -27,6 +27,7 @@ ${options.notice ? html`<p class="ok" role="status">${options.notice}</p>` : ''}
 <p>${w.intro}</p>
 ${options.error ? html`<p class="banner" role="alert" id="email-error">${options.error}</p>` : ''}
 <form method="post" action="/console/sign-in" class="card" accept-charset="utf-8">
+${options.next ? html`<input type="hidden" name="next" value="${options.next}">` : ''}
 <label for="email">${w.email}</label>
 <input id="email" name="email" type="email" autocomplete="email" required value="${options.email ?? ''}"${options.error ? html` aria-invalid="true" aria-describedby="email-error"` : ''}>
 <p><button type="submit">${w.submit}</button></p>
@@ -63,8 +64,10 @@ export function signInRoutes(ctx: ConsoleContext) {
   const perAddress = new TokenBuckets({ perMinute: 0.2, burst: 3 });
 
   app.get('/sign-in', async (c) => {
-    if (await sessionPerson(c, db, ctx.options)) return c.redirect('/console', 303);
-    return respond(c, signInForm(requestLocale(c)));
+    // ?next= : the console page asked for before signing in (only our own /console/… paths).
+    const next = safeReturnPath(c.req.query('next'));
+    if (await sessionPerson(c, db, ctx.options)) return c.redirect(next ?? '/console', 303);
+    return respond(c, signInForm(requestLocale(c), { next }));
   });
 
   app.post('/sign-in', async (c) => {
@@ -72,8 +75,9 @@ export function signInRoutes(ctx: ConsoleContext) {
     const w = consoleWords(locale).signIn;
     const form = await c.req.parseBody();
     const typed = typeof form.email === 'string' ? form.email : '';
+    const next = safeReturnPath(form.next);
     const parsed = emailSchema.safeParse(typed);
-    if (!parsed.success) return respond(c, signInForm(locale, { email: typed.slice(0, 254), error: w.badEmail }), 400);
+    if (!parsed.success) return respond(c, signInForm(locale, { email: typed.slice(0, 254), error: w.badEmail, next }), 400);
     const email = parsed.data;
     if (perAddress.take(email) === 0) {
       // Not awaited: the answer must take as long for an unknown address as for a known one.
@@ -87,6 +91,8 @@ export function signInRoutes(ctx: ConsoleContext) {
           retryDelaysMs: ctx.options.mailRetryDelaysMs,
         },
         email,
+        undefined,
+        next,
       )
         .then(({ sending }) => sending)
         .catch((error) => ctx.deps.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'sign-in link not sent'));
@@ -137,7 +143,8 @@ export function signInRoutes(ctx: ConsoleContext) {
     const opened = await signInWithLink(db, c.req.param('token'), ctx.options.sessionPolicy);
     if (!opened) return respond(c, invalid(requestLocale(c)), 410);
     setSessionCookie(c, opened.sessionToken, opened.expiresAt, ctx.options.secureCookie);
-    return c.redirect('/console', 303);
+    // Back to the page the link was asked for from (checked again: the link's query is not ours to trust), else the home.
+    return c.redirect(safeReturnPath(c.req.query('next')) ?? '/console', 303);
   });
 
   app.post('/sign-out', async (c) => {

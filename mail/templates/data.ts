@@ -109,6 +109,8 @@ export interface RenderExtras {
   confidence?: number;
   /** tasks-together: each task's personal link, by task id. */
   links?: Record<number, string>;
+  /** The person's OKR home (/console/me): every task email ends with a link to it. */
+  homeUrl?: string;
 }
 
 export interface RenderedEmail {

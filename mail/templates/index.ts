@@ -233,6 +233,8 @@ export function renderEmail<K extends OutboxKind>(kind: K, data: OutboxData[K], 
     default:
       throw new Error(`no template for emails of kind ${String(kind)}`);
   }
+  // Every email about a person's own tasks ends with the way to their OKR home (signing in first when needed).
+  if (extras.homeUrl && HOME_LINK_KINDS.has(kind)) blocks.push({ footer: w.homeLink, href: extras.homeUrl });
   subject = subject.replace(/[\r\n]+/g, ' ');
   if (locale === 'zh-CN') {
     subject = spaceLatin(subject);
@@ -240,6 +242,15 @@ export function renderEmail<K extends OutboxKind>(kind: K, data: OutboxData[K], 
   }
   return { subject, text: renderText(locale, blocks), html: renderHtml(locale, subject, blocks) };
 }
+
+/** Emails that end with the link to the person's OKR home ("Me"). */
+export const HOME_LINK_KINDS: ReadonlySet<OutboxKind> = new Set<OutboxKind>([
+  ...TASK_EMAIL_KINDS,
+  'tasks-together',
+  'task-escalation',
+  'review-outcome',
+  'final-score',
+]);
 
 /** Kinds whose email is addressed to the task's owner (and so may carry its link and reply address). */
 export const OWNER_TASK_EMAIL_KINDS: ReadonlySet<OutboxKind> = new Set<OutboxKind>(TASK_EMAIL_KINDS);

@@ -16,6 +16,8 @@ export type Block =
   | { button: string; href: string }
   /** Plain text only (the HTML shows the button instead). */
   | { textOnly: string }
+  /** A small line with a link (the footer's "your OKR home"): the text shows the address. */
+  | { footer: string; href: string }
   | { muted: string };
 
 const colonOf = (locale: Locale) => (locale === 'zh-CN' ? '：' : ': ');
@@ -32,6 +34,7 @@ export function renderText(locale: Locale, blocks: Block[]): string {
     else if ('button' in b)
       continue; // the text carries the link in a textOnly block
     else if ('textOnly' in b) out.push(b.textOnly);
+    else if ('footer' in b) out.push(`${b.footer}${colon}${b.href}`);
     else out.push(b.muted);
   }
   return `${out.join('\n\n')}\n`;
@@ -49,6 +52,7 @@ export function renderHtml(locale: Locale, subject: string, blocks: Block[]): st
     if ('button' in b)
       return html`<p><a href="${b.href}" style="display:inline-block;background:#0b57d0;color:#fff;padding:10px 18px;border-radius:6px;text-decoration:none">${b.button}</a></p>`;
     if ('textOnly' in b) return html``;
+    if ('footer' in b) return html`<p style="color:#59636e;font-size:13px"><a href="${b.href}" style="color:#0b57d0">${b.footer}</a></p>`;
     return html`<p style="color:#59636e;font-size:13px">${b.muted}</p>`;
   }) as HtmlEscapedString[];
   return toHtml(

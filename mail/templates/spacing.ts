@@ -20,5 +20,6 @@ export function spaceLatinBlock(b: Block): Block {
   if ('list' in b) return { list: b.list.map(spaceLatin) };
   if ('heading' in b) return { heading: spaceLatin(b.heading) };
   if ('muted' in b) return { muted: spaceLatin(b.muted) };
+  if ('footer' in b) return { footer: spaceLatin(b.footer), href: b.href };
   return b;
 }

@@ -224,11 +224,16 @@ describe('the console in a browser', () => {
     }
   });
 
-  it('refuses an employee’s session with a page in their language', async () => {
+  it('sends an employee to Me and refuses HR’s pages with a page in their language', async () => {
     const context = await newContext(browser, { viewport: 'phone' });
     await context.addCookies([{ name: 'okr_console', value: (await signInAs(t, 'zoe@example.com')).split('=')[1]!, url: t.base }]);
     const page = await context.newPage();
-    for (const path of ['/console', '/console/people', '/console/operations']) {
+    // The landing page sends an employee to their own home ("Me"); HR's and admins' pages are refused.
+    const home = await page.goto(`${t.base}/console`);
+    expect(home?.status()).toBe(200);
+    expect(new URL(page.url()).pathname).toBe('/console/me');
+    expect(await page.textContent('h1')).toBe('我的');
+    for (const path of ['/console/people', '/console/operations']) {
       const res = await page.goto(`${t.base}${path}`);
       expect(res?.status(), path).toBe(403);
       expect(await page.textContent('h1')).toBe('您无法打开此页面');

@@ -1,9 +1,10 @@
 /**
  * Every console route checks the role on the server. Reads docs/operations.md's "Who may call
  * what" rows for /console and calls each guarded one with no session (303 to the sign-in page),
- * an employee's session (403 for every one), an hr session and an admin session (403 exactly
- * where the row does not name their role). test/api/roles.test.ts checks that every route the
- * app serves has a row.
+ * an employee's session (403 for every HR/admin page; the personal homes — rows for
+ * "everyone" — open for them), an hr session and an admin session (403 exactly where the row
+ * does not name their role). test/api/roles.test.ts checks that every route the app serves has
+ * a row.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +16,8 @@ interface Rule {
   method: string;
   route: string;
   roles: ('hr' | 'admin')[];
+  /** Any signed-in person (the personal homes, which show each viewer what core/visibility.ts allows). */
+  everyone: boolean;
 }
 
 function consoleRules(): Rule[] {
@@ -23,7 +26,13 @@ function consoleRules(): Rule[] {
   const rules: Rule[] = [];
   for (const line of section.split('\n')) {
     const m = /^\|\s*(GET|POST|PUT|PATCH|DELETE)\s*\|\s*`(\/console[^`]*)`\s*\|\s*console session: ([^|]+?)\s*\|/.exec(line);
-    if (m) rules.push({ method: m[1]!, route: m[2]!, roles: (['hr', 'admin'] as const).filter((r) => new RegExp(`\\b${r}\\b`).test(m[3]!)) });
+    if (m)
+      rules.push({
+        method: m[1]!,
+        route: m[2]!,
+        roles: (['hr', 'admin'] as const).filter((r) => new RegExp(`\\b${r}\\b`).test(m[3]!)),
+        everyone: /^everyone\b/.test(m[3]!),
+      });
   }
   return rules;
 }
@@ -53,18 +62,22 @@ describe('console roles', () => {
 
   it('documents guarded console routes (at least the home page)', () => {
     expect(rules.length).toBeGreaterThan(0);
-    for (const r of rules) expect(r.roles.length, `${r.method} ${r.route} names no role`).toBeGreaterThan(0);
+    for (const r of rules) expect(r.everyone || r.roles.length > 0, `${r.method} ${r.route} names no role`).toBe(true);
+    // The personal homes are documented as open to everyone signed in.
+    for (const home of ['/console', '/console/me', '/console/company']) expect(rules.find((r) => r.route === home)?.everyone, home).toBe(true);
   });
 
   it('sends a caller without a session to the sign-in page, everywhere', async () => {
     for (const r of rules) {
       const res = await consoleFetch(t, undefined, concrete(r.route), { method: r.method, ...(r.method === 'GET' ? {} : { form: {} }) });
       expect(res.status, `${r.method} ${r.route}`).toBe(303);
-      expect(res.headers.get('location')).toBe('/console/sign-in');
+      // A page asked for with GET comes back after signing in (its path in ?next=).
+      const back = r.method === 'GET' && r.route !== '/console' ? `?next=${encodeURIComponent(concrete(r.route))}` : '';
+      expect(res.headers.get('location'), `${r.method} ${r.route}`).toBe(`/console/sign-in${back}`);
     }
   });
 
-  it('refuses an employee’s session on every console route (403), and each role where the table says so', async () => {
+  it('refuses an employee’s session on every HR and admin console route (403), opens the personal homes to them, and each role where the table says so', async () => {
     const lines: string[] = [];
     for (const r of rules) {
       for (const who of ['employee', 'hr', 'admin'] as const) {
@@ -72,7 +85,7 @@ describe('console roles', () => {
           method: r.method,
           ...(r.method === 'GET' ? {} : { form: { reason: 'roles test', confirm: 'yes' } }),
         });
-        const allowed = who !== 'employee' && r.roles.includes(who);
+        const allowed = r.everyone || (who !== 'employee' && r.roles.includes(who));
         const line = `${r.method} ${r.route} as ${who}: ${res.status}`;
         lines.push(line);
         if (allowed) expect(res.status, line).not.toBe(403);

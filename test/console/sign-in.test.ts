@@ -196,9 +196,12 @@ describe('console sign-in', () => {
     expect((await consoleFetch(t, undefined, path, { method: 'POST', form: {} })).status).toBe(410);
   });
 
-  it('refuses an employee’s session with a 403 page in their language', async () => {
+  it('sends an employee to their own home, and refuses HR’s pages with a 403 page in their language', async () => {
     const employee = await signInAs(t, 'emil@example.com');
-    const res = await consoleFetch(t, employee, '/console');
+    const landing = await consoleFetch(t, employee, '/console');
+    expect(landing.status).toBe(303);
+    expect(landing.headers.get('location')).toBe('/console/me');
+    const res = await consoleFetch(t, employee, '/console/people');
     expect(res.status).toBe(403);
     expect(await res.text()).toContain('You cannot open this page');
   });
