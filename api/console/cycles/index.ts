@@ -12,7 +12,7 @@ import { cycleAlignmentTree, cycleDashboard } from '../../../core/cycle-dashboar
 import { previewCycle } from '../../../core/cycle-preview';
 import { getCycleView, listCycleSummaries, startCycle } from '../../../core/cycles';
 import { AppError } from '../../../core/errors';
-import { EXPORTS, type ExportName, cycleExport } from '../../../core/exports';
+import { cycleExportFile, parseExportFile } from '../../../core/exports';
 import { remindNow } from '../../../core/reminders';
 import { requireCycleByKey } from '../../../db/cycles';
 import { departments, emailsInDepartments, openTaskCountsByKind } from '../../../db/dashboard';
@@ -183,13 +183,13 @@ export function consoleCycleRoutes(ctx: ConsoleContext) {
   });
 
   app.get('/:key/exports/:name', async (c) => {
-    const name = c.req.param('name').replace(/\.csv$/, '') as ExportName;
-    if (!EXPORTS.includes(name)) throw new AppError(ErrorCode.notFound, 'no such export');
-    const key = c.req.param('key');
-    const row = await requireCycleByKey(db, key);
-    return c.body(await cycleExport(db, row.id, name), 200, {
-      'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="${key}-${name}.csv"`,
+    const file = parseExportFile(c.req.param('name'));
+    if (!file) throw new AppError(ErrorCode.notFound, 'no such export');
+    const row = await requireCycleByKey(db, c.req.param('key'));
+    const out = await cycleExportFile(db, row, file.name, file.format);
+    return c.body(typeof out.body === 'string' ? out.body : new Uint8Array(out.body), 200, {
+      'content-type': out.contentType,
+      'content-disposition': `attachment; filename="${out.filename}"`,
       'cache-control': 'no-store',
     });
   });
