@@ -175,6 +175,7 @@ const en = {
     until: 'Choose a date and time in the future.',
     reason: 'Say why, in at least 3 characters.',
     phaseMoved: 'The cycle is not in that phase any more (someone acted meanwhile). Nothing was changed.',
+    keyTaken: (key: string) => `A cycle with the key ${key} already exists with other settings. Choose another key.`,
   },
   tree: {
     title: 'Alignment tree',
@@ -339,6 +340,7 @@ const zh: CycleWords = {
     until: '请选择一个将来的日期和时间。',
     reason: '请说明原因，至少 3 个字符。',
     phaseMoved: '周期已不在该阶段（其他人刚刚操作过）。未做任何更改。',
+    keyTaken: (key) => `键为 ${key} 的周期已存在且设置不同。请换一个键。`,
   },
   tree: {
     title: '对齐树',

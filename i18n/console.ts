@@ -4,6 +4,7 @@
  * missing key is a compile error, and test/kinds/i18n.test.ts compares their shapes.
  */
 import type { Locale } from '../contract';
+import { translateFieldIssue, validationWords } from './validation';
 
 const en = {
   product: 'OKR console',
@@ -28,6 +29,8 @@ const en = {
   conflict: 'Someone did this already (for example a second click). Nothing more was changed.',
   notFound: 'Not found.',
   unavailable: 'A service is not reachable right now. Nothing was changed; please try again in a minute.',
+  badInput: 'This input is not valid. Nothing was changed.',
+  badField: (field: string, why: string) => `${field}: ${why}`,
   signIn: {
     title: 'Sign in',
     heading: 'Sign in to the OKR console',
@@ -217,6 +220,8 @@ const zh: ConsoleWords = {
   conflict: '此操作已有人完成（例如重复点击）。没有做更多更改。',
   notFound: '未找到。',
   unavailable: '某项服务暂时无法访问。没有任何更改，请稍后重试。',
+  badInput: '输入无效，没有任何更改。',
+  badField: (field, why) => `${field}：${why}`,
   signIn: {
     title: '登录',
     heading: '登录 OKR 控制台',
@@ -304,10 +309,10 @@ const zh: ConsoleWords = {
     problems: {
       empty: '文件为空。',
       required: '必填（此列为空）',
-      notJson: (why) => `文件不是有效的 JSON：${why}`,
+      notJson: (why) => `文件不是有效的 JSON${zhWhere(why)}。`,
       notArray: 'JSON 文件必须是人员列表（数组）。',
       unknownColumns: (columns, expected) => `未知的列：${columns}。应有的列为：${expected}。`,
-      unreadableCsv: (why) => `无法读取 CSV 文件：${why}`,
+      unreadableCsv: (why) => `无法读取 CSV 文件${zhWhere(why)}：请检查引号和分隔符。`,
       tooMany: (max) => `每次最多导入 ${max} 人。`,
       duplicate: (email, row) => `${email} 也出现在第 ${row} 行`,
       ownManager: '任何人都不能是自己的上级',
@@ -371,8 +376,42 @@ const zh: ConsoleWords = {
   },
 };
 
+/**
+ * Where a parser's English error points (line and column, or a character position), in Chinese;
+ * the parser's own sentence is not shown to a Chinese reader.
+ */
+function zhWhere(why: string): string {
+  const lc = /line (\d+),? column (\d+)/i.exec(why);
+  if (lc) return `（第 ${lc[1]} 行第 ${lc[2]} 列附近）`;
+  const line = /line (\d+)/i.exec(why);
+  if (line) return `（第 ${line[1]} 行附近）`;
+  const pos = /position (\d+)/i.exec(why);
+  return pos ? `（第 ${Number(pos[1]) + 1} 个字符附近）` : '';
+}
+
 export const consoleWordsByLocale: Record<Locale, ConsoleWords> = { en, 'zh-CN': zh };
 
 export function consoleWords(locale: Locale): ConsoleWords {
   return consoleWordsByLocale[locale] ?? en;
+}
+
+/**
+ * A refused input as the console says it. English keeps the use case's own sentence (it names the
+ * field and why); another language says each field's rule when the issue carries its code, else
+ * that the field is not valid — never the English text.
+ */
+export function refusedInputText(locale: Locale, error: { message: string; details?: unknown }): string {
+  if (locale === 'en') return error.message;
+  const w = consoleWords(locale);
+  const issues = (error.details as { issues?: { path: string; message: string; code?: string; params?: Record<string, string | number> }[] } | undefined)
+    ?.issues;
+  if (!issues?.length) return w.badInput;
+  const invalid = validationWords[locale].invalid;
+  return issues
+    .slice(0, 5)
+    .map((i) => {
+      const said = translateFieldIssue(locale, i);
+      return w.badField(i.path || '—', said === i.message ? invalid : said);
+    })
+    .join('；');
 }

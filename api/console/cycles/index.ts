@@ -17,7 +17,7 @@ import { remindNow } from '../../../core/reminders';
 import { requireCycleByKey } from '../../../db/cycles';
 import { departments, emailsInDepartments, openTaskCountsByKind } from '../../../db/dashboard';
 import { activePersonIds } from '../../../db/people';
-import { consoleWords } from '../../../i18n/console';
+import { consoleWords, refusedInputText } from '../../../i18n/console';
 import { cycleWordsFor } from '../../../i18n/console-cycles';
 import { workflowUrl } from '../../routes/cycle-insights';
 import { type ConsoleContext, type ConsoleEnv, personOf, requireSession } from '../context';
@@ -99,7 +99,7 @@ export function consoleCycleRoutes(ctx: ConsoleContext) {
     const paths = ((error.details as { issues?: { path: string }[] } | undefined)?.issues ?? []).map((i) => i.path);
     if (paths.includes('until')) return w.errors.until;
     if (paths.includes('reason')) return w.errors.reason;
-    return error.message;
+    return refusedInputText(locale, error);
   };
 
   app.get('/', async (c) => {
@@ -141,9 +141,13 @@ export function consoleCycleRoutes(ctx: ConsoleContext) {
       }
       return startPage(c, form, [], await previewCycle(db, parsed.input));
     } catch (error) {
-      if (error instanceof AppError && (error.code === ErrorCode.validation || error.code === ErrorCode.conflict)) {
+      if (error instanceof AppError && error.code === ErrorCode.conflict) return startPage(c, form, [w.errors.keyTaken(form.key)], undefined, 400);
+      if (error instanceof AppError && error.code === ErrorCode.validation) {
         const issues = (error.details as { issues?: { path: string; message: string }[] } | undefined)?.issues;
-        return startPage(c, form, issues?.length ? issues.map((i) => w.start.badField(i.path, i.message)) : [error.message], undefined, 400);
+        // One line per field: the use case's words in English, the field's rule (or "not valid") in other languages.
+        const say = (i: { path: string; message: string }) =>
+          person.locale === 'en' ? w.start.badField(i.path, i.message) : refusedInputText(person.locale, { message: i.message, details: { issues: [i] } });
+        return startPage(c, form, issues?.length ? issues.map(say) : [refusedInputText(person.locale, error)], undefined, 400);
       }
       throw error;
     }
