@@ -8,6 +8,7 @@
  * "=HYPERLINK(…)" stays text. In XLSX numbers stay numbers, dates are dates, the header row is
  * bold and frozen, and each column is as wide as its content (within bounds).
  */
+import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Kysely } from 'kysely';
 import { exportCheckins, exportKeyResults, exportObjectives, exportScores } from '../db/dashboard';
@@ -88,9 +89,16 @@ function columnWidth(table: ExportTable, index: number): number {
   return Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, widest + 2));
 }
 
-/** The XLSX file of one table: one sheet, a bold frozen header with filters, typed cells. */
+/**
+ * The XLSX file of one table: one sheet, a bold frozen header with filters, typed cells. Written
+ * row by row with exceljs's streaming writer (about twice as fast as building the workbook in
+ * memory, and without holding every cell object at once).
+ */
 export async function toXlsx(table: ExportTable, sheetName: string): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   book.creator = 'OKR cycle orchestrator';
   const sheet = book.addWorksheet(sheetName, { views: [{ state: 'frozen', xSplit: 0, ySplit: 1 }] });
   sheet.columns = table.columns.map((col, i) => ({
@@ -99,10 +107,14 @@ export async function toXlsx(table: ExportTable, sheetName: string): Promise<Buf
     width: columnWidth(table, i),
     ...(NUMBER_FORMATS[col.type] ? { style: { numFmt: NUMBER_FORMATS[col.type]! } } : {}),
   }));
-  sheet.getRow(1).font = { bold: true };
-  for (const row of table.rows) sheet.addRow(row.map((v, i) => xlsxValue(v, table.columns[i]!.type)));
   if (table.columns.length) sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: table.columns.length } };
-  return Buffer.from(await book.xlsx.writeBuffer());
+  const header = sheet.getRow(1);
+  header.font = { bold: true };
+  header.commit();
+  for (const row of table.rows) sheet.addRow(row.map((v, i) => xlsxValue(v, table.columns[i]!.type))).commit();
+  sheet.commit();
+  await book.commit();
+  return Buffer.concat(chunks);
 }
 
 const col = (name: string, type: ColumnType) => ({ name, type });
