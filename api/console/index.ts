@@ -86,7 +86,8 @@ export function consoleRoutes(deps: ApiDeps, options: ConsoleOptions, auth: Auth
     const person = c.var.principal?.person ?? (await sessionPerson(c, deps.db, options));
     const locale = person?.locale ?? requestLocale(c);
     const w = consoleWords(locale);
-    return respond(c, messagePage({ title: w.product, locale, person, heading: w.product, message: w.notFound, tone: 'error' }), 404);
+    const extra = person ? { extra: html`<p><a href="/console">${w.home.title}</a></p>` } : {};
+    return respond(c, messagePage({ title: w.product, locale, person, heading: w.product, message: w.notFound, tone: 'error', ...extra }), 404);
   });
   return app;
 }

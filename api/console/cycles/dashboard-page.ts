@@ -139,8 +139,9 @@ ${board.nominations.map(
 
 <section aria-labelledby="ex-h"><h2 id="ex-h">${w.board.exports}</h2><p class="muted">${w.board.exportsIntro}</p><ul class="exports">${EXPORTS.map(
     (e) =>
-      html`<li>${EXPORT_FORMATS.map(
-        (f, i) => html`${i ? ' · ' : ''}<a href="/console/cycles/${enc(key)}/exports/${e}.${f}" download>${w.board.exportAs(w.board.export[e]!, f)}</a>`,
+      html`<li><span class="export-name">${w.board.export[e]}</span> ${EXPORT_FORMATS.map(
+        (f, i) =>
+          html`${i ? ' · ' : ''}<a href="/console/cycles/${enc(key)}/exports/${e}.${f}" download><span class="vh">${w.board.export[e]} </span>${w.board.formats[f]}</a>`,
       )}</li>`,
   )}</ul></section>`;
 }
