@@ -187,6 +187,14 @@ describe('the cycle dashboard API', () => {
     krs.eachRow((r, i) => i > 1 && titles.push(r.getCell(6).value));
     expect(titles).toEqual(['Ship', "'+Launch"]);
     expect((await t.api('/api/cycles/live/exports/objectives.pdf')).status).toBe(400);
+    // The OpenAPI document offers both formats, with their content types and the file name header.
+    const doc = (await (await fetch(`${t.base}/openapi.json`)).json()) as Json;
+    const op = doc.paths['/api/cycles/{key}/exports/{name}'].get;
+    expect(op.parameters.find((p: Json) => p.name === 'name').schema.enum).toEqual(
+      expect.arrayContaining(['objectives.csv', 'objectives.xlsx', 'scores.xlsx']),
+    );
+    expect(Object.keys(op.responses['200'].content).sort()).toEqual(['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv']);
+    expect(op.responses['200'].headers['content-disposition']).toBeDefined();
 
     // The console's link on the dashboard serves the same file to HR, and refuses an employee.
     const hr = await signInAs(t, 'hr@d.example');
