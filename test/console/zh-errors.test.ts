@@ -58,6 +58,22 @@ describe('the console in Chinese on every error path', () => {
     });
     expect(started.status).toBe(201);
     taskId = (await openTask(t, KEY, 'a@c14.example', 'draft')).id;
+    // A stalled step on the operations page (its recorded failure is the system's own text).
+    const cycle = await t.stack.database.db.selectFrom('cycles').select('id').where('key', '=', KEY).executeTakeFirstOrThrow();
+    await t.stack.database.db
+      .insertInto('stalls')
+      .values({
+        stall_key: 'c14-stall',
+        cycle_id: cycle.id,
+        workflow_id: `okr-cycle:${KEY}:drafting:r1:b0`,
+        phase: 'drafting',
+        step: 'sendQueuedEmails',
+        since: new Date(),
+        last_failure: 'ECONNREFUSED 127.0.0.1:9',
+        attempts: 3,
+        auto_retry_at: new Date(Date.now() + 3_600_000),
+      })
+      .execute();
   });
   afterAll(async () => {
     await t?.stop();
@@ -125,12 +141,14 @@ describe('the console in Chinese on every error path', () => {
       form: {},
     },
     { what: 'removing someone who is not in the cycle', path: `/console/cycles/${KEY}/participants/remove`, status: 404, form: { email: 'ghost@c14.example' } },
+    { what: 'the operations page with a stalled step', path: '/console/operations', status: 200 },
     { what: 'skipping a step without a reason', path: '/console/operations/stalled/step-999/skip', status: 400, form: { reason: '' } },
     { what: 'retrying a step that is not stalled', path: '/console/operations/stalled/step-999/retry', status: 404, form: {} },
     { what: 'resending an email that did not fail', path: '/console/operations/stalled/email-999/retry', status: 404, form: {} },
     { what: 'an API key without a name', path: '/console/operations/keys', status: 400, form: { name: '', role: 'admin' } },
     { what: 'revoking an API key that does not exist', path: '/console/operations/keys/999999/revoke', status: 404, form: {} },
     { what: 'a console page that does not exist', path: '/console/nowhere', status: 404 },
+    { what: 'an audit log filtered by a cycle that does not exist', path: '/console/operations/audit?cycle=c14-nope', status: 200 },
   ];
 
   it('answers every error path in Chinese, with the status that says what happened', async () => {
