@@ -74,10 +74,7 @@ export async function openStepCompletion(db: Kysely<DB>, cycleId: number, phase:
   if (!ofPhase) return null;
   const step = await latestStepOfPhase(db, cycleId, ofPhase);
   if (!step) return null;
-  const [byDepartment, byManager] = await Promise.all([
-    stepCompletion(db, cycleId, step, 'department', now),
-    stepCompletion(db, cycleId, step, 'manager', now),
-  ]);
+  const { byDepartment, byManager } = await stepCompletion(db, cycleId, step, now);
   return { phase: ofPhase, kind: step.kind, round: step.round, total: sum(byDepartment), byDepartment, byManager };
 }
 

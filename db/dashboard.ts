@@ -1,6 +1,6 @@
 /**
  * Repository: what the cycle dashboard and the exports read. Every query is bounded by the cycle
- * (and, for a step, by kind and round) so it runs on the indexes of migration 0070 at 10,000 people.
+ * (and, for a step, by kind and round) so it runs on the indexes of migrations 0070 and 0500 at 10,000 people.
  */
 import { type Kysely, type Transaction, sql } from 'kysely';
 import type { Phase, TaskKind, TaskStatus } from '../contract';
@@ -38,20 +38,27 @@ export interface CompletionRow {
 }
 
 /**
- * One step's tasks counted per owner's department, or per owner's manager: counted first by the
- * owner's department or manager id (one pass over the step's tasks), names joined afterwards.
+ * One step's tasks counted per owner's department and per owner's manager in one pass over the
+ * step's tasks (grouping sets), the managers' names joined afterwards.
  */
 export async function stepCompletion(
   db: Db,
   cycleId: number,
   step: { kind: TaskKind; round: number },
-  by: 'department' | 'manager',
   now: Date,
-): Promise<CompletionRow[]> {
-  const key = by === 'department' ? sql`p.department` : sql`p.manager_id`;
-  const result = await sql<{ group: string | null; label: string | null; total: string; completed: string; open: string; overdue: string; expired: string }>`
+): Promise<{ byDepartment: CompletionRow[]; byManager: CompletionRow[] }> {
+  const result = await sql<{
+    byManager: number;
+    group: string | null;
+    label: string | null;
+    total: string;
+    completed: string;
+    open: string;
+    overdue: string;
+    expired: string;
+  }>`
     with x as (
-      select ${key} as k,
+      select grouping(p.department) as by_manager, p.department, p.manager_id,
              count(*) as total,
              count(*) filter (where t.status = 'completed') as completed,
              count(*) filter (where t.status = 'open') as open,
@@ -59,23 +66,26 @@ export async function stepCompletion(
              count(*) filter (where t.status = 'expired') as expired
       from tasks t join people p on p.id = t.person_id
       where t.cycle_id = ${cycleId} and t.kind = ${step.kind} and t.round = ${step.round} and t.status <> 'cancelled'
-      group by 1)
-    ${
-      by === 'department'
-        ? sql`select x.k as "group", x.k as "label", x.total, x.completed, x.open, x.overdue, x.expired from x`
-        : sql`select m.email as "group", m.name as "label", x.total, x.completed, x.open, x.overdue, x.expired from x left join people m on m.id = x.k`
-    }`.execute(db);
-  return result.rows
-    .map((r) => ({
-      group: r.group,
-      label: r.label,
-      total: Number(r.total),
-      completed: Number(r.completed),
-      open: Number(r.open),
-      overdue: Number(r.overdue),
-      expired: Number(r.expired),
-    }))
-    .sort((a, b) => b.total - a.total || String(a.label).localeCompare(String(b.label)));
+      group by grouping sets ((p.department), (p.manager_id)))
+    select x.by_manager as "byManager",
+           case when x.by_manager = 1 then m.email else x.department end as "group",
+           case when x.by_manager = 1 then m.name else x.department end as "label",
+           x.total, x.completed, x.open, x.overdue, x.expired
+    from x left join people m on x.by_manager = 1 and m.id = x.manager_id`.execute(db);
+  const rows = (manager: boolean) =>
+    result.rows
+      .filter((r) => (Number(r.byManager) === 1) === manager)
+      .map((r) => ({
+        group: r.group,
+        label: r.label,
+        total: Number(r.total),
+        completed: Number(r.completed),
+        open: Number(r.open),
+        overdue: Number(r.overdue),
+        expired: Number(r.expired),
+      }))
+      .sort((a, b) => b.total - a.total || String(a.label).localeCompare(String(b.label)));
+  return { byDepartment: rows(false), byManager: rows(true) };
 }
 
 /** Each current objective's parent and owner (null: a company objective), for alignment coverage. */

@@ -4,6 +4,7 @@
  * missing key is a compile error, and test/kinds/i18n.test.ts compares their shapes.
  */
 import type { Locale } from '../contract';
+import { translateFieldIssue, validationWords } from './validation';
 
 const en = {
   product: 'OKR console',
@@ -32,6 +33,8 @@ const en = {
   conflict: 'Someone did this already (for example a second click). Nothing more was changed.',
   notFound: 'Not found.',
   unavailable: 'A service is not reachable right now. Nothing was changed; please try again in a minute.',
+  badInput: 'This input is not valid. Nothing was changed.',
+  badField: (field: string, why: string) => `${field}: ${why}`,
   signIn: {
     title: 'Sign in',
     heading: 'Sign in to the OKR console',
@@ -154,6 +157,25 @@ const en = {
     skip: 'Skip',
     reason: 'Reason (required to skip)',
     skipMeans: (what: string) => `Skipping means: ${what}`,
+    stepCycle: 'cycle workflow',
+    stepEmail: (kind: string) => `email ${kind}`,
+    /** What skipping a stalled step means, by step (and for an email or a cycle workflow); English uses the use case's own words. */
+    skipMeansOf: {
+      sendQueuedEmails: 'the queued emails stay unsent (visible as queued); tasks stay open and can still be completed from the page',
+      openPhaseTasks: 'this batch opens no tasks for this phase; the phase goes on without them',
+      openFollowUpTask: 'the follow-up task (a review or a new drafting round) is not opened',
+      closeTasks: 'the tasks are treated as closed by the workflow but stay open in the database',
+      queueTaskReminders: 'these reminders are not sent',
+      queueEscalations: 'these escalations are not sent',
+      setTaskDue: 'the new due time is used by the workflow but not shown in the database',
+      queueCycleEmail: 'the announcement or cancellation email is not sent',
+      loadCycle: 'the cycle runs as if it had no participants',
+      planCheckIns: 'no weekly check-ins are held',
+      setCycleStatus: 'the cycle row keeps its old status',
+      email: 'the email is not sent; it is marked skipped',
+      cycle: 'a failed cycle workflow cannot be skipped: retry resets it to its first workflow task',
+      other: 'the step is treated as done without its effect',
+    } as Record<string, string>,
     retried: (id: string) => `${id}: retrying now.`,
     skipped: (id: string) => `${id}: skipped.`,
     reasonRequired: 'say why the step is skipped',
@@ -232,6 +254,8 @@ const zh: ConsoleWords = {
   conflict: '此操作已有人完成（例如重复点击）。没有做更多更改。',
   notFound: '未找到。',
   unavailable: '某项服务暂时无法访问。没有任何更改，请稍后重试。',
+  badInput: '输入无效，没有任何更改。',
+  badField: (field, why) => `${field}：${why}`,
   signIn: {
     title: '登录',
     heading: '登录 OKR 控制台',
@@ -319,10 +343,10 @@ const zh: ConsoleWords = {
     problems: {
       empty: '文件为空。',
       required: '必填（此列为空）',
-      notJson: (why) => `文件不是有效的 JSON：${why}`,
+      notJson: (why) => `文件不是有效的 JSON${zhWhere(why)}。`,
       notArray: 'JSON 文件必须是人员列表（数组）。',
       unknownColumns: (columns, expected) => `未知的列：${columns}。应有的列为：${expected}。`,
-      unreadableCsv: (why) => `无法读取 CSV 文件：${why}`,
+      unreadableCsv: (why) => `无法读取 CSV 文件${zhWhere(why)}：请检查引号和分隔符。`,
       tooMany: (max) => `每次最多导入 ${max} 人。`,
       duplicate: (email, row) => `${email} 也出现在第 ${row} 行`,
       ownManager: '任何人都不能是自己的上级',
@@ -345,6 +369,24 @@ const zh: ConsoleWords = {
     skip: '跳过',
     reason: '原因（跳过时必填）',
     skipMeans: (what) => `跳过意味着：${what}`,
+    stepCycle: '周期工作流',
+    stepEmail: (kind) => `邮件 ${kind}`,
+    skipMeansOf: {
+      sendQueuedEmails: '排队中的邮件不会发出（仍显示为排队中）；任务保持打开，仍可在页面上完成',
+      openPhaseTasks: '此批次在本阶段不创建任务；阶段照常进行',
+      openFollowUpTask: '不创建后续任务（审核或新一轮起草）',
+      closeTasks: '工作流视这些任务为已关闭，但数据库中仍为打开',
+      queueTaskReminders: '这些提醒不会发出',
+      queueEscalations: '这些升级通知不会发出',
+      setTaskDue: '工作流使用新的截止时间，但数据库中不显示',
+      queueCycleEmail: '公告或取消邮件不会发出',
+      loadCycle: '周期将按没有参与者的情况运行',
+      planCheckIns: '不进行每周进展更新',
+      setCycleStatus: '周期记录保持原来的状态',
+      email: '这封邮件不会发出，并标记为已跳过',
+      cycle: '失败的周期工作流不能跳过：重试会把它重置到第一个工作流任务',
+      other: '该步骤视为已完成，但其效果不会发生',
+    },
     retried: (id) => `${id}：正在重试。`,
     skipped: (id) => `${id}：已跳过。`,
     reasonRequired: '请说明跳过此步骤的原因',
@@ -386,8 +428,42 @@ const zh: ConsoleWords = {
   },
 };
 
+/**
+ * Where a parser's English error points (line and column, or a character position), in Chinese;
+ * the parser's own sentence is not shown to a Chinese reader.
+ */
+function zhWhere(why: string): string {
+  const lc = /line (\d+),? column (\d+)/i.exec(why);
+  if (lc) return `（第 ${lc[1]} 行第 ${lc[2]} 列附近）`;
+  const line = /line (\d+)/i.exec(why);
+  if (line) return `（第 ${line[1]} 行附近）`;
+  const pos = /position (\d+)/i.exec(why);
+  return pos ? `（第 ${Number(pos[1]) + 1} 个字符附近）` : '';
+}
+
 export const consoleWordsByLocale: Record<Locale, ConsoleWords> = { en, 'zh-CN': zh };
 
 export function consoleWords(locale: Locale): ConsoleWords {
   return consoleWordsByLocale[locale] ?? en;
+}
+
+/**
+ * A refused input as the console says it. English keeps the use case's own sentence (it names the
+ * field and why); another language says each field's rule when the issue carries its code, else
+ * that the field is not valid — never the English text.
+ */
+export function refusedInputText(locale: Locale, error: { message: string; details?: unknown }): string {
+  if (locale === 'en') return error.message;
+  const w = consoleWords(locale);
+  const issues = (error.details as { issues?: { path: string; message: string; code?: string; params?: Record<string, string | number> }[] } | undefined)
+    ?.issues;
+  if (!issues?.length) return w.badInput;
+  const invalid = validationWords[locale].invalid;
+  return issues
+    .slice(0, 5)
+    .map((i) => {
+      const said = translateFieldIssue(locale, i);
+      return w.badField(i.path || '—', said === i.message ? invalid : said);
+    })
+    .join('；');
 }

@@ -18,12 +18,12 @@ import { HTTPException } from 'hono/http-exception';
 import { html } from 'hono/html';
 import { ErrorCode } from '../../contract';
 import { AppError } from '../../core/errors';
-import { consoleWords } from '../../i18n/console';
+import { consoleWords, refusedInputText } from '../../i18n/console';
 import { requestLocale } from '../../i18n';
 import type { Authenticate } from '../auth';
 import type { ApiDeps } from '../deps';
 import { handleError } from '../errors';
-import type { ConsoleOptions } from '../session';
+import { type ConsoleOptions, sessionPerson } from '../session';
 import { assetRoutes } from './assets';
 import { companyConsoleRoutes } from './company';
 import { consoleCycleRoutes } from './cycles';
@@ -48,8 +48,9 @@ export function consoleRoutes(deps: ApiDeps, options: ConsoleOptions, auth: Auth
   const ctx: ConsoleContext = { deps, options, auth, publicOrigin };
   const app = new Hono<ConsoleEnv>();
 
-  app.onError((err, c) => {
-    const person = c.var.principal?.person;
+  app.onError(async (err, c) => {
+    // Refused before the session was read (a cross-site form): the person's language all the same.
+    const person = c.var.principal?.person ?? (await sessionPerson(c, deps.db, options).catch(() => undefined));
     const locale = person?.locale ?? requestLocale(c);
     const w = consoleWords(locale);
     const page = (status: 400 | 403 | 404 | 409 | 503, message: string) =>
@@ -59,7 +60,7 @@ export function consoleRoutes(deps: ApiDeps, options: ConsoleOptions, auth: Auth
       if (err.code === ErrorCode.conflict || err.code === ErrorCode.taskAlreadyCompleted) return page(409, w.conflict);
       if (err.code === ErrorCode.notFound) return page(404, w.notFound);
       if (err.code === ErrorCode.unavailable) return page(503, w.unavailable);
-      if (err.code === ErrorCode.validation) return page(400, err.message);
+      if (err.code === ErrorCode.validation) return page(400, refusedInputText(locale, err));
     }
     return handleError(err, c, deps.log);
   });
@@ -90,5 +91,13 @@ export function consoleRoutes(deps: ApiDeps, options: ConsoleOptions, auth: Auth
   });
 
   for (const section of SECTIONS) app.route(section.path, section.routes(ctx));
+  // Any other console address: the 404 page in the signed-in person's language (or the browser's).
+  app.all('*', async (c) => {
+    const person = c.var.principal?.person ?? (await sessionPerson(c, deps.db, options));
+    const locale = person?.locale ?? requestLocale(c);
+    const w = consoleWords(locale);
+    const extra = person ? { extra: html`<p><a href="/console">${w.home.title}</a></p>` } : {};
+    return respond(c, messagePage({ title: w.product, locale, person, heading: w.product, message: w.notFound, tone: 'error', ...extra }), 404);
+  });
   return app;
 }

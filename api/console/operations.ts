@@ -8,10 +8,10 @@
  */
 import { type Context, Hono } from 'hono';
 import { html, raw } from 'hono/html';
-import { API_KEY_ROLES, type ApiKeyRole, cycleKeySchema, text as storableText } from '../../contract';
+import { API_KEY_ROLES, type ApiKeyRole, type Locale, cycleKeySchema, text as storableText } from '../../contract';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../core/api-keys';
 import { queryAudit } from '../../core/audit';
-import { listStalled, resolveStalled } from '../../core/stalls';
+import { type StalledView, listStalled, resolveStalled } from '../../core/stalls';
 import { findCycleByKey, listCycleSummaryRows } from '../../db/cycles';
 import { emailCountsByStatus } from '../../db/emails';
 import { unsentEmailsOfCycle } from '../../db/outbox-view';
@@ -90,11 +90,11 @@ ${
 ${stalled.map(
   (
     s,
-  ) => html`<tr id="${s.id}"><td data-label="${cols.step}">${s.step}<br><span class="muted small">${s.id}${s.phase ? ` · ${s.phase}` : ''}</span></td><td data-label="${cols.cycle}">${s.cycleKey ?? '—'}</td><td data-label="${cols.where}">${s.where}</td><td data-label="${cols.since}">${when(c, s.since)}</td><td data-label="${cols.why}">${s.why}</td><td data-label="${cols.attempts}">${s.attempts}</td>
+  ) => html`<tr id="${s.id}"><td data-label="${cols.step}">${stepIn(s, personOf(c).locale)}<br><span class="muted small">${s.id}${s.phase ? ` · ${s.phase}` : ''}</span></td><td data-label="${cols.cycle}">${s.cycleKey ?? '—'}</td><td data-label="${cols.where}">${s.where}</td><td data-label="${cols.since}">${when(c, s.since)}</td><td data-label="${cols.why}">${s.why}</td><td data-label="${cols.attempts}">${s.attempts}</td>
 <td data-label="${cols.actions}"><form method="post" action="/console/operations/stalled/${s.id}/retry"><button type="submit">${w.retry}</button></form>
 <form method="post" action="/console/operations/stalled/${s.id}/skip" class="skip-form"><label for="reason-${s.id}">${w.reason}</label><input id="reason-${s.id}" name="reason" maxlength="500"${
     notice?.stallId === s.id ? html` aria-invalid="true" aria-describedby="reason-error-${s.id}"` : ''
-  }>${notice?.stallId === s.id ? html`<p class="banner small" id="reason-error-${s.id}">${w.reasonRequired}</p>` : ''}<p class="muted small">${w.skipMeans(s.skipMeans)}</p><button type="submit" class="secondary">${w.skip}</button></form></td></tr>`,
+  }>${notice?.stallId === s.id ? html`<p class="banner small" id="reason-error-${s.id}">${w.reasonRequired}</p>` : ''}<p class="muted small">${w.skipMeans(skipMeansIn(s, personOf(c).locale))}</p><button type="submit" class="secondary">${w.skip}</button></form></td></tr>`,
 )}
 </tbody></table></div>`
     : html`<p>${w.noStalled}</p>`
@@ -278,4 +278,19 @@ ${keys.map(
     return keysPage(c, { ok: w.revoked(key?.name ?? String(id)) });
   });
   return app;
+}
+
+/** A stalled item's step as the console names it (step names are ids; a cycle or an email in words). */
+function stepIn(s: StalledView, locale: Locale): string {
+  const w = consoleWords(locale).ops;
+  if (s.kind === 'cycle') return w.stepCycle;
+  if (s.kind === 'email') return w.stepEmail(s.step.replace(/^email /, ''));
+  return s.step;
+}
+
+/** What skipping means, in the person's language (English: the use case's own words). */
+function skipMeansIn(s: StalledView, locale: Locale): string {
+  if (locale === 'en') return s.skipMeans;
+  const means = consoleWords(locale).ops.skipMeansOf;
+  return means[s.kind === 'step' ? s.step : s.kind] ?? means.other!;
 }

@@ -1,13 +1,13 @@
 /**
  * The JSON behind the console's cycle pages (and for integrations): the preview of a cycle before
- * it starts, a cycle's dashboard aggregates and alignment tree, CSV exports, and "remind now".
+ * it starts, a cycle's dashboard aggregates and alignment tree, CSV and XLSX exports, and "remind now".
  * Mounted under /api/cycles next to the cycle routes; reading is for HR and admins, acting is HR's.
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { PHASES, TASK_KINDS, cycleKeySchema, startCycleSchema } from '../../contract';
 import { cycleAlignmentTree, cycleDashboard } from '../../core/cycle-dashboard';
 import { previewCycle } from '../../core/cycle-preview';
-import { EXPORTS, cycleExport } from '../../core/exports';
+import { CONTENT_TYPES, EXPORTS, EXPORT_FORMATS, cycleExportFile, parseExportFile } from '../../core/exports';
 import { remindNow } from '../../core/reminders';
 import { requireCycleByKey } from '../../db/cycles';
 import { type AuthEnv, type createAuthenticator, requireRole } from '../auth';
@@ -141,15 +141,30 @@ const treeRoute = createRoute({
   request: { params: keyParam },
   responses: { ...keyRoute, 200: json(treeSchema, 'The tree'), 404: json(errorSchema, 'No such cycle') },
 });
+const exportFiles = EXPORTS.flatMap((e) => EXPORT_FORMATS.map((f) => `${e}.${f}`)) as [string, ...string[]];
 const exportRoute = createRoute({
   method: 'get',
   path: '/{key}/exports/{name}',
-  summary: 'Export objectives, key results, check-ins or scores as CSV',
+  summary: 'Export objectives, key results, check-ins or scores as CSV or XLSX',
   description:
-    'UTF-8 with a byte-order mark, CRLF lines. Cells starting with = + - @, a tab or a carriage return are prefixed with an apostrophe (no formula runs in a spreadsheet).',
+    'The file name chooses the format: `objectives.csv` or `objectives.xlsx` (likewise key-results, checkins, scores); both hold the same rows. ' +
+    'CSV: UTF-8 with a byte-order mark, CRLF lines. XLSX: one sheet, a bold frozen header row with filters, numbers as numbers, dates as dates. ' +
+    'In both, text cells starting with = + - @, a tab or a carriage return are prefixed with an apostrophe (no formula runs in a spreadsheet). ' +
+    'Content-Disposition names the file `<key>-<export>.<csv|xlsx>`.',
   security: [{ bearer: [] }],
-  request: { params: keyParam.extend({ name: z.enum(EXPORTS.map((e) => `${e}.csv`) as [string, ...string[]]) }) },
-  responses: { ...keyRoute, 200: { description: 'The CSV file', content: { 'text/csv': { schema: z.string() } } }, 404: json(errorSchema, 'No such cycle') },
+  request: { params: keyParam.extend({ name: z.enum(exportFiles).openapi({ example: 'objectives.xlsx' }) }) },
+  responses: {
+    ...keyRoute,
+    200: {
+      description: 'The file (an attachment)',
+      headers: z.object({ 'content-disposition': z.string().openapi({ example: 'attachment; filename="q1-objectives.xlsx"' }) }),
+      content: {
+        'text/csv': { schema: z.string() },
+        [CONTENT_TYPES.xlsx]: { schema: z.string().openapi({ format: 'binary' }) },
+      },
+    },
+    404: json(errorSchema, 'No such cycle'),
+  },
 });
 const remindRoute = createRoute({
   method: 'post',
@@ -194,9 +209,12 @@ export function cycleInsightRoutes(deps: ApiDeps, auth: ReturnType<typeof create
   app.openapi(exportRoute, async (c) => {
     const { key, name } = c.req.valid('param');
     const cycle = await requireCycleByKey(deps.db, key);
-    const what = name.replace(/\.csv$/, '') as (typeof EXPORTS)[number];
-    const body = await cycleExport(deps.db, cycle.id, what);
-    return c.body(body, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${key}-${what}.csv"` });
+    const file = parseExportFile(name)!; // the enum above admits only export files
+    const out = await cycleExportFile(deps.db, cycle, file.name, file.format);
+    return c.body(typeof out.body === 'string' ? out.body : new Uint8Array(out.body), 200, {
+      'content-type': out.contentType,
+      'content-disposition': `attachment; filename="${out.filename}"`,
+    });
   });
   app.openapi(remindRoute, async (c) => {
     const { key, id } = c.req.valid('param');

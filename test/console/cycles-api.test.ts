@@ -5,6 +5,7 @@
  * for four concurrent clicks (409 for the others) and is audited; exports are formula-safe CSV;
  * the alignment tree marks the unaligned; roles are checked on the server.
  */
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestStack, poll, startTestStack } from '../support/stack';
 import { consoleFetch, signInAs } from '../support/console';
@@ -152,6 +153,77 @@ describe('the cycle dashboard API', () => {
     const tree = (await (await t.api('/api/cycles/live/alignment-tree')).json()) as Json;
     expect(tree.company).toEqual([]);
     expect(tree.unaligned.map((n: Json) => n.owner.email)).toEqual(['a@d.example']);
+  });
+
+  it('exports XLSX with the CSV rows: typed cells, a frozen header, formulas neutralised, from the API and the console link', async () => {
+    const parse = async (res: Response) => {
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(Buffer.from(await res.arrayBuffer()) as unknown as ArrayBuffer);
+      return book.worksheets[0]!;
+    };
+    const res = await t.api('/api/cycles/live/exports/objectives.xlsx');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="live-objectives.xlsx"');
+    const sheet = await parse(res);
+    const header = (sheet.getRow(1).values as unknown[]).slice(1);
+    const csv = await (await t.api('/api/cycles/live/exports/objectives.csv')).text();
+    const csvLines = csv
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
+    expect(header.join(',')).toBe(csvLines[0]);
+    expect(sheet.rowCount).toBe(csvLines.length); // the same rows as the CSV
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(sheet.getRow(1).font?.bold).toBe(true);
+    expect(sheet.getColumn(6).width).toBeGreaterThan(10);
+    const row = sheet.getRow(2);
+    expect(row.getCell(1).type).toBe(ExcelJS.ValueType.Number); // objective_id stays a number
+    expect(typeof row.getCell(1).value).toBe('number');
+    expect(row.getCell(6).type).toBe(ExcelJS.ValueType.String); // text, not a formula
+    expect(row.getCell(6).value).toBe('\'=HYPERLINK("http://evil","x") grow');
+    const krs = await parse(await t.api('/api/cycles/live/exports/key-results.xlsx'));
+    const titles: unknown[] = [];
+    krs.eachRow((r, i) => i > 1 && titles.push(r.getCell(6).value));
+    expect(titles).toEqual(['Ship', "'+Launch"]);
+    expect((await t.api('/api/cycles/live/exports/objectives.pdf')).status).toBe(400);
+    // The OpenAPI document offers both formats, with their content types and the file name header.
+    const doc = (await (await fetch(`${t.base}/openapi.json`)).json()) as Json;
+    const op = doc.paths['/api/cycles/{key}/exports/{name}'].get;
+    expect(op.parameters.find((p: Json) => p.name === 'name').schema.enum).toEqual(
+      expect.arrayContaining(['objectives.csv', 'objectives.xlsx', 'scores.xlsx']),
+    );
+    expect(Object.keys(op.responses['200'].content).sort()).toEqual(['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv']);
+    expect(op.responses['200'].headers['content-disposition']).toBeDefined();
+
+    // The console's link on the dashboard serves the same file to HR, and refuses an employee.
+    const hr = await signInAs(t, 'hr@d.example');
+    const page = await (await consoleFetch(t, hr, '/console/cycles/live')).text();
+    const link = /href="(\/console\/cycles\/live\/exports\/scores\.xlsx)"/.exec(page)?.[1];
+    expect(link).toBe('/console/cycles/live/exports/scores.xlsx');
+    const viaConsole = await consoleFetch(t, hr, link!);
+    expect(viaConsole.status).toBe(200);
+    expect(viaConsole.headers.get('content-disposition')).toBe('attachment; filename="live-scores.xlsx"');
+    const scores = await parse(viaConsole);
+    expect((scores.getRow(1).values as unknown[]).slice(1)).toEqual([
+      'email',
+      'name',
+      'department',
+      'person_score',
+      'objective',
+      'objective_score',
+      'key_result',
+      'self_score',
+      'score',
+      'comment',
+    ]);
+    const emails: unknown[] = [];
+    scores.eachRow((r, i) => i > 1 && emails.push(r.getCell(1).value));
+    expect(emails).toContain('b@d.example');
+    const employee = await signInAs(t, 'c@d.example');
+    expect((await consoleFetch(t, employee, link!)).status).toBe(403);
+    expect((await consoleFetch(t, employee, '/api/cycles/live/exports/scores.xlsx')).status).toBe(403);
+    expect((await consoleFetch(t, hr, '/console/cycles/live/exports/scores.ods')).status).toBe(404);
   });
 
   it('serves the console pages to HR and refuses an employee on every page and action', async () => {

@@ -3,8 +3,12 @@
  * form, watches the dashboard change by itself when an employee completes a task through the real
  * task link, sends a reminder that arrives in the test SMTP server, and advances the phase after
  * the confirmation. axe-core on every cycle page: no serious or critical violation. A zh-CN HR
- * person sees the pages in Chinese. Screenshots of each page, desktop and phone, en and zh-CN.
+ * person sees the pages in Chinese. The XLSX export downloads from its link and opens as a
+ * workbook. Screenshots of each page, desktop and phone, en and zh-CN.
  */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, newContext, screenshot, seriousViolations } from '../support/browser';
@@ -156,6 +160,12 @@ describe('HR steers a cycle from the console in a browser', () => {
       expect(await page.locator('#preview').innerText()).toContain('每日邮件数');
       await expectAccessible(page, `preview zh-CN ${viewport}`);
       await screenshot(page, `console-cycle-preview-zh-CN-${viewport}`);
+      // Starting it under a key already taken: refused on the form, in Chinese, nothing started.
+      await page.fill('#f-key', 'q1-2027');
+      await page.getByRole('button', { name: '发起周期' }).click();
+      await expect.poll(() => page.locator('main').innerText()).toContain('标识为 q1-2027 的周期已存在且设置不同');
+      await expectAccessible(page, `start refused zh-CN ${viewport}`);
+      await screenshot(page, `console-cycle-start-refused-zh-CN-${viewport}`);
       await page.goto(`${t.base}/console/cycles`);
       await screenshot(page, `console-cycle-list-zh-CN-${viewport}`);
       await page.context().close();
@@ -165,5 +175,52 @@ describe('HR steers a cycle from the console in a browser', () => {
     await expectAccessible(phone, 'dashboard en phone');
     await screenshot(phone, 'console-cycle-dashboard-en-phone');
     await phone.context().close();
+  }, 120_000);
+
+  /** A screenshot of one part of a page (the exports section), beside the full-page ones. */
+  async function partShot(page: Page, selector: string, name: string) {
+    const dir = process.env.SCREENSHOT_DIR ?? path.resolve('test-results/screenshots');
+    mkdirSync(dir, { recursive: true });
+    await page.locator(selector).screenshot({ path: path.join(dir, `${name}.png`) });
+  }
+
+  it('downloads an export as XLSX from its link, and offers both formats in Chinese', async () => {
+    const page = await pageAs('hr@e.example', 'desktop');
+    await page.goto(`${t.base}/console/cycles/q1-2027`);
+    const exports = page.locator('section[aria-labelledby="ex-h"]');
+    expect(await exports.getByRole('link', { name: 'Objectives Excel (XLSX)', exact: true }).getAttribute('href')).toBe(
+      '/console/cycles/q1-2027/exports/objectives.xlsx',
+    );
+    const link = exports.getByRole('link', { name: 'Key results Excel (XLSX)', exact: true });
+    expect(await link.count()).toBe(1);
+    // Clicked on its visible words (the export's name before them is for screen readers only).
+    const box = (await link.boundingBox())!;
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click({ position: { x: box.width - 4, y: box.height / 2 } })]);
+    expect(download.suggestedFilename()).toBe('q1-2027-key-results.xlsx');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile((await download.path())!);
+    const sheet = book.worksheets[0]!;
+    expect(sheet.getRow(1).getCell(1).value).toBe('key_result_id');
+    expect(sheet.rowCount).toBeGreaterThan(1);
+    expect(sheet.getRow(2).getCell(1).type).toBe(ExcelJS.ValueType.Number);
+    await partShot(page, 'section[aria-labelledby="ex-h"]', 'console-cycle-exports-en-desktop');
+    await page.context().close();
+    for (const viewport of ['phone', 'desktop'] as const) {
+      const zh = await pageAs('zhr@e.example', viewport, 'zh-CN');
+      await zh.goto(`${t.base}/console/cycles/q1-2027`);
+      const section = zh.locator('section[aria-labelledby="ex-h"]');
+      expect(await section.getByRole('link', { name: '目标 Excel（XLSX）', exact: true }).getAttribute('href')).toBe(
+        '/console/cycles/q1-2027/exports/objectives.xlsx',
+      );
+      expect(await section.getByRole('link', { name: '评分 CSV', exact: true }).getAttribute('href')).toBe('/console/cycles/q1-2027/exports/scores.csv');
+      expect(await section.innerText()).not.toMatch(/Objectives|Scores/);
+      await expectAccessible(zh, `dashboard exports zh-CN ${viewport}`);
+      await partShot(zh, 'section[aria-labelledby="ex-h"]', `console-cycle-exports-zh-CN-${viewport}`);
+      // An address that does not exist: the console's own page, in Chinese.
+      await zh.goto(`${t.base}/console/cycles/q1-2027/nowhere`);
+      expect(await zh.locator('main').innerText()).toContain('未找到');
+      await screenshot(zh, `console-error-not-found-zh-CN-${viewport}`);
+      await zh.context().close();
+    }
   }, 120_000);
 });

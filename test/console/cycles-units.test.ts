@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { planCycle, scheduleSchema } from '../../contract';
 import { alignmentCoverage, buildAlignmentTree } from '../../core/cycle-dashboard';
 import { buildPreview, dayIn } from '../../core/cycle-preview';
-import { csvCell, toCsv } from '../../core/exports';
+import ExcelJS from 'exceljs';
+import { csvCell, toCsv, toXlsx } from '../../core/exports';
 
 describe('CSV exports', () => {
   it('neutralises cells a spreadsheet would run as a formula', () => {
@@ -22,6 +23,44 @@ describe('CSV exports', () => {
 
   it('writes a BOM, a header and CRLF lines', () => {
     expect(toCsv(['a', 'b'], [[1, '张三']])).toBe('\uFEFFa,b\r\n1,张三\r\n');
+  });
+});
+
+describe('XLSX exports', () => {
+  it('types each column: numbers, booleans and dates stay themselves, formula-like text is neutralised', async () => {
+    const at = new Date('2027-01-11T09:30:00Z');
+    const file = await toXlsx(
+      {
+        columns: [
+          { name: 'week', type: 'integer' },
+          { name: 'value', type: 'number' },
+          { name: 'done', type: 'boolean' },
+          { name: 'report', type: 'text' },
+          { name: 'submitted_at', type: 'date' },
+        ],
+        rows: [
+          [1, 0.25, true, '-1 day slip', at],
+          [2, null, false, '进展顺利', at],
+        ],
+      },
+      'checkins',
+    );
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(file as unknown as ArrayBuffer);
+    const sheet = book.getWorksheet('checkins')!;
+    expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(['week', 'value', 'done', 'report', 'submitted_at']);
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    const row = sheet.getRow(2);
+    expect(row.getCell(1).value).toBe(1);
+    expect(row.getCell(2).type).toBe(ExcelJS.ValueType.Number);
+    expect(row.getCell(3).value).toBe(true);
+    expect(row.getCell(4).value).toBe("'-1 day slip");
+    expect(row.getCell(5).type).toBe(ExcelJS.ValueType.Date);
+    expect((row.getCell(5).value as Date).toISOString()).toBe(at.toISOString());
+    expect(row.getCell(5).numFmt).toBe('yyyy-mm-dd hh:mm:ss');
+    expect(sheet.getRow(3).getCell(2).value).toBeNull();
+    expect(sheet.getRow(3).getCell(4).value).toBe('进展顺利');
+    expect(sheet.getColumn(5).width).toBeGreaterThanOrEqual(20);
   });
 });
 

@@ -8,7 +8,7 @@ import { html } from 'hono/html';
 import { type CyclePlan, type Locale, PHASES, type TaskKind } from '../../../contract';
 import type { CycleDashboard } from '../../../core/cycle-dashboard';
 import type { CompletionRow } from '../../../db/dashboard';
-import { EXPORTS } from '../../../core/exports';
+import { EXPORTS, EXPORT_FORMATS } from '../../../core/exports';
 import { type CycleWords, cycleWordsFor } from '../../../i18n/console-cycles';
 import { formatDue } from '../../../mail/templates/format';
 import { kindLabel } from '../../../kinds';
@@ -145,7 +145,11 @@ ${board.nominations.map(
     : html`<p class="muted">${w.board.noNominations}</p>`
 }</section>
 
-<section aria-labelledby="ex-h"><h2 id="ex-h">${w.board.exports}</h2><ul>${EXPORTS.map(
-    (e) => html`<li><a href="/console/cycles/${enc(key)}/exports/${e}.csv" download>${w.board.export[e]}</a></li>`,
+<section aria-labelledby="ex-h"><h2 id="ex-h">${w.board.exports}</h2><p class="muted">${w.board.exportsIntro}</p><ul class="exports">${EXPORTS.map(
+    (e) =>
+      html`<li><span class="export-name">${w.board.export[e]}</span> ${EXPORT_FORMATS.map(
+        (f, i) =>
+          html`${i ? ' · ' : ''}<a href="/console/cycles/${enc(key)}/exports/${e}.${f}" download><span class="vh">${w.board.export[e]} </span>${w.board.formats[f]}</a>`,
+      )}</li>`,
   )}</ul></section>`;
 }

@@ -13,12 +13,12 @@ import { cycleAlignmentTree, cycleDashboard } from '../../../core/cycle-dashboar
 import { previewCycle } from '../../../core/cycle-preview';
 import { getCycleView, listCycleSummaries, startCycle } from '../../../core/cycles';
 import { AppError } from '../../../core/errors';
-import { EXPORTS, type ExportName, cycleExport } from '../../../core/exports';
+import { cycleExportFile, parseExportFile } from '../../../core/exports';
 import { remindNow } from '../../../core/reminders';
 import { requireCycleByKey } from '../../../db/cycles';
 import { departments, emailsInDepartments, openTaskCountsByKind } from '../../../db/dashboard';
 import { activePersonIds } from '../../../db/people';
-import { consoleWords } from '../../../i18n/console';
+import { consoleWords, refusedInputText } from '../../../i18n/console';
 import { cycleWordsFor } from '../../../i18n/console-cycles';
 import { workflowUrl } from '../../routes/cycle-insights';
 import { type ConsoleContext, type ConsoleEnv, personOf, requireSession } from '../context';
@@ -100,7 +100,7 @@ export function consoleCycleRoutes(ctx: ConsoleContext) {
     const paths = ((error.details as { issues?: { path: string }[] } | undefined)?.issues ?? []).map((i) => i.path);
     if (paths.includes('until')) return w.errors.until;
     if (paths.includes('reason')) return w.errors.reason;
-    return error.message;
+    return refusedInputText(locale, error);
   };
 
   app.get('/', async (c) => {
@@ -142,9 +142,13 @@ export function consoleCycleRoutes(ctx: ConsoleContext) {
       }
       return startPage(c, form, [], await previewCycle(db, parsed.input));
     } catch (error) {
-      if (error instanceof AppError && (error.code === ErrorCode.validation || error.code === ErrorCode.conflict)) {
+      if (error instanceof AppError && error.code === ErrorCode.conflict) return startPage(c, form, [w.errors.keyTaken(form.key)], undefined, 400);
+      if (error instanceof AppError && error.code === ErrorCode.validation) {
         const issues = (error.details as { issues?: { path: string; message: string }[] } | undefined)?.issues;
-        return startPage(c, form, issues?.length ? issues.map((i) => w.start.badField(i.path, i.message)) : [error.message], undefined, 400);
+        // One line per field: the use case's words in English, the field's rule (or "not valid") in other languages.
+        const say = (i: { path: string; message: string }) =>
+          person.locale === 'en' ? w.start.badField(i.path, i.message) : refusedInputText(person.locale, { message: i.message, details: { issues: [i] } });
+        return startPage(c, form, issues?.length ? issues.map(say) : [refusedInputText(person.locale, error)], undefined, 400);
       }
       throw error;
     }
@@ -184,13 +188,13 @@ export function consoleCycleRoutes(ctx: ConsoleContext) {
   });
 
   app.get('/:key/exports/:name', async (c) => {
-    const name = c.req.param('name').replace(/\.csv$/, '') as ExportName;
-    if (!EXPORTS.includes(name)) throw new AppError(ErrorCode.notFound, 'no such export');
-    const key = c.req.param('key');
-    const row = await requireCycleByKey(db, key);
-    return c.body(await cycleExport(db, row.id, name), 200, {
-      'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="${key}-${name}.csv"`,
+    const file = parseExportFile(c.req.param('name'));
+    if (!file) throw new AppError(ErrorCode.notFound, 'no such export');
+    const row = await requireCycleByKey(db, c.req.param('key'));
+    const out = await cycleExportFile(db, row, file.name, file.format);
+    return c.body(typeof out.body === 'string' ? out.body : new Uint8Array(out.body), 200, {
+      'content-type': out.contentType,
+      'content-disposition': `attachment; filename="${out.filename}"`,
       'cache-control': 'no-store',
     });
   });
