@@ -17,7 +17,7 @@ const ORG = [
   { email: 'mgr@c14.example', name: '马经理', department: '研发', locale: 'zh-CN' },
   { email: 'a@c14.example', name: '艾员工', managerEmail: 'mgr@c14.example', department: '研发', locale: 'zh-CN' },
 ];
-const schedule = { drafting: '3s', managerLead: '1s', reminders: [], escalations: [], expireAfter: '600s' };
+const schedule = { planning: 'at-once', drafting: '3s', managerLead: '1s', reminders: [], escalations: [], expireAfter: '600s' };
 const KEY = 'c14-zh';
 
 /** The page's visible text: the title and the main content, tags and entities taken out. */
