@@ -10,6 +10,7 @@ import type { EmailData } from '../mail/templates/data';
 import { emailRow } from './outbox';
 import { finalizeKind } from '../kinds/awards';
 import { citationsOf } from '../kinds/awards/handler';
+import { cycleWinners } from '../core/awards';
 import { mailWords } from '../i18n/mail';
 import { checkinKind } from '../kinds/checkin';
 import { requireCycleByKey } from '../db/cycles';
@@ -257,11 +258,20 @@ export function createNotificationActivities({ db, mailer }: ActivityDeps) {
           }));
       }
       const announcement = input.kind === 'awards-announcement' ? (input.announcement ?? (await finalAnnouncement(db, cycle.id))) : undefined;
+      // Each winner's own email carries their certificates (rendered when it is sent).
+      const certificates = new Map<number, number[]>();
+      if (input.kind === 'awards-announcement')
+        for (const w of await cycleWinners(db, cycle.id)) certificates.set(w.person.id, [...(certificates.get(w.person.id) ?? []), w.nominationId]);
       const values = people.map((p) => {
         const base = { locale: locale(p.locale), personName: p.name, cycleTitle: cycle.title, timeZone: personTimeZone(p.time_zone, input.timeZone) };
         const data =
           input.kind === 'awards-announcement'
-            ? ({ ...base, winners: winnersIn(base.locale), ...(announcement ? { announcement } : {}) } satisfies EmailData['awards-announcement'])
+            ? ({
+                ...base,
+                winners: winnersIn(base.locale),
+                ...(announcement ? { announcement } : {}),
+                ...(certificates.has(p.id) ? { certificates: certificates.get(p.id)! } : {}),
+              } satisfies EmailData['awards-announcement'])
             : ({ ...base, ...(input.reason ? { reason: input.reason } : {}) } satisfies EmailData['cycle-cancelled']);
         return {
           ...emailRow({

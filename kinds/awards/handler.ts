@@ -12,6 +12,8 @@ import { activeParticipants } from '../../db/participants';
 import { type KindHandler, type NominationOption, SubmissionRejected, type TaskRef } from '../types';
 import { isCurrentObjective } from '../../db/objectives';
 import { ruleIssue } from '../rules';
+import type { AwardDetail } from './schema';
+import { MAX_BONUS, isBonusAmount, isCurrencyCode } from './money';
 
 /** Every nomination of a cycle with its label, all its citations and vote count, most votes first. */
 export async function nominationOptions(db: Kysely<DB>, cycleId: number, locale: Locale = 'en'): Promise<NominationOption[]> {
@@ -291,9 +293,30 @@ export const finalizeHandler: KindHandler<'finalize'> = {
     ids.forEach((id, i) => {
       if (!ofCycle.has(id)) issues.push(ruleIssue(`winnerNominationIds.${i}`, 'not-nomination'));
     });
+    const details = new Map<number, AwardDetail>();
+    (submission.awards ?? []).forEach((d, i) => {
+      const at = `awards.${i}`;
+      if (!ids.includes(d.nominationId) || details.has(d.nominationId)) issues.push(ruleIssue(`${at}.nominationId`, 'not-a-winner'));
+      if (d.bonusAmount !== undefined && !isBonusAmount(d.bonusAmount)) issues.push(ruleIssue(`${at}.bonusAmount`, 'bonus-amount', { max: MAX_BONUS }));
+      if (d.bonusCurrency && !isCurrencyCode(d.bonusCurrency)) issues.push(ruleIssue(`${at}.bonusCurrency`, 'currency-code'));
+      if (d.bonusAmount !== undefined && !d.bonusCurrency) issues.push(ruleIssue(`${at}.bonusCurrency`, 'currency-missing'));
+      details.set(d.nominationId, d);
+    });
     rejectIfAny(issues);
-    await tx.updateTable('nominations').set({ winner: false }).where('cycle_id', '=', task.cycleId).execute();
-    if (ids.length) await tx.updateTable('nominations').set({ winner: true }).where('cycle_id', '=', task.cycleId).where('id', 'in', ids).execute();
+    const cleared = { winner: false, award_name: null, award_citation: null, bonus_amount: null, bonus_currency: null, awarded_at: null, awarded_by: null };
+    await tx.updateTable('nominations').set(cleared).where('cycle_id', '=', task.cycleId).execute();
+    const now = new Date();
+    for (const id of ids) {
+      const d = details.get(id);
+      const bonus =
+        d?.bonusAmount !== undefined && d.bonusCurrency ? { bonus_amount: d.bonusAmount.toFixed(2), bonus_currency: d.bonusCurrency.toUpperCase() } : {};
+      await tx
+        .updateTable('nominations')
+        .set({ winner: true, award_name: d?.awardName || null, award_citation: d?.citation || null, awarded_at: now, awarded_by: task.personId, ...bonus })
+        .where('cycle_id', '=', task.cycleId)
+        .where('id', '=', id)
+        .execute();
+    }
     return { winners: ids };
   },
 };

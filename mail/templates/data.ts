@@ -23,7 +23,11 @@ export interface EmailData {
   /** To a manager or HR: someone's task is overdue (for check-ins: a missed check-in). */
   'task-escalation': Base & { taskKind: TaskKind; dueAt: string; round: number; ownerName: string; ownerEmail: string; level: 'manager' | 'hr' };
   /** Every participant: the award winners. */
-  'awards-announcement': Base & { winners: { label: string; citation: string }[]; announcement?: string };
+  /**
+   * `certificates`: the winning nominations of this recipient; the sender renders each one's PDF
+   * certificate at send time and attaches it (the row stores no bytes).
+   */
+  'awards-announcement': Base & { winners: { label: string; citation: string }[]; announcement?: string; certificates?: number[] };
   /** Every participant: the cycle was cancelled; their open tasks are closed. */
   'cycle-cancelled': Base & { reason?: string };
   /** Weekly, to each manager: who checked in, who did not, key results with low confidence. */
@@ -109,6 +113,8 @@ export interface RenderExtras {
   confidence?: number;
   /** tasks-together: each task's personal link, by task id. */
   links?: Record<number, string>;
+  /** awards-announcement to a winner: the download link of each attached certificate. */
+  certificateLinks?: string[];
 }
 
 export interface RenderedEmail {

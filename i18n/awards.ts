@@ -1,0 +1,88 @@
+/**
+ * The awards' own words beyond the task pages: the PDF certificate, the winners' list in the
+ * console (with bonuses, HR only), the team meeting slides and the bonus CSV's header. Chinese is
+ * typed against English, so a missing key is a compile error.
+ */
+import type { Locale } from '../contract';
+
+const en = {
+  certificate: {
+    heading: 'Certificate of Award',
+    presentedTo: 'is presented to',
+    forObjective: (title: string) => `for the objective "${title}"`,
+    period: (cycle: string) => `OKR cycle: ${cycle}`,
+    date: 'Date',
+    signedBy: 'Human Resources',
+    defaultAward: 'OKR Award',
+    fileName: (name: string) => `certificate-${name}.pdf`,
+    attached: 'Your certificate is attached to this email (PDF).',
+    download: 'Download your certificate',
+  },
+  console: {
+    title: 'Awards',
+    intro: 'The winners HR chose, their awards and bonuses. Bonuses are shown only to HR and are never emailed.',
+    none: 'No winners yet: HR chooses them in the finalize task.',
+    winner: 'Winner',
+    award: 'Award',
+    citation: 'Citation',
+    bonus: 'Bonus',
+    noBonus: 'no bonus',
+    certificate: 'Certificate (PDF)',
+    bonusCsv: 'Bonus list for payroll (CSV)',
+    meeting: 'Team meeting slides',
+    votes: (n: number) => (n === 1 ? '1 vote' : `${n} votes`),
+  },
+  finalize: {
+    awardName: 'Award name',
+    awardNameHint: 'e.g. OKR Award 2026',
+    citation: 'Citation on the certificate',
+    citationHint: 'Leave empty to use the nominators’ citations',
+    bonusAmount: 'Bonus amount',
+    bonusCurrency: 'Currency (ISO 4217, e.g. EUR)',
+    detailsOf: (label: string) => `Award for ${label}`,
+  },
+};
+
+export type AwardWords = typeof en;
+
+const zh: AwardWords = {
+  certificate: {
+    heading: '荣誉证书',
+    presentedTo: '特授予',
+    forObjective: (title) => `以表彰其目标“${title}”`,
+    period: (cycle) => `OKR 周期：${cycle}`,
+    date: '日期',
+    signedBy: '人力资源部',
+    defaultAward: 'OKR 奖',
+    fileName: (name) => `荣誉证书-${name}.pdf`,
+    attached: '你的荣誉证书（PDF）已附在本邮件中。',
+    download: '下载荣誉证书',
+  },
+  console: {
+    title: '奖项',
+    intro: '人力资源选出的获奖者、奖项和奖金。奖金只对人力资源显示，从不通过邮件发送。',
+    none: '还没有获奖者：人力资源在“确定获奖者”任务中选出。',
+    winner: '获奖者',
+    award: '奖项',
+    citation: '获奖理由',
+    bonus: '奖金',
+    noBonus: '无奖金',
+    certificate: '荣誉证书（PDF）',
+    bonusCsv: '奖金发放清单（CSV）',
+    meeting: '团队会议幻灯片',
+    votes: (n) => `${n} 票`,
+  },
+  finalize: {
+    awardName: '奖项名称',
+    awardNameHint: '例如：2026 年度 OKR 奖',
+    citation: '证书上的获奖理由',
+    citationHint: '留空则使用提名人的理由',
+    bonusAmount: '奖金金额',
+    bonusCurrency: '币种（ISO 4217，例如 CNY）',
+    detailsOf: (label) => `${label}的奖项`,
+  },
+};
+
+export const awardWordsByLocale: Record<Locale, AwardWords> = { en, 'zh-CN': zh };
+
+export const awardWords = (locale: Locale): AwardWords => awardWordsByLocale[locale] ?? en;
