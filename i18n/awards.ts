@@ -20,6 +20,7 @@ const en = {
   },
   console: {
     title: 'Awards',
+    open: 'The winners: certificates, bonuses and the team meeting slides',
     intro: 'The winners HR chose, their awards and bonuses. Bonuses are shown only to HR and are never emailed.',
     none: 'No winners yet: HR chooses them in the finalize task.',
     winner: 'Winner',
@@ -32,6 +33,14 @@ const en = {
     meeting: 'Team meeting slides',
     votes: (n: number) => (n === 1 ? '1 vote' : `${n} votes`),
   },
+  meeting: {
+    title: 'Team meeting',
+    slideOf: (n: number, total: number) => `Slide ${n} of ${total}`,
+    navigation: 'Slides',
+    previous: 'Previous',
+    next: 'Next',
+    done: 'Back to the awards',
+  },
   finalize: {
     awardName: 'Award name',
     awardNameHint: 'e.g. OKR Award 2026',
@@ -39,7 +48,7 @@ const en = {
     citationHint: 'Leave empty to use the nominators’ citations',
     bonusAmount: 'Bonus amount',
     bonusCurrency: 'Currency (ISO 4217, e.g. EUR)',
-    detailsOf: (label: string) => `Award for ${label}`,
+    detailsOf: (label: string) => `Award details: ${label}`,
   },
 };
 
@@ -60,6 +69,7 @@ const zh: AwardWords = {
   },
   console: {
     title: '奖项',
+    open: '获奖者：荣誉证书、奖金和团队会议幻灯片',
     intro: '人力资源选出的获奖者、奖项和奖金。奖金只对人力资源显示，从不通过邮件发送。',
     none: '还没有获奖者：人力资源在“确定获奖者”任务中选出。',
     winner: '获奖者',
@@ -72,6 +82,14 @@ const zh: AwardWords = {
     meeting: '团队会议幻灯片',
     votes: (n) => `${n} 票`,
   },
+  meeting: {
+    title: '团队会议',
+    slideOf: (n, total) => `第 ${n} 页，共 ${total} 页`,
+    navigation: '幻灯片',
+    previous: '上一页',
+    next: '下一页',
+    done: '返回奖项',
+  },
   finalize: {
     awardName: '奖项名称',
     awardNameHint: '例如：2026 年度 OKR 奖',
@@ -79,7 +97,7 @@ const zh: AwardWords = {
     citationHint: '留空则使用提名人的理由',
     bonusAmount: '奖金金额',
     bonusCurrency: '币种（ISO 4217，例如 CNY）',
-    detailsOf: (label) => `${label}的奖项`,
+    detailsOf: (label) => `获奖信息（${label}）`,
   },
 };
 

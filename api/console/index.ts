@@ -28,6 +28,7 @@ import { type ConsoleContext, type ConsoleEnv, type ConsoleSection, personOf, re
 import { consolePage, messagePage, navFor, respond } from './layout';
 import { operationsConsoleRoutes } from './operations';
 import { peopleConsoleRoutes } from './people';
+import { awardConsoleRoutes } from './awards';
 import { signInRoutes } from './sign-in-pages';
 
 /** The console's sections: path under /console → its router. One line per section. */
@@ -35,6 +36,7 @@ const SECTIONS: { path: string; routes: ConsoleSection }[] = [
   { path: '/people', routes: peopleConsoleRoutes },
   { path: '/operations', routes: operationsConsoleRoutes },
   { path: '/cycles', routes: consoleCycleRoutes },
+  { path: '/cycles', routes: awardConsoleRoutes },
 ];
 
 export function consoleRoutes(deps: ApiDeps, options: ConsoleOptions, auth: Authenticate) {
