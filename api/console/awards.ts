@@ -86,7 +86,7 @@ ${winners.map(
   ) => html`<tr><th scope="row" class="who">${x.person.name}${x.objective ? html`<br><span class="muted">${x.objective.title}</span>` : ''}<br><span class="muted">${w.votes(x.votes)}</span></th>
 <td data-label="${w.award}">${x.awardName ?? awardWords(x.person.locale).certificate.defaultAward}</td><td class="cite" data-label="${w.citation}">${x.citation}</td>
 <td class="num" data-label="${w.bonus}">${x.bonus ? money(x.bonus.amount, x.bonus.currency, locale) : html`<span class="muted">${w.noBonus}</span>`}</td>
-<td data-label="${w.certificate}"><a href="${base}/${x.nominationId}/certificate.pdf" download>PDF</a> <span class="muted">(${x.person.locale === 'zh-CN' ? '中文' : 'English'})</span>
+<td data-label="${w.certificate}"><a href="${base}/${x.nominationId}/certificate.pdf" download>${w.pdf}</a> <span class="muted">(${x.person.locale === 'zh-CN' ? '中文' : 'English'})</span>
 · <a href="${base}/${x.nominationId}/certificate.pdf?locale=${x.person.locale === 'zh-CN' ? 'en' : 'zh-CN'}" download>${x.person.locale === 'zh-CN' ? 'English' : '中文'}</a></td></tr>`,
 )}</tbody></table></div>`
     : html`<p>${w.none}</p>`

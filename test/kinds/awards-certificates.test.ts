@@ -263,7 +263,8 @@ describe('certificates', () => {
     const wangPdf = pdfText(wang.attachments[0]!.content);
     expect(wangPdf).toContain('荣誉证书');
     expect(wangPdf).toContain('王小明');
-    expect(wang.text).toContain('你的荣誉证书（PDF）已附在本邮件中。');
+    expect(wang.text).toContain('你的荣誉证书已作为附件随本邮件发送。');
+    expect(wang.text).toContain('下载荣誉证书：');
     // Those who did not win: the stories, no attachment. Nobody sees a bonus.
     for (const address of ['hana.hr@example.com', 'max.manager@example.com']) expect((await by(address)).attachments).toEqual([]);
     for (const m of messages) {
