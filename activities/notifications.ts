@@ -10,7 +10,8 @@ import type { EmailData } from '../mail/templates/data';
 import { emailRow } from './outbox';
 import { finalizeKind } from '../kinds/awards';
 import { citationsOf } from '../kinds/awards/handler';
-import { cycleWinners } from '../core/awards';
+import { cycleWinners, storyObjectives } from '../core/awards';
+import { awardWords } from '../i18n/awards';
 import { mailWords } from '../i18n/mail';
 import { checkinKind } from '../kinds/checkin';
 import { requireCycleByKey } from '../db/cycles';
@@ -251,11 +252,26 @@ export function createNotificationActivities({ db, mailer }: ActivityDeps) {
           db,
           rows.map((r) => r.id),
         );
+        // The stories: HR's award and citation, the objective and its key results with their scores.
+        const awarded = new Map((await cycleWinners(db, cycle.id)).map((w) => [w.nominationId, w]));
+        const stories = new Map<number, Awaited<ReturnType<typeof storyObjectives>>>();
+        for (const w of awarded.values()) stories.set(w.nominationId, await storyObjectives(db, w));
+        const score = (n: number | null, l: Locale) => (n === null ? '—' : n.toLocaleString(l, { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
         winnersIn = (l) =>
-          rows.map((r) => ({
-            label: r.person_name ?? `${r.title}${mailWords[l].aside(r.objective_owner ?? '')}`,
-            citation: [r.citation, ...(more.get(r.id) ?? []).map((c) => c.citation)].join(mailWords[l].listSeparator),
-          }));
+          rows.map((r) => {
+            const w = awarded.get(r.id);
+            return {
+              label: r.person_name ?? `${r.title}${mailWords[l].aside(r.objective_owner ?? '')}`,
+              citation:
+                w?.citation.split('\n').join(mailWords[l].listSeparator) ??
+                [r.citation, ...(more.get(r.id) ?? []).map((c) => c.citation)].join(mailWords[l].listSeparator),
+              ...(w ? { award: w.awardName ?? awardWords(l).certificate.defaultAward } : {}),
+              story: (stories.get(r.id) ?? []).flatMap((o) => [
+                `${o.title} — ${score(o.score, l)}`,
+                ...o.keyResults.map((k) => `    ${k.title} — ${score(k.score ?? k.self_score, l)}`),
+              ]),
+            };
+          });
       }
       const announcement = input.kind === 'awards-announcement' ? (input.announcement ?? (await finalAnnouncement(db, cycle.id))) : undefined;
       // Each winner's own email carries their certificates (rendered when it is sent).

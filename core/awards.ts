@@ -125,6 +125,32 @@ export function certificateData(w: Winner, locale: Locale = w.person.locale): Ce
   };
 }
 
+/** The objectives a winner's story shows (slides, the announcement): the nominated one, or the nominated person's approved objectives of the cycle. */
+export async function storyObjectives(db: Kysely<DB>, w: Winner) {
+  const objectives = await db
+    .selectFrom('objectives')
+    .select(['id', 'title', 'score'])
+    .where('cycle_id', '=', w.cycleId)
+    .$call((q) => (w.objective ? q.where('id', '=', w.objective.id) : q.where('owner_id', '=', w.person.id).where('status', '=', 'approved')))
+    .orderBy('position')
+    .orderBy('id')
+    .limit(3)
+    .execute();
+  const krs = objectives.length
+    ? await db
+        .selectFrom('key_results')
+        .select(['objective_id', 'title', 'score', 'self_score'])
+        .where(
+          'objective_id',
+          'in',
+          objectives.map((o) => o.id),
+        )
+        .orderBy('position')
+        .execute()
+    : [];
+  return objectives.map((o) => ({ ...o, keyResults: krs.filter((k) => k.objective_id === o.id) }));
+}
+
 /** The certificate of a winning nomination as PDF bytes and its file name, or undefined when it did not win. */
 export async function certificateOf(db: Kysely<DB>, nominationId: number, locale?: Locale): Promise<{ pdf: Uint8Array; fileName: string } | undefined> {
   const w = await winnerOf(db, nominationId);

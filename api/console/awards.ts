@@ -9,12 +9,10 @@
 import { type Context, Hono } from 'hono';
 import { html } from 'hono/html';
 import { ErrorCode, type Locale } from '../../contract';
-import { type Winner, bonusCsv, certificateOf, cycleWinners, winnersWithBonus } from '../../core/awards';
+import { bonusCsv, certificateOf, cycleWinners, storyObjectives, winnersWithBonus } from '../../core/awards';
 import { AppError } from '../../core/errors';
 import { requireCycleByKey } from '../../db/cycles';
 import { awardWords } from '../../i18n/awards';
-import type { DB } from '../../db/schema';
-import type { Kysely } from 'kysely';
 import { type ConsoleContext, type ConsoleEnv, personOf, requireSession } from './context';
 import { consolePage, respond } from './layout';
 
@@ -29,32 +27,6 @@ function money(amount: string, currency: string, locale: Locale): string {
 }
 
 const score = (n: number | null, locale: Locale) => (n === null ? '—' : n.toLocaleString(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
-
-/** The objectives a slide shows: the nominated one, or the nominated person's approved objectives of the cycle. */
-async function storyObjectives(db: Kysely<DB>, w: Winner) {
-  const objectives = await db
-    .selectFrom('objectives')
-    .select(['id', 'title', 'score'])
-    .where('cycle_id', '=', w.cycleId)
-    .$call((q) => (w.objective ? q.where('id', '=', w.objective.id) : q.where('owner_id', '=', w.person.id).where('status', '=', 'approved')))
-    .orderBy('position')
-    .orderBy('id')
-    .limit(3)
-    .execute();
-  const krs = objectives.length
-    ? await db
-        .selectFrom('key_results')
-        .select(['objective_id', 'title', 'score', 'self_score'])
-        .where(
-          'objective_id',
-          'in',
-          objectives.map((o) => o.id),
-        )
-        .orderBy('position')
-        .execute()
-    : [];
-  return objectives.map((o) => ({ ...o, keyResults: krs.filter((k) => k.objective_id === o.id) }));
-}
 
 export function awardConsoleRoutes(ctx: ConsoleContext) {
   const db = ctx.deps.db;

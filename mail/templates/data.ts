@@ -27,7 +27,12 @@ export interface EmailData {
    * `certificates`: the winning nominations of this recipient; the sender renders each one's PDF
    * certificate at send time and attaches it (the row stores no bytes).
    */
-  'awards-announcement': Base & { winners: { label: string; citation: string }[]; announcement?: string; certificates?: number[] };
+  'awards-announcement': Base & {
+    /** `award` and `story` (the objective and key results with scores): rows queued before them have neither. */
+    winners: { label: string; citation: string; award?: string; story?: string[] }[];
+    announcement?: string;
+    certificates?: number[];
+  };
   /** Every participant: the cycle was cancelled; their open tasks are closed. */
   'cycle-cancelled': Base & { reason?: string };
   /** Weekly, to each manager: who checked in, who did not, key results with low confidence. */

@@ -69,6 +69,19 @@ beforeAll(async () => {
     })
     .returning('id')
     .executeTakeFirstOrThrow();
+  await f.db
+    .insertInto('key_results')
+    .values({
+      objective_id: objective.id,
+      position: 0,
+      title: 'Activation from 40 % to 58 %',
+      kind: 'milestone',
+      start_value: 0,
+      target_value: 1,
+      unit: null,
+      score: 0.9,
+    })
+    .execute();
   const nominate = await openTask(f.db, { cycleId: cycle, personId: p.max, kind: 'nominate' });
   await submit(f.db, nominate, {
     nominations: [
@@ -254,6 +267,14 @@ describe('certificates', () => {
     expect(pdfText(ann.attachments[0]!.content)).toContain('Ann Müller');
     expect(ann.text).toContain('Your certificate is attached to this email (PDF).');
     expect(ann.text).toContain('Thank you all: the stories follow at Friday’s team meeting.');
+    // Everyone reads the winners' stories: the award, who, the citation, the objective and its key results with scores.
+    for (const m of messages) {
+      const zh = m.envelopeTo.includes('wang@example.com');
+      expect(m.text).toContain(zh ? 'OKR Award 2026：Delight new users（Ann Müller）' : 'OKR Award 2026: Delight new users (Ann Müller)');
+      expect(m.text).toContain('Delight new users — 0.80');
+      expect(m.text).toContain('Activation from 40 % to 58 % — 0.90');
+      expect(m.text).toContain(zh ? 'OKR 奖：Ben Builder' : 'OKR Award: Ben Builder');
+    }
     const link = new RegExp(`${BASE}/awards/certificates/${n.annObjective}/${p.ann}/([A-Za-z0-9_-]{43})`).exec(ann.text ?? '');
     expect(link).not.toBeNull();
     expect(isCertificateSignature(SECRET, n.annObjective, p.ann, link![1]!)).toBe(true);
