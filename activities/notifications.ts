@@ -267,8 +267,8 @@ export function createNotificationActivities({ db, mailer }: ActivityDeps) {
                 [r.citation, ...(more.get(r.id) ?? []).map((c) => c.citation)].join(mailWords[l].listSeparator),
               ...(w ? { award: w.awardName ?? awardWords(l).certificate.defaultAward } : {}),
               story: (stories.get(r.id) ?? []).flatMap((o) => [
-                `${o.title} — ${score(o.score, l)}`,
-                ...o.keyResults.map((k) => `    ${k.title} — ${score(k.score ?? k.self_score, l)}`),
+                `${o.title}${mailWords[l].colon}${score(o.score, l)}`,
+                ...o.keyResults.map((k) => `↳ ${k.title}${mailWords[l].colon}${score(k.score ?? k.self_score, l)}`),
               ]),
             };
           });

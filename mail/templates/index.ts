@@ -199,7 +199,7 @@ export function renderEmail<K extends OutboxKind>(kind: K, data: OutboxData[K], 
       if (d.winners.some((x) => x.award || x.story?.length)) {
         // Each winner's story: the award, who, the citation, the objective and its key results with scores.
         for (const x of d.winners) {
-          blocks.push({ heading: x.award ? `${x.award}${w.colon}${x.label}` : x.label }, { p: x.citation });
+          blocks.push({ heading: x.award ? `${x.award} — ${x.label}` : x.label }, { p: x.citation });
           if (x.story?.length) blocks.push({ list: x.story });
         }
       } else if (d.winners.length) blocks.push({ list: d.winners.map((x) => `${x.label} — ${x.citation}`) });

@@ -270,10 +270,10 @@ describe('certificates', () => {
     // Everyone reads the winners' stories: the award, who, the citation, the objective and its key results with scores.
     for (const m of messages) {
       const zh = m.envelopeTo.includes('wang@example.com');
-      expect(m.text).toContain(zh ? 'OKR Award 2026：Delight new users（Ann Müller）' : 'OKR Award 2026: Delight new users (Ann Müller)');
-      expect(m.text).toContain('Delight new users — 0.80');
-      expect(m.text).toContain('Activation from 40 % to 58 % — 0.90');
-      expect(m.text).toContain(zh ? 'OKR 奖：Ben Builder' : 'OKR Award: Ben Builder');
+      expect(m.text).toContain(zh ? 'OKR Award 2026 — Delight new users（Ann Müller）' : 'OKR Award 2026 — Delight new users (Ann Müller)');
+      expect(m.text).toContain(zh ? 'Delight new users：0.80' : 'Delight new users: 0.80');
+      expect(m.text).toContain(zh ? '↳ Activation from 40 % to 58 %：0.90' : '↳ Activation from 40 % to 58 %: 0.90');
+      expect(m.text).toContain(zh ? 'OKR 奖 — Ben Builder' : 'OKR Award — Ben Builder');
     }
     const link = new RegExp(`${BASE}/awards/certificates/${n.annObjective}/${p.ann}/([A-Za-z0-9_-]{43})`).exec(ann.text ?? '');
     expect(link).not.toBeNull();

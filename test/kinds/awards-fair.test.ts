@@ -159,7 +159,7 @@ describe('fair nominations', () => {
           citation: 'Activation went from 40 to 58 %; Every customer call shows it; Best onboarding in years',
           // No award name recorded: the default one; the story is the objective and its key result (not scored yet).
           award: 'OKR Award',
-          story: ['Delight new users — 0.80', '    Launch the new onboarding — —'],
+          story: ['Delight new users: 0.80', '↳ Launch the new onboarding: —'],
         },
       ]);
     } finally {
