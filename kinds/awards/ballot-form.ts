@@ -5,8 +5,8 @@
  * "award<id>.citation", "award<id>.bonus" and "award<id>.currency" (read only for ticked winners).
  */
 import { html } from 'hono/html';
-import type { KindContext, NominationOption } from '../types';
-import { type FieldKit, type FormValues, numberOf, text, ticked } from '../../api/task-page/fields';
+import type { KindContext, NominationEvidence, NominationOption } from '../types';
+import { type FieldKit, type FormValues, formatNumber, numberOf, text, ticked } from '../../api/task-page/fields';
 import { awardWords } from '../../i18n/awards';
 import { type TaskForm, list, prop, scalar } from '../form';
 
@@ -25,13 +25,40 @@ function idListField(group: string, prefix: string, ids: number[]) {
   };
 }
 
+/** What the OKRs say about a nomination (folded): objectives, key results with scores, check-ins, execution items. */
+function evidenceBlock(kit: FieldKit, n: NominationOption) {
+  const e = n.evidence;
+  if (!e) return '';
+  const locale = kit.locale === 'zh-CN' ? 'zh-CN' : 'en';
+  const w = awardWords(locale).evidence;
+  const score = (s: number | null) => (s === null ? '' : html` <span class="ev-score">${w.score(formatNumber(s, locale))}</span>`);
+  const progress = (p: NominationEvidence['objectives'][number]['keyResults'][number]['progress']) =>
+    p === null
+      ? ''
+      : 'done' in p
+        ? html` · ${p.done ? w.done : w.notDone}`
+        : html` · ${formatNumber(p.current, locale)} / ${formatNumber(p.target, locale)}${p.unit ? ` ${p.unit}` : ''}`;
+  return html`<details class="evidence"><summary>${w.summary}</summary>
+${e.objectives.map(
+  (
+    o,
+  ) => html`<p class="ev-objective"><strong>${o.title}</strong>${score(o.score)}${o.alignedTo ? html`<br><span class="muted">${w.alignedTo(o.alignedTo)}</span>` : ''}</p>
+<ul class="ev-krs">${o.keyResults.map((k) => html`<li>${k.title}${score(k.score)}${progress(k.progress)}</li>`)}</ul>`,
+)}
+<p class="ev-head">${w.checkins}</p>${e.checkins.length ? html`<p class="ev-checkins">${e.checkins.map((c) => w.week(c.week, c.confidence)).join(locale === 'zh-CN' ? '；' : '; ')}</p>` : html`<p class="muted">${w.noCheckins}</p>`}
+${e.items.length ? html`<p class="ev-head">${w.items}</p><ul class="ev-items">${e.items.map((i) => html`<li>${w.item(i.week, i.title, w.status[i.status] ?? i.status)}</li>`)}</ul>` : ''}
+</details>`;
+}
+
 function nominationList(kit: FieldKit, context: KindContext, prefix: string, group: string, withVotes: boolean, below?: (n: NominationOption) => unknown) {
   const w = kit.s.awards;
   const label = (n: NominationOption) =>
     html`<strong>${n.label}</strong> <span class="muted">${w.by(n.nominator)}${withVotes ? html` · <span class="votes">${w.votes(n.votes)}</span>` : ''}</span><span class="citation">${n.citation}</span>`;
   return html`<fieldset class="${kit.cls(group)}" id="${group}"><legend>${w.nominations}</legend>${kit.errs(group)}${
     context.nominations.length
-      ? context.nominations.map((n) => html`<div class="choice">${kit.checkbox(`${prefix}${n.nominationId}`, label(n))}${below ? below(n) : ''}</div>`)
+      ? context.nominations.map(
+          (n) => html`<div class="choice">${kit.checkbox(`${prefix}${n.nominationId}`, label(n))}${evidenceBlock(kit, n)}${below ? below(n) : ''}</div>`,
+        )
       : html`<p class="muted">${w.noNominations}</p>`
   }</fieldset>`;
 }

@@ -14,6 +14,8 @@ import { isCurrentObjective } from '../../db/objectives';
 import { ruleIssue } from '../rules';
 import type { AwardDetail } from './schema';
 import { MAX_BONUS, isBonusAmount, isCurrencyCode } from './money';
+import { ballotFacts, evidenceOf } from './evidence';
+import { awardWords } from '../../i18n/awards';
 
 /** Every nomination of a cycle with its label, all its citations and vote count, most votes first. */
 export async function nominationOptions(db: Kysely<DB>, cycleId: number, locale: Locale = 'en'): Promise<NominationOption[]> {
@@ -233,9 +235,16 @@ async function nominationsTouching(db: Kysely<DB>, voterId: number, ids: number[
   };
 }
 
+/** The nominations with what the OKRs say about each. */
+async function withEvidence(db: Kysely<DB>, cycleId: number, locale: Locale = 'en'): Promise<NominationOption[]> {
+  const nominations = await nominationOptions(db, cycleId, locale);
+  const evidence = await evidenceOf(db, cycleId, nominations);
+  return nominations.map((n) => ({ ...n, ...(evidence.has(n.nominationId) ? { evidence: evidence.get(n.nominationId)! } : {}) }));
+}
+
 export const voteHandler: KindHandler<'vote'> = {
   async context(db, task) {
-    const nominations = await nominationOptions(db, task.cycleId, task.locale);
+    const nominations = await withEvidence(db, task.cycleId, task.locale);
     // This task's own votes once cast; an open ballot starts empty.
     const mine = await db.selectFrom('votes').select('nomination_id').where('task_id', '=', task.id).orderBy('nomination_id').execute();
     return {
@@ -277,10 +286,14 @@ export const voteHandler: KindHandler<'vote'> = {
 
 export const finalizeHandler: KindHandler<'finalize'> = {
   async context(db, task) {
-    const nominations = await nominationOptions(db, task.cycleId, task.locale);
+    const nominations = await withEvidence(db, task.cycleId, task.locale);
     const top = nominations[0]?.votes ?? 0;
+    // Ties and abstentions, so HR decides knowing them.
+    const facts = await ballotFacts(db, task.cycleId, nominations);
+    const w = awardWords(task.locale ?? 'en').ballot;
     return {
       ...emptyContext(),
+      notes: [...(facts.tied.length ? [w.tie(facts.tied)] : []), ...(facts.abstained.length ? [w.abstained(facts.abstained)] : [])],
       nominations,
       // Start from the most-voted nomination(s), ties included.
       values: { winnerNominationIds: top > 0 ? nominations.filter((n) => n.votes === top).map((n) => n.nominationId) : [] },

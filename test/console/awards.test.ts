@@ -40,6 +40,7 @@ describe('award pages and routes', () => {
   let hrKey = '';
   let adminKey = '';
   let finalizeToken = '';
+  const voteTokens = { en: '', zh: '' };
   const tmp = mkdtempSync(join(tmpdir(), 'aw16-console-'));
   const pdfText = (bytes: ArrayBuffer) => {
     const file = join(tmp, `${Math.random().toString(36).slice(2)}.pdf`);
@@ -108,7 +109,7 @@ describe('award pages and routes', () => {
       ['Onboarding NPS 45', 0.7],
     ]);
     await objective(id.chen!, '把每周检查变成习惯', 0.75, [['每周检查完成率 95%', 0.8]]);
-    const task = async (cycle: number, person: number, kind: 'nominate' | 'finalize', round = 1) => {
+    const task = async (cycle: number, person: number, kind: 'nominate' | 'finalize' | 'vote' | 'checkin', round = 1) => {
       const identity = { cycleId: cycle, kind, round, personId: person };
       const token = taskToken(TEST_TOKEN_SECRET, identity);
       const row = await db
@@ -117,7 +118,7 @@ describe('award pages and routes', () => {
           cycle_id: cycle,
           person_id: person,
           kind,
-          phase: 'awards',
+          phase: kind === 'checkin' ? 'checkins' : 'awards',
           round,
           batch_no: 0,
           workflow_id: `batch:${kind}:${round}`,
@@ -151,6 +152,31 @@ describe('award pages and routes', () => {
     nom.ann = rows.find((r) => r.objective_id === annObjective)!.id;
     nom.chen = rows.find((r) => r.person_id === id.chen && r.cycle_id === cycleId)!.id;
     nom.other = rows.find((r) => r.cycle_id === otherCycle)!.id;
+    // Ann's check-in history and an execution item, for the voters' evidence.
+    const kr = await db.selectFrom('key_results').select('id').where('objective_id', '=', annObjective).orderBy('position').executeTakeFirstOrThrow();
+    for (const week of [1, 2, 3]) {
+      const checkinTask = await task(cycleId, id.ann!, 'checkin', week);
+      const row = await db
+        .insertInto('checkins')
+        .values({ task_id: checkinTask.ref.id, cycle_id: cycleId, person_id: id.ann!, week, confidence: 5 + week, values: JSON.stringify([]) })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await db
+        .insertInto('execution_items')
+        .values({
+          cycle_id: cycleId,
+          person_id: id.ann!,
+          key_result_id: kr.id,
+          checkin_id: row.id,
+          week,
+          kind: 'task',
+          title: `Onboarding email ${week}`,
+          status: 'done',
+        })
+        .execute();
+    }
+    voteTokens.en = (await task(cycleId, id.hr!, 'vote')).token;
+    voteTokens.zh = (await task(cycleId, id.zhr!, 'vote')).token;
     // An open finalize task to look at, and a completed one that chose the winners.
     finalizeToken = (await task(cycleId, id.hr!, 'finalize', 2)).token;
     await submit(db, (await task(cycleId, id.hr!, 'finalize')).ref, {
@@ -289,6 +315,25 @@ describe('award pages and routes', () => {
     await plain.getByRole('link', { name: 'Back to the awards' }).click();
     await plain.waitForURL(/\/awards$/);
     await plain.context().close();
+  });
+
+  it('shows the voters each nomination’s OKR record (scores, alignment, check-ins, execution items), en desktop and zh-CN phone', async () => {
+    for (const [token, locale, viewport] of [
+      [voteTokens.en, 'en', 'desktop'],
+      [voteTokens.zh, 'zh-CN', 'phone'],
+    ] as const) {
+      const page = await (await newContext(browser, { viewport, locale })).newPage();
+      await page.goto(`${t.base}/t/${token}`);
+      const evidence = page.locator('details.evidence').first();
+      await evidence.locator('summary').click();
+      await expect.poll(() => evidence.locator('.ev-krs li').count()).toBe(2);
+      const text = await evidence.innerText();
+      expect(text).toContain(locale === 'en' ? 'week 1: 6; week 2: 7; week 3: 8' : '第 1 周：6；第 2 周：7；第 3 周：8');
+      expect(text).toContain(locale === 'en' ? 'week 3: Onboarding email 3 (done)' : '第 3 周：Onboarding email 3（已完成）');
+      expect(await seriousViolations(page), `vote ${locale}`).toEqual([]);
+      await page.screenshot({ path: join(SHOTS, `awards-vote-${locale}-${viewport}.png`), fullPage: true });
+      await page.context().close();
+    }
   });
 
   it('asks HR for each winner’s award name, citation and bonus on the finalize page (closed until ticked), and reads them from the form', async () => {
