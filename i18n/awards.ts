@@ -4,6 +4,7 @@
  * typed against English, so a missing key is a compile error.
  */
 import type { Locale } from '../contract';
+import { spaceLatin } from '../mail/templates/spacing';
 
 const en = {
   certificate: {
@@ -50,6 +51,17 @@ const en = {
     items: 'Latest execution items',
     item: (week: number, title: string, status: string) => `week ${week}: ${title} (${status})`,
     status: { planned: 'planned', 'in-progress': 'in progress', done: 'done' } as Record<string, string>,
+  },
+  picker: {
+    title: 'Find a person to nominate',
+    query: 'Name or email',
+    search: 'Search',
+    results: (n: number, query: string) => (n === 0 ? `Nobody found for “${query}”.` : `Found for “${query}”:`),
+    score: (s: string) => `score ${s}`,
+    person: (name: string) => `Nominate ${name}`,
+    objective: 'Nominate this objective',
+    noObjectives: 'No approved objectives in this cycle.',
+    full: 'All nomination rows are taken: empty one first.',
   },
   meeting: {
     title: 'Team meeting',
@@ -117,6 +129,17 @@ const zh: AwardWords = {
     items: '最近的执行事项',
     item: (week, title, status) => `第 ${week} 周：${title}（${status}）`,
     status: { planned: '计划中', 'in-progress': '进行中', done: '已完成' },
+  },
+  picker: {
+    title: '查找要提名的人',
+    query: '姓名或电子邮件',
+    search: '搜索',
+    results: (n, query) => (n === 0 ? `没有找到“${query}”。` : `“${query}”的搜索结果：`),
+    score: (s) => `得分 ${s}`,
+    person: (name) => spaceLatin(`提名${name}`),
+    objective: '提名这个目标',
+    noObjectives: '本周期没有已批准的目标。',
+    full: '提名行已满：请先清空一行。',
   },
   meeting: {
     title: '团队会议',

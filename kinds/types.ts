@@ -87,6 +87,8 @@ export interface KindContext {
   subject: { name: string; email: string } | null;
   /** For nominations: the cycle's active participants (everyone but the nominator). */
   people?: { name: string; email: string }[];
+  /** nominate: the picker's search and what it found (people with their objectives and scores). */
+  nomineeSearch?: { query: string; results: import('./awards/nominees').Nominee[] };
 }
 
 /** What a completed task means for the workflow that owns it. */

@@ -41,6 +41,8 @@ describe('award pages and routes', () => {
   let adminKey = '';
   let finalizeToken = '';
   const voteTokens = { en: '', zh: '' };
+  const nominateToken = { en: '', zh: '' };
+  let annObjectiveId = 0;
   const tmp = mkdtempSync(join(tmpdir(), 'aw16-console-'));
   const pdfText = (bytes: ArrayBuffer) => {
     const file = join(tmp, `${Math.random().toString(36).slice(2)}.pdf`);
@@ -175,6 +177,9 @@ describe('award pages and routes', () => {
         })
         .execute();
     }
+    nominateToken.en = (await task(cycleId, id.mgr!, 'nominate', 2)).token;
+    nominateToken.zh = (await task(cycleId, id.chen!, 'nominate', 2)).token;
+    annObjectiveId = annObjective;
     voteTokens.en = (await task(cycleId, id.hr!, 'vote')).token;
     voteTokens.zh = (await task(cycleId, id.zhr!, 'vote')).token;
     // An open finalize task to look at, and a completed one that chose the winners.
@@ -315,6 +320,55 @@ describe('award pages and routes', () => {
     await plain.getByRole('link', { name: 'Back to the awards' }).click();
     await plain.waitForURL(/\/awards$/);
     await plain.context().close();
+  });
+
+  it('finds people to nominate by name and puts a picked person or objective into the next empty row, without JavaScript (en) and with it (zh-CN phone)', async () => {
+    const plain = await (await newContext(browser, { viewport: 'desktop', locale: 'en', javaScript: false })).newPage();
+    await plain.goto(`${t.base}/t/${nominateToken.en}`);
+    await plain.fill('[name="nom0.citation"]', 'Activation went from 40 % to 58 % in one quarter');
+    await plain.fill('#q', 'ann');
+    await plain.getByRole('button', { name: 'Search' }).click();
+    await plain.waitForURL(/[?&]q=ann/);
+    const results = plain.locator('.picker-results');
+    expect(await results.innerText()).toContain('Ann Müller');
+    expect(await results.innerText()).toContain('Delight new users score 0.8');
+    await plain.getByRole('button', { name: 'Nominate this objective: Delight new users' }).click();
+    await plain.waitForURL(/pick=o/);
+    expect(await plain.locator('[name="nom0.objective"]').inputValue()).toBe(String(annObjectiveId));
+    expect(await plain.locator('[name="nom0.citation"]').inputValue()).toBe('Activation went from 40 % to 58 % in one quarter');
+    // The nominator is never offered; a person goes into the next empty row.
+    await plain.fill('#q', 'mia');
+    await plain.getByRole('button', { name: 'Search' }).click();
+    await plain.waitForURL(/q=mia/);
+    expect(await plain.locator('.picker [role="status"]').innerText()).toBe('Nobody found for “mia”.');
+    await plain.fill('#q', '陈');
+    await plain.getByRole('button', { name: 'Search' }).click();
+    await plain.getByRole('button', { name: 'Nominate 陈晨' }).click();
+    await plain.waitForURL(/pick=p/);
+    expect(await plain.locator('[name="nom1.email"]').inputValue()).toBe('chen@aw16.example');
+    expect(await plain.locator('[name="nom0.objective"]').inputValue()).toBe(String(annObjectiveId));
+    // axe runs as a script: the same page (same query) in a context with JavaScript.
+    const url = plain.url();
+    await plain.context().close();
+    const en = await (await newContext(browser, { viewport: 'desktop', locale: 'en' })).newPage();
+    await en.goto(url);
+    expect(await en.locator('[name="nom1.email"]').inputValue()).toBe('chen@aw16.example');
+    expect(await seriousViolations(en), 'nominate picker en').toEqual([]);
+    await en.screenshot({ path: join(SHOTS, 'awards-nominate-en-desktop.png'), fullPage: true });
+    await en.context().close();
+
+    const phone = await (await newContext(browser, { viewport: 'phone', locale: 'zh-CN' })).newPage();
+    await phone.goto(`${t.base}/t/${nominateToken.zh}`);
+    await phone.fill('#q', 'ann');
+    await phone.getByRole('button', { name: '搜索' }).click();
+    await phone.waitForURL(/q=ann/);
+    expect(await phone.locator('.picker-results').innerText()).toContain('得分 0.8');
+    await phone.getByRole('button', { name: '提名 Ann Müller' }).click();
+    await phone.waitForURL(/pick=p/);
+    expect(await phone.locator('[name="nom0.email"]').inputValue()).toBe('ann@aw16.example');
+    expect(await seriousViolations(phone), 'nominate picker zh-CN').toEqual([]);
+    await phone.screenshot({ path: join(SHOTS, 'awards-nominate-zh-CN-phone.png'), fullPage: true });
+    await phone.context().close();
   });
 
   it('shows the voters each nomination’s OKR record (scores, alignment, check-ins, execution items), en desktop and zh-CN phone', async () => {
