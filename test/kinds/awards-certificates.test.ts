@@ -240,6 +240,12 @@ describe('certificates', () => {
     expect(text).toContain('…');
     expect(text.match(/A very long citation/g)!.length).toBeLessThan(40);
     // The PNGs for docs/ (and a check that glyphs are drawn, not only extractable: the subset must hold every outline).
+    // A fixed award date, so the pictures in docs/ do not change from run to run.
+    await f.db
+      .updateTable('nominations')
+      .set({ awarded_at: new Date('2026-12-03T09:00:00Z') })
+      .where('winner', '=', true)
+      .execute();
     for (const [nomination, locale] of [
       [n.annObjective, 'en'],
       [n.wang, 'zh-CN'],
