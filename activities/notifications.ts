@@ -10,6 +10,8 @@ import type { EmailData } from '../mail/templates/data';
 import { emailRow } from './outbox';
 import { finalizeKind } from '../kinds/awards';
 import { citationsOf } from '../kinds/awards/handler';
+import { cycleWinners, storyObjectives } from '../core/awards';
+import { awardWords } from '../i18n/awards';
 import { mailWords } from '../i18n/mail';
 import { checkinKind } from '../kinds/checkin';
 import { requireCycleByKey } from '../db/cycles';
@@ -207,18 +209,42 @@ export function createNotificationActivities({ db, mailer }: ActivityDeps) {
           db,
           rows.map((r) => r.id),
         );
+        // The stories: HR's award and citation, the objective and its key results with their scores.
+        const awarded = new Map((await cycleWinners(db, cycle.id)).map((w) => [w.nominationId, w]));
+        const stories = new Map<number, Awaited<ReturnType<typeof storyObjectives>>>();
+        for (const w of awarded.values()) stories.set(w.nominationId, await storyObjectives(db, w));
+        const score = (n: number | null, l: Locale) => (n === null ? '—' : n.toLocaleString(l, { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
         winnersIn = (l) =>
-          rows.map((r) => ({
-            label: r.person_name ?? `${r.title}${mailWords[l].aside(r.objective_owner ?? '')}`,
-            citation: [r.citation, ...(more.get(r.id) ?? []).map((c) => c.citation)].join(mailWords[l].listSeparator),
-          }));
+          rows.map((r) => {
+            const w = awarded.get(r.id);
+            return {
+              label: r.person_name ?? `${r.title}${mailWords[l].aside(r.objective_owner ?? '')}`,
+              citation:
+                w?.citation.split('\n').join(mailWords[l].listSeparator) ??
+                [r.citation, ...(more.get(r.id) ?? []).map((c) => c.citation)].join(mailWords[l].listSeparator),
+              ...(w ? { award: w.awardName ?? awardWords(l).certificate.defaultAward } : {}),
+              story: (stories.get(r.id) ?? []).flatMap((o) => [
+                `${o.title}${mailWords[l].colon}${score(o.score, l)}`,
+                ...o.keyResults.map((k) => `↳ ${k.title}${mailWords[l].colon}${score(k.score ?? k.self_score, l)}`),
+              ]),
+            };
+          });
       }
       const announcement = input.kind === 'awards-announcement' ? (input.announcement ?? (await finalAnnouncement(db, cycle.id))) : undefined;
+      // Each winner's own email carries their certificates (rendered when it is sent).
+      const certificates = new Map<number, number[]>();
+      if (input.kind === 'awards-announcement')
+        for (const w of await cycleWinners(db, cycle.id)) certificates.set(w.person.id, [...(certificates.get(w.person.id) ?? []), w.nominationId]);
       const values = people.map((p) => {
         const base = { locale: locale(p.locale), personName: p.name, cycleTitle: cycle.title, timeZone: personTimeZone(p.time_zone, input.timeZone) };
         const data =
           input.kind === 'awards-announcement'
-            ? ({ ...base, winners: winnersIn(base.locale), ...(announcement ? { announcement } : {}) } satisfies EmailData['awards-announcement'])
+            ? ({
+                ...base,
+                winners: winnersIn(base.locale),
+                ...(announcement ? { announcement } : {}),
+                ...(certificates.has(p.id) ? { certificates: certificates.get(p.id)! } : {}),
+              } satisfies EmailData['awards-announcement'])
             : ({ ...base, ...(input.reason ? { reason: input.reason } : {}) } satisfies EmailData['cycle-cancelled']);
         return {
           ...emailRow({

@@ -14,6 +14,7 @@ import { DEFAULT_BODY_LIMITS, bodyLimits, notFoundOrNotAllowed, storableUrlText 
 import { auditRoutes } from './routes/audit';
 import { adminRoutes } from './routes/admin';
 import { cycleInsightRoutes } from './routes/cycle-insights';
+import { awardRoutes, winnerCertificateRoutes } from './routes/awards';
 import { cycleRoutes } from './routes/cycles';
 import { keyRoutes } from './routes/keys';
 import { meApiRoutes } from './routes/me';
@@ -70,12 +71,14 @@ export function createApp(deps: ApiDeps, extras: AppExtras = {}) {
   app.route('/api', meApiRoutes(deps, auth, deps.console?.tokenSecret));
   app.route('/api/people', peopleRoutes(deps, auth));
   app.route('/api/cycles', cycleInsightRoutes(deps, auth));
+  app.route('/api/cycles', awardRoutes(deps, auth));
   app.route('/api/cycles', cycleRoutes(deps, auth));
   app.route('/api/keys', keyRoutes(deps, auth));
   app.route('/api/audit', auditRoutes(deps, auth));
   app.route('/api/admin', adminRoutes(deps, auth));
   app.route('/t', taskPageRoutes(deps));
   if (deps.console) app.route('/console', consoleRoutes(deps, deps.console, auth));
+  if (deps.console) app.route('/awards', winnerCertificateRoutes(deps, deps.console.tokenSecret));
   app.route('/assets', assetRoutes());
   for (const m of extras.mounts ?? []) app.route(m.path, m.app);
 

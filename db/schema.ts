@@ -190,6 +190,14 @@ export interface NominationsTable {
   citation: string;
   winner: Generated<boolean>;
   created_at: Generated<Date>;
+  /** HR's final pick (null until the nomination wins): the award, the certificate's citation, the bonus. */
+  award_name: string | null;
+  award_citation: string | null;
+  /** numeric: pg returns it as a string. */
+  bonus_amount: string | null;
+  bonus_currency: string | null;
+  awarded_at: Date | null;
+  awarded_by: number | null;
 }
 
 /** A further citation of a nomination: one row per later nominator of the same subject. */

@@ -23,6 +23,10 @@ export const RULE_CODES = [
   'already-voted',
   'own-nomination',
   'vote-for-self',
+  'not-a-winner',
+  'bonus-amount',
+  'currency-code',
+  'currency-missing',
 ] as const;
 export type RuleCode = (typeof RULE_CODES)[number];
 export type RuleParams = Record<string, string | number>;

@@ -50,6 +50,23 @@ export interface NominationOption {
   /** What is nominated, for pages that say it in the person's language. */
   subject?: { kind: 'objective'; objectiveId: number; title: string; owner: string | null } | { kind: 'person'; personId: number; name: string };
   votes: number;
+  /** On the vote and finalize pages: what the OKRs say about the subject. */
+  evidence?: NominationEvidence;
+}
+
+/** The OKR record behind a nomination (kinds/awards/evidence.ts). */
+export interface NominationEvidence {
+  objectives: {
+    title: string;
+    score: number | null;
+    /** The objective it aligns to (the company's, or the manager's). */
+    alignedTo: string | null;
+    keyResults: { title: string; score: number | null; progress: { done: boolean } | { current: number; target: number; unit: string | null } | null }[];
+  }[];
+  /** The subject's check-ins, oldest week first. */
+  checkins: { week: number; confidence: number }[];
+  /** The latest execution items (projects, tasks), newest first. */
+  items: { week: number; kind: string; title: string; status: string }[];
 }
 
 /** What a task page or a JSON client needs to show the task; every list may be empty. */
@@ -70,6 +87,8 @@ export interface KindContext {
   subject: { name: string; email: string } | null;
   /** For nominations: the cycle's active participants (everyone but the nominator). */
   people?: { name: string; email: string }[];
+  /** nominate: the picker's search and what it found (people with their objectives and scores). */
+  nomineeSearch?: { query: string; results: import('./awards/nominees').Nominee[] };
 }
 
 /** What a completed task means for the workflow that owns it. */

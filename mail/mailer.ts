@@ -17,6 +17,8 @@ export interface OutgoingMessage {
   /** Threading for answers to an inbound message: its Message-ID. */
   inReplyTo?: string;
   headers?: Record<string, string>;
+  /** Files rendered at send time (an award certificate), never read from disk or a URL. */
+  attachments?: { filename: string; content: Uint8Array; contentType: string }[];
 }
 
 export interface Mailer {
@@ -76,6 +78,9 @@ export function createMailer(options: MailerOptions): Mailer {
         messageId: oneLine(m.messageId),
         ...(m.replyTo ? { replyTo: oneLine(m.replyTo) } : {}),
         ...(m.inReplyTo ? { inReplyTo: oneLine(m.inReplyTo), references: [oneLine(m.inReplyTo)] } : {}),
+        ...(m.attachments?.length
+          ? { attachments: m.attachments.map((a) => ({ filename: oneLine(a.filename), content: Buffer.from(a.content), contentType: a.contentType })) }
+          : {}),
         ...(m.headers ? { headers: Object.fromEntries(Object.entries(m.headers).map(([k, v]) => [oneLine(k), oneLine(v)])) } : {}),
         // Everything is inline; nodemailer must never read a file or fetch a URL for a message.
         disableFileAccess: true,

@@ -18,6 +18,7 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { type Limiter, createLimiter } from '../core/concurrency';
+import { certificateLink, certificateOf } from '../core/awards';
 import { replyAddress } from '../core/reply-keys';
 import { taskLink, taskToken } from '../core/tokens';
 import type { DB } from '../db/schema';
@@ -218,6 +219,23 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
     return extras;
   }
 
+  /**
+   * A winner's announcement: each certificate rendered now from the nomination's row (so it shows
+   * what HR recorded, and the outbox holds no bytes), with its download link in the email.
+   */
+  async function certificatesFor(row: Row, extras: RenderExtras): Promise<NonNullable<OutgoingMessage['attachments']>> {
+    const ids = (row.data as unknown as OutboxData['awards-announcement']).certificates ?? [];
+    const out: NonNullable<OutgoingMessage['attachments']> = [];
+    extras.certificateLinks = [];
+    for (const id of ids) {
+      const certificate = await certificateOf(db, id);
+      if (!certificate || row.person_id === null) continue;
+      out.push({ filename: certificate.fileName, content: certificate.pdf, contentType: 'application/pdf' });
+      extras.certificateLinks.push(certificateLink(publicBaseUrl, tokenSecret, id, row.person_id));
+    }
+    return out;
+  }
+
   async function compose(row: Row, prefetched?: Map<number, RenderExtras>): Promise<OutgoingMessage> {
     if (!KNOWN_KINDS.has(row.kind)) throw new Error(`unknown email kind ${row.kind}`);
     const kind = row.kind as OutboxKind;
@@ -237,8 +255,15 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
     }
     extras.homeUrl = `${publicBaseUrl}/console/me`;
     if (kind === 'tasks-together') extras.links = togetherLinks(row.data as unknown as OutboxData['tasks-together'], row.person_id, row.email_cycle_id);
+    const attachments = kind === 'awards-announcement' ? await certificatesFor(row, extras) : [];
     const rendered = renderEmail(kind, row.data as unknown as OutboxData[typeof kind], link, extras);
-    return { to: { name: row.to_name, address: row.to_address }, messageId: row.message_id, ...(replyTo ? { replyTo } : {}), ...rendered };
+    return {
+      to: { name: row.to_name, address: row.to_address },
+      messageId: row.message_id,
+      ...(replyTo ? { replyTo } : {}),
+      ...rendered,
+      ...(attachments.length ? { attachments } : {}),
+    };
   }
 
   // ---- recording what happened ------------------------------------------------------------------------

@@ -32,6 +32,7 @@ import { type ConsoleContext, type ConsoleEnv, type ConsoleSection, personOf, re
 import { consolePage, landingFor, messagePage, navFor, respond } from './layout';
 import { operationsConsoleRoutes } from './operations';
 import { peopleConsoleRoutes } from './people';
+import { awardConsoleRoutes } from './awards';
 import { signInRoutes } from './sign-in-pages';
 
 /** The console's sections: path under /console → its router. One line per section. */
@@ -41,6 +42,7 @@ const SECTIONS: { path: string; routes: ConsoleSection }[] = [
   { path: '/cycles', routes: consoleCycleRoutes },
   { path: '/me', routes: meConsoleRoutes },
   { path: '/company', routes: companyConsoleRoutes },
+  { path: '/cycles', routes: awardConsoleRoutes },
 ];
 
 export function consoleRoutes(deps: ApiDeps, options: ConsoleOptions, auth: Authenticate) {

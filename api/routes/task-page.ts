@@ -42,6 +42,8 @@ import { localizedIssues, pageStrings, requestLocale, translateFieldIssue } from
 import { type RateLimitOptions, rateLimit } from '../rate-limit';
 import { errorSchema } from '../schemas';
 import { loadKindContext } from '../task-page/context';
+import { isPickerQuery, nomineePicker } from '../../kinds/awards/picker';
+import { awardWords } from '../../i18n/awards';
 import { type FieldErrors, type FormValues, fieldErrors } from '../task-page/fields';
 import { closedPage, completedPage, forbiddenPage, notFoundPage, taskPage, tooManyRequestsPage } from '../task-page/view';
 import { addedRow, editRows } from '../task-page/rows';
@@ -254,6 +256,12 @@ export function taskPageRoutes(deps: ApiDeps) {
       return c.html(closedPage(task, task.timeZone, answered));
     }
     const context = await loadKindContext(deps.db, task);
+    // The nominate picker (its buttons submit by GET): what was typed comes back, with the people found.
+    if (task.kind === 'nominate' && isPickerQuery(c.req.query())) {
+      const picked = await nomineePicker(deps.db, task, c.req.query());
+      const notes = picked.full ? [...context.notes, awardWords(task.locale).picker.full] : context.notes;
+      return c.html(await renderTask(task, { ...context, notes, nomineeSearch: picked.search }, picked.values, new Map()));
+    }
     const values = kinds[task.kind].form.toValues(context.values, context);
     return c.html(await renderTask(task, context, values, new Map()));
   });

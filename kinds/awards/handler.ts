@@ -12,6 +12,10 @@ import { activeParticipants } from '../../db/participants';
 import { type KindHandler, type NominationOption, SubmissionRejected, type TaskRef } from '../types';
 import { isCurrentObjective } from '../../db/objectives';
 import { ruleIssue } from '../rules';
+import type { AwardDetail } from './schema';
+import { MAX_BONUS, isBonusAmount, isCurrencyCode } from './money';
+import { ballotFacts, evidenceOf } from './evidence';
+import { awardWords } from '../../i18n/awards';
 
 /** Every nomination of a cycle with its label, all its citations and vote count, most votes first. */
 export async function nominationOptions(db: Kysely<DB>, cycleId: number, locale: Locale = 'en'): Promise<NominationOption[]> {
@@ -231,9 +235,16 @@ async function nominationsTouching(db: Kysely<DB>, voterId: number, ids: number[
   };
 }
 
+/** The nominations with what the OKRs say about each. */
+async function withEvidence(db: Kysely<DB>, cycleId: number, locale: Locale = 'en'): Promise<NominationOption[]> {
+  const nominations = await nominationOptions(db, cycleId, locale);
+  const evidence = await evidenceOf(db, cycleId, nominations);
+  return nominations.map((n) => ({ ...n, ...(evidence.has(n.nominationId) ? { evidence: evidence.get(n.nominationId)! } : {}) }));
+}
+
 export const voteHandler: KindHandler<'vote'> = {
   async context(db, task) {
-    const nominations = await nominationOptions(db, task.cycleId, task.locale);
+    const nominations = await withEvidence(db, task.cycleId, task.locale);
     // This task's own votes once cast; an open ballot starts empty.
     const mine = await db.selectFrom('votes').select('nomination_id').where('task_id', '=', task.id).orderBy('nomination_id').execute();
     return {
@@ -275,10 +286,14 @@ export const voteHandler: KindHandler<'vote'> = {
 
 export const finalizeHandler: KindHandler<'finalize'> = {
   async context(db, task) {
-    const nominations = await nominationOptions(db, task.cycleId, task.locale);
+    const nominations = await withEvidence(db, task.cycleId, task.locale);
     const top = nominations[0]?.votes ?? 0;
+    // Ties and abstentions, so HR decides knowing them.
+    const facts = await ballotFacts(db, task.cycleId, nominations);
+    const w = awardWords(task.locale ?? 'en').ballot;
     return {
       ...emptyContext(),
+      notes: [...(facts.tied.length ? [w.tie(facts.tied)] : []), ...(facts.abstained.length ? [w.abstained(facts.abstained)] : [])],
       nominations,
       // Start from the most-voted nomination(s), ties included.
       values: { winnerNominationIds: top > 0 ? nominations.filter((n) => n.votes === top).map((n) => n.nominationId) : [] },
@@ -291,9 +306,30 @@ export const finalizeHandler: KindHandler<'finalize'> = {
     ids.forEach((id, i) => {
       if (!ofCycle.has(id)) issues.push(ruleIssue(`winnerNominationIds.${i}`, 'not-nomination'));
     });
+    const details = new Map<number, AwardDetail>();
+    (submission.awards ?? []).forEach((d, i) => {
+      const at = `awards.${i}`;
+      if (!ids.includes(d.nominationId) || details.has(d.nominationId)) issues.push(ruleIssue(`${at}.nominationId`, 'not-a-winner'));
+      if (d.bonusAmount !== undefined && !isBonusAmount(d.bonusAmount)) issues.push(ruleIssue(`${at}.bonusAmount`, 'bonus-amount', { max: MAX_BONUS }));
+      if (d.bonusCurrency && !isCurrencyCode(d.bonusCurrency)) issues.push(ruleIssue(`${at}.bonusCurrency`, 'currency-code'));
+      if (d.bonusAmount !== undefined && !d.bonusCurrency) issues.push(ruleIssue(`${at}.bonusCurrency`, 'currency-missing'));
+      details.set(d.nominationId, d);
+    });
     rejectIfAny(issues);
-    await tx.updateTable('nominations').set({ winner: false }).where('cycle_id', '=', task.cycleId).execute();
-    if (ids.length) await tx.updateTable('nominations').set({ winner: true }).where('cycle_id', '=', task.cycleId).where('id', 'in', ids).execute();
+    const cleared = { winner: false, award_name: null, award_citation: null, bonus_amount: null, bonus_currency: null, awarded_at: null, awarded_by: null };
+    await tx.updateTable('nominations').set(cleared).where('cycle_id', '=', task.cycleId).execute();
+    const now = new Date();
+    for (const id of ids) {
+      const d = details.get(id);
+      const bonus =
+        d?.bonusAmount !== undefined && d.bonusCurrency ? { bonus_amount: d.bonusAmount.toFixed(2), bonus_currency: d.bonusCurrency.toUpperCase() } : {};
+      await tx
+        .updateTable('nominations')
+        .set({ winner: true, award_name: d?.awardName || null, award_citation: d?.citation || null, awarded_at: now, awarded_by: task.personId, ...bonus })
+        .where('cycle_id', '=', task.cycleId)
+        .where('id', '=', id)
+        .execute();
+    }
     return { winners: ids };
   },
 };

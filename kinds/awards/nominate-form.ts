@@ -6,11 +6,44 @@ import { html } from 'hono/html';
 import type { FieldIssue, Locale } from '../../contract';
 import { pageStrings } from '../../i18n/pages';
 import type { KindContext } from '../types';
-import { type FieldKit, type FormValues, numberOf, text } from '../../api/task-page/fields';
+import { type FieldKit, type FormValues, formatNumber, numberOf, text } from '../../api/task-page/fields';
+import { awardWords } from '../../i18n/awards';
 import { type TaskForm, list, prop, scalar } from '../form';
 
 export const NOMINATION_SLOTS = 3;
 const FIELD_OF: Record<string, string> = { objectiveId: 'objective', personEmail: 'email', citation: 'citation' };
+
+/**
+ * The picker: a search by name and, for each person found, their objectives with scores and a
+ * button that puts the person or an objective into the first empty row. Its buttons submit the
+ * form by GET to the same link (kinds/awards/picker.ts reads it back), so it needs no JavaScript
+ * and keeps what was typed; the submit button of the form stays the one that records.
+ */
+function picker(kit: FieldKit, context: KindContext) {
+  const locale = kit.locale === 'zh-CN' ? 'zh-CN' : 'en';
+  const w = awardWords(locale).picker;
+  const found = context.nomineeSearch;
+  const score = (s: number | null) => (s === null ? '' : html` <span class="ev-score">${w.score(formatNumber(s, locale))}</span>`);
+  return html`<section class="picker" aria-labelledby="picker-h"><h2 id="picker-h">${w.title}</h2>
+<div class="picker-search">${kit.input('q', w.query, { type: 'search', maxlength: 100, autocomplete: 'off' })}<button type="submit" class="secondary" formmethod="get" formnovalidate name="find" value="1">${w.search}</button></div>
+${
+  found && found.query
+    ? html`<p class="muted" role="status">${w.results(found.results.length, found.query)}</p>
+<ul class="picker-results">${found.results.map(
+        (p) => html`<li><div><strong>${p.name}</strong>${p.department ? html` <span class="muted">${p.department}</span>` : ''}${score(p.score)}
+<button type="submit" class="secondary" formmethod="get" formnovalidate name="pick" value="p:${p.personId}">${w.person(p.name)}</button></div>
+${
+  p.objectives.length
+    ? html`<ul>${p.objectives.map(
+        (o) =>
+          html`<li>${o.title}${score(o.score)} <button type="submit" class="secondary" formmethod="get" formnovalidate name="pick" value="o:${o.objectiveId}" aria-label="${w.objective}: ${o.title}">${w.objective}</button></li>`,
+      )}</ul>`
+    : html`<p class="muted">${w.noObjectives}</p>`
+}</li>`,
+      )}</ul>`
+    : ''
+}</section>`;
+}
 
 export const nominateForm: TaskForm = {
   parse(values: FormValues, _context: KindContext, locale: Locale = 'en') {
@@ -72,7 +105,7 @@ export const nominateForm: TaskForm = {
   ${kit.textarea(`${p}.citation`, w.citation, { maxlength: 2000, rows: 3 })}
 </fieldset>`;
     };
-    return html`${Array.from({ length: NOMINATION_SLOTS }, (_, n) => row(n))}${
+    return html`${picker(kit, context)}${Array.from({ length: NOMINATION_SLOTS }, (_, n) => row(n))}${
       people.length ? html`<datalist id="people">${people.map((p) => html`<option value="${p.email}">${p.name}</option>`)}</datalist>` : ''
     }`;
   },

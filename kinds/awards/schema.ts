@@ -1,6 +1,7 @@
 /** nominate, vote and finalize submissions. Workflow-safe (the contract re-exports it). */
 import { z } from 'zod';
-import { choiceOf, comment } from '../schema-parts';
+import { text } from '../../contract/text';
+import { choiceOf, comment, finite } from '../schema-parts';
 
 /** nominate: up to 3 objectives or people, each with a citation. */
 export const nominateSubmissionSchema = z.object({
@@ -25,12 +26,27 @@ export const voteSubmissionSchema = z.object({
 });
 export type VoteSubmission = z.infer<typeof voteSubmissionSchema>;
 
-/** finalize: the winning nominations. */
+/**
+ * HR's pick for one winner: the award's name and the certificate's citation (default: the
+ * nominators' citations), and a bonus. The handler checks the amount (≥ 0, cents at most) and the
+ * ISO 4217 code, so both read as rules in every language.
+ */
+export const awardDetailSchema = z.object({
+  nominationId: choiceOf('a nomination'),
+  awardName: comment.max(120, 'at most 120 characters').optional(),
+  citation: comment.optional(),
+  bonusAmount: finite.optional(),
+  bonusCurrency: text().trim().max(12, 'at most 12 characters').optional(),
+});
+export type AwardDetail = z.infer<typeof awardDetailSchema>;
+
+/** finalize: the winning nominations, and for each winner what HR records (optional). */
 export const finalizeSubmissionSchema = z.object({
   winnerNominationIds: z
     .array(choiceOf('a nomination'))
     .max(10, 'at most 10 winners')
     .refine((a) => new Set(a).size === a.length, { message: 'each nomination once', params: { code: 'ids.unique' } }),
   announcement: comment.optional(),
+  awards: z.array(awardDetailSchema).max(10, 'at most 10 winners').optional(),
 });
 export type FinalizeSubmission = z.infer<typeof finalizeSubmissionSchema>;

@@ -23,7 +23,16 @@ export interface EmailData {
   /** To a manager or HR: someone's task is overdue (for check-ins: a missed check-in). */
   'task-escalation': Base & { taskKind: TaskKind; dueAt: string; round: number; ownerName: string; ownerEmail: string; level: 'manager' | 'hr' };
   /** Every participant: the award winners. */
-  'awards-announcement': Base & { winners: { label: string; citation: string }[]; announcement?: string };
+  /**
+   * `certificates`: the winning nominations of this recipient; the sender renders each one's PDF
+   * certificate at send time and attaches it (the row stores no bytes).
+   */
+  'awards-announcement': Base & {
+    /** `award` and `story` (the objective and key results with scores): rows queued before them have neither. */
+    winners: { label: string; citation: string; award?: string; story?: string[] }[];
+    announcement?: string;
+    certificates?: number[];
+  };
   /** Every participant: the cycle was cancelled; their open tasks are closed. */
   'cycle-cancelled': Base & { reason?: string };
   /** Weekly, to each manager: who checked in, who did not, key results with low confidence. */
@@ -111,6 +120,8 @@ export interface RenderExtras {
   links?: Record<number, string>;
   /** The person's OKR home (/console/me): every task email ends with a link to it. */
   homeUrl?: string;
+  /** awards-announcement to a winner: the download link of each attached certificate. */
+  certificateLinks?: string[];
 }
 
 export interface RenderedEmail {

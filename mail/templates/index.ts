@@ -16,6 +16,7 @@ import { type EmailData, type OutboxData, type OutboxKind, type RenderExtras, ty
 import { formatDue, num } from './format';
 import { spaceLatin, spaceLatinBlock } from './spacing';
 import { type Block, renderHtml, renderText } from './layout';
+import { awardWords } from '../../i18n/awards';
 
 export * from './data';
 export { formatDue } from './format';
@@ -195,7 +196,18 @@ export function renderEmail<K extends OutboxKind>(kind: K, data: OutboxData[K], 
       blocks = [{ p: w.hello(d.personName) }];
       if (d.announcement) blocks.push({ p: d.announcement });
       blocks.push(d.winners.length ? { p: w.awardsIntro(d.cycleTitle) } : { p: w.noWinners });
-      if (d.winners.length) blocks.push({ list: d.winners.map((x) => `${x.label} — ${x.citation}`) });
+      if (d.winners.some((x) => x.award || x.story?.length)) {
+        // Each winner's story: the award, who, the citation, the objective and its key results with scores.
+        for (const x of d.winners) {
+          blocks.push({ heading: x.award ? `${x.award} — ${x.label}` : x.label }, { p: x.citation });
+          if (x.story?.length) blocks.push({ list: x.story });
+        }
+      } else if (d.winners.length) blocks.push({ list: d.winners.map((x) => `${x.label} — ${x.citation}`) });
+      if (d.certificates?.length) {
+        blocks.push({ p: awardWords(locale).certificate.attached });
+        for (const href of extras.certificateLinks ?? [])
+          blocks.push({ button: awardWords(locale).certificate.download, href }, { textOnly: `${awardWords(locale).certificate.download}${w.colon}${href}` });
+      }
       break;
     }
     case 'cycle-cancelled': {

@@ -95,6 +95,9 @@ describe('who may call what', () => {
     'GET /api/cycles/:key/dashboard': { path: '/api/cycles/no-such-cycle/dashboard' },
     'GET /api/cycles/:key/alignment-tree': { path: '/api/cycles/roles/alignment-tree', ok: [200] },
     'GET /api/cycles/:key/exports/:name': { path: '/api/cycles/roles/exports/scores.csv', ok: [200] },
+    'GET /api/cycles/:key/awards': { path: '/api/cycles/roles/awards', ok: [200] },
+    'GET /api/cycles/:key/awards/bonuses.csv': { path: '/api/cycles/roles/awards/bonuses.csv', ok: [200] },
+    'GET /api/cycles/:key/awards/:nominationId/certificate.pdf': { path: '/api/cycles/roles/awards/1/certificate.pdf', ok: [404] },
     'POST /api/cycles/:key/tasks/:id/remind': { path: '/api/cycles/no-such-cycle/tasks/1/remind' },
     'GET /api/admin/stalled': { path: '/api/admin/stalled', ok: [200] },
     'GET /api/me': { path: '/api/me?email=ana@example.com', ok: [200] },
@@ -207,7 +210,8 @@ describe('who may call what', () => {
         body: rule.method === 'POST' ? '{}' : undefined,
       });
       const line = `${id(rule.method, rule.route)}: ${res.status}`;
-      if (rule.route.startsWith('/t/'))
+      // An unknown task token or certificate signature: 404, not 401.
+      if (rule.route.startsWith('/t/') || rule.route.startsWith('/awards/certificates/'))
         expect(res.status, line).toBe(404); // unknown token, not 401
       else expect(res.status, line).toBe(200);
       await res.body?.cancel();

@@ -154,7 +154,13 @@ describe('fair nominations', () => {
       for (const r of rows) expect((r.data as { announcement?: string }).announcement).toBe('Thank you all — see you at Friday’s team meeting.');
       // one winner, with every citation of the merged nomination
       expect((rows[0]!.data as { winners: unknown }).winners).toEqual([
-        { label: 'Delight new users (Ann Analyst)', citation: 'Activation went from 40 to 58 %; Every customer call shows it; Best onboarding in years' },
+        {
+          label: 'Delight new users (Ann Analyst)',
+          citation: 'Activation went from 40 to 58 %; Every customer call shows it; Best onboarding in years',
+          // No award name recorded: the default one; the story is the objective and its key result (not scored yet).
+          award: 'OKR Award',
+          story: ['Delight new users: 0.80', '↳ Launch the new onboarding: —'],
+        },
       ]);
     } finally {
       mailer.close();

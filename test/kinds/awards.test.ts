@@ -225,7 +225,7 @@ describe('finalize', () => {
 
     const task = await openTask(f.db, { cycleId: cycle, personId: p.hr, kind: 'finalize' });
     const ctx = await contextOf(f.db, task);
-    expect(ctx.nominations.map(({ citations: _c, subject: _s, ...rest }) => rest)).toEqual([
+    expect(ctx.nominations.map(({ citations: _c, subject: _s, evidence: _e, ...rest }) => rest)).toEqual([
       { nominationId: n.ben, nominator: 'Max Manager', label: 'person: Ben Builder', citation: 'Mentored two new engineers', votes: 2 },
       {
         nominationId: n.benObjective,

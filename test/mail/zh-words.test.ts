@@ -14,7 +14,8 @@ import { type OutboxData, type OutboxKind, REPLY_KINDS, type RenderExtras, rende
 import { RULE_CODES } from '../../kinds/rules';
 
 const LINK = 'https://okr.example.com/t/abcDEF123_-?x=1&y=2';
-const ALLOWED = /\b(?:OKRs?|KR\d*|O\d+|HR)\b/g;
+// ISO 4217 and its currency codes (the bonus rules) are codes, not English.
+const ALLOWED = /\b(?:OKRs?|KR\d*|O\d+|HR|ISO|CNY|EUR|USD)\b/g;
 
 /** What is left of a text once links, addresses and allowed abbreviations are taken out. */
 function latinWords(text: string): string[] {
@@ -56,6 +57,7 @@ const EXTRAS: RenderExtras = {
   links: { 1: LINK, 2: LINK },
   keyResults: KEY_RESULTS,
   confidence: 6,
+  certificateLinks: [LINK],
   objectives: [{ id: 1, title: '提升新用户激活', parent: '公司增长', keyResults: [{ title: '激活率', measure: '40% → 60%' }] }],
 };
 const base = { locale: 'zh-CN' as Locale, personName: '王芳', cycleTitle: '二〇二七年第一季度', timeZone: 'Asia/Shanghai' };
@@ -91,6 +93,12 @@ function everyEmail(): [string, OutboxKind, OutboxData[OutboxKind], string | und
       ],
       announcement: '感谢大家的努力',
     },
+    undefined,
+  ]);
+  all.push([
+    'awards to a winner',
+    'awards-announcement',
+    { ...base, winners: [{ label: '李雷', citation: '带领团队完成迁移' }], announcement: '感谢大家的努力', certificates: [1] },
     undefined,
   ]);
   all.push(['awards none', 'awards-announcement', { ...base, winners: [] }, undefined]);

@@ -9,6 +9,7 @@ import { type CyclePlan, type Locale, PHASES, type TaskKind } from '../../../con
 import type { CycleDashboard } from '../../../core/cycle-dashboard';
 import type { CompletionRow } from '../../../db/dashboard';
 import { EXPORTS, EXPORT_FORMATS } from '../../../core/exports';
+import { awardWords } from '../../../i18n/awards';
 import { type CycleWords, cycleWordsFor } from '../../../i18n/console-cycles';
 import { formatDue } from '../../../mail/templates/format';
 import { kindLabel } from '../../../kinds';
@@ -143,7 +144,7 @@ ${board.nominations.map(
     html`<tr><td>${n.personName ?? `${n.objectiveTitle ?? ''}${n.objectiveOwner ? ` (${n.objectiveOwner})` : ''}`}${n.winner ? html` <span class="tag new">${w.board.winner}</span>` : ''}</td><td data-label="${w.board.by}">${n.nominatorName}</td><td data-label="${w.board.citation}">${n.citation}</td><td data-label="${w.board.votes}">${n.votes}</td></tr>`,
 )}</tbody></table></div>`
     : html`<p class="muted">${w.board.noNominations}</p>`
-}</section>
+}${board.nominations.some((n) => n.winner) ? html`<p><a href="/console/cycles/${enc(key)}/awards">${awardWords(d.locale).console.open}</a></p>` : ''}</section>
 
 <section aria-labelledby="ex-h"><h2 id="ex-h">${w.board.exports}</h2><p class="muted">${w.board.exportsIntro}</p><ul class="exports">${EXPORTS.map(
     (e) =>
