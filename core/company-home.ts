@@ -42,6 +42,37 @@ function rollUp(children: CompanyNode[]): number | null {
   return known.length ? round3(known.reduce((a, b) => a + b, 0) / known.length) : null;
 }
 
+/**
+ * The cycle's tree, progress and owners are the same for every viewer: read once per cycle and
+ * kept for CONTENT_TTL_MS in this process (at 10,000 people the reads take most of a request);
+ * each viewer's answer is then filtered from it. Progress on Company may lag a check-in by that long.
+ */
+export const CONTENT_TTL_MS = 10_000;
+type Content = {
+  tree: Awaited<ReturnType<typeof cycleAlignmentTree>>;
+  progress: Awaited<ReturnType<typeof objectiveProgress>>;
+  owners: Awaited<ReturnType<typeof objectiveOwners>>;
+};
+/** Per database (tests and benches may run several in one process), per cycle. */
+const byDatabase = new WeakMap<Kysely<DB>, Map<number, { at: number; content: Promise<Content> }>>();
+
+function cycleContent(db: Kysely<DB>, cycleId: number, key: string, now = Date.now()): Promise<Content> {
+  let contents = byDatabase.get(db);
+  if (!contents) byDatabase.set(db, (contents = new Map()));
+  const kept = contents.get(cycleId);
+  if (kept && now - kept.at < CONTENT_TTL_MS) return kept.content;
+  const content = Promise.all([cycleAlignmentTree(db, key), objectiveProgress(db, cycleId), objectiveOwners(db, cycleId)]).then(([tree, progress, owners]) => ({
+    tree,
+    progress,
+    owners,
+  }));
+  // A failed read is not kept.
+  content.catch(() => contents.delete(cycleId));
+  if (contents.size > 50) contents.clear();
+  contents.set(cycleId, { at: now, content });
+  return content;
+}
+
 export async function companyHome(db: Kysely<DB>, viewer: Viewer, cycleKey: string | undefined, policy?: VisibilityPolicy): Promise<CompanyHome> {
   const cycles = await allCycles(db);
   let cycle = cycleKey ? cycles.find((c) => c.key === cycleKey) : undefined;
@@ -51,12 +82,7 @@ export async function companyHome(db: Kysely<DB>, viewer: Viewer, cycleKey: stri
   const list = cycles.map((c) => ({ key: c.key, title: c.title, status: c.status }));
   if (!cycle) return { cycles: list, cycle: null, company: [], unaligned: [], objectives: 0, aligned: 0 };
 
-  const [tree, progress, owners, scope] = await Promise.all([
-    cycleAlignmentTree(db, cycle.key),
-    objectiveProgress(db, cycle.id),
-    objectiveOwners(db, cycle.id),
-    viewerScope(db, viewer, policy),
-  ]);
+  const [{ tree, progress, owners }, scope] = await Promise.all([cycleContent(db, cycle.id, cycle.key), viewerScope(db, viewer, policy)]);
   const convert = (nodes: TreeNode[]): CompanyNode[] =>
     nodes.flatMap((n) => {
       const owner = n.owner ? owners.get(n.owner.email) : undefined;
