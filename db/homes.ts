@@ -49,46 +49,30 @@ export interface HomeCycle {
   timeZone: string;
 }
 
+const HOME_CYCLE_COLUMNS = ['c.id', 'c.key', 'c.title', 'c.status', 'c.starts_on', 'c.ends_on', sql<string | null>`c.schedule->>'timeZone'`.as('tz')] as const;
+
+function toHomeCycle(r: { id: number; key: string; title: string; status: string; starts_on: unknown; ends_on: unknown; tz: string | null }): HomeCycle {
+  return { id: r.id, key: r.key, title: r.title, status: r.status, startsOn: String(r.starts_on), endsOn: String(r.ends_on), timeZone: r.tz ?? 'UTC' };
+}
+
 /** The cycles a person takes part in (not removed), newest first. */
 export async function cyclesOf(db: Db, personId: number): Promise<HomeCycle[]> {
   const rows = await db
     .selectFrom('cycle_participants as cp')
     .innerJoin('cycles as c', 'c.id', 'cp.cycle_id')
-    .select(['c.id', 'c.key', 'c.title', 'c.status', 'c.starts_on', 'c.ends_on', sql<string | null>`c.schedule->>'timeZone'`.as('tz')])
+    .select(HOME_CYCLE_COLUMNS)
     .where('cp.person_id', '=', personId)
     .where('cp.removed_at', 'is', null)
     .orderBy('c.starts_on', 'desc')
     .orderBy('c.id', 'desc')
     .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    key: r.key,
-    title: r.title,
-    status: r.status,
-    startsOn: String(r.starts_on),
-    endsOn: String(r.ends_on),
-    timeZone: r.tz ?? 'UTC',
-  }));
+  return rows.map(toHomeCycle);
 }
 
 /** Every cycle, newest first (the company page's choice). */
 export async function allCycles(db: Db): Promise<HomeCycle[]> {
-  const rows = await db
-    .selectFrom('cycles as c')
-    .select(['c.id', 'c.key', 'c.title', 'c.status', 'c.starts_on', 'c.ends_on', sql<string | null>`c.schedule->>'timeZone'`.as('tz')])
-    .orderBy('c.starts_on', 'desc')
-    .orderBy('c.id', 'desc')
-    .limit(200)
-    .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    key: r.key,
-    title: r.title,
-    status: r.status,
-    startsOn: String(r.starts_on),
-    endsOn: String(r.ends_on),
-    timeZone: r.tz ?? 'UTC',
-  }));
+  const rows = await db.selectFrom('cycles as c').select(HOME_CYCLE_COLUMNS).orderBy('c.starts_on', 'desc').orderBy('c.id', 'desc').limit(200).execute();
+  return rows.map(toHomeCycle);
 }
 
 export interface OpenTaskRow {
