@@ -15,6 +15,8 @@ import { auditRoutes } from './routes/audit';
 import { adminRoutes } from './routes/admin';
 import { cycleInsightRoutes } from './routes/cycle-insights';
 import { cycleRoutes } from './routes/cycles';
+import { departmentRoutes } from './routes/departments';
+import { teamRoutes } from './routes/team';
 import { keyRoutes } from './routes/keys';
 import { peopleRoutes } from './routes/people';
 import { systemRoutes } from './routes/system';
@@ -71,6 +73,8 @@ export function createApp(deps: ApiDeps, extras: AppExtras = {}) {
   app.route('/api/keys', keyRoutes(deps, auth));
   app.route('/api/audit', auditRoutes(deps, auth));
   app.route('/api/admin', adminRoutes(deps, auth));
+  app.route('/api/team', teamRoutes(deps, auth));
+  app.route('/api/departments', departmentRoutes(deps, auth));
   app.route('/t', taskPageRoutes(deps));
   if (deps.console) app.route('/console', consoleRoutes(deps, deps.console, auth));
   app.route('/assets', assetRoutes());

@@ -24,6 +24,8 @@ import { handleError } from '../errors';
 import type { ConsoleOptions } from '../session';
 import { assetRoutes } from './assets';
 import { consoleCycleRoutes } from './cycles';
+import { departmentConsoleRoutes } from './department';
+import { teamConsoleRoutes } from './team';
 import { type ConsoleContext, type ConsoleEnv, type ConsoleSection, personOf, requireSession } from './context';
 import { consolePage, messagePage, navFor, respond } from './layout';
 import { operationsConsoleRoutes } from './operations';
@@ -35,6 +37,8 @@ const SECTIONS: { path: string; routes: ConsoleSection }[] = [
   { path: '/people', routes: peopleConsoleRoutes },
   { path: '/operations', routes: operationsConsoleRoutes },
   { path: '/cycles', routes: consoleCycleRoutes },
+  { path: '/team', routes: teamConsoleRoutes },
+  { path: '/department', routes: departmentConsoleRoutes },
 ];
 
 export function consoleRoutes(deps: ApiDeps, options: ConsoleOptions, auth: Authenticate) {
