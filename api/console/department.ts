@@ -63,7 +63,7 @@ ${
         pct,
         view.checkinRate.map((r) => w.team.week(r.week)),
         d.rateChart(view.department),
-      )}<div class="table-wrap"><table data-table="rate"><thead><tr><th scope="col">${d.weekCol}</th><th scope="col">%</th><th scope="col">${d.rate}</th></tr></thead><tbody>
+      )}<div class="table-wrap"><table data-table="rate"><thead><tr><th scope="col">${d.weekCol}</th><th scope="col">%</th><th scope="col">${d.checkedInCol}</th></tr></thead><tbody>
 ${view.checkinRate.map((r, i) => html`<tr><th scope="row">${w.team.week(r.week)}</th><td>${pct[i]}%</td><td>${d.rateRow(r.completed, r.total)}</td></tr>`)}</tbody></table></div>`
     : html`<p class="muted">${d.noRate}</p>`
 }

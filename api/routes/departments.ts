@@ -42,7 +42,7 @@ const departmentSchema = z
 const nudgeBody = z
   .object({
     cycle: cycleKeySchema,
-    email: z.string().max(320).optional().describe('one person; absent: everyone behind on the open step'),
+    email: z.string().trim().min(3).max(320).optional().describe('one person; absent: everyone behind on the open step'),
   })
   .openapi('NudgeRequest');
 const nudgeResult = z

@@ -336,6 +336,22 @@ describe('My team, the calibration grid and My department', () => {
     expect(nudges(t.mail.messages())).toHaveLength(3);
     expect(await db().selectFrom('emails').select('id').where('idempotency_key', 'like', 'nudge:%').execute()).toHaveLength(3);
     await page.context().close();
+    // The page after the nudges, on a phone and in Chinese (HR picks the department).
+    const phone = await pageAs(AMB, 'phone');
+    await phone.goto(`${t.base}/console/department?cycle=${KEY}`);
+    await expectAccessible(phone, 'department en phone');
+    await screenshot(phone, 'home-department-en-phone');
+    await phone.context().close();
+    for (const viewport of ['desktop', 'phone'] as const) {
+      const zh = await pageAs(HR, viewport, 'zh-CN');
+      await zh.goto(`${t.base}/console/department?cycle=${KEY}&department=Eng`);
+      const text = await zh.locator('main').innerText();
+      expect(text).toContain('每周签到率');
+      expect(text).toContain('今天已提醒');
+      await expectAccessible(zh, `department zh ${viewport}`);
+      await screenshot(zh, `home-department-zh-CN-${viewport}`);
+      await zh.context().close();
+    }
   });
 
   it('calibrates three reports from one grid, each exactly once', { timeout: 180_000 }, async () => {
@@ -369,6 +385,7 @@ describe('My team, the calibration grid and My department', () => {
     expect(await page.locator(`[name="${boFirst}"]`).getAttribute('aria-invalid')).toBe('true');
     expect(await page.locator(`section[data-subject="${ANN}"] textarea`).inputValue()).toBe('Great hiring quarter.');
     await expectAccessible(page, 'calibration grid with an error');
+    await screenshot(page, 'home-calibrate-error-en-desktop');
     const statuses = () =>
       db()
         .selectFrom('tasks')
@@ -450,14 +467,14 @@ describe('My team, the calibration grid and My department', () => {
       await screenshot(en, `home-team-en-${viewport}`);
       if (viewport === 'phone') {
         await en.goto(`${t.base}/console/team/calibrate?cycle=${KEY}`);
+        await expectAccessible(en, 'calibrate en phone');
         await screenshot(en, 'home-calibrate-en-phone');
-        await en.goto(`${t.base}/console/department?cycle=${KEY}`);
       }
       await en.context().close();
       const amb = await pageAs(AMB, viewport);
       await amb.goto(`${t.base}/console/department?cycle=${KEY}`);
+      expect(await amb.locator('main').innerText()).toContain('Nobody is behind.');
       await expectAccessible(amb, `department en ${viewport}`);
-      if (viewport === 'phone') await screenshot(amb, 'home-department-en-phone');
       await amb.context().close();
 
       const zh = await pageAs(HR, viewport, 'zh-CN');
@@ -471,11 +488,40 @@ describe('My team, the calibration grid and My department', () => {
       expect(await zh.locator('main').innerText()).toContain('校准团队评分');
       await expectAccessible(zh, `calibrate zh ${viewport}`);
       await screenshot(zh, `home-calibrate-zh-CN-${viewport}`);
-      await zh.goto(`${t.base}/console/department?cycle=${KEY}&department=Eng`);
-      expect(await zh.locator('main').innerText()).toContain('每周签到率');
-      await expectAccessible(zh, `department zh ${viewport}`);
-      await screenshot(zh, `home-department-zh-CN-${viewport}`);
       await zh.context().close();
     }
+  });
+
+  it('completes a grid once when it is sent twice at the same moment', { timeout: 60_000 }, async () => {
+    // HR calibrates Mia and Otto (no manager in the cycle) from HR's own grid: two posts at once.
+    const tasks = await Promise.all([MGR, OMGR].map((s) => openTask(t, KEY, HR, 'calibrate', { subjectEmail: s })));
+    const form = new URLSearchParams();
+    for (const task of tasks) {
+      form.append('task', String(task.id));
+      const page = await taskJson<{ context: { keyResults: { keyResultId: number }[] } }>(task);
+      for (const k of page.context.keyResults) form.append(`kr${k.keyResultId}.score`, '0.7');
+    }
+    const cookie = await signInAs(t, HR);
+    const post = () =>
+      consoleFetch(t, cookie, `/console/team/calibrate?cycle=${KEY}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form.toString(),
+      });
+    const answers = await Promise.all([post(), post()]);
+    expect(answers.map((a) => a.status).sort()).toEqual([303, 409]);
+    const events = await db()
+      .selectFrom('task_events')
+      .select('task_id')
+      .where('to_status', '=', 'completed')
+      .where(
+        'task_id',
+        'in',
+        tasks.map((x) => x.id),
+      )
+      .execute();
+    expect(events).toHaveLength(2);
+    const scores = (await (await t.api(`/api/cycles/${KEY}/scores`)).json()) as { people: { email: string; score: number | null }[] };
+    expect(scores.people.find((p) => p.email === MGR)?.score).toBe(0.7);
   });
 });
