@@ -7,6 +7,7 @@ import * as outbox from './2026_12_02_0030_outbox';
 import * as peopleTimeZone from './2026_12_02_0050_people_time_zone';
 import * as sessions from './2026_12_02_0060_sessions';
 import * as reminders from './2026_12_02_0070_reminders';
+import * as teamHomes from './2026_12_03_0300_team_homes';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_27_0001_initial': initial,
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_0050_people_time_zone': peopleTimeZone,
   '2026_12_02_0060_sessions': sessions,
   '2026_12_02_0070_reminders': reminders,
+  '2026_12_03_0300_team_homes': teamHomes,
 };
