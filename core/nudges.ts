@@ -17,7 +17,7 @@ import { departmentMembers, latestPhase, nudgesSentBy, tasksOf } from '../db/tea
 import { dayIn } from './cycle-preview';
 import { AppError } from './errors';
 import { type ReminderDeps, type ReminderTask, deliver, queueReminder, redeliverIfQueued, reminderData } from './reminders';
-import { type Viewer, requireDepartmentAccess } from './team-access';
+import { type Viewer, departmentsFor, requireDepartmentAccess } from './team-access';
 import { behindOnPhase } from './team-department';
 
 export const NUDGES_PER_HOUR = 200;
@@ -77,6 +77,11 @@ export async function nudge(
   if (recent + targets.length > NUDGES_PER_HOUR)
     throw new AppError(ErrorCode.rateLimited, `at most ${NUDGES_PER_HOUR} nudges an hour; ${recent} were sent in the last hour`, { retryAfterSeconds: 3600 });
 
+  // The email calls the sender the department's ambassador only when they are one; HR is HR.
+  const nudgedAs: 'ambassador' | 'hr' =
+    viewer.roles.includes('ambassador') && (await departmentsFor(deps.db, { ...viewer, roles: ['ambassador'] })).includes(request.department)
+      ? 'ambassador'
+      : 'hr';
   const tasks = (await Promise.all(targets.map((t) => taskForReminder(deps.db, cycle.id, t.id)))).filter((t): t is ReminderTask => t?.status === 'open');
   const senderRef = `nudge:${cycle.id}:${day}:${randomUUID()}`;
   const result: NudgeResult = { day, sent: [], alreadyToday: [] };
@@ -86,7 +91,7 @@ export async function nudge(
       const inserted = await queueReminder(
         tx,
         deps,
-        { key, senderRef, cycleId: cycle.id, task, data: reminderData(task, timeZone, { nudgedBy: who.name }) },
+        { key, senderRef, cycleId: cycle.id, task, data: reminderData(task, timeZone, { nudgedBy: who.name, nudgedAs }) },
         {
           actor: who.actor,
           action: 'person.nudged',

@@ -80,7 +80,11 @@ export type ReminderTask = NonNullable<Awaited<ReturnType<typeof taskForReminder
  * The reminder email's data: the owner's language, the due time in the owner's time zone, and
  * who sent it by hand — HR's "remind now" (`remindedBy`) or an ambassador's nudge (`nudgedBy`).
  */
-export function reminderData(task: ReminderTask, cycleTimeZone: string, by: { remindedBy?: string; nudgedBy?: string }): EmailData['task-reminder'] {
+export function reminderData(
+  task: ReminderTask,
+  cycleTimeZone: string,
+  by: { remindedBy?: string; nudgedBy?: string; nudgedAs?: 'ambassador' | 'hr' },
+): EmailData['task-reminder'] {
   return {
     locale: (task.locale === 'zh-CN' ? 'zh-CN' : 'en') as Locale,
     personName: task.name,
@@ -92,7 +96,7 @@ export function reminderData(task: ReminderTask, cycleTimeZone: string, by: { re
     reminderNo: 0,
     ...(task.subjectName ? { subjectName: task.subjectName } : {}),
     ...(by.remindedBy ? { remindedBy: by.remindedBy } : {}),
-    ...(by.nudgedBy ? { nudgedBy: by.nudgedBy } : {}),
+    ...(by.nudgedBy ? { nudgedBy: by.nudgedBy, nudgedAs: by.nudgedAs ?? 'ambassador' } : {}),
   };
 }
 

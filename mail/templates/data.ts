@@ -25,8 +25,10 @@ export interface EmailData {
     round: number;
     reminderNo: number;
     subjectName?: string;
+    /** Sent by hand: HR's "remind now" names its sender; an ambassador's (or HR's) nudge names its sender and what they are. */
     remindedBy?: string;
     nudgedBy?: string;
+    nudgedAs?: 'ambassador' | 'hr';
   };
   /** To a manager or HR: someone's task is overdue (for check-ins: a missed check-in). */
   'task-escalation': Base & { taskKind: TaskKind; dueAt: string; round: number; ownerName: string; ownerEmail: string; level: 'manager' | 'hr' };

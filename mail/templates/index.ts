@@ -123,7 +123,7 @@ function taskEmail(
   const blocks: Block[] = [{ p: w.hello(d.personName) }];
   const remindedBy = 'remindedBy' in d ? d.remindedBy : undefined;
   if (remindedBy) blocks.push({ p: w.remindedBy(remindedBy) });
-  if (nudgedBy) blocks.push({ p: w.nudgedBy(nudgedBy) });
+  if (nudgedBy) blocks.push({ p: 'nudgedAs' in d && d.nudgedAs === 'hr' ? w.nudgedByHr(nudgedBy) : w.nudgedBy(nudgedBy) });
   blocks.push({ p: kw.intro(d.cycleTitle, subjectName, d.round) }, { strong: w.due, value: due });
   const comment = 'comment' in d ? d.comment : undefined;
   if (comment) blocks.push({ strong: w.commentFrom, value: comment });

@@ -78,6 +78,10 @@ describe('My team and My department, the pure parts', () => {
     expect(zh.subject).toContain('温馨提醒 — Q1');
     expect(zh.subject).toContain('2027年1月19日 01:00（中国时间）');
     expect(zh.text).toContain('你所在部门的 OKR 大使李大使温馨提醒你');
+    // HR is no department's ambassador: the nudge says HR.
+    const byHr = renderEmail('task-reminder', { ...base, nudgedBy: 'Hana', nudgedAs: 'hr', locale: 'en', timeZone: 'UTC' }, undefined);
+    expect(byHr.text).toContain('Hana from HR sends you a friendly nudge');
+    expect(byHr.text).not.toContain('ambassador');
     // HR's "remind now" keeps its own wording.
     const hr = renderEmail('task-reminder', { ...base, nudgedBy: undefined, remindedBy: 'Hana HR', locale: 'en', timeZone: 'UTC' }, undefined);
     expect(hr.subject.startsWith('Reminder — Q1')).toBe(true);
