@@ -10,15 +10,14 @@
  * log, so across replicas).
  */
 import { randomUUID } from 'node:crypto';
-import { ErrorCode, type Schedule } from '../contract';
+import { ErrorCode, type Phase, type Schedule } from '../contract';
 import { requireCycleByKey } from '../db/cycles';
 import { taskForReminder } from '../db/dashboard';
-import { departmentMembers, latestPhase, nudgesSentBy, tasksOf } from '../db/team';
+import { type TaskRow, departmentMembers, latestPhase, nudgesSentBy, tasksOf } from '../db/team';
 import { dayIn } from './cycle-preview';
 import { AppError } from './errors';
 import { type ReminderDeps, type ReminderTask, deliver, queueReminder, redeliverIfQueued, reminderData } from './reminders';
-import { type Viewer, departmentsFor, requireDepartmentAccess } from './team-access';
-import { behindOnPhase } from './team-department';
+import { type Viewer, isAmbassadorOf, requireDepartmentAccess } from './team-access';
 
 export const NUDGES_PER_HOUR = 200;
 
@@ -78,10 +77,7 @@ export async function nudge(
     throw new AppError(ErrorCode.rateLimited, `at most ${NUDGES_PER_HOUR} nudges an hour; ${recent} were sent in the last hour`, { retryAfterSeconds: 3600 });
 
   // The email calls the sender the department's ambassador only when they are one; HR is HR.
-  const nudgedAs: 'ambassador' | 'hr' =
-    viewer.roles.includes('ambassador') && (await departmentsFor(deps.db, { ...viewer, roles: ['ambassador'] })).includes(request.department)
-      ? 'ambassador'
-      : 'hr';
+  const nudgedAs: 'ambassador' | 'hr' = (await isAmbassadorOf(deps.db, viewer, request.department)) ? 'ambassador' : 'hr';
   const tasks = (await Promise.all(targets.map((t) => taskForReminder(deps.db, cycle.id, t.id)))).filter((t): t is ReminderTask => t?.status === 'open');
   const senderRef = `nudge:${cycle.id}:${day}:${randomUUID()}`;
   const result: NudgeResult = { day, sent: [], alreadyToday: [] };
@@ -113,4 +109,15 @@ export async function nudge(
   }
   await deliver(deps, senderRef, cycle.key);
   return result;
+}
+
+/** Each person's earliest-due open task of the phase: who is behind, and on what. */
+export function behindOnPhase(tasks: TaskRow[], phase: Phase): TaskRow[] {
+  const first = new Map<number, TaskRow>();
+  for (const t of tasks) {
+    if (t.phase !== phase || t.status !== 'open') continue;
+    const had = first.get(t.person_id);
+    if (!had || new Date(t.due_at).getTime() < new Date(had.due_at).getTime()) first.set(t.person_id, t);
+  }
+  return [...first.values()];
 }

@@ -87,3 +87,10 @@ export async function requireDepartmentAccess(db: Kysely<DB>, viewer: Viewer, de
   if (allowed === 'all' || allowed.includes(department)) return;
   throw new AppError(ErrorCode.forbidden, 'only the department’s ambassadors and HR may open a department');
 }
+
+/** Whether the viewer is an ambassador of this department (HR is not, unless they hold the role there too). */
+export async function isAmbassadorOf(db: Kysely<DB>, viewer: Viewer, department: string): Promise<boolean> {
+  if (!viewer.roles.includes('ambassador') || !viewer.personId) return false;
+  const row = await db.selectFrom('people').select('department').where('id', '=', viewer.personId).executeTakeFirst();
+  return row?.department === department;
+}

@@ -9,9 +9,9 @@ import type { Kysely } from 'kysely';
 import type { Phase, TaskKind } from '../contract';
 import { requireCycleByKey } from '../db/cycles';
 import type { DB } from '../db/schema';
-import { type TaskRow, checkinsOf, departmentMembers, departmentNames, latestPhase, tasksOf } from '../db/team';
+import { checkinsOf, departmentMembers, departmentNames, latestPhase, tasksOf } from '../db/team';
 import { dayIn } from './cycle-preview';
-import { nudgeKey } from './nudges';
+import { behindOnPhase, nudgeKey } from './nudges';
 import { type Viewer, departmentsFor, requireDepartmentAccess } from './team-access';
 
 /** A latest confidence at or below this is a "low". */
@@ -112,15 +112,4 @@ export async function departmentView(db: Kysely<DB>, viewer: Viewer, cycleKey: s
       .sort((a, b) => a.confidence - b.confidence || a.name.localeCompare(b.name)),
     awards: { open: awardsOpen, nominateTask: nominate ? { cycleId: cycle.id, round: nominate.round, personId: nominate.person_id } : null },
   };
-}
-
-/** Each person's earliest-due open task of the phase: who is behind, and on what. */
-export function behindOnPhase(tasks: TaskRow[], phase: Phase): TaskRow[] {
-  const first = new Map<number, TaskRow>();
-  for (const t of tasks) {
-    if (t.phase !== phase || t.status !== 'open') continue;
-    const had = first.get(t.person_id);
-    if (!had || new Date(t.due_at).getTime() < new Date(had.due_at).getTime()) first.set(t.person_id, t);
-  }
-  return [...first.values()];
 }

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { sparkline } from '../../api/console/team-shared';
 import { toHtml } from '../../core/html';
-import { behindOnPhase } from '../../core/team-department';
+import { behindOnPhase } from '../../core/nudges';
 import type { TaskRow } from '../../db/team';
 import { teamWordsByLocale } from '../../i18n/console-team';
 import { renderEmail } from '../../mail/templates';
