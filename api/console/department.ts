@@ -22,15 +22,22 @@ import { histogram } from './cycles/charts';
 import type { SignedInPerson } from '../session';
 import { type ConsoleContext, type ConsoleEnv, personOf } from './context';
 import { consolePage, messagePage, respond } from './layout';
-import { TEAM_CSS, chosenCycle, cyclePicker, isForbidden, refusal, requireSignedIn, viewerOf } from './team-shared';
+import { TEAM_CSS, chosenCycle, cyclePicker, isForbidden, refusal, requireSignedIn, viewerOf, viewerTimeZone } from './team-shared';
 
 type Banner = { tone: 'ok' | 'error'; text: string };
 
-function departmentBody(view: DepartmentView, locale: Locale, picker: ReturnType<typeof cyclePicker>, nominateLink: string | null, banner?: Banner) {
+function departmentBody(
+  view: DepartmentView,
+  locale: Locale,
+  timeZone: string,
+  picker: ReturnType<typeof cyclePicker>,
+  nominateLink: string | null,
+  banner?: Banner,
+) {
   const w = teamWords(locale);
   const d = w.department;
   const kind = (k: string) => (cycleWordsFor(locale).kind as Record<string, string>)[k] ?? k;
-  const when = (at: string) => formatDue(at, locale, view.cycle.timeZone);
+  const when = (at: string) => formatDue(at, locale, timeZone);
   const q = `cycle=${encodeURIComponent(view.cycle.key)}&department=${encodeURIComponent(view.department)}`;
   const action = `/console/department/nudge?${q}`;
   const notYet = view.behind.filter((b) => !b.nudgedToday);
@@ -126,7 +133,12 @@ export function departmentConsoleRoutes(ctx: ConsoleContext) {
         : null;
       return respond(
         c,
-        consolePage({ title: w.department.title, locale: person.locale, person, body: departmentBody(view, person.locale, picker, nominateLink, banner) }),
+        consolePage({
+          title: w.department.title,
+          locale: person.locale,
+          person,
+          body: departmentBody(view, person.locale, await viewerTimeZone(ctx, person.id, view.cycle.timeZone), picker, nominateLink, banner),
+        }),
         status,
       );
     } catch (error) {

@@ -36,7 +36,7 @@ import { progressText } from '../../kinds/progress';
 import type { SignedInPerson } from '../session';
 import { type ConsoleContext, type ConsoleEnv, personOf } from './context';
 import { consolePage, respond } from './layout';
-import { TEAM_CSS, chosenCycle, cyclePicker, isForbidden, refusal, viewerOf } from './team-shared';
+import { TEAM_CSS, chosenCycle, cyclePicker, isForbidden, refusal, viewerOf, viewerTimeZone } from './team-shared';
 
 interface GridRow {
   task: TaskContext;
@@ -235,7 +235,7 @@ export function calibrateRoutes(ctx: ConsoleContext) {
           errors: extra.errors ?? new Map(),
           badRows: extra.badRows ?? new Set(),
           banner: extra.banner,
-          timeZone: (cycle.schedule as { timeZone?: string }).timeZone ?? 'UTC',
+          timeZone: await viewerTimeZone(ctx, person.id, (cycle.schedule as { timeZone?: string }).timeZone ?? 'UTC'),
         }),
       }),
       extra.status ?? 200,

@@ -6,7 +6,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
-import { ErrorCode } from '../../contract';
+import { ErrorCode, personTimeZone } from '../../contract';
 import { AppError } from '../../core/errors';
 import type { Viewer } from '../../core/team-access';
 import { recentCycles } from '../../db/team';
@@ -83,4 +83,10 @@ export function sparkline(points: { week: number; confidence: number }[], label:
 <line x1="0" y1="${y(5)}" x2="${W}" y2="${y(5)}" stroke="#eaeef2" stroke-width="1"></line>
 <polyline points="${path}" fill="none" stroke="#0b57d0" stroke-width="2"></polyline>
 ${points.map((p) => html`<circle cx="${x(p.week)}" cy="${y(p.confidence)}" r="3" fill="${p.confidence <= 4 ? '#cf222e' : '#0b57d0'}"></circle>`)}</svg>`;
+}
+
+/** The viewer's own time zone (people.time_zone), else the cycle's: every time on these pages is shown in it. */
+export async function viewerTimeZone(ctx: ConsoleContext, personId: number, cycleTimeZone: string): Promise<string> {
+  const row = await ctx.deps.db.selectFrom('people').select('time_zone').where('id', '=', personId).executeTakeFirst();
+  return personTimeZone(row?.time_zone, cycleTimeZone);
 }

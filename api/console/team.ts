@@ -19,7 +19,7 @@ import type { KeyResultOption } from '../../kinds/types';
 import { type ConsoleContext, type ConsoleEnv, personOf } from './context';
 import { consolePage, messagePage, respond } from './layout';
 import { calibrateRoutes } from './team-calibrate';
-import { TEAM_CSS, chosenCycle, cyclePicker, isForbidden, refusal, requireSignedIn, sparkline, viewerOf } from './team-shared';
+import { TEAM_CSS, chosenCycle, cyclePicker, isForbidden, refusal, requireSignedIn, sparkline, viewerOf, viewerTimeZone } from './team-shared';
 
 export function krProgress(kr: TeamKeyResult, locale: Locale): string {
   const option: KeyResultOption = {
@@ -40,10 +40,18 @@ export function krProgress(kr: TeamKeyResult, locale: Locale): string {
   return progressText(option, pageStrings(locale));
 }
 
-function teamBody(view: TeamView, locale: Locale, tokenSecret: string, publicBaseUrl: string, picker: ReturnType<typeof cyclePicker>, manager?: string) {
+function teamBody(
+  view: TeamView,
+  locale: Locale,
+  timeZone: string,
+  tokenSecret: string,
+  publicBaseUrl: string,
+  picker: ReturnType<typeof cyclePicker>,
+  manager?: string,
+) {
   const w = teamWords(locale).team;
   const kind = (k: TaskKind) => (cycleWordsFor(locale).kind as Record<string, string>)[k] ?? k;
-  const when = (at: string) => formatDue(at, locale, view.cycle.timeZone);
+  const when = (at: string) => formatDue(at, locale, timeZone);
   const hasCalibrations = view.reviewQueue.some((t) => t.kind === 'calibrate');
   const gridHref = `/console/team/calibrate?cycle=${encodeURIComponent(view.cycle.key)}${manager ? `&manager=${encodeURIComponent(manager)}` : ''}`;
   return html`${TEAM_CSS}<h1>${w.title}</h1>${picker}
@@ -123,7 +131,15 @@ export function teamConsoleRoutes(ctx: ConsoleContext) {
           title: t.team.title,
           locale: person.locale,
           person,
-          body: teamBody(view, person.locale, ctx.options.tokenSecret, ctx.deps.publicBaseUrl, picker, manager),
+          body: teamBody(
+            view,
+            person.locale,
+            await viewerTimeZone(ctx, person.id, view.cycle.timeZone),
+            ctx.options.tokenSecret,
+            ctx.deps.publicBaseUrl,
+            picker,
+            manager,
+          ),
         }),
       );
     } catch (error) {
