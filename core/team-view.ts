@@ -53,6 +53,9 @@ export interface TeamView {
   cycle: { key: string; title: string; timeZone: string };
   manager: TeamOwner;
   members: TeamMemberView[];
+  /** The team's size; `members` is one page of it (by name), from `offset`. */
+  total: number;
+  offset: number;
   /** The manager's open tasks about someone (reviews, calibrations), due first. */
   reviewQueue: {
     taskId: number;
@@ -85,10 +88,22 @@ function approvalOf(objectives: TeamObjective[], inReview: boolean): ApprovalSta
   return inReview ? 'in-review' : 'draft';
 }
 
-export async function teamView(db: Kysely<DB>, viewer: Viewer, cycleKey: string, managerEmail?: string, now = new Date()): Promise<TeamView> {
+/** Reports per page: a team of a thousand direct reports is read and drawn a hundred at a time. */
+export const TEAM_PAGE_SIZE = 100;
+
+export async function teamView(
+  db: Kysely<DB>,
+  viewer: Viewer,
+  cycleKey: string,
+  managerEmail?: string,
+  page: { offset?: number; limit?: number } = {},
+  now = new Date(),
+): Promise<TeamView> {
   const cycle = await requireCycleByKey(db, cycleKey);
   const manager = await teamOwnerFor(db, viewer, managerEmail);
-  const members = await teamMembers(db, cycle.id, manager.id);
+  const everyone = await teamMembers(db, cycle.id, manager.id);
+  const offset = Math.max(0, Math.min(page.offset ?? 0, Math.max(0, everyone.length - 1)));
+  const members = everyone.slice(offset, offset + (page.limit ?? TEAM_PAGE_SIZE));
   const ids = members.map((m) => m.id);
   const [{ objectives, keyResults }, tasks, checkins, queue, reviews] = await Promise.all([
     objectivesOf(db, cycle.id, ids),
@@ -112,6 +127,8 @@ export async function teamView(db: Kysely<DB>, viewer: Viewer, cycleKey: string,
   return {
     cycle: { key: cycle.key, title: cycle.title, timeZone: schedule.timeZone ?? 'UTC' },
     manager,
+    total: everyone.length,
+    offset,
     members: members.map((m) => {
       const own = objectives
         .filter((o) => o.owner_id === m.id)

@@ -73,8 +73,18 @@ function prefill(rows: GridRow[]): FormValues {
   return values;
 }
 
-async function loadRows(ctx: ConsoleContext, cycleId: number, ownerId: number): Promise<GridRow[]> {
-  const tasks = await calibrateTasksOwnedBy(ctx.deps.db, cycleId, ownerId);
+/** Calibrations per page of the grid (each page's form completes its own rows). */
+export const GRID_PAGE_SIZE = 50;
+
+/** The grid's rows: one page (by the report's name), or exactly the posted tasks. */
+async function loadRows(
+  ctx: ConsoleContext,
+  cycleId: number,
+  ownerId: number,
+  only: { offset: number } | { ids: number[] },
+): Promise<{ rows: GridRow[]; total: number }> {
+  const all = await calibrateTasksOwnedBy(ctx.deps.db, cycleId, ownerId);
+  const tasks = 'ids' in only ? all.filter((t) => only.ids.includes(t.id)) : all.slice(only.offset, only.offset + GRID_PAGE_SIZE);
   const comments = await selfScoreComments(
     ctx.deps.db,
     cycleId,
@@ -92,7 +102,7 @@ async function loadRows(ctx: ConsoleContext, cycleId: number, ownerId: number): 
       selfComment: comments.get(t.subject_person_id!) ?? null,
     });
   }
-  return rows;
+  return { rows, total: all.length };
 }
 
 const mean = (xs: (number | null)[]) => {
@@ -111,6 +121,7 @@ function gridBody(input: {
   badRows: Set<number>;
   banner?: { tone: 'ok' | 'error'; text: string };
   timeZone: string;
+  page: { offset: number; total: number };
 }) {
   const { w, locale, values, errors } = input;
   const g = w.grid;
@@ -172,13 +183,22 @@ ${isOpen ? field(overallName(row.task.id), g.overallComment(row.subjectName), 't
 ${input.banner ? html`<p class="${input.banner.tone === 'ok' ? 'ok' : 'banner'}" role="${input.banner.tone === 'ok' ? 'status' : 'alert'}">${input.banner.text}</p>` : ''}
 ${
   input.rows.length
-    ? html`<form method="post" action="/console/team/calibrate?cycle=${encodeURIComponent(input.cycleKey)}" novalidate>
+    ? html`${gridPager(input.page, input.cycleKey, w)}<form method="post" action="/console/team/calibrate?cycle=${encodeURIComponent(input.cycleKey)}&offset=${input.page.offset}" novalidate>
 ${input.rows.map(section)}
 ${open.length ? html`<p><button type="submit">${g.submit}</button></p>` : ''}
 </form>`
     : html`<p class="muted">${g.none}</p>`
 }
 <p><a href="/console/team?cycle=${encodeURIComponent(input.cycleKey)}">${w.team.title}</a></p>`;
+}
+
+/** Previous / next page of a long grid (links: works without JavaScript). */
+function gridPager(page: { offset: number; total: number }, cycleKey: string, w: TeamWords) {
+  if (page.total <= GRID_PAGE_SIZE) return '';
+  const href = (offset: number) => `/console/team/calibrate?cycle=${encodeURIComponent(cycleKey)}&offset=${offset}`;
+  const prev = page.offset > 0 ? html`<a href="${href(Math.max(0, page.offset - GRID_PAGE_SIZE))}">${w.team.previous}</a>` : '';
+  const next = page.offset + GRID_PAGE_SIZE < page.total ? html`<a href="${href(page.offset + GRID_PAGE_SIZE)}">${w.team.next}</a>` : '';
+  return html`<p class="inline" data-pager>${w.grid.shown(page.offset + 1, Math.min(page.total, page.offset + GRID_PAGE_SIZE), page.total)} ${prev} ${next}</p>`;
 }
 
 /** Row errors: the schema's issues mapped to the grid's field names, in the person's language. */
@@ -217,7 +237,8 @@ export function calibrateRoutes(ctx: ConsoleContext) {
         consolePage({ title: w.grid.title, locale: person.locale, person, body: html`<h1>${w.grid.title}</h1><p class="muted">${w.noCycle}</p>` }),
       );
     const cycle = await requireCycleByKey(db, key);
-    const rows = await loadRows(ctx, cycle.id, person.id);
+    const offset = Math.max(0, Math.min(1_000_000, Math.floor(Number(c.req.query('offset')) || 0)));
+    const { rows, total } = await loadRows(ctx, cycle.id, person.id, { offset });
     const values = { ...prefill(rows), ...(extra.values ?? {}) };
     return respond(
       c,
@@ -236,6 +257,7 @@ export function calibrateRoutes(ctx: ConsoleContext) {
           badRows: extra.badRows ?? new Set(),
           banner: extra.banner,
           timeZone: await viewerTimeZone(ctx, person.id, (cycle.schedule as { timeZone?: string }).timeZone ?? 'UTC'),
+          page: { offset, total },
         }),
       }),
       extra.status ?? 200,
@@ -291,7 +313,7 @@ export function calibrateRoutes(ctx: ConsoleContext) {
     // One submit at a time per person: the second of a double click waits here, then finds the tasks completed.
     const outcome: Outcome = await db.transaction().execute(async (tx) => {
       await sql`select pg_advisory_xact_lock(hashtext(${`team-calibrate:${cycle.id}:${person.id}`}))`.execute(tx);
-      const rows = (await loadRows(ctx, cycle.id, person.id)).filter((r) => postedIds.includes(r.task.id));
+      const { rows } = await loadRows(ctx, cycle.id, person.id, { ids: postedIds });
       const already = rows.filter((r) => r.task.status !== 'open');
       if (already.length) return { kind: 'already', names: already.map((r) => r.subjectName) };
       const errors: FieldErrors = new Map();
@@ -327,7 +349,8 @@ export function calibrateRoutes(ctx: ConsoleContext) {
       return { kind: 'done', count: done.length };
     });
 
-    if (outcome.kind === 'done') return c.redirect(`/console/team/calibrate?cycle=${encodeURIComponent(key)}&done=${outcome.count}`, 303);
+    const offset = Math.max(0, Math.min(1_000_000, Math.floor(Number(c.req.query('offset')) || 0)));
+    if (outcome.kind === 'done') return c.redirect(`/console/team/calibrate?cycle=${encodeURIComponent(key)}&offset=${offset}&done=${outcome.count}`, 303);
     if (outcome.kind === 'already') return page(c, person, { status: 409, banner: { tone: 'error', text: w.grid.already(outcome.names.join(', ')) } });
     if (outcome.kind === 'invalid')
       return page(c, person, { status: 400, values, errors: outcome.errors, badRows: outcome.bad, banner: { tone: 'error', text: w.grid.invalid } });

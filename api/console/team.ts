@@ -9,7 +9,7 @@ import { html } from 'hono/html';
 import type { Locale, TaskKind } from '../../contract';
 import { teamOwnerFor } from '../../core/team-access';
 import { taskLink, taskToken } from '../../core/tokens';
-import { type TeamKeyResult, type TeamView, teamView } from '../../core/team-view';
+import { TEAM_PAGE_SIZE, type TeamKeyResult, type TeamView, teamView } from '../../core/team-view';
 import { cycleWordsFor } from '../../i18n/console-cycles';
 import { teamWords } from '../../i18n/console-team';
 import { pageStrings } from '../../i18n/pages';
@@ -87,6 +87,7 @@ ${view.members.map(
 )}</tbody></table></div>`
     : html`<p class="muted">${w.none}</p>`
 }
+${pager(view, w, manager)}
 <h2>${w.queue}</h2>
 ${
   view.reviewQueue.length
@@ -108,6 +109,16 @@ ${
 ${hasCalibrations ? html`<p><a class="button" href="${gridHref}">${w.calibrateLink}</a></p>` : ''}`;
 }
 
+/** Previous / next page of a large team (links: works without JavaScript). */
+function pager(view: TeamView, w: ReturnType<typeof teamWords>['team'], manager?: string) {
+  if (view.total <= TEAM_PAGE_SIZE) return '';
+  const href = (offset: number) =>
+    `/console/team?cycle=${encodeURIComponent(view.cycle.key)}${manager ? `&manager=${encodeURIComponent(manager)}` : ''}&offset=${offset}`;
+  const prev = view.offset > 0 ? html`<a href="${href(Math.max(0, view.offset - TEAM_PAGE_SIZE))}">${w.previous}</a>` : '';
+  const next = view.offset + TEAM_PAGE_SIZE < view.total ? html`<a href="${href(view.offset + TEAM_PAGE_SIZE)}">${w.next}</a>` : '';
+  return html`<p class="inline" data-pager>${w.shown(view.offset + 1, Math.min(view.total, view.offset + view.members.length), view.total)} ${prev} ${next}</p>`;
+}
+
 export function teamConsoleRoutes(ctx: ConsoleContext) {
   const app = new Hono<ConsoleEnv>();
   app.use('*', requireSignedIn(ctx));
@@ -123,7 +134,8 @@ export function teamConsoleRoutes(ctx: ConsoleContext) {
         await teamOwnerFor(ctx.deps.db, viewerOf(person), manager);
         return respond(c, messagePage({ title: t.team.title, locale: person.locale, person, heading: t.team.title, message: t.noCycle }));
       }
-      const view = await teamView(ctx.deps.db, viewerOf(person), key, manager);
+      const offset = Math.max(0, Math.min(1_000_000, Math.floor(Number(c.req.query('offset')) || 0)));
+      const view = await teamView(ctx.deps.db, viewerOf(person), key, manager, { offset });
       const picker = cyclePicker(t, '/console/team', cycles, key);
       return respond(
         c,

@@ -20,6 +20,8 @@ const teamSchema = z
   .object({
     cycle: z.object({ key: z.string(), title: z.string(), timeZone: z.string() }),
     manager: z.object({ name: z.string(), email: z.string() }),
+    total: count.describe('the number of direct reports in the cycle'),
+    offset: count.describe('the first of them in members (100 per page, by name)'),
     members: z.array(
       z.object({
         name: z.string(),
@@ -72,6 +74,7 @@ const teamRoute = createRoute({
     query: z.object({
       cycle: cycleKeySchema,
       manager: z.string().max(320).optional().openapi({ description: 'HR only: whose team (email)' }),
+      offset: z.coerce.number().int().min(0).max(1_000_000).optional().openapi({ description: 'the first report of the page (by name); 100 per page' }),
     }),
   },
   responses: { ...keyRoute, 200: json(teamSchema, 'The team'), 404: json(errorSchema, 'No such cycle or manager') },
@@ -84,12 +87,14 @@ export function teamRoutes(deps: ApiDeps, auth: Authenticate) {
     await next();
   });
   app.openapi(teamRoute, async (c) => {
-    const { cycle, manager } = c.req.valid('query');
-    const view = await teamView(deps.db, viewerOfPrincipal(c.get('principal')), cycle, manager);
+    const { cycle, manager, offset } = c.req.valid('query');
+    const view = await teamView(deps.db, viewerOfPrincipal(c.get('principal')), cycle, manager, { offset });
     return c.json(
       {
         cycle: view.cycle,
         manager: { name: view.manager.name, email: view.manager.email },
+        total: view.total,
+        offset: view.offset,
         members: view.members,
         reviewQueue: view.reviewQueue.map(({ identity: _identity, ...t }) => t),
       },
