@@ -18,6 +18,7 @@ import { consoleFetch, signInAs } from '../support/console';
 import { TEST_API_KEY, type TestStack, poll, startTestStack } from '../support/stack';
 import { openTask, submit, taskJson } from '../support/tasks';
 import type { CaughtMessage } from '../../mail/catcher';
+import { teamView } from '../../core/team-view';
 
 const KEY = 'tm15-q1';
 const at = (name: string) => `${name}-tm15@t.example`;
@@ -257,6 +258,12 @@ describe('My team, the calibration grid and My department', () => {
     expect(bo.thisWeek).toMatchObject({ week: 2, status: 'completed', confidence: 2 });
     expect(team.members.find((m) => m.email === CHEN)!.thisWeek).toMatchObject({ week: 2, status: 'expired', confidence: null });
     expect(team.reviewQueue).toEqual([expect.objectContaining({ kind: 'calibrate', subject: expect.objectContaining({ email: BO }) })]);
+    // A large team comes a page at a time, by name.
+    const hr = await db().selectFrom('people').select('id').where('email', '=', HR).executeTakeFirstOrThrow();
+    const second = await teamView(db(), { personId: hr.id, roles: ['hr'] }, KEY, MGR, { offset: 2, limit: 2 });
+    expect({ total: second.total, offset: second.offset, names: second.members.map((m) => m.email) }).toEqual({ total: 3, offset: 2, names: [CHEN] });
+    const paged = (await (await consoleFetch(t, await signInAs(t, MGR), `/api/team?cycle=${KEY}&offset=1`)).json()) as { total: number; members: unknown[] };
+    expect({ total: paged.total, shown: paged.members.length }).toEqual({ total: 3, shown: 2 });
 
     const page = await pageAs(MGR);
     await page.goto(`${t.base}/console/team?cycle=${KEY}`);
