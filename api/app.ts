@@ -16,6 +16,8 @@ import { adminRoutes } from './routes/admin';
 import { cycleInsightRoutes } from './routes/cycle-insights';
 import { awardRoutes, winnerCertificateRoutes } from './routes/awards';
 import { cycleRoutes } from './routes/cycles';
+import { departmentRoutes } from './routes/departments';
+import { teamRoutes } from './routes/team';
 import { keyRoutes } from './routes/keys';
 import { meApiRoutes } from './routes/me';
 import { peopleRoutes } from './routes/people';
@@ -76,6 +78,8 @@ export function createApp(deps: ApiDeps, extras: AppExtras = {}) {
   app.route('/api/keys', keyRoutes(deps, auth));
   app.route('/api/audit', auditRoutes(deps, auth));
   app.route('/api/admin', adminRoutes(deps, auth));
+  app.route('/api/team', teamRoutes(deps, auth));
+  app.route('/api/departments', departmentRoutes(deps, auth));
   app.route('/t', taskPageRoutes(deps));
   if (deps.console) app.route('/console', consoleRoutes(deps, deps.console, auth));
   if (deps.console) app.route('/awards', winnerCertificateRoutes(deps, deps.console.tokenSecret));

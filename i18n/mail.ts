@@ -28,6 +28,11 @@ export interface MailWords {
   reminderSubject(title: string, action: string, due: string): string;
   /** The line of a reminder someone sent by hand (HR's "remind now"): who asked. */
   remindedBy(name: string): string;
+  /** An ambassador's nudge: its subject, and the friendly line that names them. */
+  nudgeSubject(title: string, action: string, due: string): string;
+  nudgedBy(name: string): string;
+  /** The same nudge sent by HR (who is no department's ambassador). */
+  nudgedByHr(name: string): string;
   due: string;
   commentFrom: string;
   open: string;
@@ -92,6 +97,11 @@ const en: MailWords = {
   inviteSubject: (title, action, due) => `${title}: ${action} by ${due}`,
   reminderSubject: (title, action, due) => `Reminder — ${title}: ${action} by ${due}`,
   remindedBy: (name) => `${name} asked us to remind you of this task personally.`,
+  nudgeSubject: (title, action, due) => `A friendly nudge — ${title}: ${action} by ${due}`,
+  nudgedBy: (name) =>
+    `${name}, your department's OKR ambassador, sends you a friendly nudge: this task is still open. If something is in the way, just reply to ${name} — they are happy to help.`,
+  nudgedByHr: (name) =>
+    `${name} from HR sends you a friendly nudge: this task is still open. If something is in the way, just reply to ${name} — they are happy to help.`,
   due: 'Due',
   commentFrom: 'Comment from your reviewer',
   open: 'Open your task',
@@ -170,6 +180,9 @@ const zh: MailWords = {
   inviteSubject: (title, action, due) => `${title}：请在 ${due}前${action}`,
   reminderSubject: (title, action, due) => `提醒 — ${title}：请在 ${due}前${action}`,
   remindedBy: (name) => `${name}特意请我们提醒你完成这项任务。`,
+  nudgeSubject: (title, action, due) => `温馨提醒 — ${title}：请在 ${due}前${action}`,
+  nudgedBy: (name) => `你所在部门的 OKR 大使${name}温馨提醒你：这项任务还没有完成。如果遇到困难，可以直接联系${name}，对方很乐意帮忙。`,
+  nudgedByHr: (name) => `HR 的${name}温馨提醒你：这项任务还没有完成。如果遇到困难，可以直接联系${name}，对方很乐意帮忙。`,
   due: '截止时间',
   commentFrom: '审核人的意见',
   open: '打开任务',

@@ -28,6 +28,8 @@ import { assetRoutes } from './assets';
 import { companyConsoleRoutes } from './company';
 import { consoleCycleRoutes } from './cycles';
 import { meConsoleRoutes } from './me';
+import { departmentConsoleRoutes } from './department';
+import { teamConsoleRoutes } from './team';
 import { type ConsoleContext, type ConsoleEnv, type ConsoleSection, personOf, requireSession } from './context';
 import { consolePage, landingFor, messagePage, navFor, respond } from './layout';
 import { operationsConsoleRoutes } from './operations';
@@ -43,6 +45,8 @@ const SECTIONS: { path: string; routes: ConsoleSection }[] = [
   { path: '/me', routes: meConsoleRoutes },
   { path: '/company', routes: companyConsoleRoutes },
   { path: '/cycles', routes: awardConsoleRoutes },
+  { path: '/team', routes: teamConsoleRoutes },
+  { path: '/department', routes: departmentConsoleRoutes },
 ];
 
 export function consoleRoutes(deps: ApiDeps, options: ConsoleOptions, auth: Authenticate) {

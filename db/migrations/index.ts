@@ -8,6 +8,7 @@ import * as peopleTimeZone from './2026_12_02_0050_people_time_zone';
 import * as sessions from './2026_12_02_0060_sessions';
 import * as reminders from './2026_12_02_0070_reminders';
 import * as executionItemLinks from './2026_12_03_0201_execution_item_links';
+import * as teamHomes from './2026_12_03_0300_team_homes';
 import * as awardDetails from './2026_12_03_0401_award_details';
 import * as dashboardIndexes from './2026_12_03_0500_dashboard_indexes';
 
@@ -20,6 +21,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_0060_sessions': sessions,
   '2026_12_02_0070_reminders': reminders,
   '2026_12_03_0201_execution_item_links': executionItemLinks,
+  '2026_12_03_0300_team_homes': teamHomes,
   '2026_12_03_0401_award_details': awardDetails,
   '2026_12_03_0500_dashboard_indexes': dashboardIndexes,
 };

@@ -19,7 +19,17 @@ export interface EmailData {
   /** A new task for the recipient (link to it; how to reply). */
   'task-invite': Base & { taskKind: TaskKind; dueAt: string; round: number; subjectName?: string; comment?: string };
   /** A reminder before the due time; `reminderNo` counts from 0 in the schedule's order. */
-  'task-reminder': Base & { taskKind: TaskKind; dueAt: string; round: number; reminderNo: number; subjectName?: string; remindedBy?: string };
+  'task-reminder': Base & {
+    taskKind: TaskKind;
+    dueAt: string;
+    round: number;
+    reminderNo: number;
+    subjectName?: string;
+    /** Sent by hand: HR's "remind now" names its sender; an ambassador's (or HR's) nudge names its sender and what they are. */
+    remindedBy?: string;
+    nudgedBy?: string;
+    nudgedAs?: 'ambassador' | 'hr';
+  };
   /** To a manager or HR: someone's task is overdue (for check-ins: a missed check-in). */
   'task-escalation': Base & { taskKind: TaskKind; dueAt: string; round: number; ownerName: string; ownerEmail: string; level: 'manager' | 'hr' };
   /** Every participant: the award winners. */

@@ -112,13 +112,19 @@ function taskEmail(
   const due = formatDue(d.dueAt, d.locale, d.timeZone);
   const kw = kindWords(d.taskKind, d.locale);
   const action = kw.action(d.round, subjectName);
-  const plain = kind === 'task-reminder' ? w.reminderSubject(d.cycleTitle, action, due) : w.inviteSubject(d.cycleTitle, action, due);
+  const nudgedBy = 'nudgedBy' in d ? d.nudgedBy : undefined;
+  const plain = nudgedBy
+    ? w.nudgeSubject(d.cycleTitle, action, due)
+    : kind === 'task-reminder'
+      ? w.reminderSubject(d.cycleTitle, action, due)
+      : w.inviteSubject(d.cycleTitle, action, due);
   // The invite of a later round says what changed (a reminder keeps its own "Reminder —").
   const again = kind === 'task-invite' && d.round > 1 ? kindModule(d.taskKind).laterRounds : undefined;
   const subject = again ? w.againSubject(again, plain) : plain;
   const blocks: Block[] = [{ p: w.hello(d.personName) }];
   const remindedBy = 'remindedBy' in d ? d.remindedBy : undefined;
   if (remindedBy) blocks.push({ p: w.remindedBy(remindedBy) });
+  if (nudgedBy) blocks.push({ p: 'nudgedAs' in d && d.nudgedAs === 'hr' ? w.nudgedByHr(nudgedBy) : w.nudgedBy(nudgedBy) });
   blocks.push({ p: kw.intro(d.cycleTitle, subjectName, d.round) }, { strong: w.due, value: due });
   const comment = 'comment' in d ? d.comment : undefined;
   if (comment) blocks.push({ strong: w.commentFrom, value: comment });

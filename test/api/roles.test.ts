@@ -111,6 +111,10 @@ describe('who may call what', () => {
     'GET /api/admin/outbox': { path: '/api/admin/outbox?cycle=roles', ok: [200] },
     'POST /api/admin/stalled/:id/retry': { path: '/api/admin/stalled/step-999999999/retry' },
     'POST /api/admin/stalled/:id/skip': { path: '/api/admin/stalled/step-999999999/skip', json: { reason: 'role matrix test' } },
+    'GET /api/team': { path: '/api/team?cycle=roles&manager=ana@example.com', ok: [200] },
+    'GET /api/departments/:name': { path: '/api/departments/Eng?cycle=roles', ok: [200] },
+    // Nobody in the department is behind: refused, nothing sent.
+    'POST /api/departments/:name/nudges': { path: '/api/departments/Eng/nudges', json: { cycle: 'roles' }, ok: [409] },
   });
 
   const call = (method: string, sample: Sample, authorization: string) =>
