@@ -7,12 +7,14 @@
  * - A department: an ambassador (role 'ambassador') sees their own department (people.department);
  *   HR sees every department. Anyone else is refused.
  *
- * These rules are small on purpose: they are the part a shared visibility module can replace.
+ * The org-chart questions (who manages whom, who is ambassador where) are core/visibility.ts's,
+ * the module that also decides what each viewer may see of a person.
  */
 import type { Kysely } from 'kysely';
-import { ErrorCode, type Role } from '../contract';
+import { ErrorCode, ROLES, type Role } from '../contract';
 import type { DB } from '../db/schema';
 import { AppError } from './errors';
+import { ambassadorDepartments, managersAbove, managesAnyone } from './visibility';
 
 /** Who is asking: a signed-in person, or an integration's key (with its API roles). */
 export interface Viewer {
@@ -55,30 +57,19 @@ export async function teamOwnerFor(db: Kysely<DB>, viewer: Viewer, managerEmail?
   return me;
 }
 
-export async function managesAnyone(db: Kysely<DB>, personId: number): Promise<boolean> {
-  return (await db.selectFrom('people').select('id').where('manager_id', '=', personId).where('active', '=', true).limit(1).executeTakeFirst()) !== undefined;
+export { managesAnyone };
+
+/** Whether `managerId` manages `personId`, directly or further up the chain (core/visibility.ts's chain). */
+export async function isInChainOf(db: Kysely<DB>, managerId: number, personId: number): Promise<boolean> {
+  return (await managersAbove(db, personId)).includes(managerId);
 }
 
-/**
- * Whether `managerId` manages `personId`, directly or further up the chain (a recursive walk up
- * the people.manager_id links, at most 50 levels).
- */
-export async function isInChainOf(db: Kysely<DB>, managerId: number, personId: number): Promise<boolean> {
-  let current: number | null = personId;
-  for (let depth = 0; current !== null && depth < 50; depth++) {
-    const row: { manager_id: number | null } | undefined = await db.selectFrom('people').select('manager_id').where('id', '=', current).executeTakeFirst();
-    current = row?.manager_id ?? null;
-    if (current === managerId) return true;
-  }
-  return false;
-}
+const personRoles = (viewer: Viewer) => viewer.roles.filter((r): r is Role => (ROLES as readonly string[]).includes(r));
 
 /** The departments `viewer` may open: all for HR, their own for an ambassador, none otherwise. */
 export async function departmentsFor(db: Kysely<DB>, viewer: Viewer): Promise<string[] | 'all'> {
   if (isHr(viewer)) return 'all';
-  if (!viewer.roles.includes('ambassador') || !viewer.personId) return [];
-  const row = await db.selectFrom('people').select('department').where('id', '=', viewer.personId).executeTakeFirst();
-  return row?.department ? [row.department] : [];
+  return viewer.personId ? [...(await ambassadorDepartments(db, viewer.personId, personRoles(viewer)))] : [];
 }
 
 /** Refuses (403) a department the viewer may not open; the same answer whether it exists or not. */
@@ -90,7 +81,5 @@ export async function requireDepartmentAccess(db: Kysely<DB>, viewer: Viewer, de
 
 /** Whether the viewer is an ambassador of this department (HR is not, unless they hold the role there too). */
 export async function isAmbassadorOf(db: Kysely<DB>, viewer: Viewer, department: string): Promise<boolean> {
-  if (!viewer.roles.includes('ambassador') || !viewer.personId) return false;
-  const row = await db.selectFrom('people').select('department').where('id', '=', viewer.personId).executeTakeFirst();
-  return row?.department === department;
+  return viewer.personId ? (await ambassadorDepartments(db, viewer.personId, personRoles(viewer))).has(department) : false;
 }
