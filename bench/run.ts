@@ -16,6 +16,8 @@ import { installSignalHandlers, interrupted, onCleanup, runCleanups } from './cl
 import { runCompletionFloor } from './completion-floor';
 import { pickLinks, runCompletions } from './completions';
 import { runConsoleBench } from './console';
+import { runHomesBench } from './homes';
+import { runTeamBench } from './team';
 import { type BenchDatabase, openBenchDatabase } from './database';
 import { runFloor } from './floor';
 import { type PhaseRound, executionSizes, launchBreakdown } from './history';
@@ -240,7 +242,11 @@ async function main(): Promise<number> {
         : ''
     }`;
   console.log(renderTable(results, header));
-  if (!interrupted.aborted && process.env.BENCH_CONSOLE !== '0') await runConsoleBench(10_000); // the console's pages at 10,000 people (BENCH_CONSOLE=0 skips)
+  // The pages at 10,000 people, each on its own seeded database: the console's (BENCH_CONSOLE=0
+  // skips), and the personal homes — Me and Company, My team and My department (BENCH_HOMES=0 skips).
+  if (!interrupted.aborted && process.env.BENCH_CONSOLE !== '0') await runConsoleBench(10_000);
+  if (!interrupted.aborted && process.env.BENCH_HOMES !== '0') await runHomesBench(10_000);
+  if (!interrupted.aborted && process.env.BENCH_HOMES !== '0') await runTeamBench(10_000);
   return results.some((r) => r.errors.length) ? 1 : 0;
 }
 
