@@ -59,7 +59,7 @@ describe('the cycle follows its calendar (time-skipping server)', () => {
 
   const view = async () => (await (await t.api(`/api/cycles/${KEY}`)).json()) as View;
   const phaseIs = (phase: string | null, status = 'running') =>
-    poll(view, (v) => v.state?.phase === phase && v.state?.status === status, 30_000, `phase ${phase}`);
+    poll(view, (v) => v.state?.phase === phase && v.state?.status === status, 90_000, `phase ${phase}`);
   const virtualNow = async () => Number(await env.currentTimeMs());
   const advance = async (json: Record<string, unknown>, expected = 200) => {
     const res = await t.api(`/api/cycles/${KEY}/advance`, { method: 'POST', json });

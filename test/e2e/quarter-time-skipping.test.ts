@@ -43,7 +43,7 @@ describe('a quarter in seconds (time-skipping server)', () => {
   const view = async () =>
     (await (await t.api(`/api/cycles/${KEY}`)).json()) as { state: { status: string; phase: string | null } | null; taskCounts: Record<string, number> };
   const phaseIs = (phase: string | null, status = 'running') =>
-    poll(view, (v) => v.state?.phase === phase && v.state?.status === status, 30_000, `phase ${phase}`);
+    poll(view, (v) => v.state?.phase === phase && v.state?.status === status, 90_000, `phase ${phase}`);
   const virtualNow = async () => Number(await env.currentTimeMs());
   /** Emails of one kind marked sent in the outbox, each also received by the SMTP server. */
   const sentEmails = async (kind: string, to?: string) => {
