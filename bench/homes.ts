@@ -22,6 +22,7 @@ import { startStack } from '../runtime/stack';
 import { openBenchDatabase } from './database';
 import { freePort } from './procs';
 import { startTemporalServer } from './temporal-server';
+import { checkinKind } from '../kinds/checkin';
 
 const BENCH_KEY = 'bench-homes-key-0123456789abcdefghijklmnopqrstuvw';
 const TOKEN_SECRET = 'bench-homes-token-secret-0123456789abcdefghijk';
@@ -66,14 +67,14 @@ export async function seedHomes(db: Kysely<DB>, n: number): Promise<string> {
   await sql`insert into key_results (objective_id, position, title, kind, start_value, target_value, current_value, confidence)
     select o.id, g, 'Key result ' || g, 'numeric', 0, 100, 50, 6 from objectives o, generate_series(1, 2) g where o.cycle_id = ${c}`.execute(db);
   await sql`insert into tasks (cycle_id, person_id, kind, phase, round, batch_no, workflow_id, status, due_at, token_hash, completed_at)
-    select ${c}, p.id, 'checkin', 'checkins', w, 0, ${`okr-cycle:${key}:checkins:w`} || w || ':b0', 'completed',
+    select ${c}, p.id, ${checkinKind.kind}, 'checkins', w, 0, ${`okr-cycle:${key}:checkins:w`} || w || ':b0', 'completed',
            now() - (${WEEKS} - w) * interval '7 days' + interval '1 day', md5(${key} || p.id || '-' || w), now() - (${WEEKS} - w) * interval '7 days'
     from people p, generate_series(1, ${WEEKS}) w`.execute(db);
   await sql`insert into checkins (task_id, cycle_id, person_id, week, confidence, report, values)
     select t.id, ${c}, t.person_id, t.round, 1 + (t.person_id + t.round) % 10, 'Week ' || t.round || ' went fine',
            (select json_agg(json_build_object('keyResultId', kr.id, 'value', t.round * 7)) from key_results kr join objectives o on o.id = kr.objective_id
             where o.cycle_id = ${c} and o.owner_id = t.person_id)
-    from tasks t where t.cycle_id = ${c} and t.kind = 'checkin'`.execute(db);
+    from tasks t where t.cycle_id = ${c} and t.kind = ${checkinKind.kind}`.execute(db);
   await sql`insert into execution_items (cycle_id, person_id, key_result_id, checkin_id, week, kind, title, status)
     select ${c}, ch.person_id,
            (select kr.id from key_results kr join objectives o on o.id = kr.objective_id where o.cycle_id = ${c} and o.owner_id = ch.person_id order by o.position, kr.position limit 1),

@@ -24,6 +24,8 @@ import { startStack } from '../runtime/stack';
 import { openBenchDatabase } from './database';
 import { freePort } from './procs';
 import { startTemporalServer } from './temporal-server';
+import { calibrateKind } from '../kinds/score';
+import { checkinKind } from '../kinds/checkin';
 
 const KEY = 'bench-team-key-0123456789abcdefghijklmnopqrstuvw';
 const SECRET = 'bench-team-token-secret-0123456789abcdefghijk';
@@ -65,11 +67,11 @@ async function seed(db: Kysely<DB>, n: number): Promise<string> {
     select o.id, g, 'Key result ' || g, 'numeric', 0, 100, (o.id % 100), 1 + o.id % 10, case when o.owner_id % 3 = 0 then null else (o.id % 10) / 10.0 end
     from objectives o, generate_series(1, 2) g where o.cycle_id = ${c}`.execute(db);
   await sql`insert into tasks (cycle_id, person_id, kind, phase, round, batch_no, workflow_id, status, due_at, token_hash, completed_at)
-    select ${c}, p.id, 'checkin', 'checkins', w, 0, ${`${key}:checkin`}, case when (p.id + w) % 7 = 0 then 'expired' else 'completed' end,
+    select ${c}, p.id, ${checkinKind.kind}, 'checkins', w, 0, ${`${key}:checkin`}, case when (p.id + w) % 7 = 0 then 'expired' else 'completed' end,
            now() - (${WEEKS + 1} - w) * interval '7 days', md5(${key} || p.id || '-' || w), case when (p.id + w) % 7 = 0 then null else now() - (${WEEKS + 1} - w) * interval '7 days' end
     from people p, generate_series(1, ${WEEKS}) w`.execute(db);
   await sql`insert into checkins (task_id, cycle_id, person_id, week, confidence, values)
-    select t.id, ${c}, t.person_id, t.round, 1 + (t.person_id + t.round) % 10, '[]' from tasks t where t.cycle_id = ${c} and t.kind = 'checkin' and t.status = 'completed'`.execute(
+    select t.id, ${c}, t.person_id, t.round, 1 + (t.person_id + t.round) % 10, '[]' from tasks t where t.cycle_id = ${c} and t.kind = ${checkinKind.kind} and t.status = 'completed'`.execute(
     db,
   );
   // Scoring: a third have self-scored (then their manager calibrates), the others are behind.
@@ -77,7 +79,7 @@ async function seed(db: Kysely<DB>, n: number): Promise<string> {
     select ${c}, p.id, 'self-score', 'scoring', 1, 0, ${`${key}:scoring`}, case when p.id % 3 = 0 then 'open' else 'completed' end,
            now() + interval '2 days', md5(${key} || 'ss' || p.id), case when p.id % 3 = 0 then null else now() end from people p`.execute(db);
   await sql`insert into tasks (cycle_id, person_id, subject_person_id, kind, phase, round, batch_no, workflow_id, status, due_at, token_hash)
-    select ${c}, p.manager_id, p.id, 'calibrate', 'scoring', 1, 0, ${`${key}:scoring`}, 'open', now() + interval '4 days', md5(${key} || 'cal' || p.id)
+    select ${c}, p.manager_id, p.id, ${calibrateKind.kind}, 'scoring', 1, 0, ${`${key}:scoring`}, 'open', now() + interval '4 days', md5(${key} || 'cal' || p.id)
     from people p where p.manager_id is not null and p.id % 3 <> 0`.execute(db);
   await sql`analyze`.execute(db);
   return key;

@@ -7,7 +7,7 @@
  * The JSON endpoints and the page both read this.
  */
 import type { Kysely } from 'kysely';
-import { ErrorCode, type ObjectiveStatus, type TaskKind, personTimeZone } from '../contract';
+import { type ApprovalState, ErrorCode, type ExecutionItemSource, type ObjectiveStatus, type TaskKind, approvalState, personTimeZone } from '../contract';
 import {
   type HomeCycle,
   type HomePerson,
@@ -29,7 +29,7 @@ import { taskLink, taskToken } from './tokens';
 import { type Facet, type Relation, type Viewer, type VisibilityPolicy, viewerScope } from './visibility';
 
 /** An objective's status as a person reads it: draft, in review (a review is open), changes requested, approved. */
-export type HomeObjectiveStatus = 'draft' | 'in-review' | 'changes-requested' | 'approved';
+export type HomeObjectiveStatus = Exclude<ApprovalState, 'none'>;
 
 export interface MeTask {
   id: number;
@@ -64,7 +64,7 @@ export interface MeKeyResult {
   /** The value each week (check-ins facet). */
   weeks: { week: number; value: number | null; done: boolean | null; confidence: number | null }[];
   /** Execution items (projects, tasks, weekly reports) under this key result (execution facet). */
-  items: { id: number; week: number; kind: string; title: string; status: string; url: string | null; source: 'checkin' | 'api' }[];
+  items: { id: number; week: number; kind: string; title: string; status: string; url: string | null; source: ExecutionItemSource }[];
 }
 
 export interface MeObjective {
@@ -88,6 +88,9 @@ export interface MeCheckin {
   correctable: boolean;
 }
 
+/** The latest decision on the person's objectives, if any. */
+export type LatestReview = { decision: string; comment: string | null; reviewerName: string } | null;
+
 export interface MeHome {
   person: { email: string; name: string; department: string | null; timeZone: string; manager: { name: string; email: string } | null };
   relation: Relation;
@@ -97,7 +100,7 @@ export interface MeHome {
   tasks: MeTask[];
   objectives: MeObjective[];
   checkins: MeCheckin[];
-  review: { decision: string; comment: string | null; reviewerName: string } | null;
+  review: LatestReview;
   scores: { overall: number | null; selfComment: string | null; managerComment: string | null } | null;
 }
 
@@ -125,9 +128,7 @@ export function keyResultProgress(kr: {
 }
 
 function statusOf(status: ObjectiveStatus, inReview: boolean): HomeObjectiveStatus {
-  if (status === 'approved') return 'approved';
-  if (status === 'changes-requested') return 'changes-requested';
-  return inReview ? 'in-review' : 'draft';
+  return approvalState([status], inReview) as HomeObjectiveStatus;
 }
 
 /** Resolves whose home is asked for: by email (API) or the viewer themself. NOT_FOUND also for someone the viewer may not see at all. */
@@ -179,7 +180,7 @@ export async function meHome(deps: MeDeps, viewer: Viewer, person: HomePerson, c
 
   let objectives: MeObjective[] = [];
   let checkins: MeCheckin[] = [];
-  let review: MeHome['review'] = null;
+  let review: LatestReview = null;
   let scores: MeHome['scores'] = null;
   if (cycle) {
     const [objectiveRows, inReview, checkinRows, itemRows, reviewRow, scoreRow] = await Promise.all([

@@ -13,6 +13,8 @@ import { checkinsOf, departmentMembers, departmentNames, latestPhase, tasksOf } 
 import { dayIn } from './cycle-preview';
 import { behindOnPhase, nudgeKey } from './nudges';
 import { type Viewer, departmentsFor, requireDepartmentAccess } from './team-access';
+import { nominateKind } from '../kinds/awards';
+import { checkinKind } from '../kinds/checkin';
 
 /** A latest confidence at or below this is a "low". */
 export const LOW_CONFIDENCE = 4;
@@ -63,7 +65,7 @@ export async function departmentView(db: Kysely<DB>, viewer: Viewer, cycleKey: s
   );
   const weeks = new Map<number, { completed: number; total: number }>();
   for (const t of tasks) {
-    if (t.kind !== 'checkin') continue;
+    if (t.kind !== checkinKind.kind) continue;
     const w = weeks.get(t.round) ?? { completed: 0, total: 0 };
     w.total++;
     if (t.status === 'completed') w.completed++;
@@ -79,7 +81,7 @@ export async function departmentView(db: Kysely<DB>, viewer: Viewer, cycleKey: s
           .select(['round', 'person_id'])
           .where('cycle_id', '=', cycle.id)
           .where('person_id', '=', viewer.personId)
-          .where('kind', '=', 'nominate')
+          .where('kind', '=', nominateKind.kind)
           .where('status', '=', 'open')
           .orderBy('id', 'desc')
           .executeTakeFirst()

@@ -5,13 +5,15 @@
  * reviews and calibrates); further levels have their own managers' pages.
  */
 import type { Kysely } from 'kysely';
-import type { ObjectiveStatus, TaskKind, TaskStatus } from '../contract';
+import { type ApprovalState, type ObjectiveStatus, type TaskKind, type TaskStatus, approvalState } from '../contract';
 import { requireCycleByKey } from '../db/cycles';
 import type { DB } from '../db/schema';
 import { type KeyResultRow, checkinsOf, objectivesOf, openTasksOwnedBy, tasksOf, teamMembers } from '../db/team';
 import { type TeamOwner, type Viewer, teamOwnerFor } from './team-access';
+import { reviewKind } from '../kinds/review';
+import { checkinKind } from '../kinds/checkin';
 
-export type ApprovalState = 'none' | 'draft' | 'in-review' | 'changes-requested' | 'approved';
+export type { ApprovalState };
 
 export interface TeamKeyResult {
   id: number;
@@ -82,10 +84,10 @@ const keyResultView = (k: KeyResultRow): TeamKeyResult => ({
 });
 
 function approvalOf(objectives: TeamObjective[], inReview: boolean): ApprovalState {
-  if (!objectives.length) return 'none';
-  if (objectives.every((o) => o.status === 'approved')) return 'approved';
-  if (objectives.some((o) => o.status === 'changes-requested')) return 'changes-requested';
-  return inReview ? 'in-review' : 'draft';
+  return approvalState(
+    objectives.map((o) => o.status),
+    inReview,
+  );
 }
 
 /** Reports per page: a team of a thousand direct reports is read and drawn a hundred at a time. */
@@ -115,7 +117,7 @@ export async function teamView(
       .selectFrom('tasks')
       .select('subject_person_id')
       .where('cycle_id', '=', cycle.id)
-      .where('kind', '=', 'review')
+      .where('kind', '=', reviewKind.kind)
       .where('status', '=', 'open')
       .where('subject_person_id', 'in', ids.length ? ids : [0])
       .execute(),
@@ -134,7 +136,7 @@ export async function teamView(
         .filter((o) => o.owner_id === m.id)
         .map((o) => ({ id: o.id, title: o.title, status: o.status, parent: o.parent_title, score: o.score, keyResults: krsOf.get(o.id) ?? [] }));
       const mine = tasks.filter((t) => t.person_id === m.id);
-      const weekTask = mine.filter((t) => t.kind === 'checkin').at(-1);
+      const weekTask = mine.filter((t) => t.kind === checkinKind.kind).at(-1);
       const trend = checkins.filter((c) => c.person_id === m.id).map((c) => ({ week: c.week, confidence: c.confidence }));
       return {
         name: m.name,

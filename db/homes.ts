@@ -4,9 +4,11 @@
  * see of the rows is decided by core/visibility.ts, not here.
  */
 import { type Kysely, type Transaction, sql } from 'kysely';
-import type { ObjectiveStatus, TaskKind, TaskStatus } from '../contract';
+import type { ExecutionItemSource, ObjectiveStatus, TaskKind, TaskStatus } from '../contract';
 import { currentObjectives } from './objectives';
 import type { DB } from './schema';
+import { reviewKind } from '../kinds/review';
+import { checkinKind } from '../kinds/checkin';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -250,7 +252,7 @@ export interface ExecutionItemRow {
   title: string;
   status: string;
   url: string | null;
-  source: 'checkin' | 'api';
+  source: ExecutionItemSource;
   createdAt: Date;
 }
 
@@ -298,7 +300,7 @@ export async function reviewOpenFor(db: Db, cycleId: number, personId: number): 
     .select('id')
     .where('cycle_id', '=', cycleId)
     .where('subject_person_id', '=', personId)
-    .where('kind', 'in', ['review'])
+    .where('kind', 'in', [reviewKind.kind])
     .where('status', '=', 'open')
     .limit(1)
     .executeTakeFirst();
@@ -322,7 +324,7 @@ export async function currentCheckinWeek(db: Db, cycleId: number, personId: numb
     .select(sql<number | null>`max(round)`.as('week'))
     .where('cycle_id', '=', cycleId)
     .where('person_id', '=', personId)
-    .where('kind', '=', 'checkin')
+    .where('kind', '=', checkinKind.kind)
     .executeTakeFirst();
   return Number(row?.week ?? 0);
 }

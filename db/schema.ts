@@ -9,6 +9,7 @@ import type {
   CheckinSubmission,
   CycleStatus,
   EmailStatus,
+  ExecutionItemSource,
   KeyResultInput,
   Locale,
   ObjectiveStatus,
@@ -169,7 +170,7 @@ export interface ExecutionItemsTable {
   /** Where the item lives elsewhere (an integration's link). */
   url: ColumnType<string | null, string | null | undefined, string | null>;
   /** `checkin` (recorded by a check-in) or `api` (POST /api/key-results/{id}/execution-items). */
-  source: ColumnType<'checkin' | 'api', 'checkin' | 'api' | undefined, 'checkin' | 'api'>;
+  source: ColumnType<ExecutionItemSource, ExecutionItemSource | undefined, ExecutionItemSource>;
   /** The integration's own id of the item, unique per key result. */
   external_id: ColumnType<string | null, string | null | undefined, string | null>;
 }

@@ -7,6 +7,7 @@ import { type Kysely, type Transaction, sql } from 'kysely';
 import type { ObjectiveStatus, Phase, TaskKind, TaskStatus } from '../contract';
 import { currentObjectives } from './objectives';
 import type { DB } from './schema';
+import { calibrateKind } from '../kinds/score';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -154,7 +155,7 @@ export async function calibrateTasksOwnedBy(db: Db, cycleId: number, ownerId: nu
     .select(['t.id', 't.status', 't.round', 't.due_at', 't.subject_person_id', 's.name as subject_name', 's.email as subject_email'])
     .where('t.cycle_id', '=', cycleId)
     .where('t.person_id', '=', ownerId)
-    .where('t.kind', '=', 'calibrate')
+    .where('t.kind', '=', calibrateKind.kind)
     .where('t.status', '<>', 'cancelled')
     .orderBy('s.name')
     .orderBy('t.id')

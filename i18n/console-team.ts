@@ -34,7 +34,7 @@ const en = {
     } as Record<string, string>,
     states: {
       none: 'no draft',
-      draft: 'draft',
+      draft: 'drafted',
       'in-review': 'in review',
       'changes-requested': 'changes requested',
       approved: 'approved',

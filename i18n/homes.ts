@@ -33,7 +33,7 @@ const en = {
     milestone: 'milestone',
     done: 'done',
     notDone: 'not done',
-    status: { draft: 'draft', 'in-review': 'in review', 'changes-requested': 'changes requested', approved: 'approved' } as Record<string, string>,
+    status: { draft: 'drafted', 'in-review': 'in review', 'changes-requested': 'changes requested', approved: 'approved' } as Record<string, string>,
     weeks: 'Check-ins',
     week: (n: number) => `Week ${n}`,
     weekCol: 'Week',

@@ -24,6 +24,7 @@ import type { SignedInPerson } from '../session';
 import { type ConsoleContext, type ConsoleEnv, personOf } from './context';
 import { consolePage, messagePage, respond } from './layout';
 import { TEAM_CSS, chosenCycle, cyclePicker, isForbidden, refusal, requireSignedIn, viewerOf, viewerTimeZone } from './team-shared';
+import { nominateKind } from '../../kinds/awards';
 
 type Banner = { tone: 'ok' | 'error'; text: string };
 
@@ -130,7 +131,10 @@ export function departmentConsoleRoutes(ctx: ConsoleContext) {
       );
       const n = view.awards.nominateTask;
       const nominateLink = n
-        ? taskLink(ctx.deps.publicBaseUrl, taskToken(ctx.options.tokenSecret, { cycleId: n.cycleId, kind: 'nominate', round: n.round, personId: n.personId }))
+        ? taskLink(
+            ctx.deps.publicBaseUrl,
+            taskToken(ctx.options.tokenSecret, { cycleId: n.cycleId, kind: nominateKind.kind, round: n.round, personId: n.personId }),
+          )
         : null;
       return respond(
         c,

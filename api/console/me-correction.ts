@@ -19,6 +19,7 @@ import type { FormValues } from '../task-page/fields';
 import { AppError } from '../../core/errors';
 import { type TaskContext, correctTask, findTaskByToken, mayCorrect } from '../../core/task-access';
 import { taskToken } from '../../core/tokens';
+import { checkinKind } from '../../kinds/checkin';
 
 export interface CorrectionDeps {
   db: Kysely<DB>;
@@ -51,13 +52,13 @@ export async function correctableCheckin(
     .where('id', '=', taskId)
     .executeTakeFirst();
   // Someone else's task reads exactly like a task that does not exist.
-  if (!row || row.person_id !== personId || row.kind !== 'checkin') throw new CorrectionRefused('not-yours');
+  if (!row || row.person_id !== personId || row.kind !== checkinKind.kind) throw new CorrectionRefused('not-yours');
   const latest = await deps.db
     .selectFrom('tasks')
     .select('id')
     .where('cycle_id', '=', row.cycle_id)
     .where('person_id', '=', personId)
-    .where('kind', '=', 'checkin')
+    .where('kind', '=', checkinKind.kind)
     .where('status', '=', 'completed')
     .orderBy('round', 'desc')
     .limit(1)

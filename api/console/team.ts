@@ -20,6 +20,7 @@ import { type ConsoleContext, type ConsoleEnv, personOf } from './context';
 import { consolePage, messagePage, respond } from './layout';
 import { calibrateRoutes } from './team-calibrate';
 import { TEAM_CSS, chosenCycle, cyclePicker, isForbidden, refusal, requireSignedIn, sparkline, viewerOf, viewerTimeZone } from './team-shared';
+import { calibrateKind } from '../../kinds/score';
 
 export function krProgress(kr: TeamKeyResult, locale: Locale): string {
   const option: KeyResultOption = {
@@ -52,7 +53,7 @@ function teamBody(
   const w = teamWords(locale).team;
   const kind = (k: TaskKind) => kindLabel(k, locale);
   const when = (at: string) => formatDue(at, locale, timeZone);
-  const hasCalibrations = view.reviewQueue.some((t) => t.kind === 'calibrate');
+  const hasCalibrations = view.reviewQueue.some((t) => t.kind === calibrateKind.kind);
   const gridHref = `/console/team/calibrate?cycle=${encodeURIComponent(view.cycle.key)}${manager ? `&manager=${encodeURIComponent(manager)}` : ''}`;
   return html`${TEAM_CSS}<h1>${w.title}</h1>${picker}
 <p class="muted">${w.intro(view.manager.name)}</p>

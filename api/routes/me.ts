@@ -16,7 +16,7 @@
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import { ErrorCode, cycleKeySchema, emailSchema } from '../../contract';
+import { APPROVAL_STATES, type ApprovalState, EXECUTION_ITEM_SOURCES, ErrorCode, cycleKeySchema, emailSchema } from '../../contract';
 import { companyHome } from '../../core/company-home';
 import { AppError } from '../../core/errors';
 import { meHome, requireHomePerson } from '../../core/me-home';
@@ -60,7 +60,7 @@ const keyResultSchema = z.object({
       title: z.string(),
       status: z.string(),
       url: z.string().nullable(),
-      source: z.enum(['checkin', 'api']),
+      source: z.enum(EXECUTION_ITEM_SOURCES),
     }),
   ),
 });
@@ -96,7 +96,7 @@ export const meHomeSchema = z
       z.object({
         id: count,
         title: z.string(),
-        status: z.enum(['draft', 'in-review', 'changes-requested', 'approved']),
+        status: z.enum(APPROVAL_STATES.filter((s) => s !== 'none') as [Exclude<ApprovalState, 'none'>, ...Exclude<ApprovalState, 'none'>[]]),
         parent: z.object({ id: count, title: z.string(), ownerName: z.string().nullable() }).nullable(),
         progress: z.number().nullable(),
         score: z.number().nullable(),

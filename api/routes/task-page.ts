@@ -47,6 +47,7 @@ import { awardWords } from '../../i18n/awards';
 import { type FieldErrors, type FormValues, fieldErrors } from '../task-page/fields';
 import { closedPage, completedPage, forbiddenPage, notFoundPage, taskPage, tooManyRequestsPage } from '../task-page/view';
 import { addedRow, editRows } from '../task-page/rows';
+import { nominateKind } from '../../kinds/awards';
 
 /** Programs ask for JSON (Accept) or send it (Content-Type); browsers get HTML. */
 const wantsJson = (c: Context) =>
@@ -257,7 +258,7 @@ export function taskPageRoutes(deps: ApiDeps) {
     }
     const context = await loadKindContext(deps.db, task);
     // The nominate picker (its buttons submit by GET): what was typed comes back, with the people found.
-    if (task.kind === 'nominate' && isPickerQuery(c.req.query())) {
+    if (task.kind === nominateKind.kind && isPickerQuery(c.req.query())) {
       const picked = await nomineePicker(deps.db, task, c.req.query());
       const notes = picked.full ? [...context.notes, awardWords(task.locale).picker.full] : context.notes;
       return c.html(await renderTask(task, { ...context, notes, nomineeSearch: picked.search }, picked.values, new Map()));

@@ -4,7 +4,7 @@
  * else naming a manager, or a person who manages nobody, gets 403.
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { OBJECTIVE_STATUSES, TASK_KINDS, TASK_STATUSES, cycleKeySchema } from '../../contract';
+import { APPROVAL_STATES, OBJECTIVE_STATUSES, TASK_KINDS, TASK_STATUSES, cycleKeySchema } from '../../contract';
 import { type Viewer } from '../../core/team-access';
 import { teamView } from '../../core/team-view';
 import type { AuthEnv, Authenticate, Principal } from '../auth';
@@ -27,7 +27,7 @@ const teamSchema = z
         name: z.string(),
         email: z.string(),
         department: z.string().nullable(),
-        approval: z.enum(['none', 'draft', 'in-review', 'changes-requested', 'approved']),
+        approval: z.enum(APPROVAL_STATES),
         objectives: z.array(
           z.object({
             id: count,
