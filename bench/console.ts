@@ -6,26 +6,17 @@
  * (`app.request`, no network), the query plans behind the dashboard (each must use an index on the
  * big tables), and the preview of a 13-week cycle for everyone. Prints numbers; asserts nothing.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { NativeConnection } from '@temporalio/worker';
 import { type CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import { loadConfig } from '../config';
 import { scheduleSchema } from '../contract';
 import { cycleDashboard } from '../core/cycle-dashboard';
 import { previewCycle } from '../core/cycle-preview';
 import { DEFAULT_SESSION_POLICY, openSession } from '../core/sign-in';
 import type { DB } from '../db/schema';
-import { createLogger } from '../runtime/logger';
-import { startStack } from '../runtime/stack';
-import { openBenchDatabase } from './database';
-import { freePort } from './procs';
-import { startTemporalServer } from './temporal-server';
 import { checkinKind } from '../kinds/checkin';
+import { percentile, timeRequests, withApiStack } from './page-stack';
 
 const BENCH_KEY = 'bench-console-key-0123456789abcdefghijklmnopqrstuv';
 const BIG_TABLES = new Set(['tasks', 'people', 'objectives', 'key_results', 'checkins', 'cycle_participants', 'emails']);
@@ -104,25 +95,6 @@ async function seedCycle(db: Kysely<DB>, key: string): Promise<void> {
   await sql`update cycle_participants set score = (person_id % 11) / 10.0 where cycle_id = ${c}`.execute(db);
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-async function timeRequests(label: string, runs: number, fn: () => Promise<Response>): Promise<string> {
-  const first = await fn();
-  const size = (await first.arrayBuffer()).byteLength;
-  if (first.status !== 200) return `${label.padEnd(34)} status ${first.status} (not measured)`;
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    const res = await fn();
-    await res.arrayBuffer();
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  return `${label.padEnd(34)} p50 ${percentile(times, 50).toFixed(0).padStart(5)} ms   p95 ${percentile(times, 95).toFixed(0).padStart(5)} ms   ${(size / 1024).toFixed(0).padStart(6)} KiB`;
-}
-
 /** Every query one dashboard read sends, with its plan: which big tables it reads without an index. */
 async function explainDashboard(url: string, deps: Parameters<typeof cycleDashboard>[0], key: string): Promise<string[]> {
   const captured: CompiledQuery[] = [];
@@ -168,81 +140,47 @@ function walk(node: PlanNode, seq: Set<string>, idx: Set<string>): void {
 }
 
 export async function runConsoleBench(n: number, runs = 40): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'okr-bench-console-'));
-  const database = await openBenchDatabase(4);
-  const temporal = await startTemporalServer(dir);
-  let native: NativeConnection | undefined;
-  const port = await freePort();
-  const config = loadConfig({
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-    DATA_DIR: dir,
-    DATABASE_URL: database.url,
-    TEMPORAL_ADDRESS: temporal.address,
-    TEMPORAL_TASK_QUEUE: `okr-bench-console-${randomBytes(3).toString('hex')}`,
-    SMTP_URL: 'smtp://127.0.0.1:9?tls=off',
-    LOG_LEVEL: 'silent',
-    BOOTSTRAP_API_KEY: BENCH_KEY,
-    TOKEN_SECRET: 'bench-console-token-secret-0123456789abcdefghij',
-  });
-  const stack = await startStack({
-    config,
-    roles: { api: true, worker: false },
-    secrets: { tokenSecret: 'bench-console-token-secret-0123456789abcdefghij', bootstrapApiKey: BENCH_KEY },
-    temporal: {
-      address: temporal.address,
-      namespace: 'default',
-      uiUrl: undefined,
-      client: temporal.client,
-      workerConnection: async () => (native ??= await NativeConnection.connect({ address: temporal.address })),
-      close: async () => {},
+  return withApiStack(
+    'console',
+    { key: BENCH_KEY, tokenSecret: 'bench-console-token-secret-0123456789abcdefghij' },
+    async ({ stack, config, databaseUrl, client }) => {
+      const db = stack.database.db;
+      const t0 = performance.now();
+      const { cycleKey, hrId } = await seed(db, n);
+      console.log(`console bench: ${n.toLocaleString('en-US')} people seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      const { sessionToken } = await openSession(db, hrId, DEFAULT_SESSION_POLICY);
+      const cookie = `${config.console.secureCookie ? '__Host-okr_console' : 'okr_console'}=${sessionToken}`;
+      const app = stack.app!;
+      const api = async (path: string) => app.request(path, { headers: { authorization: `Bearer ${BENCH_KEY}` } });
+      const page = async (path: string) => app.request(path, { headers: { cookie } });
+      const lines = [
+        await timeRequests('dashboard JSON', runs, () => api(`/api/cycles/${cycleKey}/dashboard`)),
+        await timeRequests('dashboard HTML', runs, () => page(`/console/cycles/${cycleKey}`)),
+        await timeRequests('alignment tree JSON', Math.ceil(runs / 4), () => api(`/api/cycles/${cycleKey}/alignment-tree`)),
+        await timeRequests('alignment tree HTML', Math.ceil(runs / 4), () => page(`/console/cycles/${cycleKey}/alignment`)),
+        await timeRequests('people JSON', runs, () => api('/api/people')),
+        await timeRequests('people HTML', runs, () => page('/console/people')),
+        await timeRequests('objectives CSV export', Math.ceil(runs / 4), () => api(`/api/cycles/${cycleKey}/exports/objectives.csv`)),
+        await timeRequests('objectives XLSX export', Math.ceil(runs / 4), () => api(`/api/cycles/${cycleKey}/exports/objectives.xlsx`)),
+      ];
+      for (const l of lines) console.log(`  ${l}`);
+
+      const schedule = scheduleSchema.parse({ checkIns: { weeks: 13 } });
+      const previews: number[] = [];
+      let weeks = 0;
+      for (let i = 0; i < 10; i++) {
+        const s = performance.now();
+        const p = await previewCycle(db, { key: 'bench-preview', title: 'Preview', startsOn: '2027-04-05', endsOn: '2027-06-30', schedule });
+        previews.push(performance.now() - s);
+        weeks = p.checkinWeeks.length;
+      }
+      previews.sort((a, b) => a - b);
+      console.log(`  preview of a ${weeks}-week cycle for everyone    p50 ${percentile(previews, 50).toFixed(0)} ms   max ${previews.at(-1)!.toFixed(0)} ms`);
+
+      console.log('  query plans of one dashboard read:');
+      for (const l of await explainDashboard(databaseUrl, { db, client }, cycleKey)) console.log(`    ${l}`);
     },
-    log: createLogger('silent'),
-  });
-  try {
-    const db = stack.database.db;
-    const t0 = performance.now();
-    const { cycleKey, hrId } = await seed(db, n);
-    console.log(`console bench: ${n.toLocaleString('en-US')} people seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    const { sessionToken } = await openSession(db, hrId, DEFAULT_SESSION_POLICY);
-    const cookie = `${config.console.secureCookie ? '__Host-okr_console' : 'okr_console'}=${sessionToken}`;
-    const app = stack.app!;
-    const api = async (path: string) => app.request(path, { headers: { authorization: `Bearer ${BENCH_KEY}` } });
-    const page = async (path: string) => app.request(path, { headers: { cookie } });
-    const lines = [
-      await timeRequests('dashboard JSON', runs, () => api(`/api/cycles/${cycleKey}/dashboard`)),
-      await timeRequests('dashboard HTML', runs, () => page(`/console/cycles/${cycleKey}`)),
-      await timeRequests('alignment tree JSON', Math.ceil(runs / 4), () => api(`/api/cycles/${cycleKey}/alignment-tree`)),
-      await timeRequests('alignment tree HTML', Math.ceil(runs / 4), () => page(`/console/cycles/${cycleKey}/alignment`)),
-      await timeRequests('people JSON', runs, () => api('/api/people')),
-      await timeRequests('people HTML', runs, () => page('/console/people')),
-      await timeRequests('objectives CSV export', Math.ceil(runs / 4), () => api(`/api/cycles/${cycleKey}/exports/objectives.csv`)),
-      await timeRequests('objectives XLSX export', Math.ceil(runs / 4), () => api(`/api/cycles/${cycleKey}/exports/objectives.xlsx`)),
-    ];
-    for (const l of lines) console.log(`  ${l}`);
-
-    const schedule = scheduleSchema.parse({ checkIns: { weeks: 13 } });
-    const previews: number[] = [];
-    let weeks = 0;
-    for (let i = 0; i < 10; i++) {
-      const s = performance.now();
-      const p = await previewCycle(db, { key: 'bench-preview', title: 'Preview', startsOn: '2027-04-05', endsOn: '2027-06-30', schedule });
-      previews.push(performance.now() - s);
-      weeks = p.checkinWeeks.length;
-    }
-    previews.sort((a, b) => a - b);
-    console.log(`  preview of a ${weeks}-week cycle for everyone    p50 ${percentile(previews, 50).toFixed(0)} ms   max ${previews.at(-1)!.toFixed(0)} ms`);
-
-    console.log('  query plans of one dashboard read:');
-    for (const l of await explainDashboard(database.url, { db, client: temporal.client }, cycleKey)) console.log(`    ${l}`);
-  } finally {
-    await stack.stop();
-    await native?.close();
-    await temporal.stop();
-    await database.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  );
 }
 
 if (require.main === module) {

@@ -6,23 +6,14 @@
  * p50 / p95 over repeated requests made in-process (`app.request`, no network), each request by
  * another person's session (so no answer is warm for its person). Prints numbers; asserts nothing.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { NativeConnection } from '@temporalio/worker';
 import { type Kysely, sql } from 'kysely';
-import { loadConfig } from '../config';
 import { scheduleSchema } from '../contract';
 import { DEFAULT_SESSION_POLICY, openSession } from '../core/sign-in';
 import type { DB } from '../db/schema';
-import { createLogger } from '../runtime/logger';
-import { startStack } from '../runtime/stack';
-import { openBenchDatabase } from './database';
-import { freePort } from './procs';
-import { startTemporalServer } from './temporal-server';
 import { checkinKind } from '../kinds/checkin';
+import { timeRequests, withApiStack } from './page-stack';
 
 const BENCH_KEY = 'bench-homes-key-0123456789abcdefghijklmnopqrstuvw';
 const TOKEN_SECRET = 'bench-homes-token-secret-0123456789abcdefghijk';
@@ -84,60 +75,8 @@ export async function seedHomes(db: Kysely<DB>, n: number): Promise<string> {
   return key;
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-async function timeRequests(label: string, runs: number, fn: (i: number) => Promise<Response>): Promise<string> {
-  const first = await fn(0);
-  const size = (await first.arrayBuffer()).byteLength;
-  if (first.status !== 200) return `${label.padEnd(30)} status ${first.status} (not measured)`;
-  const times: number[] = [];
-  for (let i = 1; i <= runs; i++) {
-    const t0 = performance.now();
-    const res = await fn(i);
-    await res.arrayBuffer();
-    if (res.status !== 200) throw new Error(`${label}: status ${res.status}`);
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  return `${label.padEnd(30)} p50 ${percentile(times, 50).toFixed(0).padStart(5)} ms   p95 ${percentile(times, 95).toFixed(0).padStart(5)} ms   ${(size / 1024).toFixed(0).padStart(6)} KiB`;
-}
-
 export async function runHomesBench(n: number, runs = 40): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'okr-bench-homes-'));
-  const database = await openBenchDatabase(4);
-  const temporal = await startTemporalServer(dir);
-  let native: NativeConnection | undefined;
-  const port = await freePort();
-  const config = loadConfig({
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-    DATA_DIR: dir,
-    DATABASE_URL: database.url,
-    TEMPORAL_ADDRESS: temporal.address,
-    TEMPORAL_TASK_QUEUE: `okr-bench-homes-${randomBytes(3).toString('hex')}`,
-    SMTP_URL: 'smtp://127.0.0.1:9?tls=off',
-    LOG_LEVEL: 'silent',
-    BOOTSTRAP_API_KEY: BENCH_KEY,
-    TOKEN_SECRET,
-  });
-  const stack = await startStack({
-    config,
-    roles: { api: true, worker: false },
-    secrets: { tokenSecret: TOKEN_SECRET, bootstrapApiKey: BENCH_KEY },
-    temporal: {
-      address: temporal.address,
-      namespace: 'default',
-      uiUrl: undefined,
-      client: temporal.client,
-      workerConnection: async () => (native ??= await NativeConnection.connect({ address: temporal.address })),
-      close: async () => {},
-    },
-    log: createLogger('silent'),
-  });
-  try {
+  return withApiStack('homes', { key: BENCH_KEY, tokenSecret: TOKEN_SECRET }, async ({ stack }) => {
     const db = stack.database.db;
     const t0 = performance.now();
     const key = await seedHomes(db, n);
@@ -162,13 +101,7 @@ export async function runHomesBench(n: number, runs = 40): Promise<void> {
       await timeRequests('Company HTML', Math.ceil(runs / 4), (i) => as(i, `/console/company?cycle=${key}`)),
     ];
     for (const l of lines) console.log(`  ${l}`);
-  } finally {
-    await stack.stop();
-    await native?.close();
-    await temporal.stop();
-    await database.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 if (require.main === module) {

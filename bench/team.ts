@@ -8,24 +8,14 @@
  * shows 100 reports a page, so person 1's page is the first hundred of their N/10)
  * (`app.request`, no network). Prints numbers; asserts nothing.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { NativeConnection } from '@temporalio/worker';
 import { type Kysely, sql } from 'kysely';
-import { loadConfig } from '../config';
 import { scheduleSchema } from '../contract';
 import { DEFAULT_SESSION_POLICY, openSession } from '../core/sign-in';
 import type { DB } from '../db/schema';
-import { createLogger } from '../runtime/logger';
-import { startStack } from '../runtime/stack';
-import { openBenchDatabase } from './database';
-import { freePort } from './procs';
-import { startTemporalServer } from './temporal-server';
 import { calibrateKind } from '../kinds/score';
 import { checkinKind } from '../kinds/checkin';
+import { timeRequests, withApiStack } from './page-stack';
 
 const KEY = 'bench-team-key-0123456789abcdefghijklmnopqrstuvw';
 const SECRET = 'bench-team-token-secret-0123456789abcdefghijk';
@@ -85,59 +75,8 @@ async function seed(db: Kysely<DB>, n: number): Promise<string> {
   return key;
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-async function timeRequests(label: string, runs: number, fn: () => Promise<Response>): Promise<string> {
-  const first = await fn();
-  const size = (await first.arrayBuffer()).byteLength;
-  if (first.status !== 200) return `${label.padEnd(46)} status ${first.status} (not measured)`;
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    const res = await fn();
-    await res.arrayBuffer();
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  return `${label.padEnd(46)} p50 ${percentile(times, 50).toFixed(0).padStart(5)} ms   p95 ${percentile(times, 95).toFixed(0).padStart(5)} ms   ${(size / 1024).toFixed(0).padStart(6)} KiB`;
-}
-
 export async function runTeamBench(n: number, runs = 40): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'okr-bench-team-'));
-  const database = await openBenchDatabase(4);
-  const temporal = await startTemporalServer(dir);
-  let native: NativeConnection | undefined;
-  const port = await freePort();
-  const config = loadConfig({
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-    DATA_DIR: dir,
-    DATABASE_URL: database.url,
-    TEMPORAL_ADDRESS: temporal.address,
-    TEMPORAL_TASK_QUEUE: `okr-bench-team-${randomBytes(3).toString('hex')}`,
-    SMTP_URL: 'smtp://127.0.0.1:9?tls=off',
-    LOG_LEVEL: 'silent',
-    BOOTSTRAP_API_KEY: KEY,
-    TOKEN_SECRET: SECRET,
-  });
-  const stack = await startStack({
-    config,
-    roles: { api: true, worker: false },
-    secrets: { tokenSecret: SECRET, bootstrapApiKey: KEY },
-    temporal: {
-      address: temporal.address,
-      namespace: 'default',
-      uiUrl: undefined,
-      client: temporal.client,
-      workerConnection: async () => (native ??= await NativeConnection.connect({ address: temporal.address })),
-      close: async () => {},
-    },
-    log: createLogger('silent'),
-  });
-  try {
+  return withApiStack('team', { key: KEY, tokenSecret: SECRET }, async ({ stack }) => {
     const db = stack.database.db;
     const t0 = performance.now();
     const cycle = await seed(db, n);
@@ -166,13 +105,7 @@ export async function runTeamBench(n: number, runs = 40): Promise<void> {
       await timeRequests(`My department JSON (${n / DEPARTMENTS} people)`, runs, () => ambassador(`/api/departments/Department%202?${q}`)),
     ];
     for (const l of lines) console.log(`  ${l}`);
-  } finally {
-    await stack.stop();
-    await native?.close();
-    await temporal.stop();
-    await database.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 if (require.main === module) {
