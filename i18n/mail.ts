@@ -189,7 +189,7 @@ const zh: MailWords = {
   twoWays: '两种完成方式：',
   wayReply: '2. 或直接回复本邮件。',
   personal: '此链接和回复地址仅供你本人使用，请勿转发此邮件。',
-  homeLink: '在“我的”页面查看你的目标、签到和任务',
+  homeLink: '在“我的”页面查看你的目标、进展和任务',
   yourKeyResults: '关键结果',
   objectivesUnderReview: '待审核的目标',
   alignedTo: '对齐到',

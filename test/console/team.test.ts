@@ -347,7 +347,7 @@ describe('My team, the calibration grid and My department', () => {
       const zh = await pageAs(HR, viewport, 'zh-CN');
       await zh.goto(`${t.base}/console/department?cycle=${KEY}&department=Eng`);
       const text = await zh.locator('main').innerText();
-      expect(text).toContain('每周签到率');
+      expect(text).toContain('每周进展更新率');
       expect(text).toContain('今天已提醒');
       await expectAccessible(zh, `department zh ${viewport}`);
       await screenshot(zh, `home-department-zh-CN-${viewport}`);
