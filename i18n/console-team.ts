@@ -4,6 +4,7 @@
  * test/console/team-units.test.ts compares the shapes).
  */
 import type { Locale } from '../contract';
+import { spacedWords } from '../mail/templates/spacing';
 
 const en = {
   cycle: 'Cycle',
@@ -219,7 +220,7 @@ const zh: TeamWords = {
   },
 };
 
-export const teamWordsByLocale: Record<Locale, TeamWords> = { en, 'zh-CN': zh };
+export const teamWordsByLocale: Record<Locale, TeamWords> = { en, 'zh-CN': spacedWords(zh) };
 
 export function teamWords(locale: Locale): TeamWords {
   return teamWordsByLocale[locale] ?? en;

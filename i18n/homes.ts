@@ -4,6 +4,7 @@
  * test/console/me.test.ts compares their shapes.
  */
 import type { Locale } from '../contract';
+import { spacedWords } from '../mail/templates/spacing';
 
 const en = {
   me: {
@@ -175,7 +176,7 @@ const zh: HomeWords = {
   },
 };
 
-export const homeWordsByLocale: Record<Locale, HomeWords> = { en, 'zh-CN': zh };
+export const homeWordsByLocale: Record<Locale, HomeWords> = { en, 'zh-CN': spacedWords(zh) };
 
 export function homeWords(locale: Locale): HomeWords {
   return homeWordsByLocale[locale] ?? en;

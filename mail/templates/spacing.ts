@@ -23,3 +23,22 @@ export function spaceLatinBlock(b: Block): Block {
   if ('footer' in b) return { footer: spaceLatin(b.footer), href: b.href };
   return b;
 }
+
+/**
+ * A catalogue of Chinese words with `spaceLatin` applied to every sentence it gives, fixed or
+ * built from a name or title ("对 Mia Manager 的总体评语"), so a page cannot forget it.
+ */
+export function spacedWords<T>(words: T): T {
+  const spaced = (value: unknown): unknown => {
+    if (typeof value === 'string') return spaceLatin(value);
+    if (typeof value === 'function')
+      return (...args: unknown[]) => {
+        const out: unknown = (value as (...a: unknown[]) => unknown)(...args);
+        return typeof out === 'string' ? spaceLatin(out) : out;
+      };
+    if (value && typeof value === 'object' && !Array.isArray(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, spaced(v)]));
+    if (Array.isArray(value)) return value.map(spaced);
+    return value;
+  };
+  return spaced(words) as T;
+}
