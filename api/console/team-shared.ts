@@ -12,20 +12,15 @@ import type { Viewer } from '../../core/team-access';
 import { recentCycles } from '../../db/team';
 import { consoleWords } from '../../i18n/console';
 import { type TeamWords, teamWords } from '../../i18n/console-team';
-import { type SignedInPerson, sessionPerson } from '../session';
-import { type ConsoleContext, type ConsoleEnv, principalOf } from './context';
+import type { SignedInPerson } from '../session';
+import { type ConsoleContext, type ConsoleEnv, requireSession } from './context';
 import { messagePage, respond } from './layout';
 
 export const TEAM_CSS = html`<link rel="stylesheet" href="/console/assets/cycles.css"><link rel="stylesheet" href="/console/assets/team.css">`;
 
-/** Any live session; who sees what is decided by the page (never by the navigation). */
+/** Any live session (the console's own guard: without one, sign in and come back); who sees what is decided by the page. */
 export function requireSignedIn(ctx: ConsoleContext): MiddlewareHandler<ConsoleEnv> {
-  return async (c, next) => {
-    const person = await sessionPerson(c, ctx.deps.db, ctx.options);
-    if (!person) return c.redirect('/console/sign-in', 303);
-    c.set('principal', principalOf(person));
-    await next();
-  };
+  return requireSession(ctx);
 }
 
 export const viewerOf = (person: SignedInPerson): Viewer => ({ personId: person.id, roles: person.roles });
