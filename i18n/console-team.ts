@@ -7,6 +7,8 @@ import type { Locale } from '../contract';
 import { spacedWords } from '../mail/templates/spacing';
 
 const en = {
+  /** Between a label and its value (full-width in Chinese). */
+  colon: ': ',
   cycle: 'Cycle',
   show: 'Show',
   noCycle: 'No cycle has started yet.',
@@ -122,6 +124,7 @@ const en = {
 export type TeamWords = typeof en;
 
 const zh: TeamWords = {
+  colon: '：',
   cycle: '周期',
   show: '显示',
   noCycle: '还没有开始任何周期。',

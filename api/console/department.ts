@@ -44,7 +44,7 @@ function departmentBody(
   const action = `/console/department/nudge?${q}`;
   const notYet = view.behind.filter((b) => !b.nudgedToday);
   const pct = view.checkinRate.map((r) => (r.total ? Math.round((r.completed / r.total) * 100) : 0));
-  return html`${TEAM_CSS}<h1>${d.title}: ${view.department}</h1>${picker}
+  return html`${TEAM_CSS}<h1>${d.title}${w.colon}${view.department}</h1>${picker}
 <p class="muted">${d.intro(view.department)} ${d.members(view.members)}</p>
 ${banner ? html`<p class="${banner.tone === 'ok' ? 'ok' : 'banner'}" role="${banner.tone === 'ok' ? 'status' : 'alert'}">${banner.text}</p>` : ''}
 <h2>${d.behind}</h2>
@@ -79,7 +79,7 @@ ${view.checkinRate.map((r, i) => html`<tr><th scope="row">${w.team.week(r.week)}
 <h2>${d.lows}</h2>
 ${
   view.lowConfidence.length
-    ? html`<ul class="plain" data-list="lows">${view.lowConfidence.map((l) => html`<li>${l.name} — ${w.team.week(l.week)}: <strong>${l.confidence}</strong>/10</li>`)}</ul>`
+    ? html`<ul class="plain" data-list="lows">${view.lowConfidence.map((l) => html`<li>${l.name} — ${w.team.week(l.week)}${w.colon}<strong>${l.confidence}</strong>/10</li>`)}</ul>`
     : html`<p class="muted">${d.noLows}</p>`
 }
 ${view.awards.open ? html`<h2>${d.awards}</h2>${nominateLink ? html`<p><a class="button" href="${nominateLink}">${d.nominate}</a></p>` : html`<p class="muted">${d.noNominate}</p>`}` : ''}`;

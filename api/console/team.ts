@@ -51,6 +51,7 @@ function teamBody(
   manager?: string,
 ) {
   const w = teamWords(locale).team;
+  const colon = teamWords(locale).colon;
   const kind = (k: TaskKind) => kindLabel(k, locale);
   const when = (at: string) => formatDue(at, locale, timeZone);
   const hasCalibrations = view.reviewQueue.some((t) => t.kind === calibrateKind.kind);
@@ -68,14 +69,14 @@ ${view.members.map(
     m.objectives.length
       ? html`<ul class="plain">${m.objectives.map(
           (o) => html`<li><strong>${o.title}</strong>${o.parent ? html` <span class="muted small">(${w.parent(o.parent)})</span>` : ''}
-<ul class="plain">${o.keyResults.map((k) => html`<li class="kr-line">${k.title}: ${krProgress(k, locale)}</li>`)}</ul></li>`,
+<ul class="plain">${o.keyResults.map((k) => html`<li class="kr-line">${k.title}${colon}${krProgress(k, locale)}</li>`)}</ul></li>`,
         )}</ul>`
       : html`<span class="muted">${w.noObjectives}</span>`
   }</td>
 <td data-label="${w.thisWeek}" data-cell="week">${
     m.thisWeek
-      ? html`${w.week(m.thisWeek.week)}: ${w.checkin[m.thisWeek.status] ?? m.thisWeek.status}${
-          m.thisWeek.confidence !== null ? html`<br>${w.confidence}: <strong data-cell="confidence">${m.thisWeek.confidence}</strong>/10` : ''
+      ? html`${w.week(m.thisWeek.week)}${colon}${w.checkin[m.thisWeek.status] ?? m.thisWeek.status}${
+          m.thisWeek.confidence !== null ? html`<br>${w.confidence}${colon}<strong data-cell="confidence">${m.thisWeek.confidence}</strong>/10` : ''
         }`
       : html`<span class="muted">${w.checkin.none}</span>`
   }</td>
