@@ -18,6 +18,7 @@ import { claimResolvedStall, findStallById, forgetStall, openStalls, resolveStal
 import type { outboxDelivery } from '../workflows/outbox-delivery';
 import { AppError } from './errors';
 import { abnormalEnd, describeAbnormalEnd, resetToFirstWorkflowTask } from './workflow-failures';
+import { consoleWords } from '../i18n/console';
 
 export interface StalledView {
   id: string;
@@ -36,19 +37,8 @@ export interface StalledView {
   skipMeans: string;
 }
 
-const SKIP_MEANS: Record<string, string> = {
-  sendQueuedEmails: 'the queued emails stay unsent (visible as queued); tasks stay open and can still be completed from the page',
-  openPhaseTasks: 'this batch opens no tasks for this phase; the phase goes on without them',
-  openFollowUpTask: 'the follow-up task (a review or a new drafting round) is not opened',
-  closeTasks: 'the tasks are treated as closed by the workflow but stay open in the database',
-  queueTaskReminders: 'these reminders are not sent',
-  queueEscalations: 'these escalations are not sent',
-  setTaskDue: 'the new due time is used by the workflow but not shown in the database',
-  queueCycleEmail: 'the announcement or cancellation email is not sent',
-  loadCycle: 'the cycle runs as if it had no participants',
-  planCheckIns: 'no weekly check-ins are held',
-  setCycleStatus: 'the cycle row keeps its old status',
-};
+/** What skipping each step means, in the words the console shows (i18n/console.ts, English for the API). */
+const SKIP_MEANS = consoleWords('en').ops.skipMeansOf;
 
 export const STALL_KINDS = ['step', 'email', 'cycle'] as const;
 export type StallKind = (typeof STALL_KINDS)[number];
@@ -97,7 +87,7 @@ export async function listStalled(db: Kysely<DB>, client: Client): Promise<Stall
       attempts: s.attempts,
       nextRetryAt: new Date(s.auto_retry_at).toISOString(),
       actions: ['retry', 'skip'],
-      skipMeans: SKIP_MEANS[s.step] ?? 'the step is treated as done without its effect',
+      skipMeans: SKIP_MEANS[s.step] ?? SKIP_MEANS.other!,
     })),
     ...emails.map((e): StalledView => ({
       id: `email-${e.id}`,
