@@ -14,6 +14,7 @@ import { DEFAULT_BODY_LIMITS, bodyLimits, notFoundOrNotAllowed, storableUrlText 
 import { auditRoutes } from './routes/audit';
 import { adminRoutes } from './routes/admin';
 import { cycleInsightRoutes } from './routes/cycle-insights';
+import { awardsRunRoutes } from './routes/awards-runs';
 import { awardRoutes, winnerCertificateRoutes } from './routes/awards';
 import { cycleRoutes } from './routes/cycles';
 import { departmentRoutes } from './routes/departments';
@@ -75,6 +76,7 @@ export function createApp(deps: ApiDeps, extras: AppExtras = {}) {
   app.route('/api/cycles', cycleInsightRoutes(deps, auth));
   app.route('/api/cycles', awardRoutes(deps, auth));
   app.route('/api/cycles', cycleRoutes(deps, auth));
+  app.route('/api/awards-runs', awardsRunRoutes(deps, auth));
   app.route('/api/keys', keyRoutes(deps, auth));
   app.route('/api/audit', auditRoutes(deps, auth));
   app.route('/api/admin', adminRoutes(deps, auth));

@@ -1,6 +1,6 @@
 /** Response shapes for the API description. Request shapes come from the contract. */
 import { z } from '@hono/zod-openapi';
-import { LOCALES, PHASES, ROLES, TASK_KINDS, TASK_STATUSES } from '../contract';
+import { CYCLE_KINDS, LOCALES, PHASES, ROLES, TASK_KINDS, TASK_STATUSES } from '../contract';
 
 export const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) }).openapi('Error');
 
@@ -51,6 +51,8 @@ export const cycleSummarySchema = z
     workflowId: z.string(),
     participantCount: z.number().int(),
     createdAt: z.string(),
+    kind: z.enum(CYCLE_KINDS).describe('"okr": a quarterly cycle; "awards-run": a yearly awards run (POST /api/awards-runs)'),
+    covers: z.array(z.string()).optional().describe('an awards run: the keys of the cycles whose OKRs it looks at'),
   })
   .openapi('CycleSummary');
 

@@ -54,8 +54,11 @@ export const scheduleSchema = z.object({
   fitBeforeStart: z.boolean().optional(),
   /** Self-scores are due after two thirds of it; managers' calibrations at its end. */
   scoring: durationSchema.default('7d'),
-  /** Nominations, votes and HR's final choice each take a third of it. */
-  awards: durationSchema.default('9d'),
+  /**
+   * Nominations, votes and HR's final choice each take a third of it. `false`: the cycle has no
+   * awards phase (awards are chosen in a yearly awards run over the year's cycles).
+   */
+  awards: z.union([durationSchema, z.literal(false)]).default('9d'),
   /** Reminders this long before a task's due time (each one once). */
   reminders: z.array(durationSchema).max(5).default(['3d', '1d']),
   /** After the due time: tell the manager, then HR. */
@@ -95,6 +98,18 @@ export const startCycleSchema = z
 export type StartCycleInput = z.infer<typeof startCycleSchema>;
 
 export type CycleStatus = 'running' | 'completed' | 'cancelled';
+
+/** A quarterly OKR cycle, or a yearly awards run (nominate → vote → finalize → announce over a year's cycles). */
+export const CYCLE_KINDS = ['okr', 'awards-run'] as const;
+export type CycleKind = (typeof CYCLE_KINDS)[number];
+
+/** The phases a cycle of this schedule goes through: every phase, without awards when the schedule leaves them out. */
+export function phasesOf(schedule: Pick<Schedule, 'awards'>): readonly Phase[] {
+  return schedule.awards === false ? PHASES.filter((p) => p !== 'awards') : PHASES;
+}
+
+/** A yearly awards run goes through the awards phase only. */
+export const AWARDS_RUN_PHASES: readonly Phase[] = ['awards'];
 export type PhaseStatus = 'pending' | 'open' | 'closed';
 
 export interface PhaseState {
@@ -125,3 +140,39 @@ export interface CycleState {
   activeBatches: string[];
   cancelReason?: string;
 }
+
+/** How a yearly awards run's steps are timed and chased: the cycle schedule's task rules. */
+export const awardsRunScheduleSchema = z.object({
+  timeZone: timeZoneSchema.default('UTC'),
+  /** Nominations, votes and HR's final choice each take a third of it. */
+  awards: durationSchema.default('21d'),
+  reminders: z.array(durationSchema).max(5).default(['3d', '1d']),
+  escalations: z
+    .array(escalationSchema)
+    .max(5)
+    .default([
+      { after: '1d', to: 'manager' },
+      { after: '2d', to: 'hr' },
+    ]),
+  expireAfter: nonNegativeDurationSchema.default('3d'),
+});
+
+export const startAwardsRunSchema = z
+  .object({
+    key: cycleKeySchema,
+    title: text().trim().min(1, 'must not be empty').max(200),
+    /** The year whose cycles the run looks at. */
+    year: z.number().int().min(2000, 'from 2000').max(2100, 'at most 2100'),
+    cycles: z
+      .array(cycleKeySchema)
+      .min(1, 'at least one cycle')
+      .max(60)
+      .optional()
+      .meta({ description: 'The cycles whose OKRs the run looks at (default: every quarterly cycle, not cancelled, that starts in `year`).' }),
+    schedule: awardsRunScheduleSchema.default(awardsRunScheduleSchema.parse({})),
+  })
+  .meta({
+    description:
+      'A yearly awards run: nominate → vote → finalize → announce, each step a task with deadlines, reminders and escalation, over the OKRs of the year’s cycles. Its participants are the active participants of those cycles. Idempotent on key (the key is shared with cycles).',
+  });
+export type StartAwardsRunInput = z.infer<typeof startAwardsRunSchema>;

@@ -39,6 +39,7 @@ export function planSteps(plan: CyclePlan): PlanStep[] {
   steps.push({ phase: 'scoring', kind: 'self-score', opensAt: plan.scoring.opensAt, dueAt: plan.scoring.selfScoreDueAt, audience: 'participants' });
   // Calibrations open as self-scores arrive; at the latest when self-scores are due.
   steps.push({ phase: 'scoring', kind: 'calibrate', opensAt: plan.scoring.selfScoreDueAt, dueAt: plan.scoring.dueAt, audience: 'participants' });
-  for (const s of plan.awards.steps) steps.push({ phase: 'awards', kind: s.step, opensAt: s.opensAt, dueAt: s.dueAt, audience: AWARDS_AUDIENCE[s.step] });
+  for (const s of plan.awards?.steps ?? [])
+    steps.push({ phase: 'awards', kind: s.step, opensAt: s.opensAt, dueAt: s.dueAt, audience: AWARDS_AUDIENCE[s.step] });
   return steps;
 }

@@ -86,7 +86,8 @@ export interface CyclePlan {
   phases: PlannedPhase[];
   checkinWeeks: PlannedWeek[];
   scoring: { opensAt: string; selfScoreDueAt: string; dueAt: string };
-  awards: { opensAt: string; dueAt: string; steps: { step: AwardsStep; opensAt: string; dueAt: string; events: TaskEvents }[] };
+  /** null when the schedule leaves awards out (`awards: false`: a yearly awards run chooses them). */
+  awards: { opensAt: string; dueAt: string; steps: { step: AwardsStep; opensAt: string; dueAt: string; events: TaskEvents }[] } | null;
 }
 
 /** The policy of a task: reminders before its due time, escalations after, then expiry. */
@@ -138,8 +139,8 @@ export function scoringDue(schedule: Schedule, openedAt: number): { selfScoreDue
 }
 
 /** Each awards step (nominate, vote, finalize) takes a third of the awards phase. */
-export function awardsStepMs(schedule: Schedule): number {
-  return Math.round(durationToMs(schedule.awards) / 3);
+export function awardsStepMs(schedule: Pick<Schedule, 'awards'>): number {
+  return schedule.awards === false ? 0 : Math.round(durationToMs(schedule.awards) / 3);
 }
 
 /** When scoring opens by the calendar (`endsOn` at the check-in hour); undefined when compressed. */
@@ -274,12 +275,8 @@ export function planCycle(input: PlanCycleInput): CyclePlan {
   phases.push({ phase: 'checkins', opensAt: iso(planningEnd), dueAt: iso(scoringAt) });
   const score = scoringDue(schedule, scoringAt);
   phases.push({ phase: 'scoring', opensAt: iso(scoringAt), dueAt: iso(score.dueAt), events: taskEvents(score.selfScoreDueAt, policy, scoringAt) });
-  const third = awardsStepMs(schedule);
-  const steps = AWARDS_STEPS.map((step, i) => {
-    const [opens, due] = [score.dueAt + i * third, score.dueAt + (i + 1) * third];
-    return { step, opensAt: iso(opens), dueAt: iso(due), events: taskEvents(due, policy, opens) };
-  });
-  phases.push({ phase: 'awards', opensAt: iso(score.dueAt), dueAt: iso(score.dueAt + 3 * third) });
+  const awards = schedule.awards === false ? null : awardsPlan(schedule, score.dueAt, policy);
+  if (awards) phases.push({ phase: 'awards', opensAt: awards.opensAt, dueAt: awards.dueAt });
   return {
     timeZone,
     startsAt: iso(startsAt),
@@ -290,8 +287,18 @@ export function planCycle(input: PlanCycleInput): CyclePlan {
     phases,
     checkinWeeks,
     scoring: { opensAt: iso(scoringAt), selfScoreDueAt: iso(score.selfScoreDueAt), dueAt: iso(score.dueAt) },
-    awards: { opensAt: iso(score.dueAt), dueAt: iso(score.dueAt + 3 * third), steps },
+    awards,
   };
+}
+
+/** The awards steps (nominate, vote, finalize) from `opensAt`, each a third of the awards phase. */
+export function awardsPlan(schedule: Pick<Schedule, 'awards'>, opensAt: number, policy: TaskPolicy): NonNullable<CyclePlan['awards']> {
+  const third = awardsStepMs(schedule);
+  const steps = AWARDS_STEPS.map((step, i) => {
+    const [opens, due] = [opensAt + i * third, opensAt + (i + 1) * third];
+    return { step, opensAt: iso(opens), dueAt: iso(due), events: taskEvents(due, policy, opens) };
+  });
+  return { opensAt: iso(opensAt), dueAt: iso(opensAt + 3 * third), steps };
 }
 
 /** A schedule rule a cycle breaks, as a zod custom issue: `params.code` picks its translation. */

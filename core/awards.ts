@@ -10,6 +10,7 @@ import type { Locale } from '../contract';
 import type { DB } from '../db/schema';
 import { awardWords } from '../i18n/awards';
 import { citationsOf } from '../kinds/awards/handler';
+import { subjectCycleIds } from '../kinds/awards/subject-cycles';
 import { type CertificateData, renderCertificate } from './certificates';
 import { toCsv } from './exports';
 
@@ -130,7 +131,7 @@ export async function storyObjectives(db: Kysely<DB>, w: Winner) {
   const objectives = await db
     .selectFrom('objectives')
     .select(['id', 'title', 'score'])
-    .where('cycle_id', '=', w.cycleId)
+    .where('cycle_id', 'in', await subjectCycleIds(db, w.cycleId))
     .$call((q) => (w.objective ? q.where('id', '=', w.objective.id) : q.where('owner_id', '=', w.person.id).where('status', '=', 'approved')))
     .orderBy('position')
     .orderBy('id')

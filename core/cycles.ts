@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import {
+  type CycleKind,
   type CycleState,
   type CycleStatus,
   type EmailStatus,
@@ -59,6 +60,10 @@ export interface CycleSummary {
   workflowId: string;
   participantCount: number;
   createdAt: string;
+  /** A quarterly cycle, or a yearly awards run. */
+  kind: CycleKind;
+  /** A yearly awards run: the keys of the cycles it covers. */
+  covers?: string[];
 }
 
 export function fingerprint(input: StartCycleInput): string {
@@ -118,19 +123,34 @@ export async function startCycle(
     throw new AppError(ErrorCode.conflict, `a cycle with key ${input.key} already exists with different settings`, { key: input.key });
   }
 
+  await startCycleWorkflow(deps, 'okrCycle', workflowId, {
+    cycleKey: input.key,
+    schedule: input.schedule,
+    calendar: { startsOn: input.startsOn, endsOn: input.endsOn, version: CALENDAR_VERSION },
+    stepPolicy: deps.stepPolicy,
+    ...(deps.historyLimit ? { historyLimit: deps.historyLimit } : {}),
+  });
+  const cycle = (await getCycleSummary(db, input.key))!;
+  // Planning that cannot be due by startsOn runs anyway (without fitBeforeStart): the answer says by how much it ends later.
+  const warnings = planWarnings(planCycle({ startsOn: input.startsOn, endsOn: input.endsOn, schedule: input.schedule, startedAt: cycle.createdAt }));
+  return { cycle, created, warnings };
+}
+
+/**
+ * Starts a cycle's workflow (or a yearly awards run's) once: a start that finds it running is
+ * no failure; a start Temporal's absence interrupted is finished by posting the request again.
+ */
+export async function startCycleWorkflow(
+  deps: Pick<CycleDeps, 'client' | 'taskQueue'>,
+  workflowType: 'okrCycle' | 'awardsRun',
+  workflowId: string,
+  input: Parameters<typeof okrCycle>[0],
+): Promise<void> {
   try {
-    await deps.client.workflow.start<typeof okrCycle>('okrCycle', {
+    await deps.client.workflow.start(workflowType, {
       workflowId,
       taskQueue: deps.taskQueue,
-      args: [
-        {
-          cycleKey: input.key,
-          schedule: input.schedule,
-          calendar: { startsOn: input.startsOn, endsOn: input.endsOn, version: CALENDAR_VERSION },
-          stepPolicy: deps.stepPolicy,
-          ...(deps.historyLimit ? { historyLimit: deps.historyLimit } : {}),
-        },
-      ],
+      args: [input],
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
     });
@@ -142,10 +162,6 @@ export async function startCycle(
       );
     }
   }
-  const cycle = (await getCycleSummary(db, input.key))!;
-  // Planning that cannot be due by startsOn runs anyway (without fitBeforeStart): the answer says by how much it ends later.
-  const warnings = planWarnings(planCycle({ startsOn: input.startsOn, endsOn: input.endsOn, schedule: input.schedule, startedAt: cycle.createdAt }));
-  return { cycle, created, warnings };
 }
 
 async function resolveParticipants(db: Kysely<DB>, emails: string[] | undefined): Promise<number[]> {
@@ -182,6 +198,8 @@ function toSummary(r: CycleSummaryRow): CycleSummary {
     workflowId: r.workflow_id,
     participantCount: r.participants,
     createdAt: new Date(r.created_at).toISOString(),
+    kind: r.kind,
+    ...(r.covers ? { covers: r.covers } : {}),
   };
 }
 

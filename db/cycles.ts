@@ -3,8 +3,8 @@
  * when there is none, `requireCycleByKey` throws the contract's NOT_FOUND ("no cycle with key …")
  * — the API answers 404 with it, an activity turns it into a non-retryable failure.
  */
-import type { Insertable, Kysely, Transaction } from 'kysely';
-import { type CycleStatus, ErrorCode } from '../contract';
+import { type Insertable, type Kysely, type Transaction, sql } from 'kysely';
+import { type CycleKind, type CycleStatus, ErrorCode } from '../contract';
 import { AppError } from '../core/errors';
 import type { Cycle, CyclesTable, DB } from './schema';
 
@@ -64,6 +64,9 @@ export interface CycleSummaryRow {
   workflow_id: string;
   created_at: Date;
   participants: number;
+  kind: CycleKind;
+  /** A yearly awards run: the keys of the cycles it covers, oldest first. */
+  covers: string[] | null;
 }
 
 /** Every cycle, newest first (or only the one with `key`). */
@@ -78,6 +81,13 @@ export async function listCycleSummaryRows(db: Db, key?: string): Promise<CycleS
       'c.status',
       'c.workflow_id',
       'c.created_at',
+      'c.kind',
+      eb
+        .selectFrom('awards_run_cycles as arc')
+        .innerJoin('cycles as covered', 'covered.id', 'arc.cycle_id')
+        .whereRef('arc.run_id', '=', 'c.id')
+        .select(sql<string[]>`array_agg(covered.key order by covered.starts_on, covered.id)`.as('k'))
+        .as('covers'),
       eb
         .selectFrom('cycle_participants as cp')
         .whereRef('cp.cycle_id', '=', 'c.id')
@@ -94,4 +104,23 @@ export async function listCycleSummaryRows(db: Db, key?: string): Promise<CycleS
 /** Cycles whose row says running (their workflow should be running too), oldest first. */
 export async function listRunningCycles(db: Db): Promise<{ id: number; key: string; workflow_id: string }[]> {
   return db.selectFrom('cycles').select(['id', 'key', 'workflow_id']).where('status', '=', 'running').orderBy('id').execute();
+}
+
+/** The ids of the cycles a yearly awards run covers (empty for a quarterly cycle). */
+export async function coveredCycleIds(db: Db, runId: number): Promise<number[]> {
+  const rows = await db.selectFrom('awards_run_cycles').select('cycle_id').where('run_id', '=', runId).orderBy('cycle_id').execute();
+  return rows.map((r) => r.cycle_id);
+}
+
+/** Quarterly cycles (not awards runs) that start in `year`, oldest first. */
+export async function cyclesStartingIn(db: Db, year: number): Promise<Cycle[]> {
+  return db
+    .selectFrom('cycles')
+    .selectAll()
+    .where('kind', '=', 'okr')
+    .where('starts_on', '>=', `${year}-01-01`)
+    .where('starts_on', '<=', `${year}-12-31`)
+    .orderBy('starts_on')
+    .orderBy('id')
+    .execute();
 }

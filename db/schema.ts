@@ -7,6 +7,7 @@ import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } fr
 import type {
   ApiKeyRole,
   CheckinSubmission,
+  CycleKind,
   CycleStatus,
   EmailStatus,
   ExecutionItemSource,
@@ -54,6 +55,14 @@ export interface CyclesTable {
   created_by: string;
   created_at: Generated<Date>;
   hr_person_id: number | null;
+  /** 'okr': a quarterly cycle; 'awards-run': a yearly awards run over the cycles in awards_run_cycles. */
+  kind: Generated<CycleKind>;
+}
+
+/** The cycles whose OKRs a yearly awards run looks at. */
+export interface AwardsRunCyclesTable {
+  run_id: number;
+  cycle_id: number;
 }
 
 export interface CycleParticipantsTable {
@@ -306,6 +315,7 @@ export interface ConsoleSessionsTable {
 export interface DB {
   people: PeopleTable;
   cycles: CyclesTable;
+  awards_run_cycles: AwardsRunCyclesTable;
   cycle_participants: CycleParticipantsTable;
   tasks: TasksTable;
   task_events: TaskEventsTable;

@@ -58,15 +58,17 @@ export interface NominationOption {
 export interface NominationEvidence {
   objectives: {
     title: string;
+    /** In a yearly awards run: the cycle the objective is from. */
+    cycle?: string;
     score: number | null;
     /** The objective it aligns to (the company's, or the manager's). */
     alignedTo: string | null;
     keyResults: { title: string; score: number | null; progress: { done: boolean } | { current: number; target: number; unit: string | null } | null }[];
   }[];
   /** The subject's check-ins, oldest week first. */
-  checkins: { week: number; confidence: number }[];
+  checkins: { week: number; confidence: number; cycle?: string }[];
   /** The latest execution items (projects, tasks), newest first. */
-  items: { week: number; kind: string; title: string; status: string }[];
+  items: { week: number; kind: string; title: string; status: string; cycle?: string }[];
 }
 
 /** What a task page or a JSON client needs to show the task; every list may be empty. */

@@ -15,7 +15,6 @@ import {
   cancelCycleUpdate,
   cycleStateQuery,
   extendPhaseUpdate,
-  PHASES,
   participantsChangedSignal,
   scoringOpensAt,
 } from '../contract';
@@ -103,7 +102,7 @@ function nextAfter(cycle: CycleRun, i: AdvancePhaseInput, step: number | undefin
   }
   const later = i.phase === 'checkins' && i.scope === 'week' && cycle.calendar ? scoringOpensAt(cycle.schedule, cycle.calendar.endsOn) : undefined;
   if (later !== undefined && later > Date.now()) return { phase: 'scoring', opensAt: new Date(later).toISOString() };
-  return { phase: PHASES[PHASES.indexOf(i.phase) + 1] ?? null };
+  return { phase: cycle.phases[cycle.phases.indexOf(i.phase) + 1] ?? null };
 }
 
 function describe(i: AdvancePhaseInput, step: number | undefined): string {

@@ -71,6 +71,8 @@ export class CycleRun {
   plannedDue: { dueAt: number; managerDueAt?: number } | undefined;
   /** The check-in week whose batches are running, if one is. */
   openWeek: number | null = null;
+  /** The phases this run goes through, in order (a cycle without awards, a yearly awards run: fewer). */
+  readonly phases: readonly Phase[];
   /** Where the cycle stands, carried over by continue-as-new. */
   step: number;
   week: number;
@@ -78,14 +80,20 @@ export class CycleRun {
   /** Set while a phase whose tasks go to every batch is running: batches added meanwhile join it. */
   private perPhaseStart: ((batchNo: number) => Promise<void>) | undefined;
 
-  constructor(readonly input: OkrCycleInput) {
+  constructor(
+    readonly input: OkrCycleInput,
+    phases: readonly Phase[] = PHASES,
+    /** HR's advance ends one awards step, not the whole phase (calendar cycles and yearly awards runs). */
+    private readonly awardsRun = false,
+  ) {
     const { cycleKey, resume } = input;
     this.cycleKey = cycleKey;
+    this.phases = phases;
     this.state = resume?.state ?? {
       cycleKey,
       status: 'running',
       phase: null,
-      phases: PHASES.map((phase) => ({ phase, status: 'pending', openedAt: null, dueAt: null, closedAt: null })),
+      phases: phases.map((phase) => ({ phase, status: 'pending', openedAt: null, dueAt: null, closedAt: null })),
       participantCount: 0,
       batchCount: 0,
       activeBatches: [],
@@ -162,9 +170,13 @@ export class CycleRun {
 
   /** What an advance of `phase` (or of one week) would close now: the open week or awards step on calendar cycles. */
   advanceStep(i: AdvancePhaseInput): number | undefined {
-    if (!this.calendar) return undefined;
-    if (i.scope === 'week') return this.openWeek ?? undefined;
-    return i.phase === 'awards' ? (this.phaseState('awards').round ?? 1) : undefined;
+    if (i.scope === 'week') return this.calendar ? (this.openWeek ?? undefined) : undefined;
+    return i.phase === 'awards' && this.awardsByStep ? (this.phaseState('awards').round ?? 1) : undefined;
+  }
+
+  /** HR's advance ends one awards step (calendar cycles, yearly awards runs); cycles started before: the whole phase. */
+  get awardsByStep(): boolean {
+    return this.calendar !== undefined || this.awardsRun;
   }
 
   /**

@@ -6,7 +6,7 @@
  * participants join or leave (workflows/cycle-handlers.ts). It continues as new between steps
  * when its history grows.
  */
-import { type CalendarVersion, PHASES, type CycleState, type PhaseState, type Schedule, type StepPolicy } from '../contract';
+import { type CalendarVersion, type CycleState, type Phase, type PhaseState, type Schedule, type StepPolicy, phasesOf } from '../contract';
 import { registerControls } from './cycle-handlers';
 import { type CheckInWeek, type Control, CycleRun } from './cycle-run';
 import { PHASE_TABLE } from './phases';
@@ -46,7 +46,13 @@ export interface OkrCycleResult {
 }
 
 export async function okrCycle(input: OkrCycleInput): Promise<OkrCycleResult> {
-  const cycle = new CycleRun(input);
+  // A schedule without awards (`awards: false`, added later) leaves the phase out; older cycles have every phase.
+  return runPhases(input, phasesOf(input.schedule), false);
+}
+
+/** Runs `phases` in order, with HR's controls, to the end: the story of a cycle and of a yearly awards run. */
+export async function runPhases(input: OkrCycleInput, phases: readonly Phase[], awardsRun: boolean): Promise<OkrCycleResult> {
+  const cycle = new CycleRun(input, phases, awardsRun);
   const { state, cycleKey } = cycle;
   registerControls(cycle);
 
@@ -56,8 +62,8 @@ export async function okrCycle(input: OkrCycleInput): Promise<OkrCycleResult> {
     state.batchCount = loaded.batchCount;
   }
 
-  while (cycle.step < PHASES.length && !cycle.cancelled) {
-    const ps = cycle.phaseState(PHASES[cycle.step]!);
+  while (cycle.step < phases.length && !cycle.cancelled) {
+    const ps = cycle.phaseState(phases[cycle.step]!);
     if (ps.status === 'pending') {
       // calendar-v2: a planning phase opens at its planned date (HR's advance opens it at once).
       await cycle.awaitPlannedOpening(ps);
@@ -70,7 +76,7 @@ export async function okrCycle(input: OkrCycleInput): Promise<OkrCycleResult> {
     cycle.close(ps);
     cycle.step++;
     cycle.week = 0;
-    if (cycle.step < PHASES.length && cycle.shouldContinueAsNew()) await cycle.handOver();
+    if (cycle.step < phases.length && cycle.shouldContinueAsNew()) await cycle.handOver();
   }
 
   if (cycle.cancelled) {

@@ -119,7 +119,7 @@ export const PHASE_TABLE: Record<Phase, PhaseRunner> = {
     const third = awardsStepMs(cycle.schedule);
     ps.dueAt = iso(Date.parse(ps.openedAt!) + 3 * third);
     for (const [i, kind] of AWARDS_STEPS.entries()) {
-      if (cycle.cancelled || (i > 0 && cycle.advanceRequested && !cycle.calendar)) break;
+      if (cycle.cancelled || (i > 0 && cycle.advanceRequested && !cycle.awardsByStep)) break;
       cycle.advanceRequested = false;
       ps.round = i + 1;
       await cycle.runBatches('awards', kind === 'nominate', () => ({ opening: { kind, round: 1, dueAt: iso(Date.now() + third) } }), cycle.policy, i + 1);

@@ -42,11 +42,20 @@ function evidenceBlock(kit: FieldKit, n: NominationOption) {
 ${e.objectives.map(
   (
     o,
-  ) => html`<p class="ev-objective"><strong>${o.title}</strong>${score(o.score)}${o.alignedTo ? html`<br><span class="muted">${w.alignedTo(o.alignedTo)}</span>` : ''}</p>
+  ) => html`<p class="ev-objective"><strong>${o.title}</strong>${o.cycle ? html` <span class="muted">(${o.cycle})</span>` : ''}${score(o.score)}${o.alignedTo ? html`<br><span class="muted">${w.alignedTo(o.alignedTo)}</span>` : ''}</p>
 <ul class="ev-krs">${o.keyResults.map((k) => html`<li>${k.title}${score(k.score)}${progress(k.progress)}</li>`)}</ul>`,
 )}
-<p class="ev-head">${w.checkins}</p>${e.checkins.length ? html`<p class="ev-checkins">${e.checkins.map((c) => w.week(c.week, c.confidence)).join(locale === 'zh-CN' ? '；' : '; ')}</p>` : html`<p class="muted">${w.noCheckins}</p>`}
-${e.items.length ? html`<p class="ev-head">${w.items}</p><ul class="ev-items">${e.items.map((i) => html`<li>${w.item(i.week, i.title, w.status[i.status] ?? i.status)}</li>`)}</ul>` : ''}
+<p class="ev-head">${w.checkins}</p>${
+    e.checkins.length
+      ? html`<p class="ev-checkins">${e.checkins
+          .map(
+            (c, i) =>
+              `${c.cycle && c.cycle !== e.checkins[i - 1]?.cycle ? `${c.cycle}${locale === 'zh-CN' ? '：' : ': '}` : ''}${w.week(c.week, c.confidence)}`,
+          )
+          .join(locale === 'zh-CN' ? '；' : '; ')}</p>`
+      : html`<p class="muted">${w.noCheckins}</p>`
+  }
+${e.items.length ? html`<p class="ev-head">${w.items}</p><ul class="ev-items">${e.items.map((i) => html`<li>${i.cycle ? `${i.cycle} · ` : ''}${w.item(i.week, i.title, w.status[i.status] ?? i.status)}</li>`)}</ul>` : ''}
 </details>`;
 }
 

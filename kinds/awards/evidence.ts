@@ -7,6 +7,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import type { NominationEvidence, NominationOption } from '../types';
+import { cycleTitles, subjectCycleIds } from './subject-cycles';
 
 /** At most this many objectives and execution items per nomination (the page stays readable). */
 const MAX_OBJECTIVES = 3;
@@ -22,11 +23,15 @@ export async function evidenceOf(db: Kysely<DB>, cycleId: number, nominations: N
   const subjectOf = (n: NominationOption): number | null =>
     n.subject?.kind === 'person' ? n.subject.personId : n.subject?.kind === 'objective' ? (owners.get(n.subject.objectiveId) ?? null) : null;
   const people = [...new Set(nominations.map(subjectOf).filter((p): p is number => p !== null))];
+  // A yearly awards run looks at the OKRs of every cycle it covers, each labelled with its cycle.
+  const cycleIds = await subjectCycleIds(db, cycleId);
+  const titles = await cycleTitles(db, cycleIds);
+  const from = (id: number) => (titles?.has(id) ? { cycle: titles.get(id)! } : {});
   const objectives = await db
     .selectFrom('objectives as o')
     .leftJoin('objectives as parent', 'parent.id', 'o.parent_objective_id')
-    .select(['o.id', 'o.owner_id', 'o.title', 'o.score', 'parent.title as parent_title'])
-    .where('o.cycle_id', '=', cycleId)
+    .select(['o.id', 'o.owner_id', 'o.cycle_id', 'o.title', 'o.score', 'parent.title as parent_title'])
+    .where('o.cycle_id', 'in', cycleIds)
     .where((eb) =>
       eb.or([
         ...(nominatedObjectives.length ? [eb('o.id', 'in', nominatedObjectives)] : []),
@@ -51,20 +56,24 @@ export async function evidenceOf(db: Kysely<DB>, cycleId: number, nominations: N
   const checkins = people.length
     ? await db
         .selectFrom('checkins')
-        .select(['person_id', 'week', 'confidence'])
-        .where('cycle_id', '=', cycleId)
+        .innerJoin('cycles as c', 'c.id', 'checkins.cycle_id')
+        .select(['person_id', 'week', 'confidence', 'cycle_id'])
+        .where('cycle_id', 'in', cycleIds)
         .where('person_id', 'in', people)
+        .orderBy('c.starts_on')
         .orderBy('week')
         .execute()
     : [];
   const items = people.length
     ? await db
         .selectFrom('execution_items')
-        .select(['person_id', 'week', 'kind', 'title', 'status'])
-        .where('cycle_id', '=', cycleId)
+        .innerJoin('cycles as c', 'c.id', 'execution_items.cycle_id')
+        .select(['person_id', 'week', 'execution_items.kind', 'execution_items.title', 'execution_items.status', 'cycle_id'])
+        .where('cycle_id', 'in', cycleIds)
         .where('person_id', 'in', people)
+        .orderBy('c.starts_on', 'desc')
         .orderBy('week', 'desc')
-        .orderBy('id', 'desc')
+        .orderBy('execution_items.id', 'desc')
         .execute()
     : [];
   for (const n of nominations) {
@@ -76,6 +85,7 @@ export async function evidenceOf(db: Kysely<DB>, cycleId: number, nominations: N
     out.set(n.nominationId, {
       objectives: mine.slice(0, MAX_OBJECTIVES).map((o) => ({
         title: o.title,
+        ...from(o.cycle_id),
         score: o.score,
         alignedTo: o.parent_title,
         keyResults: krs
@@ -93,11 +103,11 @@ export async function evidenceOf(db: Kysely<DB>, cycleId: number, nominations: N
                   : null,
           })),
       })),
-      checkins: checkins.filter((c) => c.person_id === person).map((c) => ({ week: c.week, confidence: c.confidence })),
+      checkins: checkins.filter((c) => c.person_id === person).map((c) => ({ week: c.week, confidence: c.confidence, ...from(c.cycle_id) })),
       items: items
         .filter((i) => i.person_id === person)
         .slice(0, MAX_ITEMS)
-        .map((i) => ({ week: i.week, kind: i.kind, title: i.title, status: i.status })),
+        .map((i) => ({ week: i.week, kind: i.kind, title: i.title, status: i.status, ...from(i.cycle_id) })),
     });
   }
   return out;

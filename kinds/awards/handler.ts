@@ -16,6 +16,7 @@ import type { AwardDetail } from './schema';
 import { MAX_BONUS, isBonusAmount, isCurrencyCode } from './money';
 import { ballotFacts, evidenceOf } from './evidence';
 import { awardWords } from '../../i18n/awards';
+import { subjectCycleIds } from './subject-cycles';
 
 /** Every nomination of a cycle with its label, all its citations and vote count, most votes first. */
 export async function nominationOptions(db: Kysely<DB>, cycleId: number, locale: Locale = 'en'): Promise<NominationOption[]> {
@@ -94,7 +95,8 @@ async function nominationsOfCycle(db: Kysely<DB>, cycleId: number, ids: number[]
 export const nominateHandler: KindHandler<'nominate'> = {
   async context(db, task) {
     const objectives = await activeParticipants(db, task.cycleId)
-      .innerJoin('objectives as o', (j) => j.onRef('o.owner_id', '=', 'cp.person_id').onRef('o.cycle_id', '=', 'cp.cycle_id'))
+      .innerJoin('objectives as o', 'o.owner_id', 'cp.person_id')
+      .where('o.cycle_id', 'in', await subjectCycleIds(db, task.cycleId))
       .leftJoin('objectives as parent', 'parent.id', 'o.parent_objective_id')
       .select(['o.id', 'o.title', 'p.name', 'parent.title as parent_title'])
       .where('o.status', '=', 'approved')
@@ -128,7 +130,7 @@ export const nominateHandler: KindHandler<'nominate'> = {
             await tx
               .selectFrom('objectives')
               .select(['id', 'owner_id'])
-              .where('cycle_id', '=', task.cycleId)
+              .where('cycle_id', 'in', await subjectCycleIds(tx, task.cycleId))
               .where('id', 'in', objectiveIds)
               .where('owner_id', 'is not', null)
               .where(isCurrentObjective())

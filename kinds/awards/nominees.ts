@@ -7,6 +7,7 @@ import { type Kysely, sql } from 'kysely';
 import { activeParticipants } from '../../db/participants';
 import { isCurrentObjective } from '../../db/objectives';
 import type { DB } from '../../db/schema';
+import { subjectCycleIds } from './subject-cycles';
 
 export interface Nominee {
   personId: number;
@@ -47,7 +48,7 @@ export async function searchNominees(db: Kysely<DB>, { cycleId, nominatorId, que
   const objectives = await db
     .selectFrom('objectives')
     .select(['id', 'owner_id', 'title', 'score'])
-    .where('cycle_id', '=', cycleId)
+    .where('cycle_id', 'in', await subjectCycleIds(db, cycleId))
     .where(
       'owner_id',
       'in',

@@ -11,6 +11,7 @@ import type { DB } from '../../db/schema';
 import type { FormValues } from '../../api/task-page/fields';
 import { NOMINATION_SLOTS } from './nominate-form';
 import { type Nominee, searchNominees } from './nominees';
+import { subjectCycleIds } from './subject-cycles';
 
 const ROW_FIELD = /^nom[0-9]\.(objective|email|citation)$/;
 
@@ -39,7 +40,8 @@ export async function nomineePicker(
     const objective =
       pick[1] === 'o'
         ? await activeParticipants(db, task.cycleId)
-            .innerJoin('objectives as o', (j) => j.onRef('o.owner_id', '=', 'cp.person_id').onRef('o.cycle_id', '=', 'cp.cycle_id'))
+            .innerJoin('objectives as o', 'o.owner_id', 'cp.person_id')
+            .where('o.cycle_id', 'in', await subjectCycleIds(db, task.cycleId))
             .select('o.id')
             .where('o.id', '=', id)
             .where('o.status', '=', 'approved')

@@ -47,7 +47,7 @@ describe('planCycle (calendar-v1, cycles started before planning was planned bac
       selfScoreDueAt: new Date(Date.parse('2027-03-31T08:00:00.000Z') + (14 * DAY) / 3).toISOString(),
       dueAt: '2027-04-07T08:00:00.000Z',
     });
-    expect(plan.awards.steps.map((s) => [s.step, s.opensAt, s.dueAt])).toEqual([
+    expect(plan.awards!.steps.map((s) => [s.step, s.opensAt, s.dueAt])).toEqual([
       ['nominate', '2027-04-07T08:00:00.000Z', '2027-04-10T08:00:00.000Z'],
       ['vote', '2027-04-10T08:00:00.000Z', '2027-04-13T08:00:00.000Z'],
       ['finalize', '2027-04-13T08:00:00.000Z', '2027-04-16T08:00:00.000Z'],
@@ -69,7 +69,7 @@ describe('planCycle (calendar-v1, cycles started before planning was planned bac
       new Date(Date.parse(plan.scoring.selfScoreDueAt) - 3 * DAY).toISOString(),
       new Date(Date.parse(plan.scoring.selfScoreDueAt) - DAY).toISOString(),
     ]);
-    expect(plan.awards.steps[1]!.events.escalations[0]).toEqual({ to: 'manager', at: new Date(Date.parse(plan.awards.steps[1]!.dueAt) + DAY).toISOString() });
+    expect(plan.awards!.steps[1]!.events.escalations[0]).toEqual({ to: 'manager', at: new Date(Date.parse(plan.awards!.steps[1]!.dueAt) + DAY).toISOString() });
     expect(plan.phases[3]!.events).toBeUndefined();
     // A 2-day window: the 3-day reminder would come before the check-in opens, the 1-day one is kept.
     expect(plan.checkinWeeks[0]!.events).toEqual({
@@ -116,7 +116,7 @@ describe('planCycle (calendar-v1, cycles started before planning was planned bac
       ['2026-12-01T00:01:50.000Z', '2026-12-01T00:01:55.000Z'],
     ]);
     expect(plan.scoring.opensAt).toBe('2026-12-01T00:01:55.000Z');
-    expect(plan.awards.dueAt).toBe('2026-12-01T00:02:55.000Z');
+    expect(plan.awards!.dueAt).toBe('2026-12-01T00:02:55.000Z');
   });
 
   it('the workflow asks for the weeks still ahead of it', () => {
