@@ -7,6 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { cycleWorkflowId, taskBatchWorkflowId } from '../../contract';
+import { recordHistoriesOf } from '../support/histories';
 import { type TestStack, poll, startTestStack } from '../support/stack';
 import { type FoundTask, openTask, submit, taskJson } from '../support/tasks';
 import { startTimeSkipping } from '../support/time-skipping';
@@ -254,5 +256,12 @@ describe('a year of four cycles and a yearly awards run (time-skipping server)',
     const list = (await (await t.api('/api/cycles')).json()) as { cycles: { key: string; kind: string; covers?: string[] }[] };
     expect(list.cycles.find((c) => c.key === 'awards-2027')).toMatchObject({ kind: 'awards-run', covers: QUARTERS.map((q) => q.key) });
     expect(list.cycles.find((c) => c.key === 'year-q1')).toMatchObject({ kind: 'okr' });
+
+    // RECORD_HISTORIES=1: the run's executions and a cycle without awards, for test/replay.
+    await recordHistoriesOf(
+      t.temporal.client,
+      [run.workflowId, ...[1, 2, 3].map((step) => taskBatchWorkflowId('awards-2027', 'awards', step, 0)), cycleWorkflowId('year-q4')],
+      'awards-year',
+    );
   });
 });

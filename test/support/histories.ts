@@ -18,7 +18,7 @@ export async function recordHistoriesOf(client: Client, workflowIds: string[], n
   for (const workflowId of workflowIds) {
     const handle = client.workflow.getHandle(workflowId);
     const { runId } = await handle.describe();
-    const file = join(HISTORIES_DIR, `${name}--${workflowId.replace(/[^A-Za-z0-9_-]+/g, '_')}--${runId.slice(0, 8)}.json`);
+    const file = join(HISTORIES_DIR, `${name}--${encodeURIComponent(workflowId)}--${runId.slice(0, 8)}.json`);
     writeFileSync(file, `${historyToJSON(await handle.fetchHistory())}\n`);
     written.push(file);
   }
