@@ -6,20 +6,21 @@
  */
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { ErrorCode, type FieldIssue, type StartAwardsRunInput, cycleWorkflowId, scheduleSchema } from '../contract';
+import { type CyclePlan, ErrorCode, type FieldIssue, type StartAwardsRunInput, awardsPlan, cycleWorkflowId, scheduleSchema, taskPolicy } from '../contract';
 import { writeAudit } from '../db/audit';
 import { cyclesStartingIn, findCycleByKey, insertCycleIfAbsent, requireCycleByKey } from '../db/cycles';
 import { addParticipantRows } from '../db/participants';
 import { activePersonIdsWithRole } from '../db/people';
 import type { Cycle, DB } from '../db/schema';
 import { type CycleDeps, type CycleSummary, getCycleSummary, startCycleWorkflow } from './cycles';
+import { type RuleCode, ruleIssue } from '../kinds/rules';
 import { AppError, validationError } from './errors';
 
-/** Why a named cycle cannot be covered, or undefined when it can. */
-function refusal(cycle: Cycle | undefined, key: string): string | undefined {
-  if (!cycle) return `no cycle with key ${key}`;
-  if (cycle.kind !== 'okr') return `${key} is an awards run, not a cycle`;
-  if (cycle.status === 'cancelled') return `cycle ${key} was cancelled`;
+/** Why a named cycle cannot be covered (a rule, so every language can say it), or undefined when it can. */
+function refusal(cycle: Cycle | undefined): RuleCode | undefined {
+  if (!cycle) return 'run-unknown-cycle';
+  if (cycle.kind !== 'okr') return 'run-not-a-cycle';
+  if (cycle.status === 'cancelled') return 'run-cancelled-cycle';
   return undefined;
 }
 
@@ -35,8 +36,8 @@ async function coveredCycles(db: Kysely<DB>, input: StartAwardsRunInput): Promis
   const found = await Promise.all(keys.map((k) => findCycleByKey(db, k)));
   const issues: FieldIssue[] = [];
   input.cycles.forEach((key, i) => {
-    const why = refusal(found[keys.indexOf(key)], key);
-    if (why) issues.push({ path: `cycles.${i}`, message: why });
+    const why = refusal(found[keys.indexOf(key)]);
+    if (why) issues.push(ruleIssue(`cycles.${i}`, why, { key }));
   });
   if (issues.length) throw validationError(issues);
   return found as Cycle[];
@@ -80,7 +81,7 @@ export async function startAwardsRun(
       db,
       covered.map((c) => c.id),
     );
-    if (!people.length) throw validationError([{ path: input.cycles ? 'cycles' : 'year', message: 'the cycles have no active participants' }]);
+    if (!people.length) throw validationError([ruleIssue(input.cycles ? 'cycles' : 'year', 'run-no-participants')]);
     const [hrId] = await activePersonIdsWithRole(db, 'hr');
     if (hrId === undefined) throw validationError([{ path: 'key', message: 'import at least one person with role hr: HR finalises the awards' }]);
     const inserted = await db.transaction().execute(async (tx) => {
@@ -129,4 +130,28 @@ export async function startAwardsRun(
   });
   const run = (await getCycleSummary(db, input.key))!;
   return { run: { ...run, covers: run.covers ?? [] }, created };
+}
+
+export interface AwardsRunPreview {
+  covers: { key: string; title: string; startsOn: string; endsOn: string }[];
+  participants: number;
+  timeZone: string;
+  /** Nominate, vote, finalize: when each opens and is due if the run starts now. */
+  steps: NonNullable<CyclePlan['awards']>['steps'];
+}
+
+/** What starting the run now would do, writing nothing: the cycles it covers, who takes part, the steps' dates. */
+export async function previewAwardsRun(db: Kysely<DB>, input: StartAwardsRunInput, now: Date = new Date()): Promise<AwardsRunPreview> {
+  const covered = await coveredCycles(db, input);
+  const people = await participantsOf(
+    db,
+    covered.map((c) => c.id),
+  );
+  const schedule = scheduleSchema.parse(input.schedule);
+  return {
+    covers: covered.map((c) => ({ key: c.key, title: c.title, startsOn: c.starts_on, endsOn: c.ends_on })),
+    participants: people.length,
+    timeZone: schedule.timeZone,
+    steps: awardsPlan(schedule, now.getTime(), taskPolicy(schedule)).steps,
+  };
 }

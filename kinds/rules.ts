@@ -27,6 +27,11 @@ export const RULE_CODES = [
   'bonus-amount',
   'currency-code',
   'currency-missing',
+  'run-no-cycles',
+  'run-unknown-cycle',
+  'run-not-a-cycle',
+  'run-cancelled-cycle',
+  'run-no-participants',
 ] as const;
 export type RuleCode = (typeof RULE_CODES)[number];
 export type RuleParams = Record<string, string | number>;

@@ -5,7 +5,7 @@
  * the exports. Every action is a plain form; the page works without JavaScript.
  */
 import { html } from 'hono/html';
-import { type CyclePlan, type Locale, PHASES, type TaskKind } from '../../../contract';
+import { AWARDS_RUN_PHASES, type CyclePlan, type Locale, PHASES, type TaskKind } from '../../../contract';
 import type { CycleDashboard } from '../../../core/cycle-dashboard';
 import type { CompletionRow } from '../../../db/dashboard';
 import { EXPORTS, EXPORT_FORMATS } from '../../../core/exports';
@@ -15,6 +15,7 @@ import { formatDue } from '../../../mail/templates/format';
 import { kindLabel } from '../../../kinds';
 import { histogram, timeline } from './charts';
 import { CYCLES_CSS } from './start-page';
+import { awardsRunWords } from '../../../i18n/awards-runs';
 
 /** The managers shown in the chart: the largest teams. */
 export const MANAGER_ROWS = 20;
@@ -42,6 +43,7 @@ ${rows.map(
 
 export function dashboardBody(d: DashboardPageData) {
   const w = cycleWordsFor(d.locale);
+  const rw = awardsRunWords(d.locale);
   const { board } = d;
   const c = board.cycle;
   const key = c.key;
@@ -52,7 +54,10 @@ export function dashboardBody(d: DashboardPageData) {
   const states = c.state?.phases ?? [];
   // A planning phase waiting for its planned date: HR can open it now (not close it, nor extend it).
   const waiting = states.find((x) => x.phase === phase)?.opensAt;
-  const phases = PHASES.map((p) => {
+  const run = c.kind === 'awards-run';
+  // The phases this cycle goes through: a yearly awards run has only awards; a cycle may leave awards out.
+  const shown = run ? AWARDS_RUN_PHASES : PHASES.filter((p) => !states.length || states.some((x) => x.phase === p));
+  const phases = shown.map((p) => {
     const s = states.find((x) => x.phase === p);
     const planned = d.plan?.phases.find((x) => x.phase === p);
     const start = Date.parse(s?.openedAt ?? s?.opensAt ?? planned?.opensAt ?? board.now);
@@ -62,7 +67,8 @@ export function dashboardBody(d: DashboardPageData) {
   const step = board.step;
   const messages: Record<string, string> = { reminded: w.board.reminded, extended: w.board.extended, removed: w.board.removed, control: w.board.controlDone };
   return html`${CYCLES_CSS}<h1>${c.title}</h1>
-<p class="muted">${key} · ${c.startsOn} – ${c.endsOn} · ${w.status[c.status] ?? c.status} · ${w.list.participants}: ${c.participantCount}${d.workflowUrl ? html` · <a href="${d.workflowUrl}">${w.board.workflow}</a>` : ''}</p>
+<p class="muted">${run ? html`<span class="tag">${rw.kind}</span> ` : ''}${key} · ${c.startsOn} – ${c.endsOn} · ${w.status[c.status] ?? c.status} · ${w.list.participants}: ${c.participantCount}${d.workflowUrl ? html` · <a href="${d.workflowUrl}">${w.board.workflow}</a>` : ''}</p>
+${run && c.covers?.length ? html`<p>${rw.covers}: ${c.covers.map((k, i) => html`${i ? ', ' : ''}<a href="/console/cycles/${enc(k)}">${k}</a>`)}</p>` : ''}
 ${d.done && messages[d.done] ? html`<p class="ok" role="status">${messages[d.done]}</p>` : ''}
 ${c.workflowError ? html`<p class="banner" role="alert">${w.board.workflowError} ${c.workflowError}</p>` : ''}
 <section aria-labelledby="tl-h"><h2 id="tl-h">${w.board.timeline}</h2>${timeline(phases, now, w.board.today, w.board.chartLabel(w.board.timeline))}</section>
@@ -108,7 +114,33 @@ ${
     : ''
 }
 
-<section aria-labelledby="al-h"><h2 id="al-h">${w.board.alignment}</h2>
+${run ? '' : okrSections(d, w)}
+
+<section aria-labelledby="aw-h"><h2 id="aw-h">${w.board.awards}</h2>
+${
+  board.nominations.length
+    ? html`<div class="table-wrap"><table class="stack"><thead><tr><th scope="col">${w.board.nominee}</th><th scope="col">${w.board.by}</th><th scope="col">${w.board.citation}</th><th scope="col">${w.board.votes}</th></tr></thead><tbody>
+${board.nominations.map(
+  (n) =>
+    html`<tr><td>${n.personName ?? `${n.objectiveTitle ?? ''}${n.objectiveOwner ? ` (${n.objectiveOwner})` : ''}`}${n.winner ? html` <span class="tag new">${w.board.winner}</span>` : ''}</td><td data-label="${w.board.by}">${n.nominatorName}</td><td data-label="${w.board.citation}">${n.citation}</td><td data-label="${w.board.votes}">${n.votes}</td></tr>`,
+)}</tbody></table></div>`
+    : html`<p class="muted">${w.board.noNominations}</p>`
+}${board.nominations.some((n) => n.winner) ? html`<p><a href="/console/cycles/${enc(key)}/awards">${awardWords(d.locale).console.open}</a></p>` : ''}</section>
+
+<section aria-labelledby="ex-h"><h2 id="ex-h">${w.board.exports}</h2><p class="muted">${w.board.exportsIntro}</p><ul class="exports">${EXPORTS.map(
+    (e) =>
+      html`<li><span class="export-name">${w.board.export[e]}</span> ${EXPORT_FORMATS.map(
+        (f, i) =>
+          html`${i ? ' · ' : ''}<a href="/console/cycles/${enc(key)}/exports/${e}.${f}" download><span class="vh">${w.board.export[e]} </span>${w.board.formats[f]}</a>`,
+      )}</li>`,
+  )}</ul></section>`;
+}
+
+/** What the OKRs of the cycle say: alignment, confidence, scores (a yearly awards run has no OKRs of its own). */
+function okrSections(d: DashboardPageData, w: CycleWords) {
+  const { board } = d;
+  const key = board.cycle.key;
+  return html`<section aria-labelledby="al-h"><h2 id="al-h">${w.board.alignment}</h2>
 <p>${w.board.coverage(`${Math.round(board.alignment.coverage * 100)}%`, board.alignment.linkedToStrategy, board.alignment.objectives)} ${w.board.notApproved(board.alignment.notApproved)}</p>
 <p><a href="/console/cycles/${enc(key)}/alignment">${w.board.tree}</a></p></section>
 
@@ -133,24 +165,5 @@ ${
         '#1a7f37',
       )
     : html`<p class="muted">${w.board.noScores}</p>`
-}</section>
-
-<section aria-labelledby="aw-h"><h2 id="aw-h">${w.board.awards}</h2>
-${
-  board.nominations.length
-    ? html`<div class="table-wrap"><table class="stack"><thead><tr><th scope="col">${w.board.nominee}</th><th scope="col">${w.board.by}</th><th scope="col">${w.board.citation}</th><th scope="col">${w.board.votes}</th></tr></thead><tbody>
-${board.nominations.map(
-  (n) =>
-    html`<tr><td>${n.personName ?? `${n.objectiveTitle ?? ''}${n.objectiveOwner ? ` (${n.objectiveOwner})` : ''}`}${n.winner ? html` <span class="tag new">${w.board.winner}</span>` : ''}</td><td data-label="${w.board.by}">${n.nominatorName}</td><td data-label="${w.board.citation}">${n.citation}</td><td data-label="${w.board.votes}">${n.votes}</td></tr>`,
-)}</tbody></table></div>`
-    : html`<p class="muted">${w.board.noNominations}</p>`
-}${board.nominations.some((n) => n.winner) ? html`<p><a href="/console/cycles/${enc(key)}/awards">${awardWords(d.locale).console.open}</a></p>` : ''}</section>
-
-<section aria-labelledby="ex-h"><h2 id="ex-h">${w.board.exports}</h2><p class="muted">${w.board.exportsIntro}</p><ul class="exports">${EXPORTS.map(
-    (e) =>
-      html`<li><span class="export-name">${w.board.export[e]}</span> ${EXPORT_FORMATS.map(
-        (f, i) =>
-          html`${i ? ' · ' : ''}<a href="/console/cycles/${enc(key)}/exports/${e}.${f}" download><span class="vh">${w.board.export[e]} </span>${w.board.formats[f]}</a>`,
-      )}</li>`,
-  )}</ul></section>`;
+}</section>`;
 }

@@ -6,7 +6,18 @@
  */
 import { type Context, Hono } from 'hono';
 import { html } from 'hono/html';
-import { ErrorCode, type Locale, PHASE_OF_KIND, type Phase, PHASES, type Schedule, type TaskKind, planCycle, zonedTime } from '../../../contract';
+import {
+  ErrorCode,
+  type FieldIssue,
+  type Locale,
+  PHASE_OF_KIND,
+  type Phase,
+  PHASES,
+  type Schedule,
+  type TaskKind,
+  planCycle,
+  zonedTime,
+} from '../../../contract';
 import { formatDue } from '../../../mail/templates/format';
 import { advancePhase, cancelCycle, extendPhase, extendTask, removeParticipant } from '../../../core/cycle-controls';
 import { cycleAlignmentTree, cycleDashboard } from '../../../core/cycle-dashboard';
@@ -26,6 +37,10 @@ import { consolePage, messagePage, respond } from '../layout';
 import { dashboardBody } from './dashboard-page';
 import { type ControlAction, confirmBody, listBody, treeBody } from './pages';
 import { EMPTY_FORM, type StartForm, readStartForm, startInput, startPageBody } from './start-page';
+import { type AwardsRunForm, awardsRunInput, awardsRunPageBody, emptyAwardsRunForm, readAwardsRunForm } from './awards-run-page';
+import { type AwardsRunPreview, previewAwardsRun, startAwardsRun } from '../../../core/awards-runs';
+import { awardsRunWords } from '../../../i18n/awards-runs';
+import { translateFieldIssue } from '../../../i18n/validation';
 
 const CONTROLS: ControlAction[] = ['advance', 'extend', 'cancel', 'end-week'];
 
@@ -154,13 +169,50 @@ export function consoleCycleRoutes(ctx: ConsoleContext) {
     }
   });
 
+  const awardsRunPage = async (c: Context<ConsoleEnv>, form: AwardsRunForm, issues: string[], preview?: AwardsRunPreview, status: 200 | 400 = 200) => {
+    const locale = personOf(c).locale;
+    const cycles = (await listCycleSummaries(db)).filter((x) => x.kind === 'okr' && x.status !== 'cancelled');
+    return respond(c, page(c, awardsRunWords(locale).title, awardsRunPageBody({ locale, form, cycles, issues, preview })), status);
+  };
+  app.get('/new-awards-run', (c) => awardsRunPage(c, emptyAwardsRunForm(), []));
+  app.post('/new-awards-run', async (c) => {
+    const person = personOf(c);
+    const body = await c.req.parseBody({ all: true });
+    const form = readAwardsRunForm(body);
+    const parsed = awardsRunInput(form, person.locale);
+    if ('issues' in parsed) return awardsRunPage(c, form, parsed.issues, undefined, 400);
+    try {
+      if (body.do === 'start') {
+        const { run } = await startAwardsRun(cycleDeps, parsed.input, c.var.principal.actor);
+        return c.redirect(`/console/cycles/${encodeURIComponent(run.key)}`, 303);
+      }
+      return awardsRunPage(c, form, [], await previewAwardsRun(db, parsed.input));
+    } catch (error) {
+      if (error instanceof AppError && error.code === ErrorCode.conflict)
+        return awardsRunPage(c, form, [awardsRunWords(person.locale).keyTaken(form.key)], undefined, 400);
+      if (error instanceof AppError && error.code === ErrorCode.validation) {
+        const issues = (error.details as { issues?: FieldIssue[] } | undefined)?.issues ?? [];
+        const w = awardsRunWords(person.locale);
+        return awardsRunPage(
+          c,
+          form,
+          issues.map((i) => w.badField(i.path, translateFieldIssue(person.locale, i))),
+          undefined,
+          400,
+        );
+      }
+      throw error;
+    }
+  });
+
   app.get('/:key', async (c) => {
     const key = c.req.param('key');
     const person = personOf(c);
     const board = await cycleDashboard(cycleDeps, key);
     const row = await requireCycleByKey(db, key);
     const schedule = row.schedule as unknown as Schedule;
-    const plan = safePlan(row.starts_on, row.ends_on, schedule, new Date(row.created_at).toISOString());
+    // A yearly awards run has no calendar of its own: its timeline is its state's.
+    const plan = row.kind === 'awards-run' ? undefined : safePlan(row.starts_on, row.ends_on, schedule, new Date(row.created_at).toISOString());
     const done = c.req.query('done');
     return respond(
       c,

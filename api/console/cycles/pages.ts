@@ -6,18 +6,21 @@ import type { AlignmentTree, TreeNode } from '../../../core/cycle-dashboard';
 import type { CycleSummary } from '../../../core/cycles';
 import { cycleWordsFor } from '../../../i18n/console-cycles';
 import { CYCLES_CSS } from './start-page';
+import { AWARDS_RUN_PATH } from './awards-run-page';
+import { awardsRunWords } from '../../../i18n/awards-runs';
 
 const enc = encodeURIComponent;
 
 export function listBody(cycles: CycleSummary[], locale: Locale) {
   const w = cycleWordsFor(locale);
-  return html`${CYCLES_CSS}<h1>${w.list.title}</h1><p><a class="button" href="/console/cycles/new">${w.list.start}</a></p>
+  const rw = awardsRunWords(locale);
+  return html`${CYCLES_CSS}<h1>${w.list.title}</h1><p class="inline"><a class="button" href="/console/cycles/new">${w.list.start}</a> <a class="button secondary" href="${AWARDS_RUN_PATH}">${rw.start}</a></p>
 ${
   cycles.length
     ? html`<div class="table-wrap"><table class="stack"><thead><tr><th scope="col">${w.list.name}</th><th scope="col">${w.list.key}</th><th scope="col">${w.list.dates}</th><th scope="col">${w.list.status}</th><th scope="col">${w.list.participants}</th></tr></thead><tbody>
 ${cycles.map(
   (c) =>
-    html`<tr><td><a href="/console/cycles/${enc(c.key)}">${c.title}</a></td><td data-label="${w.list.key}">${c.key}</td><td data-label="${w.list.dates}">${c.startsOn} – ${c.endsOn}</td><td data-label="${w.list.status}">${w.status[c.status] ?? c.status}</td><td data-label="${w.list.participants}">${c.participantCount}</td></tr>`,
+    html`<tr><td><a href="/console/cycles/${enc(c.key)}">${c.title}</a>${c.kind === 'awards-run' ? html` <span class="tag">${rw.kind}</span>` : ''}</td><td data-label="${w.list.key}">${c.key}</td><td data-label="${w.list.dates}">${c.startsOn} – ${c.endsOn}</td><td data-label="${w.list.status}">${w.status[c.status] ?? c.status}</td><td data-label="${w.list.participants}">${c.participantCount}</td></tr>`,
 )}</tbody></table></div>`
     : html`<p class="muted">${w.list.none}</p>`
 }`;

@@ -11,6 +11,7 @@ import { kindLabel } from '../../../kinds';
 import { spanIn } from '../../../i18n/validation';
 import { type CycleWords, cycleWordsFor } from '../../../i18n/console-cycles';
 import { formatDue } from '../../../mail/templates/format';
+import { awardsRunWords } from '../../../i18n/awards-runs';
 import { dayBars, timeline } from './charts';
 
 /** The cycle pages' own stylesheet (a body link: the console frame links only its own). */
@@ -31,6 +32,8 @@ export interface StartForm {
   window: string;
   scoring: string;
   awards: string;
+  /** No awards phase: the awards are chosen in a yearly awards run. */
+  noAwards: boolean;
   reminders: string;
   fit: boolean;
   /** Planning opens when the cycle starts instead of at its planned dates before startsOn. */
@@ -53,6 +56,7 @@ export const EMPTY_FORM: StartForm = {
   window: '2d',
   scoring: '7d',
   awards: '9d',
+  noAwards: false,
   reminders: '3d, 1d',
   fit: false,
   atOnce: false,
@@ -81,6 +85,7 @@ export function readStartForm(body: Record<string, string | File | (string | Fil
     window: one('window'),
     scoring: one('scoring'),
     awards: one('awards'),
+    noAwards: body.noAwards === 'on',
     reminders: one('reminders'),
     fit: body.fit === 'on',
     atOnce: body.atOnce === 'on',
@@ -105,7 +110,7 @@ export function startInput(form: StartForm, participants: string[] | undefined, 
       review: form.review,
       checkIns: { weekday: num(form.weekday), hour: num(form.hour), window: form.window },
       scoring: form.scoring,
-      awards: form.awards,
+      awards: form.noAwards ? false : form.awards,
       reminders: form.reminders.split(/[,，\s]+/).filter(Boolean),
       ...(form.fit ? { fitBeforeStart: true } : {}),
       ...(form.atOnce ? { planning: 'at-once' as const } : {}),
@@ -119,7 +124,7 @@ export function startInput(form: StartForm, participants: string[] | undefined, 
   return late.length ? { issues: late.map(say) } : { input: parsed.data };
 }
 
-const field = (name: string, label: string, value: string, type = 'text', extra = '') =>
+export const field = (name: string, label: string, value: string, type = 'text', extra = '') =>
   html`<div><label for="f-${name}">${label}</label><input id="f-${name}" name="${name}" type="${type}" value="${value}"${raw(extra)}></div>`;
 
 export interface StartPageData {
@@ -146,6 +151,7 @@ ${d.issues.length ? html`<div class="banner" role="alert" id="form-errors"><ul>$
     (name, i) => html`<option value="${i + 1}"${String(i + 1) === f.weekday ? raw(' selected') : ''}>${name}</option>`,
   )}</select></div>${field('hour', w.start.hour, f.hour, 'number', ' min="0" max="23"')}${field('window', w.start.window, f.window)}</div>
 <div class="inline">${field('scoring', w.start.scoring, f.scoring)}${field('awards', w.start.awards, f.awards)}${field('reminders', w.start.reminders, f.reminders)}</div>
+<label class="check"><input type="checkbox" name="noAwards"${f.noAwards ? raw(' checked') : ''}> ${awardsRunWords(d.locale).noAwards}</label>
 <label class="check"><input type="checkbox" name="fit"${f.fit ? raw(' checked') : ''}> ${w.start.fit}</label>
 <label class="check"><input type="checkbox" name="atOnce"${f.atOnce ? raw(' checked') : ''}> ${w.start.atOnce}</label>
 </fieldset>
