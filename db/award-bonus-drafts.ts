@@ -40,6 +40,11 @@ export async function dropBonusDrafts(db: Db, taskId: number): Promise<void> {
 
 /** The task's drafts as stored, by nomination id (for checks and tests). */
 export async function bonusDraftsOf(db: Db, taskId: number): Promise<BonusDraft[]> {
-  const rows = await db.selectFrom('award_bonus_drafts').select(['nomination_id', 'amount', 'currency']).where('task_id', '=', taskId).orderBy('nomination_id').execute();
+  const rows = await db
+    .selectFrom('award_bonus_drafts')
+    .select(['nomination_id', 'amount', 'currency'])
+    .where('task_id', '=', taskId)
+    .orderBy('nomination_id')
+    .execute();
   return rows.map((r) => ({ nominationId: r.nomination_id, amount: r.amount, currency: r.currency }));
 }
