@@ -133,6 +133,13 @@ describe('bonuses kept out of Temporal and tasks.result (bonus)', () => {
     expect(result.submission.awards).toEqual([{ nominationId: nom.ann, awardName: 'Sealed Star Award' }]);
     const stored = JSON.stringify(task.result);
     for (const s of ['7345', 'CHF', 'chf', 'bonusAmount', 'bonusCurrency']) expect(stored).not.toContain(s);
+    // Nor does the completed task's link (it was in HR's email): its page and its JSON show the award only.
+    const page = await (await fetch(first.link, { headers: { accept: 'text/html' } })).text();
+    expect(page).toContain('Sealed Star Award');
+    expect(page).not.toContain('7345');
+    const json = await (await fetch(first.link, { headers: { accept: 'application/json' } })).text();
+    expect(json).toContain('Sealed Star Award');
+    for (const s of ['7345', 'CHF']) expect(json).not.toContain(s);
 
     // (3) The batch's history: the submission is there (award name, announcement), the bonus is not.
     await poll(
