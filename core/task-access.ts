@@ -23,6 +23,8 @@ import {
 } from '../contract';
 import type { DB } from '../db/schema';
 import { type TaskWithCycleAndOwner, anyTaskNotClosed, findTaskByTokenHash, findTaskStatus, findTaskWithCycleAndOwner } from '../db/tasks';
+import { kinds } from '../kinds';
+import type { SealedFields } from '../kinds/module';
 import { AppError } from './errors';
 import { hashToken, isWellFormedToken } from './tokens';
 
@@ -113,11 +115,16 @@ export interface CompletionDeps {
  * Completes a task, or says why not. With a deadline, a completion Temporal does not answer in
  * time is answered "unavailable" while it goes on in the background; sending the same submission
  * again then answers the real result (completed, once), whether the first one was applied or not.
+ * A kind's sealed fields (a finalize task's bonuses) never go to Temporal: they are taken out,
+ * checked and kept in the database first (`withSealed`), and the rest is what is sent and compared.
  */
 export async function completeTask(deps: CompletionDeps, task: TaskContext, submission: unknown, via: CompleteTaskInput['via']): Promise<CompleteTaskResult> {
-  if (task.status === 'completed' && task.completedAt && sameSubmission(task.result, submission)) return completedResult(task.id, task.completedAt);
+  const sealed = kinds[task.kind].sealed?.take(submission);
+  const rest = sealed ? sealed.rest : submission;
+  if (task.status === 'completed' && task.completedAt && sameSubmission(task.result, rest)) return completedResult(task.id, task.completedAt);
   if (task.status !== 'open') throw closedTaskError(task.status);
-  if (deps.deadlineMs === undefined) return submitCompletion(deps, task, submission, via);
+  const send = () => withSealed(deps.db, task, sealed, () => submitCompletion(deps, task, rest, via));
+  if (deps.deadlineMs === undefined) return send();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -132,12 +139,37 @@ export async function completeTask(deps: CompletionDeps, task: TaskContext, subm
       deps.deadlineMs,
     );
   });
-  const work = submitCompletion(deps, task, submission, via);
+  const work = send();
   work.catch(() => {}); // answered by the deadline already; the group goes on and settles alone
   try {
     return await Promise.race([work, late]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * Runs `send` after the sealed fields' rules and storage: a rule they break refuses the
+ * submission with nothing kept; what was kept is forgotten when the batch refuses it (an
+ * unavailable Temporal keeps it: the submission may still be applied, and a retry replaces it).
+ */
+async function withSealed<T>(db: Kysely<DB>, task: TaskContext, sealed: ReturnType<SealedFields['take']> | undefined, send: () => Promise<T>): Promise<T> {
+  if (!sealed) return send();
+  if (sealed.issues.length) throw new AppError(ErrorCode.validation, 'the submission is not valid', { issues: sealed.issues });
+  try {
+    await sealed.keep(db, task.id);
+  } catch (error) {
+    throw new AppError(
+      ErrorCode.unavailable,
+      `the task could not be completed right now; nothing was saved, please try again (${(error as Error)?.message ?? 'unknown'})`,
+      { retryAfterSeconds: COMPLETION_RETRY_AFTER_S },
+    );
+  }
+  try {
+    return await send();
+  } catch (error) {
+    if (!(error instanceof AppError && error.code === ErrorCode.unavailable)) await kinds[task.kind].sealed?.drop(db, task.id).catch(() => {});
+    throw error;
   }
 }
 
@@ -217,22 +249,26 @@ export async function correctTask(
   submission: unknown,
   via: CompleteTaskInput['via'],
 ): Promise<CompleteTaskResult> {
+  const sealed = kinds[task.kind].sealed?.take(submission);
+  const rest = sealed ? sealed.rest : submission;
   const handle = deps.client.workflow.getHandle(task.workflowId);
-  try {
-    return await handle.executeUpdate(correctTaskUpdate, { args: [{ taskId: task.id, submission, via }] });
-  } catch (error) {
-    const cause = businessCause(error);
-    if (cause) throw new AppError(cause.type as ErrorCode, cause.message, cause.details?.[0] ?? undefined);
-    const running = await handle.describe().then(
-      (d) => d.status.name === 'RUNNING',
-      () => false,
-    );
-    if (!running) throw new AppError(ErrorCode.taskClosed, 'this answer can no longer be corrected');
-    throw new AppError(
-      ErrorCode.unavailable,
-      `the correction could not be saved right now; nothing was saved, please try again (${(error as Error)?.message ?? 'unknown'})`,
-    );
-  }
+  return withSealed(deps.db, task, sealed, async () => {
+    try {
+      return await handle.executeUpdate(correctTaskUpdate, { args: [{ taskId: task.id, submission: rest, via }] });
+    } catch (error) {
+      const cause = businessCause(error);
+      if (cause) throw new AppError(cause.type as ErrorCode, cause.message, cause.details?.[0] ?? undefined);
+      const running = await handle.describe().then(
+        (d) => d.status.name === 'RUNNING',
+        () => false,
+      );
+      if (!running) throw new AppError(ErrorCode.taskClosed, 'this answer can no longer be corrected');
+      throw new AppError(
+        ErrorCode.unavailable,
+        `the correction could not be saved right now; nothing was saved, please try again (${(error as Error)?.message ?? 'unknown'})`,
+      );
+    }
+  });
 }
 
 /** Attempts of one update (with 0.5 s, 1 s, 2 s between them) before its completions fail. */

@@ -210,6 +210,20 @@ export interface NominationsTable {
   awarded_by: number | null;
 }
 
+/**
+ * A bonus HR entered in a finalize task, kept here (never in the workflow nor in tasks.result)
+ * from the API's check until the task's recording writes it onto the nomination and deletes it.
+ */
+export interface AwardBonusDraftsTable {
+  task_id: number;
+  nomination_id: number;
+  /** numeric(14, 2): pg returns it as a string. */
+  amount: string;
+  /** ISO 4217, upper case. */
+  currency: string;
+  created_at: Generated<Date>;
+}
+
 /** A further citation of a nomination: one row per later nominator of the same subject. */
 export interface NominationCitationsTable {
   id: Generated<number>;
@@ -331,6 +345,7 @@ export interface DB {
   nominations: NominationsTable;
   nomination_citations: NominationCitationsTable;
   votes: VotesTable;
+  award_bonus_drafts: AwardBonusDraftsTable;
   stalls: StallsTable;
   sign_in_links: SignInLinksTable;
   console_sessions: ConsoleSessionsTable;

@@ -2,7 +2,7 @@
  * Everything one kind of task brings, behind one interface: the registry (kinds/index.ts) holds
  * one `KindModule` per kind, and code outside kinds/ asks it instead of naming kinds.
  */
-import type { TaskKind, submissionSchemas } from '../contract';
+import type { FieldIssue, TaskKind, submissionSchemas } from '../contract';
 import type { KindWordsByLocale } from '../i18n/kind-words';
 import type { MailWords } from '../i18n/mail';
 import type { RenderExtras } from '../mail/templates/data';
@@ -47,4 +47,21 @@ export interface KindModule<K extends TaskKind = TaskKind> {
    * Without it, each email reads its task's context on its own.
    */
   emailExtras?: (db: Kysely<DB>, tasks: TaskRef[]) => Promise<Map<number, RenderExtras>>;
+  /**
+   * Fields of the submission that never travel to the workflow (so neither Temporal's history nor
+   * tasks.result holds them): the completion path takes them out, checks them and keeps them in
+   * the database before it sends the rest; the handler's `record` reads them back.
+   */
+  sealed?: SealedFields;
+}
+
+export interface SealedFields {
+  /**
+   * Splits a submission: `rest` is what travels to the workflow; `issues` refuse the submission
+   * (then nothing is kept); `keep` stores the sealed values for the task, replacing what an
+   * earlier attempt stored.
+   */
+  take(submission: unknown): { rest: unknown; issues: FieldIssue[]; keep(db: Kysely<DB>, taskId: number): Promise<void> };
+  /** Forgets what `keep` stored for the task (its submission was refused). */
+  drop(db: Kysely<DB>, taskId: number): Promise<void>;
 }

@@ -11,6 +11,7 @@ import * as executionItemLinks from './2026_12_03_0201_execution_item_links';
 import * as teamHomes from './2026_12_03_0300_team_homes';
 import * as awardDetails from './2026_12_03_0401_award_details';
 import * as dashboardIndexes from './2026_12_03_0500_dashboard_indexes';
+import * as awardBonusDrafts from './2026_12_04_0101_award_bonus_drafts';
 import * as awardsRuns from './2026_12_04_0300_awards_runs';
 
 export const migrations: Record<string, Migration> = {
@@ -25,5 +26,6 @@ export const migrations: Record<string, Migration> = {
   '2026_12_03_0300_team_homes': teamHomes,
   '2026_12_03_0401_award_details': awardDetails,
   '2026_12_03_0500_dashboard_indexes': dashboardIndexes,
+  '2026_12_04_0101_award_bonus_drafts': awardBonusDrafts,
   '2026_12_04_0300_awards_runs': awardsRuns,
 };

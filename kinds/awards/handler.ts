@@ -13,7 +13,8 @@ import { type KindHandler, type NominationOption, SubmissionRejected, type TaskR
 import { isCurrentObjective } from '../../db/objectives';
 import { ruleIssue } from '../rules';
 import type { AwardDetail } from './schema';
-import { MAX_BONUS, isBonusAmount, isCurrencyCode } from './money';
+import { awardDetailIssues, bonusOf } from './sealed-bonus';
+import { takeBonusDrafts } from '../../db/award-bonus-drafts';
 import { ballotFacts, evidenceOf } from './evidence';
 import { awardWords } from '../../i18n/awards';
 import { subjectCycleIds } from './subject-cycles';
@@ -308,23 +309,20 @@ export const finalizeHandler: KindHandler<'finalize'> = {
     ids.forEach((id, i) => {
       if (!ofCycle.has(id)) issues.push(ruleIssue(`winnerNominationIds.${i}`, 'not-nomination'));
     });
-    const details = new Map<number, AwardDetail>();
-    (submission.awards ?? []).forEach((d, i) => {
-      const at = `awards.${i}`;
-      if (!ids.includes(d.nominationId) || details.has(d.nominationId)) issues.push(ruleIssue(`${at}.nominationId`, 'not-a-winner'));
-      if (d.bonusAmount !== undefined && !isBonusAmount(d.bonusAmount)) issues.push(ruleIssue(`${at}.bonusAmount`, 'bonus-amount', { max: MAX_BONUS }));
-      if (d.bonusCurrency && !isCurrencyCode(d.bonusCurrency)) issues.push(ruleIssue(`${at}.bonusCurrency`, 'currency-code'));
-      if (d.bonusAmount !== undefined && !d.bonusCurrency) issues.push(ruleIssue(`${at}.bonusCurrency`, 'currency-missing'));
-      details.set(d.nominationId, d);
-    });
+    // The same rules the completion path checked before it kept the bonuses apart (a submission
+    // from before that still carries its bonuses inline is checked here only).
+    issues.push(...awardDetailIssues(submission));
     rejectIfAny(issues);
+    const details = new Map<number, AwardDetail>((submission.awards ?? []).map((d) => [d.nominationId, d]));
+    // What the completion path kept for this task: each winner's bonus, read once and deleted.
+    const drafts = await takeBonusDrafts(tx, task.id);
     const cleared = { winner: false, award_name: null, award_citation: null, bonus_amount: null, bonus_currency: null, awarded_at: null, awarded_by: null };
     await tx.updateTable('nominations').set(cleared).where('cycle_id', '=', task.cycleId).execute();
     const now = new Date();
     for (const id of ids) {
       const d = details.get(id);
-      const bonus =
-        d?.bonusAmount !== undefined && d.bonusCurrency ? { bonus_amount: d.bonusAmount.toFixed(2), bonus_currency: d.bonusCurrency.toUpperCase() } : {};
+      const b = (d && bonusOf(d)) ?? drafts.get(id);
+      const bonus = b ? { bonus_amount: b.amount, bonus_currency: b.currency } : {};
       await tx
         .updateTable('nominations')
         .set({ winner: true, award_name: d?.awardName || null, award_citation: d?.citation || null, awarded_at: now, awarded_by: task.personId, ...bonus })

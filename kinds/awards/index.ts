@@ -8,6 +8,7 @@ import { finalizeForm, voteForm } from './ballot-form';
 import { finalizeHandler, nominateHandler, voteHandler } from './handler';
 import { nominateForm } from './nominate-form';
 import { finalizeSubmissionSchema, nominateSubmissionSchema, voteSubmissionSchema } from './schema';
+import { finalizeSealed } from './sealed-bonus';
 
 export const nominateKind: KindModule<'nominate'> = {
   kind: 'nominate',
@@ -77,4 +78,6 @@ export const finalizeKind: KindModule<'finalize'> = {
   followUpOwner: 'subject',
   subjectOutsideCycle: false,
   words: finalizeWords,
+  /** The bonuses stay out of the workflow and of tasks.result (kinds/awards/sealed-bonus.ts). */
+  sealed: finalizeSealed,
 };

@@ -1,4 +1,4 @@
-/** Bonus amounts and currencies as HR records them (checked by the finalize handler). */
+/** Bonus amounts and currencies as HR records them (checked by kinds/awards/sealed-bonus.ts). */
 
 /** The largest bonus numeric(14, 2) holds with room to spare. */
 export const MAX_BONUS = 1_000_000_000;

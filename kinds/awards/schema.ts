@@ -28,8 +28,10 @@ export type VoteSubmission = z.infer<typeof voteSubmissionSchema>;
 
 /**
  * HR's pick for one winner: the award's name and the certificate's citation (default: the
- * nominators' citations), and a bonus. The handler checks the amount (≥ 0, cents at most) and the
- * ISO 4217 code, so both read as rules in every language.
+ * nominators' citations), and a bonus. The amount (≥ 0, cents at most) and the ISO 4217 code are
+ * checked as rules (kinds/awards/sealed-bonus.ts), so both read in every language. The bonus is
+ * taken out before the submission travels to the workflow (the batch sees details without it);
+ * it stays in the schema for the form, JSON clients and the histories recorded with it.
  */
 export const awardDetailSchema = z.object({
   nominationId: choiceOf('a nomination'),
