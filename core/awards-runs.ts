@@ -28,8 +28,7 @@ function refusal(cycle: Cycle | undefined): RuleCode | undefined {
 async function coveredCycles(db: Kysely<DB>, input: StartAwardsRunInput): Promise<Cycle[]> {
   if (!input.cycles) {
     const ofYear = (await cyclesStartingIn(db, input.year)).filter((c) => c.status !== 'cancelled');
-    if (!ofYear.length)
-      throw validationError([{ path: 'year', message: `no cycle starts in ${input.year}: start the year's cycles first, or name them in cycles` }]);
+    if (!ofYear.length) throw validationError([ruleIssue('year', 'run-no-cycles', { year: input.year })]);
     return ofYear;
   }
   const keys = [...new Set(input.cycles)];

@@ -30,6 +30,11 @@ const en = {
   due: 'Due',
   kind: 'Yearly awards run',
   badField: (field: string, why: string) => `${field}: ${why}`,
+  /** The fields as a refusal names them. */
+  fields: { key: 'Key', title: 'Title', year: 'Year', cycles: 'Cycles', awards: 'Length', timeZone: 'Time zone', reminders: 'Reminders' } as Record<
+    string,
+    string
+  >,
   keyTaken: (key: string) => `The key ${key} is already used by a cycle or awards run with other settings: choose another key.`,
   noAwards: 'No awards in this cycle: they are chosen in a yearly awards run',
 };
@@ -61,6 +66,7 @@ const zh: Words = {
   due: '截止',
   kind: '年度评奖',
   badField: (field: string, why: string) => `${field}：${why}`,
+  fields: { key: '标识', title: '标题', year: '年份', cycles: '周期', awards: '时长', timeZone: '时区', reminders: '提醒' },
   keyTaken: (key: string) => `标识 ${key} 已被设置不同的周期或评奖使用，请换一个标识。`,
   noAwards: '本周期不评奖：奖项在年度评奖中评选',
 };

@@ -71,6 +71,8 @@ describe('who may call what', () => {
     'POST /api/people/preview': { path: '/api/people/preview', json: [{ email: 'ana@example.com', name: 'Ana', roles: ['hr'] }], ok: [200] },
     // The same body as the cycle started in beforeAll: idempotent, starts nothing new.
     'POST /api/cycles': { path: '/api/cycles', json: CYCLE, ok: [200] },
+    // No cycle starts in 2031: refused with the field named, nothing is created.
+    'POST /api/awards-runs': { path: '/api/awards-runs', json: { key: 'roles-run', title: 'Run', year: 2031 }, ok: [400] },
     'GET /api/cycles': { path: '/api/cycles', ok: [200] },
     'GET /api/cycles/:key': { path: '/api/cycles/roles', ok: [200] },
     'GET /api/cycles/:key/tasks': { path: '/api/cycles/roles/tasks', ok: [200] },

@@ -63,8 +63,16 @@ export function awardsRunInput(form: AwardsRunForm, locale: Locale): { input: St
   };
   const parsed = startAwardsRunSchema.safeParse(candidate);
   if (parsed.success) return { input: parsed.data };
+  return { issues: parsed.error.issues.map((i) => refusalLine(locale, i.path.join('.'), translateIssue(locale, i))) };
+}
+
+/** One refused field as a line: the field's name in the person's language ("cycles.1" → "Cycles 2"), then why. */
+export function refusalLine(locale: Locale, path: string, why: string): string {
   const w = awardsRunWords(locale);
-  return { issues: parsed.error.issues.map((i) => w.badField(i.path.join('.'), translateIssue(locale, i))) };
+  const parts = path.split('.').filter((p) => p !== 'schedule');
+  const name = w.fields[parts[0] ?? ''] ?? path;
+  const index = parts[1] !== undefined && /^\d+$/.test(parts[1]) ? ` ${Number(parts[1]) + 1}` : '';
+  return w.badField(`${name}${index}`, why);
 }
 
 export interface AwardsRunPageData {
@@ -89,7 +97,7 @@ ${d.cycles.length ? '' : html`<p class="banner" role="status">${w.noCycles}</p>`
 <fieldset><legend>${w.cycles}</legend><p class="muted small">${w.cyclesHint}</p>
 <ul class="choices">${d.cycles.map(
     (c) =>
-      html`<li><label class="check"><input type="checkbox" name="cycles" value="${c.key}"${f.cycles.includes(c.key) ? raw(' checked') : ''}> ${c.title} <span class="muted">(${c.key} · ${c.startsOn} – ${c.endsOn})</span></label></li>`,
+      html`<li><label class="check"><input type="checkbox" name="cycles" value="${c.key}"${f.cycles.includes(c.key) ? raw(' checked') : ''}> <span>${c.title} <span class="muted">(${c.key} · ${c.startsOn} – ${c.endsOn})</span></span></label></li>`,
   )}</ul>
 </fieldset>
 <p class="inline"><button type="submit" name="do" value="preview" class="secondary">${w.preview}</button>
@@ -105,6 +113,8 @@ function previewSection(p: AwardsRunPreview, locale: Locale) {
 <p>${w.participants(p.participants)}</p>
 <h3>${w.covers}</h3><ul>${p.covers.map((c) => html`<li><a href="/console/cycles/${encodeURIComponent(c.key)}">${c.title}</a> <span class="muted">(${c.startsOn} – ${c.endsOn})</span></li>`)}</ul>
 <div class="table-wrap"><table class="stack"><thead><tr><th scope="col">${w.step}</th><th scope="col">${w.opens}</th><th scope="col">${w.due}</th></tr></thead><tbody>
-${p.steps.map((s) => html`<tr><td>${kindLabel(s.step, locale)}</td><td data-label="${w.opens}">${when(s.opensAt)}</td><td data-label="${w.due}">${when(s.dueAt)}</td></tr>`)}
+${p.steps.map((s) => html`<tr><td>${capitalized(kindLabel(s.step, locale))}</td><td data-label="${w.opens}">${when(s.opensAt)}</td><td data-label="${w.due}">${when(s.dueAt)}</td></tr>`)}
 </tbody></table></div></section>`;
 }
+
+const capitalized = (label: string) => label.charAt(0).toUpperCase() + label.slice(1);

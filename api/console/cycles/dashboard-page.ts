@@ -127,7 +127,12 @@ ${board.nominations.map(
     : html`<p class="muted">${w.board.noNominations}</p>`
 }${board.nominations.some((n) => n.winner) ? html`<p><a href="/console/cycles/${enc(key)}/awards">${awardWords(d.locale).console.open}</a></p>` : ''}</section>
 
-<section aria-labelledby="ex-h"><h2 id="ex-h">${w.board.exports}</h2><p class="muted">${w.board.exportsIntro}</p><ul class="exports">${EXPORTS.map(
+${run ? '' : exportsSection(key, w)}`;
+}
+
+/** The exports of the cycle's OKRs (a yearly awards run has none of its own). */
+function exportsSection(key: string, w: CycleWords) {
+  return html`<section aria-labelledby="ex-h"><h2 id="ex-h">${w.board.exports}</h2><p class="muted">${w.board.exportsIntro}</p><ul class="exports">${EXPORTS.map(
     (e) =>
       html`<li><span class="export-name">${w.board.export[e]}</span> ${EXPORT_FORMATS.map(
         (f, i) =>

@@ -37,7 +37,7 @@ import { consolePage, messagePage, respond } from '../layout';
 import { dashboardBody } from './dashboard-page';
 import { type ControlAction, confirmBody, listBody, treeBody } from './pages';
 import { EMPTY_FORM, type StartForm, readStartForm, startInput, startPageBody } from './start-page';
-import { type AwardsRunForm, awardsRunInput, awardsRunPageBody, emptyAwardsRunForm, readAwardsRunForm } from './awards-run-page';
+import { type AwardsRunForm, awardsRunInput, awardsRunPageBody, emptyAwardsRunForm, readAwardsRunForm, refusalLine } from './awards-run-page';
 import { type AwardsRunPreview, previewAwardsRun, startAwardsRun } from '../../../core/awards-runs';
 import { awardsRunWords } from '../../../i18n/awards-runs';
 import { translateFieldIssue } from '../../../i18n/validation';
@@ -192,11 +192,10 @@ export function consoleCycleRoutes(ctx: ConsoleContext) {
         return awardsRunPage(c, form, [awardsRunWords(person.locale).keyTaken(form.key)], undefined, 400);
       if (error instanceof AppError && error.code === ErrorCode.validation) {
         const issues = (error.details as { issues?: FieldIssue[] } | undefined)?.issues ?? [];
-        const w = awardsRunWords(person.locale);
         return awardsRunPage(
           c,
           form,
-          issues.map((i) => w.badField(i.path, translateFieldIssue(person.locale, i))),
+          issues.map((i) => refusalLine(person.locale, i.path, translateFieldIssue(person.locale, i))),
           undefined,
           400,
         );
