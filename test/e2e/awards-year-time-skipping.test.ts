@@ -241,7 +241,12 @@ describe('a year of four cycles and a yearly awards run (time-skipping server)',
     const announced = await t.mail.waitFor((all) => all.filter((m) => m.text.includes('OKR of the Year')).length >= PEOPLE.length, 30_000);
     const stories = announced.filter((m) => m.text.includes('OKR of the Year'));
     expect(stories.map((m) => m.envelopeTo[0]).sort()).toEqual([...PEOPLE].sort());
-    for (const m of stories) expect(m.text).toContain('Launch of the Year');
+    for (const m of stories) {
+      expect(m.text).toContain('Launch of the Year');
+      // The stories come from the quarters the objectives are from.
+      expect(m.text).toContain("ann's objective Q1");
+      expect(m.text).toContain("max's objective Q4");
+    }
     const winners = (await (await t.api('/api/cycles/awards-2027/awards')).json()) as {
       winners: { person: { email: string }; objective: { title: string } | null }[];
     };
