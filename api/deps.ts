@@ -33,3 +33,8 @@ export interface ApiDeps {
   /** The console (sign-in, sessions, pages under /console); absent: no console, API keys only. */
   console?: ConsoleOptions;
 }
+
+/** What starting a cycle or an awards run needs, from the app's dependencies. */
+export function cycleDepsOf(deps: ApiDeps) {
+  return { db: deps.db, client: deps.temporal.client, taskQueue: deps.temporal.taskQueue, batchSize: deps.taskBatchSize, stepPolicy: deps.stepPolicy };
+}

@@ -141,20 +141,10 @@ export interface CycleState {
   cancelReason?: string;
 }
 
-/** How a yearly awards run's steps are timed and chased: the cycle schedule's task rules. */
-export const awardsRunScheduleSchema = z.object({
-  timeZone: timeZoneSchema.default('UTC'),
+/** How a yearly awards run's steps are timed and chased: the cycle schedule's task rules, and its length. */
+export const awardsRunScheduleSchema = scheduleSchema.pick({ timeZone: true, reminders: true, escalations: true, expireAfter: true }).extend({
   /** Nominations, votes and HR's final choice each take a third of it. */
   awards: durationSchema.default('21d'),
-  reminders: z.array(durationSchema).max(5).default(['3d', '1d']),
-  escalations: z
-    .array(escalationSchema)
-    .max(5)
-    .default([
-      { after: '1d', to: 'manager' },
-      { after: '2d', to: 'hr' },
-    ]),
-  expireAfter: nonNegativeDurationSchema.default('3d'),
 });
 
 export const startAwardsRunSchema = z

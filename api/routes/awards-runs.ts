@@ -8,7 +8,7 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { startAwardsRunSchema } from '../../contract';
 import { startAwardsRun } from '../../core/awards-runs';
 import { type AuthEnv, type createAuthenticator, requireRole } from '../auth';
-import type { ApiDeps } from '../deps';
+import { type ApiDeps, cycleDepsOf } from '../deps';
 import { validationHook } from '../errors';
 import { keyRoute } from '../openapi-responses';
 import { cycleSummarySchema, errorSchema, json } from '../schemas';
@@ -35,13 +35,7 @@ const startRoute = createRoute({
 export function awardsRunRoutes(deps: ApiDeps, auth: ReturnType<typeof createAuthenticator>) {
   const app = new OpenAPIHono<AuthEnv>({ defaultHook: validationHook });
   app.use('*', requireRole(auth, 'hr'));
-  const cycleDeps = {
-    db: deps.db,
-    client: deps.temporal.client,
-    taskQueue: deps.temporal.taskQueue,
-    batchSize: deps.taskBatchSize,
-    stepPolicy: deps.stepPolicy,
-  };
+  const cycleDeps = cycleDepsOf(deps);
   app.openapi(startRoute, async (c) => {
     const { run, created } = await startAwardsRun(cycleDeps, c.req.valid('json'), c.get('principal').actor);
     return c.json(run, created ? 201 : 200);

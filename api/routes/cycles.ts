@@ -19,7 +19,7 @@ import { alignmentReport, scoresReport } from '../../core/cycle-reports';
 import { getCycleView, listCycleSummaries, listCycleTaskPage, startCycle } from '../../core/cycles';
 import { requireCycleByKey } from '../../db/cycles';
 import { type AuthEnv, type createAuthenticator, requireRole } from '../auth';
-import type { ApiDeps } from '../deps';
+import { type ApiDeps, cycleDepsOf } from '../deps';
 import { workflowUiUrl } from '../temporal-ui';
 import { validationHook } from '../errors';
 import { keyRoute } from '../openapi-responses';
@@ -240,13 +240,7 @@ export function cycleRoutes(deps: ApiDeps, auth: ReturnType<typeof createAuthent
   const readers = requireRole(auth, 'hr', 'admin');
   const writers = requireRole(auth, 'hr');
   app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? readers : writers)(c, next));
-  const cycleDeps = {
-    db: deps.db,
-    client: deps.temporal.client,
-    taskQueue: deps.temporal.taskQueue,
-    batchSize: deps.taskBatchSize,
-    stepPolicy: deps.stepPolicy,
-  };
+  const cycleDeps = cycleDepsOf(deps);
 
   app.openapi(startRoute, async (c) => {
     const { cycle, created, warnings } = await startCycle(cycleDeps, c.req.valid('json'), c.get('principal').actor);

@@ -33,6 +33,7 @@ import { consoleWords, refusedInputText } from '../../../i18n/console';
 import { cycleWordsFor } from '../../../i18n/console-cycles';
 import { workflowUrl } from '../../routes/cycle-insights';
 import { type ConsoleContext, type ConsoleEnv, personOf, requireSession } from '../context';
+import { cycleDepsOf } from '../../deps';
 import { consolePage, messagePage, respond } from '../layout';
 import { dashboardBody } from './dashboard-page';
 import { type ControlAction, confirmBody, listBody, treeBody } from './pages';
@@ -55,7 +56,7 @@ export function consoleCycleRoutes(ctx: ConsoleContext) {
   const { deps } = ctx;
   const db = deps.db;
   const app = new Hono<ConsoleEnv>();
-  const cycleDeps = { db, client: deps.temporal.client, taskQueue: deps.temporal.taskQueue, batchSize: deps.taskBatchSize, stepPolicy: deps.stepPolicy };
+  const cycleDeps = cycleDepsOf(deps);
   const controlDeps = { db, client: deps.temporal.client, batchSize: deps.taskBatchSize };
 
   // Every page needs HR or admin; every change needs HR (checked before the handler runs).
