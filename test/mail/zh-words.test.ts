@@ -201,7 +201,7 @@ function everyAnswer(): [string, OutboxData['reply-answer'], string | undefined]
       path: taskKind === 'checkin' ? 'keyResults.0.keyResultId' : 'scores.0.keyResultId',
       message: 'x',
       code: `rule.${code}`,
-      params: { name: '李雷', max: 1000 },
+      params: { name: '李雷', max: 1000, key: '2027-1', year: 2027 },
     }));
     const problems = problemsFromIssues(
       parsed,
