@@ -57,13 +57,14 @@ function toHomeCycle(r: { id: number; key: string; title: string; status: string
   return { id: r.id, key: r.key, title: r.title, status: r.status, startsOn: String(r.starts_on), endsOn: String(r.ends_on), timeZone: r.tz ?? 'UTC' };
 }
 
-/** The cycles a person takes part in (not removed), newest first. */
+/** The OKR cycles a person takes part in (not removed), newest first (awards runs have no OKRs to show). */
 export async function cyclesOf(db: Db, personId: number): Promise<HomeCycle[]> {
   const rows = await db
     .selectFrom('cycle_participants as cp')
     .innerJoin('cycles as c', 'c.id', 'cp.cycle_id')
     .select(HOME_CYCLE_COLUMNS)
     .where('cp.person_id', '=', personId)
+    .where('c.kind', '=', 'okr')
     .where('cp.removed_at', 'is', null)
     .orderBy('c.starts_on', 'desc')
     .orderBy('c.id', 'desc')
@@ -71,9 +72,16 @@ export async function cyclesOf(db: Db, personId: number): Promise<HomeCycle[]> {
   return rows.map(toHomeCycle);
 }
 
-/** Every cycle, newest first (the company page's choice). */
+/** Every OKR cycle, newest first (the company page's choice; awards runs have no OKRs). */
 export async function allCycles(db: Db): Promise<HomeCycle[]> {
-  const rows = await db.selectFrom('cycles as c').select(HOME_CYCLE_COLUMNS).orderBy('c.starts_on', 'desc').orderBy('c.id', 'desc').limit(200).execute();
+  const rows = await db
+    .selectFrom('cycles as c')
+    .select(HOME_CYCLE_COLUMNS)
+    .where('c.kind', '=', 'okr')
+    .orderBy('c.starts_on', 'desc')
+    .orderBy('c.id', 'desc')
+    .limit(200)
+    .execute();
   return rows.map(toHomeCycle);
 }
 

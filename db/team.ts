@@ -204,7 +204,7 @@ export async function nudgesSentBy(db: Db, actor: string, since: Date): Promise<
   return Number(row?.n ?? 0);
 }
 
-/** The cycles a picker offers, newest first (at most 50). */
+/** The OKR cycles a picker offers, newest first (at most 50; awards runs have no OKRs to show). */
 export async function recentCycles(db: Db): Promise<{ key: string; title: string }[]> {
-  return db.selectFrom('cycles').select(['key', 'title']).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(50).execute();
+  return db.selectFrom('cycles').select(['key', 'title']).where('kind', '=', 'okr').orderBy('created_at', 'desc').orderBy('id', 'desc').limit(50).execute();
 }

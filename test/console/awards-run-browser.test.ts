@@ -110,6 +110,14 @@ describe('HR starts a yearly awards run in a browser', () => {
     await page.goto(`${t.base}/console/cycles`);
     expect(await page.locator('main').innerText()).toContain('Yearly awards run');
     await expectAccessible(page, 'cycle list with a run');
+
+    // Mia's home shows her OKRs of the newest quarter (a run has none) and the run's task.
+    const mia = await pageAs('mgr@run.example', 'phone');
+    await mia.goto(`${t.base}/console/me`);
+    const home = await mia.locator('main').innerText();
+    expect(home).toContain('Q2 2027');
+    expect(home).toContain('OKR awards 2027');
+    await screenshot(mia, 'awards-run-me-en-phone');
   });
 
   it('says in Chinese, without JavaScript, that a year has no cycle, and keeps what was typed', async () => {
