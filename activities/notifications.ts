@@ -245,7 +245,11 @@ export function createNotificationActivities({ db, mailer }: ActivityDeps) {
                 ...(announcement ? { announcement } : {}),
                 ...(certificates.has(p.id) ? { certificates: certificates.get(p.id)! } : {}),
               } satisfies EmailData['awards-announcement'])
-            : ({ ...base, ...(input.reason ? { reason: input.reason } : {}) } satisfies EmailData['cycle-cancelled']);
+            : ({
+                ...base,
+                ...(input.reason ? { reason: input.reason } : {}),
+                ...(cycle.kind === 'awards-run' ? { awardsRun: true as const } : {}),
+              } satisfies EmailData['cycle-cancelled']);
         return {
           ...emailRow({
             key: `cycle:${cycle.id}:${input.kind}:${p.id}`,

@@ -54,6 +54,7 @@ export interface MailWords {
   noWinners: string;
   cancelledSubject(title: string): string;
   cancelledBody(title: string): string;
+  runCancelledBody(title: string): string;
   reason: string;
   digestSubject(d: EmailData['manager-digest']): string;
   digestIntro(d: EmailData['manager-digest']): string;
@@ -129,6 +130,8 @@ const en: MailWords = {
   noWinners: 'No awards were given this cycle.',
   cancelledSubject: (title) => `${title} has been cancelled`,
   cancelledBody: (title) => `The OKR cycle ${title} has been cancelled. Your open tasks for it are closed; there is nothing more to do.`,
+  runCancelledBody: (title) =>
+    `The awards run ${title} has been cancelled: no awards will be announced for it. Your open nominations and votes are closed; there is nothing more to do.`,
   reason: 'Reason',
   digestSubject: (d) => `${d.cycleTitle}: week ${d.week} check-ins — ${d.checkedIn.length} checked in, ${d.missed.length} missed`,
   digestIntro: (d) => `Your team’s check-ins for week ${d.week} of ${d.cycleTitle}:`,
@@ -208,6 +211,7 @@ const zh: MailWords = {
   noWinners: '本周期未评出奖项。',
   cancelledSubject: (title) => `${title} 已取消`,
   cancelledBody: (title) => `OKR 周期 ${title} 已取消。你在该周期中未完成的任务已关闭，无需再做任何事。`,
+  runCancelledBody: (title) => `评奖活动 ${title} 已取消，不会公布获奖名单。你未完成的提名和投票已关闭，无需再做任何事。`,
   reason: '原因',
   digestSubject: (d) => `${d.cycleTitle}：第 ${d.week} 周进展更新 — ${d.checkedIn.length} 人已更新，${d.missed.length} 人未更新`,
   digestIntro: (d) => `你的团队在 ${d.cycleTitle} 第 ${d.week} 周的进展更新：`,

@@ -44,7 +44,8 @@ export interface EmailData {
     certificates?: number[];
   };
   /** Every participant: the cycle was cancelled; their open tasks are closed. */
-  'cycle-cancelled': Base & { reason?: string };
+  /** `awardsRun`: a yearly awards run was cancelled, not an OKR cycle. */
+  'cycle-cancelled': Base & { reason?: string; awardsRun?: true };
   /** Weekly, to each manager: who checked in, who did not, key results with low confidence. */
   'manager-digest': Base & {
     week: number;

@@ -219,7 +219,7 @@ export function renderEmail<K extends OutboxKind>(kind: K, data: OutboxData[K], 
     case 'cycle-cancelled': {
       const d = data as EmailData['cycle-cancelled'];
       subject = w.cancelledSubject(d.cycleTitle);
-      blocks = [{ p: w.hello(d.personName) }, { p: w.cancelledBody(d.cycleTitle) }];
+      blocks = [{ p: w.hello(d.personName) }, { p: d.awardsRun ? w.runCancelledBody(d.cycleTitle) : w.cancelledBody(d.cycleTitle) }];
       if (d.reason) blocks.push({ strong: w.reason, value: d.reason });
       break;
     }

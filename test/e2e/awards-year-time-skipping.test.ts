@@ -262,6 +262,29 @@ describe('a year of four cycles and a yearly awards run (time-skipping server)',
     expect(list.cycles.find((c) => c.key === 'awards-2027')).toMatchObject({ kind: 'awards-run', covers: QUARTERS.map((q) => q.key) });
     expect(list.cycles.find((c) => c.key === 'year-q1')).toMatchObject({ kind: 'okr' });
 
+    // A second run over Q1 only, cancelled by HR: everyone is told it was an awards run.
+    const second = await t.api('/api/awards-runs', { method: 'POST', json: { key: 'awards-q1', title: 'Q1 spot awards', year: 2027, cycles: ['year-q1'] } });
+    expect(second.status).toBe(201);
+    await phaseIs('awards-q1', 'awards');
+    await openTask(t, 'awards-q1', 'eve@year.example', 'nominate');
+    expect((await t.api('/api/cycles/awards-q1/cancel', { method: 'POST', json: { reason: 'Merged into the yearly awards' } })).status).toBe(200);
+    await poll(
+      () => view('awards-q1'),
+      (v) => v.state?.status === 'cancelled',
+      30_000,
+      'the cancelled run',
+    );
+    const told = await t.mail.waitFor(
+      (all) => all.filter((m) => m.text.includes('The awards run Q1 spot awards has been cancelled')).length >= PEOPLE.length,
+      30_000,
+    );
+    expect(
+      told
+        .filter((m) => m.text.includes('The awards run Q1 spot awards has been cancelled'))
+        .map((m) => m.envelopeTo[0])
+        .sort(),
+    ).toEqual([...PEOPLE].sort());
+
     // RECORD_HISTORIES=1: the run's executions and a cycle without awards, for test/replay.
     await recordHistoriesOf(
       t.temporal.client,
