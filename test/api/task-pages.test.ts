@@ -592,7 +592,10 @@ describe('task pages in zh-CN: no English left', () => {
     const errors = fieldErrors(parsed, checked.success ? [] : localizedIssues(checked.error.issues, 'zh-CN'));
     if (kind !== 'finalize') expect(errors.size).toBeGreaterThan(0);
     for (const code of RULE_CODES)
-      errors.set(`form`, [...(errors.get('form') ?? []), translateFieldIssue('zh-CN', ruleIssue('x', code, { name: 'Bo Chen', max: 1000, key: '2027-1', year: 2027 }))]);
+      errors.set(`form`, [
+        ...(errors.get('form') ?? []),
+        translateFieldIssue('zh-CN', ruleIssue('x', code, { name: 'Bo Chen', max: 1000, key: '2027-1', year: 2027 })),
+      ]);
     const failed = taskPage({ task: t, context, values: BAD[kind], errors, timeZone: 'Asia/Shanghai' });
     expect(leftover(failed)).toEqual([]);
     expect(leftover(taskPage({ task: t, context, values: {}, errors: new Map(), timeZone: 'Asia/Shanghai', unavailable: true }))).toEqual([]);
