@@ -45,7 +45,7 @@ async function runSize(o: BenchOptions, n: number, dir: string, bundlePath: stri
     );
     note('starting PostgreSQL database, Temporal dev server, API and worker…');
     database = await openBenchDatabase(4);
-    temporal = await startTemporalServer(sizeDir);
+    temporal = await startTemporalServer(sizeDir, o.serverConfig);
     const t = temporal;
     app = await startApp(
       {
@@ -240,6 +240,12 @@ async function main(): Promise<number> {
             .map(([k, v]) => `${k}=${v}`)
             .join(' ')}`
         : ''
+    }; Temporal dev server ${
+      Object.keys(o.serverConfig).length
+        ? Object.entries(o.serverConfig)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' ')
+        : 'without dynamic configuration'
     }`;
   console.log(renderTable(results, header));
   // The pages at 10,000 people, each on its own seeded database: the console's (BENCH_CONSOLE=0
