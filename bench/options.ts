@@ -16,7 +16,7 @@ export interface BenchOptions {
   workers: number;
   /** Extra environment for the API and worker children (KEY=VALUE, repeatable). */
   childEnv: Record<string, string>;
-  /** Dynamic configuration of the Temporal dev server (KEY=VALUE, repeatable; replaces the defaults when given). */
+  /** Dynamic configuration of the Temporal dev server (KEY=VALUE, repeatable). */
   serverConfig: Record<string, string>;
   /** Write V8 CPU profiles of the children and summarise them. */
   profile: boolean;
@@ -42,9 +42,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --workers W           worker processes on the one task queue (default 1); CPU is summed over
                         them, RSS is the largest of them
   --env KEY=VALUE       extra environment for the API and worker (repeatable)
-  --server-config K=V   dynamic configuration of the Temporal dev server (repeatable; default
-                        system.enableActivityEagerExecution=true, as docs/performance.md advises
-                        for a cluster); --server-config none starts it with none
+  --server-config K=V   dynamic configuration of the Temporal dev server (repeatable), e.g.
+                        system.enableActivityEagerExecution=true (default: none)
   --profile             V8 CPU profiles of the API and the worker (--cpu-prof), summarised at the end
   --launch-timeout S    give up waiting for the launch's emails, or the check-in fan-out's, after
                         S seconds (default 120 + N/20)
@@ -57,13 +56,6 @@ includes every active person, so people left from an earlier run would join it).
 
 Each size gets its own database, Temporal dev server (SQLite in a temporary directory), API and
 worker; the SMTP sink lives in this process. Ctrl-C stops everything and drops the database.`;
-
-/**
- * The dev server's dynamic configuration unless --server-config says otherwise. Eager activity
- * dispatch: the server hands an activity scheduled by a workflow task back to the worker that
- * completed that task, with no round trip through the task queue (docs/performance.md).
- */
-export const DEFAULT_SERVER_CONFIG: Readonly<Record<string, string>> = { 'system.enableActivityEagerExecution': 'true' };
 
 export class UsageError extends Error {}
 
@@ -136,9 +128,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     return out;
   };
   const childEnv = pairs('--env', v.env ?? []);
-  const serverList = v['server-config'] ?? [];
-  const serverConfig =
-    serverList.length === 0 ? { ...DEFAULT_SERVER_CONFIG } : serverList.length === 1 && serverList[0] === 'none' ? {} : pairs('--server-config', serverList);
+  const serverConfig = pairs('--server-config', v['server-config'] ?? []);
 
   if (parts.has('completions') && !parts.has('launch')) throw new UsageError('--parts: completions needs launch (the links come from its emails)');
   if (parts.has('checkins') && !parts.has('launch')) throw new UsageError('--parts: checkins needs launch (it drives the launched cycle on to its check-ins)');

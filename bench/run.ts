@@ -25,6 +25,7 @@ import { cpuSnapshot, cycleTitle, importPeople, personEmail, runLaunch } from '.
 import { type BenchOptions, USAGE, UsageError, parseOptions } from './options';
 import { formatProfile, summarizeProfile } from './profile';
 import { note } from './progress';
+import { replayHistories } from './replay-check';
 import { type SmtpSink, startSmtpSink } from './smtp-sink';
 import { type SizeResult, renderTable } from './table';
 import { type TemporalServer, startTemporalServer } from './temporal-server';
@@ -151,6 +152,18 @@ async function runSize(o: BenchOptions, n: number, dir: string, bundlePath: stri
       const { list, via } = await executionSizes(t.client, result.launch.cycleKey, result.launch.batchCount, phases);
       const max = list.reduce((m, e) => (e.historyLength > m.historyLength ? e : m), list[0]!);
       if (max) result.history = { max, executions: list.length, via };
+      note('replaying every execution of the cycle against the bundle…');
+      try {
+        result.replay = await replayHistories(
+          t.client,
+          list.map((e) => e.workflowId),
+          bundlePath,
+        );
+        if (result.replay.failures.length) result.errors.push(`replay: ${result.replay.failures.slice(0, 3).join('; ')}`);
+      } catch (error) {
+        if (interrupted.aborted) throw error;
+        result.errors.push(`replay: ${error instanceof Error ? error.message : String(error)}`);
+      }
     }
 
     const w = a.worker.stats();

@@ -13,7 +13,7 @@ describe('bench options', () => {
       smtpMaxConnections: 5,
       workers: 1,
       childEnv: {},
-      serverConfig: { 'system.enableActivityEagerExecution': 'true' },
+      serverConfig: {},
       profile: false,
       keep: false,
       launchTimeoutS: undefined,
@@ -62,10 +62,6 @@ describe('bench options', () => {
     expect(parseOptions(['--people', '5', '--sizes', '1_000,5000']) as { sizes: number[] }).toMatchObject({ sizes: [1000, 5000] });
     expect(parseOptions(['-h'])).toBe('help');
     expect(parseOptions(['--help'])).toBe('help');
-  });
-
-  it('--server-config none starts the dev server without dynamic configuration', () => {
-    expect((parseOptions(['--server-config', 'none']) as { serverConfig: Record<string, string> }).serverConfig).toEqual({});
   });
 
   it('refuses what it cannot use, naming the flag', () => {
