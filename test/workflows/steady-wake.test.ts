@@ -1,5 +1,7 @@
 /**
- * A batch keeps its one timer while completions and signals come in (patch `steady-wake-v1`):
+ * What a completion group costs its batch. Each group's submissions are written by a local
+ * activity inside the workflow task that accepted the update (patch `local-record-v1`), and the
+ * batch keeps its one timer while completions and signals come in (patch `steady-wake-v1`):
  * completions that leave the earliest reminder where it was cancel no timer and start none, an
  * extension that moves the reminder later lets the armed timer wake the batch early (nothing is
  * sent then), and the reminder still goes out at its new time to the tasks still open. On the
@@ -76,12 +78,14 @@ const tasks = () =>
 const reminders = () =>
   db().selectFrom('emails').select(['task_id']).where('cycle_id', '=', cycle.id).where('kind', '=', 'task-reminder').orderBy('task_id').execute();
 const complete = (taskId: number) => handle().executeUpdate(completeTasksUpdate, { args: [{ items: [{ taskId, via: 'json', submission: GOOD_DRAFT }] }] });
-async function timerEvents() {
+async function historyCounts() {
   const events = (await handle().fetchHistory()).events ?? [];
   return {
     started: events.filter((e) => e.timerStartedEventAttributes).length,
     cancelled: events.filter((e) => e.timerCanceledEventAttributes).length,
     updates: events.filter((e) => e.workflowExecutionUpdateCompletedEventAttributes).length,
+    activities: events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []),
+    localActivities: events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity').length,
   };
 }
 
@@ -91,13 +95,13 @@ describe('a batch’s timer across completions', () => {
   it('is started once and not cancelled by completions that leave the next reminder in place', { timeout: 60_000 }, async () => {
     ids = (await tasks()).map((r) => r.id);
     // The invitations are out and the batch waits for the reminder (day 2).
-    await poll(timerEvents, (e) => e.started === 1, 30_000, 'the batch to arm its timer');
+    await poll(historyCounts, (e) => e.started === 1, 30_000, 'the batch to arm its timer');
     for (const id of ids.slice(0, 2)) {
       const { outcomes } = await complete(id);
       expect(outcomes).toEqual([expect.objectContaining({ taskId: id, status: 'completed' })]);
     }
     // Before the patch: one timer cancelled and one started per completion.
-    expect(await timerEvents()).toEqual({ started: 1, cancelled: 0, updates: 2 });
+    expect(await historyCounts()).toMatchObject({ started: 1, cancelled: 0, updates: 2, localActivities: 2 });
   });
 
   it('wakes early after an extension without sending, and reminds the open tasks at the new time', { timeout: 120_000 }, async () => {
@@ -115,6 +119,10 @@ describe('a batch’s timer across completions', () => {
     expect(await handle().result()).toMatchObject({ completed: 4, expired: 0, cancelled: 0 });
     expect((await tasks()).map((r) => r.status)).toEqual(Array(4).fill('completed'));
     // The first timer (day 2, woken early), the reminder's (day 4), the expiry's (day 6, cancelled at the end).
-    expect(await timerEvents()).toEqual({ started: 3, cancelled: 1, updates: 4 });
+    const events = await historyCounts();
+    expect(events).toMatchObject({ started: 3, cancelled: 1, updates: 4, localActivities: 4 });
+    // Every write was local: no activity task for a submission (before: one recordSubmissions per group).
+    expect(events.activities).not.toContain('recordSubmissions');
+    expect(events.activities).toContain('setTaskDue');
   });
 });
