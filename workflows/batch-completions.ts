@@ -52,8 +52,9 @@ export function registerCompletions(batch: BatchState): void {
       if (!accepted.length) return { outcomes };
       let recorded: RecordSubmissionsResult;
       try {
-        // Added later: the write runs as a local activity (workflows/activity-options.ts).
-        const acts = patched('local-record-v1') ? localSubmissionActs : submissionActs;
+        // Added later: the write runs as a local activity (workflows/activity-options.ts), in
+        // executions that keep their timer steady (an older execution keeps the ordinary one).
+        const acts = batch.steadyWake && patched('local-record-v1') ? localSubmissionActs : submissionActs;
         recorded = await acts.recordSubmissions({ items: accepted.map((a) => a.record) });
       } catch (error) {
         for (const a of accepted) a.task.status = 'open';

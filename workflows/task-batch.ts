@@ -95,11 +95,13 @@ export async function taskBatch(input: TaskBatchInput): Promise<TaskBatchResult>
     { tasks: [], created: 0 },
   );
   for (const t of opened.tasks) batch.track(t);
-  batch.loaded = true;
-  let mailQueued = opened.tasks.length > 0;
   // Added later: the loop keeps one timer across its passes (workflows/wake-timer.ts) and skips
   // the steps that have nothing to do, instead of a new timer and four awaits per completion group.
+  // Decided once per execution, before any completion is let in (they read it: batch-completions.ts).
   const steady = patched('steady-wake-v1');
+  batch.steadyWake = steady;
+  batch.loaded = true;
+  let mailQueued = opened.tasks.length > 0;
   const wake = new WakeTimer();
 
   for (;;) {
