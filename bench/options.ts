@@ -16,6 +16,8 @@ export interface BenchOptions {
   workers: number;
   /** Extra environment for the API and worker children (KEY=VALUE, repeatable). */
   childEnv: Record<string, string>;
+  /** Dynamic configuration of the Temporal dev server (KEY=VALUE, repeatable). */
+  serverConfig: Record<string, string>;
   /** Write V8 CPU profiles of the children and summarise them. */
   profile: boolean;
   /** Keep the temporary directory (logs, profiles, Temporal SQLite file). */
@@ -40,6 +42,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --workers W           worker processes on the one task queue (default 1); CPU is summed over
                         them, RSS is the largest of them
   --env KEY=VALUE       extra environment for the API and worker (repeatable)
+  --server-config K=V   dynamic configuration of the Temporal dev server (repeatable), e.g.
+                        system.enableActivityEagerExecution=true (default: none)
   --profile             V8 CPU profiles of the API and the worker (--cpu-prof), summarised at the end
   --launch-timeout S    give up waiting for the launch's emails, or the check-in fan-out's, after
                         S seconds (default 120 + N/20)
@@ -72,6 +76,7 @@ const FLAGS = {
   'smtp-connections': { type: 'string' },
   workers: { type: 'string' },
   env: { type: 'string', multiple: true },
+  'server-config': { type: 'string', multiple: true },
   profile: { type: 'boolean' },
   keep: { type: 'boolean' },
   'launch-timeout': { type: 'string' },
@@ -113,12 +118,17 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
   const workers = optional('workers', v.workers) ?? 1;
   if (workers > 8) throw new UsageError('--workers: at most 8 on one machine');
 
-  const childEnv: Record<string, string> = {};
-  for (const pair of v.env ?? []) {
-    const at = pair.indexOf('=');
-    if (at < 1) throw new UsageError(`--env needs KEY=VALUE (got ${JSON.stringify(pair)})`);
-    childEnv[pair.slice(0, at)] = pair.slice(at + 1);
-  }
+  const pairs = (flag: string, list: string[]) => {
+    const out: Record<string, string> = {};
+    for (const pair of list) {
+      const at = pair.indexOf('=');
+      if (at < 1) throw new UsageError(`${flag} needs KEY=VALUE (got ${JSON.stringify(pair)})`);
+      out[pair.slice(0, at)] = pair.slice(at + 1);
+    }
+    return out;
+  };
+  const childEnv = pairs('--env', v.env ?? []);
+  const serverConfig = pairs('--server-config', v['server-config'] ?? []);
 
   if (parts.has('completions') && !parts.has('launch')) throw new UsageError('--parts: completions needs launch (the links come from its emails)');
   if (parts.has('checkins') && !parts.has('launch')) throw new UsageError('--parts: checkins needs launch (it drives the launched cycle on to its check-ins)');
@@ -131,6 +141,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     smtpMaxConnections: optional('smtp-connections', v['smtp-connections']) ?? 5,
     workers,
     childEnv,
+    serverConfig,
     profile: v.profile ?? false,
     keep: v.keep ?? false,
     launchTimeoutS: optional('launch-timeout', v['launch-timeout']),

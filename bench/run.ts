@@ -25,6 +25,7 @@ import { cpuSnapshot, cycleTitle, importPeople, personEmail, runLaunch } from '.
 import { type BenchOptions, USAGE, UsageError, parseOptions } from './options';
 import { formatProfile, summarizeProfile } from './profile';
 import { note } from './progress';
+import { replayHistories } from './replay-check';
 import { type SmtpSink, startSmtpSink } from './smtp-sink';
 import { type SizeResult, renderTable } from './table';
 import { type TemporalServer, startTemporalServer } from './temporal-server';
@@ -45,7 +46,7 @@ async function runSize(o: BenchOptions, n: number, dir: string, bundlePath: stri
     );
     note('starting PostgreSQL database, Temporal dev server, API and worker…');
     database = await openBenchDatabase(4);
-    temporal = await startTemporalServer(sizeDir);
+    temporal = await startTemporalServer(sizeDir, o.serverConfig);
     const t = temporal;
     app = await startApp(
       {
@@ -151,6 +152,18 @@ async function runSize(o: BenchOptions, n: number, dir: string, bundlePath: stri
       const { list, via } = await executionSizes(t.client, result.launch.cycleKey, result.launch.batchCount, phases);
       const max = list.reduce((m, e) => (e.historyLength > m.historyLength ? e : m), list[0]!);
       if (max) result.history = { max, executions: list.length, via };
+      note('replaying every execution of the cycle against the bundle…');
+      try {
+        result.replay = await replayHistories(
+          t.client,
+          list.map((e) => e.workflowId),
+          bundlePath,
+        );
+        if (result.replay.failures.length) result.errors.push(`replay: ${result.replay.failures.slice(0, 3).join('; ')}`);
+      } catch (error) {
+        if (interrupted.aborted) throw error;
+        result.errors.push(`replay: ${error instanceof Error ? error.message : String(error)}`);
+      }
     }
 
     const w = a.worker.stats();
@@ -240,6 +253,12 @@ async function main(): Promise<number> {
             .map(([k, v]) => `${k}=${v}`)
             .join(' ')}`
         : ''
+    }; Temporal dev server ${
+      Object.keys(o.serverConfig).length
+        ? Object.entries(o.serverConfig)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' ')
+        : 'without dynamic configuration'
     }`;
   console.log(renderTable(results, header));
   // The pages at 10,000 people, each on its own seeded database: the console's (BENCH_CONSOLE=0

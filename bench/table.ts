@@ -5,6 +5,7 @@ import type { CompletionsResult } from './completions';
 import type { FloorResult } from './floor';
 import type { ExecutionSize, LaunchBreakdown, StageStats } from './history';
 import type { CpuDelta, LaunchResult } from './launch';
+import type { ReplayCheck } from './replay-check';
 
 export interface SizeResult {
   n: number;
@@ -19,6 +20,8 @@ export interface SizeResult {
   checkins?: CheckInsResult;
   rss?: { workerPeak: number; workerStart: number; apiPeak: number; apiStart: number };
   history?: { max: ExecutionSize; executions: number; via: string };
+  /** Every execution replayed from its history after the run (bench/replay-check.ts). */
+  replay?: ReplayCheck;
   /** The bench could not measure something (printed as ERROR; exit status 1). */
   errors: string[];
   /** Worth knowing, not a failure of the bench (e.g. the first non-200 answer). */
@@ -191,6 +194,7 @@ const ROWS: Row[] = [
     (r) => r.history && `${int(r.history.max.historyLength)} (${r.history.max.workflowId.replace(/^okr-cycle:[^:]+/, '…').replace(/^…$/, 'the cycle')})`,
   ],
   ['  executions of the cycle', (r) => r.history && String(r.history.executions)],
+  ['  replayed from their histories / nondeterministic', (r) => r.replay && `${r.replay.replayed} / ${r.replay.failures.length}`],
   ['goal: launch / floor ≤ 1.5 (stretch 1.2)', (r) => met(ratio(r) === undefined ? undefined : ratio(r)! <= GOALS.launchRatio) + stretch(r)],
   ['goal: check-in fan-out ≤ 1.1 × the launch', (r) => met(r.checkins && r.launch && r.checkins.seconds / r.launch.seconds <= GOALS.fanOutRatio)],
   [

@@ -16,7 +16,7 @@ export interface TemporalServer {
   stop(): Promise<void>;
 }
 
-export async function startTemporalServer(dir: string): Promise<TemporalServer> {
+export async function startTemporalServer(dir: string, dynamicConfig: Record<string, string> = {}): Promise<TemporalServer> {
   const cli = locateTemporalCli(process.env.TEMPORAL_CLI_PATH);
   if (cli.type !== 'existing-path') throw new Error(`The bench needs the Temporal CLI. ${INSTALL_HINT}`);
   const [port, httpPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
@@ -43,6 +43,7 @@ export async function startTemporalServer(dir: string): Promise<TemporalServer> 
       'synchronous=OFF',
       '--log-level',
       'warn',
+      ...Object.entries(dynamicConfig).flatMap(([key, value]) => ['--dynamic-config-value', `${key}=${value}`]),
     ],
     env: process.env,
     logFile: join(dir, 'temporal.log'),

@@ -13,6 +13,7 @@ describe('bench options', () => {
       smtpMaxConnections: 5,
       workers: 1,
       childEnv: {},
+      serverConfig: {},
       profile: false,
       keep: false,
       launchTimeoutS: undefined,
@@ -34,6 +35,8 @@ describe('bench options', () => {
       '--env',
       'A=1',
       '--env=B=x=y',
+      '--server-config',
+      'limit.x=2',
       '--profile',
       '--keep',
       '--launch-timeout',
@@ -48,6 +51,7 @@ describe('bench options', () => {
       smtpMaxConnections: 3,
       workers: 1,
       childEnv: { A: '1', B: 'x=y' },
+      serverConfig: { 'limit.x': '2' },
       profile: true,
       keep: true,
       launchTimeoutS: 90,
@@ -77,5 +81,6 @@ describe('bench options', () => {
     expect(refused(['--parts', 'completions'])).toMatch(/completions needs launch/);
     expect(refused(['--batch-size', '5000'])).toMatch(/at most 1000/);
     expect(refused(['--env', 'NOEQUALS'])).toMatch(/KEY=VALUE/);
+    expect(refused(['--server-config', '=1'])).toMatch(/--server-config needs KEY=VALUE/);
   });
 });
