@@ -29,7 +29,6 @@ import { BatchState } from './batch-state';
 import { batchSteps } from './batch-steps';
 import { registerCompletions } from './batch-completions';
 import { createSteps } from './steps';
-import { WakeTimer } from './wake-timer';
 
 export interface TaskBatchInput {
   cycleKey: string;
@@ -95,24 +94,17 @@ export async function taskBatch(input: TaskBatchInput): Promise<TaskBatchResult>
     { tasks: [], created: 0 },
   );
   for (const t of opened.tasks) batch.track(t);
-  // Added later: the loop keeps one timer across its passes (workflows/wake-timer.ts) and skips
-  // the steps that have nothing to do, instead of a new timer and four awaits per completion group.
-  // Decided once per execution, before any completion is let in (they read it: batch-completions.ts).
-  const steady = patched('steady-wake-v1');
-  batch.steadyWake = steady;
   batch.loaded = true;
   let mailQueued = opened.tasks.length > 0;
-  const wake = new WakeTimer();
 
   for (;;) {
     // Anything that happens from here on (a completion, a signal) wakes the wait below at once.
     const seen = batch.changes;
-    const followedUp = !steady || batch.followUps.length ? await steps.openFollowUps() : false;
+    const followedUp = await steps.openFollowUps();
     mailQueued = batch.takeNotices() || followedUp || mailQueued;
-    if (!steady || batch.removals.length) await steps.cancelRemoved();
-    if (!steady || batch.extensions.length) await steps.applyExtensions();
+    await steps.cancelRemoved();
+    await steps.applyExtensions();
     if (batch.closeRequest) {
-      wake.cancel();
       await condition(() => batch.count('completing') === 0);
       await steps.closeAll();
       break;
@@ -124,21 +116,14 @@ export async function taskBatch(input: TaskBatchInput): Promise<TaskBatchResult>
       mailQueued = false;
     }
     if (batch.unfinished() === 0 && batch.followUps.length === 0) {
-      wake.cancel();
       // Added later: everyone has answered, but a check-in can still be corrected until its window closes.
       const until = input.holdUntilDue ? batch.correctableUntil() : 0;
       if (until <= Date.now() || !patched('correct-until-due-v1')) break;
       await condition(() => batch.changes !== seen, until - Date.now());
       continue;
     }
-    const at = batch.nextWake(Date.now());
-    if (at <= Date.now()) continue;
-    if (steady) {
-      wake.arm(at);
-      await condition(() => batch.changes !== seen || wake.rang);
-    } else {
-      await condition(() => batch.changes !== seen, at - Date.now());
-    }
+    const wait = batch.nextWake(Date.now()) - Date.now();
+    if (wait > 0) await condition(() => batch.changes !== seen, wait);
   }
 
   await condition(allHandlersFinished);
