@@ -61,7 +61,9 @@ export function nextEventAt(tasks: Iterable<DueTask>, rules: DueRules, now: numb
     if (!t.open) continue;
     rules.reminders.forEach((offset, i) => {
       const at = t.due - offset;
-      if (!t.reminders.includes(i) && at > t.openedAt && at < t.due) next = Math.min(next, at);
+      // A reminder not sent by the due time is never sent (dueNow): it is no reason to wake. Waking
+      // for it made a batch that woke after a due time (a late timer, skipped time) loop without end.
+      if (!t.reminders.includes(i) && at > t.openedAt && at < t.due && now < t.due) next = Math.min(next, at);
     });
     if (t.escalations < rules.escalations.length) next = Math.min(next, t.due + rules.escalations[t.escalations]!);
     next = Math.min(next, t.due + rules.expireAfter);

@@ -28,6 +28,15 @@ describe('due events', () => {
     expect(dueNow([late], rules, 100 * H).reminders.size).toBe(0);
   });
 
+  it('wakes after the due time for what can still fire, not for reminders that never will', () => {
+    // A batch that woke late (a late timer, skipped time) finds both reminders unsent past the due
+    // time: they are never sent, so the next wake is the first escalation, not a time in the past.
+    const late = task();
+    expect(dueNow([late], rules, 101 * H)).toMatchObject({ reminders: new Map(), escalations: new Map([[0, [1]]]) });
+    expect(nextEventAt([late], rules, 101 * H)).toBe(124 * H);
+    expect(nextEventAt([task()], rules, 100 * H)).toBeGreaterThanOrEqual(100 * H);
+  });
+
   it('skips reminders that would fall before the task opened', () => {
     const t = task({ openedAt: 90 * H });
     expect(nextEventAt([t], rules, 90 * H)).toBe(98 * H);
