@@ -57,6 +57,18 @@ async function participantsOf(db: Kysely<DB>, cycleIds: number[]): Promise<numbe
   return rows.map((r) => r.id);
 }
 
+/** What a run would cover: its cycles (checked) and everyone still active who took part in them. */
+async function runScope(db: Kysely<DB>, input: StartAwardsRunInput): Promise<{ covered: Cycle[]; people: number[] }> {
+  const covered = await coveredCycles(db, input);
+  return {
+    covered,
+    people: await participantsOf(
+      db,
+      covered.map((c) => c.id),
+    ),
+  };
+}
+
 export function awardsRunFingerprint(input: StartAwardsRunInput): string {
   const canonical = { ...input, kind: 'awards-run', cycles: input.cycles ? [...new Set(input.cycles)].sort() : null };
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
@@ -75,11 +87,7 @@ export async function startAwardsRun(
   let existing = await findCycleByKey(db, input.key);
   let created = false;
   if (!existing) {
-    const covered = await coveredCycles(db, input);
-    const people = await participantsOf(
-      db,
-      covered.map((c) => c.id),
-    );
+    const { covered, people } = await runScope(db, input);
     if (!people.length) throw validationError([ruleIssue(input.cycles ? 'cycles' : 'year', 'run-no-participants')]);
     const [hrId] = await activePersonIdsWithRole(db, 'hr');
     if (hrId === undefined) throw validationError([{ path: 'key', message: 'import at least one person with role hr: HR finalises the awards' }]);
@@ -141,11 +149,7 @@ export interface AwardsRunPreview {
 
 /** What starting the run now would do, writing nothing: the cycles it covers, who takes part, the steps' dates. */
 export async function previewAwardsRun(db: Kysely<DB>, input: StartAwardsRunInput, now: Date = new Date()): Promise<AwardsRunPreview> {
-  const covered = await coveredCycles(db, input);
-  const people = await participantsOf(
-    db,
-    covered.map((c) => c.id),
-  );
+  const { covered, people } = await runScope(db, input);
   const schedule = scheduleSchema.parse(input.schedule);
   return {
     covers: covered.map((c) => ({ key: c.key, title: c.title, startsOn: c.starts_on, endsOn: c.ends_on })),

@@ -39,8 +39,8 @@ export function readAwardsRunForm(body: Record<string, string | File | (string |
     const s = Array.isArray(v) ? v[0] : v;
     return typeof s === 'string' ? s.trim() : empty[k];
   };
-  const raw = body.cycles;
-  const cycles = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).filter((c): c is string => typeof c === 'string');
+  const ticked = body.cycles;
+  const cycles = (Array.isArray(ticked) ? ticked : ticked === undefined ? [] : [ticked]).filter((c): c is string => typeof c === 'string');
   return {
     key: one('key'),
     title: one('title'),
