@@ -4,7 +4,7 @@
  * one activity and answers each on its own. `completeTaskUpdate` (one at a time) stays for
  * executions that started before groups, with its commands unchanged.
  */
-import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, patched, setHandler } from '@temporalio/workflow';
 import {
   type CompleteTaskInput,
   type CompleteTaskResult,
@@ -21,7 +21,7 @@ import {
   toFieldIssues,
 } from '../contract';
 import type { RecordSubmissionInput, RecordSubmissionsResult } from '../activities/tasks';
-import { submissionActs } from './activity-options';
+import { localSubmissionActs, submissionActs } from './activity-options';
 import { type BatchState, type LiveStatus, type Tracked, completionProblem } from './batch-state';
 
 export function registerCompletions(batch: BatchState): void {
@@ -52,7 +52,10 @@ export function registerCompletions(batch: BatchState): void {
       if (!accepted.length) return { outcomes };
       let recorded: RecordSubmissionsResult;
       try {
-        recorded = await submissionActs.recordSubmissions({ items: accepted.map((a) => a.record) });
+        // Added later: the write runs as a local activity (workflows/activity-options.ts), in
+        // executions that keep their timer steady (an older execution keeps the ordinary one).
+        const acts = batch.steadyWake && patched('local-record-v1') ? localSubmissionActs : submissionActs;
+        recorded = await acts.recordSubmissions({ items: accepted.map((a) => a.record) });
       } catch (error) {
         for (const a of accepted) a.task.status = 'open';
         throw error;

@@ -44,6 +44,12 @@ export class BatchState {
   readonly winners: number[] = [];
   closeRequest: CloseBatchInput | undefined;
   loaded = false;
+  /**
+   * This execution keeps its timer across completions (patch `steady-wake-v1`). Only such an
+   * execution writes completions with a local activity: one started before keeps the ordinary
+   * activity, whose results never share a workflow task with its per-completion timer moves.
+   */
+  steadyWake = false;
   /** Grows with every completion and signal: the batch's wait wakes when it changes. */
   changes = 0;
   /** A completion queued notices (an approval, final scores) with this batch's mail: the next pass sends them. */

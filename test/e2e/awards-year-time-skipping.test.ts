@@ -11,7 +11,7 @@ import { cycleWorkflowId, taskBatchWorkflowId } from '../../contract';
 import { recordHistoriesOf } from '../support/histories';
 import { type TestStack, poll, startTestStack } from '../support/stack';
 import { type FoundTask, openTask, submit, taskJson } from '../support/tasks';
-import { startTimeSkipping } from '../support/time-skipping';
+import { startTimeSkipping, untilBatchesIdle } from '../support/time-skipping';
 
 const DAY = 86_400_000;
 const ORG = [
@@ -267,6 +267,7 @@ describe('a year of four cycles and a yearly awards run (time-skipping server)',
     expect(second.status).toBe(201);
     await phaseIs('awards-q1', 'awards');
     await openTask(t, 'awards-q1', 'eve@year.example', 'nominate');
+    await untilBatchesIdle(t, 'awards-q1');
     expect((await t.api('/api/cycles/awards-q1/cancel', { method: 'POST', json: { reason: 'Merged into the yearly awards' } })).status).toBe(200);
     await poll(
       () => view('awards-q1'),

@@ -11,7 +11,7 @@ import { type Phase, taskBatchWorkflowId } from '../../contract';
 import { recordHistoriesOf } from '../support/histories';
 import { type TestStack, poll, startTestStack } from '../support/stack';
 import { openTask, submit, taskJson } from '../support/tasks';
-import { startTimeSkipping } from '../support/time-skipping';
+import { startTimeSkipping, untilBatchesIdle } from '../support/time-skipping';
 import { consoleFetch, signInAs } from '../support/console';
 import { formatDue } from '../../mail/templates/format';
 
@@ -62,6 +62,7 @@ describe('the cycle follows its calendar (time-skipping server)', () => {
     poll(view, (v) => v.state?.phase === phase && v.state?.status === status, 90_000, `phase ${phase}`);
   const virtualNow = async () => Number(await env.currentTimeMs());
   const advance = async (json: Record<string, unknown>, expected = 200) => {
+    await untilBatchesIdle(t, KEY);
     const res = await t.api(`/api/cycles/${KEY}/advance`, { method: 'POST', json });
     const body = (await res.json()) as Control & { error?: { code: string; message: string } };
     expect(res.status, JSON.stringify(body)).toBe(expected);
@@ -196,6 +197,7 @@ describe('the cycle follows its calendar (time-skipping server)', () => {
     expect(says).toContain('End check-in week 2 now');
     expect(says).toContain('its 1 open check-ins expire');
     expect(says).toContain(`week 3 opens as planned, ${formatDue(new Date(weekOpens(3)).toISOString(), 'en', 'UTC')}`);
+    await untilBatchesIdle(t, KEY);
     const endWeek2 = await consoleFetch(t, hr, `/console/cycles/${KEY}/end-week`, { method: 'POST', form: { phase: 'checkins' } });
     expect(endWeek2.status).toBe(303);
     expect(endWeek2.headers.get('location')).toContain('done=control');

@@ -9,7 +9,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { mondayOf } from '../../activities/notifications';
 import { type TestStack, poll, startTestStack } from '../support/stack';
 import { approvedObjectiveId, openTask, submit, taskJson } from '../support/tasks';
-import { startTimeSkipping } from '../support/time-skipping';
+import { startTimeSkipping, untilBatchesIdle } from '../support/time-skipping';
 
 const KEY = 'q1';
 const DAY = 86_400_000;
@@ -127,6 +127,7 @@ describe('a quarter in seconds (time-skipping server)', () => {
     await submit(await openTask(t, KEY, 'max@q.example', 'review', { subjectEmail: 'ann@q.example', round: 2 }), { decision: 'approve' });
     await submit(await openTask(t, KEY, 'eve@q.example', 'review', { subjectEmail: 'max@q.example' }), { decision: 'approve' });
     await openTask(t, KEY, 'hana@q.example', 'review', { subjectEmail: 'eve@q.example' });
+    await untilBatchesIdle(t, KEY);
     expect((await t.api(`/api/cycles/${KEY}/advance`, { method: 'POST', json: { phase: 'review' } })).status).toBe(200);
 
     // Check-ins: 13 weeks. Ann is out of office in week 3; Max misses week 5.
