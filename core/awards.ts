@@ -11,8 +11,9 @@ import type { DB } from '../db/schema';
 import { awardWords } from '../i18n/awards';
 import { citationsOf } from '../kinds/awards/handler';
 import { subjectCycleIds } from '../kinds/awards/subject-cycles';
-import { type CertificateData, renderCertificate } from './certificates';
-import { toCsv } from './exports';
+// The PDF and spreadsheet libraries (pdf-lib, fontkit, a 10 MB font, exceljs) load on first use:
+// the worker reaches this module for every email it sends but needs them only for certificates.
+import type { CertificateData } from './certificates';
 
 export interface Winner {
   nominationId: number;
@@ -157,12 +158,14 @@ export async function certificateOf(db: Kysely<DB>, nominationId: number, locale
   const w = await winnerOf(db, nominationId);
   if (!w) return undefined;
   const data = certificateData(w, locale);
+  const { renderCertificate } = await import('./certificates');
   return { pdf: await renderCertificate(data), fileName: awardWords(data.locale).certificate.fileName(w.person.name) };
 }
 
 /** The payroll list: one line per winner with a bonus (formula-injection safe cells). */
 export async function bonusCsv(db: Kysely<DB>, cycleId: number): Promise<string> {
   const rows = (await winnerRows(db, { cycleId })).filter((w) => w.bonus !== null);
+  const { toCsv } = await import('./exports');
   return toCsv(
     ['nomination_id', 'winner_email', 'winner_name', 'award', 'objective', 'amount', 'currency', 'awarded_at'],
     rows.map((w) => [w.nominationId, w.person.email, w.person.name, w.awardName, w.objective?.title ?? null, w.bonus!.amount, w.bonus!.currency, w.awardedAt]),

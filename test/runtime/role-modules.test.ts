@@ -1,10 +1,12 @@
 /**
  * Each role loads only its own modules: `npm run api` against a real Temporal server and
  * PostgreSQL serves requests without loading the SDK's worker (its native bridge and bundler)
- * or the workflow code's packages. The process reports what it loaded when it is stopped.
+ * or the workflow code's packages; `npm run worker` runs without the HTTP server and without the
+ * PDF and spreadsheet libraries, which it loads only to attach an award certificate. The process
+ * reports what it loaded when it is stopped.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -22,8 +24,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function loadedBy(script: string): Promise<string[]> {
+async function loadedBy(script: 'api' | 'worker'): Promise<string[]> {
   const port = await freePort();
+  const heartbeat = join(dir, `${script}.beat`);
   const out = join(dir, `${script}.json`);
   const child: ChildProcess = spawn(
     process.execPath,
@@ -39,6 +42,8 @@ async function loadedBy(script: string): Promise<string[]> {
         DATA_DIR: join(dir, script),
         LOG_LEVEL: 'silent',
         ROLE_MODULES_OUT: out,
+        // The worker serves no HTTP: it says it runs by touching this file.
+        ...(script === 'worker' ? { WORKER_HEARTBEAT_FILE: heartbeat, SMTP_URL: 'smtp://127.0.0.1:9' } : {}),
       },
       stdio: ['ignore', 'ignore', 'pipe'],
     },
@@ -47,14 +52,18 @@ async function loadedBy(script: string): Promise<string[]> {
   child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
   try {
     await poll(
-      () =>
-        fetch(`http://127.0.0.1:${port}/healthz`).then(
-          (r) => r.status,
-          () => 0,
-        ),
+      async () =>
+        script === 'worker'
+          ? existsSync(heartbeat)
+            ? 200
+            : 0
+          : fetch(`http://127.0.0.1:${port}/healthz`).then(
+              (r) => r.status,
+              () => 0,
+            ),
       (status) => status === 200 || child.exitCode !== null,
       60_000,
-      `${script} listening`,
+      `${script} running`,
     );
     expect(child.exitCode, stderr).toBeNull();
   } finally {
@@ -71,5 +80,12 @@ describe('each role loads only its modules', () => {
     expect(loaded).toContain('@temporalio/client');
     expect(loaded).toContain('hono');
     for (const name of ['@temporalio/worker', '@temporalio/testing', '@temporalio/core-bridge', 'webpack', '@swc/core']) expect(loaded).not.toContain(name);
+  }, 90_000);
+
+  it('the worker loads neither the HTTP server nor the PDF and spreadsheet libraries until it needs them', async () => {
+    const loaded = await loadedBy('worker');
+    expect(loaded).toContain('@temporalio/worker');
+    expect(loaded).toContain('nodemailer');
+    for (const name of ['@hono/node-server', '@hono/zod-openapi', 'exceljs', 'pdf-lib', '@pdf-lib/fontkit', 'mailparser']) expect(loaded).not.toContain(name);
   }, 90_000);
 });
