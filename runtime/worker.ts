@@ -48,7 +48,7 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     // so the process exits well within a container platform's usual 30 s.
     shutdownGraceTime: '10 seconds',
     shutdownForceTime: '13 seconds',
-    // Heartbeats (one per email sent) reach the server at least every second, and with them the
+    // A send's heartbeats (every 100 ms while it sends) reach the server at least every second, and with them the
     // cancellation of a send when HR advances or cancels the cycle.
     maxHeartbeatThrottleInterval: '1 second',
     defaultHeartbeatThrottleInterval: '1 second',
