@@ -250,7 +250,11 @@ export class CycleRun {
       );
     };
     this.perPhaseStart = perBatch ? start : undefined;
-    for (const b of perBatch ? Array.from({ length: this.state.batchCount }, (_, i) => i) : [0]) await start(b);
+    const batchNos = perBatch ? Array.from({ length: this.state.batchCount }, (_, i) => i) : [0];
+    // Added later: the batches start together, all in one workflow task, instead of one after the
+    // other (a workflow task each: the 40th batch of 10,000 people started 5–6 s after the first).
+    if (batchNos.length > 1 && patched('batches-together-v1')) await Promise.all(batchNos.map(start));
+    else for (const b of batchNos) await start(b);
     while (active.size > 0) {
       await condition(() => active.size === 0 || this.controls.length > 0);
       await this.handleControls(phase);
