@@ -47,16 +47,26 @@ export function createEmailActivities(deps: ActivityDeps) {
       // Heartbeats carry the progress and bring a cancellation in. The worker passes at most one a
       // second on to the server, so one every HEARTBEAT_EVERY_MS is as prompt as one per message
       // and spares a launch of 10,000 emails most of its heartbeat calls (about 2 % of the worker's CPU).
+      // A heartbeat also goes out every second while no message moves (one held by a silent SMTP
+      // server): the cancellation still arrives, and the attempt is not taken for a dead one.
       let lastBeat = 0;
-      const result = await sender.sendQueued(senderRef, {
-        signal,
-        onProgress: (p) => {
-          const now = Date.now();
-          if (now - lastBeat < HEARTBEAT_EVERY_MS) return;
-          lastBeat = now;
-          ctx.heartbeat(p);
-        },
-      });
+      let latest: unknown;
+      const beat = (p: unknown) => {
+        latest = p;
+        const now = Date.now();
+        if (now - lastBeat < HEARTBEAT_EVERY_MS) return;
+        lastBeat = now;
+        ctx.heartbeat(p);
+      };
+      const idle = setInterval(() => {
+        if (Date.now() - lastBeat >= 1_000) beat(latest);
+      }, 1_000);
+      let result: Awaited<ReturnType<typeof sender.sendQueued>>;
+      try {
+        result = await sender.sendQueued(senderRef, { signal, onProgress: beat });
+      } finally {
+        clearInterval(idle);
+      }
       const { sent, failed, skipped, temporary, untried, lastTemporary } = result;
       if (result.stopped) {
         const why = ctx.cancellationSignal.aborted ? 'cancelled' : 'the worker is stopping';

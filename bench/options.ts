@@ -1,7 +1,7 @@
 /** Command-line options of `npm run bench` (node:util parseArgs). */
 import { parseArgs } from 'node:util';
 
-export const PARTS = ['launch', 'floor', 'completions', 'checkins'] as const;
+export const PARTS = ['launch', 'floor', 'completions', 'checkins', 'interrupt'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface BenchOptions {
@@ -30,10 +30,12 @@ export const USAGE = `Usage: npm run bench -- [options]
 
   --people N            people in the cycle (default 10000)
   --sizes A,B,C         run several sizes in a row (overrides --people)
-  --parts LIST          launch,floor,completions,checkins (default: all); completions and
-                        checkins need launch. checkins advances the cycle to the review, gives
+  --parts LIST          launch,floor,completions,checkins,interrupt (default: all); completions
+                        and checkins need launch. checkins advances the cycle to the review, gives
                         everyone an approved objective (not timed), then times HR's advance to
-                        the check-ins until week 1's check-in email has reached every inbox
+                        the check-ins until week 1's check-in email has reached every inbox.
+                        interrupt launches a second cycle and times HR's cancel once a quarter of
+                        its invitations are out, until the sends stop and every batch has closed
   --concurrency C       concurrent completion requests (default 50)
   --completions M       tasks completed through POST /t/:token, and as many again for the
                         completion floor (no Temporal); at most N / 2 (default min(N / 2, 2000))

@@ -24,6 +24,7 @@ import { type PhaseRound, executionSizes, launchBreakdown } from './history';
 import { cpuSnapshot, cycleTitle, importPeople, personEmail, runLaunch } from './launch';
 import { type BenchOptions, USAGE, UsageError, parseOptions } from './options';
 import { formatProfile, summarizeProfile } from './profile';
+import { runInterrupt } from './interrupt';
 import { note } from './progress';
 import { replayHistories } from './replay-check';
 import { type SmtpSink, startSmtpSink } from './smtp-sink';
@@ -174,6 +175,28 @@ async function runSize(o: BenchOptions, n: number, dir: string, bundlePath: stri
       apiPeak: Math.max(api?.peakRss ?? 0, api?.sampledPeakRss ?? 0),
       apiStart,
     };
+    // Last, so that its second cycle counts in neither the peaks above nor the replayed executions.
+    if (o.parts.has('interrupt')) {
+      try {
+        result.interrupt = await runInterrupt(a, sink, db, n, runId, o.launchTimeoutS ?? Math.round(120 + n / 20));
+        if (Number.isNaN(result.interrupt.closedSeconds)) result.errors.push('interrupt: the cancelled cycle did not close within 60 s');
+        // Its executions replay too (the interrupted sends take their own workflow path).
+        const { list } = await executionSizes(t.client, result.interrupt.cycleKey, Math.ceil(n / o.batchSize), [{ phase: 'drafting', round: 1 }]);
+        const replayed = await replayHistories(
+          t.client,
+          list.map((e) => e.workflowId),
+          bundlePath,
+        );
+        result.replay = {
+          replayed: (result.replay?.replayed ?? 0) + replayed.replayed,
+          failures: [...(result.replay?.failures ?? []), ...replayed.failures],
+        };
+        if (replayed.failures.length) result.errors.push(`replay (interrupt): ${replayed.failures.slice(0, 3).join('; ')}`);
+      } catch (error) {
+        if (interrupted.aborted) throw error;
+        result.errors.push(`interrupt: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
   } catch (error) {
     if (interrupted.aborted) throw error;
     result.errors.push(error instanceof Error ? error.message : String(error));

@@ -4,6 +4,7 @@ import type { CheckInsResult } from './checkins';
 import type { CompletionsResult } from './completions';
 import type { FloorResult } from './floor';
 import type { ExecutionSize, LaunchBreakdown, StageStats } from './history';
+import type { InterruptResult } from './interrupt';
 import type { CpuDelta, LaunchResult } from './launch';
 import type { ReplayCheck } from './replay-check';
 
@@ -18,6 +19,8 @@ export interface SizeResult {
   /** The same completions against HTTP + the same transaction, no Temporal. */
   completionFloor?: CompletionsResult;
   checkins?: CheckInsResult;
+  /** HR's cancel during a second launch (bench/interrupt.ts). */
+  interrupt?: InterruptResult;
   rss?: { workerPeak: number; workerStart: number; apiPeak: number; apiStart: number };
   history?: { max: ExecutionSize; executions: number; via: string };
   /** Every execution replayed from its history after the run (bench/replay-check.ts). */
@@ -37,6 +40,7 @@ const GOALS = {
   p99Ratio: 2,
   throughputRatio: 0.6,
   workerRss: 512 * 1024 ** 2,
+  cancelSeconds: 2,
   history: 10_240,
 };
 
@@ -185,6 +189,15 @@ const ROWS: Row[] = [
       r.checkins && `${s1(workerMsPerMail(r.checkins.cpu, r.checkins.accepted))} / ${r.launch ? s1(workerMsPerMail(r.launch.cpu, r.launch.accepted)) : '–'}`,
   ],
   ['RATIO check-in fan-out / launch', (r) => r.checkins && r.launch && s1(r.checkins.seconds / r.launch.seconds)],
+  ['HR CANCEL during a launch: POST cancel → every batch closed', (r) => r.interrupt && sec(r.interrupt.closedSeconds)],
+  ['  invitations accepted when HR cancelled / after', (r) => r.interrupt && `${int(r.interrupt.acceptedAtCancel)} / ${int(r.interrupt.invitesAfter)}`],
+  ['  POST cancel answered / last invitation accepted after', (r) => r.interrupt && `${sec(r.interrupt.postSeconds)} / ${sec(r.interrupt.lastInviteSeconds)}`],
+  [
+    '  invitations in the outbox: sent / skipped (never sent) / other',
+    (r) =>
+      r.interrupt &&
+      `${int(r.interrupt.outbox.sent ?? 0)} / ${int(r.interrupt.skipped)} / ${int(Object.entries(r.interrupt.outbox).reduce((s, [k, v]) => (k === 'sent' || k === 'skipped' ? s : s + v), 0))}`,
+  ],
   ['PEAK RSS worker (VmHWM) / after start', (r) => r.rss && `${mib(r.rss.workerPeak)} / ${mib(r.rss.workerStart)}`],
   ['  worker peak by the end of the launch', (r) => r.launch && mib(r.launch.workerPeakRss)],
   ['  worker peak by the end of the check-in fan-out', (r) => r.checkins && mib(r.checkins.workerPeakRss)],
@@ -205,6 +218,10 @@ const ROWS: Row[] = [
   [
     'goal: completion throughput ≥ 0.6 × the floor’s',
     (r) => met(r.completions && r.completionFloor && r.completions.perSecond >= GOALS.throughputRatio * r.completionFloor.perSecond),
+  ],
+  [
+    'goal: HR’s cancel stops the sends and closes every batch ≤ 2 s',
+    (r) => met(r.interrupt && r.interrupt.closedSeconds <= GOALS.cancelSeconds && r.interrupt.lastInviteSeconds <= GOALS.cancelSeconds),
   ],
   ['goal: worker RSS < 512 MiB', (r) => met(r.rss && r.rss.workerPeak < GOALS.workerRss)],
   ['goal: no execution above 10,240 events', (r) => met(r.history && r.history.max.historyLength <= GOALS.history)],

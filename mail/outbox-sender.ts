@@ -268,7 +268,11 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
 
   // ---- recording what happened ------------------------------------------------------------------------
 
-  /** Marks rows that are still queued; `error` null = sent. One statement for all of them. */
+  /**
+   * Marks rows that are still queued; `error` null = sent. One statement for all of them. A row the
+   * SMTP server accepted is marked sent even if it was marked skipped meanwhile (a batch closed
+   * while its send was stopping): it was delivered.
+   */
   async function mark(ids: string[], status: 'sent' | 'failed' | 'queued' | 'skipped', error: string | null): Promise<void> {
     if (!ids.length) return;
     const now = new Date();
@@ -282,7 +286,7 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
         ...(status === 'sent' ? { sent_at: now } : {}),
       })
       .where('id', 'in', ids)
-      .where('status', '=', 'queued')
+      .where('status', 'in', status === 'sent' ? ['queued', 'skipped'] : ['queued'])
       .execute();
   }
 

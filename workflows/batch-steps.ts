@@ -3,12 +3,15 @@
  * tasks of people who left, move due times, close the batch, fire due events, send the mail.
  * Each goes through `step` (retries, then a stall an operator resolves: workflows/steps.ts).
  */
-import { CancellationScope, isCancellation, patched } from '@temporalio/workflow';
+import { ActivityFailure, CancellationScope, condition, isCancellation, patched, sleep } from '@temporalio/workflow';
 import type { BatchState } from './batch-state';
-import type { Acts } from './steps';
+import type { Acts, StepOptions } from './steps';
 import type { TaskBatchInput } from './task-batch';
 
-type Step = <T>(name: string, run: (a: Acts) => Promise<T>, onSkip: T) => Promise<T>;
+/** How long HR's close waits for an interrupted send to stop before the batch closes anyway. */
+const STOP_WAIT_MS = 1_500;
+
+type Step = <T>(name: string, run: (a: Acts) => Promise<T>, onSkip: T, options?: StepOptions) => Promise<T>;
 
 export function batchSteps(batch: BatchState, input: TaskBatchInput, step: Step, workflowId: string) {
   const { policy } = input;
@@ -25,23 +28,46 @@ export function batchSteps(batch: BatchState, input: TaskBatchInput, step: Step,
       await step('sendQueuedEmails', (acts) => acts.sendQueuedEmails({ senderRef: workflowId }), undefined);
       return;
     }
+    // Added later: HR's close waits until the interrupted send has stopped (between messages,
+    // having marked what it sent) before the batch closes its tasks and settles the outbox.
+    // Before, the close went on at once: the settling send overlapped the interrupted one, and the
+    // emails it had delivered but not yet marked were marked skipped.
+    const stopsFirst = patched('send-stops-first-v1');
     await step(
       'sendQueuedEmails',
       async (acts) => {
         if (batch.closeRequest) return undefined;
         sending = new CancellationScope({ cancellable: true });
         try {
-          return await sending.run(() => acts.sendQueuedEmails({ senderRef: workflowId }));
+          const attempt = sending.run(() => acts.sendQueuedEmails({ senderRef: workflowId }));
+          if (!stopsFirst) return await attempt;
+          // A send that does not stop in time (a message held by a silent SMTP server) is left to
+          // end by itself: what it delivers is still marked sent (mail/outbox-sender.ts).
+          attempt.catch(() => undefined);
+          const waiting = new CancellationScope();
+          const gaveUp = waiting.run(async () => {
+            await condition(() => batch.closeRequest !== undefined);
+            await sleep(STOP_WAIT_MS);
+            return undefined;
+          });
+          gaveUp.catch(() => undefined);
+          try {
+            return await Promise.race([attempt, gaveUp]);
+          } finally {
+            waiting.cancel();
+          }
         } catch (error) {
           // Only HR's close is ours to absorb; any other cancellation (an operator's retry of a
-          // stalled send cancels the probing attempt) belongs to the step around us.
-          if (isCancellation(error) && batch.closeRequest) return undefined;
+          // stalled send cancels the probing attempt) belongs to the step around us. Once HR has
+          // closed the batch, however the awaited send ended, what it left queued is settled next.
+          if (batch.closeRequest && (isCancellation(error) || (stopsFirst && error instanceof ActivityFailure))) return undefined;
           throw error;
         } finally {
           sending = undefined;
         }
       },
       undefined,
+      { waitOnCancel: stopsFirst },
     );
   }
 

@@ -25,6 +25,11 @@ import { ErrorCode, type ResolveStallInput, type StalledStep, type StepPolicy, d
 
 export type Acts = ReturnType<typeof proxyActivities<Activities>>;
 
+export interface StepOptions {
+  /** A cancelled attempt is awaited until the activity has stopped (not abandoned at once). */
+  waitOnCancel?: boolean;
+}
+
 export interface StepContext {
   cycleKey: string;
   phase: string | null;
@@ -34,6 +39,14 @@ export function createSteps(policy: StepPolicy, ctx: StepContext) {
   const acts = proxyActivities<Activities>({
     startToCloseTimeout: '5 minutes',
     heartbeatTimeout: '1 minute',
+    retry: { initialInterval: policy.initialInterval, backoffCoefficient: 2, maximumInterval: policy.maxInterval, maximumAttempts: policy.maxAttempts },
+  });
+  // The same activities for a step whose cancellation must wait for the attempt to stop (a send
+  // that HR's close interrupts: the batch settles its outbox only once the send has stopped).
+  const waitingActs = proxyActivities<Activities>({
+    startToCloseTimeout: '5 minutes',
+    heartbeatTimeout: '1 minute',
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     retry: { initialInterval: policy.initialInterval, backoffCoefficient: 2, maximumInterval: policy.maxInterval, maximumAttempts: policy.maxAttempts },
   });
   // Writing the stall report must not itself give up while the database is down.
@@ -81,12 +94,12 @@ export function createSteps(policy: StepPolicy, ctx: StepContext) {
 
   /**
    * Runs `run` until it succeeds, an operator skips it (→ `onSkip`), or it fails with a
-   * business failure (thrown).
+   * business failure (thrown). With `waitOnCancel`, cancelling an attempt waits until it has stopped.
    */
-  async function step<T>(name: string, run: (a: Acts) => Promise<T>, onSkip: T): Promise<T> {
+  async function step<T>(name: string, run: (a: Acts) => Promise<T>, onSkip: T, options: StepOptions = {}): Promise<T> {
     for (;;) {
       try {
-        return await run(acts);
+        return await run(options.waitOnCancel ? waitingActs : acts);
       } catch (error) {
         if (!(error instanceof ActivityFailure) || isBusinessFailure(error)) throw error;
         const n = (counters.get(name) ?? 0) + 1;

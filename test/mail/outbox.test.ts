@@ -335,7 +335,7 @@ describe('sendQueuedEmails over SMTP', () => {
     }
   });
 
-  it('heartbeats after each message and stops between messages when cancelled; the rest stay queued and a later run sends them once', async () => {
+  it('heartbeats as it sends and stops between messages when cancelled; the rest stay queued and a later run sends them once', async () => {
     catcher.clear();
     const people = await seedPeople(
       database.db,
@@ -354,20 +354,28 @@ describe('sendQueuedEmails over SMTP', () => {
     const paced = createMailer({ url: `smtp://127.0.0.1:${catcher.port}?tls=off`, from: FROM, maxConnections: 1, ratePerSecond: 20 });
     mailers.push(paced);
     const env = new MockActivityEnvironment();
-    const beats: { sent: number }[] = [];
-    env.on('heartbeat', (d: { sent: number }) => {
-      beats.push(d);
-      if (beats.length === 5) env.cancel('CANCELLED');
-    });
-    await expect(env.run(activities(paced).sendQueuedEmails, { senderRef: 'cancel' })).rejects.toMatchObject({ name: 'CancelledFailure' });
+    const beats: ({ sent: number } | undefined)[] = [];
+    env.on('heartbeat', (d: { sent: number } | undefined) => beats.push(d));
+    // Cancelled once five messages have arrived.
+    const watch = setInterval(() => {
+      if (catcher.messages().length >= 5) {
+        clearInterval(watch);
+        env.cancel('CANCELLED');
+      }
+    }, 5);
+    try {
+      await expect(env.run(activities(paced).sendQueuedEmails, { senderRef: 'cancel' })).rejects.toMatchObject({ name: 'CancelledFailure' });
+    } finally {
+      clearInterval(watch);
+    }
     const afterCancel = await statuses('cancel');
     const sentBefore = afterCancel.filter((r) => r.status === 'sent').length;
-    expect(beats.length).toBeGreaterThanOrEqual(5);
-    expect(beats.map((b) => b.sent)).toEqual([...beats.map((b) => b.sent)].sort((a, b) => a - b)); // progress only grows
-    expect(sentBefore).toBe(beats.at(-1)!.sent); // every accepted email is marked before the activity ends
+    const progress = beats.filter((b) => b !== undefined).map((b) => b.sent);
+    expect(progress.length).toBeGreaterThanOrEqual(1);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b)); // progress only grows
     expect(sentBefore).toBeGreaterThanOrEqual(5);
     expect(sentBefore).toBeLessThan(12); // it stopped: at most the messages already in flight went out
-    expect(catcher.messages()).toHaveLength(sentBefore);
+    expect(catcher.messages()).toHaveLength(sentBefore); // every accepted email is marked before the activity ends
 
     expect(await send(paced, 'cancel')).toEqual({ sent: 24 - sentBefore, failed: 0, skipped: 0 });
     const all = await catcher.waitFor((a) => a.length === 24);
