@@ -381,9 +381,21 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
      * `onProgress` runs after each message (the activity heartbeats there).
      */
     async sendQueued(senderRef: string, options: { signal?: AbortSignal; onProgress?: (p: SendProgress) => void } = {}): Promise<SendQueuedResult> {
-      const rows = await rowsOf(senderRef);
-      const prefetched = await prefetchExtras(rows);
+      const all = await rowsOf(senderRef);
       const progress: SendProgress = { sent: 0, failed: 0, skipped: 0, temporary: 0, untried: 0 };
+      // Rows that say nothing true any more (the tasks a closed batch just closed) are skipped
+      // together, one statement per reason, instead of one statement each.
+      const stale = new Map<string, string[]>();
+      const rows: Row[] = [];
+      for (const row of all) {
+        const why = staleReason(row);
+        if (why === null) rows.push(row);
+        else if (stale.has(why)) stale.get(why)!.push(row.id);
+        else stale.set(why, [row.id]);
+      }
+      for (const [why, ids] of stale) await mark(ids, 'skipped', why);
+      progress.skipped = all.length - rows.length;
+      const prefetched = await prefetchExtras(rows);
       let lastTemporary: SmtpErrorText | undefined;
       let failingInARow = 0;
       let next = 0;
@@ -413,7 +425,7 @@ export function createOutboxSender(deps: OutboxSenderDeps) {
       // The accepted rows that could not be marked stay queued: the retry resends them (same Message-ID).
       if (marks.broken !== undefined) throw marks.broken;
       progress.untried += rows.length - next;
-      return { ...progress, total: rows.length, stopped: options.signal?.aborted === true, ...(lastTemporary ? { lastTemporary } : {}) };
+      return { ...progress, total: all.length, stopped: options.signal?.aborted === true, ...(lastTemporary ? { lastTemporary } : {}) };
     },
 
     /** Sends one row by id if it is still queued (an answer to a reply), and marks it at once. */

@@ -316,6 +316,13 @@ export class CycleRun {
    * the same moment) cannot be signalled; that is no failure: its end is already on its way.
    */
   private async signalAll<Args extends unknown[]>(signal: SignalDefinition<Args>, ...args: Args): Promise<void> {
+    // Added later: every batch is signalled in one workflow task. One after the other, each signal
+    // waited for its own workflow task: HR's cancel reached the 40th batch of 10,000 people about
+    // 5 s after the first while the worker was busy sending.
+    if (this.active.size > 1 && patched('signals-together-v1')) {
+      await Promise.all([...this.active.values()].map((h) => h.signal(signal, ...args).catch(() => undefined)));
+      return;
+    }
     for (const h of this.active.values()) {
       try {
         await h.signal(signal, ...args);

@@ -2,7 +2,7 @@
  * A phase's batches start together. With TASK_BATCH_SIZE 2 and six participants, drafting runs in
  * three batches, and the cycle starts all three in one workflow task (patch `batches-together-v1`)
  * instead of one workflow task each. Every batch opens its tasks and sends its invitations, and
- * HR's cancel closes all three. On the dev server with the real database and SMTP; the histories
+ * HR's cancel reaches all three in one workflow task too (patch `signals-together-v1`). On the dev server with the real database and SMTP; the histories
  * are recorded for the replay test (RECORD_HISTORIES=1).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +20,7 @@ const ORG = [
 const PARTICIPANTS = ['eve@together.example', ...REPORTS];
 type View = { state: { status: string; phase: string | null; batchCount: number; activeBatches: string[] } | null };
 
-describe('the batches of a phase start together', () => {
+describe('the batches of a phase start together and are signalled together', () => {
   let t: TestStack;
   beforeAll(async () => {
     t = await startTestStack({ database: 'postgres', env: { TASK_BATCH_SIZE: '2' } });
@@ -96,9 +96,15 @@ describe('the batches of a phase start together', () => {
     expect(invites.map((r) => r.to_address).sort()).toEqual([...PARTICIPANTS].sort());
     for (const r of invites) expect(r.sender_ref).toBe(r.workflow_id);
 
-    // HR's cancel reaches every batch.
+    // HR's cancel reaches every batch, all signalled in one workflow task (patch signals-together-v1).
     expect((await t.api(`/api/cycles/${KEY}/cancel`, { method: 'POST', json: { reason: 'testing the start' } })).status).toBe(200);
     await poll(view, (v) => v.state?.status === 'cancelled', 30_000, 'the cancelled cycle');
+    const after = await t.temporal.client.workflow.getHandle(`okr-cycle:${KEY}`).fetchHistory();
+    const signalled = (after.events ?? [])
+      .map((e) => e.signalExternalWorkflowExecutionInitiatedEventAttributes)
+      .filter((a) => a && draftingIds.includes(a.workflowExecution?.workflowId ?? ''));
+    expect(signalled.map((a) => a!.workflowExecution!.workflowId).sort()).toEqual(draftingIds);
+    expect(new Set(signalled.map((a) => String(a!.workflowTaskCompletedEventId))).size).toBe(1);
     for (const id of draftingIds) expect((await t.temporal.client.workflow.getHandle(id).describe()).status.name).toBe('COMPLETED');
     const open = await db.selectFrom('tasks').select('id').where('kind', '=', 'draft').where('status', '=', 'open').execute();
     expect(open).toEqual([]);
