@@ -9,7 +9,7 @@ import type { Acts, StepOptions } from './steps';
 import type { TaskBatchInput } from './task-batch';
 
 /** How long HR's close waits for an interrupted send to stop before the batch closes anyway. */
-const STOP_WAIT_MS = 1_500;
+const STOP_WAIT_MS = 3_000;
 
 type Step = <T>(name: string, run: (a: Acts) => Promise<T>, onSkip: T, options?: StepOptions) => Promise<T>;
 
