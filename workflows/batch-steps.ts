@@ -44,13 +44,18 @@ export function batchSteps(batch: BatchState, input: TaskBatchInput, step: Step,
           // A send that does not stop in time (a message held by a silent SMTP server) is left to
           // end by itself: what it delivers is still marked sent (mail/outbox-sender.ts).
           attempt.catch(() => undefined);
+          // Only the timer's firing ends the wait early: when this scope is cancelled (the send
+          // ended, or an operator's retry cancels a probing attempt) the race waits for the send.
           const waiting = new CancellationScope();
-          const gaveUp = waiting.run(async () => {
-            await condition(() => batch.closeRequest !== undefined);
-            await sleep(STOP_WAIT_MS);
-            return undefined;
-          });
-          gaveUp.catch(() => undefined);
+          const gaveUp = waiting
+            .run(async () => {
+              await condition(() => batch.closeRequest !== undefined);
+              await sleep(STOP_WAIT_MS);
+            })
+            .then(
+              () => undefined,
+              () => new Promise<never>(() => undefined),
+            );
           try {
             return await Promise.race([attempt, gaveUp]);
           } finally {
