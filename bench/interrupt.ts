@@ -30,8 +30,6 @@ export interface InterruptResult {
   invitesAfter: number;
   /** Seconds from the cancel request until every batch had closed and the cycle was cancelled. */
   closedSeconds: number;
-  /** The cycle's invitations left unsent (skipped) in the outbox. */
-  skipped: number;
   /** The cycle's invitations in the outbox by status. */
   outbox: Record<string, number>;
 }
@@ -114,7 +112,6 @@ export async function runInterrupt(app: RunningApp, sink: SmtpSink, db: Kysely<D
     lastInviteSeconds: lastInviteAt ? (lastInviteAt - t0) / 1000 : 0,
     invitesAfter: counted() - acceptedAtCancel,
     closedSeconds,
-    skipped: outbox.skipped ?? 0,
     outbox,
   };
 }

@@ -196,7 +196,7 @@ const ROWS: Row[] = [
     '  invitations in the outbox: sent / skipped (never sent) / other',
     (r) =>
       r.interrupt &&
-      `${int(r.interrupt.outbox.sent ?? 0)} / ${int(r.interrupt.skipped)} / ${int(Object.entries(r.interrupt.outbox).reduce((s, [k, v]) => (k === 'sent' || k === 'skipped' ? s : s + v), 0))}`,
+      `${int(r.interrupt.outbox.sent ?? 0)} / ${int(r.interrupt.outbox.skipped ?? 0)} / ${int(Object.entries(r.interrupt.outbox).reduce((s, [k, v]) => (k === 'sent' || k === 'skipped' ? s : s + v), 0))}`,
   ],
   ['PEAK RSS worker (VmHWM) / after start', (r) => r.rss && `${mib(r.rss.workerPeak)} / ${mib(r.rss.workerStart)}`],
   ['  worker peak by the end of the launch', (r) => r.launch && mib(r.launch.workerPeakRss)],

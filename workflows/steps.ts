@@ -36,19 +36,15 @@ export interface StepContext {
 }
 
 export function createSteps(policy: StepPolicy, ctx: StepContext) {
-  const acts = proxyActivities<Activities>({
+  const options = {
     startToCloseTimeout: '5 minutes',
     heartbeatTimeout: '1 minute',
     retry: { initialInterval: policy.initialInterval, backoffCoefficient: 2, maximumInterval: policy.maxInterval, maximumAttempts: policy.maxAttempts },
-  });
+  } as const;
+  const acts = proxyActivities<Activities>(options);
   // The same activities for a step whose cancellation must wait for the attempt to stop (a send
   // that HR's close interrupts: the batch settles its outbox only once the send has stopped).
-  const waitingActs = proxyActivities<Activities>({
-    startToCloseTimeout: '5 minutes',
-    heartbeatTimeout: '1 minute',
-    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-    retry: { initialInterval: policy.initialInterval, backoffCoefficient: 2, maximumInterval: policy.maxInterval, maximumAttempts: policy.maxAttempts },
-  });
+  const waitingActs = proxyActivities<Activities>({ ...options, cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED });
   // Writing the stall report must not itself give up while the database is down.
   const reportActs = proxyActivities<Activities>({
     startToCloseTimeout: '1 minute',
