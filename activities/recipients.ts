@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import type { TaskKind } from '../contract';
 import type { DB } from '../db/schema';
 import { kinds } from '../kinds';
-import { type Recipient, managerIds } from '../kinds/recipients';
+import { type Recipient, managerIdsOfBatch } from '../kinds/recipients';
 
 export { type Recipient, reviewerOf } from '../kinds/recipients';
 
@@ -17,6 +17,6 @@ export async function recipientsFor(
   batchNo: number,
   weekStart: string | undefined,
 ): Promise<Recipient[]> {
-  const managers = await managerIds(db, cycle.id);
+  const managers = await managerIdsOfBatch(db, cycle.id, batchNo);
   return kinds[kind].recipients({ db, cycle, batchNo, weekStart, managers });
 }

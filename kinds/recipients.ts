@@ -17,18 +17,52 @@ export interface RecipientQuery {
   batchNo: number;
   /** Check-ins: the Monday of the week, to skip people out of office. */
   weekStart: string | undefined;
-  /** Participants who manage other participants. */
+  /** Participants who manage other participants: known for the batch's people and their managers (`managerIdsOfBatch`). */
   managers: Set<number>;
 }
 
 type Db = Kysely<DB>;
 
-/** Participants who manage other participants (one query for the whole batch). */
-export async function managerIds(db: Db, cycleId: number): Promise<Set<number>> {
-  const participantIds = new Set((await activeParticipants(db, cycleId).select('p.id').execute()).map((r) => r.id));
-  const rows = await activeParticipants(db, cycleId).select('p.manager_id').where('p.manager_id', 'is not', null).distinct().execute();
-  return new Set(rows.map((r) => r.manager_id!).filter((id) => participantIds.has(id)));
+/**
+ * Of the people a batch's rules ask about — the batch's participants and their managers — the
+ * active participants who manage at least one active participant. Read per batch with lookups by
+ * key only (batch, people_pkey, people_manager_idx, the participants' key), so the plan cannot
+ * turn into a scan of the cycle when the cycle's rows are too new for the planner's statistics: the
+ * whole cycle's managers, read for every batch, cost a launch more PostgreSQL time than all of its
+ * inserts together (docs/performance.md, round 6).
+ */
+export async function managerIdsOfBatch(db: Db, cycleId: number, batchNo: number): Promise<Set<number>> {
+  const members = (await db.selectFrom('cycle_participants').select('person_id').where('cycle_id', '=', cycleId).where('batch_no', '=', batchNo).execute()).map(
+    (r) => r.person_id,
+  );
+  if (!members.length) return new Set();
+  const theirManagers = await db.selectFrom('people').select('manager_id').where('id', '=', anyOf(members)).where('manager_id', 'is not', null).execute();
+  const asked = [...new Set([...members, ...theirManagers.map((r) => r.manager_id!)])];
+  const around = await db
+    .selectFrom('people')
+    .select(['id', 'manager_id', 'active'])
+    .where((eb) => eb.or([eb('id', '=', anyOf(asked)), eb('manager_id', '=', anyOf(asked))]))
+    .execute();
+  const taking = new Set(
+    (
+      await db
+        .selectFrom('cycle_participants')
+        .select('person_id')
+        .where('cycle_id', '=', cycleId)
+        .where('person_id', '=', anyOf(around.map((r) => r.id)))
+        .where('removed_at', 'is', null)
+        .execute()
+    ).map((r) => r.person_id),
+  );
+  const active = new Set(around.filter((r) => r.active && taking.has(r.id)).map((r) => r.id));
+  const askedSet = new Set(asked);
+  return new Set(
+    around.filter((r) => active.has(r.id) && r.manager_id !== null && askedSet.has(r.manager_id) && active.has(r.manager_id)).map((r) => r.manager_id!),
+  );
 }
+
+/** `= any($1)`: one array parameter, so PostgreSQL looks each id up by index whatever the list's length. */
+const anyOf = (ids: number[]) => sql<number>`any(${ids}::int[])`;
 
 /** Participants of the batch who own at least one current objective with key results. */
 export async function withObjectives(db: Db, cycleId: number, batchNo: number): Promise<{ id: number; manager_id: number | null }[]> {
