@@ -48,10 +48,9 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     // so the process exits well within a container platform's usual 30 s.
     shutdownGraceTime: '10 seconds',
     shutdownForceTime: '13 seconds',
-    // A send's heartbeats (every 100 ms while it sends) reach the server at least every 250 ms, and with them the
-    // cancellation of a send when HR advances or cancels the cycle (docs/performance.md, round 6: a 1 s
-    // throttle made the cancel's slowest send stop a second after it was asked to).
-    maxHeartbeatThrottleInterval: '250 milliseconds',
-    defaultHeartbeatThrottleInterval: '250 milliseconds',
+    // A send's heartbeats (every 100 ms while it sends) reach the server at least every second, and with them the
+    // cancellation of a send when HR advances or cancels the cycle.
+    maxHeartbeatThrottleInterval: '1 second',
+    defaultHeartbeatThrottleInterval: '1 second',
   });
 }
