@@ -213,3 +213,85 @@ export async function phaseBreakdown(client: Client, cycleKey: string, batchCoun
     activityFailures: all.filter((a) => a.outcome === 'failed' || a.outcome === 'timed out').length,
   };
 }
+
+/** Seconds after HR's cancel, as p50 / max over the batches (NaN when no batch recorded it). */
+export interface CancelStages {
+  /** The cycle's workflow accepted HR's cancel (an update). */
+  cycleSignalled: number;
+  /** A batch saw the cycle's signal; asked Temporal to cancel its send; the send ended; its tasks closed; it completed. */
+  batchSignalled: [number, number];
+  sendCancelRequested: [number, number];
+  sendEnded: [number, number];
+  tasksClosed: [number, number];
+  batchClosed: [number, number];
+  /** The cycle's workflow saw the last batch complete. */
+  cycleSawLast: number;
+}
+
+/** Where the time from HR's cancel (`t0`, Date.now()) to every batch closed went, from the histories. */
+export async function cancelStages(client: Client, cycleKey: string, batchCount: number, t0: number): Promise<CancelStages> {
+  const after = (at: number) => (at - t0) / 1000;
+  const spread = (xs: number[]): [number, number] => {
+    const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
+    return [quantile(s, 0.5), s.at(-1) ?? NaN];
+  };
+  const cycle = await client.workflow.getHandle(cycleWorkflowId(cycleKey)).fetchHistory();
+  let cycleSignalled = NaN;
+  let cycleSawLast = NaN;
+  for (const e of cycle.events ?? []) {
+    const at = tsMs(e.eventTime as Ts);
+    if (at < t0) continue;
+    if ((e.workflowExecutionUpdateAcceptedEventAttributes || e.workflowExecutionSignaledEventAttributes) && Number.isNaN(cycleSignalled))
+      cycleSignalled = after(at);
+    if (e.childWorkflowExecutionCompletedEventAttributes) cycleSawLast = after(at);
+  }
+  const stages = {
+    batchSignalled: [] as number[],
+    sendCancelRequested: [] as number[],
+    sendEnded: [] as number[],
+    tasksClosed: [] as number[],
+    batchClosed: [] as number[],
+  };
+  const ids = Array.from({ length: batchCount }, (_, b) => taskBatchWorkflowId(cycleKey, 'drafting', 1, b));
+  for (let i = 0; i < ids.length; i += 8) {
+    const histories = await Promise.all(
+      ids.slice(i, i + 8).map((id) =>
+        client.workflow
+          .getHandle(id)
+          .fetchHistory()
+          .catch(() => undefined),
+      ),
+    );
+    for (const h of histories) {
+      if (!h) continue;
+      const names = new Map<number, string>();
+      let signalled = NaN;
+      for (const e of h.events ?? []) {
+        const at = tsMs(e.eventTime as Ts);
+        const sch = e.activityTaskScheduledEventAttributes;
+        if (sch) names.set(num(e.eventId as Long), sch.activityType?.name ?? '?');
+        if (at < t0) continue;
+        if (e.workflowExecutionSignaledEventAttributes && Number.isNaN(signalled)) stages.batchSignalled.push((signalled = after(at)));
+        if (e.activityTaskCancelRequestedEventAttributes) stages.sendCancelRequested.push(after(at));
+        const ended =
+          e.activityTaskCanceledEventAttributes ??
+          e.activityTaskCompletedEventAttributes ??
+          e.activityTaskFailedEventAttributes ??
+          e.activityTaskTimedOutEventAttributes;
+        const name = ended ? names.get(num(ended.scheduledEventId as Long)) : undefined;
+        if (name === 'sendQueuedEmails' && e.activityTaskCanceledEventAttributes) stages.sendEnded.push(after(at));
+        if (name === 'closeTasks') stages.tasksClosed.push(after(at));
+        if (e.workflowExecutionCompletedEventAttributes) stages.batchClosed.push(after(at));
+      }
+    }
+  }
+  return {
+    cycleSignalled,
+    cycleSawLast,
+    batchSignalled: spread(stages.batchSignalled),
+    sendCancelRequested: spread(stages.sendCancelRequested),
+    sendEnded: spread(stages.sendEnded),
+    tasksClosed: spread(stages.tasksClosed),
+    batchClosed: spread(stages.batchClosed),
+  };
+}

@@ -32,6 +32,8 @@ export interface InterruptResult {
   closedSeconds: number;
   /** The cycle's invitations in the outbox by status. */
   outbox: Record<string, number>;
+  /** Date.now() when the cancel was sent (history event times are wall-clock). */
+  t0Wall: number;
 }
 
 const titleOf = (n: number) => `Bench ${n} cancelled`;
@@ -72,6 +74,7 @@ export async function runInterrupt(app: RunningApp, sink: SmtpSink, db: Kysely<D
   }
 
   const acceptedAtCancel = counted();
+  const t0Wall = Date.now();
   const t0 = performance.now();
   const res = await app.request(`/api/cycles/${key}/cancel`, { method: 'POST', json: { reason: 'bench: cancel during the launch' }, signal: interrupted });
   const postSeconds = (performance.now() - t0) / 1000;
@@ -113,5 +116,6 @@ export async function runInterrupt(app: RunningApp, sink: SmtpSink, db: Kysely<D
     invitesAfter: counted() - acceptedAtCancel,
     closedSeconds,
     outbox,
+    t0Wall,
   };
 }

@@ -20,7 +20,7 @@ import { runHomesBench } from './homes';
 import { runTeamBench } from './team';
 import { type BenchDatabase, openBenchDatabase } from './database';
 import { runFloor } from './floor';
-import { type PhaseRound, executionSizes, launchBreakdown } from './history';
+import { type PhaseRound, cancelStages, executionSizes, launchBreakdown } from './history';
 import { cpuSnapshot, cycleTitle, importPeople, personEmail, runLaunch } from './launch';
 import { type BenchOptions, USAGE, UsageError, parseOptions } from './options';
 import { formatProfile, summarizeProfile } from './profile';
@@ -180,6 +180,7 @@ async function runSize(o: BenchOptions, n: number, dir: string, bundlePath: stri
       try {
         result.interrupt = await runInterrupt(a, sink, db, n, runId, o.launchTimeoutS ?? Math.round(120 + n / 20));
         if (Number.isNaN(result.interrupt.closedSeconds)) result.errors.push('interrupt: the cancelled cycle did not close within 60 s');
+        result.cancelStages = await cancelStages(t.client, result.interrupt.cycleKey, Math.ceil(n / o.batchSize), result.interrupt.t0Wall);
         // Its executions replay too (the interrupted sends take their own workflow path).
         const { list } = await executionSizes(t.client, result.interrupt.cycleKey, Math.ceil(n / o.batchSize), [{ phase: 'drafting', round: 1 }]);
         const replayed = await replayHistories(

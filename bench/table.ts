@@ -3,7 +3,7 @@ import { cpus, totalmem } from 'node:os';
 import type { CheckInsResult } from './checkins';
 import type { CompletionsResult } from './completions';
 import type { FloorResult } from './floor';
-import type { ExecutionSize, LaunchBreakdown, StageStats } from './history';
+import type { CancelStages, ExecutionSize, LaunchBreakdown, StageStats } from './history';
 import type { InterruptResult } from './interrupt';
 import type { CpuDelta, LaunchResult } from './launch';
 import type { ReplayCheck } from './replay-check';
@@ -21,6 +21,8 @@ export interface SizeResult {
   checkins?: CheckInsResult;
   /** HR's cancel during a second launch (bench/interrupt.ts). */
   interrupt?: InterruptResult;
+  /** Where the cancel's time went, from the histories. */
+  cancelStages?: CancelStages;
   rss?: { workerPeak: number; workerStart: number; apiPeak: number; apiStart: number };
   history?: { max: ExecutionSize; executions: number; via: string };
   /** Every execution replayed from its history after the run (bench/replay-check.ts). */
@@ -46,6 +48,8 @@ const GOALS = {
 
 const s1 = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '–' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 const sec = (v: number | undefined) => `${s1(v)} s`;
+const s2 = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(2));
+const pair = ([a, b]: [number, number]) => `${s2(a)} / ${s2(b)}`;
 const ms = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '–' : `${v.toFixed(0)}`);
 const mib = (b: number | undefined) => (b === undefined ? '–' : `${(b / 1024 ** 2).toFixed(0)} MiB`);
 const int = (v: number) => v.toLocaleString('en-US');
@@ -198,6 +202,16 @@ const ROWS: Row[] = [
       r.interrupt &&
       `${int(r.interrupt.outbox.sent ?? 0)} / ${int(r.interrupt.outbox.skipped ?? 0)} / ${int(Object.entries(r.interrupt.outbox).reduce((s, [k, v]) => (k === 'sent' || k === 'skipped' ? s : s + v), 0))}`,
   ],
+  [
+    '  cycle got the cancel / saw its last batch close (+s)',
+    (r) => r.cancelStages && `${s2(r.cancelStages.cycleSignalled)} / ${s2(r.cancelStages.cycleSawLast)}`,
+  ],
+  ['  batches: signalled (+s, p50/max)', (r) => r.cancelStages && pair(r.cancelStages.batchSignalled)],
+  [
+    '  batches: send cancel requested / send ended (+s, max)',
+    (r) => r.cancelStages && `${s2(r.cancelStages.sendCancelRequested[1])} / ${s2(r.cancelStages.sendEnded[1])}`,
+  ],
+  ['  batches: tasks closed / batch closed (+s, max)', (r) => r.cancelStages && `${s2(r.cancelStages.tasksClosed[1])} / ${s2(r.cancelStages.batchClosed[1])}`],
   ['PEAK RSS worker (VmHWM) / after start', (r) => r.rss && `${mib(r.rss.workerPeak)} / ${mib(r.rss.workerStart)}`],
   ['  worker peak by the end of the launch', (r) => r.launch && mib(r.launch.workerPeakRss)],
   ['  worker peak by the end of the check-in fan-out', (r) => r.checkins && mib(r.checkins.workerPeakRss)],
