@@ -4,8 +4,11 @@
  *
  * They are started as `node --import tsx scripts/<role>.ts`, which is what `npx tsx` runs in
  * the end, without npx's npm process and tsx's relay process in between: the measured pid is
- * then the application itself (RSS, CPU, --cpu-prof) and SIGTERM reaches it directly.
+ * then the application itself (RSS, CPU, --cpu-prof) and SIGTERM reaches it directly. The
+ * workers get the node flags that `npm run worker` passes (its V8 heap bound) unless
+ * `--worker-flags` says otherwise.
  */
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { acceptedEnvVars } from '../config';
@@ -33,6 +36,8 @@ export interface AppOptions {
   extraEnv: Record<string, string>;
   /** Directory for V8 CPU profiles (--cpu-prof), when profiling. */
   profileDir: string | undefined;
+  /** Node flags of the workers; undefined: the ones `npm run worker` passes. */
+  workerFlags?: string[] | undefined;
 }
 
 export interface RunningApp {
@@ -53,10 +58,17 @@ function childEnv(vars: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...vars };
 }
 
-function nodeArgs(script: string, profileDir: string | undefined, name: string): string[] {
+/** The node flags `npm run worker` passes before its script (package.json: the V8 heap bound). */
+export function npmWorkerFlags(): string[] {
+  const script = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.worker ?? '';
+  const words = script.split(/\s+/);
+  return words.slice(1, words.indexOf('scripts/worker.ts')).filter((w) => w.startsWith('--'));
+}
+
+function nodeArgs(script: string, profileDir: string | undefined, name: string, flags: string[] = []): string[] {
   // One directory per role: Node writes a profile per thread (tsx's module loader has its own).
   const prof = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, name)}`] : [];
-  return [...prof, '--import', 'tsx', join(ROOT, 'scripts', script)];
+  return [...flags, ...prof, '--import', 'tsx', join(ROOT, 'scripts', script)];
 }
 
 export async function startApp(o: AppOptions, client: Client): Promise<RunningApp> {
@@ -87,7 +99,7 @@ export async function startApp(o: AppOptions, client: Client): Promise<RunningAp
     return spawnChild({
       name,
       command: process.execPath,
-      args: nodeArgs('worker.ts', o.profileDir, name),
+      args: nodeArgs('worker.ts', o.profileDir, name, o.workerFlags ?? npmWorkerFlags()),
       env,
       cwd: ROOT,
       logFile: join(o.dir, `${name}.log`),

@@ -16,6 +16,8 @@ export interface BenchOptions {
   workers: number;
   /** Extra environment for the API and worker children (KEY=VALUE, repeatable). */
   childEnv: Record<string, string>;
+  /** Node flags for the workers instead of the ones `npm run worker` passes (its V8 heap bound); '' for none. */
+  workerFlags: string[] | undefined;
   /** Dynamic configuration of the Temporal dev server (KEY=VALUE, repeatable). */
   serverConfig: Record<string, string>;
   /** Write V8 CPU profiles of the children and summarise them. */
@@ -44,6 +46,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --workers W           worker processes on the one task queue (default 1); CPU is summed over
                         them, RSS is the largest of them
   --env KEY=VALUE       extra environment for the API and worker (repeatable)
+  --worker-flags="F"    node flags for the workers instead of npm run worker's heap bound ("" = none)
   --server-config K=V   dynamic configuration of the Temporal dev server (repeatable), e.g.
                         system.enableActivityEagerExecution=true (default: none)
   --profile             V8 CPU profiles of the API and the worker (--cpu-prof), summarised at the end
@@ -78,6 +81,7 @@ const FLAGS = {
   'smtp-connections': { type: 'string' },
   workers: { type: 'string' },
   env: { type: 'string', multiple: true },
+  'worker-flags': { type: 'string' },
   'server-config': { type: 'string', multiple: true },
   profile: { type: 'boolean' },
   keep: { type: 'boolean' },
@@ -143,6 +147,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     smtpMaxConnections: optional('smtp-connections', v['smtp-connections']) ?? 5,
     workers,
     childEnv,
+    workerFlags: v['worker-flags'] === undefined ? undefined : v['worker-flags'].split(/\s+/).filter(Boolean),
     serverConfig,
     profile: v.profile ?? false,
     keep: v.keep ?? false,

@@ -62,6 +62,7 @@ async function runSize(o: BenchOptions, n: number, dir: string, bundlePath: stri
         workflowBundlePath: bundlePath,
         extraEnv: o.childEnv,
         profileDir,
+        workerFlags: o.workerFlags,
       },
       t.client,
     );

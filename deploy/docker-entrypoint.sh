@@ -22,7 +22,11 @@ shift
 
 case "$cmd" in
   api) exec node --import tsx scripts/api.ts "$@" ;;
-  worker) exec node --import tsx scripts/worker.ts "$@" ;;
+  worker)
+    # The V8 heap flags `npm run worker` passes (package.json keeps them, docs/performance.md says why).
+    flags=$(sed -n 's|.*"worker": "tsx \(.*\) scripts/worker.ts".*|\1|p' package.json)
+    # shellcheck disable=SC2086 # several flags, split on purpose
+    exec node $flags --import tsx scripts/worker.ts "$@" ;;
   migrate) exec node --import tsx scripts/migrate.ts "$@" ;;
   *) exec "$cmd" "$@" ;;
 esac

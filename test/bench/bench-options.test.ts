@@ -41,6 +41,7 @@ describe('bench options', () => {
       '--keep',
       '--launch-timeout',
       '90',
+      '--worker-flags=--max-old-space-size=512  --max-semi-space-size=32',
     ]);
     expect(o).toEqual({
       sizes: [2000],
@@ -55,7 +56,11 @@ describe('bench options', () => {
       profile: true,
       keep: true,
       launchTimeoutS: 90,
+      workerFlags: ['--max-old-space-size=512', '--max-semi-space-size=32'],
     });
+    // "" runs the workers with no flags (the default V8 heap); left out, they get npm run worker's.
+    expect(parseOptions(['--worker-flags=']).workerFlags).toEqual([]);
+    expect(parseOptions([]).workerFlags).toBeUndefined();
   });
 
   it('--sizes overrides --people; -h and --help ask for the usage', () => {

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { acceptedEnvVars, loadConfig, requireExternalServices } from '../../config/index';
+import { npmWorkerFlags } from '../../bench/app';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
@@ -465,10 +466,17 @@ function sourceFolders(): string[] {
     .sort();
 }
 
+/** The node flags `npm run worker` passes before its script (the V8 heap bound). */
+function workerNodeFlags(): string {
+  const flags = npmWorkerFlags();
+  expect(flags.join(' '), 'npm run worker passes --max-old-space-size').toMatch(/--max-old-space-size=\d+/);
+  return flags.join(' ');
+}
+
 function entrypointCommands(): Record<string, string> {
   const script = read('deploy/docker-entrypoint.sh');
   const out: Record<string, string> = {};
-  for (const m of script.matchAll(/^\s*([a-z][a-z:-]*)\)\s*exec node --import tsx (\S+)/gm)) out[m[1]!] = m[2]!;
+  for (const m of script.matchAll(/^\s*([a-z][a-z:-]*)\)[^;]*?exec node (?:\$flags )?--import tsx (\S+)/gm)) out[m[1]!] = m[2]!;
   return out;
 }
 
@@ -549,7 +557,9 @@ describe('Dockerfile', () => {
     expect(commands).toEqual({ api: 'scripts/api.ts', worker: 'scripts/worker.ts', migrate: 'scripts/migrate.ts' });
     const npmScript = { api: 'api', worker: 'worker', migrate: 'db:migrate' } as const;
     for (const [command, file] of Object.entries(commands)) {
-      expect(pkg.scripts[npmScript[command as keyof typeof npmScript]], command).toBe(`tsx ${file}`);
+      // The worker's npm script also bounds its V8 heap; the entry point passes the same flags (checked below).
+      const flags = command === 'worker' ? `${workerNodeFlags()} ` : '';
+      expect(pkg.scripts[npmScript[command as keyof typeof npmScript]], command).toBe(`tsx ${flags}${file}`);
     }
   });
 });
@@ -638,7 +648,7 @@ describe('deploy/docker-entrypoint.sh', () => {
     chmodSync(join(fakeBin, 'node'), 0o755);
     const appRoot = root.replace(/\/$/, '');
     expect(run(['api']).stdout.trim()).toBe(`${appRoot} node --import tsx scripts/api.ts`);
-    expect(run(['worker', '--flag']).stdout.trim()).toBe(`${appRoot} node --import tsx scripts/worker.ts --flag`);
+    expect(run(['worker', '--flag']).stdout.trim()).toBe(`${appRoot} node ${workerNodeFlags()} --import tsx scripts/worker.ts --flag`);
     expect(run(['migrate']).stdout.trim()).toBe(`${appRoot} node --import tsx scripts/migrate.ts`);
     expect(run([]).stdout.trim()).toBe(`${appRoot} node --import tsx scripts/api.ts`);
   });
