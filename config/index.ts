@@ -76,7 +76,7 @@ export const envSchema = z.object({
   WORKFLOW_BUNDLE_PATH: optionalString,
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(50),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt(20),
-  WORKER_MAX_CACHED_WORKFLOWS: positiveInt(1000),
+  WORKER_MAX_CACHED_WORKFLOWS: positiveInt(400),
   /** The worker touches this file every 15 s while it runs (a container health check reads it). */
   WORKER_HEARTBEAT_FILE: optionalString,
 
