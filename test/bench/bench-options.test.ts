@@ -59,8 +59,8 @@ describe('bench options', () => {
       workerFlags: ['--max-old-space-size=512', '--max-semi-space-size=32'],
     });
     // "" runs the workers with no flags (the default V8 heap); left out, they get npm run worker's.
-    expect(parseOptions(['--worker-flags=']).workerFlags).toEqual([]);
-    expect(parseOptions([]).workerFlags).toBeUndefined();
+    expect((parseOptions(['--worker-flags=']) as { workerFlags?: string[] }).workerFlags).toEqual([]);
+    expect((parseOptions([]) as { workerFlags?: string[] }).workerFlags).toBeUndefined();
   });
 
   it('--sizes overrides --people; -h and --help ask for the usage', () => {
