@@ -179,6 +179,23 @@ function stage(activities: ActivityTiming[], t0: number): StageStats {
   };
 }
 
+/** `read` for every id, eight at a time; the ids whose execution does not exist (yet) are left out. */
+async function eightAtATime<T>(ids: string[], read: (id: string) => Promise<T>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < ids.length; i += 8) {
+    const got = await Promise.all(
+      ids.slice(i, i + 8).map((id) =>
+        read(id).then(
+          (v): T | undefined => v,
+          () => undefined,
+        ),
+      ),
+    );
+    out.push(...got.filter((v): v is Awaited<T> => v !== undefined));
+  }
+  return out;
+}
+
 /** Reads the cycle's and its children's histories; `t0` is Date.now() when the POST was sent. */
 export function launchBreakdown(client: Client, cycleKey: string, batchCount: number, t0: number): Promise<LaunchBreakdown> {
   return phaseBreakdown(client, cycleKey, batchCount, t0, { phase: 'drafting', round: 1 });
@@ -191,11 +208,7 @@ export function launchBreakdown(client: Client, cycleKey: string, batchCount: nu
 export async function phaseBreakdown(client: Client, cycleKey: string, batchCount: number, t0: number, { phase, round }: PhaseRound): Promise<LaunchBreakdown> {
   const ids = Array.from({ length: batchCount }, (_, b) => taskBatchWorkflowId(cycleKey, phase, round, b));
   const cycle = await timeline(client, cycleWorkflowId(cycleKey));
-  const children: ExecutionTimeline[] = [];
-  for (let i = 0; i < ids.length; i += 8) {
-    const got = await Promise.all(ids.slice(i, i + 8).map((id) => timeline(client, id).catch(() => undefined)));
-    children.push(...got.filter((c): c is ExecutionTimeline => c !== undefined));
-  }
+  const children = await eightAtATime(ids, (id) => timeline(client, id));
   const all = children.flatMap((c) => c.activities);
   // Only the first attempt chain of each launch activity (reminders come days later).
   const open = all.filter((a) => /^open\w*Tasks$/.test(a.name)); // openTasks, openPhaseTasks
@@ -253,36 +266,34 @@ export async function cancelStages(client: Client, cycleKey: string, batchCount:
     batchClosed: [] as number[],
   };
   const ids = Array.from({ length: batchCount }, (_, b) => taskBatchWorkflowId(cycleKey, 'drafting', 1, b));
-  for (let i = 0; i < ids.length; i += 8) {
-    const histories = await Promise.all(
-      ids.slice(i, i + 8).map((id) =>
-        client.workflow
-          .getHandle(id)
-          .fetchHistory()
-          .catch(() => undefined),
-      ),
-    );
-    for (const h of histories) {
-      if (!h) continue;
-      const names = new Map<number, string>();
-      let signalled = NaN;
-      for (const e of h.events ?? []) {
-        const at = tsMs(e.eventTime as Ts);
-        const sch = e.activityTaskScheduledEventAttributes;
-        if (sch) names.set(num(e.eventId as Long), sch.activityType?.name ?? '?');
-        if (at < t0) continue;
-        if (e.workflowExecutionSignaledEventAttributes && Number.isNaN(signalled)) stages.batchSignalled.push((signalled = after(at)));
-        if (e.activityTaskCancelRequestedEventAttributes) stages.sendCancelRequested.push(after(at));
-        const ended =
-          e.activityTaskCanceledEventAttributes ??
-          e.activityTaskCompletedEventAttributes ??
-          e.activityTaskFailedEventAttributes ??
-          e.activityTaskTimedOutEventAttributes;
-        const name = ended ? names.get(num(ended.scheduledEventId as Long)) : undefined;
-        if (name === 'sendQueuedEmails' && e.activityTaskCanceledEventAttributes) stages.sendEnded.push(after(at));
-        if (name === 'closeTasks') stages.tasksClosed.push(after(at));
-        if (e.workflowExecutionCompletedEventAttributes) stages.batchClosed.push(after(at));
+  for (const h of await eightAtATime(ids, (id) => client.workflow.getHandle(id).fetchHistory())) {
+    const names = new Map<number, { name: string; at: number }>();
+    let signalled = false;
+    let sendEnded = false;
+    for (const e of h.events ?? []) {
+      const at = tsMs(e.eventTime as Ts);
+      const sch = e.activityTaskScheduledEventAttributes;
+      if (sch) names.set(num(e.eventId as Long), { name: sch.activityType?.name ?? '?', at });
+      if (at < t0) continue;
+      if (e.workflowExecutionSignaledEventAttributes && !signalled) {
+        signalled = true;
+        stages.batchSignalled.push(after(at));
       }
+      if (e.activityTaskCancelRequestedEventAttributes) stages.sendCancelRequested.push(after(at));
+      const ended =
+        e.activityTaskCanceledEventAttributes ??
+        e.activityTaskCompletedEventAttributes ??
+        e.activityTaskFailedEventAttributes ??
+        e.activityTaskTimedOutEventAttributes;
+      const act = ended ? names.get(num(ended.scheduledEventId as Long)) : undefined;
+      const name = act?.name;
+      // The send running at the cancel, however it ended (cancelled, or done before the cancel reached it); not the settling send after closeTasks.
+      if (name === 'sendQueuedEmails' && act!.at < t0 && !sendEnded) {
+        sendEnded = true;
+        stages.sendEnded.push(after(at));
+      }
+      if (name === 'closeTasks') stages.tasksClosed.push(after(at));
+      if (e.workflowExecutionCompletedEventAttributes) stages.batchClosed.push(after(at));
     }
   }
   return {
